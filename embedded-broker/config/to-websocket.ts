@@ -1,0 +1,57 @@
+/**
+ * The `websocket` block (opts.go parseWebsocket and websocket.go validateWebsocketOptions
+ * at v2.9.10). This broker serves websocket without TLS only, and like nats-server it
+ * insists that the file says so with `no_tls: true`.
+ */
+import { DEFAULT_OPTIONS } from '../server/options.ts';
+import type { WebSocketOptions } from '../server/options.ts';
+import { isUsedAsVariable } from './conf-meta.ts';
+import { asBool, asListen, asMap, asPort, asString, confError, field } from './conf-values.ts';
+import type { Field, ReadContext } from './conf-values.ts';
+
+const NOT_IMPLEMENTED = new Set([
+  'advertise',
+  'same_origin',
+  'allowed_origins',
+  'allowed_origin',
+  'allow_origins',
+  'allow_origin',
+  'origins',
+  'origin',
+  'handshake_timeout',
+  'authorization',
+  'authentication',
+  'jwt_cookie',
+  'no_auth_user',
+]);
+
+/** Reads a websocket map; undefined when it leaves websocket off (port 0 or none). */
+export function toWebSocket(f: Field, v: unknown, ctx: ReadContext): WebSocketOptions | undefined {
+  const m = asMap(f, v);
+  let host: string | undefined;
+  let port = 0;
+  let noTls = false;
+  let compression = false;
+  for (const key of Object.keys(m)) {
+    const kf = field(m, key, f.path);
+    const k = key.toLowerCase();
+    if (k === 'listen') ({ host, port } = asListen(kf, m[key]));
+    else if (k === 'port') port = asPort(kf, m[key]);
+    else if (k === 'host' || k === 'net') host = asString(kf, m[key]);
+    else if (k === 'no_tls') noTls = asBool(kf, m[key]);
+    else if (k === 'compress' || k === 'compression') compression = asBool(kf, m[key]);
+    else if (k === 'tls') {
+      // nats-server serves TLS whenever a tls block is present, even with no_tls: true
+      // (websocket.go startWebsocketServer), so there is no setting under which we could
+      // ignore it.
+      throw confError(kf, 'TLS is not supported by this broker; use nats-server for websocket over TLS');
+    } else if (NOT_IMPLEMENTED.has(k)) ctx.ignored.push(kf.path);
+    else if (!isUsedAsVariable(m, key)) throw confError(kf, `unknown field "${key}"`);
+  }
+  if (port === 0) return undefined;
+  if (!noTls) {
+    throw confError(f, 'websocket requires TLS configuration; this broker has no TLS, so set no_tls: true (or use nats-server for TLS)');
+  }
+  // nats-server falls back to 0.0.0.0 here, not to the client host; our default stays local.
+  return { host: host ?? DEFAULT_OPTIONS.host, port, noTls, compression };
+}

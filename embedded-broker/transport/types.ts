@@ -1,0 +1,40 @@
+/**
+ * The narrow interface between a byte stream (TCP socket, WebSocket connection) and the
+ * protocol layer. Transports deliver whole-or-partial protocol bytes; the parser copes
+ * with any split.
+ */
+
+/** One connected peer, as the server sees it. */
+export interface Conn {
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  /** Bytes accepted by write() but not yet handed to the kernel. */
+  readonly pending: number;
+  /** Queues bytes for the peer. Returns false when the transport wants the writer to wait. */
+  write(data: Uint8Array): boolean;
+  /**
+   * Flushes what is queued, then closes. `reason` is nats-server's close-reason text
+   * ("Protocol Violation", ...); WebSocket turns it into a close frame, TCP ignores it.
+   */
+  end(reason?: string): void;
+  /** Closes at once, dropping what is queued. */
+  destroy(): void;
+}
+
+/** What a transport calls as a connection lives. */
+export interface ConnHandler {
+  data(bytes: Uint8Array): void;
+  /** The transport's write buffer emptied. */
+  drain(): void;
+  closed(): void;
+}
+
+/** A listening transport, able to report its bound address and to stop. */
+export interface Listener {
+  readonly host: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** Accepts new connections; returns the handler for each. */
+export type Accept = (conn: Conn) => ConnHandler;

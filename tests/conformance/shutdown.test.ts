@@ -1,0 +1,93 @@
+/**
+ * Shutdown (issue item 9): the exit codes nats-server gives for SIGINT and SIGTERM, and
+ * lame-duck mode on SIGUSR2 — clients are told with an INFO carrying "ldm":true, new
+ * connections are refused, existing ones are closed, and the process exits 0.
+ *
+ * nats-server 2.9.10 (and 2.10) exits 1 on SIGTERM and 0 on SIGINT (server/signal.go:
+ * `case syscall.SIGTERM: ... os.Exit(1)`); this suite follows nats-server.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Events, type NatsConnection } from 'nats';
+import { conf, start, targets } from './targets.ts';
+import { rawConnect, rawReady } from './raw-client.ts';
+import { SUITE_TIMEOUT, waitFor } from './support-broker.ts';
+import { tcpClient } from './support-clients.ts';
+
+// nats-server refuses a lame_duck_duration under 30 s; the grace period is the wait before
+// the first client is closed, and at most 1 s passes between closes after it.
+const ldmConf = conf('lame_duck_duration: "30s"\nlame_duck_grace_period: "500ms"');
+
+/** Resolves true when `nc` reports a lame-duck status event within `timeoutMs`. */
+function sawLameDuck(nc: NatsConnection, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), timeoutMs);
+    void (async () => {
+      for await (const s of nc.status()) {
+        if (s.type === Events.LDM) {
+          clearTimeout(timer);
+          resolve(true);
+          return;
+        }
+      }
+    })();
+  });
+}
+
+for (const target of targets()) {
+  describe(target.name, { skip: target.skip, timeout: SUITE_TIMEOUT }, () => {
+    it('exits 0 on SIGINT and closes its clients', async () => {
+      const b = await start(target, conf());
+      const nc = await tcpClient(b);
+      const closed = nc.closed();
+      const code = await b.stop('SIGINT');
+      assert.equal(code, 0);
+      await closed;
+      assert.equal(nc.isClosed(), true);
+    });
+
+    it('exits 1 on SIGTERM, as nats-server does, and closes its clients', async () => {
+      const b = await start(target, conf());
+      const raw = await rawReady(b.port);
+      const code = await b.stop('SIGTERM');
+      assert.equal(code, 1);
+      assert.equal(await raw.waitClosed(1000), true);
+      raw.close();
+    });
+
+    it('on SIGUSR2 enters lame-duck mode: INFO with ldm, no new connections, clients closed, exit 0', async () => {
+      const b = await start(target, ldmConf);
+      const raw = await rawReady(b.port, { protocol: 1 });
+      const nc = await tcpClient(b);
+      try {
+        const ldmEvent = sawLameDuck(nc, 3000);
+        b.child.kill('SIGUSR2');
+
+        const line = await raw.readUntil(/INFO \{.*\} ?\r\n/, 2000);
+        const info = JSON.parse(/INFO (\{.*\})/.exec(line)![1]!) as Record<string, unknown>;
+        assert.equal(info.ldm, true);
+        assert.equal(await ldmEvent, true, 'the nats client reports the lame-duck INFO');
+
+        // The listener is closed once lame duck starts.
+        await waitFor('new connections to be refused', () =>
+          rawConnect(b.port).then(
+            (c) => {
+              c.close();
+              return false;
+            },
+            () => true,
+          ),
+        );
+
+        assert.equal(await raw.waitClosed(4000), true, 'the raw client is closed');
+        await waitFor('the nats client to be closed', () => nc.isClosed(), 4000);
+        await waitFor('the broker to exit', () => b.child.exitCode !== null || b.child.signalCode !== null, 4000);
+        assert.equal(b.child.exitCode, 0);
+      } finally {
+        raw.close();
+        await nc.close();
+        await b.stop('SIGKILL');
+      }
+    });
+  });
+}

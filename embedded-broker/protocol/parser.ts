@@ -67,6 +67,7 @@ export class Parser {
   private held: Uint8Array[] = [];
   private heldLen = 0;
   private need = 0;
+  private body?: Uint8Array;
 
   constructor(private readonly sink: ParserSink) {}
 
@@ -88,9 +89,11 @@ export class Parser {
         }
         case State.OP_AFTER: {
           const b = buf[i]!;
-          if (b !== SP && b !== TAB) return this.stop('unknown_op');
+          if (b === SP || b === TAB) i++;
+          // nats-server's OP_CONNECT takes any byte as the start of its argument, so a bare
+          // "CONNECT\r\n" is a bad argument (silent close), not an unknown operation.
+          else if (this.op !== Op.CONNECT) return this.stop('unknown_op');
           this.state = State.SPACES;
-          i++;
           break;
         }
         case State.SPACES: {
@@ -139,35 +142,40 @@ export class Parser {
         }
         case State.PAYLOAD: {
           const avail = n - i;
-          if (this.heldLen === 0 && avail >= this.need) {
+          if (this.heldLen === 0 && avail >= this.need + 2 && buf[i + this.need] === CR && buf[i + this.need + 1] === LF) {
+            // Fast path: the whole payload and its CRLF are in this chunk.
             const data = buf.subarray(i, i + this.need);
-            i += this.need;
-            this.state = State.END_R;
+            i += this.need + 2;
+            this.state = State.OP;
             this.sink.payload(data);
-            if (this.state !== State.END_R) return false;
-          } else {
-            const take = Math.min(avail, this.need - this.heldLen);
-            this.hold(buf.subarray(i, i + take));
-            i += take;
-            if (this.heldLen === this.need) {
-              const data = this.takeHeld(new Uint8Array(0));
-              this.state = State.END_R;
-              this.sink.payload(data);
-              if (this.state !== State.END_R) return false;
-            }
+            if (this.state !== State.OP) return false;
+            break;
+          }
+          const take = Math.min(avail, this.need - this.heldLen);
+          this.hold(buf.subarray(i, i + take));
+          i += take;
+          if (this.heldLen === this.need) {
+            this.body = this.takeHeld(new Uint8Array(0));
+            this.state = State.END_R;
           }
           break;
         }
+        // nats-server processes a message only once its CRLF has arrived (MSG_END_N).
         case State.END_R:
           if (buf[i] !== CR) return this.stop('unknown_op');
           this.state = State.END_N;
           i++;
           break;
-        case State.END_N:
+        case State.END_N: {
           if (buf[i] !== LF) return this.stop('unknown_op');
-          this.state = State.OP;
           i++;
+          const data = this.body!;
+          this.body = undefined;
+          this.state = State.OP;
+          this.sink.payload(data);
+          if (this.state !== State.OP) return false;
           break;
+        }
         case State.DEAD:
           return false;
       }

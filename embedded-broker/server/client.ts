@@ -1,0 +1,389 @@
+/**
+ * One client connection: its protocol state (CONNECT options, authentication,
+ * subscriptions), what it sends (PUB/HPUB routed through the server) and what it is sent
+ * (a bounded outbound queue flushed once per turn of the event loop).
+ *
+ * This file is long because it is the protocol handler of nats-server's client.go: every
+ * op's argument rules live together so they can be read against the reference.
+ */
+import { Parser, Op, type ParseFailure, type ParserSink } from '../protocol/parser.ts';
+import { defaultConnectOptions, parseConnect, type ConnectOptions } from '../protocol/connect.ts';
+import { ErrText, errLine, pubViolation, subViolation } from '../protocol/errors.ts';
+import type { Conn, ConnHandler } from '../transport/types.ts';
+import type { Identity } from './auth.ts';
+import { PermissionSet } from './permissions.ts';
+import { isValidLiteralSubject, isValidSubject } from './subject.ts';
+import type { Server } from './server.ts';
+
+/** A subscription held by a client. */
+export interface Subscription {
+  readonly client: Client;
+  readonly subject: string;
+  readonly queue?: string;
+  readonly sid: string;
+  /** Auto-unsubscribe after this many deliveries (0: never). */
+  max: number;
+  delivered: number;
+}
+
+/** Close reasons, as nats-server names them (they become WebSocket close reasons too). */
+export const CloseReason = {
+  clientClosed: 'Client Closed',
+  protocolViolation: 'Protocol Violation',
+  authViolation: 'Authentication Failure',
+  authTimeout: 'Authentication Timeout',
+  maxPayload: 'Maximum Message Payload Exceeded',
+  maxControlLine: 'Maximum Control Line Exceeded',
+  slowConsumerPending: 'Slow Consumer (Pending Bytes)',
+  slowConsumerDeadline: 'Slow Consumer (Write Deadline)',
+  stale: 'Stale Connection',
+  badProtocol: 'Bad Client Protocol Version',
+  shutdown: 'Server Shutdown',
+  maxConnections: 'Maximum Connections Exceeded',
+} as const;
+export type CloseReason = (typeof CloseReason)[keyof typeof CloseReason];
+
+const CRLF = new Uint8Array([13, 10]);
+const PING = new TextEncoder().encode('PING\r\n');
+const PONG = new TextEncoder().encode('PONG\r\n');
+const OK = new TextEncoder().encode('+OK\r\n');
+/** nats-server sends its first PING this long after a client connects (firstClientPingInterval). */
+const FIRST_PING = 2000;
+/** One to nine digits, as nats-server's parseSize; anything else is -1. */
+function parseSize(s: string | undefined): number {
+  return s !== undefined && /^\d{1,9}$/.test(s) ? Number(s) : -1;
+}
+const splitArgs = (s: string): string[] => s.split(/[ \t]+/).filter((a) => a !== '');
+
+interface PendingPub {
+  subject: string;
+  reply?: string;
+  hdr: number;
+  sizeToken: string;
+}
+
+/** A connected client, driven by its transport. */
+export class Client implements ParserSink, ConnHandler {
+  readonly start = new Date();
+  opts: ConnectOptions = defaultConnectOptions();
+  identity?: Identity;
+  perms?: PermissionSet;
+  authPending: boolean;
+  readonly subs = new Map<string, Subscription>();
+  readonly stats = { inMsgs: 0, inBytes: 0, outMsgs: 0, outBytes: 0 };
+  lastActivity = Date.now();
+  isClosed = false;
+  connectReceived = false;
+  readonly nonce?: string;
+  /** Reply subjects this client may answer under allow_responses. */
+  private replies?: Map<string, { n: number; at: number }>;
+  private readonly parser = new Parser(this);
+  private out: Uint8Array[] = [];
+  private outLen = 0;
+  private pub?: PendingPub;
+  private pingsOut = 0;
+  private pingTimer?: ReturnType<typeof setTimeout>;
+  private authTimer?: ReturnType<typeof setTimeout>;
+  private deadline?: ReturnType<typeof setTimeout>;
+
+  constructor(
+    readonly server: Server,
+    readonly conn: Conn,
+    readonly cid: number,
+    readonly kind: 'tcp' | 'websocket',
+  ) {
+    this.authPending = server.auth.required;
+    this.nonce = server.auth.nonce();
+    if (this.authPending) {
+      const timeout = server.options.authorization?.timeout ?? 2000;
+      this.authTimer = setTimeout(() => this.fatal(ErrText.authTimeout, CloseReason.authTimeout), timeout);
+    }
+    this.armPing(Math.min(FIRST_PING, server.options.pingInterval));
+    this.send(server.infoFor(this));
+  }
+
+  get maxControlLine(): number {
+    return this.server.options.maxControlLine;
+  }
+
+  /** Bytes waiting to be written, ours and the transport's. */
+  get pending(): number {
+    return this.outLen + this.conn.pending;
+  }
+
+  // --- transport events ---------------------------------------------------------------
+
+  data(bytes: Uint8Array): void {
+    if (this.isClosed) return;
+    this.lastActivity = Date.now();
+    this.parser.parse(bytes);
+  }
+
+  drain(): void {
+    if (this.deadline) clearTimeout(this.deadline);
+    this.deadline = undefined;
+  }
+
+  /** The peer went away. */
+  closed(): void {
+    this.close(CloseReason.clientClosed, false);
+  }
+
+  // --- parser callbacks ---------------------------------------------------------------
+
+  line(op: Op, args: Uint8Array): number {
+    switch (op) {
+      case Op.CONNECT:
+        return this.connect(Buffer.from(args.buffer, args.byteOffset, args.length).toString('utf8'));
+      case Op.PUB:
+      case Op.HPUB:
+        return this.pubArgs(op, latin1(args));
+      case Op.SUB:
+        return this.sub(splitArgs(latin1(args)));
+      case Op.UNSUB:
+        return this.unsub(splitArgs(latin1(args)));
+      case Op.INFO:
+        return 0; // nats-server ignores INFO from a client
+      default:
+        // -ERR from a client: nats-server closes without a word.
+        return this.silentClose();
+    }
+  }
+
+  payload(data: Uint8Array): void {
+    const p = this.pub!;
+    this.pub = undefined;
+    this.stats.inMsgs++;
+    this.stats.inBytes += data.length;
+    this.server.stats.inMsgs++;
+    this.server.stats.inBytes += data.length;
+    if (!this.mayPublish(p.subject)) {
+      this.sendErr(pubViolation(p.subject));
+      return;
+    }
+    if (this.opts.verbose) this.send(OK);
+    this.server.route(this, p.subject, p.reply, p.hdr, data, p.sizeToken);
+  }
+
+  bare(op: Op): void {
+    if (op === Op.PING) this.send(PONG);
+    else if (op === Op.PONG) this.pingsOut = 0;
+  }
+
+  fail(reason: ParseFailure): void {
+    if (reason === 'auth') this.fatal(ErrText.authViolation, CloseReason.authViolation);
+    else if (reason === 'max_control_line') this.fatal(ErrText.maxControlLine, CloseReason.maxControlLine);
+    else this.fatal(ErrText.unknownOp, CloseReason.protocolViolation);
+  }
+
+  // --- operations ---------------------------------------------------------------------
+
+  private connect(json: string): number {
+    const opts = parseConnect(json, this.opts);
+    if (!opts) return this.silentClose();
+    if (this.server.auth.required) {
+      const id = this.server.auth.check(opts, this.nonce);
+      if (!id) return this.fatal(ErrText.authViolation, CloseReason.authViolation);
+      this.identity = id;
+      if (id.permissions) {
+        this.perms = new PermissionSet(id.permissions);
+        if (this.perms.response) this.replies = new Map();
+      }
+      clearTimeout(this.authTimer);
+      this.authPending = false;
+    }
+    this.opts = opts;
+    this.connectReceived = true;
+    if (opts.protocol < 0 || opts.protocol > 1) return this.fatal(ErrText.badClientProtocol, CloseReason.badProtocol);
+    if (opts.noResponders && !opts.headers) {
+      return this.fatal(ErrText.noRespondersRequiresHeaders, CloseReason.protocolViolation);
+    }
+    if (opts.verbose) this.send(OK);
+    return 0;
+  }
+
+  private pubArgs(op: Op, line: string): number {
+    const a = splitArgs(line);
+    let p: PendingPub;
+    let size: number;
+    if (op === Op.PUB) {
+      if (a.length !== 2 && a.length !== 3) return this.silentClose();
+      size = parseSize(a[a.length - 1]);
+      p = { subject: a[0]!, reply: a.length === 3 ? a[1] : undefined, hdr: -1, sizeToken: a[a.length - 1]! };
+    } else {
+      // HPUB needs headers:true in CONNECT; nats-server closes without -ERR otherwise.
+      if (!this.opts.headers || (a.length !== 3 && a.length !== 4)) return this.silentClose();
+      const hdr = parseSize(a[a.length - 2]);
+      size = parseSize(a[a.length - 1]);
+      if (hdr < 0 || size < 0 || hdr > size) return this.silentClose();
+      p = { subject: a[0]!, reply: a.length === 4 ? a[1] : undefined, hdr, sizeToken: a[a.length - 1]! };
+    }
+    if (size < 0) return this.silentClose();
+    if (size > this.server.options.maxPayload) return this.fatal(ErrText.maxPayload, CloseReason.maxPayload);
+    if (this.opts.pedantic && !isValidLiteralSubject(p.subject)) this.sendErr(ErrText.invalidPublishSubject);
+    this.pub = p;
+    return size;
+  }
+
+  private sub(a: string[]): number {
+    if (a.length !== 2 && a.length !== 3) return this.silentClose();
+    const subject = a[0]!;
+    const queue = a.length === 3 ? a[1] : undefined;
+    const sid = a[a.length - 1]!;
+    if (this.perms && !this.perms.canSubscribe(subject, queue)) {
+      this.sendErr(subViolation(subject, queue));
+      return 0;
+    }
+    if (!isValidSubject(subject)) {
+      this.sendErr(ErrText.invalidSubject);
+      return 0;
+    }
+    // A SUB reusing a live sid is ignored, as nats-server does.
+    if (!this.subs.has(sid)) {
+      const sub: Subscription = { client: this, subject, queue, sid, max: 0, delivered: 0 };
+      this.subs.set(sid, sub);
+      this.server.sublist.insert(sub);
+    }
+    if (this.opts.verbose) this.send(OK);
+    return 0;
+  }
+
+  private unsub(a: string[]): number {
+    if (a.length !== 1 && a.length !== 2) return this.silentClose();
+    const sub = this.subs.get(a[0]!);
+    if (sub) {
+      // A max that does not parse counts as 0: nats-server unsubscribes at once.
+      const max = a.length === 2 ? parseSize(a[1]) : 0;
+      if (max > 0 && sub.delivered < max) sub.max = max;
+      else this.removeSub(sub);
+    }
+    if (this.opts.verbose) this.send(OK);
+    return 0;
+  }
+
+  /** Drops a subscription from this client and the server's index. */
+  removeSub(sub: Subscription): void {
+    if (this.subs.get(sub.sid) === sub) this.subs.delete(sub.sid);
+    this.server.sublist.remove(sub);
+  }
+
+  private mayPublish(subject: string): boolean {
+    if (!this.perms || this.perms.canPublish(subject)) return true;
+    const r = this.replies?.get(subject);
+    const limits = this.perms.response;
+    if (!r || !limits) return false;
+    r.n++;
+    if ((limits.maxMsgs > 0 && r.n > limits.maxMsgs) || (limits.expires > 0 && Date.now() - r.at > limits.expires)) {
+      this.replies!.delete(subject);
+      return false;
+    }
+    return true;
+  }
+
+  /** Remembers a reply subject this client may now publish to (allow_responses). */
+  grantReply(reply: string): void {
+    if (this.replies && !this.replies.has(reply)) this.replies.set(reply, { n: 0, at: Date.now() });
+  }
+
+  // --- output -------------------------------------------------------------------------
+
+  /** Queues bytes; a client whose backlog passes max_pending is cut off as a slow consumer. */
+  send(bytes: Uint8Array | string): void {
+    if (this.isClosed) return;
+    const b = typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes;
+    this.out.push(b);
+    this.outLen += b.length;
+    if (this.outLen + this.conn.pending > this.server.options.maxPending) {
+      this.server.log.debug(`cid:${this.cid} slow consumer (pending bytes)`);
+      this.server.stats.slowConsumers++;
+      this.close(CloseReason.slowConsumerPending, false);
+      return;
+    }
+    this.server.markDirty(this);
+  }
+
+  /** Queues a message for one of this client's subscriptions. */
+  queueMsg(head: Uint8Array, body: Uint8Array): void {
+    if (this.isClosed) return;
+    this.stats.outMsgs++;
+    this.stats.outBytes += body.length;
+    this.send(head);
+    if (body.length > 0) this.send(body);
+    this.send(CRLF);
+  }
+
+  /** Hands what is queued to the transport. */
+  flush(): void {
+    if (this.outLen === 0 || this.isClosed) return;
+    const chunk = this.out.length === 1 ? this.out[0]! : Buffer.concat(this.out, this.outLen);
+    this.out = [];
+    this.outLen = 0;
+    this.conn.write(chunk);
+    if (this.conn.pending > 0 && !this.deadline) {
+      // The peer is not reading fast enough: it has write_deadline to catch up.
+      this.deadline = setTimeout(() => {
+        this.server.stats.slowConsumers++;
+        this.close(CloseReason.slowConsumerDeadline, false);
+      }, this.server.options.writeDeadline);
+    }
+  }
+
+  sendErr(text: string): void {
+    this.send(errLine(text));
+  }
+
+  private silentClose(): number {
+    this.close(CloseReason.protocolViolation, false);
+    return -1;
+  }
+
+  /** Sends `-ERR 'text'`, then closes. */
+  private fatal(text: string, reason: CloseReason): number {
+    this.sendErr(text);
+    this.close(reason, true);
+    return -1;
+  }
+
+  // --- pings --------------------------------------------------------------------------
+
+  private armPing(ms: number): void {
+    this.pingTimer = setTimeout(() => this.pingTick(), ms);
+    this.pingTimer.unref?.();
+  }
+
+  private pingTick(): void {
+    if (this.isClosed) return;
+    const { pingInterval, pingMax } = this.server.options;
+    if (this.pingsOut + 1 > pingMax) {
+      this.fatal(ErrText.staleConnection, CloseReason.stale);
+      return;
+    }
+    this.pingsOut++;
+    this.send(PING);
+    this.armPing(pingInterval);
+  }
+
+  // --- closing ------------------------------------------------------------------------
+
+  /** Closes the connection; `flush` first writes what is queued (an -ERR, say). */
+  close(reason: CloseReason, flush: boolean): void {
+    if (this.isClosed) return;
+    if (flush) this.flush();
+    this.isClosed = true;
+    this.parser.kill();
+    clearTimeout(this.pingTimer);
+    clearTimeout(this.authTimer);
+    clearTimeout(this.deadline);
+    for (const sub of this.subs.values()) this.server.sublist.remove(sub);
+    this.subs.clear();
+    this.out = [];
+    this.outLen = 0;
+    if (flush) this.conn.end(reason);
+    else this.conn.destroy();
+    this.server.removeClient(this, reason);
+  }
+}
+
+function latin1(b: Uint8Array): string {
+  return Buffer.from(b.buffer, b.byteOffset, b.length).toString('latin1');
+}

@@ -79,6 +79,21 @@ export class Parser {
       switch (this.state) {
         case State.OP: {
           const b = buf[i]!;
+          // Fast path for the op that carries nearly all traffic: "PUB " in any case.
+          if (
+            this.op === '' &&
+            (b | 0x20) === 0x70 &&
+            i + 3 < n &&
+            (buf[i + 1]! | 0x20) === 0x75 &&
+            (buf[i + 2]! | 0x20) === 0x62 &&
+            (buf[i + 3] === SP || buf[i + 3] === TAB) &&
+            !this.sink.authPending
+          ) {
+            this.op = Op.PUB;
+            this.state = State.SPACES;
+            i += 4;
+            break;
+          }
           if (this.op === '' && this.sink.authPending && b !== 0x43 && b !== 0x63) return this.stop('auth');
           const next = this.op + String.fromCharCode(b >= 0x61 && b <= 0x7a ? b - 32 : b);
           if (!isPrefixOfOp(next)) return this.stop('unknown_op');

@@ -13,6 +13,7 @@ import type { Conn, ConnHandler } from '../transport/types.ts';
 import type { Identity } from './auth.ts';
 import { PermissionSet } from './permissions.ts';
 import { isValidLiteralSubject, isValidSubject } from './subject.ts';
+import { Outbound } from './outbound.ts';
 import type { Server } from './server.ts';
 
 /** A subscription held by a client. */
@@ -53,7 +54,20 @@ const FIRST_PING = 2000;
 function parseSize(s: string | undefined): number {
   return s !== undefined && /^\d{1,9}$/.test(s) ? Number(s) : -1;
 }
-const splitArgs = (s: string): string[] => s.split(/[ \t]+/).filter((a) => a !== '');
+/** Splits a control line's arguments on spaces and tabs (no regex: this is the hot path). */
+function splitArgs(s: string): string[] {
+  const out: string[] = [];
+  let start = -1;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 32 || c === 9) {
+      if (start >= 0) out.push(s.slice(start, i));
+      start = -1;
+    } else if (start < 0) start = i;
+  }
+  if (start >= 0) out.push(s.slice(start));
+  return out;
+}
 
 interface PendingPub {
   subject: string;
@@ -78,8 +92,7 @@ export class Client implements ParserSink, ConnHandler {
   /** Reply subjects this client may answer under allow_responses. */
   private replies?: Map<string, { n: number; at: number }>;
   private readonly parser = new Parser(this);
-  private out: Uint8Array[] = [];
-  private outLen = 0;
+  private readonly out = new Outbound();
   private pub?: PendingPub;
   private pingsOut = 0;
   private pingTimer?: ReturnType<typeof setTimeout>;
@@ -108,7 +121,7 @@ export class Client implements ParserSink, ConnHandler {
 
   /** Bytes waiting to be written, ours and the transport's. */
   get pending(): number {
-    return this.outLen + this.conn.pending;
+    return this.out.length + this.conn.pending;
   }
 
   // --- transport events ---------------------------------------------------------------
@@ -290,10 +303,24 @@ export class Client implements ParserSink, ConnHandler {
   /** Queues bytes; a client whose backlog passes max_pending is cut off as a slow consumer. */
   send(bytes: Uint8Array | string): void {
     if (this.isClosed) return;
-    const b = typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes;
-    this.out.push(b);
-    this.outLen += b.length;
-    if (this.outLen + this.conn.pending > this.server.options.maxPending) {
+    if (typeof bytes === 'string') this.out.string(bytes);
+    else this.out.bytes(bytes);
+    this.checkPending();
+  }
+
+  /** Queues a message for one of this client's subscriptions: its MSG/HMSG line, then the body. */
+  queueMsg(head: string, body: Uint8Array): void {
+    if (this.isClosed) return;
+    this.stats.outMsgs++;
+    this.stats.outBytes += body.length;
+    this.out.string(head);
+    if (body.length > 0) this.out.bytes(body);
+    this.out.bytes(CRLF);
+    this.checkPending();
+  }
+
+  private checkPending(): void {
+    if (this.out.length + this.conn.pending > this.server.options.maxPending) {
       this.server.log.debug(`cid:${this.cid} slow consumer (pending bytes)`);
       this.server.stats.slowConsumers++;
       this.close(CloseReason.slowConsumerPending, false);
@@ -302,22 +329,11 @@ export class Client implements ParserSink, ConnHandler {
     this.server.markDirty(this);
   }
 
-  /** Queues a message for one of this client's subscriptions. */
-  queueMsg(head: Uint8Array, body: Uint8Array): void {
-    if (this.isClosed) return;
-    this.stats.outMsgs++;
-    this.stats.outBytes += body.length;
-    this.send(head);
-    if (body.length > 0) this.send(body);
-    this.send(CRLF);
-  }
-
   /** Hands what is queued to the transport. */
   flush(): void {
-    if (this.outLen === 0 || this.isClosed) return;
-    const chunk = this.out.length === 1 ? this.out[0]! : Buffer.concat(this.out, this.outLen);
-    this.out = [];
-    this.outLen = 0;
+    if (this.isClosed) return;
+    const chunk = this.out.take();
+    if (!chunk) return;
     this.conn.write(chunk);
     if (this.conn.pending > 0 && !this.deadline) {
       // The peer is not reading fast enough: it has write_deadline to catch up.
@@ -376,8 +392,7 @@ export class Client implements ParserSink, ConnHandler {
     clearTimeout(this.deadline);
     for (const sub of this.subs.values()) this.server.sublist.remove(sub);
     this.subs.clear();
-    this.out = [];
-    this.outLen = 0;
+    this.out.clear();
     if (flush) this.conn.end(reason);
     else this.conn.destroy();
     this.server.removeClient(this, reason);

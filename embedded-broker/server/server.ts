@@ -135,7 +135,7 @@ export class Server {
     } else if (hdr === 0) head = `MSG ${subject} ${sub.sid}${r} ${data.length}\r\n`;
     // nats-server echoes the size token as the publisher wrote it ("02" stays "02").
     else head = `MSG ${subject} ${sub.sid}${r} ${sizeToken}\r\n`;
-    c.queueMsg(Buffer.from(head, 'latin1'), body);
+    c.queueMsg(head, body);
     this.stats.outMsgs++;
     this.stats.outBytes += body.length;
     if (reply) c.grantReply(reply);

@@ -58,7 +58,7 @@ const all: Target[] = [
   {
     name: 'hearth-node',
     command: (conf, dir, extra) => [
-      process.execPath, join(root, 'bin/hearth.js'), 'broker', '-c', conf, '--ports_file_dir', dir, ...extra,
+      process.execPath, '--max-semi-space-size=2', join(root, 'bin/hearth.js'), 'broker', '-c', conf, '--ports_file_dir', dir, ...extra,
     ],
   },
   {

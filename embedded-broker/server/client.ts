@@ -8,6 +8,7 @@
  */
 import { Parser, Op, type ParseFailure, type ParserSink } from '../protocol/parser.ts';
 import { defaultConnectOptions, parseConnect, type ConnectOptions } from '../protocol/connect.ts';
+import { parseSize, splitArgs } from '../protocol/bytes.ts';
 import { ErrText, errLine, pubViolation, subViolation } from '../protocol/errors.ts';
 import type { Conn, ConnHandler } from '../transport/types.ts';
 import type { Identity } from './auth.ts';
@@ -50,25 +51,6 @@ const PONG = new TextEncoder().encode('PONG\r\n');
 const OK = new TextEncoder().encode('+OK\r\n');
 /** nats-server sends its first PING this long after a client connects (firstClientPingInterval). */
 const FIRST_PING = 2000;
-/** One to nine digits, as nats-server's parseSize; anything else is -1. */
-function parseSize(s: string | undefined): number {
-  return s !== undefined && /^\d{1,9}$/.test(s) ? Number(s) : -1;
-}
-/** Splits a control line's arguments on spaces and tabs (no regex: this is the hot path). */
-function splitArgs(s: string): string[] {
-  const out: string[] = [];
-  let start = -1;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 32 || c === 9) {
-      if (start >= 0) out.push(s.slice(start, i));
-      start = -1;
-    } else if (start < 0) start = i;
-  }
-  if (start >= 0) out.push(s.slice(start));
-  return out;
-}
-
 interface PendingPub {
   subject: string;
   reply?: string;
@@ -147,14 +129,14 @@ export class Client implements ParserSink, ConnHandler {
   line(op: Op, args: Uint8Array): number {
     switch (op) {
       case Op.CONNECT:
-        return this.connect(Buffer.from(args.buffer, args.byteOffset, args.length).toString('utf8'));
+        return this.connect(new TextDecoder().decode(args));
       case Op.PUB:
       case Op.HPUB:
-        return this.pubArgs(op, latin1(args));
+        return this.pubArgs(op, splitArgs(args));
       case Op.SUB:
-        return this.sub(splitArgs(latin1(args)));
+        return this.sub(splitArgs(args));
       case Op.UNSUB:
-        return this.unsub(splitArgs(latin1(args)));
+        return this.unsub(splitArgs(args));
       case Op.INFO:
         return 0; // nats-server ignores INFO from a client
       default:
@@ -215,8 +197,7 @@ export class Client implements ParserSink, ConnHandler {
     return 0;
   }
 
-  private pubArgs(op: Op, line: string): number {
-    const a = splitArgs(line);
+  private pubArgs(op: Op, a: string[]): number {
     let p: PendingPub;
     let size: number;
     if (op === Op.PUB) {
@@ -397,8 +378,4 @@ export class Client implements ParserSink, ConnHandler {
     else this.conn.destroy();
     this.server.removeClient(this, reason);
   }
-}
-
-function latin1(b: Uint8Array): string {
-  return Buffer.from(b.buffer, b.byteOffset, b.length).toString('latin1');
 }

@@ -25,7 +25,8 @@ export class Outbound {
   /** Queues a latin1 string (protocol lines). */
   string(s: string): void {
     this.reserve(s.length);
-    this.off += this.buf!.write(s, this.off, 'latin1');
+    const b = this.buf as Buffer & { latin1Write?: (s: string, off: number) => number };
+    this.off += b.latin1Write ? b.latin1Write(s, this.off) : b.write(s, this.off, 'latin1');
   }
 
   /** Queues bytes. */

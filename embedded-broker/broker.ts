@@ -10,9 +10,7 @@ import { createLogger, type Logger } from './server/log.ts';
 import { listenMonitor } from './server/monitor.ts';
 import { withDefaults, type BrokerOptions } from './server/options.ts';
 import { PROTOCOL_VERSION, Server } from './server/server.ts';
-import { listenTcp } from './transport/tcp.ts';
-import type { Listener } from './transport/types.ts';
-import { listenWebSocket } from './transport/websocket.ts';
+import { listenTcp, listenWebSocket, type Listener } from './transport/index.ts';
 
 /** A running broker. */
 export interface Broker {

@@ -1,13 +1,13 @@
 /**
  * The brokers the conformance suite runs against: Debian's nats-server (the reference)
- * and Hearth's embedded broker under Node and under Bun. Each is started as a process from
+ * and Hearth's embedded broker under Node, Bun and Deno. Each is started as a process from
  * the same configuration text, with ephemeral ports discovered through the ports file,
  * so every assertion is made the same way against each.
  *
  * HEARTH_TARGETS=hearth-node,nats-server narrows the list.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -15,7 +15,7 @@ const root = resolve(import.meta.dirname, '../..');
 
 /** A broker implementation the suite can start. */
 export interface Target {
-  name: 'nats-server' | 'hearth-node' | 'hearth-bun';
+  name: 'nats-server' | 'hearth-node' | 'hearth-bun' | 'hearth-deno';
   /** Why it cannot run here, or undefined when it can. */
   skip?: string;
   command(conf: string, portsDir: string, extra: string[]): string[];
@@ -48,6 +48,7 @@ function which(cmd: string): string | undefined {
 
 const natsServer = which('nats-server');
 const bun = join(root, 'node_modules/.bin/bun');
+const deno = join(root, 'node_modules/.bin/deno');
 
 const all: Target[] = [
   {
@@ -63,8 +64,13 @@ const all: Target[] = [
   },
   {
     name: 'hearth-bun',
-    skip: which(bun) || readdirSync(join(root, 'node_modules/.bin')).includes('bun') ? undefined : 'bun is not installed',
+    skip: existsSync(bun) ? undefined : 'bun is not installed',
     command: (conf, dir, extra) => [bun, join(root, 'bin/hearth.ts'), 'broker', '-c', conf, '--ports_file_dir', dir, ...extra],
+  },
+  {
+    name: 'hearth-deno',
+    skip: existsSync(deno) ? undefined : 'deno is not installed',
+    command: (conf, dir, extra) => [deno, 'run', '-A', join(root, 'bin/hearth.ts'), 'broker', '-c', conf, '--ports_file_dir', dir, ...extra],
   },
 ];
 

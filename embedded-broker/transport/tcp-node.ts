@@ -1,5 +1,5 @@
 /**
- * The TCP listener, on node:net (which Node, Bun and Deno all provide). Each socket
+ * The TCP listener on node:net, used on Node and Bun. Each socket
  * becomes a Conn; Nagle is off so small replies are not held back.
  */
 import { createServer, type Socket } from 'node:net';
@@ -35,7 +35,7 @@ class TcpConn implements Conn {
 }
 
 /** Listens on host:port (-1 or 0: an ephemeral port). */
-export function listenTcp(host: string, port: number, accept: Accept): Promise<Listener> {
+export function listenTcpNode(host: string, port: number, accept: Accept): Promise<Listener> {
   const server = createServer({ noDelay: true }, (socket) => {
     socket.setNoDelay(true);
     const handler = accept(new TcpConn(socket));

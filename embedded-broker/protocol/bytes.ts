@@ -39,3 +39,8 @@ export function parseSize(s: string | undefined): number {
   }
   return n;
 }
+
+/** A copy of `b`. (Buffer#slice would return a view, not a copy.) */
+export function copyBytes(b: Uint8Array): Uint8Array {
+  return Uint8Array.prototype.slice.call(b);
+}

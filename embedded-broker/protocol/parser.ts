@@ -8,6 +8,8 @@
  * `\n` alone, and the control-line limit counts the arguments only.
  */
 
+import { copyBytes } from './bytes.ts';
+
 /** Operations a client can send. */
 export const Op = {
   CONNECT: 'CONNECT',
@@ -121,7 +123,9 @@ export class Parser {
           const nl = indexOf(buf, LF, i);
           if (nl < 0) {
             this.hold(buf.subarray(i));
-            if (this.heldLen > this.sink.maxControlLine) return this.stop('max_control_line');
+            // A CR that ends the chunk belongs to the line ending, not to the arguments.
+            const argLen = this.heldLen - (buf[n - 1] === CR ? 1 : 0);
+            if (argLen > this.sink.maxControlLine) return this.stop('max_control_line');
             return true;
           }
           let end = nl;
@@ -219,7 +223,7 @@ export class Parser {
   private hold(part: Uint8Array): void {
     if (part.length === 0) return;
     // Copy: the transport may hand us views of a buffer it will reuse.
-    this.held.push(part.slice());
+    this.held.push(copyBytes(part));
     this.heldLen += part.length;
   }
 

@@ -8,13 +8,13 @@
  */
 import { Parser, Op, type ParseFailure, type ParserSink } from '../protocol/parser.ts';
 import { defaultConnectOptions, parseConnect, type ConnectOptions } from '../protocol/connect.ts';
-import { parseSize, splitArgs } from '../protocol/bytes.ts';
+import { copyBytes, parseSize, splitArgs } from '../protocol/bytes.ts';
 import { ErrText, errLine, pubViolation, subViolation } from '../protocol/errors.ts';
 import type { Conn, ConnHandler } from '../transport/types.ts';
 import type { Identity } from './auth.ts';
 import { PermissionSet } from './permissions.ts';
 import { isValidLiteralSubject, isValidSubject } from './subject.ts';
-import { Outbound } from './outbound.ts';
+import { BIG, Outbound } from './outbound.ts';
 import type { Server } from './server.ts';
 
 /** A subscription held by a client. */
@@ -157,7 +157,10 @@ export class Client implements ParserSink, ConnHandler {
       return;
     }
     if (this.opts.verbose) this.send(OK);
-    this.server.route(this, p.subject, p.reply, p.hdr, data, p.sizeToken);
+    // Big bodies are queued to subscribers by reference: copy one from a transient read
+    // buffer once here (small ones are copied into each subscriber's outbound anyway).
+    const body = this.conn.transient && data.length >= BIG ? copyBytes(data) : data;
+    this.server.route(this, p.subject, p.reply, p.hdr, body, p.sizeToken);
   }
 
   bare(op: Op): void {

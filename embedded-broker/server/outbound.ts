@@ -7,7 +7,7 @@
 const MIN = 512;
 const MAX = 64 * 1024;
 /** Bodies this large are passed by reference rather than copied. */
-const BIG = 16 * 1024;
+export const BIG = 16 * 1024;
 
 /** Outbound byte queue with batched flushing. */
 export class Outbound {

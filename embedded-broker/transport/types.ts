@@ -8,6 +8,11 @@
 export interface Conn {
   readonly remoteAddress: string;
   readonly remotePort: number;
+  /**
+   * True when the bytes handed to ConnHandler.data are valid only during that call (the
+   * transport reads into one reused buffer); the protocol layer then copies what it keeps.
+   */
+  readonly transient?: boolean;
   /** Bytes accepted by write() but not yet handed to the kernel. */
   readonly pending: number;
   /** Queues bytes for the peer. Returns false when the transport wants the writer to wait. */

@@ -15,7 +15,7 @@ const root = resolve(import.meta.dirname, '../..');
 
 /** A broker implementation the suite can start. */
 export interface Target {
-  name: 'nats-server' | 'hearth-node' | 'hearth-bun' | 'hearth-deno';
+  name: 'nats-server' | 'hearth-node' | 'hearth-bun' | 'hearth-deno' | 'hearth-binary';
   /** Why it cannot run here, or undefined when it can. */
   skip?: string;
   command(conf: string, portsDir: string, extra: string[]): string[];

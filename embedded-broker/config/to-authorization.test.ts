@@ -60,7 +60,7 @@ describe('toAuthorization', () => {
 
   it('warns that authorization-level permissions do nothing for a single user', () => {
     const { result, warnings } = auth('{ user: a, password: b, permissions: { publish: "x" } }');
-    assert.equal(result.permissions, undefined);
+    assert.equal((result as Record<string, unknown>).permissions, undefined);
     assert.match(warnings[0], /^broker.conf:1:39: authorization.permissions: nats-server applies these only to entries of authorization.users/);
   });
 

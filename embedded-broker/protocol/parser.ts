@@ -71,7 +71,11 @@ export class Parser {
   private need = 0;
   private body?: Uint8Array;
 
-  constructor(private readonly sink: ParserSink) {}
+  private readonly sink: ParserSink;
+
+  constructor(sink: ParserSink) {
+    this.sink = sink;
+  }
 
   /** Parses `buf`; returns false once parsing has stopped for good. */
   parse(buf: Uint8Array): boolean {
@@ -137,7 +141,8 @@ export class Parser {
           const op = this.op as Op;
           const size = this.sink.line(op, arg);
           if (size < 0) return this.dead();
-          if (this.state === State.DEAD) return false;
+          // line() may have closed the connection, which kills the parser.
+          if ((this.state as State) === State.DEAD) return false;
           this.op = '';
           if (op === Op.PUB || op === Op.HPUB) {
             this.need = size;

@@ -37,7 +37,10 @@ export class Authenticator {
   /** nats-server sends a nonce only when some user authenticates with an nkey. */
   readonly usesNonce: boolean;
 
-  constructor(private readonly auth: AuthorizationOptions | undefined) {
+  private readonly auth: AuthorizationOptions | undefined;
+
+  constructor(auth: AuthorizationOptions | undefined) {
+    this.auth = auth;
     this.required = !!auth && !!(auth.token || auth.user || auth.users?.length);
     this.usesNonce = !!auth?.users?.some((u) => u.nkey);
   }

@@ -81,12 +81,16 @@ export class Client implements ParserSink, ConnHandler {
   private authTimer?: ReturnType<typeof setTimeout>;
   private deadline?: ReturnType<typeof setTimeout>;
 
-  constructor(
-    readonly server: Server,
-    readonly conn: Conn,
-    readonly cid: number,
-    readonly kind: 'tcp' | 'websocket',
-  ) {
+  readonly server: Server;
+  readonly conn: Conn;
+  readonly cid: number;
+  readonly kind: 'tcp' | 'websocket';
+
+  constructor(server: Server, conn: Conn, cid: number, kind: 'tcp' | 'websocket') {
+    this.server = server;
+    this.conn = conn;
+    this.cid = cid;
+    this.kind = kind;
     this.authPending = server.auth.required;
     this.nonce = server.auth.nonce();
     if (this.authPending) {

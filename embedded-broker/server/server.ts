@@ -48,10 +48,12 @@ export class Server {
   private dirty = new Set<Client>();
   private flushQueued = false;
 
-  constructor(
-    readonly options: BrokerOptions,
-    readonly log: Logger,
-  ) {
+  readonly options: BrokerOptions;
+  readonly log: Logger;
+
+  constructor(options: BrokerOptions, log: Logger) {
+    this.options = options;
+    this.log = log;
     this.name = options.serverName ?? this.id;
     this.auth = new Authenticator(options.authorization);
     this.endpoints = { host: options.host, port: options.port };

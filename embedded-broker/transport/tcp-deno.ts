@@ -36,7 +36,10 @@ class DenoConn implements Conn {
   private closed = false;
   handler?: ConnHandler;
 
-  constructor(private readonly conn: DenoConnLike) {
+  private readonly conn: DenoConnLike;
+
+  constructor(conn: DenoConnLike) {
+    this.conn = conn;
     this.remoteAddress = conn.remoteAddr.hostname ?? '';
     this.remotePort = conn.remoteAddr.port ?? 0;
   }

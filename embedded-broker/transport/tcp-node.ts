@@ -9,7 +9,10 @@ class TcpConn implements Conn {
   readonly remoteAddress: string;
   readonly remotePort: number;
 
-  constructor(private readonly socket: Socket) {
+  private readonly socket: Socket;
+
+  constructor(socket: Socket) {
+    this.socket = socket;
     this.remoteAddress = (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
     this.remotePort = socket.remotePort ?? 0;
   }
@@ -39,7 +42,7 @@ export function listenTcpNode(host: string, port: number, accept: Accept): Promi
   const server = createServer({ noDelay: true }, (socket) => {
     socket.setNoDelay(true);
     const handler = accept(new TcpConn(socket));
-    socket.on('data', (b) => handler.data(b));
+    socket.on('data', (b: Buffer) => handler.data(b));
     socket.on('drain', () => handler.drain());
     socket.on('error', () => {}); // a reset peer is reported by 'close'
     socket.on('close', () => handler.closed());

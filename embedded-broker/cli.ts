@@ -1,7 +1,8 @@
 /**
  * `hearth broker`: the broker alone, configured like nats-server (flags and file).
  * SIGINT/SIGTERM shut down (INFO ldm to clients, close, exit 0); SIGUSR2 enters lame-duck
- * mode as nats-server does; a second SIGINT/SIGTERM forces the exit.
+ * mode as nats-server does; SIGHUP (reload there) is logged and ignored; a second
+ * SIGINT/SIGTERM forces the exit.
  */
 import { startBroker, PROTOCOL_VERSION } from './broker.ts';
 import { loadBrokerOptions } from './config/index.ts';
@@ -53,6 +54,10 @@ export async function runBrokerCli(argv: string[]): Promise<number> {
     };
     process.on('SIGINT', stop(() => (log.info('Trapped "interrupt" signal'), broker.close())));
     process.on('SIGTERM', stop(() => (log.info('Trapped "terminated" signal'), broker.close())));
-    if (process.platform !== 'win32') process.on('SIGUSR2', stop(() => broker.lameDuck()));
+    if (process.platform !== 'win32') {
+      process.on('SIGUSR2', stop(() => broker.lameDuck()));
+      // nats-server reloads its configuration on SIGHUP; without a handler we would exit.
+      process.on('SIGHUP', () => log.warn('Configuration reload (SIGHUP) is not supported: restart the broker to apply changes'));
+    }
   });
 }

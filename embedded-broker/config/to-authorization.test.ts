@@ -68,9 +68,12 @@ describe('toAuthorization', () => {
     assert.deepEqual(auth('{ users: [] }').result, {});
   });
 
-  it('ignores allowed_connection_types, naming it once', () => {
-    const { ignored } = auth('{ users: [ { user: a, allowed_connection_types: ["STANDARD"] }, { user: b, clients: "WEBSOCKET" } ] }');
-    assert.deepEqual(ignored, ['authorization.users[].allowed_connection_types', 'authorization.users[].clients']);
+  it('refuses allowed_connection_types rather than letting the user in by any transport', () => {
+    assert.throws(() => auth('{ users: [ { user: a, allowed_connection_types: ["STANDARD"] } ] }'), /allowed_connection_types is not supported/);
+  });
+
+  it('refuses bcrypt password hashes rather than comparing them as text', () => {
+    assert.throws(() => auth('{ user: a, password: "$2a$11$W2zko751KUvVy59mUTWmpOdWjpEm5qhcCZRd05GjI/sSOT.xtiHyG" }'), /bcrypt/);
   });
 
   it('skips keys that exist to be referenced as variables', () => {

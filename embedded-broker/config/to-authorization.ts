@@ -26,7 +26,7 @@ export function toAuthorization(f: Field, v: unknown, ctx: ReadContext): Authori
         break;
       case 'pass':
       case 'password':
-        out.password = asString(kf, m[key]);
+        out.password = plainPassword(kf, m[key]);
         break;
       case 'token':
         out.token = asString(kf, m[key]);
@@ -96,7 +96,7 @@ function toUser(f: Field, v: unknown, ctx: ReadContext): UserEntry {
         break;
       case 'pass':
       case 'password':
-        u.password = asString(kf, m[key]);
+        u.password = plainPassword(kf, m[key]);
         break;
       case 'permission':
       case 'permissions':
@@ -106,8 +106,8 @@ function toUser(f: Field, v: unknown, ctx: ReadContext): UserEntry {
       case 'allowed_connection_types':
       case 'connection_types':
       case 'clients':
-        ctx.ignored.push(`${f.path.replace(/\[\d+\]$/, '[]')}.${key}`);
-        break;
+        // Ignoring a restriction would let the user in by other ways than configured.
+        throw confError(kf, `${key} is not supported by this broker; use nats-server for it`);
       default:
         if (!isUsedAsVariable(m, key)) throw confError(kf, `unknown field "${key}"`);
     }
@@ -138,4 +138,11 @@ function checkDuplicates(f: Field, users: UserEntry[]): void {
     if (seen.has(name)) throw confError(f, `Duplicate ${u.nkey ? 'nkey' : 'user'} ${JSON.stringify(name)} detected`);
     seen.add(name);
   }
+}
+
+/** A password as written; bcrypt hashes ("$2a$...") are refused rather than compared as text. */
+function plainPassword(f: Field, v: unknown): string {
+  const p = asString(f, v);
+  if (/^\$2[abxy]?\$\d\d\$/.test(p)) throw confError(f, 'bcrypt passwords are not supported by this broker; use a plain password or nats-server');
+  return p;
 }

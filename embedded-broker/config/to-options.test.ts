@@ -34,10 +34,16 @@ describe('toOptions', () => {
   }
 
   it('names all ignored settings in one warning', () => {
-    const { warnings } = read('cluster { port: 6222 }\nleafnodes {}\naccounts {}\nserver_tags: [a]\nmqtt { port: 1883 }\nwebsocket { port: 1, no_tls: true, same_origin: true }');
+    const { warnings } = read('cluster { port: 6222 }\nleafnodes {}\nserver_tags: [a]\nmqtt { port: 1883 }\nwebsocket { port: 1, no_tls: true, same_origin: true }');
     assert.deepEqual(warnings, [
-      'ignoring configuration we do not implement: cluster, leafnodes, accounts, server_tags, mqtt, websocket.same_origin (use nats-server for these)',
+      'ignoring configuration we do not implement: cluster, leafnodes, server_tags, mqtt, websocket.same_origin (use nats-server for these)',
     ]);
+  });
+
+  it('refuses settings that decide who may connect instead of ignoring them', () => {
+    for (const conf of ['accounts { A: { users: [ { user: a, password: b } ] } }', 'no_auth_user: a', 'websocket { port: 1, no_tls: true, authorization { token: x } }']) {
+      assert.throws(() => read(conf), /not supported by this broker; use nats-server/, conf);
+    }
   });
 
   it('warns, with the place, about durations given as seconds', () => {

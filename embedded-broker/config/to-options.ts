@@ -116,18 +116,26 @@ const ALIASES: Record<string, string> = {
 /** Top-level keys of nats-server 2.9/2.10 that this broker does not implement. */
 const NOT_IMPLEMENTED = [
   'client_advertise', 'logtime', 'logtime_utc', 'mappings', 'maps', 'disable_sublist_cache',
-  'no_sublist_cache', 'accounts', 'http_base_path', 'cluster', 'gateway', 'leaf', 'leafnodes',
+  'no_sublist_cache', 'http_base_path', 'cluster', 'gateway', 'leaf', 'leafnodes',
   'logfile', 'log_file', 'logfile_size_limit', 'log_size_limit', 'logfile_max_num', 'log_max_num',
   'syslog', 'remote_syslog', 'pidfile', 'pid_file', 'prof_port', 'prof_block_rate',
   'max_traced_msg_len', 'max_subscriptions', 'max_subs', 'max_sub_tokens',
-  'max_subscription_tokens', 'ocsp', 'ocsp_cache', 'allow_non_tls', 'operator', 'operators',
-  'roots', 'root', 'root_operators', 'root_operator', 'resolver', 'account_resolver',
+  'max_subscription_tokens', 'ocsp', 'ocsp_cache', 'allow_non_tls',
+  'roots', 'root', 'root_operators', 'root_operator', 'account_resolver',
   'accounts_resolver', 'resolver_tls', 'resolver_preload', 'resolver_pinned_accounts',
-  'no_auth_user', 'system_account', 'system', 'no_system_account', 'no_system', 'no_sys_acc',
-  'no_header_support', 'trusted', 'trusted_keys', 'connect_error_reports',
+  'system_account', 'system', 'no_system_account', 'no_system', 'no_sys_acc',
+  'no_header_support', 'connect_error_reports',
   'reconnect_error_reports', 'mqtt', 'server_tags', 'default_js_domain',
 ];
 for (const key of NOT_IMPLEMENTED) HANDLERS[key] = ignore;
+
+/**
+ * Keys that decide who may connect. Ignoring one would open the broker wider than its
+ * configuration says (users defined only under `accounts` would leave it with no auth at
+ * all), so these stop the start instead of being warned about.
+ */
+const AUTH_NOT_IMPLEMENTED = ['accounts', 'no_auth_user', 'operator', 'operators', 'resolver', 'trusted', 'trusted_keys'];
+for (const key of AUTH_NOT_IMPLEMENTED) HANDLERS[key] = useNatsServer(`"${key}"`);
 
 /**
  * Reads a parsed configuration. Throws a ConfError naming the key (and its place in the

@@ -19,11 +19,10 @@ const NOT_IMPLEMENTED = new Set([
   'origins',
   'origin',
   'handshake_timeout',
-  'authorization',
-  'authentication',
-  'jwt_cookie',
-  'no_auth_user',
 ]);
+
+/** Websocket keys that decide who may connect: refusing them beats silently ignoring them. */
+const AUTH_NOT_IMPLEMENTED = new Set(['authorization', 'authentication', 'jwt_cookie', 'no_auth_user']);
 
 /** Reads a websocket map; undefined when it leaves websocket off (port 0 or none). */
 export function toWebSocket(f: Field, v: unknown, ctx: ReadContext): WebSocketOptions | undefined {
@@ -45,6 +44,8 @@ export function toWebSocket(f: Field, v: unknown, ctx: ReadContext): WebSocketOp
       // (websocket.go startWebsocketServer), so there is no setting under which we could
       // ignore it.
       throw confError(kf, 'TLS is not supported by this broker; use nats-server for websocket over TLS');
+    } else if (AUTH_NOT_IMPLEMENTED.has(k)) {
+      throw confError(kf, `websocket.${key} is not supported by this broker; use nats-server for it`);
     } else if (NOT_IMPLEMENTED.has(k)) ctx.ignored.push(kf.path);
     else if (!isUsedAsVariable(m, key)) throw confError(kf, `unknown field "${key}"`);
   }

@@ -7,12 +7,17 @@ import assert from 'node:assert/strict';
 import { createUser } from '@nats-io/nkeys';
 import { defaultConnectOptions, type ConnectOptions } from '../protocol/connect.ts';
 import { Authenticator } from './auth.ts';
-import type { Permissions } from './options.ts';
+import type { AuthorizationOptions, Permissions } from './options.ts';
 
 const connect = (fields: Partial<ConnectOptions>): ConnectOptions => ({ ...defaultConnectOptions(), ...fields });
 
 describe('Authenticator without credentials configured', () => {
-  for (const [what, auth] of [['no authorization block', undefined], ['a block with only a timeout', { timeout: 1000 }], ['an empty users list', { users: [] }]] as const) {
+  const configs: [string, AuthorizationOptions | undefined][] = [
+    ['no authorization block', undefined],
+    ['a block with only a timeout', { timeout: 1000 }],
+    ['an empty users list', { users: [] }],
+  ];
+  for (const [what, auth] of configs) {
     it(`lets anyone in with ${what}`, () => {
       const a = new Authenticator(auth);
       assert.equal(a.required, false);

@@ -268,9 +268,7 @@ function rng(seed: number): () => number {
 }
 
 /** The matching rule, spelt out token by token. */
-function refMatches(pattern: string, subject: string): boolean {
-  const p = pattern.split('.');
-  const s = subject.split('.');
+function refMatches(p: readonly string[], s: readonly string[]): boolean {
   for (let i = 0; i < p.length; i++) {
     if (p[i] === '>') return s.length > i;
     if (i >= s.length) return false;
@@ -282,8 +280,9 @@ function refMatches(pattern: string, subject: string): boolean {
 function refMatch(subs: Iterable<Sub>, subject: string): ReturnType<typeof view> {
   const psubs: Sub[] = [];
   const groups = new Map<string, Sub[]>();
+  const tokens = subject.split('.');
   for (const s of subs) {
-    if (!refMatches(s.subject, subject)) continue;
+    if (!refMatches(s.subject.split('.'), tokens)) continue;
     if (s.queue === undefined) psubs.push(s);
     else groups.set(s.queue, [...(groups.get(s.queue) ?? []), s]);
   }

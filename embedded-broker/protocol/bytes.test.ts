@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { latin1, parseSize, splitArgs } from './bytes.ts';
+import { copyBytes, latin1, parseSize, splitArgs } from './bytes.ts';
 
 const raw = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'latin1'));
 
@@ -72,4 +72,17 @@ describe('latin1', () => {
     assert.equal(latin1(view), 'hello..');
     assert.equal(latin1(view, 1, 4), 'ell');
   });
+});
+
+describe('copyBytes', () => {
+  for (const [kind, make] of [['Buffer', (s: string) => Buffer.from(s)], ['Uint8Array', (s: string) => new TextEncoder().encode(s)]] as const) {
+    it(`copies a ${kind} view into memory of its own`, () => {
+      const whole = make('..abc..');
+      const view = whole.subarray(2, 5);
+      const copy = copyBytes(view);
+      whole.fill(0x7a);
+      assert.deepEqual([...copy], [0x61, 0x62, 0x63]);
+      assert.notEqual(copy.buffer, whole.buffer);
+    });
+  }
 });

@@ -60,8 +60,12 @@ export function parseConnect(json: string, base: ConnectOptions): ConnectOptions
   if (raw === null) return { ...base };
   if (typeof raw !== 'object' || Array.isArray(raw)) return undefined;
   const out: Record<string, unknown> = { ...base };
+  // Go's json.Unmarshal matches an int field only against an integer literal.
+  if (/"protocol"\s*:\s*-?\d+(?:\.\d*|[eE])/i.test(json)) return undefined;
+  const fields = FIELDS as Record<string, readonly [string, string]>;
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
-    const field = (FIELDS as Record<string, readonly [string, string]>)[key];
+    // Go matches keys case-insensitively when no field has the exact name.
+    const field = fields[key] ?? fields[key.toLowerCase()];
     if (!field || value === null) continue;
     const [name, type] = field;
     if (typeof value !== type) return undefined;

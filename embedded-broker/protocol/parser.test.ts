@@ -63,7 +63,10 @@ interface Outcome {
   stopped: boolean;
 }
 
-/** Feeds `chunks` in order; checks that once parse() returns false it keeps doing so. */
+/**
+ * Feeds `chunks` in order, scribbling over each once parse() returns, as a transport that
+ * reuses its read buffer does; checks that once parse() returns false it keeps doing so.
+ */
 function feed(chunks: Uint8Array[], script?: Script): Outcome {
   const sink = new RecordingSink(script);
   const parser = new Parser(sink);
@@ -72,6 +75,7 @@ function feed(chunks: Uint8Array[], script?: Script): Outcome {
   for (const chunk of chunks) {
     const before = sink.calls.length;
     const more = parser.parse(chunk);
+    chunk.fill(0x23);
     if (stopped) {
       assert.equal(more, false, 'parse() returned true after it had stopped');
       assert.equal(sink.calls.length, before, 'the sink was called after the parser had stopped');
@@ -83,17 +87,25 @@ function feed(chunks: Uint8Array[], script?: Script): Outcome {
 
 const bytes = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'latin1'));
 
-/** The fixture whole, in two chunks at every split point, and one byte at a time. */
-function chunkings(fixture: Uint8Array): [string, Uint8Array[]][] {
-  const out: [string, Uint8Array[]][] = [['whole', [fixture]]];
-  for (let k = 1; k < fixture.length; k++) out.push([`split at ${k}`, [fixture.slice(0, k), fixture.slice(k)]]);
-  out.push(['byte by byte', Array.from(fixture, (b) => Uint8Array.of(b))]);
+/**
+ * The fixture whole, in two chunks at every split point, and one byte at a time; chunks
+ * are Buffer views into one fresh Buffer, as the Node transport hands them over.
+ */
+function chunkings(fixture: string): [string, Uint8Array[]][] {
+  const fresh = (): Buffer => Buffer.from(fixture, 'latin1');
+  const out: [string, Uint8Array[]][] = [['whole', [fresh()]]];
+  for (let k = 1; k < fixture.length; k++) {
+    const b = fresh();
+    out.push([`split at ${k}`, [b.subarray(0, k), b.subarray(k)]]);
+  }
+  const b = fresh();
+  out.push(['byte by byte', Array.from({ length: b.length }, (_, i) => b.subarray(i, i + 1))]);
   return out;
 }
 
 /** Asserts the same outcome for every chunking of `fixture`. */
 function expectEverySplit(fixture: string, expected: Outcome, script?: Script): void {
-  for (const [how, chunks] of chunkings(bytes(fixture))) {
+  for (const [how, chunks] of chunkings(fixture)) {
     assert.deepEqual(feed(chunks, script), expected, `fed ${how}: ${JSON.stringify(fixture)}`);
   }
 }
@@ -210,7 +222,8 @@ describe('Parser: control line limit (arguments only) at every split point', () 
     limit8,
   );
 
-  it('accepts arguments of exactly the limit ended by CRLF wherever the chunk ends', { todo: 'the held partial line counts its trailing CR: a chunk ending between CR and LF fails a line nats-server accepts' }, () => {
+  // nats-server drops the CR before it checks a partial line (parser.go, c.drop).
+  it('accepts arguments of exactly the limit ended by CRLF wherever the chunk ends', () => {
     expectEverySplit('SUB abc 1234\r\nPING\r\n', { calls: ['line SUB "abc 1234"', 'bare PING'], stopped: false }, limit8);
   });
 });
@@ -277,25 +290,28 @@ describe('Parser: the handler stopping it', () => {
 });
 
 describe('Parser: chunk ownership', () => {
-  it('copies a partial line, so a transport may reuse its read buffer', () => {
-    const sink = new RecordingSink();
-    const parser = new Parser(sink);
-    const buf = bytes('SUB foo 1');
-    parser.parse(buf);
-    buf.fill(0x7a); // the transport reads the next bytes into the same buffer
-    parser.parse(bytes('2\r\n'));
-    assert.deepEqual(sink.calls, ['line SUB "foo 12"']);
-  });
+  // Buffer#slice is a view where Uint8Array#slice is a copy: both kinds must be copied.
+  for (const [kind, make] of [['Buffer', (s: string) => Buffer.from(s, 'latin1')], ['Uint8Array', bytes]] as const) {
+    it(`copies a partial line held from a ${kind}, so a transport may reuse its read buffer`, () => {
+      const sink = new RecordingSink();
+      const parser = new Parser(sink);
+      const buf = make('SUB foo 1');
+      parser.parse(buf);
+      buf.fill(0x7a); // the transport reads the next bytes into the same buffer
+      parser.parse(make('2\r\n'));
+      assert.deepEqual(sink.calls, ['line SUB "foo 12"']);
+    });
 
-  it('copies a partial payload, so a transport may reuse its read buffer', () => {
-    const sink = new RecordingSink();
-    const parser = new Parser(sink);
-    const buf = bytes('PUB foo 4\r\nab');
-    parser.parse(buf);
-    buf.fill(0x7a);
-    parser.parse(bytes('cd\r\n'));
-    assert.deepEqual(sink.calls, ['line PUB "foo 4"', 'payload "abcd"']);
-  });
+    it(`copies a partial payload held from a ${kind}, so a transport may reuse its read buffer`, () => {
+      const sink = new RecordingSink();
+      const parser = new Parser(sink);
+      const buf = make('PUB foo 4\r\nab');
+      parser.parse(buf);
+      buf.fill(0x7a);
+      parser.parse(make('cd\r\n'));
+      assert.deepEqual(sink.calls, ['line PUB "foo 4"', 'payload "abcd"']);
+    });
+  }
 
   it('fails at the bad byte itself: earlier bytes of the chunk are handled first', () => {
     const sink = new RecordingSink();

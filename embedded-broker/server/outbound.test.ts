@@ -4,9 +4,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Outbound } from './outbound.ts';
-
-const BIG = 16 * 1024;
+import { BIG, Outbound } from './outbound.ts';
 
 /** mulberry32: a tiny seeded PRNG, so a failure can be replayed. */
 function rng(seed: number): () => number {

@@ -6,7 +6,7 @@
  */
 import type { Permissions, ResponsePermission } from './options.ts';
 import { Sublist, type SubLike } from './sublist.ts';
-import { hasWildcard, subjectsIntersect } from './subject.ts';
+import { hasWildcard, isSubsetMatch, subjectsIntersect } from './subject.ts';
 
 interface Entry extends SubLike {
   subject: string;
@@ -59,10 +59,24 @@ export class PermissionSet {
     return ok;
   }
 
-  /** Whether the user may subscribe to `subject`, in `queue` when given. */
+  /**
+   * Whether the user may subscribe to `subject`, in `queue` when given. As nats-server's
+   * canSubscribe: queue-scoped allow entries decide for a queue subscription when any
+   * match. Deny is stricter than nats-server's: a bare deny entry refuses every queue
+   * too, where nats-server lets a queue through when another deny entry names a queue.
+   */
   canSubscribe(subject: string, queue?: string): boolean {
-    if (this.subAllow && !matches(this.subAllow, subject, queue)) return false;
-    if (this.subDeny && matches(this.subDeny, subject, queue)) return false;
+    if (this.subAllow) {
+      const r = this.subAllow.match(subject);
+      let ok = r.psubs.length > 0;
+      if (queue !== undefined && r.qsubs.length > 0) ok = queueMatches(queue, r.qsubs);
+      if (!ok) return false;
+    }
+    if (this.subDeny) {
+      const r = this.subDeny.match(subject);
+      if (r.psubs.length > 0) return false;
+      if (queue !== undefined && r.qsubs.length > 0 && queueMatches(queue, r.qsubs)) return false;
+    }
     return true;
   }
 
@@ -79,11 +93,10 @@ export class PermissionSet {
   }
 }
 
-/** True when `subject` (and `queue`) fall under an entry of `sl`. */
-function matches(sl: Sublist<Entry>, subject: string, queue?: string): boolean {
-  const r = sl.match(subject);
-  if (r.psubs.length > 0) return true;
-  // A queue-scoped entry allows only that queue.
-  return queue !== undefined && r.qsubs.some((members) => members[0]!.queue === queue);
+/** nats-server's queueMatches: a queue entry's name may itself hold wildcards (`v1.*`). */
+function queueMatches(queue: string, qsubs: Entry[][]): boolean {
+  return qsubs.some((members) => {
+    const name = members[0]!.queue!;
+    return queue === name || (hasWildcard(name) && isSubsetMatch(queue, name));
+  });
 }
-

@@ -99,8 +99,6 @@ export class Server {
    * each queue group. `hdr` is the header length (-1 for PUB).
    */
   route(from: Client, subject: string, reply: string | undefined, hdr: number, data: Uint8Array, sizeToken: string): void {
-    // A subject with an empty token matches nothing (nats-server's Match finds no node).
-    if (subject.startsWith('.') || subject.endsWith('.') || subject.includes('..')) return;
     const r = this.sublist.match(subject);
     let delivered = false;
     for (const sub of r.psubs) {

@@ -50,3 +50,24 @@ export function subjectsIntersect(a: string, b: string): boolean {
   }
   return ta.length === tb.length;
 }
+
+/**
+ * True when every subject `subject` can stand for is also matched by `pattern`
+ * (nats-server's subjectIsSubsetMatch): a `*` in `subject` needs a wildcard in `pattern`.
+ */
+export function isSubsetMatch(subject: string, pattern: string): boolean {
+  const ts = subject.split('.');
+  const tp = pattern.split('.');
+  for (let i = 0; i < tp.length; i++) {
+    const p = tp[i];
+    if (p === '>') return i < ts.length;
+    const t = ts[i];
+    if (t === undefined) return false;
+    if (p === '*') {
+      if (t === '>') return false;
+      continue;
+    }
+    if (t !== p) return false;
+  }
+  return ts.length === tp.length;
+}

@@ -85,11 +85,13 @@ export class Sublist<S extends SubLike> {
     return true;
   }
 
-  /** Every subscription interested in `subject` (a literal subject). */
+  /** Every subscription interested in `subject`; none for a subject with an empty token. */
   match(subject: string): MatchResult<S> {
     const hit = this.cache.get(subject);
     if (hit) return hit;
     const result: MatchResult<S> = { psubs: [], qsubs: [] };
+    // nats-server's Match finds no node for "", ".a", "a." or "a..b".
+    if (subject === '' || subject.startsWith('.') || subject.endsWith('.') || subject.includes('..')) return result;
     const queues = new Map<string, S[]>();
     collect(this.root, subject.split('.'), 0, result.psubs, queues);
     for (const members of queues.values()) result.qsubs.push(members);

@@ -5,18 +5,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { BIG, Outbound } from './outbound.ts';
-
-/** mulberry32: a tiny seeded PRNG, so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../testing/rng.ts';
 
 /** `n` bytes counting up from `from`, so misplaced bytes show. */
 function pattern(n: number, from: number): Uint8Array {

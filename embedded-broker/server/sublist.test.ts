@@ -6,6 +6,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Sublist, type MatchResult } from './sublist.ts';
+import { rng } from '../testing/rng.ts';
 
 interface Sub {
   subject: string;
@@ -254,18 +255,6 @@ describe('Sublist match cache', () => {
     assert.equal(sl.match('s.0').psubs.length, 1);
   });
 });
-
-/** mulberry32: a tiny seeded PRNG, so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The matching rule, spelt out token by token. */
 function refMatches(p: readonly string[], s: readonly string[]): boolean {

@@ -1,0 +1,52 @@
+/**
+ * One broker connection per process, through the official NATS client: `nats://` (and
+ * `tls://`) over TCP with the `nats` package, `ws://`/`wss://` over WebSocket with
+ * `nats.ws` (which needs a global WebSocket: Bun, Deno, Node 22+, browsers). The client
+ * reconnects forever; requests made while it is away fail fast as `unavailable`.
+ */
+import type { NatsConnection } from 'nats';
+
+/** Where the broker is and who we are. */
+export interface BrokerTarget {
+  url: string;
+  user?: string;
+  password?: string;
+  token?: string;
+  /** Connection name, shown in the broker's /connz. */
+  name: string;
+  /** Reply subjects for this process start with it (so its credential can be limited to it). */
+  inboxPrefix?: string;
+  /** Give up on the first connect after this long (ms). */
+  connectTimeoutMs?: number;
+}
+
+/**
+ * Connects to the broker.
+ *
+ * @example
+ * const nc = await connectBroker({ url: 'nats://127.0.0.1:4222', name: 'hearth-chat', user, password });
+ */
+export async function connectBroker(t: BrokerTarget): Promise<NatsConnection> {
+  const ws = /^wss?:\/\//i.test(t.url);
+  const opts = {
+    servers: t.url,
+    name: t.name,
+    ...(t.user ? { user: t.user, pass: t.password ?? '' } : {}),
+    ...(t.token ? { token: t.token } : {}),
+    ...(t.inboxPrefix ? { inboxPrefix: t.inboxPrefix } : {}),
+    timeout: t.connectTimeoutMs ?? 5000,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 250,
+    pingInterval: 10_000,
+    ignoreClusterUpdates: false,
+  };
+  if (ws) {
+    if (typeof globalThis.WebSocket !== 'function') {
+      throw new Error(`${t.url}: this runtime has no WebSocket; use a nats:// URL`);
+    }
+    const { connect } = await import('nats.ws');
+    return (await connect(opts)) as unknown as NatsConnection;
+  }
+  const { connect } = await import('nats');
+  return connect(opts);
+}

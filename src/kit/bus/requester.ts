@@ -1,0 +1,113 @@
+/**
+ * Calling other services: `request(op, data)` checks the request against the operation's
+ * schema, sends it on the operation's subject with trace headers and a timeout, retries
+ * idempotent operations with backoff and jitter when the callee is unavailable, fails fast
+ * through a circuit breaker per destination service, and checks the reply.
+ */
+import type { NatsConnection } from 'nats';
+import { CircuitBreaker } from '../breaker.ts';
+import { encode } from '../codec.ts';
+import { check, type Operation, type ReplyOf, type RequestOf } from '../contract.ts';
+import { AppError } from '../errors.ts';
+import { retry } from '../retry.ts';
+import { readReply, traceHeaders, type Trace } from './wire.ts';
+
+/** Limits and policies of a requester. */
+export interface RequesterOptions {
+  timeoutMs: number;
+  maxRequestBytes: number;
+  attempts?: number;
+  backoff?: { initialMs: number; maxMs: number };
+  breaker?: { threshold: number; cooldownMs: number };
+}
+
+/** Per-call options. */
+export interface CallOptions extends Partial<Trace> {
+  timeoutMs?: number;
+  /** Override: retry even a command not declared idempotent (false: never retry). */
+  retry?: boolean;
+}
+
+/** True for errors that mean "the callee was not reached in time" (worth a retry, count against it). */
+export const isInfrastructureFailure = (err: unknown): boolean => err instanceof AppError && err.retryable;
+
+/** Translates the NATS client's errors into typed ones. */
+export function fromNatsError(err: unknown, subject: string): AppError {
+  const code = (err as { code?: string }).code;
+  if (code === '503') return new AppError('unavailable', 'kit.no_responders', `Nobody answers on ${subject}`, { subject });
+  if (code === 'TIMEOUT') return new AppError('timeout', 'kit.timeout', `No answer on ${subject} in time`, { subject });
+  if (code === 'MAX_PAYLOAD_EXCEEDED') {
+    return new AppError('too_large', 'kit.payload_too_large', 'Request is larger than the broker accepts', { subject });
+  }
+  if (code === 'CONNECTION_CLOSED' || code === 'DISCONNECT' || code === 'CONNECTION_DRAINING') {
+    return new AppError('unavailable', 'kit.broker_unavailable', 'Not connected to the broker', { subject }, { cause: err });
+  }
+  return new AppError('internal', 'kit.request_failed', `Request on ${subject} failed`, { subject }, { cause: err });
+}
+
+/**
+ * Sends operations to other services.
+ *
+ * @example
+ * const note = await requester.request(GetNote, { id }, { correlationId });
+ */
+export class Requester {
+  readonly #nc: NatsConnection;
+  readonly #o: Required<RequesterOptions>;
+  readonly #breakers = new Map<string, CircuitBreaker>();
+
+  constructor(nc: NatsConnection, options: RequesterOptions) {
+    this.#nc = nc;
+    this.#o = {
+      attempts: 3,
+      backoff: { initialMs: 50, maxMs: 1000 },
+      breaker: { threshold: 5, cooldownMs: 2000 },
+      ...options,
+    };
+  }
+
+  /** Sends `data` as `op` and returns the checked reply, or throws the callee's AppError. */
+  async request<O extends Operation>(op: O, data: RequestOf<O>, call: CallOptions = {}): Promise<ReplyOf<O>> {
+    const body = check(op.request, data, 'kit.invalid_request', `${op.subject} request`);
+    const bytes = encode(body);
+    if (bytes.length > this.#o.maxRequestBytes) {
+      throw new AppError('too_large', 'kit.payload_too_large', `Request is ${bytes.length} bytes; the limit is ${this.#o.maxRequestBytes}`, {
+        bytes: bytes.length,
+        limit: this.#o.maxRequestBytes,
+      });
+    }
+    const breaker = this.#breaker(op.service);
+    const once = () => breaker.run(() => this.#send(op, bytes, call), isInfrastructureFailure);
+    const retrying = call.retry ?? op.idempotent;
+    const reply = retrying
+      ? await retry(once, { attempts: this.#o.attempts, ...this.#o.backoff, retryable: (e) => isInfrastructureFailure(e) && !isOpen(e) })
+      : await once();
+    return check(op.reply, reply, 'kit.bad_reply', `${op.subject} reply`) as ReplyOf<O>;
+  }
+
+  /** The breaker state of each destination seen so far. */
+  breakers(): Record<string, string> {
+    return Object.fromEntries([...this.#breakers].map(([k, b]) => [k, b.state]));
+  }
+
+  async #send(op: Operation, bytes: Uint8Array, call: CallOptions): Promise<unknown> {
+    let msg;
+    try {
+      msg = await this.#nc.request(op.subject, bytes, {
+        timeout: call.timeoutMs ?? this.#o.timeoutMs,
+        headers: traceHeaders(call, op.version),
+      });
+    } catch (err) {
+      throw fromNatsError(err, op.subject);
+    }
+    return readReply(msg.data);
+  }
+
+  #breaker(service: string): CircuitBreaker {
+    let b = this.#breakers.get(service);
+    if (!b) this.#breakers.set(service, (b = new CircuitBreaker(service, this.#o.breaker)));
+    return b;
+  }
+}
+
+const isOpen = (e: unknown) => e instanceof AppError && e.code === 'kit.circuit_open';

@@ -1,0 +1,126 @@
+/**
+ * Answering requests: `handle(op, fn)` registers a handler for one operation. All of a
+ * service's operations share one subscription on `svc.<service>.>` in the queue group
+ * `<service>`, so more instances share the work and an unknown operation still gets a
+ * typed answer (`kit.unknown_operation`) rather than a timeout. Every request is decoded,
+ * checked against its schema, run, and answered with `{ ok }` or `{ error }`; nothing a
+ * client sends can crash the process. In-flight requests are tracked so a stop can finish
+ * them.
+ */
+import type { Msg, NatsConnection, Subscription } from 'nats';
+import { decode } from '../codec.ts';
+import { check, type Operation, type ReplyOf, type RequestOf } from '../contract.ts';
+import { AppError, toAppError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import { uuidv7 } from '../ids.ts';
+import { errorReply, okReply, readTrace, type Trace } from './wire.ts';
+
+/** What a handler gets besides the request. */
+export interface HandlerContext extends Trace {
+  /** The id of this request (becomes the causation id of what it causes). */
+  requestId: string;
+  log: Logger;
+}
+
+/** A handler for one operation. */
+export type Handler<O extends Operation> = (req: RequestOf<O>, ctx: HandlerContext) => Promise<ReplyOf<O>> | ReplyOf<O>;
+
+interface Entry {
+  op: Operation;
+  fn: Handler<Operation>;
+}
+
+/**
+ * The request side of a service.
+ *
+ * @example
+ * const responder = new Responder(nc, { service: 'notes', log, maxRequestBytes: 262144 });
+ * responder.handle(GetNote, async ({ id }) => notes.get(id));
+ * responder.listen();
+ */
+export class Responder {
+  readonly #nc: NatsConnection;
+  readonly #service: string;
+  readonly #log: Logger;
+  readonly #max: number;
+  readonly #ops = new Map<string, Entry>();
+  readonly #subs: Subscription[] = [];
+  readonly #inflight = new Set<Promise<void>>();
+
+  constructor(nc: NatsConnection, o: { service: string; log: Logger; maxRequestBytes: number }) {
+    this.#nc = nc;
+    this.#service = o.service;
+    this.#log = o.log;
+    this.#max = o.maxRequestBytes;
+  }
+
+  /** Registers the handler of `op` (an operation of this service, or a kit subject). */
+  handle<O extends Operation>(op: O, fn: Handler<O>): void {
+    if (this.#ops.has(op.subject)) throw new Error(`${op.subject} has two handlers`);
+    this.#ops.set(op.subject, { op, fn: fn as Handler<Operation> });
+  }
+
+  /** Subscribes: `svc.<service>.>` plus any extra subjects (log read, health), all in the queue group. */
+  listen(extraSubjects: string[] = []): void {
+    for (const subject of [`svc.${this.#service}.>`, ...extraSubjects]) {
+      this.#subs.push(
+        this.#nc.subscribe(subject, { queue: this.#service, callback: (err, msg) => (err ? this.#log.error('subscription failed', { err }) : this.#track(msg)) }),
+      );
+    }
+  }
+
+  /** Stops taking requests and waits for the ones in flight. */
+  async stop(): Promise<void> {
+    await Promise.all(this.#subs.map((s) => s.drain().catch(() => undefined))); // already closed: nothing to drain
+    while (this.#inflight.size) await Promise.all([...this.#inflight]);
+  }
+
+  /** Requests being handled now. */
+  get inflight(): number {
+    return this.#inflight.size;
+  }
+
+  #track(msg: Msg): void {
+    const p = this.#dispatch(msg).finally(() => this.#inflight.delete(p));
+    this.#inflight.add(p);
+  }
+
+  async #dispatch(msg: Msg): Promise<void> {
+    const trace = readTrace(msg.headers);
+    const requestId = uuidv7();
+    const log = this.#log.child({ correlation_id: trace.correlationId || requestId });
+    if (!msg.reply) {
+      log.warn('request without a reply subject ignored', { subject: msg.subject });
+      return;
+    }
+    let reply: Uint8Array;
+    try {
+      const entry = this.#ops.get(msg.subject);
+      if (!entry) throw new AppError('not_found', 'kit.unknown_operation', `${msg.subject} is not an operation of ${this.#service}`, { subject: msg.subject });
+      if (trace.version !== undefined && trace.version > entry.op.version) {
+        throw new AppError('validation', 'kit.unsupported_version', `${msg.subject} speaks version ${entry.op.version}, not ${trace.version}`, {
+          supported: entry.op.version,
+        });
+      }
+      if (msg.data.length > this.#max) {
+        throw new AppError('too_large', 'kit.payload_too_large', `Request is ${msg.data.length} bytes; the limit is ${this.#max}`, {
+          bytes: msg.data.length,
+          limit: this.#max,
+        });
+      }
+      const req = check(entry.op.request, msg.data.length ? decode(msg.data) : undefined, 'kit.invalid_request', `${msg.subject} request`);
+      const ctx: HandlerContext = { correlationId: trace.correlationId || requestId, causationId: trace.causationId, requestId, log };
+      reply = okReply(await entry.fn(req, ctx));
+    } catch (err) {
+      const e = toAppError(err);
+      if (e.kind === 'internal') log.error('handler failed', { subject: msg.subject, err: e.cause ?? e });
+      else log.debug('request refused', { subject: msg.subject, code: e.code });
+      reply = errorReply(e);
+    }
+    try {
+      msg.respond(reply);
+    } catch (err) {
+      log.warn('could not send the reply', { subject: msg.subject, err });
+    }
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * How a message is declared: an operation (command or query, answered over request/reply
+ * on `svc.<service>.<name>`) or an event (published on `evt.<service>.<type>`), each with a
+ * valibot schema and a version. `src/contracts` declares every message of Hearth with these.
+ */
+import * as v from 'valibot';
+import { AppError } from './errors.ts';
+
+/** Any valibot schema. */
+export type Schema<T = unknown> = v.GenericSchema<unknown, T>;
+
+/** A command or query: where it is sent, what it carries, what comes back. */
+export interface Operation<Req = unknown, Res = unknown> {
+  readonly kind: 'command' | 'query';
+  readonly service: string;
+  readonly name: string;
+  readonly subject: string;
+  readonly version: number;
+  readonly request: Schema<Req>;
+  readonly reply: Schema<Res>;
+  /** Safe to send again after a timeout (queries always are; commands when declared so). */
+  readonly idempotent: boolean;
+}
+
+/** A domain event type. */
+export interface EventType<D = unknown> {
+  readonly service: string;
+  readonly type: string;
+  readonly subject: string;
+  readonly version: number;
+  readonly data: Schema<D>;
+}
+
+/** The request type of an operation. */
+export type RequestOf<O> = O extends Operation<infer R, unknown> ? R : never;
+/** The reply type of an operation. */
+export type ReplyOf<O> = O extends Operation<unknown, infer R> ? R : never;
+/** The data type of an event. */
+export type DataOf<E> = E extends EventType<infer D> ? D : never;
+
+const NAME = /^[a-z][a-z0-9_-]*$/;
+
+function checkName(what: string, name: string): void {
+  if (!NAME.test(name)) throw new Error(`${what} "${name}" must match ${NAME}`);
+}
+
+/**
+ * Declares a command: it changes state; retried only when marked idempotent.
+ *
+ * @example
+ * const PutNote = command('notes', 'put', { version: 1, request: v.object({ text: v.string() }), reply: v.object({ id: v.string() }) });
+ */
+export function command<Req, Res>(
+  service: string,
+  name: string,
+  spec: { version: number; request: Schema<Req>; reply: Schema<Res>; idempotent?: boolean },
+): Operation<Req, Res> {
+  checkName('service', service);
+  checkName('operation', name);
+  return { kind: 'command', service, name, subject: `svc.${service}.${name}`, idempotent: spec.idempotent ?? false, ...spec };
+}
+
+/**
+ * Declares a query: reads only, so it is always safe to retry.
+ *
+ * @example
+ * const GetNote = query('notes', 'get', { version: 1, request: v.object({ id: v.string() }), reply: Note });
+ */
+export function query<Req, Res>(
+  service: string,
+  name: string,
+  spec: { version: number; request: Schema<Req>; reply: Schema<Res> },
+): Operation<Req, Res> {
+  checkName('service', service);
+  checkName('operation', name);
+  return { kind: 'query', service, name, subject: `svc.${service}.${name}`, idempotent: true, ...spec };
+}
+
+/**
+ * Declares an event type (past tense: `NoteAdded` → type `note_added`).
+ *
+ * @example
+ * const NoteAdded = event('notes', 'note_added', { version: 1, data: v.object({ id: v.string() }) });
+ */
+export function event<D>(service: string, type: string, spec: { version: number; data: Schema<D> }): EventType<D> {
+  checkName('service', service);
+  checkName('event type', type);
+  return { service, type, subject: `evt.${service}.${type}`, ...spec };
+}
+
+/**
+ * Checks `value` against a schema; a mismatch throws a typed validation error whose details
+ * list each problem with its dotted path.
+ *
+ * @example
+ * const req = check(PutNote.request, decoded, 'kit.invalid_request');
+ */
+export function check<T>(schema: Schema<T>, value: unknown, code: string, what = 'message'): T {
+  const r = v.safeParse(schema, value);
+  if (r.success) return r.output;
+  const issues = r.issues.map((i) => ({ path: v.getDotPath(i) ?? '', message: i.message }));
+  const first = issues[0]!;
+  throw new AppError('validation', code, `Invalid ${what}: ${first.path ? first.path + ': ' : ''}${first.message}`, { issues });
+}

@@ -1,0 +1,4 @@
+/** A service's own database: opening it, migrating it, writing in transactions. */
+export { Db, openDb, redactUrl, type DbOptions, type Tx } from './open.ts';
+export { migrate, type Migration } from './migrate.ts';
+export { Mutex } from './mutex.ts';

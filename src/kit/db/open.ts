@@ -1,0 +1,123 @@
+/**
+ * A service's database: one libSQL database owned by one service. Locally a file under
+ * the data directory in WAL mode (synchronous=FULL, so a commit survives power loss); by
+ * configuration a remote libSQL server (`libsql://`, `http(s)://`) or an embedded replica
+ * of one (`sync_url`, auth token, sync interval), options passed straight to
+ * `@libsql/client`. Writes are serialised through one mutex, so each `write` is one
+ * `BEGIN IMMEDIATE` transaction that never meets SQLITE_BUSY from its own process.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createClient, type Client, type InArgs, type ResultSet, type Row } from '@libsql/client';
+import { AppError } from '../errors.ts';
+import { Mutex } from './mutex.ts';
+
+/** Where a service's database lives. */
+export interface DbOptions {
+  /** A local file path (used when `url` is empty). */
+  path?: string;
+  /** A libSQL URL: `file:`, `libsql://`, `http(s)://`, `ws(s)://`. */
+  url?: string;
+  /** Makes the local file an embedded replica of this remote primary. */
+  syncUrl?: string;
+  authToken?: string;
+  /** Seconds between background syncs of an embedded replica (0: only at start). */
+  syncIntervalSec?: number;
+}
+
+/** The statements a transaction may run, plus a hook for after the commit. */
+export interface Tx {
+  execute(sql: string, args?: InArgs): Promise<ResultSet>;
+  executeMultiple(sql: string): Promise<void>;
+  /** Runs `fn` after this transaction commits (never if it rolls back). */
+  afterCommit(fn: () => void): void;
+}
+
+/**
+ * One service database.
+ *
+ * @example
+ * const db = await openDb({ path: 'data/notes.db' });
+ * await db.write(async (tx) => { await tx.execute('INSERT INTO notes(text) VALUES (?)', ['hi']); });
+ * const rows = await db.query('SELECT * FROM notes');
+ */
+export class Db {
+  readonly client: Client;
+  readonly local: boolean;
+  readonly #writes = new Mutex();
+  /** Embedded replicas have a single connection, so reads must queue behind writes too. */
+  readonly #single: boolean;
+
+  constructor(client: Client, o: { local: boolean; single: boolean }) {
+    this.client = client;
+    this.local = o.local;
+    this.#single = o.single;
+  }
+
+  /** Runs a read-only statement and returns its rows. */
+  async query(sql: string, args: InArgs = []): Promise<Row[]> {
+    const run = () => this.client.execute({ sql, args });
+    return (this.#single ? await this.#writes.run(run) : await run()).rows;
+  }
+
+  /** Runs `fn` in one write transaction; commits when it returns, rolls back when it throws. */
+  write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.#writes.run(async () => {
+      const tx = await this.client.transaction('write');
+      const hooks: (() => void)[] = [];
+      try {
+        const result = await fn({
+          execute: (sql, args = []) => tx.execute({ sql, args }),
+          executeMultiple: (sql) => tx.executeMultiple(sql),
+          afterCommit: (h) => void hooks.push(h),
+        });
+        await tx.commit();
+        for (const h of hooks) h();
+        return result;
+      } catch (err) {
+        if (!tx.closed) await tx.rollback().catch(() => undefined); // the original error is what matters
+        throw err;
+      } finally {
+        tx.close();
+      }
+    });
+  }
+
+  /** Closes every connection. */
+  close(): void {
+    this.client.close();
+  }
+}
+
+/** Opens (and for a local file, creates) a service database. */
+export async function openDb(o: DbOptions): Promise<Db> {
+  const url = o.url || (o.path ? pathToFileURL(o.path).href : '');
+  if (!url) throw new Error('openDb needs a path or a url');
+  const local = url.startsWith('file:');
+  if (local && o.path && !o.url) mkdirSync(dirname(o.path), { recursive: true });
+  let client: Client;
+  try {
+    client = createClient({
+      url,
+      ...(o.syncUrl ? { syncUrl: o.syncUrl } : {}),
+      ...(o.authToken ? { authToken: o.authToken } : {}),
+      ...(o.syncIntervalSec ? { syncInterval: o.syncIntervalSec } : {}),
+      ...(local ? { timeout: 5000 } : {}),
+      intMode: 'number',
+    });
+    if (local) {
+      await client.execute('PRAGMA journal_mode = WAL');
+      await client.execute('PRAGMA synchronous = FULL');
+    }
+    if (o.syncUrl) await client.sync();
+  } catch (err) {
+    throw new AppError('unavailable', 'kit.db_open_failed', `Cannot open database ${redactUrl(url)}`, undefined, { cause: err });
+  }
+  return new Db(client, { local, single: Boolean(o.syncUrl) });
+}
+
+/** A URL without credentials or query (which may hold a token). */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//').replace(/\?.*$/, '');
+}

@@ -1,0 +1,82 @@
+/**
+ * The kit's own messages: the event envelope every event travels in, the event-log read
+ * (`log.<service>.read`) and the health answer (`sys.health.<service>`). Services declare
+ * their own messages in `src/contracts`; these belong to the runtime under all of them.
+ */
+import * as v from 'valibot';
+
+/** Every event, on the wire and in the log. */
+export interface Envelope<D = unknown> {
+  /** UUIDv7. */
+  id: string;
+  type: string;
+  version: number;
+  /** Position in the producing service's log: 1, 2, 3 … without gaps. */
+  seq: number;
+  /** ISO-8601 commit time. */
+  at: string;
+  /** The producing service. */
+  source: string;
+  /** The aggregate or stream the event belongs to (e.g. `group:0190…`), or "". */
+  stream: string;
+  correlationId: string;
+  causationId: string;
+  data: D;
+}
+
+/** Schema of an envelope (data left to the event's own schema). */
+export const EnvelopeSchema = v.object({
+  id: v.string(),
+  type: v.string(),
+  version: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  seq: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  at: v.string(),
+  source: v.string(),
+  stream: v.string(),
+  correlationId: v.string(),
+  causationId: v.string(),
+  data: v.unknown(),
+}) as v.GenericSchema<unknown, Envelope>;
+
+/** Most events one `log.<service>.read` returns. */
+export const LOG_READ_MAX = 1000;
+
+/** `log.<service>.read`: committed events with seq > after, oldest first. */
+export const LogReadRequest = v.strictObject({
+  after: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(LOG_READ_MAX)), 100),
+});
+
+/** The answer to a log read: the events and the log's head (last committed seq). */
+export const LogReadReply = v.object({
+  events: v.array(EnvelopeSchema),
+  head: v.pipe(v.number(), v.integer(), v.minValue(0)),
+});
+
+/** `sys.health.<service>`: what a healthy instance answers. */
+export const HealthReply = v.object({
+  service: v.string(),
+  status: v.picklist(['ok', 'starting', 'stopping']),
+  pid: v.number(),
+  uptimeMs: v.number(),
+  head: v.number(),
+  published: v.number(),
+  consumers: v.record(v.string(), v.number()),
+});
+export type HealthReply = v.InferOutput<typeof HealthReply>;
+
+/** Subjects of the kit's own messages. */
+export const kitSubjects = {
+  command: (service: string, name: string) => `svc.${service}.${name}`,
+  event: (service: string, type: string) => `evt.${service}.${type}`,
+  logRead: (service: string) => `log.${service}.read`,
+  health: (service: string) => `sys.health.${service}`,
+  inbox: (service: string) => `_INBOX.${service}`,
+} as const;
+
+/** NATS header names the kit uses. */
+export const Headers = {
+  correlation: 'Hearth-Correlation-Id',
+  causation: 'Hearth-Causation-Id',
+  version: 'Hearth-Version',
+} as const;

@@ -1,0 +1,168 @@
+/**
+ * Consuming another service's events. A consumer keeps a checkpoint (the last seq it
+ * applied) per source in its own database, updated in the same transaction as the
+ * handler's effects: an event delivered twice is seen as already applied and skipped, so
+ * each effect happens once. Events are applied strictly in order. When an event arrives
+ * whose seq is not checkpoint + 1 (the consumer was down, or the broker dropped one), and
+ * on start, and every `catchupMs` while idle, the consumer reads the producer's log
+ * (`log.<source>.read`) from its checkpoint and applies what it missed, a page per
+ * transaction.
+ */
+import type { NatsConnection, Subscription } from 'nats';
+import type { Requester } from '../bus/index.ts';
+import { decode } from '../codec.ts';
+import type { Operation } from '../contract.ts';
+import type { Db, Tx } from '../db/index.ts';
+import { EnvelopeSchema, kitSubjects, LOG_READ_MAX, LogReadReply, LogReadRequest, type Envelope } from '../envelope.ts';
+import { check } from '../contract.ts';
+import type { Logger } from '../log.ts';
+import { backoffDelay } from '../retry.ts';
+
+/** What a consumer does with each event of its source, inside the checkpoint's transaction. */
+export interface ConsumerSpec {
+  /** Applies one event; throwing rolls back and retries later (the source is held up until it succeeds). */
+  apply(event: Envelope, tx: Tx): Promise<void>;
+  /** Empties what this consumer built (for a rebuild). */
+  reset?(tx: Tx): Promise<void>;
+}
+
+/** The log-read operation of a source service. */
+export function logReadOp(source: string): Operation<{ after: number; limit?: number }, { events: Envelope[]; head: number }> {
+  return {
+    kind: 'query',
+    service: source,
+    name: 'log.read',
+    subject: kitSubjects.logRead(source),
+    version: 1,
+    request: LogReadRequest,
+    reply: LogReadReply,
+    idempotent: true,
+  } as Operation<{ after: number; limit?: number }, { events: Envelope[]; head: number }>;
+}
+
+/**
+ * One source's consumer.
+ *
+ * @example
+ * const c = new Consumer('users', spec, { db, nc, requester, log, catchupMs: 5000 });
+ * await c.start();
+ */
+export class Consumer {
+  readonly source: string;
+  readonly #spec: ConsumerSpec;
+  readonly #db: Db;
+  readonly #nc: NatsConnection;
+  readonly #req: Requester;
+  readonly #log: Logger;
+  readonly #catchupMs: number;
+  #checkpoint = 0;
+  #sub: Subscription | undefined;
+  #queue: Promise<void> = Promise.resolve();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #failures = 0;
+  #stopped = false;
+
+  constructor(source: string, spec: ConsumerSpec, o: { db: Db; nc: NatsConnection; requester: Requester; log: Logger; catchupMs: number }) {
+    this.source = source;
+    this.#spec = spec;
+    this.#db = o.db;
+    this.#nc = o.nc;
+    this.#req = o.requester;
+    this.#log = o.log.child({ source });
+    this.#catchupMs = o.catchupMs;
+  }
+
+  /** The last seq applied. */
+  get checkpoint(): number {
+    return this.#checkpoint;
+  }
+
+  /** Loads the checkpoint, subscribes to live events, and catches up from the log. */
+  async start(): Promise<void> {
+    this.#checkpoint = await readCheckpoint(this.#db, this.source);
+    this.#sub = this.#nc.subscribe(`evt.${this.source}.>`, { callback: (_err, msg) => msg && this.#enqueue(() => this.#onLive(msg.data)) });
+    this.#enqueue(() => this.#catchUp());
+    await this.#queue;
+  }
+
+  /** Stops: no new events; the one being applied finishes. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    await this.#sub?.drain().catch(() => undefined); // the connection may already be closed
+    await this.#queue;
+  }
+
+  #enqueue(step: () => Promise<void>): void {
+    this.#queue = this.#queue.then(() => (this.#stopped ? undefined : step())).catch((err) => this.#failed(err));
+    this.#schedule(this.#catchupMs);
+  }
+
+  /** (Re)arms the idle catch-up timer. */
+  #schedule(ms: number): void {
+    clearTimeout(this.#timer);
+    if (this.#stopped) return;
+    this.#timer = setTimeout(() => this.#enqueue(() => this.#catchUp()), ms);
+    (this.#timer as { unref?: () => void }).unref?.();
+  }
+
+  #failed(err: unknown): void {
+    const delay = backoffDelay({ initialMs: 200, maxMs: 10_000 }, this.#failures++);
+    this.#log.warn('consumer could not apply events; retrying', { err, checkpoint: this.#checkpoint, retry_ms: delay });
+    this.#schedule(Math.max(delay, 50));
+  }
+
+  async #onLive(bytes: Uint8Array): Promise<void> {
+    const event = check(EnvelopeSchema, decode(bytes), 'kit.invalid_event', 'event envelope');
+    if (event.source !== this.source || event.seq <= this.#checkpoint) return; // a duplicate, or not ours
+    if (event.seq === this.#checkpoint + 1) await this.#apply([event]);
+    else await this.#catchUp(); // a gap: something was missed
+  }
+
+  /** Reads the producer's log from the checkpoint until it is exhausted. */
+  async #catchUp(): Promise<void> {
+    const started = this.#checkpoint;
+    for (;;) {
+      const page = await this.#req.request(logReadOp(this.source), { after: this.#checkpoint, limit: LOG_READ_MAX });
+      if (page.events.length) await this.#apply(page.events);
+      if (page.events.length < LOG_READ_MAX || this.#stopped) {
+        if (this.#checkpoint > started + LOG_READ_MAX) this.#log.info('caught up', { from: started, to: this.#checkpoint });
+        break;
+      }
+      this.#log.info('catching up', { checkpoint: this.#checkpoint, head: page.head });
+    }
+    this.#failures = 0;
+  }
+
+  /** Applies contiguous events after the checkpoint in one transaction with the checkpoint. */
+  async #apply(events: Envelope[]): Promise<void> {
+    const next = await this.#db.write(async (tx) => {
+      let cp = await txCheckpoint(tx, this.source); // the truth, if another instance moved it
+      for (const e of events) {
+        if (e.seq <= cp) continue;
+        if (e.seq !== cp + 1) break; // a hole inside a page cannot happen with one log; stop rather than skip
+        await this.#spec.apply(e, tx);
+        cp = e.seq;
+      }
+      await tx.execute(
+        `INSERT INTO kit_checkpoints (source, seq, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (source) DO UPDATE SET seq = excluded.seq, updated_at = excluded.updated_at`,
+        [this.source, cp, new Date().toISOString()],
+      );
+      return cp;
+    });
+    this.#checkpoint = next;
+    this.#failures = 0;
+  }
+}
+
+/** The stored checkpoint of `source` (0 when none). */
+export async function readCheckpoint(db: Db, source: string): Promise<number> {
+  const rows = await db.query('SELECT seq FROM kit_checkpoints WHERE source = ?', [source]);
+  return Number(rows[0]?.seq ?? 0);
+}
+
+async function txCheckpoint(tx: Tx, source: string): Promise<number> {
+  const rs = await tx.execute('SELECT seq FROM kit_checkpoints WHERE source = ?', [source]);
+  return Number(rs.rows[0]?.seq ?? 0);
+}

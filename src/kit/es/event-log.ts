@@ -1,0 +1,123 @@
+/**
+ * The event log of one service, which is also its transactional outbox: `append` writes
+ * the event in the caller's transaction, so the event exists exactly when the state change
+ * does. Each event gets the next sequence number of this service's log (1, 2, 3 … with no
+ * gaps, since appends are serialised by the database's write transaction) and a UUIDv7 id.
+ * Inline projections registered here run in the same transaction.
+ */
+import type { Row } from '@libsql/client';
+import { decode, encode } from '../codec.ts';
+import { check, type EventType } from '../contract.ts';
+import type { Db, Tx } from '../db/index.ts';
+import type { Envelope } from '../envelope.ts';
+import { uuidv7 } from '../ids.ts';
+
+/** Trace and stream of an appended event. */
+export interface AppendMeta {
+  stream?: string;
+  correlationId?: string;
+  causationId?: string;
+}
+
+/** A projection kept in step with the service's own log, inside the appending transaction. */
+export interface InlineProjection {
+  name: string;
+  /** Empties the projection's tables (for a rebuild). */
+  reset(tx: Tx): Promise<void>;
+  apply(event: Envelope, tx: Tx): Promise<void>;
+}
+
+/**
+ * One service's log.
+ *
+ * @example
+ * await db.write(async (tx) => {
+ *   await tx.execute('INSERT INTO notes (id, text) VALUES (?, ?)', [id, text]);
+ *   await log.append(tx, NoteAdded, { id, text }, { correlationId });
+ * });
+ */
+export class EventLog {
+  readonly service: string;
+  readonly #db: Db;
+  readonly #projections: InlineProjection[] = [];
+  readonly #listeners: ((seq: number) => void)[] = [];
+
+  constructor(db: Db, service: string) {
+    this.#db = db;
+    this.service = service;
+  }
+
+  /** Adds an inline projection (applied to every event appended from now on). */
+  project(p: InlineProjection): void {
+    this.#projections.push(p);
+  }
+
+  /** The inline projections, for a rebuild. */
+  get projections(): readonly InlineProjection[] {
+    return this.#projections;
+  }
+
+  /** Calls `fn` with the new head after each commit that appended events (the relay's wake-up). */
+  onCommit(fn: (seq: number) => void): void {
+    this.#listeners.push(fn);
+  }
+
+  /** Appends an event inside `tx`; returns its envelope. */
+  async append<D>(tx: Tx, type: EventType<D>, data: D, meta: AppendMeta = {}): Promise<Envelope<D>> {
+    if (type.service !== this.service) throw new Error(`${this.service} cannot append ${type.subject}: not its event`);
+    const checked = check(type.data, data, 'kit.invalid_event', `${type.subject} event`);
+    const env: Omit<Envelope<D>, 'seq'> = {
+      id: uuidv7(),
+      type: type.type,
+      version: type.version,
+      at: new Date().toISOString(),
+      source: this.service,
+      stream: meta.stream ?? '',
+      correlationId: meta.correlationId ?? '',
+      causationId: meta.causationId ?? '',
+      data: checked,
+    };
+    const rs = await tx.execute(
+      `INSERT INTO kit_events (seq, id, type, version, at, stream, correlation_id, causation_id, data)
+       VALUES ((SELECT coalesce(max(seq), 0) + 1 FROM kit_events), ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
+      [env.id, env.type, env.version, env.at, env.stream, env.correlationId, env.causationId, encode(checked)],
+    );
+    const full: Envelope<D> = { ...env, seq: Number(rs.rows[0]!.seq) };
+    for (const p of this.#projections) await p.apply(full, tx);
+    tx.afterCommit(() => this.#listeners.forEach((fn) => fn(full.seq)));
+    return full;
+  }
+
+  /** Committed events with seq > after, oldest first. */
+  async read(after: number, limit: number): Promise<Envelope[]> {
+    const rows = await this.#db.query('SELECT * FROM kit_events WHERE seq > ? ORDER BY seq LIMIT ?', [after, limit]);
+    return rows.map((r) => this.#envelope(r));
+  }
+
+  /** Committed events of one stream, oldest first (for folding an event-sourced aggregate). */
+  async readStream(stream: string, after = 0): Promise<Envelope[]> {
+    const rows = await this.#db.query('SELECT * FROM kit_events WHERE stream = ? AND seq > ? ORDER BY seq', [stream, after]);
+    return rows.map((r) => this.#envelope(r));
+  }
+
+  /** The last committed seq (0 for an empty log). */
+  async head(): Promise<number> {
+    const rows = await this.#db.query('SELECT coalesce(max(seq), 0) AS head FROM kit_events');
+    return Number(rows[0]!.head);
+  }
+
+  #envelope(r: Row): Envelope {
+    return {
+      id: String(r.id),
+      type: String(r.type),
+      version: Number(r.version),
+      seq: Number(r.seq),
+      at: String(r.at),
+      source: this.service,
+      stream: String(r.stream),
+      correlationId: String(r.correlation_id),
+      causationId: String(r.causation_id),
+      data: decode(new Uint8Array(r.data as ArrayBuffer)),
+    };
+  }
+}

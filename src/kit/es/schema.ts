@@ -1,0 +1,27 @@
+/** The kit's own tables, in every service database (migration scope `kit`). */
+import type { Migration } from '../db/index.ts';
+
+/** kit_events is the event log and the outbox at once; kit_relay remembers what was published. */
+export const KIT_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'event-log',
+    sql: `
+CREATE TABLE kit_events (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  type TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  at TEXT NOT NULL,
+  stream TEXT NOT NULL DEFAULT '',
+  correlation_id TEXT NOT NULL DEFAULT '',
+  causation_id TEXT NOT NULL DEFAULT '',
+  data BLOB NOT NULL
+);
+CREATE INDEX kit_events_stream ON kit_events (stream, seq);
+CREATE TABLE kit_relay (id INTEGER PRIMARY KEY CHECK (id = 1), published INTEGER NOT NULL);
+INSERT INTO kit_relay (id, published) VALUES (1, 0);
+CREATE TABLE kit_checkpoints (source TEXT PRIMARY KEY, seq INTEGER NOT NULL, updated_at TEXT NOT NULL);
+`,
+  },
+];

@@ -1,0 +1,22 @@
+/**
+ * The service kit: everything a Hearth service stands on. Imports nothing internal.
+ *
+ * @example
+ * import { defineService, command, event, AppError } from '../../src/kit/index.ts';
+ */
+export { AppError, ErrorKind, toAppError, type WireError } from './errors.ts';
+export { uuidv7, uuidv7Time } from './ids.ts';
+export { encode, decode } from './codec.ts';
+export { createLogger, redactFields, LEVELS, type Level, type Logger, type Fields } from './log.ts';
+export { retry, backoffDelay, backoffCeiling, sleep, type Backoff, type RetryOptions } from './retry.ts';
+export { CircuitBreaker, type BreakerOptions, type BreakerState } from './breaker.ts';
+export { command, query, event, check, type Operation, type EventType, type Schema, type RequestOf, type ReplyOf, type DataOf } from './contract.ts';
+export { EnvelopeSchema, LogReadRequest, LogReadReply, HealthReply, LOG_READ_MAX, kitSubjects, Headers, type Envelope } from './envelope.ts';
+export * from './bus/index.ts';
+export * from './db/index.ts';
+export { EventLog, type AppendMeta, type InlineProjection } from './es/event-log.ts';
+export { Relay, type RelayOptions } from './es/relay.ts';
+export { Consumer, logReadOp, readCheckpoint, type ConsumerSpec } from './es/consumer.ts';
+export { KIT_MIGRATIONS } from './es/schema.ts';
+export { defineService, type ServiceDefinition, type ServiceApi, type RequestContext, type ServiceHandler, type WriteTx } from './service/define.ts';
+export { runService, healthOp, type RunOptions, type RunningService } from './service/run.ts';

@@ -1,0 +1,71 @@
+/**
+ * What a service is: a name, its migrations, and a `setup` that registers its handlers,
+ * projections and consumers on the API it is given. The kit does everything else (database,
+ * broker, event log, relay, health, log reads, shutdown), so every service is small and
+ * all of them are alike.
+ */
+import type { CallOptions, Handler, HandlerContext } from '../bus/index.ts';
+import type { EventType, Operation, ReplyOf, RequestOf } from '../contract.ts';
+import type { Db, Migration, Tx } from '../db/index.ts';
+import type { Envelope } from '../envelope.ts';
+import type { AppendMeta, EventLog, InlineProjection } from '../es/event-log.ts';
+import type { ConsumerSpec } from '../es/consumer.ts';
+import type { Logger } from '../log.ts';
+
+/** A write transaction that can also append events (trace ids come from the request). */
+export interface WriteTx extends Tx {
+  append<D>(type: EventType<D>, data: D, meta?: Pick<AppendMeta, 'stream'>): Promise<Envelope<D>>;
+}
+
+/** What a handler of a service gets: the request's trace, its logger, and its service's means. */
+export interface RequestContext extends HandlerContext {
+  /** One transaction: state changes and the events they cause commit together. */
+  write<T>(fn: (tx: WriteTx) => Promise<T>): Promise<T>;
+  /** Calls another service, passing this request's correlation id on. */
+  request<O extends Operation>(op: O, data: RequestOf<O>, call?: CallOptions): Promise<ReplyOf<O>>;
+}
+
+/** A handler of a service operation. */
+export type ServiceHandler<O extends Operation> = (req: RequestOf<O>, ctx: RequestContext) => Promise<ReplyOf<O>> | ReplyOf<O>;
+
+/** The means `setup` registers things with. */
+export interface ServiceApi {
+  readonly name: string;
+  readonly db: Db;
+  readonly events: EventLog;
+  readonly log: Logger;
+  handle<O extends Operation>(op: O, fn: ServiceHandler<O>): void;
+  /** A projection of this service's own events, updated in the appending transaction. */
+  project(p: InlineProjection): void;
+  /** Consumes another service's events with a checkpoint (see Consumer). */
+  consume(source: string, spec: ConsumerSpec): void;
+}
+
+/** A service. */
+export interface ServiceDefinition {
+  name: string;
+  migrations: readonly Migration[];
+  setup(api: ServiceApi): void | Promise<void>;
+}
+
+/**
+ * Declares a service (identity function, for types).
+ *
+ * @example
+ * export default defineService({
+ *   name: 'notes',
+ *   migrations: [{ version: 1, name: 'init', sql: 'CREATE TABLE notes (id TEXT PRIMARY KEY, text TEXT)' }],
+ *   setup(svc) {
+ *     svc.handle(AddNote, (req, ctx) => ctx.write(async (tx) => {
+ *       await tx.execute('INSERT INTO notes VALUES (?, ?)', [req.id, req.text]);
+ *       await tx.append(NoteAdded, req);
+ *       return { id: req.id };
+ *     }));
+ *   },
+ * });
+ */
+export function defineService(def: ServiceDefinition): ServiceDefinition {
+  return def;
+}
+
+export type { Handler };

@@ -1,0 +1,133 @@
+/**
+ * Running a service: the boot sequence (an ordered list, read top to bottom) and the stop
+ * sequence, which finishes in-flight requests and publishes every committed event before
+ * the process exits.
+ */
+import type { NatsConnection } from 'nats';
+import { connectBroker, Requester, Responder, type BrokerTarget } from '../bus/index.ts';
+import { migrate, openDb, type Db, type DbOptions } from '../db/index.ts';
+import * as v from 'valibot';
+import { HealthReply, kitSubjects } from '../envelope.ts';
+import { EventLog } from '../es/event-log.ts';
+import { Consumer, logReadOp, type ConsumerSpec } from '../es/consumer.ts';
+import { Relay } from '../es/relay.ts';
+import { KIT_MIGRATIONS } from '../es/schema.ts';
+import type { Operation } from '../contract.ts';
+import { createLogger, type Level, type Logger } from '../log.ts';
+import { requestContext } from './context.ts';
+import type { ServiceApi, ServiceDefinition, ServiceHandler } from './define.ts';
+
+/** Everything a service needs from configuration. */
+export interface RunOptions {
+  broker: Omit<BrokerTarget, 'name' | 'inboxPrefix'>;
+  db: DbOptions;
+  log?: { level?: Level; format?: 'auto' | 'json' | 'pretty'; write?: (line: string) => void };
+  requestTimeoutMs?: number;
+  maxRequestBytes?: number;
+  relayBatch?: number;
+  catchupMs?: number;
+}
+
+/** A running service. */
+export interface RunningService {
+  readonly name: string;
+  readonly db: Db;
+  readonly events: EventLog;
+  readonly nc: NatsConnection;
+  readonly log: Logger;
+  /** Finishes in-flight requests, publishes committed events, closes everything. */
+  stop(): Promise<void>;
+}
+
+/** `sys.health.<service>` as an operation (any body, or none, asks). */
+export const healthOp = (service: string): Operation<unknown, HealthReply> => ({
+  kind: 'query',
+  service,
+  name: 'health',
+  subject: kitSubjects.health(service),
+  version: 1,
+  request: v.unknown(),
+  reply: HealthReply,
+  idempotent: true,
+});
+
+/**
+ * Starts `def`: database, migrations, broker, handlers, relay, consumers, in that order.
+ *
+ * @example
+ * const svc = await runService(notes, { broker: { url }, db: { path: 'data/notes.db' } });
+ * await svc.stop();
+ */
+export async function runService(def: ServiceDefinition, o: RunOptions): Promise<RunningService> {
+  const started = Date.now();
+  const log = createLogger({ service: def.name, ...o.log });
+  const maxRequestBytes = o.maxRequestBytes ?? 262_144;
+
+  // 1. The database, with the kit's tables and then the service's own.
+  const db = await openDb(o.db);
+  await migrate(db, 'kit', KIT_MIGRATIONS);
+  const applied = await migrate(db, def.name, def.migrations);
+  if (applied.length) log.info('migrated', { versions: applied });
+  const events = new EventLog(db, def.name);
+
+  // 2. The broker; replies to this service's requests come back under its own inbox prefix.
+  const nc = await connectBroker({ ...o.broker, name: `hearth-${def.name}`, inboxPrefix: kitSubjects.inbox(def.name) });
+  const requester = new Requester(nc, { timeoutMs: o.requestTimeoutMs ?? 5000, maxRequestBytes });
+  const responder = new Responder(nc, { service: def.name, log, maxRequestBytes });
+  const relay = new Relay(db, events, nc, log, { batch: o.relayBatch ?? 256 });
+  const consumers: Consumer[] = [];
+
+  // 3. The service registers what it does.
+  const api: ServiceApi = {
+    name: def.name,
+    db,
+    events,
+    log,
+    handle: <O extends Operation>(op: O, fn: ServiceHandler<O>) =>
+      responder.handle(op, (req, ctx) => fn(req, requestContext(ctx, { db, events, requester }))),
+    project: (p) => events.project(p),
+    consume: (source: string, spec: ConsumerSpec) =>
+      void consumers.push(new Consumer(source, spec, { db, nc, requester, log, catchupMs: o.catchupMs ?? 5000 })),
+  };
+  await def.setup(api);
+
+  // 4. The kit's own answers: the event log and health.
+  responder.handle(logReadOp(def.name), async ({ after, limit }) => ({ events: await events.read(after, limit ?? 100), head: await events.head() }));
+  let status: 'ok' | 'starting' | 'stopping' = 'starting';
+  responder.handle(healthOp(def.name), async () => ({
+    service: def.name,
+    status,
+    pid: process.pid,
+    uptimeMs: Date.now() - started,
+    head: await events.head(),
+    published: relay.published,
+    consumers: Object.fromEntries(consumers.map((c) => [c.source, c.checkpoint])),
+  }));
+  responder.listen([kitSubjects.logRead(def.name), kitSubjects.health(def.name)]);
+
+  // 5. Publishing and consuming.
+  await relay.start();
+  await Promise.all(consumers.map((c) => c.start()));
+  status = 'ok';
+  log.info('ready', { ms: Date.now() - started, head: await events.head() });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    name: def.name,
+    db,
+    events,
+    nc,
+    log,
+    stop: () =>
+      (stopping ??= (async () => {
+        status = 'stopping';
+        await responder.stop();
+        await Promise.all(consumers.map((c) => c.stop()));
+        await relay.stop();
+        await nc.drain().catch(() => undefined); // already closed: nothing left to drain
+        db.close();
+        log.info('stopped');
+      })()),
+  };
+}
+

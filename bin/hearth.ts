@@ -1,33 +1,59 @@
 /**
  * The Hearth command line: argv → the chosen command. Nothing else lives here.
  *
+ *   hearth serve [--config FILE] [--data DIR] [--http HOST:PORT] [--broker URL]
+ *   hearth service <name>               one service alone (what `serve` starts per service)
+ *   hearth rebuild <service>            rebuild a service's projections (Hearth stopped)
+ *   hearth config                       the effective configuration, secrets redacted
  *   hearth broker [nats-server flags]   the embedded broker alone
- *   hearth serve                        Hearth (today: the broker with Hearth's defaults)
  *   hearth version
  */
 import { runBrokerCli } from '../embedded-broker/index.ts';
-import { runServe } from '../src/supervisor/index.ts';
+import { runtimeVersion } from '../src/kit/index.ts';
+import { runConfigCommand, runRebuild, runServe, runServiceHost } from '../src/supervisor/index.ts';
+import { SERVICES } from '../services/index.ts';
+
+const VERSION = '0.1.0';
 
 const USAGE = `Usage: hearth <command> [options]
 
 Commands:
-  serve     run Hearth (what \`npm start\` runs)
-  broker    run the embedded NATS-compatible broker alone (nats-server flags: hearth broker --help)
-  version   print the version
+  serve              run Hearth: broker, services, HTTP (what \`npm start\` runs)
+  service <name>     run one service alone, e.g. on another machine with --broker nats://host:4222
+  rebuild <service>  rebuild a service's projections from its event log (stop Hearth first)
+  config             print the effective configuration, secrets redacted
+  broker             run the embedded NATS-compatible broker alone (nats-server flags: hearth broker --help)
+  version            print the version and the runtime
+
+Options for serve, service, rebuild and config:
+  --config FILE      configuration file (see docs/configuration.md)
+  --data DIR         data directory (default ./data)
+  --http HOST:PORT   HTTP address (default 127.0.0.1:8080)
+  --broker URL       use this NATS server instead of the embedded broker
+  --log-level LEVEL  debug, info, warn or error
 `;
 
 const [command, ...rest] = process.argv.slice(2);
 let code: number;
 switch (command) {
+  case 'serve':
+    code = await runServe(rest, Object.keys(SERVICES));
+    break;
+  case 'service':
+    code = await runServiceHost(rest, SERVICES);
+    break;
+  case 'rebuild':
+    code = await runRebuild(rest, SERVICES);
+    break;
+  case 'config':
+    code = await runConfigCommand(rest);
+    break;
   case 'broker':
     code = await runBrokerCli(rest);
     break;
-  case 'serve':
-    code = await runServe(rest);
-    break;
   case 'version':
   case '--version':
-    process.stdout.write('hearth 0.1.0\n');
+    process.stdout.write(`hearth ${VERSION} (${runtimeVersion()})\n`);
     code = 0;
     break;
   case undefined:

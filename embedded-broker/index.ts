@@ -6,6 +6,7 @@
 export { startBroker, PROTOCOL_VERSION, type Broker } from './broker.ts';
 export { runBrokerCli } from './cli.ts';
 export { loadBrokerOptions } from './config/index.ts';
+export { parseConf, ConfError, keyPosition, type ConfPosition } from './config/index.ts';
 export { withDefaults, DEFAULT_OPTIONS } from './server/options.ts';
 export type { BrokerOptions, AuthorizationOptions, Permissions, UserEntry, WebSocketOptions } from './server/options.ts';
 export { createLogger, type Logger } from './server/log.ts';

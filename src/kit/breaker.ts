@@ -53,16 +53,20 @@ export class CircuitBreaker {
     if (state === 'half-open') this.#trial = true;
     try {
       const result = await fn();
-      this.#failures = 0;
-      this.#state = 'closed';
+      this.#answered();
       return result;
     } catch (err) {
       if (isFailure(err)) this.#fail();
-      else if (state === 'half-open') this.#state = 'closed';
+      else this.#answered(); // a typed error is an answer: the callee is reachable
       throw err;
     } finally {
       if (state === 'half-open') this.#trial = false;
     }
+  }
+
+  #answered(): void {
+    this.#failures = 0;
+    this.#state = 'closed';
   }
 
   #fail(): void {

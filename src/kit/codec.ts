@@ -2,7 +2,7 @@
  * The wire encoding of every message body: plain MessagePack (msgpackr without its
  * record extension, so any MessagePack library in any language can read it).
  */
-import { Packr } from 'msgpackr';
+import { C1, Packr } from 'msgpackr';
 import { AppError } from './errors.ts';
 
 const packr = new Packr({ useRecords: false, mapsAsObjects: true, int64AsType: 'number' });
@@ -25,9 +25,27 @@ export function encode(value: unknown): Uint8Array {
  */
 export function decode(bytes: Uint8Array): unknown {
   if (bytes.length === 0) throw new AppError('validation', 'kit.bad_payload', 'Empty message body; expected MessagePack');
+  let value: unknown;
   try {
-    return packr.unpack(bytes);
+    value = packr.unpack(bytes); // also refuses trailing bytes after the first value
   } catch (err) {
     throw new AppError('validation', 'kit.bad_payload', 'Message body is not valid MessagePack', undefined, { cause: err });
   }
+  if (holdsNeverUsed(value)) throw new AppError('validation', 'kit.bad_payload', 'Message body holds the never-used MessagePack byte 0xc1');
+  return value;
+}
+
+/**
+ * msgpackr decodes the byte 0xc1, which the MessagePack spec says is never used, into a
+ * marker object instead of failing; a conforming reader must refuse it.
+ */
+function holdsNeverUsed(value: unknown): boolean {
+  const stack = [value];
+  while (stack.length) {
+    const v = stack.pop();
+    if (v === C1) return true;
+    if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v)) continue;
+    for (const item of Array.isArray(v) ? v : Object.values(v)) stack.push(item); // no spread: arrays may be huge
+  }
+  return false;
 }

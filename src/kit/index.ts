@@ -20,3 +20,4 @@ export { Consumer, logReadOp, readCheckpoint, type ConsumerSpec } from './es/con
 export { KIT_MIGRATIONS } from './es/schema.ts';
 export { defineService, type ServiceDefinition, type ServiceApi, type RequestContext, type ServiceHandler, type WriteTx } from './service/define.ts';
 export { runService, healthOp, type RunOptions, type RunningService } from './service/run.ts';
+export * from './runtime/index.ts';

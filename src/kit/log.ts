@@ -37,10 +37,14 @@ export interface Logger {
 const SECRET = /pass(word)?|token|secret|authorization|nkey|seed|creds|api_?key/i;
 const COLORS: Record<Level, string> = { debug: '\x1b[90m', info: '\x1b[36m', warn: '\x1b[33m', error: '\x1b[31m' };
 
+/** How deep fields are copied; anything deeper is cut (it could hide a secret, or be a cycle). */
+const MAX_DEPTH = 6;
+
 /** A copy of `value` with every secret-named field replaced by "[redacted]". */
 export function redactFields(value: unknown, depth = 0): unknown {
-  if (depth > 6 || value === null || typeof value !== 'object') return value;
-  if (value instanceof Error) return errorFields(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (depth > MAX_DEPTH) return '[too deep]';
+  if (value instanceof Error) return errorFields(value, depth);
   if (Array.isArray(value)) return value.map((v) => redactFields(v, depth + 1));
   const out: Fields = {};
   for (const [k, v] of Object.entries(value)) {
@@ -49,11 +53,11 @@ export function redactFields(value: unknown, depth = 0): unknown {
   return out;
 }
 
-function errorFields(err: Error): Fields {
+function errorFields(err: Error, depth: number): Fields {
   const e = err as Error & { code?: unknown; cause?: unknown };
   const out: Fields = { name: e.name, message: e.message };
   if (e.code !== undefined) out.code = e.code;
-  if (e.cause instanceof Error) out.cause = errorFields(e.cause);
+  if (e.cause instanceof Error) out.cause = depth < MAX_DEPTH ? errorFields(e.cause, depth + 1) : '[too deep]';
   return out;
 }
 

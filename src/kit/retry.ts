@@ -50,6 +50,7 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, o: RetryOpti
       const delay = backoffDelay(o, attempt);
       o.onRetry?.(err, attempt, delay);
       await sleep(delay, o.signal);
+      if (o.signal?.aborted) throw err; // aborted while waiting: no further attempt
     }
   }
 }

@@ -4,24 +4,18 @@
  * SIGTERM stops it cleanly.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { connect, StringCodec } from 'nats';
 import { conf, start, type Running, type Target } from '../conformance/targets.ts';
 import { wsClient } from '../conformance/support-clients.ts';
+import { binarySkip, buildBinary } from '../support/binary.ts';
 
-const root = resolve(import.meta.dirname, '../..');
-const bun = join(root, 'node_modules/.bin/bun');
-const outDir = mkdtempSync(join(tmpdir(), 'hearth-binary-'));
-const binary = join(outDir, 'hearth');
 const sc = StringCodec();
+let binary = '';
 
 const target: Target = {
   name: 'hearth-binary',
-  skip: existsSync(bun) ? undefined : 'bun is not installed',
+  skip: binarySkip,
   command: (c, dir, extra) => [binary, 'broker', '-c', c, '--ports_file_dir', dir, ...extra],
 };
 
@@ -29,16 +23,8 @@ describe('the compiled binary', { skip: target.skip, timeout: 120_000 }, () => {
   let broker: Running;
 
   before(async () => {
-    const built = spawnSync(bun, ['build', '--compile', join(root, 'bin/hearth.ts'), '--outfile', binary], {
-      encoding: 'utf8',
-      cwd: root,
-    });
-    assert.equal(built.status, 0, built.stderr);
+    binary = buildBinary();
     broker = await start(target, conf());
-  });
-
-  after(async () => {
-    rmSync(outDir, { recursive: true, force: true });
   });
 
   it('serves request/reply between a TCP client and a WebSocket client', async () => {

@@ -107,6 +107,7 @@ export class Consumer {
   }
 
   #failed(err: unknown): void {
+    if (this.#stopped) return; // stopping closed the connection under a catch-up; nothing to retry
     const delay = backoffDelay({ initialMs: 200, maxMs: 10_000 }, this.#failures++);
     this.#log.warn('consumer could not apply events; retrying', { err, checkpoint: this.#checkpoint, retry_ms: delay });
     this.#schedule(Math.max(delay, 50));

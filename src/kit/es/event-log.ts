@@ -88,9 +88,10 @@ export class EventLog {
     return full;
   }
 
-  /** Committed events with seq > after, oldest first. */
-  async read(after: number, limit: number): Promise<Envelope[]> {
-    const rows = await this.#db.query('SELECT * FROM kit_events WHERE seq > ? ORDER BY seq LIMIT ?', [after, limit]);
+  /** Committed events with seq > after, oldest first (read inside `tx` when given). */
+  async read(after: number, limit: number, tx?: Tx): Promise<Envelope[]> {
+    const sql = 'SELECT * FROM kit_events WHERE seq > ? ORDER BY seq LIMIT ?';
+    const rows = tx ? (await tx.execute(sql, [after, limit])).rows : await this.#db.query(sql, [after, limit]);
     return rows.map((r) => this.#envelope(r));
   }
 

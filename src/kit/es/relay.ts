@@ -72,7 +72,7 @@ export class Relay {
   async stop(timeoutMs = 5000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     this.#head = Math.max(this.#head, await this.#events.head());
-    while (this.#published < this.#head && Date.now() < deadline) {
+    while (this.#published < this.#head && Date.now() < deadline && !this.#nc.isClosed()) {
       this.#wake?.();
       await sleep(10);
     }

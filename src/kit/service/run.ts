@@ -111,6 +111,15 @@ export async function runService(def: ServiceDefinition, o: RunOptions): Promise
   status = 'ok';
   log.info('ready', { ms: Date.now() - started, head: await events.head() });
 
+  // Whether the broker is reachable now: a stop without it must not wait on drains.
+  let connected = true;
+  void (async () => {
+    for await (const s of nc.status()) {
+      if (s.type === 'disconnect') connected = false;
+      else if (s.type === 'reconnect') connected = true;
+    }
+  })();
+
   let stopping: Promise<void> | undefined;
   return {
     name: def.name,
@@ -121,10 +130,14 @@ export async function runService(def: ServiceDefinition, o: RunOptions): Promise
     stop: () =>
       (stopping ??= (async () => {
         status = 'stopping';
+        if (!connected) {
+          log.warn('stopping without the broker; unpublished events go out at the next start');
+          await nc.close(); // fails pending requests at once instead of letting them time out
+        }
         await responder.stop();
         await Promise.all(consumers.map((c) => c.stop()));
         await relay.stop();
-        await nc.drain().catch(() => undefined); // already closed: nothing left to drain
+        if (!nc.isClosed()) await nc.drain().catch(() => nc.close()); // drain can fail if the broker just went away
         db.close();
         log.info('stopped');
       })()),

@@ -1,0 +1,59 @@
+/**
+ * Checks that span keys, which a per-key schema cannot make: a service Hearth does not
+ * have needs a module to run; a replica needs a local file; backoff limits in order.
+ * They read the merged values defensively, so they run even when the schema found
+ * problems elsewhere, and skip values of the wrong type (the schema reports those).
+ */
+import { isMap } from './merge.ts';
+import type { Merged } from './merge.ts';
+import type { ConfigProblem } from './problems.ts';
+import { BUILTIN_SERVICES, SERVICE_NAME } from './schema.ts';
+import { problemAt } from './validate.ts';
+
+const BUILTIN: readonly string[] = BUILTIN_SERVICES;
+
+/** Problems between keys of the merged values. */
+export function crossChecks(merged: Merged): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const { services, supervisor, kit, broker } = merged.values;
+  if (isMap(services)) {
+    for (const [name, svc] of Object.entries(services)) {
+      if (!SERVICE_NAME.test(name) || !isMap(svc)) continue;
+      if (!BUILTIN.includes(name) && (svc.entry === undefined || svc.entry === '')) {
+        problems.push(problemAt(merged, ['services', name, 'entry'], `\`${name}\` is not a built-in service, so it needs an entry`,
+          `the path of the module file that runs it (built-in services: ${BUILTIN.join(', ')})`));
+      }
+      if (isMap(svc.db)) problems.push(...dbChecks(merged, name, svc.db));
+    }
+  }
+  if (isMap(supervisor) && num(supervisor.restart_initial_ms) > num(supervisor.restart_max_ms)) {
+    problems.push(problemAt(merged, ['supervisor', 'restart_initial_ms'], 'greater than supervisor.restart_max_ms',
+      `at most supervisor.restart_max_ms (${supervisor.restart_max_ms})`));
+  }
+  // Requests cross the broker whole; the embedded broker refuses anything over max_payload.
+  if (isMap(kit) && isMap(broker) && broker.url === '' && num(kit.max_request_bytes) > num(broker.max_payload)) {
+    problems.push(problemAt(merged, ['kit', 'max_request_bytes'], 'greater than broker.max_payload',
+      `at most broker.max_payload (${broker.max_payload})`));
+  }
+  return problems;
+}
+
+function dbChecks(merged: Merged, name: string, db: Record<string, unknown>): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  const url = typeof db.url === 'string' ? db.url : '';
+  const syncUrl = typeof db.sync_url === 'string' ? db.sync_url : '';
+  if (syncUrl !== '' && url !== '' && !url.startsWith('file:')) {
+    out.push(problemAt(merged, ['services', name, 'db', 'sync_url'], 'an embedded replica needs a local file, but db.url is remote',
+      '"" while db.url names a remote database (set db.url to "" or a file: URL to make a replica)'));
+  }
+  if (num(db.sync_interval) > 0 && syncUrl === '') {
+    out.push(problemAt(merged, ['services', name, 'db', 'sync_interval'], 'set without db.sync_url',
+      '0 unless db.sync_url makes the database an embedded replica'));
+  }
+  return out;
+}
+
+/** A number, or NaN for anything else (so comparisons with it are false). */
+function num(v: unknown): number {
+  return typeof v === 'number' ? v : NaN;
+}

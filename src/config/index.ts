@@ -1,0 +1,34 @@
+/**
+ * Hearth's configuration: defaults from config/defaults.json, overridden by the
+ * `--config` file, `HEARTH_` variables and flags, in that order; checked before anything
+ * starts. See docs/configuration.md for every key.
+ *
+ * @example
+ * import { loadConfig, ConfigError, formatConfig } from '../config/index.ts';
+ * try {
+ *   const { config } = loadConfig(process.argv.slice(3));
+ *   process.stdout.write(formatConfig(config));
+ * } catch (err) {
+ *   if (err instanceof ConfigError) { process.stderr.write(`${err.message}\n`); process.exit(2); }
+ *   throw err;
+ * }
+ */
+export { loadConfig, type LoadedConfig, type LoadOptions } from './load.ts';
+export { ConfigError, formatProblem, type ConfigProblem } from './problems.ts';
+export { redact, formatConfig, isSecretKey, REDACTED } from './redact.ts';
+export { describeSource, type ConfigSource } from './source.ts';
+export { INTERNAL_ENV, envName } from './env.ts';
+export { FLAGS } from './flags.ts';
+export { parseHostPort, type HostPort } from './host-port.ts';
+export {
+  BUILTIN_SERVICES,
+  SERVICE_NAME,
+  type HearthConfig,
+  type LogConfig,
+  type BrokerConfig,
+  type BrokerWebSocketConfig,
+  type ServiceConfig,
+  type ServiceDbConfig,
+  type SupervisorConfig,
+  type KitConfig,
+} from './schema.ts';

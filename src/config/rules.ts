@@ -1,0 +1,85 @@
+/**
+ * Building blocks for the configuration schema. Every check carries, as its valibot
+ * message, the words for what is allowed: the error report quotes it as is.
+ */
+import * as v from 'valibot';
+import { HOST_PORT_ALLOWED, isHost, parseHostPort } from './host-port.ts';
+
+/** An integer in [min, max]. */
+export function int(min: number, max: number, allowed = `an integer from ${min} to ${max}`) {
+  return v.pipe(v.number(allowed), v.integer(allowed), v.minValue(min, allowed), v.maxValue(max, allowed));
+}
+
+/** A number (fractions allowed) in [min, max]. */
+export function num(min: number, max: number, allowed = `a number from ${min} to ${max}`) {
+  return v.pipe(v.number(allowed), v.minValue(min, allowed), v.maxValue(max, allowed));
+}
+
+/** A listening port: -1 picks a free one, as nats-server does; 0 only where it means "off". */
+export function port(zero?: string) {
+  const allowed = zero
+    ? `an integer from -1 to 65535 (-1: any free port, 0: ${zero})`
+    : 'an integer from 1 to 65535, or -1 for any free port';
+  return v.pipe(int(-1, 65535, allowed), v.check((n) => zero !== undefined || n !== 0, allowed));
+}
+
+/** One of a fixed list of words. */
+export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return v.picklist(values, `one of ${values.join(', ')}`);
+}
+
+/** `true` or `false`. */
+export const bool = v.boolean('true or false');
+
+/** Any string, described for the report. */
+export function text(allowed = 'a string') {
+  return v.string(allowed);
+}
+
+/** A string that may not be empty. */
+export function nonEmpty(allowed: string) {
+  return v.pipe(v.string(allowed), v.minLength(1, allowed));
+}
+
+/** A host name or IP address to listen on. */
+export const host = v.pipe(
+  v.string('a host name or IP address'),
+  v.check(isHost, 'a host name or IP address, e.g. 127.0.0.1, 0.0.0.0 or ::1'),
+);
+
+/** `HOST:PORT`, as `parseHostPort` reads it. */
+export const hostPort = v.pipe(
+  v.string(HOST_PORT_ALLOWED),
+  v.check((s) => {
+    try {
+      parseHostPort(s);
+      return true;
+    } catch {
+      return false; // the report says what is allowed; parseHostPort's own words are not needed
+    }
+  }, HOST_PORT_ALLOWED),
+);
+
+/** A URL with one of `schemes` (`"nats:"`, `"file:"` …), or "" when `allowEmpty`. */
+export function url(schemes: readonly string[], allowed: string, allowEmpty = true) {
+  return v.pipe(
+    v.string(allowed),
+    v.check((s) => (allowEmpty && s === '') || hasScheme(s, schemes), allowed),
+  );
+}
+
+function hasScheme(s: string, schemes: readonly string[]): boolean {
+  let u: URL;
+  try {
+    u = new URL(s);
+  } catch {
+    return false;
+  }
+  if (!schemes.includes(u.protocol)) return false;
+  return u.protocol === 'file:' ? s.length > 'file:'.length : u.hostname !== '';
+}
+
+/** A section: a map with exactly these keys. */
+export function section<const E extends v.ObjectEntries>(entries: E) {
+  return v.strictObject(entries, `a section with the keys ${Object.keys(entries).join(', ')}`);
+}

@@ -1,0 +1,91 @@
+/**
+ * The shape of Hearth's configuration: every key, its type, and what it allows. The
+ * defaults live in config/defaults.json (checked against this schema by a test); a
+ * service's keys have their defaults here, because defaults.json lists no services.
+ */
+import * as v from 'valibot';
+import { bool, host, hostPort, int, nonEmpty, num, oneOf, port, section, text, url } from './rules.ts';
+
+/** The services Hearth has (or will have) built in; any other name needs an `entry`. */
+export const BUILTIN_SERVICES = ['users', 'location', 'chat', 'notifications', 'gateway'] as const;
+
+/** A service name: a lower-case letter, then up to 30 lower-case letters, digits or dashes. */
+export const SERVICE_NAME = /^[a-z][a-z0-9-]{0,30}$/;
+
+const SERVICE_NAME_ALLOWED = 'a service name: a lower-case letter, then up to 30 lower-case letters, digits or "-"';
+const DB_URL = '"" (the file <data>/<service>.db) or a libsql://, http(s)://, ws(s):// or file: URL';
+const SYNC_URL = '"" (no replica) or the libsql://, http(s):// or ws(s):// URL of the primary';
+const ms = (min: number, max: number) => int(min, max, `an integer number of milliseconds from ${min} to ${max}`);
+
+/** Where a service's database lives; the libSQL client gets these as they are. */
+export const ServiceDbSchema = section({
+  url: v.optional(url(['libsql:', 'http:', 'https:', 'ws:', 'wss:', 'file:'], DB_URL), ''),
+  sync_url: v.optional(url(['libsql:', 'http:', 'https:', 'ws:', 'wss:'], SYNC_URL), ''),
+  auth_token: v.optional(text(), ''),
+  sync_interval: v.optional(num(0, 86400, 'a number of seconds from 0 (no background sync) to 86400'), 0),
+});
+
+/** One service under `services`. */
+export const ServiceSchema = section({
+  enabled: v.optional(bool, true),
+  entry: v.optional(text('the path of the module file of a plug-in service, or "" for a built-in one'), ''),
+  instances: v.optional(int(1, 16), 1),
+  db: v.optional(ServiceDbSchema, {}),
+});
+
+/** The whole configuration. */
+export const ConfigSchema = section({
+  data: nonEmpty('a directory path (not empty)'),
+  http: hostPort,
+  log: section({
+    level: oneOf(['debug', 'info', 'warn', 'error']),
+    format: oneOf(['auto', 'json', 'pretty']),
+  }),
+  broker: section({
+    url: url(['nats:', 'tls:', 'ws:', 'wss:'], '"" (run the embedded broker) or the nats://, tls://, ws:// or wss:// URL of an external server'),
+    user: text(),
+    password: text(),
+    token: text(),
+    host,
+    port: port(),
+    websocket: section({ enabled: bool, host, port: port() }),
+    http_port: port('monitoring off'),
+    max_payload: int(1, 64 * 1024 * 1024, 'an integer number of bytes from 1 to 67108864 (64 MiB)'),
+  }),
+  services: v.record(
+    v.pipe(v.string(SERVICE_NAME_ALLOWED), v.regex(SERVICE_NAME, SERVICE_NAME_ALLOWED)),
+    ServiceSchema,
+    'a section of services by name',
+  ),
+  supervisor: section({
+    restart_initial_ms: ms(1, 3_600_000),
+    restart_max_ms: ms(1, 86_400_000),
+    restart_reset_ms: ms(0, 86_400_000),
+    shutdown_timeout_ms: ms(0, 3_600_000),
+    health_interval_ms: ms(100, 3_600_000),
+    ready_timeout_ms: ms(100, 86_400_000),
+  }),
+  kit: section({
+    request_timeout_ms: ms(1, 3_600_000),
+    max_request_bytes: int(1, 64 * 1024 * 1024, 'an integer number of bytes from 1 to 67108864 (64 MiB)'),
+    relay_batch: int(1, 10_000),
+    catchup_interval_ms: ms(100, 3_600_000),
+  }),
+});
+
+/** Hearth's effective configuration (`data` is an absolute path). */
+export type HearthConfig = v.InferOutput<typeof ConfigSchema>;
+/** `log`: how much to log and in which form ("auto": pretty on a terminal, else JSON). */
+export type LogConfig = HearthConfig['log'];
+/** `broker`: the embedded broker's listeners, or the external server to use instead. */
+export type BrokerConfig = HearthConfig['broker'];
+/** `broker.websocket`: the embedded broker's WebSocket listener. */
+export type BrokerWebSocketConfig = BrokerConfig['websocket'];
+/** One entry of `services`. */
+export type ServiceConfig = v.InferOutput<typeof ServiceSchema>;
+/** `services.<name>.db`: a local file, a remote libSQL database, or an embedded replica. */
+export type ServiceDbConfig = v.InferOutput<typeof ServiceDbSchema>;
+/** `supervisor`: restart backoff, shutdown and readiness timing. */
+export type SupervisorConfig = HearthConfig['supervisor'];
+/** `kit`: the service runtime's limits and timing. */
+export type KitConfig = HearthConfig['kit'];

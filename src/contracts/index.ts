@@ -1,0 +1,22 @@
+/**
+ * Every message of Hearth in one place: subjects, commands, queries and events, each a
+ * valibot schema with a version (declared with the kit's `command`, `query` and `event`).
+ * Services and the gateway import their messages from here and nowhere else. Today it
+ * holds the kit's own messages — the event envelope, `log.<service>.read` and
+ * `sys.health.<service>` — and the subject scheme; each service adds its file here as it
+ * lands (#4–#6).
+ *
+ * @example
+ * import { subjects, LogReadRequest } from '../../src/contracts/index.ts';
+ * subjects.event('chat', 'message_sent'); // 'evt.chat.message_sent'
+ */
+export {
+  EnvelopeSchema,
+  HealthReply,
+  LogReadReply,
+  LogReadRequest,
+  LOG_READ_MAX,
+  Headers,
+  kitSubjects as subjects,
+  type Envelope,
+} from '../kit/index.ts';

@@ -1,0 +1,91 @@
+/**
+ * Readiness: the supervisor asks every service `sys.health.<service>` — quickly while
+ * starting, then every `health_interval_ms` — and Hearth is ready when every one answers
+ * `ok`. A service that stops answering makes Hearth not ready until it is back.
+ */
+import type { NatsConnection } from 'nats';
+import { healthOp, Requester, type HealthReply, type Logger } from '../kit/index.ts';
+
+/** What /readyz reports. */
+export interface Readiness {
+  ready: boolean;
+  services: Record<string, { status: string; pid?: number; head?: number; published?: number; error?: string }>;
+}
+
+/**
+ * Polls the services' health.
+ *
+ * @example
+ * const watch = new HealthWatch(nc, ['chat', 'users'], log, 2000);
+ * watch.start();
+ * await watch.whenReady(30_000);
+ */
+export class HealthWatch {
+  readonly #req: Requester;
+  readonly #services: readonly string[];
+  readonly #log: Logger;
+  readonly #intervalMs: number;
+  #state: Readiness;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #stopped = false;
+  readonly #waiters: (() => void)[] = [];
+
+  constructor(nc: NatsConnection, services: readonly string[], log: Logger, intervalMs: number) {
+    this.#req = new Requester(nc, { timeoutMs: 1000, maxRequestBytes: 1024, attempts: 1, breaker: { threshold: 1e9, cooldownMs: 0 } });
+    this.#services = services;
+    this.#log = log;
+    this.#intervalMs = intervalMs;
+    this.#state = { ready: services.length === 0, services: Object.fromEntries(services.map((s) => [s, { status: 'starting' }])) };
+  }
+
+  /** The latest readiness. */
+  get state(): Readiness {
+    return this.#state;
+  }
+
+  /** Starts polling. */
+  start(): void {
+    void this.#poll();
+  }
+
+  /** Resolves when every service is healthy, or after `timeoutMs` (then `state.ready` says which). */
+  whenReady(timeoutMs: number): Promise<void> {
+    if (this.#state.ready) return Promise.resolve();
+    return new Promise((resolve) => {
+      const t = setTimeout(resolve, timeoutMs);
+      this.#waiters.push(() => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+  }
+
+  /** Stops polling. */
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+  }
+
+  async #poll(): Promise<void> {
+    const results = await Promise.all(this.#services.map((s) => this.#check(s)));
+    const services = Object.fromEntries(this.#services.map((s, i) => [s, results[i]!]));
+    const ready = results.every((r) => r.status === 'ok');
+    if (ready !== this.#state.ready) {
+      this.#log[ready ? 'info' : 'warn'](ready ? 'all services healthy' : 'not ready', {
+        unhealthy: Object.keys(services).filter((s) => services[s]!.status !== 'ok'),
+      });
+    }
+    this.#state = { ready, services };
+    if (ready) this.#waiters.splice(0).forEach((w) => w());
+    if (!this.#stopped) this.#timer = setTimeout(() => void this.#poll(), ready ? this.#intervalMs : 100);
+  }
+
+  async #check(service: string): Promise<Readiness['services'][string]> {
+    try {
+      const h: HealthReply = await this.#req.request(healthOp(service), {});
+      return { status: h.status, pid: h.pid, head: h.head, published: h.published };
+    } catch (err) {
+      return { status: 'down', error: (err as Error).message };
+    }
+  }
+}

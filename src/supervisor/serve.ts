@@ -1,0 +1,143 @@
+/**
+ * `hearth serve` (what `npm start` runs). The boot sequence, in order:
+ *   1. load and check the configuration (an error stops here, before any data is touched);
+ *   2. take the data directory's lock;
+ *   3. start the embedded broker with a fresh credential per service (or use `broker.url`);
+ *   4. connect the supervisor to the broker and open the HTTP address (/readyz, /healthz);
+ *   5. start every service as a child process, restarting any that crash;
+ *   6. wait until every service answers its health request, then print the banner.
+ * SIGINT/SIGTERM stop it in reverse order: HTTP, services (each finishes its in-flight work
+ * and publishes what it committed), broker; exit 0. A second signal kills everything at once.
+ */
+import { mkdirSync } from 'node:fs';
+import { startBroker, type Broker } from '../../embedded-broker/index.ts';
+import { ConfigError, loadConfig, parseHostPort, type HearthConfig } from '../config/index.ts';
+import { connectBroker, createLogger, selfCommand, type Logger } from '../kit/index.ts';
+import { banner } from './banner.ts';
+import { ProcessTable } from './children.ts';
+import { makeCredentials, type Credential } from './credentials.ts';
+import { startHttp } from './http.ts';
+import { takeLock } from './lock.ts';
+import { planServices } from './plan.ts';
+import { HealthWatch } from './readiness.ts';
+import { brokerLogger, childEnv } from './wiring.ts';
+
+/** Runs Hearth until SIGINT/SIGTERM; resolves with the exit code. `builtins`: the services this build has. */
+export async function runServe(argv: string[], builtins: readonly string[]): Promise<number> {
+  let config: HearthConfig;
+  let configFile: string | undefined;
+  try {
+    ({ config, configFile } = loadConfig(argv));
+  } catch (err) {
+    if (err instanceof ConfigError) return fail(err.message);
+    throw err;
+  }
+  const log = createLogger({ service: 'supervisor', level: config.log.level, format: config.log.format });
+  const { services, children } = planServices(config, builtins);
+
+  mkdirSync(config.data, { recursive: true });
+  let unlock: () => void;
+  try {
+    unlock = takeLock(config.data);
+  } catch (err) {
+    return fail((err as Error).message);
+  }
+
+  let broker: Broker | undefined;
+  let brokerUrl = config.broker.url;
+  let owner: Credential | undefined = config.broker.user ? { user: config.broker.user, password: config.broker.password } : undefined;
+  const creds = makeCredentials(services, config.broker.url ? undefined : owner);
+  if (!config.broker.url) {
+    broker = await startBroker(
+      {
+        host: config.broker.host,
+        port: config.broker.port,
+        httpPort: config.broker.http_port,
+        maxPayload: config.broker.max_payload,
+        authorization: creds.authorization,
+        ...(config.broker.websocket.enabled
+          ? { websocket: { host: config.broker.websocket.host, port: config.broker.websocket.port, noTls: true, compression: true } }
+          : {}),
+        serverName: 'hearth',
+      },
+      brokerLogger(log),
+    );
+    brokerUrl = broker.url;
+  }
+  const external = config.broker.url ? { user: config.broker.user, password: config.broker.password, token: config.broker.token } : undefined;
+  const nc = await connectBroker({
+    url: brokerUrl,
+    name: 'hearth-supervisor',
+    inboxPrefix: '_INBOX.supervisor',
+    ...(external ?? creds.supervisor),
+  });
+
+  const watch = new HealthWatch(nc, services, log, config.supervisor.health_interval_ms);
+  const { host, port } = parseHostPort(config.http);
+  const http = await startHttp(host, port, () => watch.state);
+
+  const table = new ProcessTable(log, {
+    initialMs: config.supervisor.restart_initial_ms,
+    maxMs: config.supervisor.restart_max_ms,
+    resetMs: config.supervisor.restart_reset_ms,
+  });
+  const command = [...selfCommand(), 'service'];
+  for (const child of children) {
+    const cred = external ?? creds.services.get(child.service)!;
+    table.start({
+      name: child.id,
+      command: [...command, child.service, ...(configFile ? ['--config', configFile] : [])],
+      env: childEnv(process.env, config, { brokerUrl, credential: cred, instance: child.id }),
+    });
+  }
+  watch.start();
+
+  const stopped = onSignals(log, async () => {
+    watch.stop();
+    await new Promise((r) => http.server.close(r));
+    http.server.closeAllConnections?.();
+    await table.stopAll(config.supervisor.shutdown_timeout_ms);
+    await nc.close().catch(() => undefined); // already closed by the broker going away
+    await broker?.close();
+    unlock();
+    log.info('stopped');
+  }, () => {
+    table.killAll();
+    unlock();
+  });
+
+  await watch.whenReady(config.supervisor.ready_timeout_ms);
+  if (!watch.state.ready) log.warn('some services are not healthy yet; /readyz says which', { services: watch.state.services });
+  process.stdout.write(banner({ url: `http://${host}:${http.port}`, data: config.data, broker: brokerUrl, wsUrl: broker?.wsUrl, services }));
+  return stopped;
+}
+
+/** Resolves with 0 after `stop` completes on SIGINT/SIGTERM; a second signal runs `force` and exits 1. */
+function onSignals(log: Logger, stop: () => Promise<void>, force: () => void): Promise<number> {
+  return new Promise((resolve) => {
+    let stopping = false;
+    const handler = (signal: string) => {
+      if (stopping) {
+        log.warn('second signal: stopping at once', { signal });
+        force();
+        process.exit(1);
+      }
+      stopping = true;
+      log.info('stopping', { signal });
+      stop().then(
+        () => resolve(0),
+        (err) => {
+          log.error('stop failed', { err });
+          resolve(1);
+        },
+      );
+    };
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
+  });
+}
+
+function fail(message: string): number {
+  process.stderr.write(`hearth: ${message}\n`);
+  return 2;
+}

@@ -1,0 +1,109 @@
+/**
+ * `hearth service <name>`: runs one service in this process. The supervisor starts its
+ * children this way; on another machine it runs one service alone against a NATS server
+ * (`--broker nats://host:4222` and credentials in configuration). Stops cleanly on
+ * SIGINT/SIGTERM, and on its own when the supervisor that started it is gone.
+ */
+import { isAbsolute, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ConfigError, loadConfig, type HearthConfig } from '../config/index.ts';
+import { createLogger, runService, type DbOptions, type RunningService, type ServiceDefinition } from '../kit/index.ts';
+
+/** Loads a built-in service's definition by name. */
+export type ServiceLoaders = Readonly<Record<string, () => Promise<{ default: ServiceDefinition }>>>;
+
+/** The database options of `service` from configuration. */
+export function dbOptions(config: HearthConfig, service: string): DbOptions {
+  const db = config.services[service]?.db;
+  return {
+    path: join(config.data, `${service}.db`),
+    ...(db?.url ? { url: db.url } : {}),
+    ...(db?.sync_url ? { syncUrl: db.sync_url } : {}),
+    ...(db?.auth_token ? { authToken: db.auth_token } : {}),
+    ...(db?.sync_interval ? { syncIntervalSec: db.sync_interval } : {}),
+  };
+}
+
+/** Finds a service's definition: built in, or the `entry` module configuration names. */
+export async function loadDefinition(config: HearthConfig, name: string, builtins: ServiceLoaders): Promise<ServiceDefinition> {
+  const entry = config.services[name]?.entry;
+  if (entry) {
+    const file = isAbsolute(entry) ? entry : resolve(entry);
+    const mod = (await import(pathToFileURL(file).href)) as { default?: ServiceDefinition };
+    if (!mod.default?.name || !mod.default.setup) throw new Error(`${entry} does not export a service definition as default`);
+    return mod.default;
+  }
+  const load = builtins[name];
+  if (!load) throw new Error(`unknown service "${name}"; this build has: ${Object.keys(builtins).join(', ') || 'none'}`);
+  return (await load()).default;
+}
+
+/** Runs `hearth service <name> [flags]` until stopped; resolves with the exit code. */
+export async function runServiceHost(argv: string[], builtins: ServiceLoaders): Promise<number> {
+  let config: HearthConfig;
+  let rest: string[];
+  try {
+    ({ config, rest } = loadConfig(argv));
+  } catch (err) {
+    if (err instanceof ConfigError) return fail(err.message);
+    throw err;
+  }
+  const name = rest[0];
+  if (!name) return fail('usage: hearth service <name> [--config FILE] [--broker URL] [--data DIR]');
+  const log = createLogger({ service: name, level: config.log.level, format: config.log.format });
+  let svc: RunningService;
+  try {
+    const def = await loadDefinition(config, name, builtins);
+    svc = await runService(def, {
+      broker: {
+        url: config.broker.url || `nats://${config.broker.host}:${config.broker.port}`,
+        user: config.broker.user,
+        password: config.broker.password,
+        token: config.broker.token,
+      },
+      db: dbOptions(config, name),
+      log: { level: config.log.level, format: config.log.format },
+      requestTimeoutMs: config.kit.request_timeout_ms,
+      maxRequestBytes: config.kit.max_request_bytes,
+      relayBatch: config.kit.relay_batch,
+      catchupMs: config.kit.catchup_interval_ms,
+    });
+  } catch (err) {
+    log.error('could not start', { err });
+    return 1;
+  }
+  return new Promise((done) => {
+    const stop = (why: string) => {
+      log.info('stopping', { why });
+      svc.stop().then(
+        () => done(0),
+        (err) => {
+          log.error('stop failed', { err });
+          done(1);
+        },
+      );
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    watchParent(Number(process.env.HEARTH_SUPERVISED ?? 0), () => stop('the supervisor is gone'));
+  });
+}
+
+/** Calls `gone` once the supervisor process `pid` no longer exists (it was killed outright). */
+function watchParent(pid: number, gone: () => void): void {
+  if (!pid) return;
+  const t = setInterval(() => {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      clearInterval(t);
+      gone();
+    }
+  }, 1000);
+  (t as { unref?: () => void }).unref?.();
+}
+
+function fail(message: string): number {
+  process.stderr.write(`hearth: ${message}\n`);
+  return 2;
+}

@@ -1,0 +1,37 @@
+/** How the supervisor hands its configuration to a child, and the broker's log to its own. */
+import type { Logger as BrokerLogger } from '../../embedded-broker/index.ts';
+import type { HearthConfig } from '../config/index.ts';
+import type { Logger } from '../kit/index.ts';
+import type { Credential } from './credentials.ts';
+
+/**
+ * The environment of a service child: the parent's, plus where the data and the broker
+ * are and the child's own credential (environment, not arguments, so `ps` cannot show it).
+ */
+export function childEnv(
+  parent: NodeJS.ProcessEnv,
+  config: HearthConfig,
+  o: { brokerUrl: string; credential: Partial<Credential> & { token?: string }; instance: string },
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(parent)) if (v !== undefined && !k.startsWith('HEARTH_')) env[k] = v;
+  for (const [k, v] of Object.entries(parent)) if (v !== undefined && k.startsWith('HEARTH_')) env[k] = v;
+  Object.assign(env, {
+    HEARTH_DATA: config.data,
+    HEARTH_LOG__LEVEL: config.log.level,
+    HEARTH_LOG__FORMAT: config.log.format,
+    HEARTH_BROKER__URL: o.brokerUrl,
+    HEARTH_BROKER__USER: o.credential.user ?? '',
+    HEARTH_BROKER__PASSWORD: o.credential.password ?? '',
+    HEARTH_BROKER__TOKEN: o.credential.token ?? '',
+    HEARTH_SUPERVISED: String(process.pid),
+    HEARTH_SERVICE: o.instance,
+  });
+  return env;
+}
+
+/** The embedded broker's log through the supervisor's: its routine chatter at debug level. */
+export function brokerLogger(log: Logger): BrokerLogger {
+  const b = log.child({ component: 'broker' });
+  return { info: (m) => b.debug(m), warn: (m) => b.warn(m), error: (m) => b.error(m), debug: (m) => b.debug(m), trace: () => {} };
+}

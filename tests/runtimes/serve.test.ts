@@ -1,0 +1,51 @@
+/**
+ * `hearth serve` under each runtime — Node, Bun, Deno — and as the compiled binary: it
+ * starts the broker and the test services, answers /readyz with 200 once they are healthy,
+ * a service answers its health request over the broker, and SIGTERM stops it all with 0.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { healthOp, Requester } from '../../src/kit/index.ts';
+import { binarySkip, buildBinary } from '../support/binary.ts';
+import { bannerOf, runtimeSkip, startHearth, type HearthRuntime } from '../support/hearth-process.ts';
+import { getJson, ownerClient, testConfig } from '../platform/support.ts';
+
+// The compiled binary cannot load plug-in .ts files that import packages, so its test build
+// has the test services compiled in (tests/kit-service/binary-entry.ts).
+const runtimes: [string, () => HearthRuntime, string | undefined, boolean][] = [
+  ['Node', () => 'node', undefined, false],
+  ['Bun', () => 'bun', runtimeSkip('bun'), false],
+  ['Deno', () => 'deno', runtimeSkip('deno'), false],
+  ['the compiled binary', () => ({ binary: buildBinary({ testServices: true }) }), binarySkip, true],
+];
+
+for (const [name, rt, skip, builtIn] of runtimes) {
+  describe(`hearth serve on ${name}`, { skip, timeout: 120_000 }, () => {
+    it('becomes ready, answers health, and stops cleanly on SIGTERM', async () => {
+      const cfg = testConfig('', { builtIn });
+      const h = startHearth(rt(), ['serve', '--config', cfg.file], { cwd: cfg.dir });
+      try {
+        const { http, broker } = await bannerOf(h, 60_000);
+        const ready = await getJson(`${http}/readyz`);
+        assert.equal(ready.status, 200, JSON.stringify(ready.body));
+        assert.deepEqual(Object.keys(ready.body.services).sort(), ['ledger', 'tally']);
+        const nc = await ownerClient(broker);
+        const health = await new Requester(nc, { timeoutMs: 3000, maxRequestBytes: 1024 }).request(healthOp('ledger'), {});
+        assert.equal(health.status, 'ok');
+        await nc.close();
+        assert.equal(await h.stop('SIGTERM'), 0);
+        assert.match(h.output(), /"service":"ledger","msg":"stopped"/);
+      } finally {
+        await h.stop('SIGKILL');
+      }
+    });
+  });
+}
+
+describe('hearth version', () => {
+  it('names the version and the runtime', async () => {
+    const h = startHearth('node', ['version']);
+    assert.equal(await h.exited, 0);
+    assert.match(h.output(), /^hearth \d+\.\d+\.\d+ \(Node v\d+/);
+  });
+});

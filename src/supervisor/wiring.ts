@@ -33,5 +33,13 @@ export function childEnv(
 /** The embedded broker's log through the supervisor's: its routine chatter at debug level. */
 export function brokerLogger(log: Logger): BrokerLogger {
   const b = log.child({ component: 'broker' });
-  return { info: (m) => b.debug(m), warn: (m) => b.warn(m), error: (m) => b.error(m), debug: (m) => b.debug(m), trace: () => {} };
+  return {
+    info: (m) => b.debug(m),
+    // nats-server's warning about plain WebSocket is for a public port; Hearth's is on
+    // loopback by default, behind the gateway, so it is not the owner's concern.
+    warn: (m) => (/not configured with TLS/.test(m) ? b.debug(m) : b.warn(m)),
+    error: (m) => b.error(m),
+    debug: (m) => b.debug(m),
+    trace: () => {},
+  };
 }

@@ -1,15 +1,11 @@
 /** `hearth config`: prints the effective configuration, secrets redacted. */
-import { ConfigError, formatConfig, loadConfig } from '../config/index.ts';
+import { formatConfig } from '../config/index.ts';
+import { configOrExit } from './command-line.ts';
 
 /** Prints the configuration `hearth serve` would use with these flags; resolves with the exit code. */
 export async function runConfigCommand(argv: string[]): Promise<number> {
-  try {
-    const { config } = loadConfig(argv);
-    process.stdout.write(formatConfig(config) + '\n');
-    return 0;
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    process.stderr.write(`hearth: ${err.message}\n`);
-    return 2;
-  }
+  const loaded = configOrExit(argv);
+  if (typeof loaded === 'number') return loaded;
+  process.stdout.write(formatConfig(loaded.config) + '\n');
+  return 0;
 }

@@ -6,8 +6,8 @@
  * removed: they refill from the producers' logs when Hearth next starts (the normal
  * catch-up, which logs its progress).
  */
-import { ConfigError, loadConfig, type HearthConfig } from '../config/index.ts';
 import { EventLog, KIT_MIGRATIONS, migrate, openDb, type ConsumerSpec, type ServiceApi } from '../kit/index.ts';
+import { configOrExit, fail } from './command-line.ts';
 import { lockHolder } from './lock.ts';
 import { dbOptions, loadDefinition, type ServiceLoaders } from './service-host.ts';
 
@@ -15,14 +15,9 @@ const PAGE = 1000;
 
 /** Runs the rebuild; resolves with the exit code. */
 export async function runRebuild(argv: string[], builtins: ServiceLoaders, out = process.stderr): Promise<number> {
-  let config: HearthConfig;
-  let rest: string[];
-  try {
-    ({ config, rest } = loadConfig(argv));
-  } catch (err) {
-    if (err instanceof ConfigError) return fail(err.message);
-    throw err;
-  }
+  const loaded = configOrExit(argv);
+  if (typeof loaded === 'number') return loaded;
+  const { config, rest } = loaded;
   const name = rest[0];
   if (!name) return fail('usage: hearth rebuild <service> [--config FILE] [--data DIR]');
   const holder = lockHolder(config.data);
@@ -72,8 +67,3 @@ export async function runRebuild(argv: string[], builtins: ServiceLoaders, out =
 }
 
 const silentLog = { level: 'error', debug() {}, info() {}, warn() {}, error() {}, child: () => silentLog } as ServiceApi['log'];
-
-function fail(message: string): number {
-  process.stderr.write(`hearth: ${message}\n`);
-  return 2;
-}

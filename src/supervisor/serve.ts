@@ -11,10 +11,11 @@
  */
 import { mkdirSync } from 'node:fs';
 import { startBroker, type Broker } from '../../embedded-broker/index.ts';
-import { ConfigError, loadConfig, parseHostPort, type HearthConfig } from '../config/index.ts';
+import { parseHostPort } from '../config/index.ts';
 import { connectBroker, createLogger, selfCommand, type Logger } from '../kit/index.ts';
 import { banner } from './banner.ts';
 import { ProcessTable } from './children.ts';
+import { configOrExit, fail } from './command-line.ts';
 import { makeCredentials, type Credential } from './credentials.ts';
 import { startHttp } from './http.ts';
 import { takeLock } from './lock.ts';
@@ -24,14 +25,9 @@ import { brokerLogger, childEnv } from './wiring.ts';
 
 /** Runs Hearth until SIGINT/SIGTERM; resolves with the exit code. `builtins`: the services this build has. */
 export async function runServe(argv: string[], builtins: readonly string[]): Promise<number> {
-  let config: HearthConfig;
-  let configFile: string | undefined;
-  try {
-    ({ config, configFile } = loadConfig(argv));
-  } catch (err) {
-    if (err instanceof ConfigError) return fail(err.message);
-    throw err;
-  }
+  const loaded = configOrExit(argv);
+  if (typeof loaded === 'number') return loaded;
+  const { config, configFile } = loaded;
   const log = createLogger({ service: 'supervisor', level: config.log.level, format: config.log.format });
   const { services, children } = planServices(config, builtins);
 
@@ -45,7 +41,7 @@ export async function runServe(argv: string[], builtins: readonly string[]): Pro
 
   let broker: Broker | undefined;
   let brokerUrl = config.broker.url;
-  let owner: Credential | undefined = config.broker.user ? { user: config.broker.user, password: config.broker.password } : undefined;
+  const owner: Credential | undefined = config.broker.user ? { user: config.broker.user, password: config.broker.password } : undefined;
   const creds = makeCredentials(services, config.broker.url ? undefined : owner);
   if (!config.broker.url) {
     broker = await startBroker(
@@ -135,9 +131,4 @@ function onSignals(log: Logger, stop: () => Promise<void>, force: () => void): P
     process.on('SIGINT', handler);
     process.on('SIGTERM', handler);
   });
-}
-
-function fail(message: string): number {
-  process.stderr.write(`hearth: ${message}\n`);
-  return 2;
 }

@@ -6,7 +6,8 @@
  */
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ConfigError, loadConfig, type HearthConfig } from '../config/index.ts';
+import type { HearthConfig } from '../config/index.ts';
+import { configOrExit, fail } from './command-line.ts';
 import { createLogger, runService, type DbOptions, type RunningService, type ServiceDefinition } from '../kit/index.ts';
 
 /** Loads a built-in service's definition by name. */
@@ -40,14 +41,9 @@ export async function loadDefinition(config: HearthConfig, name: string, builtin
 
 /** Runs `hearth service <name> [flags]` until stopped; resolves with the exit code. */
 export async function runServiceHost(argv: string[], builtins: ServiceLoaders): Promise<number> {
-  let config: HearthConfig;
-  let rest: string[];
-  try {
-    ({ config, rest } = loadConfig(argv));
-  } catch (err) {
-    if (err instanceof ConfigError) return fail(err.message);
-    throw err;
-  }
+  const loaded = configOrExit(argv);
+  if (typeof loaded === 'number') return loaded;
+  const { config, rest } = loaded;
   const name = rest[0];
   if (!name) return fail('usage: hearth service <name> [--config FILE] [--broker URL] [--data DIR]');
   const log = createLogger({ service: name, level: config.log.level, format: config.log.format });
@@ -101,9 +97,4 @@ function watchParent(pid: number, gone: () => void): void {
     }
   }, 1000);
   (t as { unref?: () => void }).unref?.();
-}
-
-function fail(message: string): number {
-  process.stderr.write(`hearth: ${message}\n`);
-  return 2;
 }

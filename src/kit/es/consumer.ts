@@ -124,9 +124,14 @@ export class Consumer {
   async #catchUp(): Promise<void> {
     const started = this.#checkpoint;
     for (;;) {
-      const page = await this.#req.request(logReadOp(this.source), { after: this.#checkpoint, limit: LOG_READ_MAX });
+      const before = this.#checkpoint;
+      const page = await this.#req.request(logReadOp(this.source), { after: before, limit: LOG_READ_MAX });
       if (page.events.length) await this.#apply(page.events);
-      if (page.events.length < LOG_READ_MAX || this.#stopped) {
+      if (page.events.length && this.#checkpoint === before) {
+        throw new Error(`${this.source}'s log answered events after ${before} that do not follow it`);
+      }
+      // A page may be cut short to fit the broker's payload limit: go on until the head.
+      if (page.events.length === 0 || this.#checkpoint >= page.head || this.#stopped) {
         if (this.#checkpoint > started + LOG_READ_MAX) this.#log.info('caught up', { from: started, to: this.#checkpoint });
         break;
       }

@@ -7,7 +7,8 @@ import type { NatsConnection } from 'nats';
 import { connectBroker, Requester, Responder, type BrokerTarget } from '../bus/index.ts';
 import { migrate, openDb, type Db, type DbOptions } from '../db/index.ts';
 import * as v from 'valibot';
-import { HealthReply, kitSubjects } from '../envelope.ts';
+import { HealthReply, kitSubjects, type Envelope } from '../envelope.ts';
+import { encode } from '../codec.ts';
 import { EventLog } from '../es/event-log.ts';
 import { Consumer, logReadOp, type ConsumerSpec } from '../es/consumer.ts';
 import { Relay } from '../es/relay.ts';
@@ -59,19 +60,30 @@ export const healthOp = (service: string): Operation<unknown, HealthReply> => ({
  * await svc.stop();
  */
 export async function runService(def: ServiceDefinition, o: RunOptions): Promise<RunningService> {
+  const opened: { db?: Db; nc?: NatsConnection } = {};
+  try {
+    return await boot(def, o, opened);
+  } catch (err) {
+    await opened.nc?.close().catch(() => undefined); // a failed start leaves nothing open
+    opened.db?.close();
+    throw err;
+  }
+}
+
+async function boot(def: ServiceDefinition, o: RunOptions, opened: { db?: Db; nc?: NatsConnection }): Promise<RunningService> {
   const started = Date.now();
   const log = createLogger({ service: def.name, ...o.log });
   const maxRequestBytes = o.maxRequestBytes ?? 262_144;
 
   // 1. The database, with the kit's tables and then the service's own.
-  const db = await openDb(o.db);
+  const db = (opened.db = await openDb(o.db));
   await migrate(db, 'kit', KIT_MIGRATIONS);
   const applied = await migrate(db, def.name, def.migrations);
   if (applied.length) log.info('migrated', { versions: applied });
   const events = new EventLog(db, def.name);
 
   // 2. The broker; replies to this service's requests come back under its own inbox prefix.
-  const nc = await connectBroker({ ...o.broker, name: `hearth-${def.name}`, inboxPrefix: kitSubjects.inbox(def.name) });
+  const nc = (opened.nc = await connectBroker({ ...o.broker, name: `hearth-${def.name}`, inboxPrefix: kitSubjects.inbox(def.name) }));
   const requester = new Requester(nc, { timeoutMs: o.requestTimeoutMs ?? 5000, maxRequestBytes });
   const responder = new Responder(nc, { service: def.name, log, maxRequestBytes });
   const relay = new Relay(db, events, nc, log, { batch: o.relayBatch ?? 256 });
@@ -91,8 +103,13 @@ export async function runService(def: ServiceDefinition, o: RunOptions): Promise
   };
   await def.setup(api);
 
-  // 4. The kit's own answers: the event log and health.
-  responder.handle(logReadOp(def.name), async ({ after, limit }) => ({ events: await events.read(after, limit ?? 100), head: await events.head() }));
+  // 4. The kit's own answers: the event log and health. A log page is cut to fit half the
+  //    broker's payload limit (the client knows the server's); a reader asks again for the rest.
+  const replyBudget = Math.floor(nc.info!.max_payload / 2);
+  responder.handle(logReadOp(def.name), async ({ after, limit }) => ({
+    events: fitToBytes(await events.read(after, limit ?? 100), replyBudget),
+    head: await events.head(),
+  }));
   let status: 'ok' | 'starting' | 'stopping' = 'starting';
   responder.handle(healthOp(def.name), async () => ({
     service: def.name,
@@ -144,3 +161,13 @@ export async function runService(def: ServiceDefinition, o: RunOptions): Promise
   };
 }
 
+
+/** The longest prefix of `events` whose MessagePack encoding fits `budget` bytes (at least one event). */
+function fitToBytes(list: Envelope[], budget: number): Envelope[] {
+  let used = 0;
+  for (let i = 0; i < list.length; i++) {
+    used += encode(list[i]).length;
+    if (used > budget && i > 0) return list.slice(0, i);
+  }
+  return list;
+}

@@ -15,7 +15,7 @@ const BUILTIN: readonly string[] = BUILTIN_SERVICES;
 /** Problems between keys of the merged values. */
 export function crossChecks(merged: Merged): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const { services, supervisor, kit, broker } = merged.values;
+  const { services, supervisor, public_url, users, gateway, kit, broker } = merged.values;
   if (isMap(services)) {
     for (const [name, svc] of Object.entries(services)) {
       if (!SERVICE_NAME.test(name) || !isMap(svc)) continue;

@@ -31,4 +31,6 @@ export {
   type ServiceDbConfig,
   type SupervisorConfig,
   type KitConfig,
+  type UsersConfig,
+  type GatewayConfig,
 } from './schema.ts';

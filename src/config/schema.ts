@@ -65,6 +65,22 @@ export const ConfigSchema = section({
     health_interval_ms: ms(100, 3_600_000),
     ready_timeout_ms: ms(100, 86_400_000),
   }),
+  public_url: url(['http:', 'https:'], '"" (the http address) or the http(s):// URL clients use to reach Hearth'),
+  users: section({
+    registration: oneOf(['open', 'invite-only', 'closed']),
+    access_token_ttl_s: int(60, 3600, 'an integer number of seconds from 60 to 3600'),
+    refresh_token_ttl_days: int(1, 365, 'an integer number of days from 1 to 365'),
+  }),
+  gateway: section({
+    trusted_proxies: text('a comma-separated list of proxy IP addresses whose X-Forwarded-For is believed, or ""'),
+    cors_origins: text('a comma-separated list of origins allowed to call the API from a browser, "*", or ""'),
+    max_body_bytes: int(1024, 16 * 1024 * 1024, 'an integer number of bytes from 1024 to 16777216'),
+    auth_rate_per_minute: int(1, 100_000),
+    user_rate_per_minute: int(1, 1_000_000),
+    ip_rate_per_minute: int(1, 1_000_000),
+    idempotency_hours: int(1, 720),
+    stream_buffer: int(16, 100_000, 'an integer number of events from 16 to 100000'),
+  }),
   kit: section({
     request_timeout_ms: ms(1, 3_600_000),
     max_request_bytes: int(1, 64 * 1024 * 1024, 'an integer number of bytes from 1 to 67108864 (64 MiB)'),
@@ -87,5 +103,9 @@ export type ServiceConfig = v.InferOutput<typeof ServiceSchema>;
 export type ServiceDbConfig = v.InferOutput<typeof ServiceDbSchema>;
 /** `supervisor`: restart backoff, shutdown and readiness timing. */
 export type SupervisorConfig = HearthConfig['supervisor'];
+/** `users`: who may register, and token lifetimes. */
+export type UsersConfig = HearthConfig['users'];
+/** `gateway`: proxies, CORS, body size, rate limits, idempotency, stream buffers. */
+export type GatewayConfig = HearthConfig['gateway'];
 /** `kit`: the service runtime's limits and timing. */
 export type KitConfig = HearthConfig['kit'];

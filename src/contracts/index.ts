@@ -20,3 +20,4 @@ export {
   kitSubjects as subjects,
   type Envelope,
 } from '../kit/index.ts';
+export * as users from './users.ts';

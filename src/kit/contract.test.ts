@@ -34,9 +34,18 @@ describe('declaring messages', () => {
   });
 
   for (const bad of ['', 'Notes', 'a.b', 'a b', '1st', 'a>', '*', '_x']) {
-    it(`refuses the name ${JSON.stringify(bad)} for a service, an operation and an event type`, () => {
+    it(`refuses the name ${JSON.stringify(bad)} for a service and an operation`, () => {
       assert.throws(() => command(bad, 'put', { version: 1, request: Body, reply: Body }), /service/);
       assert.throws(() => query('notes', bad, { version: 1, request: Body, reply: Body }), /operation/);
+    });
+  }
+
+  it('accepts dotted event types, which become more subject tokens', () => {
+    assert.equal(event('users', 'group.member_joined', { version: 1, data: Body }).subject, 'evt.users.group.member_joined');
+  });
+
+  for (const bad of ['', 'Notes', 'a..b', 'a.', '.a', 'a b', '1st', 'a>', '*', 'a.*', '_x']) {
+    it(`refuses the event type ${JSON.stringify(bad)}`, () => {
       assert.throws(() => event('notes', bad, { version: 1, data: Body }), /event type/);
     });
   }

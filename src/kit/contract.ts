@@ -39,9 +39,11 @@ export type ReplyOf<O> = O extends Operation<unknown, infer R> ? R : never;
 export type DataOf<E> = E extends EventType<infer D> ? D : never;
 
 const NAME = /^[a-z][a-z0-9_-]*$/;
+/** Event types may be dotted (`group.member_joined` → `evt.users.group.member_joined`). */
+const EVENT_TYPE = /^[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_-]*)*$/;
 
-function checkName(what: string, name: string): void {
-  if (!NAME.test(name)) throw new Error(`${what} "${name}" must match ${NAME}`);
+function checkName(what: string, name: string, re = NAME): void {
+  if (!re.test(name)) throw new Error(`${what} "${name}" must match ${re}`);
 }
 
 /**
@@ -84,7 +86,7 @@ export function query<Req, Res>(
  */
 export function event<D>(service: string, type: string, spec: { version: number; data: Schema<D> }): EventType<D> {
   checkName('service', service);
-  checkName('event type', type);
+  checkName('event type', type, EVENT_TYPE);
   return { service, type, subject: `evt.${service}.${type}`, ...spec };
 }
 

@@ -38,6 +38,11 @@ export async function runRebuild(argv: string[], builtins: ServiceLoaders, out =
       handle: () => {},
       project: (p) => events.project(p),
       consume: (source, spec) => void consumers.push([source, spec]),
+      // A rebuild runs no requests and no live traffic: these are never called, or do nothing.
+      request: () => Promise.reject(new Error('no requests during a rebuild')),
+      subscribe: () => {},
+      onStart: () => {},
+      onStop: () => {},
     };
     await def.setup(api);
 

@@ -39,6 +39,14 @@ export interface ServiceApi {
   project(p: InlineProjection): void;
   /** Consumes another service's events with a checkpoint (see Consumer). */
   consume(source: string, spec: ConsumerSpec): void;
+  /** Calls another service outside any request (e.g. from an HTTP route of the gateway). */
+  request<O extends Operation>(op: O, data: RequestOf<O>, call?: CallOptions): Promise<ReplyOf<O>>;
+  /** Live events on `subject` (`evt.users.>`), decoded, with no checkpoint: for real-time fan-out. */
+  subscribe(subject: string, fn: (event: Envelope) => void): void;
+  /** Runs once the service is ready (handlers listening, consumers caught up). */
+  onStart(fn: () => Promise<void> | void): void;
+  /** Runs first when the service stops, before in-flight requests are awaited (stop accepting work here). */
+  onStop(fn: () => Promise<void> | void): void;
 }
 
 /** A service. */

@@ -3,17 +3,17 @@
  * sequence, which finishes in-flight requests and publishes every committed event before
  * the process exits.
  */
-import type { NatsConnection } from 'nats';
+import type { NatsConnection, Subscription } from 'nats';
 import { connectBroker, Requester, Responder, type BrokerTarget } from '../bus/index.ts';
 import { migrate, openDb, type Db, type DbOptions } from '../db/index.ts';
 import * as v from 'valibot';
-import { HealthReply, kitSubjects, type Envelope } from '../envelope.ts';
-import { encode } from '../codec.ts';
+import { EnvelopeSchema, HealthReply, kitSubjects, type Envelope } from '../envelope.ts';
+import { decode, encode } from '../codec.ts';
 import { EventLog } from '../es/event-log.ts';
 import { Consumer, logReadOp, type ConsumerSpec } from '../es/consumer.ts';
 import { Relay } from '../es/relay.ts';
 import { KIT_MIGRATIONS } from '../es/schema.ts';
-import type { Operation } from '../contract.ts';
+import { check, type Operation } from '../contract.ts';
 import { createLogger, type Level, type Logger } from '../log.ts';
 import { requestContext } from './context.ts';
 import type { ServiceApi, ServiceDefinition, ServiceHandler } from './define.ts';
@@ -88,6 +88,9 @@ async function boot(def: ServiceDefinition, o: RunOptions, opened: { db?: Db; nc
   const responder = new Responder(nc, { service: def.name, log, maxRequestBytes });
   const relay = new Relay(db, events, nc, log, { batch: o.relayBatch ?? 256 });
   const consumers: Consumer[] = [];
+  const starting: (() => Promise<void> | void)[] = [];
+  const onStop: (() => Promise<void> | void)[] = [];
+  const live: Subscription[] = [];
 
   // 3. The service registers what it does.
   const api: ServiceApi = {
@@ -100,6 +103,21 @@ async function boot(def: ServiceDefinition, o: RunOptions, opened: { db?: Db; nc
     project: (p) => events.project(p),
     consume: (source: string, spec: ConsumerSpec) =>
       void consumers.push(new Consumer(source, spec, { db, nc, requester, log, catchupMs: o.catchupMs ?? 5000 })),
+    request: (op, data, call) => requester.request(op, data, call),
+    subscribe: (subject, fn) =>
+      void live.push(
+        nc.subscribe(subject, {
+          callback: (_err, msg) => {
+            try {
+              fn(check(EnvelopeSchema, decode(msg.data), 'kit.invalid_event', 'event envelope'));
+            } catch (err) {
+              log.warn('live event dropped', { subject: msg.subject, err });
+            }
+          },
+        }),
+      ),
+    onStart: (fn) => void starting.push(fn),
+    onStop: (fn) => void onStop.push(fn),
   };
   await def.setup(api);
 
@@ -125,6 +143,7 @@ async function boot(def: ServiceDefinition, o: RunOptions, opened: { db?: Db; nc
   // 5. Publishing and consuming.
   await relay.start();
   await Promise.all(consumers.map((c) => c.start()));
+  for (const fn of starting) await fn();
   status = 'ok';
   log.info('ready', { ms: Date.now() - started, head: await events.head() });
 
@@ -147,6 +166,8 @@ async function boot(def: ServiceDefinition, o: RunOptions, opened: { db?: Db; nc
     stop: () =>
       (stopping ??= (async () => {
         status = 'stopping';
+        for (const fn of onStop) await fn();
+        for (const s of live) s.unsubscribe();
         if (!connected) {
           log.warn('stopping without the broker; unpublished events go out at the next start');
           await nc.close(); // fails pending requests at once instead of letting them time out

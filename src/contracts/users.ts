@@ -1,0 +1,209 @@
+/**
+ * The users service's messages: accounts, sessions and tokens, app passwords, groups and
+ * invites (requests on `svc.users.<op>`), and the events other services build their read
+ * models from (`evt.users.<type>`). Every request that acts for someone carries `actor`,
+ * which only the gateway fills in, from a verified access token; the service checks the
+ * actor's rights again itself.
+ */
+import * as v from 'valibot';
+import { command, event, query } from '../kit/index.ts';
+
+const S = 'users';
+
+// ── shared shapes ──────────────────────────────────────────────────────────────────────
+
+/** A UUIDv7 (any UUID, lower-case). */
+export const Id = v.pipe(v.string(), v.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'must be a UUID'));
+export const Email = v.pipe(v.string(), v.trim(), v.toLowerCase(), v.maxLength(254), v.email('must be an email address'));
+/** 10–1024 characters: long passphrases welcome, nothing that would make hashing a DoS. */
+export const Password = v.pipe(v.string(), v.minLength(10, 'must be at least 10 characters'), v.maxLength(1024));
+export const DisplayName = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(80));
+export const GroupName = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(80));
+export const Role = v.picklist(['owner', 'admin', 'member']);
+export type Role = v.InferOutput<typeof Role>;
+/** An invite code: 8–64 URL-safe characters. */
+export const InviteCode = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be an invite code'));
+/** Avatar: a PNG, JPEG or WebP data URL of at most 64 KiB. */
+export const Avatar = v.pipe(v.string(), v.maxLength(90_000), v.regex(/^data:image\/(png|jpeg|webp);base64,[A-Za-z0-9+/=]+$/, 'must be a PNG, JPEG or WebP data URL'));
+
+/** Who is asking: the token's subject and session, put there by the gateway. */
+export const Actor = v.strictObject({ userId: Id, sessionId: v.optional(Id) });
+export type Actor = v.InferOutput<typeof Actor>;
+
+const Ok = v.object({});
+const Iso = v.string();
+
+export const TokenPair = v.object({
+  accessToken: v.string(),
+  refreshToken: v.string(),
+  /** Seconds until the access token expires (900). */
+  expiresIn: v.number(),
+  tokenType: v.literal('Bearer'),
+  userId: Id,
+  sessionId: Id,
+});
+export type TokenPair = v.InferOutput<typeof TokenPair>;
+
+export const Profile = v.object({
+  id: Id,
+  email: v.string(),
+  displayName: v.string(),
+  avatar: v.nullable(v.string()),
+  admin: v.boolean(),
+  createdAt: Iso,
+});
+
+export const Session = v.object({ id: Id, device: v.string(), createdAt: Iso, lastUsedAt: Iso, current: v.boolean() });
+export const AppPassword = v.object({ id: Id, label: v.string(), createdAt: Iso, lastUsedAt: v.nullable(Iso) });
+export const Group = v.object({ id: Id, name: v.string(), role: Role, memberCount: v.number(), createdAt: Iso });
+export const Member = v.object({ userId: Id, displayName: v.string(), role: Role, joinedAt: Iso });
+export const Invite = v.object({ code: v.string(), groupId: Id, expiresAt: Iso, maxUses: v.number(), uses: v.number(), createdAt: Iso });
+
+/** A public key set (RFC 7517); keys are Ed25519 OKP keys with `kid`, `alg: EdDSA`, `use: sig`. */
+export const Jwks = v.object({ keys: v.array(v.looseObject({ kty: v.string(), kid: v.string() })) });
+
+// ── accounts and sessions ──────────────────────────────────────────────────────────────
+
+/** Creates an account. Needs an invite code unless registration is open; the first account is the admin. */
+export const Register = command(S, 'register', {
+  version: 1,
+  request: v.strictObject({ email: Email, password: Password, displayName: DisplayName, invite: v.optional(InviteCode), ip: v.optional(v.string()) }),
+  reply: v.object({ userId: Id, admin: v.boolean(), groupId: v.nullable(Id) }),
+});
+
+/** Signs in with email and password: a new session and its first token pair. */
+export const Login = command(S, 'login', {
+  version: 1,
+  request: v.strictObject({ email: Email, password: v.pipe(v.string(), v.maxLength(1024)), device: v.optional(v.pipe(v.string(), v.maxLength(200))) }),
+  reply: TokenPair,
+});
+
+/** Trades a refresh token for a new pair; a spent token used again revokes its whole session. */
+export const Refresh = command(S, 'refresh', {
+  version: 1,
+  request: v.strictObject({ refreshToken: v.pipe(v.string(), v.maxLength(200)) }),
+  reply: TokenPair,
+});
+
+/** Signs out: revokes the actor's session (or every session with `everywhere`). */
+export const Logout = command(S, 'logout', {
+  version: 1,
+  request: v.strictObject({ actor: Actor, everywhere: v.optional(v.boolean(), false) }),
+  reply: v.object({ revoked: v.number() }),
+});
+
+/** Changes the password and revokes every other session. */
+export const ChangePassword = command(S, 'change_password', {
+  version: 1,
+  request: v.strictObject({ actor: Actor, currentPassword: v.pipe(v.string(), v.maxLength(1024)), newPassword: Password }),
+  reply: v.object({ revoked: v.number() }),
+});
+
+export const ListSessions = query(S, 'sessions', { version: 1, request: v.strictObject({ actor: Actor }), reply: v.object({ sessions: v.array(Session) }) });
+export const RevokeSession = command(S, 'revoke_session', { version: 1, request: v.strictObject({ actor: Actor, sessionId: Id }), reply: Ok });
+
+export const GetMe = query(S, 'me', { version: 1, request: v.strictObject({ actor: Actor }), reply: Profile });
+export const UpdateProfile = command(S, 'update_profile', {
+  version: 1,
+  request: v.strictObject({ actor: Actor, displayName: v.optional(DisplayName), avatar: v.optional(v.nullable(Avatar)) }),
+  reply: Profile,
+});
+
+/** Deletes the account (password required); emits `user.deleted`. An owner must first transfer or delete their groups. */
+export const DeleteAccount = command(S, 'delete_account', {
+  version: 1,
+  request: v.strictObject({ actor: Actor, password: v.pipe(v.string(), v.maxLength(1024)) }),
+  reply: Ok,
+});
+
+// ── app passwords ──────────────────────────────────────────────────────────────────────
+
+/** A per-device secret for apps that cannot do the token dance; the password is shown only here. */
+export const CreateAppPassword = command(S, 'create_app_password', {
+  version: 1,
+  request: v.strictObject({ actor: Actor, label: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(80)) }),
+  reply: v.object({ id: Id, label: v.string(), password: v.string() }),
+});
+export const ListAppPasswords = query(S, 'app_passwords', { version: 1, request: v.strictObject({ actor: Actor }), reply: v.object({ items: v.array(AppPassword) }) });
+export const RevokeAppPassword = command(S, 'revoke_app_password', { version: 1, request: v.strictObject({ actor: Actor, id: Id }), reply: Ok });
+/** Checks an app password (HTTP Basic: email + app password); answers who it belongs to. */
+export const VerifyAppPassword = command(S, 'verify_app_password', {
+  version: 1,
+  request: v.strictObject({ email: Email, password: v.pipe(v.string(), v.maxLength(1024)) }),
+  reply: v.object({ userId: Id, appPasswordId: Id }),
+});
+
+// ── keys ───────────────────────────────────────────────────────────────────────────────
+
+/** The public keys access tokens are signed with (current and still-valid old ones). */
+export const GetJwks = query(S, 'jwks', { version: 1, request: v.strictObject({}), reply: Jwks });
+/** Makes a new signing key current (instance admin only); old keys stay published until their tokens expire. */
+export const RotateKeys = command(S, 'rotate_keys', { version: 1, request: v.strictObject({ actor: Actor }), reply: v.object({ kid: v.string() }) });
+
+// ── groups and invites ─────────────────────────────────────────────────────────────────
+
+export const CreateGroup = command(S, 'create_group', { version: 1, request: v.strictObject({ actor: Actor, name: GroupName }), reply: Group });
+export const RenameGroup = command(S, 'rename_group', { version: 1, request: v.strictObject({ actor: Actor, groupId: Id, name: GroupName }), reply: Group });
+/** Deletes a group (owner only). */
+export const DeleteGroup = command(S, 'delete_group', { version: 1, request: v.strictObject({ actor: Actor, groupId: Id }), reply: Ok });
+export const ListGroups = query(S, 'groups', { version: 1, request: v.strictObject({ actor: Actor }), reply: v.object({ groups: v.array(Group) }) });
+export const ListMembers = query(S, 'members', { version: 1, request: v.strictObject({ actor: Actor, groupId: Id }), reply: v.object({ members: v.array(Member) }) });
+
+/** An invite (admin/owner): a code valid until `expiresAt` for at most `maxUses` joins. */
+export const CreateInvite = command(S, 'create_invite', {
+  version: 1,
+  request: v.strictObject({
+    actor: Actor,
+    groupId: Id,
+    expiresInSeconds: v.optional(v.pipe(v.number(), v.integer(), v.minValue(60), v.maxValue(30 * 86400)), 7 * 86400),
+    maxUses: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1000)), 10),
+  }),
+  reply: Invite,
+});
+export const ListInvites = query(S, 'invites', { version: 1, request: v.strictObject({ actor: Actor, groupId: Id }), reply: v.object({ invites: v.array(Invite) }) });
+export const RevokeInvite = command(S, 'revoke_invite', { version: 1, request: v.strictObject({ actor: Actor, code: InviteCode }), reply: Ok });
+/** Joins the invite's group. */
+export const AcceptInvite = command(S, 'accept_invite', { version: 1, request: v.strictObject({ actor: Actor, code: InviteCode }), reply: v.object({ groupId: Id }) });
+
+/** Leaves a group (an owner must transfer first, or delete the group when alone). */
+export const LeaveGroup = command(S, 'leave_group', { version: 1, request: v.strictObject({ actor: Actor, groupId: Id }), reply: Ok });
+/** Removes a member (admin/owner; an admin cannot remove the owner or another admin). */
+export const RemoveMember = command(S, 'remove_member', { version: 1, request: v.strictObject({ actor: Actor, groupId: Id, userId: Id }), reply: Ok });
+/** Makes a member an admin or a member (owner only). */
+export const ChangeRole = command(S, 'change_role', {
+  version: 1,
+  request: v.strictObject({ actor: Actor, groupId: Id, userId: Id, role: v.picklist(['admin', 'member']) }),
+  reply: Member,
+});
+/** Hands the group to another member (owner only); the old owner becomes an admin. */
+export const TransferOwnership = command(S, 'transfer_ownership', { version: 1, request: v.strictObject({ actor: Actor, groupId: Id, userId: Id }), reply: Ok });
+
+// ── events ─────────────────────────────────────────────────────────────────────────────
+
+export const UserRegistered = event(S, 'user.registered', { version: 1, data: v.object({ userId: Id, displayName: v.string(), admin: v.boolean() }) });
+export const UserProfileUpdated = event(S, 'user.profile_updated', { version: 1, data: v.object({ userId: Id, displayName: v.string() }) });
+export const UserDeleted = event(S, 'user.deleted', { version: 1, data: v.object({ userId: Id }) });
+/** A session ended (sign-out, revocation, password change, refresh-token re-use): the gateway stops honouring its access tokens. */
+export const SessionRevoked = event(S, 'session.revoked', { version: 1, data: v.object({ userId: Id, sessionId: Id, reason: v.string() }) });
+export const GroupCreated = event(S, 'group.created', { version: 1, data: v.object({ groupId: Id, name: v.string(), ownerId: Id, ownerName: v.string() }) });
+export const GroupRenamed = event(S, 'group.renamed', { version: 1, data: v.object({ groupId: Id, name: v.string() }) });
+export const GroupDeleted = event(S, 'group.deleted', { version: 1, data: v.object({ groupId: Id }) });
+export const MemberJoined = event(S, 'group.member_joined', { version: 1, data: v.object({ groupId: Id, userId: Id, displayName: v.string(), role: Role }) });
+export const MemberLeft = event(S, 'group.member_left', { version: 1, data: v.object({ groupId: Id, userId: Id }) });
+export const MemberRemoved = event(S, 'group.member_removed', { version: 1, data: v.object({ groupId: Id, userId: Id, by: Id }) });
+export const MemberRoleChanged = event(S, 'group.member_role_changed', { version: 1, data: v.object({ groupId: Id, userId: Id, role: Role }) });
+
+/** Every users event, by type (for consumers that dispatch on `event.type`). */
+export const userEvents = {
+  UserRegistered,
+  UserProfileUpdated,
+  UserDeleted,
+  SessionRevoked,
+  GroupCreated,
+  GroupRenamed,
+  GroupDeleted,
+  MemberJoined,
+  MemberLeft,
+  MemberRemoved,
+  MemberRoleChanged,
+} as const;

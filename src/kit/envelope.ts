@@ -62,6 +62,8 @@ export const HealthReply = v.object({
   head: v.number(),
   published: v.number(),
   consumers: v.record(v.string(), v.number()),
+  /** What the service reports about itself (e.g. the gateway's `url`). */
+  info: v.optional(v.record(v.string(), v.string()), {}),
 });
 export type HealthReply = v.InferOutput<typeof HealthReply>;
 

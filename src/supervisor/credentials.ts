@@ -23,6 +23,14 @@ function secret(): string {
 
 /** The permissions of service `name`. */
 export function servicePermissions(name: string): Permissions {
+  if (name === 'gateway') {
+    // The gateway calls every service, follows every event, and reports everyone's health.
+    return {
+      publish: { allow: ['svc.>', 'log.*.read', 'sys.health.*', 'evt.gateway.>'] },
+      subscribe: { allow: ['svc.gateway.>', 'log.gateway.read', 'sys.health.gateway', 'evt.>', '_INBOX.gateway.>'] },
+      allowResponses: { maxMsgs: 1, expires: 0 },
+    };
+  }
   return {
     publish: { allow: [`evt.${name}.>`, 'svc.>', 'log.*.read'] },
     subscribe: { allow: [`svc.${name}.>`, `log.${name}.read`, `sys.health.${name}`, 'evt.>', `_INBOX.${name}.>`] },

@@ -9,7 +9,7 @@ import { healthOp, Requester, type HealthReply, type Logger } from '../kit/index
 /** What /readyz reports. */
 export interface Readiness {
   ready: boolean;
-  services: Record<string, { status: string; pid?: number; head?: number; published?: number; error?: string }>;
+  services: Record<string, { status: string; pid?: number; head?: number; published?: number; info?: Record<string, string>; error?: string }>;
 }
 
 /**
@@ -83,7 +83,7 @@ export class HealthWatch {
   async #check(service: string): Promise<Readiness['services'][string]> {
     try {
       const h: HealthReply = await this.#req.request(healthOp(service), {});
-      return { status: h.status, pid: h.pid, head: h.head, published: h.published };
+      return { status: h.status, pid: h.pid, head: h.head, published: h.published, info: h.info };
     } catch (err) {
       return { status: 'down', error: (err as Error).message };
     }

@@ -32,6 +32,7 @@ export async function runRebuild(argv: string[], builtins: ServiceLoaders, out =
     const consumers: [string, ConsumerSpec][] = [];
     const api: ServiceApi = {
       name: def.name,
+      settings: config,
       db,
       events,
       log: silentLog,
@@ -41,6 +42,7 @@ export async function runRebuild(argv: string[], builtins: ServiceLoaders, out =
       // A rebuild runs no requests and no live traffic: these are never called, or do nothing.
       request: () => Promise.reject(new Error('no requests during a rebuild')),
       subscribe: () => {},
+      report: () => {},
       onStart: () => {},
       onStop: () => {},
     };

@@ -69,8 +69,9 @@ export async function runServe(argv: string[], builtins: readonly string[]): Pro
   });
 
   const watch = new HealthWatch(nc, services, log, config.supervisor.health_interval_ms);
+  // Once the gateway exists it serves the HTTP address (and /readyz); until then, we do.
   const { host, port } = parseHostPort(config.http);
-  const http = await startHttp(host, port, () => watch.state);
+  const http = services.includes('gateway') ? undefined : await startHttp(host, port, () => watch.state);
 
   const table = new ProcessTable(log, {
     initialMs: config.supervisor.restart_initial_ms,
@@ -90,8 +91,10 @@ export async function runServe(argv: string[], builtins: readonly string[]): Pro
 
   const stopped = onSignals(log, async () => {
     watch.stop();
-    await new Promise((r) => http.server.close(r));
-    http.server.closeAllConnections?.();
+    if (http) {
+      await new Promise((r) => http.server.close(r));
+      http.server.closeAllConnections?.();
+    }
     await table.stopAll(config.supervisor.shutdown_timeout_ms);
     await nc.close().catch(() => undefined); // already closed by the broker going away
     await broker?.close();
@@ -104,7 +107,8 @@ export async function runServe(argv: string[], builtins: readonly string[]): Pro
 
   await watch.whenReady(config.supervisor.ready_timeout_ms);
   if (!watch.state.ready) log.warn('some services are not healthy yet; /readyz says which', { services: watch.state.services });
-  process.stdout.write(banner({ url: `http://${host}:${http.port}`, data: config.data, broker: brokerUrl, wsUrl: broker?.wsUrl, services }));
+  const url = http ? `http://${host}:${http.port}` : (watch.state.services.gateway?.info?.url ?? `http://${config.http}`);
+  process.stdout.write(banner({ url, data: config.data, broker: brokerUrl, wsUrl: broker?.wsUrl, services }));
   return stopped;
 }
 

@@ -63,6 +63,7 @@ export async function runServiceHost(argv: string[], builtins: ServiceLoaders): 
       maxRequestBytes: config.kit.max_request_bytes,
       relayBatch: config.kit.relay_batch,
       catchupMs: config.kit.catchup_interval_ms,
+      settings: config,
     });
   } catch (err) {
     log.error('could not start', { err });

@@ -31,6 +31,8 @@ export type ServiceHandler<O extends Operation> = (req: RequestOf<O>, ctx: Reque
 /** The means `setup` registers things with. */
 export interface ServiceApi {
   readonly name: string;
+  /** The process's configuration as the host loaded it; a service checks the part it reads with its own schema. */
+  readonly settings: unknown;
   readonly db: Db;
   readonly events: EventLog;
   readonly log: Logger;
@@ -43,6 +45,8 @@ export interface ServiceApi {
   request<O extends Operation>(op: O, data: RequestOf<O>, call?: CallOptions): Promise<ReplyOf<O>>;
   /** Live events on `subject` (`evt.users.>`), decoded, with no checkpoint: for real-time fan-out. */
   subscribe(subject: string, fn: (event: Envelope) => void): void;
+  /** Adds `key: value` to this service's health answer (e.g. the URL it serves). */
+  report(key: string, value: string): void;
   /** Runs once the service is ready (handlers listening, consumers caught up). */
   onStart(fn: () => Promise<void> | void): void;
   /** Runs first when the service stops, before in-flight requests are awaited (stop accepting work here). */

@@ -27,6 +27,8 @@ export interface RunOptions {
   maxRequestBytes?: number;
   relayBatch?: number;
   catchupMs?: number;
+  /** Handed to the service as `api.settings` (Hearth passes its whole configuration). */
+  settings?: unknown;
 }
 
 /** A running service. */
@@ -91,10 +93,12 @@ async function boot(def: ServiceDefinition, o: RunOptions, opened: { db?: Db; nc
   const starting: (() => Promise<void> | void)[] = [];
   const onStop: (() => Promise<void> | void)[] = [];
   const live: Subscription[] = [];
+  const info: Record<string, string> = {};
 
   // 3. The service registers what it does.
   const api: ServiceApi = {
     name: def.name,
+    settings: o.settings ?? {},
     db,
     events,
     log,
@@ -116,6 +120,7 @@ async function boot(def: ServiceDefinition, o: RunOptions, opened: { db?: Db; nc
           },
         }),
       ),
+    report: (key, value) => void (info[key] = value),
     onStart: (fn) => void starting.push(fn),
     onStop: (fn) => void onStop.push(fn),
   };
@@ -137,6 +142,7 @@ async function boot(def: ServiceDefinition, o: RunOptions, opened: { db?: Db; nc
     head: await events.head(),
     published: relay.published,
     consumers: Object.fromEntries(consumers.map((c) => [c.source, c.checkpoint])),
+    info,
   }));
   responder.listen([kitSubjects.logRead(def.name), kitSubjects.health(def.name)]);
 

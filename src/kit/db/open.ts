@@ -9,7 +9,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createClient, type Client, type InArgs, type ResultSet, type Row } from '@libsql/client';
+import type { Client, InArgs, ResultSet, Row } from '@libsql/client';
 import { AppError } from '../errors.ts';
 import { Mutex } from './mutex.ts';
 
@@ -96,6 +96,9 @@ export async function openDb(o: DbOptions): Promise<Db> {
   if (!url) throw new Error('openDb needs a path or a url');
   const local = url.startsWith('file:');
   if (local && o.path && !o.url) mkdirSync(dirname(o.path), { recursive: true });
+  // Loaded here, not at the top: libSQL's native addon costs ~10 MiB of memory, and
+  // processes that never open a database (the supervisor) should not pay for it.
+  const { createClient } = await import('@libsql/client');
   let client: Client;
   try {
     client = createClient({

@@ -8,10 +8,10 @@
  *   hearth broker [nats-server flags]   the embedded broker alone
  *   hearth version
  */
-import { runBrokerCli } from '../embedded-broker/index.ts';
-import { runtimeVersion } from '../src/kit/index.ts';
-import { runConfigCommand, runRebuild, runServe, runServiceHost } from '../src/supervisor/index.ts';
-import { SERVICES } from '../services/index.ts';
+// Commands load their code when chosen, so a service process does not carry the broker or
+// the supervisor (memory on a small home server is the scarce thing).
+const supervisor = () => import('../src/supervisor/index.ts');
+const services = async () => (await import('../services/index.ts')).SERVICES;
 
 const VERSION = '0.1.0';
 
@@ -37,23 +37,23 @@ const [command, ...rest] = process.argv.slice(2);
 let code: number;
 switch (command) {
   case 'serve':
-    code = await runServe(rest, Object.keys(SERVICES));
+    code = await (await supervisor()).runServe(rest, Object.keys(await services()));
     break;
   case 'service':
-    code = await runServiceHost(rest, SERVICES);
+    code = await (await supervisor()).runServiceHost(rest, await services());
     break;
   case 'rebuild':
-    code = await runRebuild(rest, SERVICES);
+    code = await (await supervisor()).runRebuild(rest, await services());
     break;
   case 'config':
-    code = await runConfigCommand(rest);
+    code = await (await supervisor()).runConfigCommand(rest);
     break;
   case 'broker':
-    code = await runBrokerCli(rest);
+    code = await (await import('../embedded-broker/index.ts')).runBrokerCli(rest);
     break;
   case 'version':
   case '--version':
-    process.stdout.write(`hearth ${VERSION} (${runtimeVersion()})\n`);
+    process.stdout.write(`hearth ${VERSION} (${(await import('../src/kit/index.ts')).runtimeVersion()})\n`);
     code = 0;
     break;
   case undefined:

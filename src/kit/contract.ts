@@ -9,14 +9,18 @@ import { AppError } from './errors.ts';
 /** Any valibot schema. */
 export type Schema<T = unknown> = v.GenericSchema<unknown, T>;
 
-/** A command or query: where it is sent, what it carries, what comes back. */
-export interface Operation<Req = unknown, Res = unknown> {
+/**
+ * A command or query: where it is sent, what it carries, what comes back. `ReqIn` is what a
+ * caller may send (optional fields with defaults may be left out), `Req` what the handler
+ * gets after the schema filled them in.
+ */
+export interface Operation<Req = unknown, Res = unknown, ReqIn = Req> {
   readonly kind: 'command' | 'query';
   readonly service: string;
   readonly name: string;
   readonly subject: string;
   readonly version: number;
-  readonly request: Schema<Req>;
+  readonly request: v.GenericSchema<ReqIn, Req>;
   readonly reply: Schema<Res>;
   /** Safe to send again after a timeout (queries always are; commands when declared so). */
   readonly idempotent: boolean;
@@ -31,8 +35,10 @@ export interface EventType<D = unknown> {
   readonly data: Schema<D>;
 }
 
-/** The request type of an operation. */
-export type RequestOf<O> = O extends Operation<infer R, unknown> ? R : never;
+/** What a caller sends with an operation (the schema's input: defaulted fields optional). */
+export type RequestOf<O> = O extends Operation<unknown, unknown, infer I> ? I : never;
+/** What a handler receives (the schema's output: defaults filled in). */
+export type ParsedRequestOf<O> = O extends Operation<infer R, unknown, unknown> ? R : never;
 /** The reply type of an operation. */
 export type ReplyOf<O> = O extends Operation<unknown, infer R> ? R : never;
 /** The data type of an event. */
@@ -52,11 +58,11 @@ function checkName(what: string, name: string, re = NAME): void {
  * @example
  * const PutNote = command('notes', 'put', { version: 1, request: v.object({ text: v.string() }), reply: v.object({ id: v.string() }) });
  */
-export function command<Req, Res>(
+export function command<Req, Res, ReqIn = Req>(
   service: string,
   name: string,
-  spec: { version: number; request: Schema<Req>; reply: Schema<Res>; idempotent?: boolean },
-): Operation<Req, Res> {
+  spec: { version: number; request: v.GenericSchema<ReqIn, Req>; reply: Schema<Res>; idempotent?: boolean },
+): Operation<Req, Res, ReqIn> {
   checkName('service', service);
   checkName('operation', name);
   return { kind: 'command', service, name, subject: `svc.${service}.${name}`, idempotent: spec.idempotent ?? false, ...spec };
@@ -68,11 +74,11 @@ export function command<Req, Res>(
  * @example
  * const GetNote = query('notes', 'get', { version: 1, request: v.object({ id: v.string() }), reply: Note });
  */
-export function query<Req, Res>(
+export function query<Req, Res, ReqIn = Req>(
   service: string,
   name: string,
-  spec: { version: number; request: Schema<Req>; reply: Schema<Res> },
-): Operation<Req, Res> {
+  spec: { version: number; request: v.GenericSchema<ReqIn, Req>; reply: Schema<Res> },
+): Operation<Req, Res, ReqIn> {
   checkName('service', service);
   checkName('operation', name);
   return { kind: 'query', service, name, subject: `svc.${service}.${name}`, idempotent: true, ...spec };

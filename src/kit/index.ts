@@ -10,7 +10,7 @@ export { encode, decode } from './codec.ts';
 export { createLogger, redactFields, LEVELS, type Level, type Logger, type Fields } from './log.ts';
 export { retry, backoffDelay, backoffCeiling, sleep, type Backoff, type RetryOptions } from './retry.ts';
 export { CircuitBreaker, type BreakerOptions, type BreakerState } from './breaker.ts';
-export { command, query, event, check, type Operation, type EventType, type Schema, type RequestOf, type ReplyOf, type DataOf } from './contract.ts';
+export { command, query, event, check, type Operation, type EventType, type Schema, type RequestOf, type ParsedRequestOf, type ReplyOf, type DataOf } from './contract.ts';
 export { EnvelopeSchema, LogReadRequest, LogReadReply, HealthReply, LOG_READ_MAX, kitSubjects, Headers, type Envelope } from './envelope.ts';
 export * from './bus/index.ts';
 export * from './db/index.ts';

@@ -9,7 +9,7 @@
  */
 import type { Msg, NatsConnection, Subscription } from 'nats';
 import { decode } from '../codec.ts';
-import { check, type Operation, type ReplyOf, type RequestOf } from '../contract.ts';
+import { check, type Operation, type ParsedRequestOf, type ReplyOf } from '../contract.ts';
 import { AppError, toAppError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { uuidv7 } from '../ids.ts';
@@ -23,7 +23,7 @@ export interface HandlerContext extends Trace {
 }
 
 /** A handler for one operation. */
-export type Handler<O extends Operation> = (req: RequestOf<O>, ctx: HandlerContext) => Promise<ReplyOf<O>> | ReplyOf<O>;
+export type Handler<O extends Operation> = (req: ParsedRequestOf<O>, ctx: HandlerContext) => Promise<ReplyOf<O>> | ReplyOf<O>;
 
 interface Entry {
   op: Operation;

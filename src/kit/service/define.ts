@@ -5,7 +5,7 @@
  * all of them are alike.
  */
 import type { CallOptions, Handler, HandlerContext } from '../bus/index.ts';
-import type { EventType, Operation, ReplyOf, RequestOf } from '../contract.ts';
+import type { EventType, Operation, ParsedRequestOf, ReplyOf, RequestOf } from '../contract.ts';
 import type { Db, Migration, Tx } from '../db/index.ts';
 import type { Envelope } from '../envelope.ts';
 import type { AppendMeta, EventLog, InlineProjection } from '../es/event-log.ts';
@@ -26,7 +26,7 @@ export interface RequestContext extends HandlerContext {
 }
 
 /** A handler of a service operation. */
-export type ServiceHandler<O extends Operation> = (req: RequestOf<O>, ctx: RequestContext) => Promise<ReplyOf<O>> | ReplyOf<O>;
+export type ServiceHandler<O extends Operation> = (req: ParsedRequestOf<O>, ctx: RequestContext) => Promise<ReplyOf<O>> | ReplyOf<O>;
 
 /** The means `setup` registers things with. */
 export interface ServiceApi {

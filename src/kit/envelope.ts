@@ -4,6 +4,7 @@
  * their own messages in `src/contracts`; these belong to the runtime under all of them.
  */
 import * as v from 'valibot';
+import type { Operation } from './contract.ts';
 
 /** Every event, on the wire and in the log. */
 export interface Envelope<D = unknown> {
@@ -66,6 +67,35 @@ export const HealthReply = v.object({
   info: v.optional(v.record(v.string(), v.string()), {}),
 });
 export type HealthReply = v.InferOutput<typeof HealthReply>;
+
+/** `sys.ready`: the supervisor's view of every service (what `/readyz` shows). */
+export const ReadinessReply = v.object({
+  ready: v.boolean(),
+  services: v.record(
+    v.string(),
+    v.object({
+      status: v.string(),
+      pid: v.optional(v.number()),
+      head: v.optional(v.number()),
+      published: v.optional(v.number()),
+      info: v.optional(v.record(v.string(), v.string())),
+      error: v.optional(v.string()),
+    }),
+  ),
+});
+export type ReadinessReply = v.InferOutput<typeof ReadinessReply>;
+
+/** `sys.ready` as an operation: asks the supervisor whether every service is healthy. */
+export const readinessOp: Operation<unknown, ReadinessReply> = {
+  kind: 'query',
+  service: 'supervisor',
+  name: 'ready',
+  subject: 'sys.ready',
+  version: 1,
+  request: v.unknown(),
+  reply: ReadinessReply,
+  idempotent: true,
+};
 
 /** Subjects of the kit's own messages. */
 export const kitSubjects = {

@@ -26,7 +26,7 @@ export function servicePermissions(name: string): Permissions {
   if (name === 'gateway') {
     // The gateway calls every service, follows every event, and reports everyone's health.
     return {
-      publish: { allow: ['svc.>', 'log.*.read', 'sys.health.*', 'evt.gateway.>'] },
+      publish: { allow: ['svc.>', 'log.*.read', 'sys.health.*', 'sys.ready', 'evt.gateway.>'] },
       subscribe: { allow: ['svc.gateway.>', 'log.gateway.read', 'sys.health.gateway', 'evt.>', '_INBOX.gateway.>'] },
       allowResponses: { maxMsgs: 1, expires: 0 },
     };
@@ -52,7 +52,14 @@ export function makeCredentials(services: readonly string[], owner?: Credential)
   const supervisor = { user: SUPERVISOR_USER, password: secret() };
   const users: UserEntry[] = [
     ...services.map((s) => ({ user: map.get(s)!.user, password: map.get(s)!.password, permissions: servicePermissions(s) })),
-    { ...supervisor, permissions: { publish: { allow: ['sys.health.*'] }, subscribe: { allow: ['_INBOX.supervisor.>'] } } },
+    {
+      ...supervisor,
+      permissions: {
+        publish: { allow: ['sys.health.*'] },
+        subscribe: { allow: ['_INBOX.supervisor.>', 'sys.ready'] },
+        allowResponses: { maxMsgs: 1, expires: 0 },
+      },
+    },
     ...(owner ? [{ user: owner.user, password: owner.password }] : []),
   ];
   return { services: map, supervisor, authorization: { users } };

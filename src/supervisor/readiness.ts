@@ -4,13 +4,10 @@
  * `ok`. A service that stops answering makes Hearth not ready until it is back.
  */
 import type { NatsConnection } from 'nats';
-import { healthOp, Requester, type HealthReply, type Logger } from '../kit/index.ts';
+import { healthOp, Requester, type HealthReply, type Logger, type ReadinessReply } from '../kit/index.ts';
 
 /** What /readyz reports. */
-export interface Readiness {
-  ready: boolean;
-  services: Record<string, { status: string; pid?: number; head?: number; published?: number; info?: Record<string, string>; error?: string }>;
-}
+export type Readiness = ReadinessReply;
 
 /**
  * Polls the services' health.

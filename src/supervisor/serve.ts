@@ -12,7 +12,7 @@
 import { mkdirSync } from 'node:fs';
 import { startBroker, type Broker } from '../../embedded-broker/index.ts';
 import { parseHostPort } from '../config/index.ts';
-import { connectBroker, createLogger, selfCommand, type Logger } from '../kit/index.ts';
+import { connectBroker, createLogger, okReply, readinessOp, selfCommand, type Logger } from '../kit/index.ts';
 import { banner } from './banner.ts';
 import { ProcessTable } from './children.ts';
 import { configOrExit, fail } from './command-line.ts';
@@ -88,6 +88,8 @@ export async function runServe(argv: string[], builtins: readonly string[]): Pro
     });
   }
   watch.start();
+  // The gateway's /readyz asks us: we are the one who knows every service that should run.
+  nc.subscribe(readinessOp.subject, { callback: (_err, msg) => msg.respond(okReply(watch.state)) });
 
   const stopped = onSignals(log, async () => {
     watch.stop();

@@ -7,6 +7,8 @@ export interface BannerInfo {
   broker: string;
   wsUrl?: string;
   services: readonly string[];
+  /** No account exists yet: show how to create the first (admin) one. */
+  firstRun?: boolean;
 }
 
 /** The banner text: the URL, the data directory, and how to stop. */
@@ -18,5 +20,10 @@ export function banner(b: BannerInfo): string {
     ['services', b.services.length ? b.services.join(', ') : 'none yet'],
     ['stop', 'Ctrl+C (or SIGTERM)'],
   ];
-  return `\n  Hearth is ready\n\n${rows.map(([k, v]) => `  ${k!.padEnd(9)}${v}`).join('\n')}\n\n`;
+  const first = b.firstRun
+    ? `\n  First run: create the admin account (no invite needed for the first one):\n` +
+      `    curl -X POST ${b.url}/v1/auth/register -H 'content-type: application/json' \\\n` +
+      `      -d '{"email":"you@example.home","password":"a long passphrase","displayName":"You"}'\n`
+    : '';
+  return `\n  Hearth is ready\n\n${rows.map(([k, v]) => `  ${k!.padEnd(9)}${v}`).join('\n')}\n${first}\n`;
 }

@@ -32,6 +32,13 @@ describe('banner', () => {
     assert.match(text, /data\s+\/srv\/hearth\/data/);
     assert.match(text, /stop\s+Ctrl\+C/);
     assert.match(text, /services\s+none yet/);
+    assert.doesNotMatch(text, /First run/);
+  });
+
+  it('points a fresh instance to creating the admin account', () => {
+    const text = banner({ url: 'http://127.0.0.1:8080', data: '/d', broker: 'nats://x', services: ['users'], firstRun: true });
+    assert.match(text, /First run/);
+    assert.match(text, /curl -X POST http:\/\/127\.0\.0\.1:8080\/v1\/auth\/register/);
   });
 });
 

@@ -110,7 +110,8 @@ export async function runServe(argv: string[], builtins: readonly string[]): Pro
   await watch.whenReady(config.supervisor.ready_timeout_ms);
   if (!watch.state.ready) log.warn('some services are not healthy yet; /readyz says which', { services: watch.state.services });
   const url = http ? `http://${host}:${http.port}` : (watch.state.services.gateway?.info?.url ?? `http://${config.http}`);
-  process.stdout.write(banner({ url, data: config.data, broker: brokerUrl, wsUrl: broker?.wsUrl, services }));
+  const firstRun = watch.state.services.users?.info?.accounts === '0';
+  process.stdout.write(banner({ url, firstRun, data: config.data, broker: brokerUrl, wsUrl: broker?.wsUrl, services }));
   return stopped;
 }
 

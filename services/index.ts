@@ -1,9 +1,12 @@
 /**
  * The built-in services of this build, loaded only inside the process that runs one
- * (`hearth service <name>`). Empty until the first service lands (#4); the supervisor runs
- * whatever is listed here plus any plug-in service configured with an `entry`.
+ * (`hearth service <name>`). The supervisor runs whatever is listed here plus any plug-in
+ * service configured with an `entry`.
  */
 import type { ServiceDefinition } from '../src/kit/index.ts';
 
 /** Name → loader of each built-in service. */
-export const SERVICES: Readonly<Record<string, () => Promise<{ default: ServiceDefinition }>>> = {};
+export const SERVICES: Readonly<Record<string, () => Promise<{ default: ServiceDefinition }>>> = {
+  users: () => import('./users/index.ts'),
+  gateway: () => import('../src/gateway/index.ts'),
+};

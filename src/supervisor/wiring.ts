@@ -18,6 +18,7 @@ export function childEnv(
   for (const [k, v] of Object.entries(parent)) if (v !== undefined && k.startsWith('HEARTH_')) env[k] = v;
   Object.assign(env, {
     HEARTH_DATA: config.data,
+    HEARTH_HTTP: config.http, // the gateway binds it, whether it came from a flag, a variable or the file
     HEARTH_LOG__LEVEL: config.log.level,
     HEARTH_LOG__FORMAT: config.log.format,
     HEARTH_BROKER__URL: o.brokerUrl,

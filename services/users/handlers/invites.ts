@@ -1,0 +1,75 @@
+/**
+ * Invites: `CreateInvite`, `ListInvites`, `RevokeInvite` (admins and the owner) and
+ * `AcceptInvite` (any signed-in user with the code). `ListInvites` shows the invites that
+ * still work. Accepting checks the invite first, then membership, so a code that no longer
+ * works says so even to someone already in the group.
+ */
+import { users } from '../../../src/contracts/index.ts';
+import { fromDb, inTx, isoNow, type Deps } from '../deps.ts';
+import { UsersError } from '../domain/errors.ts';
+import { checkInvite, inviteUsable } from '../domain/invites.ts';
+import { decideGroupAction } from '../domain/roles.ts';
+import { newInviteCode } from '../secrets/tokens.ts';
+import { requireActor, roleIn } from '../store/actors.ts';
+import { findInvite, inviteRow, join, publicInvite, useInvite } from '../store/groups.ts';
+
+/** Registers the invite operations. */
+export function handleInvites(d: Deps): void {
+  d.api.handle(users.CreateInvite, (req, ctx) =>
+    ctx.write(async (tx) => {
+      const read = inTx(tx);
+      await requireActor(read, req.actor);
+      decideGroupAction('manage_invites', await roleIn(read, req.groupId, req.actor.userId));
+      const invite = {
+        code: newInviteCode(),
+        groupId: req.groupId,
+        createdAt: isoNow(d),
+        expiresAt: new Date(d.now() + req.expiresInSeconds * 1000).toISOString(),
+        maxUses: req.maxUses,
+        uses: 0,
+      };
+      await tx.execute('INSERT INTO invites (code, group_id, created_by, created_at, expires_at, max_uses) VALUES (?, ?, ?, ?, ?, ?)', [
+        invite.code,
+        invite.groupId,
+        req.actor.userId,
+        invite.createdAt,
+        invite.expiresAt,
+        invite.maxUses,
+      ]);
+      return invite;
+    }),
+  );
+
+  d.api.handle(users.ListInvites, async (req) => {
+    const read = fromDb(d.db);
+    await requireActor(read, req.actor);
+    decideGroupAction('manage_invites', await roleIn(read, req.groupId, req.actor.userId));
+    const rows = await read('SELECT * FROM invites WHERE group_id = ? ORDER BY created_at, code', [req.groupId]);
+    return { invites: rows.map(inviteRow).filter((i) => inviteUsable(i, d.now())).map(publicInvite) };
+  });
+
+  d.api.handle(users.RevokeInvite, (req, ctx) =>
+    ctx.write(async (tx) => {
+      const read = inTx(tx);
+      await requireActor(read, req.actor);
+      const invite = await findInvite(read, req.code);
+      if (!invite) throw UsersError.inviteInvalid();
+      decideGroupAction('manage_invites', await roleIn(read, invite.groupId, req.actor.userId));
+      if (!invite.revokedAt) await tx.execute('UPDATE invites SET revoked_at = ? WHERE code = ?', [isoNow(d), req.code]);
+      return {};
+    }),
+  );
+
+  d.api.handle(users.AcceptInvite, (req, ctx) =>
+    ctx.write(async (tx) => {
+      const read = inTx(tx);
+      const user = await requireActor(read, req.actor);
+      const invite = await findInvite(read, req.code);
+      checkInvite(invite, d.now());
+      if (await roleIn(read, invite!.groupId, user.id)) throw UsersError.alreadyMember({ groupId: invite!.groupId });
+      await useInvite(tx, req.code);
+      await join(tx, invite!.groupId, user, 'member', isoNow(d));
+      return { groupId: invite!.groupId };
+    }),
+  );
+}

@@ -1,0 +1,25 @@
+/** `GetMe` and `UpdateProfile`: the actor's own account, never its secrets. */
+import { users } from '../../../src/contracts/index.ts';
+import { fromDb, inTx, type Deps } from '../deps.ts';
+import { requireActor, type UserRow } from '../store/actors.ts';
+
+/** The profile the contract shows (no password hash). */
+export const profileOf = (u: UserRow) => ({ id: u.id, email: u.email, displayName: u.displayName, avatar: u.avatar, admin: u.admin, createdAt: u.createdAt });
+
+/** Registers `GetMe` and `UpdateProfile`. */
+export function handleProfile(d: Deps): void {
+  d.api.handle(users.GetMe, async (req) => profileOf(await requireActor(fromDb(d.db), req.actor)));
+
+  d.api.handle(users.UpdateProfile, (req, ctx) =>
+    ctx.write(async (tx) => {
+      const user = await requireActor(inTx(tx), req.actor);
+      const next = { ...user };
+      if (req.displayName !== undefined) next.displayName = req.displayName;
+      if (req.avatar !== undefined) next.avatar = req.avatar;
+      await tx.execute('UPDATE users SET display_name = ?, avatar = ? WHERE id = ?', [next.displayName, next.avatar, user.id]);
+      // Only the name travels: other services show it; the avatar is fetched from here when needed.
+      if (next.displayName !== user.displayName) await tx.append(users.UserProfileUpdated, { userId: user.id, displayName: next.displayName });
+      return profileOf(next);
+    }),
+  );
+}

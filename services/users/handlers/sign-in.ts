@@ -1,0 +1,60 @@
+/**
+ * Signing in and staying signed in: `Login` opens a session (email + password), `Refresh`
+ * trades the session's current refresh token for a new pair. A spent refresh token
+ * presented again revokes its session — committed first, then answered with
+ * `users.refresh_reused` — so whoever holds the family must sign in again.
+ */
+import { users } from '../../../src/contracts/index.ts';
+import { inTx, type Deps } from '../deps.ts';
+import { UsersError } from '../domain/errors.ts';
+import { decideRefresh } from '../domain/refresh.ts';
+import { burnVerification, verifyPassword } from '../secrets/passwords.ts';
+import { secretHash } from '../secrets/tokens.ts';
+import { findUser, userRow } from '../store/actors.ts';
+import { issueRefreshToken, openSession, revokeSessions, RevokeReason } from '../store/sessions.ts';
+
+async function pair(d: Deps, userId: string, sessionId: string, refreshToken: string) {
+  const { token, expiresIn } = await d.keys.sign({ userId, sessionId });
+  return { accessToken: token, refreshToken, expiresIn, tokenType: 'Bearer' as const, userId, sessionId };
+}
+
+/** Registers `Login` and `Refresh`. */
+export function handleSignIn(d: Deps): void {
+  d.api.handle(users.Login, async (req, ctx) => {
+    const [row] = await d.db.query('SELECT * FROM users WHERE email = ?', [req.email]);
+    const user = row ? userRow(row) : undefined;
+    // An unknown email costs the same scrypt run as a wrong password, and gets the same answer.
+    const ok = user ? await verifyPassword(req.password, user.passwordHash) : await burnVerification(req.password);
+    if (!user || !ok) throw UsersError.badCredentials();
+    const opened = await ctx.write(async (tx) => {
+      if (!(await findUser(inTx(tx), user.id))) throw UsersError.badCredentials(); // deleted meanwhile
+      return openSession(tx, d, user.id, req.device?.trim() || 'unnamed device');
+    });
+    return pair(d, user.id, opened.sessionId, opened.refreshToken);
+  });
+
+  d.api.handle(users.Refresh, async (req, ctx) => {
+    const hash = secretHash(req.refreshToken);
+    const outcome = await ctx.write(async (tx) => {
+      const [r] = await inTx(tx)(
+        `SELECT t.spent_at, s.id AS session_id, s.user_id, s.revoked_at, s.last_used_at
+         FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id WHERE t.hash = ?`,
+        [hash],
+      );
+      const presented = r && { spent: r.spent_at != null, session: { revoked: r.revoked_at != null, lastUsedAt: String(r.last_used_at) } };
+      const decision = decideRefresh(presented, d.now(), d.settings.refreshTtlMs);
+      const userId = String(r!.user_id);
+      const sessionId = String(r!.session_id);
+      if (decision === 'revoke_family') {
+        await revokeSessions(tx, d, userId, RevokeReason.RefreshReuse, { only: sessionId });
+        return { reused: true as const, userId, sessionId };
+      }
+      return { reused: false as const, userId, sessionId, refreshToken: await issueRefreshToken(tx, d, sessionId, hash) };
+    });
+    if (outcome.reused) {
+      ctx.log.warn('refresh token re-used; session revoked', { userId: outcome.userId, sessionId: outcome.sessionId });
+      throw UsersError.refreshReused();
+    }
+    return pair(d, outcome.userId, outcome.sessionId, outcome.refreshToken);
+  });
+}

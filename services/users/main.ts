@@ -1,0 +1,63 @@
+/**
+ * The users service: accounts, sessions and access tokens, app passwords, groups and
+ * invites. Its events (`evt.users.*`) are what every other service builds its view of
+ * users and group membership from. `usersService({ now })` exists for tests that need to
+ * move the clock (invite and session expiry); Hearth runs the default export.
+ */
+import { defineService, type ServiceDefinition } from '../../src/kit/index.ts';
+import type { Deps } from './deps.ts';
+import { handleAppPasswords } from './handlers/app-passwords.ts';
+import { handleDeleteAccount } from './handlers/delete-account.ts';
+import { handleGroups } from './handlers/groups.ts';
+import { handleInvites } from './handlers/invites.ts';
+import { handleKeys } from './handlers/keys.ts';
+import { handleMembership } from './handlers/membership.ts';
+import { handleProfile } from './handlers/profile.ts';
+import { handleRegister } from './handlers/register.ts';
+import { handleSessions } from './handlers/sessions.ts';
+import { handleSignIn } from './handlers/sign-in.ts';
+import { migrations } from './migrations.ts';
+import { SigningKeys } from './secrets/signing-keys.ts';
+import { readSettings } from './settings.ts';
+
+/** Options for building the service; only tests pass any. */
+export interface UsersOptions {
+  /** The clock in ms since the epoch (default `Date.now`): every expiry is judged by it and every timestamp taken from it. */
+  now?: () => number;
+}
+
+/**
+ * Builds the users service.
+ *
+ * @example
+ * let offset = 0;
+ * const svc = await runService(usersService({ now: () => Date.now() + offset }), options);
+ * offset = 3600_000; // an hour later, as far as the service can tell
+ */
+export function usersService(o: UsersOptions = {}): ServiceDefinition {
+  return defineService({
+    name: 'users',
+    migrations,
+    async setup(api) {
+      const now = o.now ?? Date.now;
+      const settings = readSettings(api.settings);
+      const keys = new SigningKeys(api.db, { issuer: settings.issuer, ttlS: settings.accessTtlS, now });
+      await keys.ensure(); // before any handler listens: a sign-in must always find a key
+      const d: Deps = { api, db: api.db, settings, keys, now };
+      for (const register of [handleRegister, handleSignIn, handleSessions, handleProfile, handleDeleteAccount, handleAppPasswords, handleKeys, handleGroups, handleInvites, handleMembership]) {
+        register(d);
+      }
+      api.report('issuer', settings.issuer);
+      api.report('registration', settings.registration);
+      // How many accounts exist: "0" makes the supervisor's banner show the first-run step.
+      const countAccounts = async () => {
+        const [row] = await api.db.query('SELECT count(*) AS n FROM users');
+        api.report('accounts', String(row?.n ?? 0));
+      };
+      await countAccounts();
+      for (const type of ['user.registered', 'user.deleted']) api.subscribe(`evt.users.${type}`, () => void countAccounts());
+    },
+  });
+}
+
+export default usersService();

@@ -1,0 +1,24 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { readSettings } from './settings.ts';
+
+describe('users settings', () => {
+  it('takes the defaults of config/defaults.json when nothing is set', () => {
+    assert.deepEqual(readSettings(undefined), { issuer: 'http://127.0.0.1:8080', registration: 'invite-only', accessTtlS: 900, refreshTtlMs: 30 * 86_400_000 });
+  });
+
+  it('derives the issuer from the http address when public_url is empty, and drops a trailing slash otherwise', () => {
+    assert.equal(readSettings({ public_url: '', http: '0.0.0.0:80' }).issuer, 'http://0.0.0.0:80');
+    assert.equal(readSettings({ public_url: 'https://hearth.example.home/', http: '0.0.0.0:80' }).issuer, 'https://hearth.example.home');
+  });
+
+  it('reads the users section, ignoring keys it does not use', () => {
+    const s = readSettings({ gateway: { x: 1 }, users: { registration: 'closed', access_token_ttl_s: 60, refresh_token_ttl_days: 1 } });
+    assert.deepEqual([s.registration, s.accessTtlS, s.refreshTtlMs], ['closed', 60, 86_400_000]);
+  });
+
+  it('refuses values the configuration schema would refuse', () => {
+    assert.throws(() => readSettings({ users: { registration: 'maybe' } }), { code: 'users.bad_settings' });
+    assert.throws(() => readSettings({ users: { access_token_ttl_s: 5 } }), { code: 'users.bad_settings' });
+  });
+});

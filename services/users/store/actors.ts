@@ -1,0 +1,58 @@
+/**
+ * Who is asking, checked again here whatever the gateway did: the actor's account must
+ * exist, the session the token names must still be live, and group operations look up
+ * the actor's role themselves.
+ */
+import type { users } from '../../../src/contracts/index.ts';
+import type { Read, Row } from '../deps.ts';
+import { UsersError } from '../domain/errors.ts';
+
+/** The account row of a user (without the password hash unless asked for). */
+export interface UserRow {
+  id: string;
+  email: string;
+  displayName: string;
+  avatar: string | null;
+  admin: boolean;
+  createdAt: string;
+  passwordHash: string;
+}
+
+/** Maps a `users` row. */
+export function userRow(r: Row): UserRow {
+  return {
+    id: String(r.id),
+    email: String(r.email),
+    displayName: String(r.display_name),
+    avatar: r.avatar == null ? null : String(r.avatar),
+    admin: Number(r.admin) === 1,
+    createdAt: String(r.created_at),
+    passwordHash: String(r.password_hash),
+  };
+}
+
+/** The user `id`, or undefined. */
+export async function findUser(read: Read, id: string): Promise<UserRow | undefined> {
+  const [r] = await read('SELECT * FROM users WHERE id = ?', [id]);
+  return r ? userRow(r) : undefined;
+}
+
+/**
+ * The actor's account; throws `users.unknown_user` when it is gone and
+ * `users.session_revoked` when the session named by the token has ended.
+ */
+export async function requireActor(read: Read, actor: users.Actor): Promise<UserRow> {
+  const user = await findUser(read, actor.userId);
+  if (!user) throw UsersError.unknownUser();
+  if (actor.sessionId) {
+    const [s] = await read('SELECT revoked_at FROM sessions WHERE id = ? AND user_id = ?', [actor.sessionId, user.id]);
+    if (!s || s.revoked_at != null) throw UsersError.sessionRevoked();
+  }
+  return user;
+}
+
+/** `userId`'s role in `groupId`, or undefined when not a member (or no such group). */
+export async function roleIn(read: Read, groupId: string, userId: string): Promise<users.Role | undefined> {
+  const [r] = await read('SELECT role FROM members WHERE group_id = ? AND user_id = ?', [groupId, userId]);
+  return r ? (String(r.role) as users.Role) : undefined;
+}

@@ -1,0 +1,90 @@
+/**
+ * The gateway's Hono app, middleware first (in order: request id, client IP, metrics and
+ * version header → 405 for known paths with another method → CORS → per-IP rate limit →
+ * declared body length), then the route table, then 404 for the rest; every error is
+ * answered by `onError` as problem+json (problem.ts maps kinds to statuses once).
+ *
+ * Stream seam — what `src/gateway/stream` gets from here (`streamSeam`):
+ * - `authenticate(token)` → `{ userId, sessionId, expiresAt }`: the same access-token check
+ *   as `Authorization: Bearer` (EdDSA, iss, aud, exp, typ, revoked session); throws an
+ *   AppError of kind `unauthorized` (or `unavailable` while no key set was ever loaded).
+ * - `groupsOf(userId)` → the user's group ids, synchronously, from the read model.
+ * - `onGroupEvent(listener)`: called after commit with `{ groupId, event }` for every
+ *   `group.*` users event (the read model already reflects it).
+ * - `onRevocation(listener)`: called after commit with `{ userId, sessionId }` when a session
+ *   ends and `{ userId }` when an account is deleted (the gateway itself disconnects them).
+ * - `bufferSize` (`gateway.stream_buffer`), `log`, and `metrics.setOpenStreams(fn)`.
+ */
+import { Hono } from 'hono';
+import { methodNotAllowed } from 'hono/method-not-allowed';
+import type { Server } from 'node:http';
+import { AppError, type Logger } from '../kit/index.ts';
+import type { TokenActor } from './auth/index.ts';
+import type { GatewayEnv } from './context.ts';
+import type { GatewayDeps } from './deps.ts';
+import { mountRoutes } from './mount.ts';
+import { declaredLength } from './middleware/body.ts';
+import { corsFor } from './middleware/cors.ts';
+import { answerError } from './middleware/errors.ts';
+import { requestContext } from './middleware/request-context.ts';
+import type { GroupEvent, Revocation } from './read-model/index.ts';
+import { ROUTES } from './routes/index.ts';
+
+/** What the real-time stream is given (see the header comment). */
+export interface StreamSeam {
+  app: Hono<GatewayEnv>;
+  server: Server;
+  authenticate(token: string): Promise<TokenActor>;
+  groupsOf(userId: string): string[];
+  onGroupEvent(listener: (e: GroupEvent) => void): void;
+  onRevocation(listener: (r: Revocation) => void): void;
+  bufferSize: number;
+  metrics: { setOpenStreams(fn: () => number): void };
+  log: Logger;
+}
+
+/**
+ * Builds the app. Routes added later (the stream's) must be added before the first request.
+ *
+ * @example
+ * const app = createApp(deps);
+ * const res = await app.request('/healthz'); // 200
+ */
+export function createApp(deps: GatewayDeps): Hono<GatewayEnv> {
+  const app = new Hono<GatewayEnv>();
+  app.use('*', requestContext(deps));
+  app.use(
+    '*',
+    methodNotAllowed<GatewayEnv>({
+      app,
+      onMethodNotAllowed: (c, allow) =>
+        answerError(c, new AppError('validation', 'gateway.method_not_allowed', `${c.req.method} is not allowed on ${c.req.path}`, { allow }), deps.log),
+    }),
+  );
+  const cors = corsFor(deps.settings.corsOrigins);
+  if (cors) app.use('*', cors);
+  app.use('*', async (c, next) => {
+    deps.limiter.take('ip', c.get('ip'));
+    await next();
+  });
+  app.use('*', declaredLength(deps.settings.maxBodyBytes));
+  mountRoutes(app, ROUTES, deps);
+  app.notFound((c) => answerError(c, new AppError('not_found', 'gateway.no_route', `Nothing at ${c.req.method} ${c.req.path}`), deps.log));
+  app.onError((err, c) => answerError(c, err, deps.log));
+  return app;
+}
+
+/** The stream's view of the gateway (see the header comment). */
+export function streamSeam(app: Hono<GatewayEnv>, server: Server, deps: GatewayDeps): StreamSeam {
+  return {
+    app,
+    server,
+    authenticate: (token) => deps.auth.token(token),
+    groupsOf: (userId) => deps.model.groupsOf(userId),
+    onGroupEvent: (listener) => void deps.model.onGroupEvent(listener),
+    onRevocation: (listener) => void deps.model.onRevocation(listener),
+    bufferSize: deps.settings.streamBuffer,
+    metrics: { setOpenStreams: (fn) => deps.metrics.setOpenStreams(fn) },
+    log: deps.log,
+  };
+}

@@ -1,0 +1,24 @@
+/** Everything the gateway's routes and middleware use, built once by the service's setup (or by a test). */
+import type { Logger } from '../kit/index.ts';
+import type { Authenticator, JwksCache } from './auth/index.ts';
+import type { IdempotencyStore } from './idempotency/store.ts';
+import type { Metrics } from './metrics.ts';
+import type { RateLimiter } from './rate-limiter.ts';
+import type { ReadModel } from './read-model/index.ts';
+import type { GatewaySettings } from './settings.ts';
+import type { Upstream } from './upstream.ts';
+
+/** The gateway's collaborators. */
+export interface GatewayDeps {
+  settings: GatewaySettings;
+  log: Logger;
+  auth: Authenticator;
+  jwks: JwksCache;
+  model: ReadModel;
+  upstream: Upstream;
+  limiter: RateLimiter;
+  idempotency: IdempotencyStore;
+  metrics: Metrics;
+  /** The services `/readyz` asks (`sys.health.<name>`), the gateway itself included. */
+  readyServices: readonly string[];
+}

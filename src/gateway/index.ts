@@ -1,0 +1,91 @@
+/**
+ * The API gateway as a kit service (`hearth service gateway`): the one HTTP entry point.
+ * It keeps its own read model of users' groups, roles and revocations (consumed from the
+ * users service's events), verifies tokens itself, and forwards each REST call over the
+ * broker. The boot order is below; see app.ts for the request pipeline and the stream seam.
+ */
+import { defineService, type ServiceApi } from '../kit/index.ts';
+import { users } from '../contracts/index.ts';
+import { createApp, streamSeam } from './app.ts';
+import { AppPasswordCache, Authenticator, JwksCache } from './auth/index.ts';
+import type { GatewayDeps } from './deps.ts';
+import { IdempotencyStore } from './idempotency/store.ts';
+import { Metrics } from './metrics.ts';
+import { MIGRATIONS } from './migrations.ts';
+import { RateLimiter } from './rate-limiter.ts';
+import { ReadModel } from './read-model/index.ts';
+import { createListener } from './server.ts';
+import { readSettings } from './settings.ts';
+import { Upstream } from './upstream.ts';
+import { mountStream } from './stream/index.ts';
+
+export { createApp, streamSeam, type StreamSeam } from './app.ts';
+export type { GatewayDeps } from './deps.ts';
+
+/** The services `/readyz` asks. TODO(#5): location, chat and notifications as they land. */
+export const READY_SERVICES = ['gateway', 'users'] as const;
+const PRUNE_EVERY_MS = 10 * 60_000;
+
+/** Builds the gateway's collaborators on a service API (also used by tests, which may move the clock). */
+export async function gatewayDeps(api: ServiceApi, o: { now?: () => number } = {}): Promise<GatewayDeps> {
+  const now = o.now ?? Date.now;
+  const settings = readSettings(api.settings);
+  const model = new ReadModel(api.db, api.log);
+  await model.load();
+  const upstream = new Upstream(api.request);
+  const metrics = new Metrics();
+  metrics.setBreakers(() => upstream.breakers());
+  const limiter = new RateLimiter({ ip: settings.ipRatePerMinute, user: settings.userRatePerMinute, auth: settings.authRatePerMinute }, now);
+  limiter.onLimited = (scope) => metrics.limited(scope);
+  const jwks = new JwksCache(() => upstream.call(users.GetJwks, {}), { now });
+  const appPasswords = new AppPasswordCache((email, password) => upstream.call(users.VerifyAppPassword, { email, password }), { now });
+  const auth = new Authenticator({ jwks, issuer: settings.publicUrl, revocations: model, appPasswords, limitMiss: (ip) => limiter.take('auth', ip) });
+  const idempotency = new IdempotencyStore(api.db, { hours: settings.idempotencyHours, now });
+  return { settings, log: api.log, auth, jwks, model, upstream, limiter, idempotency, metrics, readyServices: READY_SERVICES };
+}
+
+/** The gateway service. */
+export default defineService({
+  name: 'gateway',
+  migrations: MIGRATIONS,
+  async setup(api) {
+    // 1. Collaborators and the read model, which the kit's consumer keeps from users events.
+    const deps = await gatewayDeps(api);
+    api.consume('users', deps.model.consumer());
+    // 2. The app and its listener (not listening yet).
+    const app = createApp(deps);
+    const http = createListener(app.fetch);
+    let timer: ReturnType<typeof setInterval> | undefined;
+    let stream: { close(): Promise<void> } | undefined;
+
+    api.onStart(async () => {
+      // 3. The stream attaches its routes and upgrade handler before the first request.
+      const seam = streamSeam(app, http.server, deps);
+      const s = mountStream(seam);
+      seam.metrics.setOpenStreams(() => s.openStreams());
+      seam.onRevocation((r) => s.disconnect(r));
+      stream = s;
+      // 4. Listen, say where, warm the key cache, prune now and then.
+      api.report('url', await http.listen(deps.settings.host, deps.settings.port));
+      void deps.jwks.refresh().catch(() => undefined); // users may be down; the first token verification fetches again
+      timer = setInterval(() => void prune(deps).catch((err) => api.log.warn('prune failed', { err })), PRUNE_EVERY_MS);
+      (timer as { unref?: () => void }).unref?.();
+      void prune(deps).catch((err) => api.log.warn('prune failed', { err }));
+    });
+
+    // Stop accepting connections first; then end the streams (they would hold the close up)
+    // while requests in flight finish.
+    api.onStop(async () => {
+      clearInterval(timer);
+      const closing = http.close();
+      await stream?.close();
+      await closing;
+    });
+  },
+});
+
+async function prune(deps: GatewayDeps): Promise<void> {
+  deps.limiter.prune();
+  await deps.idempotency.prune();
+  await deps.model.prune();
+}

@@ -1,0 +1,79 @@
+/**
+ * Request bodies: JSON only, at most `max_body_bytes`. The size is checked twice — a
+ * declared `Content-Length` over the limit is refused before anything is read, and the
+ * bytes actually streamed are counted (a chunked or lying body is cut off at the limit).
+ * Then the bytes must be UTF-8 and JSON. An empty body reads as `{}`.
+ */
+import type { MiddlewareHandler } from 'hono';
+import { AppError } from '../../kit/index.ts';
+import type { GatewayEnv } from '../context.ts';
+
+/** A body read and parsed. */
+export interface JsonBody {
+  raw: Uint8Array;
+  value: unknown;
+}
+
+const tooLarge = (limit: number) => new AppError('too_large', 'gateway.body_too_large', `The request body is larger than ${limit} bytes`, { limit });
+const JSON_TYPE = /^application\/(?:[a-z0-9.+-]+\+)?json$/;
+
+/** Refuses any request whose declared length is over the limit (before routing reads anything). */
+export function declaredLength(max: number): MiddlewareHandler<GatewayEnv> {
+  return async (c, next) => {
+    const length = c.req.header('content-length');
+    if (length !== undefined && (!/^\d+$/.test(length) || Number(length) > max)) {
+      throw /^\d+$/.test(length) ? tooLarge(max) : new AppError('validation', 'gateway.bad_content_length', 'Content-Length is not a number');
+    }
+    await next();
+  };
+}
+
+/** Reads a JSON request body within `max` bytes. */
+export async function readJson(req: Request, max: number): Promise<JsonBody> {
+  const raw = await readBytes(req, max);
+  if (raw.length === 0) return { raw, value: {} };
+  checkType(req.headers.get('content-type'));
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
+  } catch {
+    throw new AppError('validation', 'gateway.invalid_utf8', 'The request body is not valid UTF-8');
+  }
+  try {
+    return { raw, value: JSON.parse(text) };
+  } catch {
+    throw new AppError('validation', 'gateway.invalid_json', 'The request body is not valid JSON');
+  }
+}
+
+function checkType(header: string | null): void {
+  const [type = '', ...params] = (header ?? '').split(';').map((p) => p.trim().toLowerCase());
+  const charset = params.find((p) => p.startsWith('charset='))?.slice(8).replace(/"/g, '');
+  if (!JSON_TYPE.test(type) || (charset !== undefined && charset !== 'utf-8')) {
+    throw new AppError('validation', 'gateway.unsupported_media_type', 'Send the body as application/json (UTF-8)', { accepted: 'application/json' });
+  }
+}
+
+async function readBytes(req: Request, max: number): Promise<Uint8Array> {
+  if (!req.body) return new Uint8Array(0);
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => undefined); // the client is told 413; the rest of its body is not wanted
+      throw tooLarge(max);
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const ch of chunks) {
+    out.set(ch, at);
+    at += ch.byteLength;
+  }
+  return out;
+}

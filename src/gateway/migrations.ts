@@ -1,0 +1,29 @@
+/**
+ * The gateway's own database: its read model of the users service (groups, members and
+ * roles; revoked sessions; deleted users), fed by users events, and the stored responses
+ * of POSTs sent with an `Idempotency-Key`.
+ */
+import type { Migration } from '../kit/index.ts';
+
+/** The gateway's migrations, in order. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'read_model_and_idempotency',
+    sql: `
+      CREATE TABLE groups (group_id TEXT PRIMARY KEY, name TEXT NOT NULL);
+      CREATE TABLE members (
+        group_id TEXT NOT NULL, user_id TEXT NOT NULL, role TEXT NOT NULL,
+        PRIMARY KEY (group_id, user_id));
+      CREATE INDEX members_by_user ON members (user_id);
+      CREATE TABLE revoked_sessions (session_id TEXT PRIMARY KEY, user_id TEXT NOT NULL, revoked_at TEXT NOT NULL);
+      CREATE TABLE deleted_users (user_id TEXT PRIMARY KEY, deleted_at TEXT NOT NULL);
+      CREATE TABLE idempotency (
+        scope TEXT NOT NULL, key TEXT NOT NULL, fingerprint TEXT NOT NULL,
+        state TEXT NOT NULL, status INTEGER, content_type TEXT, body TEXT,
+        created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,
+        PRIMARY KEY (scope, key));
+      CREATE INDEX idempotency_expiry ON idempotency (expires_at);
+    `,
+  },
+];

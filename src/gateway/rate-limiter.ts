@@ -1,0 +1,76 @@
+/**
+ * Rate limits as in-memory token buckets, one per (scope, key): a bucket holds up to a
+ * minute's allowance and refills continuously, so a client may burst up to its limit and
+ * then goes at the steady rate. Idle full buckets are pruned, and the table is bounded, so
+ * a spray of addresses cannot grow memory without limit. Per process: with several gateway
+ * instances each enforces its own share.
+ */
+import { AppError } from '../kit/index.ts';
+
+/** The scopes limited: every request per client IP, every request per user, sign-in attempts per IP. */
+export type LimitScope = 'ip' | 'user' | 'auth';
+
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+const MAX_BUCKETS = 100_000;
+
+/**
+ * Token buckets by scope.
+ *
+ * @example
+ * const limiter = new RateLimiter({ ip: 1200, user: 600, auth: 10 });
+ * limiter.take('auth', '192.0.2.1'); // throws gateway.rate_limited (429) when empty
+ */
+export class RateLimiter {
+  readonly #perMinute: Readonly<Record<LimitScope, number>>;
+  readonly #now: () => number;
+  readonly #buckets = new Map<string, Bucket>();
+  /** Called on each refusal (metrics). */
+  onLimited: (scope: LimitScope) => void = () => undefined;
+
+  constructor(perMinute: Readonly<Record<LimitScope, number>>, now: () => number = Date.now) {
+    this.#perMinute = perMinute;
+    this.#now = now;
+  }
+
+  /** Takes one token for `key` in `scope`, or throws 429 with the seconds until one is back. */
+  take(scope: LimitScope, key: string): void {
+    const capacity = this.#perMinute[scope];
+    const perMs = capacity / 60_000;
+    const now = this.#now();
+    const id = `${scope}\0${key}`;
+    let b = this.#buckets.get(id);
+    if (!b) {
+      if (this.#buckets.size >= MAX_BUCKETS) this.prune();
+      if (this.#buckets.size >= MAX_BUCKETS) this.#buckets.delete(this.#buckets.keys().next().value!); // the oldest
+      this.#buckets.set(id, (b = { tokens: capacity, at: now }));
+    }
+    b.tokens = Math.min(capacity, b.tokens + (now - b.at) * perMs);
+    b.at = now;
+    if (b.tokens >= 1) {
+      b.tokens -= 1;
+      return;
+    }
+    this.onLimited(scope);
+    const retryAfterSeconds = Math.max(1, Math.ceil((1 - b.tokens) / perMs / 1000));
+    throw new AppError('unavailable', 'gateway.rate_limited', `Too many requests; try again in ${retryAfterSeconds} s`, { scope, retryAfterSeconds });
+  }
+
+  /** Drops buckets that have refilled completely (they hold nothing a new bucket would not). */
+  prune(): void {
+    const now = this.#now();
+    for (const [id, b] of this.#buckets) {
+      const scope = id.slice(0, id.indexOf('\0')) as LimitScope;
+      const capacity = this.#perMinute[scope];
+      if (b.tokens + ((now - b.at) * capacity) / 60_000 >= capacity) this.#buckets.delete(id);
+    }
+  }
+
+  /** How many buckets exist (for tests and metrics). */
+  get size(): number {
+    return this.#buckets.size;
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * The route table of the gateway, in one list: operations, discovery, then `/v1` by area.
+ * `/v1/openapi.json` is generated from this same list.
+ */
+import { openApiDocument } from '../openapi.ts';
+import { route, type AnyRoute } from '../route-spec.ts';
+import { authRoutes } from './auth.ts';
+import { groupRoutes } from './groups.ts';
+import { inviteRoutes } from './invites.ts';
+import { meRoutes } from './me.ts';
+import { memberRoutes } from './members.ts';
+import { opsRoutes } from './ops.ts';
+import { wellKnownRoutes } from './well-known.ts';
+
+let doc: { url: string; json: string } | undefined;
+
+const openApiRoute = route({
+  method: 'GET',
+  path: '/v1/openapi.json',
+  summary: 'This API described in OpenAPI 3.1',
+  tag: 'operations',
+  access: 'public',
+  hidden: true,
+  handle: ({ deps }) => {
+    if (doc?.url !== deps.settings.publicUrl) doc = { url: deps.settings.publicUrl, json: JSON.stringify(openApiDocument(ROUTES, deps.settings.publicUrl)) };
+    return new Response(doc.json, { headers: { 'content-type': 'application/json', 'cache-control': 'public, max-age=60' } });
+  },
+});
+
+/** Every route the gateway serves. */
+export const ROUTES: readonly AnyRoute[] = [
+  ...opsRoutes,
+  ...wellKnownRoutes,
+  openApiRoute,
+  ...authRoutes,
+  ...meRoutes,
+  ...groupRoutes,
+  ...memberRoutes,
+  ...inviteRoutes,
+];

@@ -1,0 +1,130 @@
+/**
+ * `/v1/me*`: the signed-in user's profile, password, sessions and app passwords. Routes
+ * that manage the account's security need a session (an access token); an app password
+ * cannot be used to mint more app passwords, change the password or delete the account.
+ */
+import * as v from 'valibot';
+import { users } from '../../contracts/index.ts';
+import { route } from '../route-spec.ts';
+import { AppPasswordParams, SessionParams } from './shapes.ts';
+
+const tag = 'me';
+const Secret = v.pipe(v.string(), v.minLength(1), v.maxLength(1024));
+
+/** The account routes. */
+export const meRoutes = [
+  route({
+    method: 'GET',
+    path: '/v1/me',
+    summary: 'My profile',
+    tag,
+    access: 'user',
+    service: 'users',
+    reply: users.Profile,
+    handle: ({ actor, call }) => call(users.GetMe, { actor }),
+  }),
+  route({
+    method: 'PATCH',
+    path: '/v1/me',
+    summary: 'Change my display name or avatar (a PNG, JPEG or WebP data URL; null removes it)',
+    tag,
+    access: 'user',
+    service: 'users',
+    body: v.strictObject({ displayName: v.optional(users.DisplayName), avatar: v.optional(v.nullable(users.Avatar)) }),
+    reply: users.Profile,
+    handle: ({ actor, body, call }) => call(users.UpdateProfile, { actor, ...body }),
+  }),
+  route({
+    method: 'DELETE',
+    path: '/v1/me',
+    summary: 'Delete my account (password required; an owner must first transfer or delete their groups)',
+    tag,
+    access: 'session',
+    service: 'users',
+    body: v.strictObject({ password: Secret }),
+    status: 204,
+    handle: ({ actor, body, call }) => call(users.DeleteAccount, { actor, password: body.password }),
+  }),
+  route({
+    method: 'POST',
+    path: '/v1/me/password',
+    summary: 'Change my password; every other session is signed out',
+    tag,
+    access: 'session',
+    service: 'users',
+    body: v.strictObject({ currentPassword: Secret, newPassword: users.Password }),
+    reply: users.ChangePassword.reply,
+    handle: ({ actor, body, call }) => call(users.ChangePassword, { actor, ...body }),
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/me/sessions',
+    summary: 'My sessions (signed-in devices)',
+    tag,
+    access: 'session',
+    service: 'users',
+    reply: users.ListSessions.reply,
+    handle: ({ actor, call }) => call(users.ListSessions, { actor }),
+  }),
+  route({
+    method: 'DELETE',
+    path: '/v1/me/sessions/:sessionId',
+    summary: 'Sign a session out',
+    tag,
+    access: 'session',
+    service: 'users',
+    params: SessionParams,
+    status: 204,
+    handle: async ({ actor, params, call, deps }) => {
+      await call(users.RevokeSession, { actor, sessionId: params.sessionId });
+      await deps.model.settle(() => deps.model.isRevoked(params.sessionId));
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/me/app-passwords',
+    summary: 'My app passwords (without the secrets)',
+    tag,
+    access: 'session',
+    service: 'users',
+    reply: users.ListAppPasswords.reply,
+    handle: ({ actor, call }) => call(users.ListAppPasswords, { actor }),
+  }),
+  route({
+    method: 'POST',
+    path: '/v1/me/app-passwords',
+    summary: 'Create an app password for a device (HTTP Basic: email + this password); shown only in this answer',
+    tag,
+    access: 'session',
+    service: 'users',
+    body: v.strictObject({ label: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(80)) }),
+    status: 201,
+    reply: users.CreateAppPassword.reply,
+    handle: ({ actor, body, call }) => call(users.CreateAppPassword, { actor, label: body.label }),
+  }),
+  route({
+    method: 'DELETE',
+    path: '/v1/me/app-passwords/:id',
+    summary: 'Revoke an app password (devices using it are refused within 30 seconds)',
+    tag,
+    access: 'session',
+    service: 'users',
+    params: AppPasswordParams,
+    status: 204,
+    handle: ({ actor, params, call }) => call(users.RevokeAppPassword, { actor, id: params.id }),
+  }),
+  route({
+    method: 'POST',
+    path: '/v1/admin/keys/rotate',
+    summary: 'Make a new token signing key current (instance admin only)',
+    tag: 'admin',
+    access: 'session',
+    service: 'users',
+    reply: users.RotateKeys.reply,
+    handle: async ({ actor, call, deps }) => {
+      const reply = await call(users.RotateKeys, { actor });
+      await deps.jwks.refresh().catch(() => undefined); // an unknown kid triggers a fetch anyway
+      return reply;
+    },
+  }),
+];

@@ -1,0 +1,80 @@
+/**
+ * Operations: `/healthz` (the gateway process answers), `/readyz` (every service answers
+ * its health request: 200, else 503 problem naming who does not) and `/metrics`
+ * (Prometheus text).
+ */
+import * as v from 'valibot';
+import { healthOp, readinessOp, type ReadinessReply } from '../../kit/index.ts';
+import type { GatewayDeps } from '../deps.ts';
+import { route } from '../route-spec.ts';
+import { DEFAULT_RETRY_AFTER_S, problemResponse } from '../problem.ts';
+import { AppError } from '../../kit/index.ts';
+
+const tag = 'operations';
+const HEALTH_TIMEOUT_MS = 1000;
+
+/** The operations routes. */
+export const opsRoutes = [
+  route({
+    method: 'GET',
+    path: '/healthz',
+    summary: 'The gateway is running',
+    tag,
+    access: 'public',
+    reply: v.object({ status: v.literal('ok') }),
+    handle: () => ({ status: 'ok' }),
+  }),
+  route({
+    method: 'GET',
+    path: '/readyz',
+    summary: 'Every service answers its health request',
+    tag,
+    access: 'public',
+    reply: v.object({ status: v.literal('ready'), services: v.record(v.string(), v.unknown()) }),
+    handle: async ({ deps, requestId }) => {
+      const services = await readiness(deps, requestId);
+      const down = Object.entries(services).filter(([, s]) => s.status !== 'ok').map(([n]) => n);
+      if (!down.length) return { status: 'ready', services };
+      const res = problemResponse(
+        new AppError('unavailable', 'gateway.not_ready', `Not ready: ${down.sort().join(', ')}`, { retryAfterSeconds: DEFAULT_RETRY_AFTER_S }),
+        requestId,
+      );
+      const body = { ...(await res.json()), services };
+      return new Response(JSON.stringify(body), { status: res.status, headers: res.headers });
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/metrics',
+    summary: 'Metrics in Prometheus text format',
+    tag,
+    access: 'public',
+    replyType: 'text/plain; version=0.0.4; charset=utf-8',
+    handle: ({ deps }) => new Response(deps.metrics.render(), { headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' } }),
+  }),
+];
+
+/**
+ * Every service's health. Under `hearth serve` the supervisor knows every service that
+ * should run (plug-ins included) and answers `sys.ready`; a gateway running alone asks the
+ * services it knows itself.
+ */
+async function readiness(deps: GatewayDeps, requestId: string): Promise<ReadinessReply['services']> {
+  try {
+    return (await deps.upstream.call(readinessOp, {}, requestId, { timeoutMs: HEALTH_TIMEOUT_MS, retry: false })).services;
+  } catch {
+    // no supervisor (or it is busy): ask the services we know
+  }
+  const services: ReadinessReply['services'] = {};
+  await Promise.all(
+    deps.readyServices.map(async (name) => {
+      try {
+        const h = await deps.upstream.call(healthOp(name), {}, requestId, { timeoutMs: HEALTH_TIMEOUT_MS, retry: false });
+        services[name] = { status: h.status, pid: h.pid };
+      } catch (err) {
+        services[name] = { status: 'down', error: err instanceof AppError ? err.code : 'unreachable' };
+      }
+    }),
+  );
+  return services;
+}

@@ -1,0 +1,53 @@
+/**
+ * The HTTP listener: Hono's Node adapter on `http` (HOST:PORT, port 0 = any free one).
+ * Created before it listens, so the stream can attach its upgrade handler and routes
+ * first. Stopping stops accepting at once, lets requests in flight finish for a grace
+ * period, then closes what is left.
+ */
+import type { Server } from 'node:http';
+import { createAdaptorServer } from '@hono/node-server';
+
+/** A created, not yet listening server and its controls. */
+export interface HttpListener {
+  readonly server: Server;
+  /** Listens; resolves with the URL (`http://host:port`, the bound port). */
+  listen(host: string, port: number): Promise<string>;
+  /** Stops accepting, waits up to `graceMs` for requests in flight, then closes every connection. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Creates the server for `fetch` (the Hono app's).
+ *
+ * @example
+ * const http = createListener(app.fetch);
+ * api.report('url', await http.listen('127.0.0.1', 0));
+ */
+export function createListener(fetch: (req: Request, env: unknown) => Response | Promise<Response>): HttpListener {
+  const server = createAdaptorServer({ fetch }) as Server;
+  let listening = false;
+  return {
+    server,
+    listen: (host, port) =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          listening = true;
+          const bound = (server.address() as { port: number }).port;
+          resolve(`http://${host.includes(':') ? `[${host}]` : host}:${bound}`);
+        });
+      }),
+    close: async (graceMs = 5000) => {
+      if (!listening) return;
+      listening = false;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([closed, new Promise((r) => (timer = setTimeout(r, graceMs)))]);
+      clearTimeout(timer);
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}

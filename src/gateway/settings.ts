@@ -1,0 +1,81 @@
+/**
+ * The part of Hearth's configuration the gateway reads, checked with its own schema (the
+ * host passes the whole configuration as `api.settings`). Missing keys take the defaults of
+ * config/defaults.json, so the gateway also runs with no settings at all (tests).
+ */
+import * as v from 'valibot';
+import { check } from '../kit/index.ts';
+import { parseHostPort } from '../config/index.ts';
+
+const int = (min: number, max: number, fallback: number) =>
+  v.optional(v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max)), fallback);
+
+const Schema = v.looseObject({
+  http: v.optional(v.string(), '127.0.0.1:8080'),
+  public_url: v.optional(v.string(), ''),
+  gateway: v.optional(
+    v.looseObject({
+      trusted_proxies: v.optional(v.string(), ''),
+      cors_origins: v.optional(v.string(), ''),
+      max_body_bytes: int(1024, 16 * 1024 * 1024, 1_048_576),
+      auth_rate_per_minute: int(1, 100_000, 10),
+      user_rate_per_minute: int(1, 1_000_000, 600),
+      ip_rate_per_minute: int(1, 1_000_000, 1200),
+      idempotency_hours: int(1, 720, 24),
+      stream_buffer: int(16, 100_000, 256),
+    }),
+    {},
+  ),
+});
+
+/** The gateway's settings, resolved. */
+export interface GatewaySettings {
+  host: string;
+  /** 0: any free port (the bound one is reported as `url`). */
+  port: number;
+  /** `public_url`, or `http://<http>` when that is empty; no trailing slash. Also the tokens' `iss`. */
+  publicUrl: string;
+  trustedProxies: readonly string[];
+  /** `'*'`, or the exact origins allowed (empty: CORS off). */
+  corsOrigins: '*' | readonly string[];
+  maxBodyBytes: number;
+  authRatePerMinute: number;
+  userRatePerMinute: number;
+  ipRatePerMinute: number;
+  idempotencyHours: number;
+  streamBuffer: number;
+}
+
+const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
+
+/**
+ * Reads the gateway's settings out of the host's configuration object.
+ *
+ * @example
+ * readSettings({ http: '127.0.0.1:0' }).port; // 0
+ */
+export function readSettings(settings: unknown): GatewaySettings {
+  const s = check(Schema, settings ?? {}, 'gateway.bad_settings', 'gateway settings');
+  const g = s.gateway as Record<string, number | string> & { trusted_proxies: string; cors_origins: string };
+  const { host, port } = parseHostPort(s.http);
+  const cors = list(g.cors_origins);
+  return {
+    host,
+    port,
+    publicUrl: (s.public_url || `http://${s.http}`).replace(/\/+$/, ''),
+    trustedProxies: list(g.trusted_proxies).map(normalizeIp),
+    corsOrigins: cors.includes('*') ? '*' : cors,
+    maxBodyBytes: Number(g.max_body_bytes),
+    authRatePerMinute: Number(g.auth_rate_per_minute),
+    userRatePerMinute: Number(g.user_rate_per_minute),
+    ipRatePerMinute: Number(g.ip_rate_per_minute),
+    idempotencyHours: Number(g.idempotency_hours),
+    streamBuffer: Number(g.stream_buffer),
+  };
+}
+
+/** An IP address as compared everywhere in the gateway: IPv4-mapped IPv6 unwrapped, lower-case. */
+export function normalizeIp(ip: string): string {
+  const lower = ip.trim().toLowerCase();
+  return lower.startsWith('::ffff:') && lower.includes('.') ? lower.slice(7) : lower;
+}

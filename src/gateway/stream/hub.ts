@@ -1,0 +1,101 @@
+/**
+ * The fan-out: every committed group event goes into the replay buffer and then to each
+ * open stream whose user may see it, judged against the gateway's read model at delivery
+ * time. Streams register here once authenticated; `size` is what the metrics count.
+ */
+import type { Envelope, Logger } from '../../kit/index.ts';
+import { ReplayBuffer, type Entry } from './replay-buffer.ts';
+import type { EndReason } from './protocol.ts';
+import { membershipChange, visibleLive, visibleReplay } from './visibility.ts';
+
+/** An authenticated stream, as the hub sees it. */
+export interface Subscriber {
+  readonly userId: string;
+  readonly sessionId: string;
+  /** Groups the user was in as of the last event of each group (for deletions). */
+  readonly known: Set<string>;
+  /** Sends one event; the subscriber applies its own buffer bound. */
+  deliver(entry: Entry): void;
+  /** Ends the stream (token expired, session revoked, shutdown). */
+  end(reason: EndReason): void;
+}
+
+/** What a stream sends first: the user's groups, then the replay or a reset. */
+export interface Attached {
+  groups: string[];
+  replay: Entry[] | 'reset' | undefined;
+}
+
+/** Subscribers plus the replay buffer. */
+export class Hub {
+  readonly #subs = new Set<Subscriber>();
+  readonly #buffer: ReplayBuffer;
+  readonly groupsOf: (userId: string) => string[];
+  readonly log: Logger | undefined;
+
+  constructor(groupsOf: (userId: string) => string[], perGroup: number, log?: Logger) {
+    this.groupsOf = groupsOf;
+    this.log = log;
+    this.#buffer = new ReplayBuffer(perGroup);
+  }
+
+  /** Open (authenticated) streams. */
+  get size(): number {
+    return this.#subs.size;
+  }
+
+  /** A snapshot of the open streams. */
+  subscribers(): Subscriber[] {
+    return [...this.#subs];
+  }
+
+  /**
+   * Registers a stream and says what to send it first. Synchronous, so no event can slip
+   * between the replay and the first live event.
+   */
+  attach(sub: Subscriber, lastEventId?: string): Attached {
+    const groups = [...this.groupsOf(sub.userId)];
+    sub.known.clear();
+    for (const g of groups) sub.known.add(g);
+    const replay = lastEventId ? this.#replay(sub.userId, groups, lastEventId) : undefined;
+    this.#subs.add(sub);
+    return { groups, replay };
+  }
+
+  /** Unregisters a stream (idempotent). */
+  detach(sub: Subscriber): void {
+    this.#subs.delete(sub);
+  }
+
+  /** Buffers a committed group event and delivers it to whoever may see it. */
+  publish(groupId: string, event: Envelope): void {
+    const entry = this.#buffer.add(groupId, event);
+    if (!entry) return; // already buffered and delivered: a redelivery
+    const memberships = new Map<string, boolean>();
+    for (const sub of this.#subs) {
+      try {
+        let isMember = memberships.get(sub.userId);
+        if (isMember === undefined) memberships.set(sub.userId, (isMember = this.groupsOf(sub.userId).includes(groupId)));
+        const wasMember = sub.known.has(groupId);
+        if (isMember) sub.known.add(groupId);
+        else sub.known.delete(groupId);
+        if (visibleLive(membershipChange(event, sub.userId), isMember, wasMember)) sub.deliver(entry);
+      } catch (err) {
+        // One stream's failure (read model, socket) must not keep the event from the others.
+        this.log?.warn('stream delivery failed', { userId: sub.userId, eventId: event.id, err });
+      }
+    }
+  }
+
+  // A replay longer than one connection's bound is a reset too: sent at once it would be
+  // the burst the bound exists to prevent, and refetching is cheaper for the client anyway.
+  #replay(userId: string, groups: string[], lastEventId: string): Entry[] | 'reset' {
+    const ord = this.#buffer.ordOf(lastEventId);
+    if (ord === undefined) return 'reset';
+    const visible = visibleReplay(this.#buffer.after(ord), userId, groups);
+    if (visible.length > this.#buffer.perGroup) return 'reset';
+    const touched = new Set([...groups, ...visible.map((e) => e.groupId)]);
+    for (const g of touched) if (this.#buffer.lostAfter(g, ord)) return 'reset';
+    return visible;
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * The gateway's real-time stream: one WebSocket at `GET /v1/stream` multiplexing all of a
+ * user's groups, and the same events as Server-Sent Events at `GET /v1/events`, fed by the
+ * gateway's committed group events and filtered by its membership read model.
+ *
+ * WebSocket: authenticate with `Authorization: Bearer` on the upgrade or a first message
+ * `{"type":"auth","token","lastEventId"?}` within 5 s; send the same message again after a
+ * refresh. Server messages: `ready {groups, expiresAt}`, `event {id, groupId, event: {type,
+ * seq, at, data}}`, `reauthenticated {expiresAt}`, `reset {reason}` (refetch state),
+ * `ping`, `pong`, `error {code, message}`. Close codes: 4401 token missing/bad/expired/
+ * revoked or another user's, 4408 slow consumer, 1008 repeated invalid messages, 1013
+ * authenticator unavailable, 1001 shutdown. SSE: `Authorization: Bearer` only; frames
+ * `event: ready`, then `id: <event id>` / `event: <type>` / `data: {id, groupId, event}`,
+ * `event: reset`, `event: end {reason}` (token expired, revoked, shutdown), `: ping`
+ * comments; `Last-Event-ID` (header on either transport) replays what was missed.
+ *
+ * @example
+ * const server = serve({ fetch: app.fetch, port }) as Server;
+ * const stream = mountStream({ app, server, authenticate, groupsOf, onGroupEvent, bufferSize: 256 });
+ * metrics.gauge('hearth_open_streams', stream.openStreams());
+ * await stream.close(); // before server.close()
+ */
+import type { Server } from 'node:http';
+import type { Hono } from 'hono';
+import { WebSocketServer } from 'ws';
+import type { Envelope, Logger } from '../../kit/index.ts';
+import type { Authenticate } from './auth.ts';
+import { mountRoutes } from './http-routes.ts';
+import { Hub } from './hub.ts';
+import { CloseCode, EndReason, Limits } from './protocol.ts';
+import type { SseSession } from './sse-session.ts';
+import { upgradeListener } from './ws-upgrade.ts';
+import { WsSession } from './ws-session.ts';
+
+export { CloseCode, EndReason, EVENTS_PATH, STREAM_PATH } from './protocol.ts';
+
+/** What `mountStream` is given. */
+export interface StreamOptions {
+  /** The gateway's Hono app: `GET /v1/events` and `GET /v1/stream` (426) are added to it. */
+  app: Hono<any, any, any>;
+  /** The server `serve()` returned: its `upgrade` events for `/v1/stream` are handled. */
+  server: Server;
+  /** Verifies a token; throws an AppError (kind `unauthorized`) for a bad, expired or revoked one. May say when it expires (epoch ms); else a JWT's `exp` is used. */
+  authenticate: Authenticate;
+  /** The user's current groups (the gateway's read model). */
+  groupsOf(userId: string): string[];
+  /** Registers the listener called after commit for every group event. */
+  onGroupEvent(listener: (e: { groupId: string; event: Envelope }) => void): void;
+  /** Per-connection bound in events (`gateway.stream_buffer`); also events kept per group for replay. */
+  bufferSize: number;
+  /** Heartbeat period (default 15 000). */
+  heartbeatMs?: number;
+  /** How long a WebSocket may stay unauthenticated (default 5 000). */
+  authTimeoutMs?: number;
+  log?: Logger;
+}
+
+/** The mounted stream. */
+export interface StreamHandle {
+  /** Authenticated streams open now (WebSocket and SSE), for the metrics. */
+  openStreams(): number;
+  /** Ends the streams of a user or a session (revocation, deleted account) with 4401 / `event: end`; returns how many. */
+  disconnect(match: { userId?: string; sessionId?: string }): number;
+  /** Ends every stream (WS 1001, SSE `event: end`), stops taking new ones and waits until all are gone. */
+  close(): Promise<void>;
+}
+
+/** Mounts the WebSocket and SSE streams on the gateway's app and server. */
+export function mountStream(o: StreamOptions): StreamHandle {
+  if (!Number.isInteger(o.bufferSize) || o.bufferSize < 1) throw new RangeError(`bufferSize must be a positive integer, not ${o.bufferSize}`);
+  const heartbeatMs = o.heartbeatMs ?? Limits.heartbeatMs;
+  const hub = new Hub(o.groupsOf, o.bufferSize, o.log);
+  const sessions = new Map<WsSession | SseSession, () => void>();
+  const gone = new Set<Promise<void>>();
+  let closed = false;
+  const track = (s: WsSession | SseSession): void => {
+    let done!: () => void;
+    const p = new Promise<void>((resolve) => (done = resolve));
+    gone.add(p);
+    void p.then(() => gone.delete(p));
+    sessions.set(s, done);
+  };
+  const untrack = (s: WsSession | SseSession): void => {
+    sessions.get(s)?.();
+    sessions.delete(s);
+  };
+
+  o.onGroupEvent(({ groupId, event }) => {
+    if (!closed) hub.publish(groupId, event);
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: Limits.maxClientMessage, perMessageDeflate: false, clientTracking: false });
+  const sessionDeps = { hub, authenticate: o.authenticate, bufferSize: o.bufferSize, heartbeatMs, authTimeoutMs: o.authTimeoutMs ?? Limits.authTimeoutMs, log: o.log, onGone: untrack };
+  const onUpgrade = upgradeListener({
+    server: o.server,
+    wss,
+    authenticate: o.authenticate,
+    isClosed: () => closed,
+    accept(ws, pre, lastEventId) {
+      const session = new WsSession(ws, sessionDeps);
+      track(session);
+      session.start(pre, lastEventId);
+    },
+  });
+  o.server.on('upgrade', onUpgrade);
+  mountRoutes(o.app, { hub, authenticate: o.authenticate, bufferSize: o.bufferSize, heartbeatMs, log: o.log, isClosed: () => closed, track, untrack });
+
+  return {
+    openStreams: () => hub.size,
+    disconnect(match) {
+      if (match.userId === undefined && match.sessionId === undefined) throw new TypeError('disconnect needs a userId or a sessionId');
+      const hits = hub.subscribers().filter((s) => (match.userId ?? s.userId) === s.userId && (match.sessionId ?? s.sessionId) === s.sessionId);
+      for (const s of hits) s.end(EndReason.Revoked);
+      return hits.length;
+    },
+    async close() {
+      closed = true;
+      o.server.off('upgrade', onUpgrade);
+      for (const s of sessions.keys()) {
+        if (s instanceof WsSession) s.close(CloseCode.GoingAway, EndReason.Shutdown);
+        else s.end(EndReason.Shutdown);
+      }
+      await Promise.all(gone);
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}

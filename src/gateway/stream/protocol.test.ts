@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { bearerToken } from './auth.ts';
+import { parseClientMessage } from './protocol.ts';
+
+describe('parseClientMessage', () => {
+  it('accepts auth (with an optional lastEventId), ping and pong', () => {
+    assert.deepEqual(parseClientMessage('{"type":"auth","token":"t"}'), { type: 'auth', token: 't' });
+    assert.deepEqual(parseClientMessage('{"type":"auth","token":"t","lastEventId":"e"}'), { type: 'auth', token: 't', lastEventId: 'e' });
+    assert.deepEqual(parseClientMessage('{"type":"ping"}'), { type: 'ping' });
+  });
+
+  const bad: Array<[string, string]> = [
+    ['not JSON', 'nope'],
+    ['an unknown type', '{"type":"subscribe"}'],
+    ['an auth without token', '{"type":"auth"}'],
+    ['an empty token', '{"type":"auth","token":""}'],
+    ['a token that is not a string', '{"type":"auth","token":1}'],
+    ['an array', '[]'],
+    ['null', 'null'],
+  ];
+  for (const [name, text] of bad) {
+    it(`explains why it rejects ${name}`, () => assert.equal(typeof parseClientMessage(text), 'string'));
+  }
+});
+
+describe('bearerToken', () => {
+  it('takes the token of a Bearer header, whatever the scheme\'s case', () => {
+    assert.equal(bearerToken('Bearer abc.def'), 'abc.def');
+    assert.equal(bearerToken('bearer abc'), 'abc');
+  });
+
+  it('gives nothing for other schemes, a missing token or extra words', () => {
+    for (const h of [undefined, '', 'Basic abc', 'Bearer', 'Bearer ', 'Bearer a b']) assert.equal(bearerToken(h), undefined, String(h));
+  });
+});

@@ -1,0 +1,83 @@
+/**
+ * The stream's wire contract: paths, WebSocket close codes, limits, why a stream ends,
+ * and the messages a client may send (checked with valibot). Outgoing frames are built in
+ * `wire.ts`.
+ */
+import * as v from 'valibot';
+
+/** The WebSocket endpoint (one socket for all of a user's groups). */
+export const STREAM_PATH = '/v1/stream';
+/** The Server-Sent Events endpoint (same events, header auth only). */
+export const EVENTS_PATH = '/v1/events';
+
+/** Close codes the server sends (RFC 6455 §7.4; 4xxx are ours, echoing HTTP statuses). */
+export const CloseCode = {
+  /** The gateway is shutting down. */
+  GoingAway: 1001,
+  /** Repeated invalid messages. */
+  PolicyViolation: 1008,
+  /** Something failed on our side. */
+  InternalError: 1011,
+  /** The authenticator is unavailable: reconnect later. */
+  TryAgainLater: 1013,
+  /** No, bad, expired or revoked token, or a token of another user on re-authentication. */
+  Unauthorized: 4401,
+  /** The client did not read fast enough and its buffer filled. */
+  SlowConsumer: 4408,
+} as const;
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+/** Fixed limits (the buffer bound itself comes from `gateway.stream_buffer`). */
+export const Limits = {
+  authTimeoutMs: 5000,
+  heartbeatMs: 15_000,
+  /** Largest client message; an auth message with a token fits many times over. */
+  maxClientMessage: 16 * 1024,
+  /** Invalid client messages tolerated before closing with 1008. */
+  maxInvalidMessages: 5,
+  /** The byte bound of a connection's buffer is bufferSize × this. */
+  bytesPerEvent: 4096,
+  /** How long a closing connection may take to flush before it is cut. */
+  closeGraceMs: 2000,
+} as const;
+
+/** Why the server ends a stream (sent as SSE `event: end`; mapped to a close code on WS). */
+export const EndReason = {
+  TokenExpired: 'token_expired',
+  Revoked: 'revoked',
+  Shutdown: 'shutdown',
+} as const;
+export type EndReason = (typeof EndReason)[keyof typeof EndReason];
+
+/** The WebSocket close code for each way the server ends a stream. */
+export const END_CLOSE_CODE: Record<EndReason, CloseCode> = {
+  token_expired: CloseCode.Unauthorized,
+  revoked: CloseCode.Unauthorized,
+  shutdown: CloseCode.GoingAway,
+};
+
+const Token = v.pipe(v.string(), v.minLength(1), v.maxLength(8192));
+const EventId = v.pipe(v.string(), v.maxLength(64));
+
+/** What a WebSocket client may send. */
+export const ClientMessage = v.variant('type', [
+  v.object({ type: v.literal('auth'), token: Token, lastEventId: v.optional(EventId) }),
+  v.object({ type: v.literal('ping') }),
+  v.object({ type: v.literal('pong') }),
+]);
+export type ClientMessage = v.InferOutput<typeof ClientMessage>;
+
+/** Parses one text frame: the message, or a sentence saying what is wrong with it. */
+export function parseClientMessage(text: string): ClientMessage | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return 'A message must be JSON';
+  }
+  const r = v.safeParse(ClientMessage, value);
+  if (r.success) return r.output;
+  const issue = r.issues[0];
+  const path = v.getDotPath(issue) ?? '';
+  return `Invalid message: ${path ? path + ': ' : ''}${issue.message}`;
+}

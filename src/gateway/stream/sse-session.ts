@@ -1,0 +1,164 @@
+/**
+ * One Server-Sent Events stream. The response body is a pull-driven ReadableStream with a
+ * queue of our own, so the bound is exact: the HTTP layer pulls a frame only when the
+ * socket drained the last one (@hono/node-server waits for 'drain'), and a client that
+ * stops reading lets the queue reach `bufferSize` frames or its byte bound — then the
+ * response is cut. A stream authenticated by header cannot be re-authenticated, so it
+ * ends (`event: end`) when its token expires; the client reconnects with a fresh token
+ * and `Last-Event-ID`.
+ */
+import type { Logger } from '../../kit/index.ts';
+import { timerAt, type Identity } from './auth.ts';
+import type { Hub, Subscriber } from './hub.ts';
+import { EndReason, Limits } from './protocol.ts';
+import type { Entry } from './replay-buffer.ts';
+import { isoOrNull, SSE_HEARTBEAT, sseEvent, sseFrame } from './wire.ts';
+
+/** What an SSE stream needs from the mount. */
+export interface SseSessionDeps {
+  hub: Hub;
+  bufferSize: number;
+  heartbeatMs: number;
+  log?: Logger;
+  /** Tears the HTTP response down (a client that does not read never pulls the error). */
+  abort(): void;
+  /** Called once when the session is over. */
+  onGone(session: SseSession): void;
+}
+
+const encoder = new TextEncoder();
+
+/** An SSE stream; a hub subscriber from `open` on. */
+export class SseSession implements Subscriber {
+  readonly userId: string;
+  readonly sessionId: string;
+  readonly known = new Set<string>();
+  readonly body: ReadableStream<Uint8Array>;
+  #controller!: ReadableStreamDefaultController<Uint8Array>;
+  #queue: Uint8Array[] = [];
+  #queuedBytes = 0;
+  // The replay is queued at once; it may use this much on top of the bound until it is read.
+  #burstEvents = 0;
+  #burstBytes = 0;
+  #waiting = false;
+  #state: 'open' | 'ending' | 'closed' = 'open';
+  #timers: Array<() => void> = [];
+  readonly #maxBytes: number;
+  readonly identity: Identity;
+  readonly deps: SseSessionDeps;
+
+  constructor(identity: Identity, deps: SseSessionDeps) {
+    this.identity = identity;
+    this.deps = deps;
+    this.userId = identity.userId;
+    this.sessionId = identity.sessionId;
+    this.#maxBytes = deps.bufferSize * Limits.bytesPerEvent;
+    this.body = new ReadableStream<Uint8Array>(
+      {
+        start: (c) => void (this.#controller = c),
+        pull: () => this.#pull(),
+        cancel: () => this.#finish(),
+      },
+      { highWaterMark: 0 },
+    );
+  }
+
+  /** Registers with the hub and queues `ready`, then the replay (or a reset). */
+  open(lastEventId: string | undefined): void {
+    const first = this.deps.hub.attach(this, lastEventId);
+    this.#write(sseFrame('ready', { groups: first.groups, expiresAt: isoOrNull(this.identity.expiresAt) }));
+    if (first.replay === 'reset') this.#write(sseFrame('reset', { reason: 'last_event_id_unknown' }));
+    else if (first.replay) {
+      const frames = first.replay.map((e) => encoder.encode(sseEvent(e)));
+      this.#burstEvents = frames.length;
+      this.#burstBytes = frames.reduce((n, f) => n + f.byteLength, 0);
+      for (const frame of frames) this.#write(frame);
+    }
+    const beat = setInterval(() => this.#write(SSE_HEARTBEAT), this.deps.heartbeatMs);
+    this.#timers.push(() => clearInterval(beat));
+    if (this.identity.expiresAt !== undefined) this.#timers.push(timerAt(this.identity.expiresAt, () => this.end(EndReason.TokenExpired)));
+  }
+
+  /** Sends one event. */
+  deliver(entry: Entry): void {
+    this.#write(sseEvent(entry));
+  }
+
+  /** Sends `event: end` and closes once the client has read what is queued. */
+  end(reason: EndReason): void {
+    if (this.#state !== 'open') return;
+    this.#write(sseFrame('end', { reason }));
+    if (this.#state !== 'open') return; // the end frame did not fit: the stream was cut
+    this.#state = 'ending';
+    this.#release();
+    // The next pull closes the body once the queue is read; a client that reads nothing is cut.
+    const t = setTimeout(() => this.#cut(), Limits.closeGraceMs);
+    this.#timers.push(() => clearTimeout(t));
+  }
+
+  /** Called when the request is aborted (the client went away). */
+  gone(): void {
+    this.#finish();
+  }
+
+  #write(frame: string | Uint8Array): void {
+    if (this.#state !== 'open') return;
+    const bytes = typeof frame === 'string' ? encoder.encode(frame) : frame;
+    if (this.#waiting) {
+      this.#waiting = false;
+      return this.#controller.enqueue(bytes);
+    }
+    const full = this.#queue.length >= this.deps.bufferSize + this.#burstEvents || this.#queuedBytes + bytes.byteLength > this.#maxBytes + this.#burstBytes;
+    if (full) return this.#cut();
+    this.#queue.push(bytes);
+    this.#queuedBytes += bytes.byteLength;
+  }
+
+  #pull(): void {
+    const next = this.#queue.shift();
+    if (next) {
+      this.#queuedBytes -= next.byteLength;
+      if (this.#queue.length === 0) this.#burstEvents = this.#burstBytes = 0;
+      this.#controller.enqueue(next);
+    } else if (this.#state === 'ending') this.#close();
+    else this.#waiting = true;
+  }
+
+  #close(): void {
+    this.#finish();
+    try {
+      this.#controller.close();
+    } catch {
+      // the body was cancelled already (the response went away first)
+    }
+  }
+
+  // The slow-consumer exit (and the end of a grace period): drop the queue and break the
+  // response. Closing rather than erroring the body keeps node-server from logging it.
+  #cut(): void {
+    if (this.#state === 'closed') return;
+    this.#queue = [];
+    this.#queuedBytes = 0;
+    this.#finish();
+    this.deps.abort();
+    try {
+      this.#controller.close();
+    } catch {
+      // the body was cancelled already (the response went away first)
+    }
+  }
+
+  // Leaves the hub and stops the timers; the response may still be flushing.
+  #release(): void {
+    this.deps.hub.detach(this);
+    for (const cancel of this.#timers) cancel();
+    this.#timers = [];
+  }
+
+  #finish(): void {
+    if (this.#state === 'closed') return;
+    this.#state = 'closed';
+    this.#release();
+    this.deps.onGone(this);
+  }
+}

@@ -1,0 +1,199 @@
+/**
+ * One WebSocket stream: waits for authentication (header, or a first `auth` message within
+ * the time limit), sends `ready`, the replay and then live events, takes re-authentication
+ * from the same user at any time, closes when the token runs out, pings, and cuts a client
+ * whose outgoing buffer passes the bound instead of letting it grow.
+ */
+import type { RawData, WebSocket } from 'ws';
+import { AppError, type Logger } from '../../kit/index.ts';
+import { identify, timerAt, type Authenticate, type Identity } from './auth.ts';
+import type { Hub, Subscriber } from './hub.ts';
+import { CloseCode, END_CLOSE_CODE, EndReason, Limits, parseClientMessage } from './protocol.ts';
+import type { Entry } from './replay-buffer.ts';
+import { isoOrNull, wsEvent, type ServerMessage } from './wire.ts';
+
+/** What a WebSocket stream needs from the mount. */
+export interface WsSessionDeps {
+  hub: Hub;
+  authenticate: Authenticate;
+  bufferSize: number;
+  heartbeatMs: number;
+  authTimeoutMs: number;
+  log?: Logger;
+  /** Called once when the session is over (closed by either side). */
+  onGone(session: WsSession): void;
+}
+
+/** The outcome of header authentication done before the upgrade. */
+export type PreAuth = { ok: true; identity: Identity } | { ok: false; error: unknown };
+
+/** A WebSocket stream; a hub subscriber once authenticated. */
+export class WsSession implements Subscriber {
+  userId = '';
+  sessionId = '';
+  readonly known = new Set<string>();
+  #state: 'pending' | 'open' | 'closed' = 'pending';
+  #unsent = 0;
+  // The replay is sent at once; it may use this much on top of the bound until it is flushed.
+  #burstEvents = 0;
+  #burstBytes = 0;
+  #invalid = 0;
+  #authBusy = false;
+  #alive = true;
+  #timers: Array<() => void> = [];
+  #cancelExpiry: (() => void) | undefined;
+  readonly #maxBytes: number;
+  readonly ws: WebSocket;
+  readonly deps: WsSessionDeps;
+
+  constructor(ws: WebSocket, deps: WsSessionDeps) {
+    this.ws = ws;
+    this.deps = deps;
+    this.#maxBytes = deps.bufferSize * Limits.bytesPerEvent;
+    ws.on('message', (data, isBinary) => this.#onMessage(data, isBinary));
+    ws.on('pong', () => (this.#alive = true));
+    ws.on('close', () => this.#finish());
+    ws.on('error', () => {
+      // ws emits 'close' after every 'error'; #finish cleans up there.
+    });
+  }
+
+  /** Starts with the header's authentication, or waits for an `auth` message. */
+  start(pre: PreAuth | undefined, lastEventId?: string): void {
+    if (!pre) {
+      const t = setTimeout(() => this.#state === 'pending' && this.close(CloseCode.Unauthorized, 'authentication timeout'), this.deps.authTimeoutMs);
+      this.#timers.push(() => clearTimeout(t));
+    } else if (pre.ok) this.#open(pre.identity, lastEventId);
+    else this.#refuse(pre.error);
+  }
+
+  /** Sends one event if the stream is open. */
+  deliver(entry: Entry): void {
+    if (this.#state === 'open') this.#sendText(wsEvent(entry));
+  }
+
+  /** Ends the stream with the close code for `reason`. */
+  end(reason: EndReason): void {
+    this.close(END_CLOSE_CODE[reason], reason);
+  }
+
+  /** Closes with a code; a client that does not complete the close handshake is cut. */
+  close(code: CloseCode, reason: string): void {
+    if (this.#state === 'closed') return;
+    this.#finish();
+    this.ws.close(code, reason);
+    const t = setTimeout(() => this.ws.terminate(), Limits.closeGraceMs);
+    this.ws.once('close', () => clearTimeout(t));
+  }
+
+  #open(identity: Identity, lastEventId: string | undefined): void {
+    this.userId = identity.userId;
+    this.sessionId = identity.sessionId;
+    let first;
+    try {
+      first = this.deps.hub.attach(this, lastEventId);
+    } catch (err) {
+      this.deps.log?.error('stream attach failed', { err });
+      return this.close(CloseCode.InternalError, 'internal error');
+    }
+    this.#state = 'open';
+    this.#send({ type: 'ready', groups: first.groups, expiresAt: isoOrNull(identity.expiresAt) });
+    if (first.replay === 'reset') this.#send({ type: 'reset', reason: 'last_event_id_unknown' });
+    else if (first.replay) {
+      const frames = first.replay.map(wsEvent);
+      this.#burstEvents = frames.length;
+      this.#burstBytes = frames.reduce((n, f) => n + Buffer.byteLength(f), 0);
+      for (const frame of frames) this.#sendText(frame);
+    }
+    this.#expireAt(identity.expiresAt);
+    const beat = setInterval(() => this.#heartbeat(), this.deps.heartbeatMs);
+    this.#timers.push(() => clearInterval(beat));
+  }
+
+  #onMessage(data: RawData, isBinary: boolean): void {
+    this.#alive = true;
+    if (this.#state === 'closed') return;
+    if (isBinary) return this.#invalidMessage('stream.binary_message', 'Messages are JSON text frames');
+    const msg = parseClientMessage(Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8'));
+    if (typeof msg === 'string') return this.#invalidMessage('stream.bad_message', msg);
+    if (msg.type === 'ping') this.#send({ type: 'pong' });
+    else if (msg.type === 'auth') void this.#authenticate(msg.token, msg.lastEventId);
+  }
+
+  async #authenticate(token: string, lastEventId: string | undefined): Promise<void> {
+    if (this.#authBusy) return this.#invalidMessage('stream.auth_pending', 'An authentication is already in progress');
+    this.#authBusy = true;
+    let identity: Identity;
+    try {
+      identity = await identify(this.deps.authenticate, token);
+    } catch (err) {
+      return this.#refuse(err);
+    } finally {
+      this.#authBusy = false;
+    }
+    if (this.#state === 'pending') return this.#open(identity, lastEventId);
+    if (this.#state === 'closed') return;
+    if (identity.userId !== this.userId) return this.close(CloseCode.Unauthorized, 'token of another user');
+    this.sessionId = identity.sessionId;
+    this.#expireAt(identity.expiresAt);
+    this.#send({ type: 'reauthenticated', expiresAt: isoOrNull(identity.expiresAt) });
+  }
+
+  #refuse(err: unknown): void {
+    const code = closeCodeOf(err);
+    if (code === CloseCode.InternalError) this.deps.log?.error('stream authentication failed', { err });
+    this.close(code, code === CloseCode.Unauthorized ? 'unauthorized' : 'authentication unavailable');
+  }
+
+  #expireAt(at: number | undefined): void {
+    this.#cancelExpiry?.();
+    this.#cancelExpiry = at === undefined ? undefined : timerAt(at, () => this.end(EndReason.TokenExpired));
+  }
+
+  #heartbeat(): void {
+    // No pong and no message since the last beat: the peer is gone or stuck.
+    if (!this.#alive) {
+      this.#finish();
+      return this.ws.terminate();
+    }
+    this.#alive = false;
+    this.ws.ping();
+    this.#send({ type: 'ping' });
+  }
+
+  #invalidMessage(code: string, message: string): void {
+    this.#send({ type: 'error', code, message });
+    if (++this.#invalid >= Limits.maxInvalidMessages) this.close(CloseCode.PolicyViolation, 'too many invalid messages');
+  }
+
+  #send(msg: ServerMessage): void {
+    this.#sendText(JSON.stringify(msg));
+  }
+
+  #sendText(text: string): void {
+    if (this.#state === 'closed') return;
+    if (this.#unsent >= this.deps.bufferSize + this.#burstEvents || this.ws.bufferedAmount > this.#maxBytes + this.#burstBytes) {
+      return this.close(CloseCode.SlowConsumer, 'slow consumer');
+    }
+    this.#unsent++;
+    this.ws.send(text, () => {
+      if (--this.#unsent === 0) this.#burstEvents = this.#burstBytes = 0;
+    });
+  }
+
+  #finish(): void {
+    if (this.#state === 'closed') return;
+    this.#state = 'closed';
+    this.deps.hub.detach(this);
+    this.#cancelExpiry?.();
+    for (const cancel of this.#timers) cancel();
+    this.deps.onGone(this);
+  }
+}
+
+// Token problems close with 4401; an authenticator that is down or slow with 1013 (retry later).
+function closeCodeOf(err: unknown): CloseCode {
+  if (!(err instanceof AppError)) return CloseCode.InternalError;
+  if (err.retryable) return CloseCode.TryAgainLater;
+  return err.kind === 'internal' ? CloseCode.InternalError : CloseCode.Unauthorized;
+}

@@ -1,0 +1,70 @@
+/**
+ * The HTTP server's `upgrade` listener: hands `GET /v1/stream` to the WebSocket server
+ * (after checking a bearer header when there is one) and refuses every other upgrade with
+ * 404 — unless another upgrade listener is registered, in which case the request is theirs.
+ */
+import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { WebSocket, WebSocketServer } from 'ws';
+import { bearerToken, identify, type Authenticate } from './auth.ts';
+import { STREAM_PATH } from './protocol.ts';
+import type { PreAuth } from './ws-session.ts';
+
+/** What the upgrade listener needs. */
+export interface UpgradeDeps {
+  server: Server;
+  wss: WebSocketServer;
+  authenticate: Authenticate;
+  isClosed(): boolean;
+  /** Starts a stream on an upgraded socket. */
+  accept(ws: WebSocket, pre: PreAuth | undefined, lastEventId: string | undefined): void;
+}
+
+/** The `upgrade` listener to add to the server (and remove on close). */
+export function upgradeListener(deps: UpgradeDeps): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
+  return (req, socket, head) => {
+    if (pathOf(req.url) !== STREAM_PATH) {
+      // Ours is the only listener: nobody else will answer, and an unanswered socket leaks.
+      if (deps.server.listenerCount('upgrade') === 1) refuse(socket, 404);
+      return;
+    }
+    void upgrade(deps, req, socket, head);
+  };
+}
+
+async function upgrade(deps: UpgradeDeps, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+  const ignore = (): void => {}; // a reset before the handshake completes is the client's business
+  socket.on('error', ignore);
+  if (req.method !== 'GET') return refuse(socket, 405);
+  if (deps.isClosed()) return refuse(socket, 503);
+  const token = bearerToken(req.headers.authorization);
+  let pre: PreAuth | undefined;
+  if (token !== undefined) {
+    pre = await identify(deps.authenticate, token).then(
+      (identity) => ({ ok: true, identity }) as const,
+      (error: unknown) => ({ ok: false, error }) as const,
+    );
+  }
+  if (socket.destroyed) return;
+  if (deps.isClosed()) return refuse(socket, 503);
+  const lastEventId = header(req, 'last-event-id');
+  deps.wss.handleUpgrade(req, socket, head, (ws) => {
+    socket.off('error', ignore);
+    deps.accept(ws, pre, lastEventId);
+  });
+}
+
+function refuse(socket: Duplex, status: number): void {
+  if (socket.destroyed) return;
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
+}
+
+function pathOf(url: string | undefined): string {
+  const q = (url ?? '/').search(/[?#]/);
+  return q === -1 ? (url ?? '/') : url!.slice(0, q);
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

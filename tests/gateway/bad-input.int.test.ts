@@ -1,0 +1,169 @@
+/**
+ * Bad input on every route of the route table, through the real gateway and users
+ * service: hostile path parameters (traversal, encoded dots, NUL, overlong, not an id),
+ * body fields of the wrong type, missing fields, oversized and non-UTF-8 bodies, other
+ * media types. Every answer is a 4xx problem+json — never a 5xx — and nothing is applied.
+ */
+import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
+import { after, before, describe, it } from 'node:test';
+import type * as v from 'valibot';
+import { ROUTES } from '../../src/gateway/routes/index.ts';
+import type { AnyRoute } from '../../src/gateway/route-spec.ts';
+import { call, FILE_TIMEOUT, joinGroup, makeGroup, signUp, startHearth, useBroker, useTempDir, type Answer, type Hearth, type User } from './support.ts';
+
+const MAX_BODY = 4096;
+const HOSTILE_PARAMS = ['../../etc/passwd', '..%2f..%2fetc%2fpasswd', '%2e%2e', '%2e%2e%2f%2e%2e', '..', '%00', '%ff%fe', 'x'.repeat(3000), 'not-an-id', "1'%20OR%20'1'='1", '<script>'];
+
+/** What a schema is at its core (optional/nullable/pipe unwrapped). */
+function coreType(s: v.GenericSchema): string {
+  let x = s as v.GenericSchema & { wrapped?: v.GenericSchema };
+  while ((x.type === 'optional' || x.type === 'nullable' || x.type === 'nullish') && x.wrapped) x = x.wrapped as typeof x;
+  return x.type;
+}
+
+const WRONG: Record<string, unknown[]> = {
+  string: [12345, true],
+  number: ['12', 1.5e308 * 10, true],
+  boolean: ['true', 1],
+  picklist: ['superuser', 3],
+};
+
+/** A body with one field made wrong, for each field and each wrong value (plus shapes wrong as a whole). */
+function badBodies(r: AnyRoute, valid: Record<string, unknown>): { label: string; body: unknown }[] {
+  const entries = (r.body as { entries: Record<string, v.GenericSchema> }).entries;
+  const out: { label: string; body: unknown }[] = [
+    { label: 'a JSON array', body: [valid] },
+    { label: 'a JSON string', body: 'hello' },
+    { label: 'JSON null', body: null },
+    { label: 'an unknown field', body: { ...valid, isAdmin: true } },
+    { label: 'a __proto__ field', body: JSON.parse(`{"__proto__": {"admin": true}}`) },
+  ];
+  const required = Object.entries(entries).filter(([, s]) => s.type !== 'optional');
+  if (required.length) out.push({ label: 'no fields', body: {} });
+  for (const [name, s] of Object.entries(entries)) {
+    for (const value of [{ $gt: '' }, ['x'], ...(WRONG[coreType(s)] ?? [])]) out.push({ label: `${name} = ${JSON.stringify(value)}`, body: { ...valid, [name]: value } });
+  }
+  return out;
+}
+
+/** Sends a raw path (no client-side normalisation) and reads the answer. */
+function rawCall(url: string, method: string, path: string, token: string): Promise<Answer> {
+  const u = new URL(url);
+  const body = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(method) ? '{}' : '';
+  // Node's client sends a DELETE body with neither length nor chunking unless told the length.
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': String(body.length) };
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: u.hostname, port: u.port, method, path, headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let body: unknown;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          body = undefined;
+        }
+        resolve({ status: res.statusCode!, headers: new Headers(res.headers as Record<string, string>), text, body });
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function assertClientError(a: Answer, what: string): void {
+  assert.ok(a.status >= 400 && a.status < 500, `${what}: expected 4xx, got ${a.status} ${a.text.slice(0, 300)}`);
+  if (a.status !== 404 || a.text) assert.equal(a.headers.get('content-type'), 'application/problem+json', `${what}: ${a.text.slice(0, 200)}`);
+}
+
+describe('gateway: bad input on every route', { timeout: FILE_TIMEOUT }, () => {
+  const broker = useBroker();
+  const dir = useTempDir('gw-bad');
+  let h: Hearth;
+  let owner: User;
+  let params: Record<string, string>;
+  let valid: Record<string, Record<string, unknown>>;
+
+  before(async () => {
+    h = await startHearth(broker().url, dir, (c) => void (c.gateway.max_body_bytes = MAX_BODY));
+    owner = await signUp(h, 'Olive');
+    const member = await signUp(h, 'Milo');
+    const groupId = await makeGroup(h, owner);
+    await joinGroup(h, groupId, owner, member);
+    const code = (await call(h, 'POST', `/v1/groups/${groupId}/invites`, { token: owner.token, body: {} })).body.code;
+    const id = (await call(h, 'POST', '/v1/me/app-passwords', { token: owner.token, body: { label: 'phone' } })).body.id;
+    params = { groupId, userId: member.userId, code, sessionId: owner.sessionId, id };
+    valid = {
+      'POST /v1/auth/register': { email: 'new@example.com', password: 'a long enough password', displayName: 'New' },
+      'POST /v1/auth/login': { email: owner.email, password: owner.password },
+      'POST /v1/auth/refresh': { refreshToken: 'x' },
+      'POST /v1/auth/logout': {},
+      'PATCH /v1/me': { displayName: 'Olive' },
+      'DELETE /v1/me': { password: 'wrong password' },
+      'POST /v1/me/password': { currentPassword: 'wrong password', newPassword: 'another long password' },
+      'POST /v1/me/app-passwords': { label: 'x' },
+      'POST /v1/groups': { name: 'G' },
+      'PATCH /v1/groups/:groupId': { name: 'G' },
+      'PUT /v1/groups/:groupId/members/:userId/role': { role: 'member' },
+      'POST /v1/groups/:groupId/transfer': { userId: member.userId },
+      'POST /v1/groups/:groupId/invites': { maxUses: 1 },
+    };
+  });
+  after(() => h?.stop());
+
+  it('has a valid body for every route that takes one', () => {
+    const missing = ROUTES.filter((r) => r.body && !valid[`${r.method} ${r.path}`]).map((r) => `${r.method} ${r.path}`);
+    assert.deepEqual(missing, []);
+  });
+
+  it('answers hostile path parameters with 4xx on every route that has any', async () => {
+    let tried = 0;
+    for (const r of ROUTES.filter((x) => x.path.includes(':'))) {
+      for (const name of r.path.match(/:([A-Za-z]+)/g)!.map((m) => m.slice(1))) {
+        for (const bad of HOSTILE_PARAMS) {
+          const path = r.path.replace(/:([A-Za-z]+)/g, (_, k: string) => (k === name ? bad : params[k]!));
+          assertClientError(await rawCall(h.url, r.method, path, owner.token), `${r.method} ${path.slice(0, 120)}`);
+          tried++;
+        }
+      }
+    }
+    assert.ok(tried > 150, `only ${tried} tried`);
+  });
+
+  it('answers wrong types, missing fields and wrong shapes with 400 on every body', async () => {
+    for (const r of ROUTES.filter((x) => x.body)) {
+      const path = r.path.replace(/:([A-Za-z]+)/g, (_, k: string) => params[k]!);
+      for (const { label, body } of badBodies(r, valid[`${r.method} ${r.path}`]!)) {
+        const a = await call(h, r.method, path, { token: owner.token, raw: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+        assertClientError(a, `${r.method} ${r.path} with ${label}`);
+        assert.equal(a.status, 400, `${r.method} ${r.path} with ${label}: ${a.text}`);
+        if (a.body.code === 'gateway.invalid_request') assert.ok(a.body.errors.length >= 1);
+      }
+    }
+  });
+
+  it('answers oversized, non-UTF-8 and non-JSON bodies with 413, 400 and 415 on every body', async () => {
+    for (const r of ROUTES.filter((x) => x.body)) {
+      const path = r.path.replace(/:([A-Za-z]+)/g, (_, k: string) => params[k]!);
+      const what = `${r.method} ${r.path}`;
+      const huge = await call(h, r.method, path, { token: owner.token, raw: JSON.stringify({ pad: 'x'.repeat(MAX_BODY) }), headers: { 'content-type': 'application/json' } });
+      assert.equal(huge.status, 413, what);
+      const utf = await call(h, r.method, path, { token: owner.token, raw: new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]), headers: { 'content-type': 'application/json' } });
+      assert.equal(utf.status, 400, what);
+      const form = await call(h, r.method, path, { token: owner.token, raw: 'a=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      assert.equal(form.status, 415, what);
+      for (const a of [huge, utf, form]) assertClientError(a, what);
+    }
+  });
+
+  it('applied none of it: the account, group and app password are as they were', async () => {
+    const me = await call(h, 'GET', '/v1/me', { token: owner.token });
+    assert.equal(me.body.displayName, 'Olive');
+    const members = await call(h, 'GET', `/v1/groups/${params.groupId}/members`, { token: owner.token });
+    assert.deepEqual(members.body.members.map((m: { role: string }) => m.role).sort(), ['member', 'owner']);
+    const groups = await call(h, 'GET', '/v1/groups', { token: owner.token });
+    assert.deepEqual(groups.body.groups.map((g: { name: string }) => g.name), ['Family']);
+  });
+});

@@ -1,0 +1,120 @@
+/**
+ * `Idempotency-Key` on POST: through the real stack, a replay answers the first response
+ * (marked `Idempotent-Replayed: true`) and the command runs once; another request under
+ * the same key is 422; keys are per user. Through `app.request()` with a users service the
+ * test controls: a duplicate while the first is in flight is 409, a 5xx is not stored (the
+ * client may retry under the same key), and a stored answer expires.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { uuidv7 } from '../../src/kit/index.ts';
+import { mint, pureGateway, type Pure } from './pure.ts';
+import { assertProblem, call, FILE_TIMEOUT, signUp, startHearth, useBroker, useTempDir, type Hearth, type User } from './support.ts';
+
+describe('gateway: idempotency through the real stack', { timeout: FILE_TIMEOUT }, () => {
+  const broker = useBroker();
+  const dir = useTempDir('gw-idem');
+  let h: Hearth;
+  let ann: User;
+  let bo: User;
+
+  before(async () => {
+    h = await startHearth(broker().url, dir);
+    [ann, bo] = [await signUp(h, 'Ann'), await signUp(h, 'Bo')];
+  });
+  after(() => h?.stop());
+
+  const create = (u: User, key: string, name = 'Family') => call(h, 'POST', '/v1/groups', { token: u.token, body: { name }, headers: { 'idempotency-key': key } });
+
+  it('replays the first answer and creates the group once', async () => {
+    const first = await create(ann, 'k-1');
+    assert.equal(first.status, 201);
+    assert.equal(first.headers.get('idempotent-replayed'), null);
+    const again = await create(ann, 'k-1');
+    assert.deepEqual([again.status, again.body], [201, first.body]);
+    assert.equal(again.headers.get('idempotent-replayed'), 'true');
+    assert.equal(again.headers.get('content-type'), 'application/json');
+    const groups = await call(h, 'GET', '/v1/groups', { token: ann.token });
+    assert.equal(groups.body.groups.length, 1);
+  });
+
+  it('refuses the same key with another body with 422', async () => {
+    assertProblem(await create(ann, 'k-1', 'Other'), 422, 'gateway.idempotency_mismatch');
+  });
+
+  it('keeps keys per user', async () => {
+    const theirs = await create(bo, 'k-1');
+    assert.equal(theirs.status, 201);
+    assert.equal(theirs.headers.get('idempotent-replayed'), null);
+    assert.notEqual(theirs.body.id, (await create(ann, 'k-1')).body.id);
+  });
+
+  it('stores problem answers too (the command was decided)', async () => {
+    const first = await call(h, 'POST', `/v1/invites/${'x'.repeat(22)}/accept`, { token: ann.token, headers: { 'idempotency-key': 'k-bad' } });
+    assertProblem(first, 404);
+    const again = await call(h, 'POST', `/v1/invites/${'x'.repeat(22)}/accept`, { token: ann.token, headers: { 'idempotency-key': 'k-bad' } });
+    assert.deepEqual([again.status, again.headers.get('idempotent-replayed'), again.body.code], [404, 'true', first.body.code]);
+  });
+});
+
+describe('gateway: idempotency edge cases', () => {
+  const dir = useTempDir('gw-idem-pure');
+  let g: Pure;
+  let token: string;
+  const USER = uuidv7();
+  const post = (key: string, name = 'Family') =>
+    g.request('/v1/groups', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify({ name }) });
+  /** What users would answer, with its event applied to the read model (as the consumer would a moment later). */
+  const group = async (name: string) => {
+    const id = uuidv7();
+    await g.feed({ type: 'group.created', data: { groupId: id, name, ownerId: USER, ownerName: 'A' } });
+    return { id, name, role: 'owner', memberCount: 1, createdAt: new Date().toISOString() };
+  };
+
+  before(async () => {
+    g = await pureGateway(dir, (c) => void (c.gateway.idempotency_hours = 1));
+    token = await mint(g.keys[0]!, { sub: USER });
+  });
+  after(() => g?.close());
+
+  it('answers 409 to a duplicate while the first is still running, then replays', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let runs = 0;
+    g.answers['svc.users.create_group'] = async () => {
+      runs++;
+      await held;
+      return group('Family');
+    };
+    const first = post('k-slow');
+    await new Promise((r) => setTimeout(r, 50));
+    const dup = await post('k-slow');
+    assert.equal(dup.status, 409);
+    assert.equal((await dup.json()).code, 'gateway.idempotency_in_flight');
+    release();
+    assert.equal((await first).status, 201);
+    assert.equal((await post('k-slow')).headers.get('idempotent-replayed'), 'true');
+    assert.equal(runs, 1);
+  });
+
+  it('does not store a 5xx: the same key may be retried', async () => {
+    delete g.answers['svc.users.create_group'];
+    assert.equal((await post('k-retry')).status, 503);
+    g.answers['svc.users.create_group'] = () => group('Family');
+    const retried = await post('k-retry');
+    assert.equal(retried.status, 201);
+    assert.equal(retried.headers.get('idempotent-replayed'), null);
+  });
+
+  it('forgets a stored answer after idempotency_hours', async () => {
+    let runs = 0;
+    g.answers['svc.users.create_group'] = () => (runs++, group('Family'));
+    await post('k-old');
+    assert.equal((await post('k-old')).headers.get('idempotent-replayed'), 'true');
+    g.clock.offset += 3601_000;
+    const later = await post('k-old');
+    assert.equal(later.headers.get('idempotent-replayed'), null);
+    assert.equal(runs, 2);
+    assert.ok((await g.deps.idempotency.prune()) >= 1, 'expired rows are pruned');
+  });
+});

@@ -1,0 +1,111 @@
+/** The account itself: profile, app passwords, and deleting the account. */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { users } from '../../src/contracts/index.ts';
+import { collectEvents, FILE_TIMEOUT, rejectsWith, signUp, startUsers, useBroker, useTempDir, waitFor, type UsersHarness } from './support.ts';
+
+const PNG = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+
+describe('users: account', { timeout: FILE_TIMEOUT }, () => {
+  const broker = useBroker();
+  const dir = useTempDir('users-account');
+  let h: UsersHarness;
+
+  before(async () => {
+    h = await startUsers(broker().url, dir, (c) => void (c.users.registration = 'open'));
+  });
+  after(() => h?.stop());
+
+  it('shows the profile without any secret, and updates name and avatar; only a name change is an event', async () => {
+    const events = collectEvents(h.nc, 'evt.users.user.profile_updated');
+    const a = await signUp(h, 'Ann');
+    const me = await h.call(users.GetMe, { actor: a.actor });
+    assert.deepEqual(Object.keys(me).sort(), ['admin', 'avatar', 'createdAt', 'displayName', 'email', 'id']);
+    assert.deepEqual({ id: me.id, email: me.email, displayName: me.displayName, avatar: me.avatar }, { id: a.userId, email: 'ann@example.com', displayName: 'Ann', avatar: null });
+    const withAvatar = await h.call(users.UpdateProfile, { actor: a.actor, avatar: PNG });
+    assert.equal(withAvatar.avatar, PNG);
+    const renamed = await h.call(users.UpdateProfile, { actor: a.actor, displayName: '  Annie ' });
+    assert.deepEqual([renamed.displayName, renamed.avatar], ['Annie', PNG]);
+    assert.equal((await h.call(users.UpdateProfile, { actor: a.actor, avatar: null })).avatar, null);
+    await waitFor('profile event', () => events.envelopes.length >= 1);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(events.envelopes.map((e) => e.data), [{ userId: a.userId, displayName: 'Annie' }]);
+  });
+
+  it('creates app passwords shown once and stored hashed, verifies them by email, lists and revokes them', async () => {
+    const b = await signUp(h, 'Ben');
+    const created = await h.call(users.CreateAppPassword, { actor: b.actor, label: 'OwnTracks phone' });
+    assert.match(created.password, /^hap_[A-Za-z0-9_-]{32}$/);
+    const stored = await h.svc.db.query('SELECT * FROM app_passwords WHERE id = ?', [created.id]);
+    assert.ok(!JSON.stringify(stored).includes(created.password.slice(4)), 'the secret itself was stored');
+    let list = (await h.call(users.ListAppPasswords, { actor: b.actor })).items;
+    assert.deepEqual(list.map((i) => [i.id, i.label, i.lastUsedAt]), [[created.id, 'OwnTracks phone', null]]);
+    assert.ok(!JSON.stringify(list).includes(created.password));
+
+    assert.deepEqual(await h.call(users.VerifyAppPassword, { email: 'BEN@example.com', password: created.password }), { userId: b.userId, appPasswordId: created.id });
+    list = (await h.call(users.ListAppPasswords, { actor: b.actor })).items;
+    assert.ok(list[0]!.lastUsedAt, 'verification noted when it was used');
+    await rejectsWith(h.call(users.VerifyAppPassword, { email: b.email, password: b.password }), 'users.bad_credentials', 'unauthorized');
+    const c = await signUp(h, 'Cat');
+    await rejectsWith(h.call(users.VerifyAppPassword, { email: c.email, password: created.password }), 'users.bad_credentials', 'unauthorized');
+
+    await rejectsWith(h.call(users.RevokeAppPassword, { actor: c.actor, id: created.id }), 'users.no_such_app_password', 'not_found');
+    await h.call(users.RevokeAppPassword, { actor: b.actor, id: created.id });
+    await rejectsWith(h.call(users.VerifyAppPassword, { email: b.email, password: created.password }), 'users.bad_credentials');
+    assert.deepEqual((await h.call(users.ListAppPasswords, { actor: b.actor })).items, []);
+  });
+
+  it('refuses to delete an account without the right password', async () => {
+    const d = await signUp(h, 'Dan');
+    await rejectsWith(h.call(users.DeleteAccount, { actor: d.actor, password: 'not my password' }), 'users.wrong_password', 'forbidden');
+    await h.call(users.GetMe, { actor: d.actor });
+  });
+
+  it('refuses to delete the owner of a group with other members until ownership is transferred', async () => {
+    const o = await signUp(h, 'Olga');
+    const m = await signUp(h, 'Max');
+    const g = await h.call(users.CreateGroup, { actor: o.actor, name: 'Shared' });
+    await h.call(users.AcceptInvite, { actor: m.actor, code: (await h.call(users.CreateInvite, { actor: o.actor, groupId: g.id })).code });
+    await assert.rejects(h.call(users.DeleteAccount, { actor: o.actor, password: o.password }), (e: { code: string; kind: string; details: unknown }) => {
+      assert.deepEqual([e.code, e.kind, e.details], ['users.owner_must_transfer', 'conflict', { groupIds: [g.id] }]);
+      return true;
+    });
+    await h.call(users.TransferOwnership, { actor: o.actor, groupId: g.id, userId: m.userId });
+    await h.call(users.DeleteAccount, { actor: o.actor, password: o.password });
+    const { members } = await h.call(users.ListMembers, { actor: m.actor, groupId: g.id });
+    assert.deepEqual(members.map((x) => x.displayName), ['Max']);
+  });
+
+  it('deletes the account: groups where alone are deleted, other groups are left, sessions end, the email is free', async () => {
+    const events = collectEvents(h.nc, 'evt.users.>');
+    const z = await signUp(h, 'Zoe');
+    const other = await signUp(h, 'Yan');
+    const solo = await h.call(users.CreateGroup, { actor: z.actor, name: 'Solo' });
+    const shared = await h.call(users.CreateGroup, { actor: other.actor, name: 'Shared' });
+    await h.call(users.AcceptInvite, { actor: z.actor, code: (await h.call(users.CreateInvite, { actor: other.actor, groupId: shared.id })).code });
+    await h.call(users.CreateAppPassword, { actor: z.actor, label: 'script' });
+    const before = events.envelopes.length;
+    await h.call(users.DeleteAccount, { actor: z.actor, password: z.password });
+
+    await waitFor('UserDeleted', () => events.envelopes.some((e) => e.type === 'user.deleted'));
+    assert.deepEqual(
+      events.envelopes.slice(before).map((e) => [e.type, e.data]),
+      [
+        ['session.revoked', { userId: z.userId, sessionId: z.sessionId, reason: 'account_deleted' }],
+        ['group.deleted', { groupId: solo.id }],
+        ['group.member_left', { groupId: shared.id, userId: z.userId }],
+        ['user.deleted', { userId: z.userId }],
+      ],
+    );
+    await rejectsWith(h.call(users.GetMe, { actor: { userId: z.userId } }), 'users.unknown_user', 'unauthorized');
+    await rejectsWith(h.call(users.Refresh, { refreshToken: z.tokens.refreshToken }), 'users.refresh_invalid', 'unauthorized');
+    await rejectsWith(h.call(users.Login, { email: z.email, password: z.password }), 'users.bad_credentials');
+    for (const table of ['users', 'sessions', 'app_passwords', 'members']) {
+      const rows = await h.svc.db.query(`SELECT * FROM ${table} WHERE ${table === 'users' ? 'id' : 'user_id'} = ?`, [z.userId]);
+      assert.equal(rows.length, 0, `${table} still holds the user`);
+    }
+    assert.equal((await h.svc.db.query('SELECT * FROM groups WHERE id = ?', [solo.id])).length, 0);
+    const again = await h.call(users.Register, { email: z.email, password: 'a fresh long password', displayName: 'Zoe again' });
+    assert.notEqual(again.userId, z.userId);
+  });
+});

@@ -1,0 +1,63 @@
+/**
+ * The users service SIGKILLed under `hearth serve`: while it is down its routes answer 503
+ * problem+json with Retry-After and the rest of the gateway keeps answering; once the
+ * supervisor has restarted it, the same client with the same token carries on without
+ * doing anything.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { bannerOf, startHearth } from '../support/hearth-process.ts';
+import { getJson, testConfig, until } from './support.ts';
+
+async function call(url: string, method: string, body?: unknown, token?: string) {
+  const r = await fetch(url, {
+    method,
+    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: r.status, headers: r.headers, body: (await r.json()) as any };
+}
+
+describe('the users service killed under hearth serve', { timeout: 90_000 }, () => {
+  it('gives 503 on its routes, keeps the rest up, and recovers by itself', async () => {
+    // No plug-in services: the built-in users and gateway. A slow first restart leaves a window to look.
+    const cfg = testConfig('supervisor { restart_initial_ms: 12000 }', { builtIn: true });
+    const h = startHearth('node', ['serve', '--config', cfg.file]);
+    try {
+      const { http } = await bannerOf(h);
+      assert.match(h.output(), /First run/);
+      assert.equal((await call(`${http}/v1/auth/register`, 'POST', { email: 'ann@example.home', password: 'a long passphrase', displayName: 'Ann' })).status, 201);
+      const login = await call(`${http}/v1/auth/login`, 'POST', { email: 'ann@example.home', password: 'a long passphrase' });
+      const token = login.body.accessToken as string;
+      assert.equal((await call(`${http}/v1/me`, 'GET', undefined, token)).status, 200);
+
+      const pid = (await getJson(`${http}/readyz`)).body.services.users.pid as number;
+      process.kill(pid, 'SIGKILL');
+      const down = await until(async () => {
+        const r = await call(`${http}/v1/me`, 'GET', undefined, token);
+        return r.status === 503 ? r : undefined;
+      }, 10_000, 'a 503 from a users route');
+      assert.equal(down.headers.get('content-type')?.startsWith('application/problem+json'), true);
+      assert.ok(Number(down.headers.get('retry-after')) > 0);
+      assert.equal((await call(`${http}/healthz`, 'GET')).status, 200);
+      // The supervisor polls health every health_interval_ms (200 ms here), so /readyz follows shortly.
+      const notReady = await until(async () => {
+        const r = await getJson(`${http}/readyz`);
+        return r.status === 503 ? r.body : undefined;
+      }, 5000, '/readyz to report users down');
+      assert.notEqual(notReady.services.users.status, 'ok');
+
+      await until(async () => (await getJson(`${http}/readyz`)).status === 200, 30_000, 'users to be restarted');
+      // A client retries after Retry-After; right after the restart the gateway's breaker may
+      // still be cooling down for a moment, so allow a few seconds.
+      const me = await until(async () => {
+        const r = await call(`${http}/v1/me`, 'GET', undefined, token);
+        return r.status === 200 ? r : undefined;
+      }, 10_000, '/v1/me to work again with the same token');
+      assert.equal(me.body.displayName, 'Ann');
+      assert.equal(await h.stop('SIGTERM'), 0);
+    } finally {
+      await h.stop('SIGKILL');
+    }
+  });
+});

@@ -4,9 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createLocalJWKSet, jwtVerify } from 'jose';
 import { users } from '../../src/contracts/index.ts';
-import { collectEvents, FILE_TIMEOUT, rejectsWith, signIn, signUp, startUsers, useBroker, useTempDir, waitFor, type UsersHarness } from './support.ts';
+import { verifyAccessToken, collectEvents, FILE_TIMEOUT, rejectsWith, signIn, signUp, startUsers, useBroker, useTempDir, waitFor, type UsersHarness } from './support.ts';
 
 const DAY = 86_400_000;
 
@@ -20,8 +19,7 @@ describe('users: sessions', { timeout: FILE_TIMEOUT }, () => {
   });
   after(() => h?.stop());
 
-  const verify = async (token: string) =>
-    jwtVerify(token, createLocalJWKSet(await h.call(users.GetJwks, {})), { issuer: 'https://hearth.test', audience: 'hearth', typ: 'at+jwt', algorithms: ['EdDSA'] });
+  const verify = (token: string) => verifyAccessToken(h, token);
 
   it('rotates the refresh token on every refresh; the new pair works, the old access token stays valid until it expires', async () => {
     const c = await signUp(h, 'Carol');

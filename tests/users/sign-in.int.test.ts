@@ -5,9 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { decodeProtectedHeader } from 'jose';
 import { users } from '../../src/contracts/index.ts';
-import { FILE_TIMEOUT, rejectsWith, signIn, signUp, startUsers, useBroker, useTempDir, type UsersHarness } from './support.ts';
+import { verifyAccessToken, FILE_TIMEOUT, rejectsWith, signIn, signUp, startUsers, useBroker, useTempDir, type UsersHarness } from './support.ts';
 
 describe('users: sign-in and tokens', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
@@ -19,8 +19,7 @@ describe('users: sign-in and tokens', { timeout: FILE_TIMEOUT }, () => {
   });
   after(() => h?.stop());
 
-  const verify = async (token: string) =>
-    jwtVerify(token, createLocalJWKSet(await h.call(users.GetJwks, {})), { issuer: 'https://hearth.test', audience: 'hearth', typ: 'at+jwt', algorithms: ['EdDSA'] });
+  const verify = (token: string) => verifyAccessToken(h, token);
 
   it('signs in with the right password and answers users.bad_credentials alike for a wrong password and an unknown email', async () => {
     const a = await signUp(h, 'Alice');

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { NatsConnection } from 'nats';
+import { createLocalJWKSet, jwtVerify } from 'jose';
 import { loadConfig, type HearthConfig } from '../../src/config/index.ts';
 import { users } from '../../src/contracts/index.ts';
 import { AppError, Requester, type Operation, type ReplyOf, type RequestOf, type RunningService } from '../../src/kit/index.ts';
@@ -97,4 +98,14 @@ export async function outcome(p: Promise<unknown>): Promise<string> {
     if (!(e instanceof AppError)) throw e;
     return e.code.replace(/^users\./, '');
   }
+}
+
+/** Verifies an access token against the service's published JWKS, checking every claim the gateway checks. */
+export async function verifyAccessToken(h: UsersHarness, token: string) {
+  return jwtVerify(token, createLocalJWKSet(await h.call(users.GetJwks, {})), {
+    issuer: 'https://hearth.test',
+    audience: 'hearth',
+    typ: 'at+jwt',
+    algorithms: ['EdDSA'],
+  });
 }

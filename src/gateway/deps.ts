@@ -1,6 +1,6 @@
 /** Everything the gateway's routes and middleware use, built once by the service's setup (or by a test). */
 import type { Logger } from '../kit/index.ts';
-import type { Authenticator, JwksCache } from './auth/index.ts';
+import type { AppPasswordCache, Authenticator, JwksCache } from './auth/index.ts';
 import type { IdempotencyStore } from './idempotency/store.ts';
 import type { Metrics } from './metrics.ts';
 import type { RateLimiter } from './rate-limiter.ts';
@@ -13,6 +13,8 @@ export interface GatewayDeps {
   settings: GatewaySettings;
   log: Logger;
   auth: Authenticator;
+  /** Cached app-password checks (forgotten when this gateway revokes one). */
+  appPasswords: AppPasswordCache;
   jwks: JwksCache;
   model: ReadModel;
   upstream: Upstream;

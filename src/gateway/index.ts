@@ -41,7 +41,7 @@ export async function gatewayDeps(api: ServiceApi, o: { now?: () => number } = {
   const appPasswords = new AppPasswordCache((email, password) => upstream.call(users.VerifyAppPassword, { email, password }), { now });
   const auth = new Authenticator({ jwks, issuer: settings.publicUrl, revocations: model, appPasswords, limitMiss: (ip) => limiter.take('auth', ip) });
   const idempotency = new IdempotencyStore(api.db, { hours: settings.idempotencyHours, now });
-  return { settings, log: api.log, auth, jwks, model, upstream, limiter, idempotency, metrics, readyServices: READY_SERVICES };
+  return { settings, log: api.log, auth, appPasswords, jwks, model, upstream, limiter, idempotency, metrics, readyServices: READY_SERVICES };
 }
 
 /** The gateway service. */

@@ -146,6 +146,7 @@ const SCENARIOS: Scenario[] = [
   { name: 'refuses the account password over Basic', as: (w) => ({ basic: [w.ann.email, w.ann.password] }), method: 'GET', path: () => '/v1/me', status: 401 },
   { name: 'lists app passwords without secrets', as: asAnn, method: 'GET', path: () => '/v1/me/app-passwords', status: 200, expect: (a, w) => assert.ok(!a.text.includes(w.appPassword!.password)) },
   { name: 'revokes an app password', as: asAnn, method: 'DELETE', path: (w) => `/v1/me/app-passwords/${w.appPassword!.id}`, status: 204 },
+  { name: 'refuses a revoked app password at once', as: (w) => ({ basic: [w.ann.email, w.appPassword!.password] }), method: 'GET', path: () => '/v1/me', status: 401 },
   { name: 'refuses a wrong current password', as: asAnn, method: 'POST', path: () => '/v1/me/password', body: (w) => ({ currentPassword: 'not it at all', newPassword: w.ann.password + '!' }), status: 403 },
   {
     name: 'publishes the signing keys',

@@ -70,6 +70,11 @@ export class AppPasswordCache {
     return { userId };
   }
 
+  /** Forgets every pair of `userId` (after this gateway revoked one of their app passwords). */
+  forgetUser(userId: string): void {
+    for (const [k, e] of this.#entries) if (e.userId === userId) this.#entries.delete(k);
+  }
+
   /** Drops expired entries. */
   prune(): void {
     const now = this.#now();

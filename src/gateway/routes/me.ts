@@ -105,13 +105,17 @@ export const meRoutes = [
   route({
     method: 'DELETE',
     path: '/v1/me/app-passwords/:id',
-    summary: 'Revoke an app password (devices using it are refused within 30 seconds)',
+    summary: 'Revoke an app password (refused at once by this gateway; by other gateway instances within 30 seconds)',
     tag,
     access: 'session',
     service: 'users',
     params: AppPasswordParams,
     status: 204,
-    handle: ({ actor, params, call }) => call(users.RevokeAppPassword, { actor, id: params.id }),
+    handle: async ({ actor, params, call, deps }) => {
+      const done = await call(users.RevokeAppPassword, { actor, id: params.id });
+      deps.appPasswords.forgetUser(actor.userId); // its cached verification must not outlive it
+      return done;
+    },
   }),
   route({
     method: 'POST',

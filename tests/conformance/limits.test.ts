@@ -134,8 +134,11 @@ for (const target of targets()) {
           slow.socket.resume();
           assert.equal(await slow.waitClosed(5000), true);
 
+          // A broker that kept the slow subscriber's backlog would grow by more than the 64 MB
+          // published; the bound leaves room for garbage a busy CI machine has not yet
+          // collected (Deno's peak reached 32 MB there once, under the full suite's load).
           const growth = peak - before;
-          assert.ok(growth < total / 2, `broker RSS grew by ${Math.round(growth / 1048576)} MB while 64 MB was published`);
+          assert.ok(growth < (total * 3) / 4, `broker RSS grew by ${Math.round(growth / 1048576)} MB while 64 MB was published`);
         } finally {
           clearInterval(sampler);
           slow.close();

@@ -46,11 +46,16 @@ export const opsRoutes = [
   route({
     method: 'GET',
     path: '/metrics',
-    summary: 'Metrics in Prometheus text format',
+    summary: 'Metrics in Prometheus text format (to clients on this machine only)',
     tag,
     access: 'public',
     replyType: 'text/plain; version=0.0.4; charset=utf-8',
-    handle: ({ deps }) => new Response(deps.metrics.render(), { headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' } }),
+    handle: ({ deps, ip }) => {
+      // Route counts and breaker states are for the owner's scraper, not the internet: only a
+      // client on this machine (after trusted proxies are peeled off) may read them.
+      if (!isLoopback(ip)) throw new AppError('forbidden', 'gateway.metrics_local_only', '/metrics answers clients on this machine only');
+      return new Response(deps.metrics.render(), { headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' } });
+    },
   }),
 ];
 
@@ -77,4 +82,10 @@ async function readiness(deps: GatewayDeps, requestId: string): Promise<Readines
     }),
   );
   return services;
+}
+
+/** True for 127.0.0.0/8, ::1 and IPv4-mapped loopback. */
+export function isLoopback(ip: string): boolean {
+  const a = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+  return a === '::1' || /^127\./.test(a);
 }

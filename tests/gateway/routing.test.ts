@@ -216,8 +216,10 @@ describe('gateway: routing and the request pipeline', () => {
       assert.equal(refused.status, 429);
       assert.ok(refused.headers.get('retry-after'));
       assert.equal((await strict.request('/healthz', {}, '192.0.2.77')).status, 200, 'other routes are not held back');
-      const metrics = await (await strict.request('/metrics')).text();
+      const metrics = await (await strict.request('/metrics', {}, '127.0.0.1')).text();
       assert.match(metrics, /hearth_rate_limited_total\{scope="auth"\} 1/);
+      const remote = await strict.request('/metrics', {}, '192.0.2.77');
+      assert.equal(remote.status, 403, 'metrics are for this machine only');
     } finally {
       strict.close();
     }

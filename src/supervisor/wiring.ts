@@ -14,8 +14,7 @@ export function childEnv(
   o: { brokerUrl: string; credential: Partial<Credential> & { token?: string }; instance: string },
 ): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(parent)) if (v !== undefined && !k.startsWith('HEARTH_')) env[k] = v;
-  for (const [k, v] of Object.entries(parent)) if (v !== undefined && k.startsWith('HEARTH_')) env[k] = v;
+  for (const [k, v] of Object.entries(parent)) if (v !== undefined) env[k] = v;
   Object.assign(env, {
     HEARTH_DATA: config.data,
     HEARTH_HTTP: config.http, // the gateway binds it, whether it came from a flag, a variable or the file

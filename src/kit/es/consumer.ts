@@ -59,6 +59,9 @@ export class Consumer {
   #sub: Subscription | undefined;
   #queue: Promise<void> = Promise.resolve();
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #lastActivity = 0;
+  /** A failed step asked for a catch-up after its backoff, idle or not. */
+  #retryDue = false;
   #failures = 0;
   #stopped = false;
 
@@ -95,22 +98,35 @@ export class Consumer {
 
   #enqueue(step: () => Promise<void>): void {
     this.#queue = this.#queue.then(() => (this.#stopped ? undefined : step())).catch((err) => this.#failed(err));
-    this.#schedule(this.#catchupMs);
+    this.#lastActivity = Date.now();
+    if (!this.#timer) this.#arm(this.#catchupMs);
   }
 
-  /** (Re)arms the idle catch-up timer. */
-  #schedule(ms: number): void {
-    clearTimeout(this.#timer);
+  /**
+   * Arms the one catch-up timer. Live events only move `#lastActivity`; the timer, when it
+   * fires, re-arms for the rest of the idle period, so a busy consumer sets no timer per event.
+   */
+  #arm(ms: number): void {
     if (this.#stopped) return;
-    this.#timer = setTimeout(() => this.#enqueue(() => this.#catchUp()), ms);
+    this.#timer = setTimeout(() => this.#tick(), ms);
     (this.#timer as { unref?: () => void }).unref?.();
+  }
+
+  #tick(): void {
+    this.#timer = undefined;
+    const idle = Date.now() - this.#lastActivity;
+    if (!this.#retryDue && idle < this.#catchupMs) return this.#arm(this.#catchupMs - idle);
+    this.#retryDue = false;
+    this.#enqueue(() => this.#catchUp());
   }
 
   #failed(err: unknown): void {
     if (this.#stopped) return; // stopping closed the connection under a catch-up; nothing to retry
     const delay = backoffDelay({ initialMs: 200, maxMs: 10_000 }, this.#failures++);
     this.#log.warn('consumer could not apply events; retrying', { err, checkpoint: this.#checkpoint, retry_ms: delay });
-    this.#schedule(Math.max(delay, 50));
+    clearTimeout(this.#timer);
+    this.#retryDue = true;
+    this.#arm(Math.max(delay, 50));
   }
 
   async #onLive(bytes: Uint8Array): Promise<void> {

@@ -12,6 +12,9 @@ import type { Db, Tx } from '../db/index.ts';
 import type { Envelope } from '../envelope.ts';
 import { uuidv7 } from '../ids.ts';
 
+/** Bytes an envelope adds around its strings and data in MessagePack (keys, headers, numbers), rounded up. */
+const ENVELOPE_OVERHEAD = 160;
+
 /** Trace and stream of an appended event. */
 export interface AppendMeta {
   stream?: string;
@@ -93,6 +96,25 @@ export class EventLog {
     const sql = 'SELECT * FROM kit_events WHERE seq > ? ORDER BY seq LIMIT ?';
     const rows = tx ? (await tx.execute(sql, [after, limit])).rows : await this.#db.query(sql, [after, limit]);
     return rows.map((r) => this.#envelope(r));
+  }
+
+  /**
+   * Like `read`, but stops before the page's encoded size would pass `maxBytes` (always at
+   * least one event). Sizes come from the stored rows — the data blob is already MessagePack
+   * — plus a generous allowance for the envelope's keys, so nothing is encoded twice.
+   */
+  async readPage(after: number, limit: number, maxBytes: number): Promise<Envelope[]> {
+    const rows = await this.#db.query('SELECT *, length(data) AS data_bytes FROM kit_events WHERE seq > ? ORDER BY seq LIMIT ?', [after, limit]);
+    const page: Envelope[] = [];
+    let used = 0;
+    for (const r of rows) {
+      const e = this.#envelope(r);
+      used += ENVELOPE_OVERHEAD + Number(r.data_bytes) + e.id.length + e.type.length + e.at.length + e.source.length;
+      used += e.stream.length + e.correlationId.length + e.causationId.length;
+      if (used > maxBytes && page.length > 0) break;
+      page.push(e);
+    }
+    return page;
   }
 
   /** Committed events of one stream, oldest first (for folding an event-sourced aggregate). */

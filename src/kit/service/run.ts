@@ -7,8 +7,8 @@ import type { NatsConnection, Subscription } from 'nats';
 import { connectBroker, Requester, Responder, type BrokerTarget } from '../bus/index.ts';
 import { migrate, openDb, type Db, type DbOptions } from '../db/index.ts';
 import * as v from 'valibot';
-import { EnvelopeSchema, HealthReply, kitSubjects, type Envelope } from '../envelope.ts';
-import { decode, encode } from '../codec.ts';
+import { EnvelopeSchema, HealthReply, kitSubjects } from '../envelope.ts';
+import { decode } from '../codec.ts';
 import { EventLog } from '../es/event-log.ts';
 import { Consumer, logReadOp, type ConsumerSpec } from '../es/consumer.ts';
 import { Relay } from '../es/relay.ts';
@@ -130,7 +130,7 @@ async function boot(def: ServiceDefinition, o: RunOptions, opened: { db?: Db; nc
   //    broker's payload limit (the client knows the server's); a reader asks again for the rest.
   const replyBudget = Math.floor(nc.info!.max_payload / 2);
   responder.handle(logReadOp(def.name), async ({ after, limit }) => ({
-    events: fitToBytes(await events.read(after, limit ?? 100), replyBudget),
+    events: await events.readPage(after, limit ?? 100, replyBudget),
     head: await events.head(),
   }));
   let status: 'ok' | 'starting' | 'stopping' = 'starting';
@@ -186,15 +186,4 @@ async function boot(def: ServiceDefinition, o: RunOptions, opened: { db?: Db; nc
         log.info('stopped');
       })()),
   };
-}
-
-
-/** The longest prefix of `events` whose MessagePack encoding fits `budget` bytes (at least one event). */
-function fitToBytes(list: Envelope[], budget: number): Envelope[] {
-  let used = 0;
-  for (let i = 0; i < list.length; i++) {
-    used += encode(list[i]).length;
-    if (used > budget && i > 0) return list.slice(0, i);
-  }
-  return list;
 }

@@ -8,5 +8,6 @@ import type { ServiceDefinition } from '../src/kit/index.ts';
 /** Name → loader of each built-in service. */
 export const SERVICES: Readonly<Record<string, () => Promise<{ default: ServiceDefinition }>>> = {
   users: () => import('./users/index.ts'),
+  location: () => import('./location/index.ts'),
   gateway: () => import('../src/gateway/index.ts'),
 };

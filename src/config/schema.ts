@@ -71,6 +71,17 @@ export const ConfigSchema = section({
     access_token_ttl_s: int(60, 3600, 'an integer number of seconds from 60 to 3600'),
     refresh_token_ttl_days: int(1, 365, 'an integer number of days from 1 to 365'),
   }),
+  location: section({
+    offline_grace_s: int(1, 86_400, 'an integer number of seconds from 1 to 86400'),
+    max_report_interval_s: int(0, 86_400, 'an integer number of seconds from 0 to 86400'),
+    arrival_radius_m: int(5, 10_000, 'an integer number of metres from 5 to 10000'),
+    stuck_after_s: int(10, 86_400, 'an integer number of seconds from 10 to 86400'),
+    stuck_radius_m: int(5, 10_000, 'an integer number of metres from 5 to 10000'),
+    late_grace_s: int(0, 86_400, 'an integer number of seconds from 0 to 86400'),
+    place_hysteresis_m: int(0, 10_000, 'an integer number of metres from 0 to 10000'),
+    retention_days: int(1, 3650, 'an integer number of days from 1 to 3650'),
+    max_future_s: int(0, 86_400, 'an integer number of seconds from 0 to 86400'),
+  }),
   gateway: section({
     trusted_proxies: text('a comma-separated list of proxy IP addresses whose X-Forwarded-For is believed, or ""'),
     cors_origins: text('a comma-separated list of origins allowed to call the API from a browser, "*", or ""'),
@@ -105,6 +116,8 @@ export type ServiceDbConfig = v.InferOutput<typeof ServiceDbSchema>;
 export type SupervisorConfig = HearthConfig['supervisor'];
 /** `users`: who may register, and token lifetimes. */
 export type UsersConfig = HearthConfig['users'];
+/** `location`: thresholds of the location domain, and how long history is kept. */
+export type LocationConfig = HearthConfig['location'];
 /** `gateway`: proxies, CORS, body size, rate limits, idempotency, stream buffers. */
 export type GatewayConfig = HearthConfig['gateway'];
 /** `kit`: the service runtime's limits and timing. */

@@ -21,3 +21,4 @@ export {
   type Envelope,
 } from '../kit/index.ts';
 export * as users from './users.ts';
+export * as location from './location.ts';

@@ -10,15 +10,18 @@
  *   AppError of kind `unauthorized` (or `unavailable` while no key set was ever loaded).
  * - `groupsOf(userId)` → the user's group ids, synchronously, from the read model.
  * - `onGroupEvent(listener)`: called after commit with `{ groupId, event }` for every
- *   `group.*` users event (the read model already reflects it).
+ *   `group.*` users event (the read model already reflects it) and every location event
+ *   of a group (live-feed.ts).
  * - `onRevocation(listener)`: called after commit with `{ userId, sessionId }` when a session
  *   ends and `{ userId }` when an account is deleted (the gateway itself disconnects them).
+ * - `recordFixes(actor, fixes)`: fixes a WebSocket client sends, to the location service.
  * - `bufferSize` (`gateway.stream_buffer`), `log`, and `metrics.setOpenStreams(fn)`.
  */
 import { Hono } from 'hono';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import type { Server } from 'node:http';
-import { AppError, type Logger } from '../kit/index.ts';
+import { AppError, uuidv7, type Logger } from '../kit/index.ts';
+import { location } from '../contracts/index.ts';
 import type { TokenActor } from './auth/index.ts';
 import type { GatewayEnv } from './context.ts';
 import type { GatewayDeps } from './deps.ts';
@@ -38,6 +41,8 @@ export interface StreamSeam {
   groupsOf(userId: string): string[];
   onGroupEvent(listener: (e: GroupEvent) => void): void;
   onRevocation(listener: (r: Revocation) => void): void;
+  /** Records fixes a stream client sends, as `POST /v1/locations` would (rate-limited per user). */
+  recordFixes(actor: { userId: string; sessionId: string }, fixes: location.Fix[]): Promise<{ accepted: number; duplicates: number; expired: number }>;
   bufferSize: number;
   metrics: { setOpenStreams(fn: () => number): void };
   log: Logger;
@@ -81,8 +86,15 @@ export function streamSeam(app: Hono<GatewayEnv>, server: Server, deps: GatewayD
     server,
     authenticate: (token) => deps.auth.token(token),
     groupsOf: (userId) => deps.model.groupsOf(userId),
-    onGroupEvent: (listener) => void deps.model.onGroupEvent(listener),
+    onGroupEvent: (listener) => {
+      deps.model.onGroupEvent(listener);
+      deps.feed.on(listener);
+    },
     onRevocation: (listener) => void deps.model.onRevocation(listener),
+    recordFixes: async (actor, fixes) => {
+      deps.limiter.take('user', actor.userId);
+      return deps.upstream.call(location.RecordFixes, { actor, fixes }, uuidv7());
+    },
     bufferSize: deps.settings.streamBuffer,
     metrics: { setOpenStreams: (fn) => deps.metrics.setOpenStreams(fn) },
     log: deps.log,

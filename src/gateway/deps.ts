@@ -2,6 +2,7 @@
 import type { Logger } from '../kit/index.ts';
 import type { AppPasswordCache, Authenticator, JwksCache } from './auth/index.ts';
 import type { IdempotencyStore } from './idempotency/store.ts';
+import type { LiveFeed } from './live-feed.ts';
 import type { Metrics } from './metrics.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import type { ReadModel } from './read-model/index.ts';
@@ -17,6 +18,8 @@ export interface GatewayDeps {
   appPasswords: AppPasswordCache;
   jwks: JwksCache;
   model: ReadModel;
+  /** Other services' group events (location), for the stream. */
+  feed: LiveFeed;
   upstream: Upstream;
   limiter: RateLimiter;
   idempotency: IdempotencyStore;

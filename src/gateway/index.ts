@@ -10,6 +10,7 @@ import { createApp, streamSeam } from './app.ts';
 import { AppPasswordCache, Authenticator, JwksCache } from './auth/index.ts';
 import type { GatewayDeps } from './deps.ts';
 import { IdempotencyStore } from './idempotency/store.ts';
+import { LIVE_SUBJECTS, LiveFeed } from './live-feed.ts';
 import { Metrics } from './metrics.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { RateLimiter } from './rate-limiter.ts';
@@ -22,8 +23,8 @@ import { mountStream } from './stream/index.ts';
 export { createApp, streamSeam, type StreamSeam } from './app.ts';
 export type { GatewayDeps } from './deps.ts';
 
-/** The services `/readyz` asks. TODO(#5): location, chat and notifications as they land. */
-export const READY_SERVICES = ['gateway', 'users'] as const;
+/** The services `/readyz` asks when no supervisor answers `sys.ready`. TODO(#6): chat and notifications as they land. */
+export const READY_SERVICES = ['gateway', 'users', 'location'] as const;
 const PRUNE_EVERY_MS = 10 * 60_000;
 
 /** Builds the gateway's collaborators on a service API (also used by tests, which may move the clock). */
@@ -41,7 +42,7 @@ export async function gatewayDeps(api: ServiceApi, o: { now?: () => number } = {
   const appPasswords = new AppPasswordCache((email, password) => upstream.call(users.VerifyAppPassword, { email, password }), { now });
   const auth = new Authenticator({ jwks, issuer: settings.publicUrl, revocations: model, appPasswords, limitMiss: (ip) => limiter.take('auth', ip) });
   const idempotency = new IdempotencyStore(api.db, { hours: settings.idempotencyHours, now });
-  return { settings, log: api.log, auth, appPasswords, jwks, model, upstream, limiter, idempotency, metrics, readyServices: READY_SERVICES };
+  return { settings, log: api.log, auth, appPasswords, jwks, model, feed: new LiveFeed(), upstream, limiter, idempotency, metrics, readyServices: READY_SERVICES };
 }
 
 /** The gateway service. */
@@ -52,6 +53,7 @@ export default defineService({
     // 1. Collaborators and the read model, which the kit's consumer keeps from users events.
     const deps = await gatewayDeps(api);
     api.consume('users', deps.model.consumer());
+    for (const subject of LIVE_SUBJECTS) api.subscribe(subject, (e) => deps.feed.push(e));
     // 2. The app and its listener (not listening yet).
     const app = createApp(deps);
     const http = createListener(app.fetch);

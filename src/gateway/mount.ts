@@ -52,7 +52,7 @@ async function run(c: GatewayContext, r: AnyRoute, deps: GatewayDeps): Promise<R
   const input = {
     params,
     query,
-    body: r.body ? validate(r.body, body!.value, 'body') : undefined,
+    body: r.body ? (r.parseBody ? r.parseBody(body!.value) : validate(r.body, body!.value, 'body')) : undefined,
     actor,
     ip,
     requestId,

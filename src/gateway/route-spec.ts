@@ -54,6 +54,8 @@ export interface RouteSpec<A extends Access, P extends ObjectSchema, Q extends O
   params?: P;
   query?: Q;
   body?: B;
+  /** Checks the body instead of `body` (which still describes it in OpenAPI): for bodies of several shapes, whose union would give vague errors. */
+  parseBody?: (body: unknown) => unknown;
   group?: GroupRule;
   /** Success status (default 200; 204 sends no body). */
   status?: 200 | 201 | 202 | 204;

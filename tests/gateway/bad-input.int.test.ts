@@ -31,7 +31,9 @@ const WRONG: Record<string, unknown[]> = {
 
 /** A body with one field made wrong, for each field and each wrong value (plus shapes wrong as a whole). */
 function badBodies(r: AnyRoute, valid: Record<string, unknown>): { label: string; body: unknown }[] {
-  const entries = (r.body as { entries: Record<string, v.GenericSchema> }).entries;
+  // A body of several shapes (one fix or a batch) is probed through its last shape, the single object.
+  const schema = (r.body!.type === 'union' ? (r.body as unknown as { options: v.GenericSchema[] }).options.at(-1) : r.body) as { entries: Record<string, v.GenericSchema> };
+  const entries = schema.entries;
   const out: { label: string; body: unknown }[] = [
     { label: 'a JSON array', body: [valid] },
     { label: 'a JSON string', body: 'hello' },
@@ -94,7 +96,7 @@ describe('gateway: bad input on every route', { timeout: FILE_TIMEOUT }, () => {
     await joinGroup(h, groupId, owner, member);
     const code = (await call(h, 'POST', `/v1/groups/${groupId}/invites`, { token: owner.token, body: {} })).body.code;
     const id = (await call(h, 'POST', '/v1/me/app-passwords', { token: owner.token, body: { label: 'phone' } })).body.id;
-    params = { groupId, userId: member.userId, code, sessionId: owner.sessionId, id };
+    params = { groupId, userId: member.userId, code, sessionId: owner.sessionId, id, placeId: '01900000-0000-7000-8000-0000000000aa' };
     valid = {
       'POST /v1/auth/register': { email: 'new@example.com', password: 'a long enough password', displayName: 'New' },
       'POST /v1/auth/login': { email: owner.email, password: owner.password },
@@ -109,6 +111,11 @@ describe('gateway: bad input on every route', { timeout: FILE_TIMEOUT }, () => {
       'PUT /v1/groups/:groupId/members/:userId/role': { role: 'member' },
       'POST /v1/groups/:groupId/transfer': { userId: member.userId },
       'POST /v1/groups/:groupId/invites': { maxUses: 1 },
+      'POST /v1/locations': { lat: 52.5, lon: 13.4, timestamp: new Date().toISOString() },
+      'POST /v1/groups/:groupId/journey': { mode: 'walking', destination: { name: 'School', lat: 52.5, lon: 13.4 }, expectedArrival: new Date(Date.now() + 3_600_000).toISOString() },
+      'POST /v1/groups/:groupId/sos': {},
+      'POST /v1/groups/:groupId/places': { name: 'Home', lat: 52.5, lon: 13.4, radius: 100 },
+      'PATCH /v1/groups/:groupId/places/:placeId': { name: 'Work' },
     };
   });
   after(() => h?.stop());

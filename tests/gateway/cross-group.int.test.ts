@@ -3,7 +3,8 @@
  * group-scoped route of the route table, a user of group A asking about group B gets 404
  * (a non-member learns nothing, not even that B exists), a member of B whose role is too
  * small gets 403, and a path user id outside the group is 404 — all decided at the edge
- * from the read model, without a single request reaching the users service.
+ * from the read model, without a single request reaching the users service. Location
+ * routes are group-scoped the same way (location/isolation tests cover their data).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -19,6 +20,10 @@ function validBody(r: AnyRoute, target: string): unknown {
     'POST /v1/groups/:groupId/invites': {},
     'PUT /v1/groups/:groupId/members/:userId/role': { role: 'admin' },
     'POST /v1/groups/:groupId/transfer': { userId: target },
+    'POST /v1/groups/:groupId/journey': { mode: 'walking', destination: { name: 'School', lat: 52.5, lon: 13.4 }, expectedArrival: new Date(Date.now() + 3_600_000).toISOString() },
+    'POST /v1/groups/:groupId/sos': {},
+    'POST /v1/groups/:groupId/places': { name: 'Home', lat: 52.5, lon: 13.4, radius: 100 },
+    'PATCH /v1/groups/:groupId/places/:placeId': { name: 'Work' },
   };
   const key = `${r.method} ${r.path}`;
   if (!r.body) return undefined;
@@ -26,7 +31,8 @@ function validBody(r: AnyRoute, target: string): unknown {
   return bodies[key];
 }
 
-const fill = (path: string, p: Record<string, string>) => path.replace(/:([A-Za-z]+)/g, (_, k: string) => p[k] ?? `<${k}>`);
+const SOME_PLACE = '01900000-0000-7000-8000-0000000000aa';
+const fill = (path: string, p: Record<string, string>) => path.replace(/:([A-Za-z]+)/g, (_, k: string) => p[k] ?? (k === 'placeId' ? SOME_PLACE : `<${k}>`));
 
 describe('gateway: the cross-group matrix', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
@@ -66,7 +72,7 @@ describe('gateway: the cross-group matrix', { timeout: FILE_TIMEOUT }, () => {
   it('treats every route with a :groupId as group-scoped', () => {
     const unguarded = ROUTES.filter((r) => r.path.includes(':groupId') && !r.group).map((r) => `${r.method} ${r.path}`);
     assert.deepEqual(unguarded, []);
-    assert.equal(groupRoutes.length, 11);
+    assert.equal(groupRoutes.length, 24);
   });
 
   it('answers 404 to a non-member on every group-scoped route of another group, leaking nothing', async () => {

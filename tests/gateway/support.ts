@@ -11,6 +11,7 @@ import { loadConfig, type HearthConfig } from '../../src/config/index.ts';
 import { decode, encode, type RunningService } from '../../src/kit/index.ts';
 import gateway from '../../src/gateway/index.ts';
 import { usersService } from '../../services/users/index.ts';
+import { locationService } from '../../services/location/index.ts';
 import { client, logSink, start, waitFor } from '../kit/support.ts';
 
 export { FILE_TIMEOUT, useBroker, useTempDir, waitFor, client } from '../kit/support.ts';
@@ -21,12 +22,17 @@ export interface Hearth {
   brokerUrl: string;
   config: HearthConfig;
   users: RunningService;
+  location: RunningService;
   gateway: RunningService;
   nc: NatsConnection;
   /** Stops the users service (its routes should then answer 503). */
   stopUsers(): Promise<void>;
   /** Starts it again on the same database. */
   startUsers(): Promise<void>;
+  /** Stops the location service. */
+  stopLocation(): Promise<void>;
+  /** Starts it again on the same database. */
+  startLocation(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -45,11 +51,17 @@ export function testConfig(dir: string, edit: (c: HearthConfig) => void = () => 
   return config;
 }
 
-/** Starts users and the gateway; resolves when the gateway listens. */
-export async function startHearth(brokerUrl: string, dir: string, edit?: (c: HearthConfig) => void): Promise<Hearth> {
+/** What else a test may set: the location service's clock. */
+export interface HearthOptions {
+  now?: () => number;
+}
+
+/** Starts users, location and the gateway; resolves when the gateway listens. */
+export async function startHearth(brokerUrl: string, dir: string, edit?: (c: HearthConfig) => void, o: HearthOptions = {}): Promise<Hearth> {
   const config = testConfig(dir, edit);
   const id = ++n;
   const usersDb = join(dir, `users-${id}.db`);
+  const locationDb = join(dir, `location-${id}.db`);
   const run = (def: Parameters<typeof start>[0], db: string) => start(def, brokerUrl, db, { settings: config, log: logSink().options, catchupMs: 500 });
   const nc = await client(brokerUrl, 'gateway-test');
   const h: Hearth = {
@@ -57,13 +69,17 @@ export async function startHearth(brokerUrl: string, dir: string, edit?: (c: Hea
     brokerUrl,
     config,
     users: await run(usersService(), usersDb),
+    location: await run(locationService({ now: o.now }), locationDb),
     gateway: await run(gateway, join(dir, `gateway-${id}.db`)),
     nc,
     stopUsers: async () => h.users.stop(),
     startUsers: async () => void (h.users = await run(usersService(), usersDb)),
+    stopLocation: async () => h.location.stop(),
+    startLocation: async () => void (h.location = await run(locationService({ now: o.now }), locationDb)),
     stop: async () => {
       await nc.close();
       await h.gateway.stop();
+      await h.location.stop();
       await h.users.stop();
     },
   };

@@ -7,6 +7,7 @@ import { route, type AnyRoute } from '../route-spec.ts';
 import { authRoutes } from './auth.ts';
 import { groupRoutes } from './groups.ts';
 import { inviteRoutes } from './invites.ts';
+import { locationRoutes } from './location.ts';
 import { meRoutes } from './me.ts';
 import { memberRoutes } from './members.ts';
 import { opsRoutes } from './ops.ts';
@@ -37,4 +38,5 @@ export const ROUTES: readonly AnyRoute[] = [
   ...groupRoutes,
   ...memberRoutes,
   ...inviteRoutes,
+  ...locationRoutes,
 ];

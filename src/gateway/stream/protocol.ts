@@ -4,6 +4,7 @@
  * `wire.ts`.
  */
 import * as v from 'valibot';
+import { location } from '../../contracts/index.ts';
 
 /** The WebSocket endpoint (one socket for all of a user's groups). */
 export const STREAM_PATH = '/v1/stream';
@@ -59,10 +60,19 @@ export const END_CLOSE_CODE: Record<EndReason, CloseCode> = {
 const Token = v.pipe(v.string(), v.minLength(1), v.maxLength(8192));
 const EventId = v.pipe(v.string(), v.maxLength(64));
 
+/** Most fixes in one `location` message (the message itself is at most 16 KiB). */
+export const MAX_STREAM_FIXES = 50;
+
 /** What a WebSocket client may send. */
 export const ClientMessage = v.variant('type', [
   v.object({ type: v.literal('auth'), token: Token, lastEventId: v.optional(EventId) }),
   v.object({ type: v.literal('ping') }),
+  // Fixes over the stream, as `POST /v1/locations` takes them; answered by `ack` or `error` with the same id.
+  v.object({
+    type: v.literal('location'),
+    id: v.optional(v.pipe(v.string(), v.maxLength(64))),
+    fixes: v.pipe(v.array(location.Fix), v.minLength(1), v.maxLength(MAX_STREAM_FIXES)),
+  }),
   v.object({ type: v.literal('pong') }),
 ]);
 export type ClientMessage = v.InferOutput<typeof ClientMessage>;

@@ -13,7 +13,8 @@ export type ServerMessage =
   | { type: 'reset'; reason: string }
   | { type: 'ping' }
   | { type: 'pong' }
-  | { type: 'error'; code: string; message: string };
+  | { type: 'ack'; id: string | null; accepted: number; duplicates: number; expired: number }
+  | { type: 'error'; code: string; message: string; id?: string | null };
 
 /** `{"id","groupId","event":{type,seq,at,data}}`, serialised once per event. */
 export function payloadJson(entry: Entry): string {

@@ -5,7 +5,8 @@
  * whose outgoing buffer passes the bound instead of letting it grow.
  */
 import type { RawData, WebSocket } from 'ws';
-import { AppError, type Logger } from '../../kit/index.ts';
+import { AppError, toAppError, type Logger } from '../../kit/index.ts';
+import type { location } from '../../contracts/index.ts';
 import { identify, timerAt, type Authenticate, type Identity } from './auth.ts';
 import type { Hub, Subscriber } from './hub.ts';
 import { CloseCode, END_CLOSE_CODE, EndReason, Limits, parseClientMessage } from './protocol.ts';
@@ -20,9 +21,14 @@ export interface WsSessionDeps {
   heartbeatMs: number;
   authTimeoutMs: number;
   log?: Logger;
+  /** Records fixes sent over the stream (absent: the stream takes none). */
+  recordFixes?: RecordFixes;
   /** Called once when the session is over (closed by either side). */
   onGone(session: WsSession): void;
 }
+
+/** Records a user's fixes; rejects with an AppError. */
+export type RecordFixes = (actor: { userId: string; sessionId: string }, fixes: location.Fix[]) => Promise<{ accepted: number; duplicates: number; expired: number }>;
 
 /** The outcome of header authentication done before the upgrade. */
 export type PreAuth = { ok: true; identity: Identity } | { ok: false; error: unknown };
@@ -118,6 +124,20 @@ export class WsSession implements Subscriber {
     if (typeof msg === 'string') return this.#invalidMessage('stream.bad_message', msg);
     if (msg.type === 'ping') this.#send({ type: 'pong' });
     else if (msg.type === 'auth') void this.#authenticate(msg.token, msg.lastEventId);
+    else if (msg.type === 'location') void this.#record(msg.id ?? null, msg.fixes);
+  }
+
+  async #record(id: string | null, fixes: location.Fix[]): Promise<void> {
+    if (this.#state !== 'open') return this.#send({ type: 'error', code: 'stream.not_authenticated', message: 'Authenticate before sending fixes', id });
+    if (!this.deps.recordFixes) return this.#send({ type: 'error', code: 'stream.not_supported', message: 'This stream takes no fixes', id });
+    try {
+      const r = await this.deps.recordFixes({ userId: this.userId, sessionId: this.sessionId }, fixes);
+      this.#send({ type: 'ack', id, accepted: r.accepted, duplicates: r.duplicates, expired: r.expired });
+    } catch (err) {
+      const e = toAppError(err);
+      if (e.kind === 'internal') this.deps.log?.error('recording fixes from the stream failed', { err });
+      this.#send({ type: 'error', code: e.code, message: e.message, id });
+    }
   }
 
   async #authenticate(token: string, lastEventId: string | undefined): Promise<void> {

@@ -6,7 +6,8 @@
  * whose seq is not checkpoint + 1 (the consumer was down, or the broker dropped one), and
  * on start, and every `catchupMs` while idle, the consumer reads the producer's log
  * (`log.<source>.read`) from its checkpoint and applies what it missed, a page per
- * transaction.
+ * transaction. A page of the log is the truth: a hole in it is an erased event (retention,
+ * erasure) and is stepped over; only a live event out of order sends the consumer to the log.
  */
 import type { NatsConnection, Subscription } from 'nats';
 import type { Requester } from '../bus/index.ts';
@@ -132,7 +133,7 @@ export class Consumer {
   async #onLive(bytes: Uint8Array): Promise<void> {
     const event = check(EnvelopeSchema, decode(bytes), 'kit.invalid_event', 'event envelope');
     if (event.source !== this.source || event.seq <= this.#checkpoint) return; // a duplicate, or not ours
-    if (event.seq === this.#checkpoint + 1) await this.#apply([event]);
+    if (event.seq === this.#checkpoint + 1) await this.#apply([event], false);
     else await this.#catchUp(); // a gap: something was missed
   }
 
@@ -142,7 +143,7 @@ export class Consumer {
     for (;;) {
       const before = this.#checkpoint;
       const page = await this.#req.request(logReadOp(this.source), { after: before, limit: LOG_READ_MAX });
-      if (page.events.length) await this.#apply(page.events);
+      if (page.events.length) await this.#apply(page.events, true);
       if (page.events.length && this.#checkpoint === before) {
         throw new Error(`${this.source}'s log answered events after ${before} that do not follow it`);
       }
@@ -156,13 +157,14 @@ export class Consumer {
     this.#failures = 0;
   }
 
-  /** Applies contiguous events after the checkpoint in one transaction with the checkpoint. */
-  async #apply(events: Envelope[]): Promise<void> {
+  /** Applies events after the checkpoint in one transaction with it; live ones only when contiguous. */
+  async #apply(events: Envelope[], fromLog: boolean): Promise<void> {
     const next = await this.#db.write(async (tx) => {
       let cp = await txCheckpoint(tx, this.source); // the truth, if another instance moved it
       for (const e of events) {
         if (e.seq <= cp) continue;
-        if (e.seq !== cp + 1) break; // a hole inside a page cannot happen with one log; stop rather than skip
+        // A page from the log may step over erased events; a live event must follow on.
+        if (!fromLog && e.seq !== cp + 1) break;
         await this.#spec.apply(e, tx);
         cp = e.seq;
       }

@@ -82,7 +82,7 @@ export class EventLog {
     };
     const rs = await tx.execute(
       `INSERT INTO kit_events (seq, id, type, version, at, stream, correlation_id, causation_id, data)
-       VALUES ((SELECT coalesce(max(seq), 0) + 1 FROM kit_events), ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
+       VALUES (max((SELECT coalesce(max(seq), 0) FROM kit_events), (SELECT seq FROM kit_floor WHERE id = 1)) + 1, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
       [env.id, env.type, env.version, env.at, env.stream, env.correlationId, env.causationId, encode(checked)],
     );
     const full: Envelope<D> = { ...env, seq: Number(rs.rows[0]!.seq) };
@@ -117,15 +117,35 @@ export class EventLog {
     return page;
   }
 
-  /** Committed events of one stream, oldest first (for folding an event-sourced aggregate). */
-  async readStream(stream: string, after = 0): Promise<Envelope[]> {
-    const rows = await this.#db.query('SELECT * FROM kit_events WHERE stream = ? AND seq > ? ORDER BY seq', [stream, after]);
+  /**
+   * Committed events of one stream, oldest first (for folding an event-sourced aggregate);
+   * with `until` (an ISO time as `toISOString` writes it), only those appended by then.
+   */
+  async readStream(stream: string, after = 0, until?: string): Promise<Envelope[]> {
+    const rows = until === undefined
+      ? await this.#db.query('SELECT * FROM kit_events WHERE stream = ? AND seq > ? ORDER BY seq', [stream, after])
+      : await this.#db.query('SELECT * FROM kit_events WHERE stream = ? AND seq > ? AND at <= ? ORDER BY seq', [stream, after, until]);
     return rows.map((r) => this.#envelope(r));
   }
 
-  /** The last committed seq (0 for an empty log). */
+  /**
+   * Erases events inside `tx` (retention, or a user's right to erasure); returns how many.
+   * `where` is an SQL condition on kit_events' columns (seq, type, at, stream …). The log
+   * then has holes: readers take its pages as the truth, and the floor keeps each erased
+   * seq from being handed out again.
+   *
+   * @example
+   * await events.erase(tx, "stream LIKE ? ESCAPE '\\' AND type = ?", [`scope:${g}:%`, 'location.sampled']);
+   */
+  async erase(tx: Tx, where: string, args: (string | number)[]): Promise<number> {
+    await tx.execute('UPDATE kit_floor SET seq = max(seq, (SELECT coalesce(max(seq), 0) FROM kit_events)) WHERE id = 1');
+    const rs = await tx.execute(`DELETE FROM kit_events WHERE ${where}`, args);
+    return rs.rowsAffected;
+  }
+
+  /** The last seq handed out (0 for a log never written), erased or not. */
   async head(): Promise<number> {
-    const rows = await this.#db.query('SELECT coalesce(max(seq), 0) AS head FROM kit_events');
+    const rows = await this.#db.query('SELECT max((SELECT coalesce(max(seq), 0) FROM kit_events), (SELECT seq FROM kit_floor WHERE id = 1)) AS head');
     return Number(rows[0]!.head);
   }
 

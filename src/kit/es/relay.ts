@@ -105,7 +105,10 @@ export class Relay {
   /** Publishes the next batch; returns false when there was nothing to publish. */
   async #publishBatch(): Promise<boolean> {
     const events = await this.#events.read(this.#published, this.#o.batch);
-    if (events.length === 0) return false;
+    if (events.length === 0) {
+      this.#head = this.#published; // what lies beyond was erased before it went out
+      return false;
+    }
     for (const e of events) {
       this.#nc.publish(kitSubjects.event(e.source, e.type), encode(e), {
         headers: traceHeaders({ correlationId: e.correlationId, causationId: e.id }),

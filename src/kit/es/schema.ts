@@ -1,7 +1,10 @@
 /** The kit's own tables, in every service database (migration scope `kit`). */
 import type { Migration } from '../db/index.ts';
 
-/** kit_events is the event log and the outbox at once; kit_relay remembers what was published. */
+/**
+ * kit_events is the event log and the outbox at once; kit_relay remembers what was
+ * published; kit_floor keeps sequence numbers from being reused once events are erased.
+ */
 export const KIT_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -22,6 +25,16 @@ CREATE INDEX kit_events_stream ON kit_events (stream, seq);
 CREATE TABLE kit_relay (id INTEGER PRIMARY KEY CHECK (id = 1), published INTEGER NOT NULL);
 INSERT INTO kit_relay (id, published) VALUES (1, 0);
 CREATE TABLE kit_checkpoints (source TEXT PRIMARY KEY, seq INTEGER NOT NULL, updated_at TEXT NOT NULL);
+`,
+  },
+  {
+    version: 2,
+    name: 'erasable-log',
+    // Erasing events (retention, a user's right to erasure) may remove the newest rows; the
+    // floor remembers the highest seq ever given, so max(seq) + 1 never hands one out twice.
+    sql: `
+CREATE TABLE kit_floor (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL);
+INSERT INTO kit_floor (id, seq) VALUES (1, 0);
 `,
   },
 ];

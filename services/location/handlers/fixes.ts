@@ -1,0 +1,68 @@
+/**
+ * `record_fixes`: a batch of fixes from one of the actor's devices, applied to every group
+ * they share with, in fix-time order. A fix already recorded for (device, fix time) is a
+ * duplicate and is skipped, so a phone may upload the same batch again; a fix stamped
+ * further in the future than `location.max_future_s` fails the whole batch (nothing is
+ * stored); one older than the retention window is skipped as expired.
+ */
+import { AppError } from '../../../src/kit/index.ts';
+import { location } from '../../../src/contracts/index.ts';
+import type { Deps } from '../deps.ts';
+import { decide, type Circle } from '../domain/index.ts';
+import { groupsOf, inTx } from '../store/members.ts';
+import { loadCircles } from '../store/places.ts';
+
+/** Registers the handler. */
+export function handleFixes(d: Deps): void {
+  d.api.handle(location.RecordFixes, async (req, ctx) => {
+    const now = d.now();
+    const receivedAt = new Date(now).toISOString();
+    const future = req.fixes.flatMap((f, i) => (Date.parse(f.timestamp) > now + d.settings.maxFutureMs ? [{ path: `fixes.${i}.timestamp`, message: 'is in the future' }] : []));
+    if (future.length) throw new AppError('validation', 'location.fix_in_future', `${future.length} fix(es) are stamped in the future; nothing was stored`, { errors: future });
+    const horizon = now - d.settings.retentionMs;
+    const samples = req.fixes
+      .filter((f) => Date.parse(f.timestamp) >= horizon)
+      .map((f): location.Sample => ({
+        lat: f.lat,
+        lon: f.lon,
+        accuracy: f.accuracy ?? null,
+        altitude: f.altitude ?? null,
+        speed: f.speed ?? null,
+        course: f.course ?? null,
+        battery: f.battery ?? null,
+        batteryState: f.batteryState ?? null,
+        device: f.device ?? req.device ?? 'default',
+        fixAt: new Date(Date.parse(f.timestamp)).toISOString(),
+        receivedAt,
+      }))
+      .sort((a, b) => Date.parse(a.fixAt) - Date.parse(b.fixAt));
+    const expired = req.fixes.length - samples.length;
+    return ctx.write(async (tx) => {
+      const read = inTx(tx);
+      let accepted = 0;
+      let duplicates = 0;
+      const shared: string[] = [];
+      for (const { groupId } of await groupsOf(read, req.actor.userId)) {
+        let scope = await d.scopes.load(read, groupId, req.actor.userId);
+        if (!scope.sharing) continue;
+        shared.push(groupId);
+        const circles: Circle[] = await loadCircles(read, groupId);
+        const seen = new Set<string>();
+        for (const fix of samples) {
+          const key = `${fix.device}\u0000${fix.fixAt}`;
+          const [dup] = seen.has(key) ? [true] : await read('SELECT 1 FROM fixes WHERE group_id = ? AND user_id = ? AND device = ? AND fix_at = ?', [groupId, req.actor.userId, fix.device, Date.parse(fix.fixAt)]);
+          seen.add(key);
+          if (dup) {
+            if (shared.length === 1) duplicates++;
+            continue;
+          }
+          if (shared.length === 1) accepted++;
+          scope = await d.scopes.record(tx, scope, decide({ type: 'sample', fix }, scope, { now, rules: d.settings.rules, places: circles }));
+        }
+      }
+      // Counted once per fix (for the first group); with no group to share with, every fix counts as accepted and goes nowhere.
+      if (!shared.length) accepted = samples.length;
+      return { accepted, duplicates, expired, groups: shared };
+    });
+  });
+}

@@ -1,0 +1,86 @@
+/**
+ * The location database: everything here is a projection of the service's own event log
+ * (scopes, fixes, snapshots, places, suggestions) or of the users service's events
+ * (members), so `hearth rebuild location` can recreate it. Times are ms since the epoch in
+ * INTEGER columns (compared and indexed as numbers); a scope's state is JSON.
+ */
+import type { Migration } from '../../src/kit/index.ts';
+
+/** Forward-only schema steps of the location service. */
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'scopes-fixes-places',
+    sql: `
+CREATE TABLE members (
+  group_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  role TEXT NOT NULL,
+  display_name TEXT NOT NULL,
+  PRIMARY KEY (group_id, user_id)
+);
+CREATE INDEX members_user ON members (user_id);
+CREATE TABLE scopes (
+  group_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  state TEXT NOT NULL,
+  status TEXT NOT NULL,
+  sharing INTEGER NOT NULL,
+  deadline INTEGER,
+  seq INTEGER NOT NULL,
+  snapshot_seq INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (group_id, user_id)
+);
+CREATE INDEX scopes_deadline ON scopes (deadline) WHERE deadline IS NOT NULL;
+CREATE TABLE fixes (
+  group_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  device TEXT NOT NULL,
+  fix_at INTEGER NOT NULL,
+  received_at INTEGER NOT NULL,
+  lat REAL NOT NULL,
+  lon REAL NOT NULL,
+  accuracy REAL,
+  altitude REAL,
+  speed REAL,
+  course REAL,
+  battery INTEGER,
+  battery_state TEXT,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY (group_id, user_id, device, fix_at)
+);
+CREATE INDEX fixes_track ON fixes (group_id, user_id, fix_at);
+CREATE INDEX fixes_age ON fixes (received_at);
+CREATE TABLE snapshots (
+  group_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  at TEXT NOT NULL,
+  state TEXT NOT NULL,
+  PRIMARY KEY (group_id, user_id, seq)
+);
+CREATE INDEX snapshots_at ON snapshots (group_id, user_id, at);
+CREATE TABLE places (
+  id TEXT PRIMARY KEY,
+  group_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  lat REAL NOT NULL,
+  lon REAL NOT NULL,
+  radius REAL NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX places_group ON places (group_id);
+CREATE TABLE suggestions (
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  lat REAL NOT NULL,
+  lon REAL NOT NULL,
+  radius REAL NOT NULL,
+  created_at TEXT NOT NULL,
+  UNIQUE (user_id, name)
+);
+`,
+  },
+];

@@ -8,6 +8,7 @@ import { authRoutes } from './auth.ts';
 import { groupRoutes } from './groups.ts';
 import { inviteRoutes } from './invites.ts';
 import { locationRoutes } from './location.ts';
+import { owntracksRoutes } from './owntracks.ts';
 import { meRoutes } from './me.ts';
 import { memberRoutes } from './members.ts';
 import { opsRoutes } from './ops.ts';
@@ -39,4 +40,5 @@ export const ROUTES: readonly AnyRoute[] = [
   ...memberRoutes,
   ...inviteRoutes,
   ...locationRoutes,
+  ...owntracksRoutes,
 ];

@@ -25,6 +25,7 @@ export class Timers {
   readonly #log: Logger;
   #tick: ReturnType<typeof setInterval> | undefined;
   #retention: ReturnType<typeof setInterval> | undefined;
+  #firstRetention: ReturnType<typeof setTimeout> | undefined;
   #busy = false;
 
   constructor(d: Deps, api: ServiceApi) {
@@ -36,13 +37,14 @@ export class Timers {
   start(): void {
     this.#tick = setInterval(() => void this.#guard(() => this.due()), TICK_MS);
     this.#retention = setInterval(() => void this.#guard(() => this.retention()), RETENTION_EVERY_MS);
-    setTimeout(() => void this.#guard(() => this.retention()), 5_000).unref?.();
+    this.#firstRetention = setTimeout(() => void this.#guard(() => this.retention()), 5_000);
   }
 
   /** Stops both loops. */
   stop(): void {
     clearInterval(this.#tick);
     clearInterval(this.#retention);
+    clearTimeout(this.#firstRetention);
   }
 
   /** Decides for every scope whose deadline has passed; returns how many it looked at. */

@@ -116,6 +116,7 @@ describe('gateway: bad input on every route', { timeout: FILE_TIMEOUT }, () => {
       'POST /v1/groups/:groupId/sos': {},
       'POST /v1/groups/:groupId/places': { name: 'Home', lat: 52.5, lon: 13.4, radius: 100 },
       'PATCH /v1/groups/:groupId/places/:placeId': { name: 'Work' },
+      'POST /v1/owntracks': { _type: 'location', lat: 52.5, lon: 13.4, tst: Math.floor(Date.now() / 1000) },
     };
   });
   after(() => h?.stop());
@@ -142,7 +143,9 @@ describe('gateway: bad input on every route', { timeout: FILE_TIMEOUT }, () => {
   it('answers wrong types, missing fields and wrong shapes with 400 on every body', async () => {
     for (const r of ROUTES.filter((x) => x.body)) {
       const path = r.path.replace(/:([A-Za-z]+)/g, (_, k: string) => params[k]!);
-      for (const { label, body } of badBodies(r, valid[`${r.method} ${r.path}`]!)) {
+      // OwnTracks messages may carry fields Hearth does not know, and an empty body is the app's "friend deleted" ping (as the OwnTracks recorder takes them).
+      const lenient = r.path === '/v1/owntracks' ? ['an unknown field', 'no fields'] : [];
+      for (const { label, body } of badBodies(r, valid[`${r.method} ${r.path}`]!).filter((b) => !lenient.includes(b.label))) {
         const a = await call(h, r.method, path, { token: owner.token, raw: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
         assertClientError(a, `${r.method} ${r.path} with ${label}`);
         assert.equal(a.status, 400, `${r.method} ${r.path} with ${label}: ${a.text}`);

@@ -56,7 +56,7 @@ export function decide(c: Command, s: Scope, ctx: DecideContext): ScopeEvent[] {
     case 'start_journey':
       if (!s.sharing) throw new AppError('conflict', 'location.not_sharing', 'Start sharing with this group before starting a journey');
       if (s.journey) throw new AppError('conflict', 'location.journey_active', 'A journey is already under way; stop it first');
-      if (ms(c.expectedArrival) <= ctx.now) throw new AppError('validation', 'location.arrival_in_past', 'The expected arrival must be in the future', { errors: [{ path: 'expectedArrival', message: 'must be in the future' }] });
+      if (ms(c.expectedArrival) <= ctx.now) throw new AppError('validation', 'location.arrival_in_past', 'The expected arrival must be in the future', { issues: [{ path: 'expectedArrival', message: 'must be in the future' }] });
       return [{ type: 'journey.routing_started', data: { mode: c.mode, destination: c.destination, expectedArrival: iso(ms(c.expectedArrival)) } }];
     case 'stop_journey':
       return s.journey ? [{ type: 'journey.routing_stopped', data: {} }] : [];
@@ -87,7 +87,8 @@ function sample(fix: location.Sample, s: Scope, ctx: DecideContext): ScopeEvent[
   const j = next.journey;
   if (!j) return out;
   if (distanceM(fix, j.destination) <= ctx.rules.arrivalRadiusM) return [...out, { type: 'journey.destination_reached', data: { destination: j.destination } }];
-  const moved = s.anchor !== null && distanceM(s.anchor, fix) > ctx.rules.stuckRadiusM;
+  // With no anchor (history erased while stuck) there is no still spell to be in: a fix ends it.
+  const moved = s.anchor === null || distanceM(s.anchor, fix) > ctx.rules.stuckRadiusM;
   if (j.stuck && moved) out.push({ type: 'journey.stuck_alert_cleared', data: {} });
   else if (!j.stuck && next.anchor && ms(fix.fixAt) - next.anchor.at >= ctx.rules.stuckAfterMs) out.push(stuck(next));
   if (!j.late && ctx.now >= ms(j.expectedArrival) + ctx.rules.lateGraceMs) out.push({ type: 'journey.late_alert_raised', data: { expectedArrival: j.expectedArrival } });

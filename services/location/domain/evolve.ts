@@ -27,7 +27,8 @@ export function evolve(s: Scope, e: RecordedEvent, rules: Rules): Scope {
       return { ...s, lastFix: fix, interval, offline: false, anchor };
     }
     case 'state.sharing_started':
-      return { ...s, sharing: true };
+      // The last fix is from before the pause: the member is not known to be live until a new one.
+      return { ...s, sharing: true, offline: s.sharing ? s.offline : s.lastFix !== null };
     case 'state.sharing_paused':
       return { ...s, sharing: false, places: [], anchor: null };
     case 'state.went_offline':

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { TrackPoint } from '../../../src/contracts/location.ts';
+import type { location } from '../../../src/contracts/index.ts';
+
+type TrackPoint = location.TrackPoint;
 import { toGeoJson, toGpx, xmlEscape } from './export.ts';
 
 const pt = (lat: number, lon: number, at: string, extra: Partial<TrackPoint> = {}): TrackPoint =>

@@ -2,7 +2,9 @@
  * A member's track as a file: GPX 1.1 (for sports and mapping apps) and GeoJSON (RFC 7946,
  * for GIS tools and the web). Pure: the caller names the file and sets the content type.
  */
-import type { TrackPoint } from '../../../src/contracts/location.ts';
+import type { location } from '../../../src/contracts/index.ts';
+
+type TrackPoint = location.TrackPoint;
 
 /** Characters XML 1.0 cannot carry at all (controls other than tab/LF/CR, lone surrogates, U+FFFE/F). */
 const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;

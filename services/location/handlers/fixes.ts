@@ -18,7 +18,7 @@ export function handleFixes(d: Deps): void {
     const now = d.now();
     const receivedAt = new Date(now).toISOString();
     const future = req.fixes.flatMap((f, i) => (Date.parse(f.timestamp) > now + d.settings.maxFutureMs ? [{ path: `fixes.${i}.timestamp`, message: 'is in the future' }] : []));
-    if (future.length) throw new AppError('validation', 'location.fix_in_future', `${future.length} fix(es) are stamped in the future; nothing was stored`, { errors: future });
+    if (future.length) throw new AppError('validation', 'location.fix_in_future', `${future.length} fix(es) are stamped in the future; nothing was stored`, { issues: future });
     const horizon = now - d.settings.retentionMs;
     const samples = req.fixes
       .filter((f) => Date.parse(f.timestamp) >= horizon)

@@ -23,7 +23,7 @@ export function handleViews(d: Deps): void {
     await requireMember(read, req.groupId, req.actor.userId);
     const now = d.now();
     const at = req.at === undefined ? undefined : new Date(Date.parse(req.at)).toISOString();
-    if (at !== undefined && Date.parse(at) > now) throw new AppError('validation', 'location.at_in_future', 'Time travel goes to the past only', { errors: [{ path: 'at', message: 'is in the future' }] });
+    if (at !== undefined && Date.parse(at) > now) throw new AppError('validation', 'location.at_in_future', 'Time travel goes to the past only', { issues: [{ path: 'at', message: 'is in the future' }] });
     const members = [];
     for (const m of await membersOf(read, req.groupId)) {
       const current = await d.scopes.load(read, req.groupId, m.userId);
@@ -83,7 +83,7 @@ async function readTrack(d: Deps, req: { actor: { userId: string }; groupId: str
   const from = Date.parse(req.from);
   const to = Date.parse(req.to);
   const errors = to < from ? [{ path: 'to', message: 'must not be before from' }] : to - from > MAX_RANGE_MS ? [{ path: 'to', message: 'must be at most 366 days after from' }] : [];
-  if (errors.length) throw new AppError('validation', 'location.bad_range', 'The time range is not valid', { errors });
+  if (errors.length) throw new AppError('validation', 'location.bad_range', 'The time range is not valid', { issues: errors });
   const rows = await read(
     'SELECT lat, lon, fix_at, accuracy, altitude, speed FROM fixes WHERE group_id = ? AND user_id = ? AND fix_at BETWEEN ? AND ? ORDER BY fix_at LIMIT ?',
     [req.groupId, req.userId, from, to, MAX_FIXES],

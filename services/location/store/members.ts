@@ -22,7 +22,8 @@ export interface MemberRow {
 /** The actor's role in the group; refuses a non-member (the same answer whether the group exists or not). */
 export async function requireMember(read: Read, groupId: string, userId: string): Promise<string> {
   const [row] = await read('SELECT role FROM members WHERE group_id = ? AND user_id = ?', [groupId, userId]);
-  if (!row) throw new AppError('forbidden', 'location.not_a_member', 'You are not a member of this group');
+  // Not found, as at the gateway's edge: a non-member learns nothing, not even that the group exists.
+  if (!row) throw new AppError('not_found', 'location.not_a_member', 'No such group among yours');
   return String(row.role);
 }
 

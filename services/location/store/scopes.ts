@@ -33,8 +33,10 @@ export class ScopeStore {
   async record(tx: WriteTx, scope: Scope, events: readonly ScopeEvent[]): Promise<Scope> {
     let s = scope;
     for (const e of events) {
-      s = evolve(s, { ...e, at: new Date().toISOString() } as RecordedEvent, this.#rules);
-      await tx.append(BY_TYPE[e.type]!, { groupId: s.groupId, userId: s.userId, state: statusOf(s), ...e.data }, { stream: scopeStream(s.groupId, s.userId) });
+      // The state a scope is in does not depend on when; the scope itself does (startedAt, sos.at), so it is folded with the stored time.
+      const state = statusOf(evolve(s, { ...e, at: new Date().toISOString() } as RecordedEvent, this.#rules));
+      const env = await tx.append(BY_TYPE[e.type]!, { groupId: s.groupId, userId: s.userId, state, ...e.data }, { stream: scopeStream(s.groupId, s.userId) });
+      s = evolve(s, { ...e, at: env.at } as RecordedEvent, this.#rules);
     }
     return s;
   }

@@ -5,6 +5,7 @@
  * membership again against its own read model; the route table checks it first here.
  */
 import * as v from 'valibot';
+import { AppError } from '../../kit/index.ts';
 import { location, users } from '../../contracts/index.ts';
 import { validate } from '../mount.ts';
 import { route } from '../route-spec.ts';
@@ -19,7 +20,23 @@ const DAY_MS = 86_400_000;
 /** One fix or `{fixes: […]}`, told apart by `fixes` so a bad batch gets errors about its fixes. */
 export function parseLocationBody(body: unknown): location.Fix[] {
   if (body !== null && typeof body === 'object' && !Array.isArray(body) && 'fixes' in body) return validate(Batch, body, 'body').fixes;
-  return [validate(location.Fix, body, 'body')];
+  return Object.assign([validate(location.Fix, body, 'body')], { single: true });
+}
+
+/**
+ * Names the fields of a refusal the location service decided (it names them as its request
+ * has them: `fixes.1.timestamp`, `at`) the way the client sent them (`body.fixes.1.timestamp`,
+ * `query.at`).
+ */
+async function clientPaths<T>(answer: Promise<T>, rename: (path: string) => string): Promise<T> {
+  try {
+    return await answer;
+  } catch (err) {
+    if (!(err instanceof AppError) || err.kind !== 'validation') throw err;
+    const issues = (err.details as { issues?: { path: string; message: string }[] } | undefined)?.issues;
+    if (!issues) throw err;
+    throw new AppError(err.kind, err.code, err.message, { ...(err.details as object), issues: issues.map((i) => ({ ...i, path: rename(i.path) })) });
+  }
 }
 
 /** The location routes. */
@@ -34,7 +51,12 @@ export const locationRoutes = [
     body: v.union([Batch, location.Fix]),
     parseBody: parseLocationBody,
     reply: location.RecordFixes.reply,
-    handle: ({ actor, body, call }) => call(location.RecordFixes, { actor, fixes: body as unknown as location.Fix[] }),
+    handle: ({ actor, body, call }) => {
+      const fixes = body as unknown as location.Fix[];
+      // parseLocationBody made one fix a batch of one; the client sent no `fixes`.
+      const single = (fixes as { single?: boolean }).single === true;
+      return clientPaths(call(location.RecordFixes, { actor, fixes }), (p) => (single ? p.replace(/^fixes\.0\./, 'body.') : `body.${p}`));
+    },
   }),
   route({
     method: 'GET',
@@ -47,7 +69,8 @@ export const locationRoutes = [
     query: v.object({ at: v.optional(location.IsoTime) }),
     group: { role: 'member' },
     reply: location.LiveView,
-    handle: ({ actor, params, query, call }) => call(location.GetLive, { actor, groupId: params.groupId, ...(query.at ? { at: query.at } : {}) }),
+    handle: ({ actor, params, query, call }) =>
+      clientPaths(call(location.GetLive, { actor, groupId: params.groupId, ...(query.at ? { at: query.at } : {}) }), (p) => `query.${p}`),
   }),
   route({
     method: 'GET',
@@ -69,8 +92,8 @@ export const locationRoutes = [
       const to = query.to ?? new Date().toISOString();
       const from = query.from ?? new Date(Date.parse(to) - DAY_MS).toISOString();
       const range = { actor, groupId: params.groupId, userId: params.userId, from, to };
-      if (query.format === 'json') return call(location.GetTrack, { ...range, ...(query.limit ? { limit: query.limit } : {}) });
-      const file = await call(location.ExportTrack, { ...range, format: query.format });
+      if (query.format === 'json') return clientPaths(call(location.GetTrack, { ...range, ...(query.limit ? { limit: query.limit } : {}) }), (p) => `query.${p}`);
+      const file = await clientPaths(call(location.ExportTrack, { ...range, format: query.format }), (p) => `query.${p}`);
       return new Response(file.body, {
         headers: { 'content-type': `${file.contentType}; charset=utf-8`, 'content-disposition': `attachment; filename="${file.filename}"` },
       });
@@ -90,7 +113,7 @@ export const locationRoutes = [
     body: v.strictObject({ mode: location.Mode, destination: location.Destination, expectedArrival: location.IsoTime }),
     status: 201,
     reply: location.MemberView,
-    handle: ({ actor, params, body, call }) => call(location.StartJourney, { actor, groupId: params.groupId, ...body }),
+    handle: ({ actor, params, body, call }) => clientPaths(call(location.StartJourney, { actor, groupId: params.groupId, ...body }), (p) => `body.${p}`),
   }),
   ...scopeAction('journey', 'DELETE', 'Stop my journey without arriving', location.StopJourney),
   route({

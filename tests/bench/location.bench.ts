@@ -32,7 +32,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { cpus, release, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
@@ -381,7 +381,7 @@ async function main(): Promise<void> {
   const env = ['BENCH_SECONDS', 'BENCH_CONCURRENCY', 'BENCH_POSTERS'].filter((k) => process.env[k]).map((k) => `${k}=${process.env[k]} `);
   const r: Result = {
     command: `${env.join('')}npm run ${asJson ? '-s ' : ''}bench:location${asJson ? ' -- --json' : ''}`,
-    machine: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${release()}, Node ${process.version}`,
+    machine: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${release()}, Node ${process.version}; load average ${loadavg()[0]!.toFixed(2)} at the start`,
     loadGenerator: 'node:http with a keep-alive Agent (undici is not installed) in the bench process, 10 `ws` watchers in the same process',
     concurrency: CONCURRENCY,
     posters: POSTERS,

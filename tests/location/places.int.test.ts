@@ -7,7 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { assertProblem, call, FILE_TIMEOUT, joinGroup, makeGroup, signUp, startHearth, useBroker, useTempDir, waitFor, type Hearth, type User } from '../gateway/support.ts';
+import { assertProblem, call, FILE_TIMEOUT, startHearth, useBroker, useTempDir, type Hearth, type User } from '../gateway/support.ts';
+import { family } from './support.ts';
 
 const M_PER_DEG = (6_371_008.8 * Math.PI) / 180;
 const north = (p: { lat: number; lon: number }, m: number) => ({ lat: p.lat + m / M_PER_DEG, lon: p.lon });
@@ -45,13 +46,7 @@ describe('location: places', { timeout: FILE_TIMEOUT }, () => {
 
   before(async () => {
     h = await startHearth(broker().url, dir, (c) => void (c.location.place_hysteresis_m = 25));
-    [ann, bo] = [await signUp(h, 'Ann'), await signUp(h, 'Bo')];
-    group = await makeGroup(h, ann, 'Family');
-    await joinGroup(h, group, ann, bo);
-    await waitFor('Bo known to the location service', async () => {
-      const r = await call(h, 'GET', `/v1/groups/${group}/live`, { token: bo.token });
-      return (r.status === 200 && r.body.members.some((m: any) => m.userId === bo.userId)) || undefined;
-    });
+    ({ users: [ann, bo], group } = await family(h, ['Ann', 'Bo']));
   });
   after(() => h?.stop());
 

@@ -8,7 +8,8 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { assertProblem, call, FILE_TIMEOUT, joinGroup, makeGroup, signUp, startHearth, useBroker, useTempDir, waitFor, type Hearth, type User } from '../gateway/support.ts';
+import { assertProblem, call, FILE_TIMEOUT, startHearth, useBroker, useTempDir, waitFor, type Hearth, type User } from '../gateway/support.ts';
+import { family } from './support.ts';
 import type { Envelope } from '../../src/kit/index.ts';
 import { emptyScope, evolve, type RecordedEvent } from '../../services/location/domain/index.ts';
 import { readSettings } from '../../services/location/settings.ts';
@@ -68,13 +69,7 @@ describe('location: time travel', { timeout: FILE_TIMEOUT }, () => {
       c.location.offline_grace_s = 1;
       c.location.max_report_interval_s = 2;
     });
-    [ann, bo] = [await signUp(h, 'Ann'), await signUp(h, 'Bo')];
-    group = await makeGroup(h, ann, 'Family');
-    await joinGroup(h, group, ann, bo);
-    await waitFor('Bo known to the location service', async () => {
-      const r = await call(h, 'GET', `/v1/groups/${group}/live`, { token: bo.token });
-      return (r.status === 200 && r.body.members.some((m: any) => m.userId === bo.userId)) || undefined;
-    });
+    ({ users: [ann, bo], group } = await family(h, ['Ann', 'Bo']));
   });
   after(() => h?.stop());
 

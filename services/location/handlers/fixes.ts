@@ -39,9 +39,9 @@ export function handleFixes(d: Deps): void {
     const expired = req.fixes.length - samples.length;
     return ctx.write(async (tx) => {
       const read = inTx(tx);
-      let accepted = 0;
-      let duplicates = 0;
       const shared: string[] = [];
+      // A fix is a duplicate when no group took it: every group has it already.
+      const taken = new Set<location.Sample>();
       for (const { groupId } of await groupsOf(read, req.actor.userId)) {
         let scope = await d.scopes.load(read, groupId, req.actor.userId);
         if (!scope.sharing) continue;
@@ -50,19 +50,16 @@ export function handleFixes(d: Deps): void {
         const seen = new Set<string>();
         for (const fix of samples) {
           const key = `${fix.device}\u0000${fix.fixAt}`;
-          const [dup] = seen.has(key) ? [true] : await read('SELECT 1 FROM fixes WHERE group_id = ? AND user_id = ? AND device = ? AND fix_at = ?', [groupId, req.actor.userId, fix.device, Date.parse(fix.fixAt)]);
+          const again = seen.has(key) || (await read('SELECT 1 FROM fixes WHERE group_id = ? AND user_id = ? AND device = ? AND fix_at = ?', [groupId, req.actor.userId, fix.device, Date.parse(fix.fixAt)])).length > 0;
           seen.add(key);
-          if (dup) {
-            if (shared.length === 1) duplicates++;
-            continue;
-          }
-          if (shared.length === 1) accepted++;
+          if (again) continue;
+          taken.add(fix);
           scope = await d.scopes.record(tx, scope, decide({ type: 'sample', fix }, scope, { now, rules: d.settings.rules, places: circles }));
         }
       }
-      // Counted once per fix (for the first group); with no group to share with, every fix counts as accepted and goes nowhere.
-      if (!shared.length) accepted = samples.length;
-      return { accepted, duplicates, expired, groups: shared };
+      // With no group to share with, a fix is accepted and goes nowhere.
+      const accepted = shared.length ? taken.size : samples.length;
+      return { accepted, duplicates: samples.length - accepted, expired, groups: shared };
     });
   });
 }

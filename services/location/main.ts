@@ -16,6 +16,7 @@ import { membershipConsumer } from './projections/membership.ts';
 import { placesProjection } from './projections/places.ts';
 import { scopeProjection } from './projections/scope.ts';
 import { readSettings } from './settings.ts';
+import { GroupCommit } from './store/group-commit.ts';
 import { ScopeStore } from './store/scopes.ts';
 import { Timers } from './timers.ts';
 
@@ -37,7 +38,7 @@ export function locationService(o: LocationOptions = {}): ServiceDefinition {
     migrations,
     setup(api) {
       const settings = readSettings(api.settings);
-      const d: Deps = { api, db: api.db, settings, scopes: new ScopeStore(settings.rules, api.events), now: o.now ?? Date.now };
+      const d: Deps = { api, db: api.db, settings, scopes: new ScopeStore(settings.rules, api.events), commits: new GroupCommit(api.db), now: o.now ?? Date.now };
       api.project(scopeProjection(settings.rules));
       api.project(placesProjection());
       api.consume('users', membershipConsumer(api.events));

@@ -12,6 +12,7 @@ import { assertProblem, call, FILE_TIMEOUT, joinGroup, makeGroup, signUp, startH
 import type { ServiceApi } from '../../src/kit/index.ts';
 import type { Deps } from '../../services/location/deps.ts';
 import { readSettings } from '../../services/location/settings.ts';
+import { GroupCommit } from '../../services/location/store/group-commit.ts';
 import { ScopeStore } from '../../services/location/store/scopes.ts';
 import { Timers } from '../../services/location/timers.ts';
 
@@ -200,7 +201,7 @@ describe('location: history', { timeout: FILE_TIMEOUT }, () => {
     offset = 31 * DAY;
     const settings = readSettings(h.config);
     const api = { events: h.location.events, log: h.location.log } as unknown as ServiceApi;
-    const deps: Deps = { api, db: h.location.db, settings, scopes: new ScopeStore(settings.rules, h.location.events), now: clock };
+    const deps: Deps = { api, db: h.location.db, settings, scopes: new ScopeStore(settings.rules, h.location.events), commits: new GroupCommit(h.location.db), now: clock };
     assert.equal(await new Timers(deps, api).retention(), sampledBefore.length);
     const horizon = iso(clock() - 30 * DAY);
     const log = await h.location.events.read(0, 100_000);

@@ -5,7 +5,7 @@
  * further in the future than `location.max_future_s` fails the whole batch (nothing is
  * stored); one older than the retention window is skipped as expired.
  */
-import { AppError } from '../../../src/kit/index.ts';
+import { AppError, type WriteTx } from '../../../src/kit/index.ts';
 import { location } from '../../../src/contracts/index.ts';
 import type { Deps } from '../deps.ts';
 import { decide, type Circle } from '../domain/index.ts';
@@ -37,7 +37,9 @@ export function handleFixes(d: Deps): void {
       }))
       .sort((a, b) => Date.parse(a.fixAt) - Date.parse(b.fixAt));
     const expired = req.fixes.length - samples.length;
-    return ctx.write(async (tx) => {
+    return d.commits.submit(async (plain) => {
+      // The shared transaction appends with this request's trace ids.
+      const tx: WriteTx = { ...plain, append: (type, data, meta) => d.api.events.append(plain, type, data, { correlationId: ctx.correlationId, causationId: ctx.requestId, ...meta }) };
       const read = inTx(tx);
       const shared: string[] = [];
       // A fix is a duplicate when no group took it: every group has it already.

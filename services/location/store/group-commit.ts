@@ -1,0 +1,74 @@
+/**
+ * Group commit for fixes: phones post often and all at once, and every transaction costs
+ * an fsync. Work submitted while a write is under way waits and then runs, in arrival
+ * order, in the next transaction together with everything else that arrived meanwhile —
+ * each job inside its own savepoint, so one failing job rolls back alone and the others
+ * commit. A job's answer is given only after the commit.
+ */
+import type { Db, Tx } from '../../../src/kit/index.ts';
+
+/** Most jobs in one transaction. */
+const MAX_JOBS = 64;
+
+interface Job {
+  run(tx: Tx): Promise<unknown>;
+  resolve(value: unknown): void;
+  reject(err: unknown): void;
+}
+
+/** Batches write jobs into shared transactions. */
+export class GroupCommit {
+  readonly #db: Db;
+  readonly #queue: Job[] = [];
+  #draining = false;
+
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  /**
+   * Runs `run` in a transaction shared with other jobs; resolves once it committed.
+   *
+   * @example
+   * const reply = await commits.submit((tx) => recordFixes(tx, req));
+   */
+  submit<T>(run: (tx: Tx) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push({ run, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.#draining) void this.#drain();
+    });
+  }
+
+  async #drain(): Promise<void> {
+    this.#draining = true;
+    try {
+      while (this.#queue.length) {
+        const jobs = this.#queue.splice(0, MAX_JOBS);
+        let outcomes: { ok: boolean; value: unknown }[];
+        try {
+          outcomes = await this.#db.write(async (tx) => {
+            const out: { ok: boolean; value: unknown }[] = [];
+            for (const job of jobs) {
+              await tx.execute('SAVEPOINT job');
+              try {
+                out.push({ ok: true, value: await job.run(tx) });
+                await tx.execute('RELEASE job');
+              } catch (err) {
+                await tx.execute('ROLLBACK TO job');
+                await tx.execute('RELEASE job');
+                out.push({ ok: false, value: err });
+              }
+            }
+            return out;
+          });
+        } catch (err) {
+          for (const job of jobs) job.reject(err); // the commit itself failed: nothing of the batch is stored
+          continue;
+        }
+        jobs.forEach((job, i) => (outcomes[i]!.ok ? job.resolve(outcomes[i]!.value) : job.reject(outcomes[i]!.value)));
+      }
+    } finally {
+      this.#draining = false;
+    }
+  }
+}

@@ -9,5 +9,6 @@ import type { ServiceDefinition } from '../src/kit/index.ts';
 export const SERVICES: Readonly<Record<string, () => Promise<{ default: ServiceDefinition }>>> = {
   users: () => import('./users/index.ts'),
   location: () => import('./location/index.ts'),
+  chat: () => import('./chat/index.ts'),
   gateway: () => import('../src/gateway/index.ts'),
 };

@@ -22,3 +22,4 @@ export {
 } from '../kit/index.ts';
 export * as users from './users.ts';
 export * as location from './location.ts';
+export * as chat from './chat.ts';

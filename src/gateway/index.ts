@@ -23,8 +23,8 @@ import { mountStream } from './stream/index.ts';
 export { createApp, streamSeam, type StreamSeam } from './app.ts';
 export type { GatewayDeps } from './deps.ts';
 
-/** The services `/readyz` asks when no supervisor answers `sys.ready`. TODO(#6): chat and notifications as they land. */
-export const READY_SERVICES = ['gateway', 'users', 'location'] as const;
+/** The services `/readyz` asks when no supervisor answers `sys.ready`. TODO(#6): notifications as it lands. */
+export const READY_SERVICES = ['gateway', 'users', 'location', 'chat'] as const;
 const PRUNE_EVERY_MS = 10 * 60_000;
 
 /** Builds the gateway's collaborators on a service API (also used by tests, which may move the clock). */

@@ -1,6 +1,6 @@
 /**
  * Other services' group events for the real-time stream. The gateway subscribes to
- * `evt.location.>` (live, no checkpoint: a client that reconnects asks with Last-Event-ID,
+ * `evt.location.>` and `evt.chat.>` (live, no checkpoint: a client that reconnects asks with Last-Event-ID,
  * and the stream's replay buffer answers) and hands each event that belongs to a group to
  * the stream, which delivers it to the members of that group. A member's place
  * suggestions are theirs, not the group's, and are not fanned out.
@@ -9,7 +9,7 @@ import type { Envelope } from '../kit/index.ts';
 import type { GroupEvent } from './read-model/index.ts';
 
 /** The subjects the feed listens to. */
-export const LIVE_SUBJECTS = ['evt.location.>'] as const;
+export const LIVE_SUBJECTS = ['evt.location.>', 'evt.chat.>'] as const;
 
 /** The group an event belongs to (undefined: not a group's event). */
 export function groupOf(event: Envelope): string | undefined {

@@ -96,7 +96,7 @@ describe('gateway: bad input on every route', { timeout: FILE_TIMEOUT }, () => {
     await joinGroup(h, groupId, owner, member);
     const code = (await call(h, 'POST', `/v1/groups/${groupId}/invites`, { token: owner.token, body: {} })).body.code;
     const id = (await call(h, 'POST', '/v1/me/app-passwords', { token: owner.token, body: { label: 'phone' } })).body.id;
-    params = { groupId, userId: member.userId, code, sessionId: owner.sessionId, id, placeId: '01900000-0000-7000-8000-0000000000aa' };
+    params = { groupId, userId: member.userId, code, sessionId: owner.sessionId, id, placeId: '01900000-0000-7000-8000-0000000000aa', messageId: '01900000-0000-7000-8000-0000000000bb' };
     valid = {
       'POST /v1/auth/register': { email: 'new@example.com', password: 'a long enough password', displayName: 'New' },
       'POST /v1/auth/login': { email: owner.email, password: owner.password },
@@ -116,6 +116,9 @@ describe('gateway: bad input on every route', { timeout: FILE_TIMEOUT }, () => {
       'POST /v1/groups/:groupId/sos': {},
       'POST /v1/groups/:groupId/places': { name: 'Home', lat: 52.5, lon: 13.4, radius: 100 },
       'PATCH /v1/groups/:groupId/places/:placeId': { name: 'Work' },
+      'POST /v1/groups/:groupId/messages': { text: 'hello', txnId: 't1' },
+      'PATCH /v1/groups/:groupId/messages/:messageId': { text: 'hello' },
+      'PUT /v1/groups/:groupId/read-marker': { messageId: '01900000-0000-7000-8000-0000000000bb' },
       'POST /v1/owntracks': { _type: 'location', lat: 52.5, lon: 13.4, tst: Math.floor(Date.now() / 1000) },
     };
   });

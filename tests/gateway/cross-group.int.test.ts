@@ -24,6 +24,9 @@ function validBody(r: AnyRoute, target: string): unknown {
     'POST /v1/groups/:groupId/sos': {},
     'POST /v1/groups/:groupId/places': { name: 'Home', lat: 52.5, lon: 13.4, radius: 100 },
     'PATCH /v1/groups/:groupId/places/:placeId': { name: 'Work' },
+    'POST /v1/groups/:groupId/messages': { text: 'hello', txnId: 't1' },
+    'PATCH /v1/groups/:groupId/messages/:messageId': { text: 'hello' },
+    'PUT /v1/groups/:groupId/read-marker': { messageId: SOME_MESSAGE },
   };
   const key = `${r.method} ${r.path}`;
   if (!r.body) return undefined;
@@ -32,7 +35,8 @@ function validBody(r: AnyRoute, target: string): unknown {
 }
 
 const SOME_PLACE = '01900000-0000-7000-8000-0000000000aa';
-const fill = (path: string, p: Record<string, string>) => path.replace(/:([A-Za-z]+)/g, (_, k: string) => p[k] ?? (k === 'placeId' ? SOME_PLACE : `<${k}>`));
+const SOME_MESSAGE = '01900000-0000-7000-8000-0000000000bb';
+const fill = (path: string, p: Record<string, string>) => path.replace(/:([A-Za-z]+)/g, (_, k: string) => p[k] ?? (k === 'placeId' ? SOME_PLACE : k === 'messageId' ? SOME_MESSAGE : `<${k}>`));
 
 describe('gateway: the cross-group matrix', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
@@ -72,7 +76,7 @@ describe('gateway: the cross-group matrix', { timeout: FILE_TIMEOUT }, () => {
   it('treats every route with a :groupId as group-scoped', () => {
     const unguarded = ROUTES.filter((r) => r.path.includes(':groupId') && !r.group).map((r) => `${r.method} ${r.path}`);
     assert.deepEqual(unguarded, []);
-    assert.equal(groupRoutes.length, 24);
+    assert.equal(groupRoutes.length, 30);
   });
 
   it('answers 404 to a non-member on every group-scoped route of another group, leaking nothing', async () => {

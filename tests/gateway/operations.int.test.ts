@@ -25,7 +25,7 @@ describe('gateway: operations', { timeout: FILE_TIMEOUT }, () => {
     const a = await call(h, 'GET', '/readyz');
     assert.equal(a.status, 200);
     assert.equal(a.body.status, 'ready');
-    assert.deepEqual(Object.keys(a.body.services).sort(), ['gateway', 'location', 'users']);
+    assert.deepEqual(Object.keys(a.body.services).sort(), ['chat', 'gateway', 'location', 'users']);
     for (const s of Object.values(a.body.services) as { status: string; pid: number }[]) {
       assert.equal(s.status, 'ok');
       assert.equal(s.pid, process.pid); // in this test both run in this process

@@ -12,6 +12,7 @@ import { decode, encode, type RunningService } from '../../src/kit/index.ts';
 import gateway from '../../src/gateway/index.ts';
 import { usersService } from '../../services/users/index.ts';
 import { locationService } from '../../services/location/index.ts';
+import { chatService } from '../../services/chat/index.ts';
 import { client, logSink, start, waitFor } from '../kit/support.ts';
 
 export { FILE_TIMEOUT, useBroker, useTempDir, waitFor, client } from '../kit/support.ts';
@@ -23,6 +24,7 @@ export interface Hearth {
   config: HearthConfig;
   users: RunningService;
   location: RunningService;
+  chat: RunningService;
   gateway: RunningService;
   nc: NatsConnection;
   /** Stops the users service (its routes should then answer 503). */
@@ -56,7 +58,7 @@ export interface HearthOptions {
   now?: () => number;
 }
 
-/** Starts users, location and the gateway; resolves when the gateway listens. */
+/** Starts users, location, chat and the gateway; resolves when the gateway listens. */
 export async function startHearth(brokerUrl: string, dir: string, edit?: (c: HearthConfig) => void, o: HearthOptions = {}): Promise<Hearth> {
   const config = testConfig(dir, edit);
   const id = ++n;
@@ -70,6 +72,7 @@ export async function startHearth(brokerUrl: string, dir: string, edit?: (c: Hea
     config,
     users: await run(usersService(), usersDb),
     location: await run(locationService({ now: o.now }), locationDb),
+    chat: await run(chatService({ now: o.now }), join(dir, `chat-${id}.db`)),
     gateway: await run(gateway, join(dir, `gateway-${id}.db`)),
     nc,
     stopUsers: async () => h.users.stop(),
@@ -79,6 +82,7 @@ export async function startHearth(brokerUrl: string, dir: string, edit?: (c: Hea
     stop: async () => {
       await nc.close();
       await h.gateway.stop();
+      await h.chat.stop();
       await h.location.stop();
       await h.users.stop();
     },

@@ -9,6 +9,7 @@ import { groupRoutes } from './groups.ts';
 import { inviteRoutes } from './invites.ts';
 import { locationRoutes } from './location.ts';
 import { owntracksRoutes } from './owntracks.ts';
+import { chatRoutes } from './chat.ts';
 import { meRoutes } from './me.ts';
 import { memberRoutes } from './members.ts';
 import { opsRoutes } from './ops.ts';
@@ -41,4 +42,5 @@ export const ROUTES: readonly AnyRoute[] = [
   ...inviteRoutes,
   ...locationRoutes,
   ...owntracksRoutes,
+  ...chatRoutes,
 ];

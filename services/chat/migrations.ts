@@ -1,0 +1,51 @@
+/**
+ * The chat database: projections of the service's own log (messages, their full-text
+ * index, read markers) and of the users service's events (members). Messages are ordered
+ * by `seq`, the seq of the event that sent them; a deleted message keeps its row with no
+ * text, so pages and read markers stay stable.
+ */
+import type { Migration } from '../../src/kit/index.ts';
+
+/** Forward-only schema steps of the chat service. */
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'messages',
+    sql: `
+CREATE TABLE members (
+  group_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  role TEXT NOT NULL,
+  display_name TEXT NOT NULL,
+  PRIMARY KEY (group_id, user_id)
+);
+CREATE INDEX members_user ON members (user_id);
+CREATE TABLE messages (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  group_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  author_id TEXT,
+  author_name TEXT NOT NULL,
+  text TEXT,
+  reply_to TEXT,
+  system TEXT,
+  txn_id TEXT,
+  created_at TEXT NOT NULL,
+  edited_at TEXT,
+  deleted_at TEXT
+);
+CREATE INDEX messages_group ON messages (group_id, seq);
+CREATE INDEX messages_time ON messages (group_id, created_at);
+CREATE UNIQUE INDEX messages_txn ON messages (group_id, author_id, txn_id) WHERE txn_id IS NOT NULL;
+CREATE VIRTUAL TABLE messages_fts USING fts5(text, tokenize = 'unicode61 remove_diacritics 2');
+CREATE TABLE read_markers (
+  group_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  message_id TEXT NOT NULL,
+  PRIMARY KEY (group_id, user_id)
+);
+`,
+  },
+];

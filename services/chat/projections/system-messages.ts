@@ -1,0 +1,108 @@
+/**
+ * The conversation tells the group's story: consumers of the users and location services'
+ * events keep chat's membership read model and append system messages (a member joined,
+ * left or was removed; an SOS raised or cleared; a destination reached) in the consumer's
+ * transaction, so each happens once. A deleted group takes its conversation with it (rows
+ * and events); a deleted account is anonymised in what it wrote.
+ */
+import { uuidv7, type ConsumerSpec, type Envelope, type EventLog, type Tx } from '../../../src/kit/index.ts';
+import { chat } from '../../../src/contracts/index.ts';
+
+type Data = Record<string, string>;
+type SystemType = chat.Message['system'] extends infer S ? (S extends { type: infer T } ? T : never) : never;
+
+/** The stream of a group's conversation. */
+export const chatStream = (groupId: string): string => `chat:${groupId}`;
+
+async function nameOf(tx: Tx, groupId: string, userId: string): Promise<string> {
+  const rs = await tx.execute('SELECT display_name FROM members WHERE group_id = ? AND user_id = ?', [groupId, userId]);
+  return rs.rows[0] ? String(rs.rows[0].display_name) : 'A member';
+}
+
+// A system message's txnId names the event that caused it: consuming that event again (a
+// rebuild empties the consumers' tables and reads the producers' logs from the start)
+// finds it and sends nothing.
+async function system(events: EventLog, tx: Tx, e: Envelope, groupId: string, type: SystemType, userId: string, name: string): Promise<void> {
+  const txnId = `cause:${e.id}`;
+  if ((await tx.execute('SELECT 1 FROM messages WHERE group_id = ? AND author_id IS NULL AND txn_id = ?', [groupId, txnId])).rows.length) return;
+  const message: Omit<chat.Message, 'seq'> = {
+    id: uuidv7(),
+    groupId,
+    kind: 'system',
+    authorId: null,
+    authorName: 'Hearth',
+    text: null,
+    replyTo: null,
+    system: { type, userId, name },
+    createdAt: e.at,
+    editedAt: null,
+    deletedAt: null,
+  };
+  await events.append(tx, chat.MessageSent, { groupId, message, txnId }, { stream: chatStream(groupId), correlationId: e.correlationId, causationId: e.id });
+}
+
+/** The consumer of `evt.users.*`: membership, member system messages, erasure. */
+export function usersConsumer(events: EventLog): ConsumerSpec {
+  return {
+    async reset(tx) {
+      await tx.execute('DELETE FROM members');
+    },
+    async apply(e, tx) {
+      const d = e.data as Data;
+      switch (e.type) {
+        case 'group.created':
+          await tx.execute("INSERT OR REPLACE INTO members (group_id, user_id, role, display_name) VALUES (?, ?, 'owner', ?)", [d.groupId!, d.ownerId!, d.ownerName!]);
+          break;
+        case 'group.member_joined':
+          await tx.execute('INSERT OR REPLACE INTO members (group_id, user_id, role, display_name) VALUES (?, ?, ?, ?)', [d.groupId!, d.userId!, d.role!, d.displayName!]);
+          await system(events, tx, e, d.groupId!, 'member_joined', d.userId!, d.displayName!);
+          break;
+        case 'group.member_role_changed':
+          await tx.execute('UPDATE members SET role = ? WHERE group_id = ? AND user_id = ?', [d.role!, d.groupId!, d.userId!]);
+          break;
+        case 'group.member_left':
+        case 'group.member_removed': {
+          const name = await nameOf(tx, d.groupId!, d.userId!);
+          await tx.execute('DELETE FROM members WHERE group_id = ? AND user_id = ?', [d.groupId!, d.userId!]);
+          await tx.execute('DELETE FROM read_markers WHERE group_id = ? AND user_id = ?', [d.groupId!, d.userId!]);
+          await system(events, tx, e, d.groupId!, e.type === 'group.member_left' ? 'member_left' : 'member_removed', d.userId!, name);
+          break;
+        }
+        case 'group.deleted':
+          await tx.execute('DELETE FROM messages_fts WHERE rowid IN (SELECT seq FROM messages WHERE group_id = ?)', [d.groupId!]);
+          for (const t of ['members', 'messages', 'read_markers']) await tx.execute(`DELETE FROM ${t} WHERE group_id = ?`, [d.groupId!]);
+          await events.erase(tx, 'stream = ?', [chatStream(d.groupId!)]);
+          break;
+        case 'user.profile_updated':
+          await tx.execute('UPDATE members SET display_name = ? WHERE user_id = ?', [d.displayName!, d.userId!]);
+          break;
+        case 'user.deleted':
+          await tx.execute("UPDATE messages SET author_id = NULL, author_name = 'Deleted account' WHERE author_id = ?", [d.userId!]);
+          await tx.execute('DELETE FROM members WHERE user_id = ?', [d.userId!]);
+          await tx.execute('DELETE FROM read_markers WHERE user_id = ?', [d.userId!]);
+          break;
+        default:
+          break;
+      }
+    },
+  };
+}
+
+const LOCATION_SYSTEM: Record<string, SystemType> = {
+  'sos.raised': 'sos_raised',
+  'sos.cleared': 'sos_cleared',
+  'journey.destination_reached': 'destination_reached',
+};
+
+/** The consumer of `evt.location.*`: SOS and arrivals as system messages. */
+export function locationConsumer(events: EventLog): ConsumerSpec {
+  return {
+    async apply(e, tx) {
+      const type = LOCATION_SYSTEM[e.type];
+      if (!type) return;
+      const d = e.data as Data;
+      if (!(await tx.execute('SELECT 1 FROM members WHERE group_id = ? AND user_id = ?', [d.groupId!, d.userId!])).rows.length) return;
+      await system(events, tx, e, d.groupId!, type, d.userId!, await nameOf(tx, d.groupId!, d.userId!));
+    },
+  };
+}

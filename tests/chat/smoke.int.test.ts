@@ -1,0 +1,45 @@
+/** A first pass through the chat routes: send (and again), history, edit, delete, search, read marker, a system message. */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { call, FILE_TIMEOUT, startHearth, useBroker, useTempDir, waitFor, type Hearth, type User } from '../gateway/support.ts';
+import { family } from '../location/support.ts';
+
+describe('chat: smoke', { timeout: FILE_TIMEOUT }, () => {
+  const broker = useBroker();
+  const dir = useTempDir('chat-smoke');
+  let h: Hearth;
+  let ann: User;
+  let bo: User;
+  let group: string;
+  const msgs = (u: User, q = '') => call(h, 'GET', `/v1/groups/${group}/messages${q}`, { token: u.token });
+
+  before(async () => {
+    h = await startHearth(broker().url, dir);
+    ({ users: [ann, bo], group } = await family(h, ['Ann', 'Bo']));
+    await waitFor('chat knows Bo', async () => (await msgs(bo)).status === 200 || undefined);
+  });
+  after(() => h?.stop());
+
+  it('sends once per txnId, pages, edits, deletes, searches and counts unread', async () => {
+    const sent = await call(h, 'POST', `/v1/groups/${group}/messages`, { token: ann.token, body: { text: 'Dinner at <b>seven</b>?', txnId: 'a1' } });
+    assert.equal(sent.status, 201, sent.text);
+    const again = await call(h, 'POST', `/v1/groups/${group}/messages`, { token: ann.token, body: { text: 'Dinner at <b>seven</b>?', txnId: 'a1' } });
+    assert.equal(again.body.duplicate, true);
+    assert.equal(again.body.message.id, sent.body.message.id);
+    const page = await msgs(bo);
+    const users = page.body.messages.filter((m: any) => m.kind === 'user');
+    assert.deepEqual(users.map((m: any) => m.text), ['Dinner at <b>seven</b>?']);
+    assert.ok(page.body.messages.some((m: any) => m.kind === 'system' && m.system.type === 'member_joined' && m.system.name === 'Bo'), page.text);
+    assert.equal((await call(h, 'GET', '/v1/me/unread', { token: bo.token })).body.groups[0].unread >= 1, true);
+    const edited = await call(h, 'PATCH', `/v1/groups/${group}/messages/${sent.body.message.id}`, { token: ann.token, body: { text: 'Dinner at eight?' } });
+    assert.equal(edited.status, 200, edited.text);
+    assert.equal((await call(h, 'PATCH', `/v1/groups/${group}/messages/${sent.body.message.id}`, { token: bo.token, body: { text: 'mine now' } })).status, 403);
+    const found = await call(h, 'GET', `/v1/groups/${group}/messages/search?q=eig`, { token: bo.token });
+    assert.equal(found.body.results.length, 1, found.text);
+    const read = await call(h, 'PUT', `/v1/groups/${group}/read-marker`, { token: bo.token, body: { messageId: sent.body.message.id } });
+    assert.equal(read.status, 200, read.text);
+    const deleted = await call(h, 'DELETE', `/v1/groups/${group}/messages/${sent.body.message.id}`, { token: ann.token });
+    assert.equal(deleted.body.text, null);
+    assert.equal((await call(h, 'GET', `/v1/groups/${group}/messages/search?q=eight`, { token: bo.token })).body.results.length, 0);
+  });
+});

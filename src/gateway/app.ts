@@ -15,13 +15,14 @@
  * - `onRevocation(listener)`: called after commit with `{ userId, sessionId }` when a session
  *   ends and `{ userId }` when an account is deleted (the gateway itself disconnects them).
  * - `recordFixes(actor, fixes)`: fixes a WebSocket client sends, to the location service.
+ * - `sendMessage(actor, m)`: a chat message a WebSocket client sends, to the chat service.
  * - `bufferSize` (`gateway.stream_buffer`), `log`, and `metrics.setOpenStreams(fn)`.
  */
 import { Hono } from 'hono';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import type { Server } from 'node:http';
 import { AppError, uuidv7, type Logger } from '../kit/index.ts';
-import { location } from '../contracts/index.ts';
+import { chat, location } from '../contracts/index.ts';
 import type { TokenActor } from './auth/index.ts';
 import type { GatewayEnv } from './context.ts';
 import type { GatewayDeps } from './deps.ts';
@@ -43,6 +44,8 @@ export interface StreamSeam {
   onRevocation(listener: (r: Revocation) => void): void;
   /** Records fixes a stream client sends, as `POST /v1/locations` would (rate-limited per user). */
   recordFixes(actor: { userId: string; sessionId: string }, fixes: location.Fix[]): Promise<{ accepted: number; duplicates: number; expired: number }>;
+  /** Sends a chat message a stream client sends, as `POST /v1/groups/{groupId}/messages` would (membership checked here first). */
+  sendMessage(actor: { userId: string; sessionId: string }, m: { groupId: string; text: string; txnId: string; replyTo?: string }): Promise<{ message: unknown; duplicate: boolean }>;
   bufferSize: number;
   metrics: { setOpenStreams(fn: () => number): void };
   log: Logger;
@@ -94,6 +97,11 @@ export function streamSeam(app: Hono<GatewayEnv>, server: Server, deps: GatewayD
     recordFixes: async (actor, fixes) => {
       deps.limiter.take('user', actor.userId);
       return deps.upstream.call(location.RecordFixes, { actor, fixes }, uuidv7());
+    },
+    sendMessage: async (actor, m) => {
+      deps.limiter.take('user', actor.userId);
+      if (!deps.model.roleOf(m.groupId, actor.userId)) throw new AppError('not_found', 'users.not_a_member', 'No such group among yours');
+      return deps.upstream.call(chat.SendMessage, { actor, ...m }, uuidv7());
     },
     bufferSize: deps.settings.streamBuffer,
     metrics: { setOpenStreams: (fn) => deps.metrics.setOpenStreams(fn) },

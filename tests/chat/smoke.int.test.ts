@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { call, FILE_TIMEOUT, startHearth, useBroker, useTempDir, waitFor, type Hearth, type User } from '../gateway/support.ts';
 import { family } from '../location/support.ts';
+import { WsClient } from '../gateway-stream/ws-client.ts';
 
 describe('chat: smoke', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
@@ -41,5 +42,23 @@ describe('chat: smoke', { timeout: FILE_TIMEOUT }, () => {
     const deleted = await call(h, 'DELETE', `/v1/groups/${group}/messages/${sent.body.message.id}`, { token: ann.token });
     assert.equal(deleted.body.text, null);
     assert.equal((await call(h, 'GET', `/v1/groups/${group}/messages/search?q=eight`, { token: bo.token })).body.results.length, 0);
+  });
+
+  it('takes a message over the WebSocket, answers sent, and delivers it to the group', async () => {
+    const boWs = await WsClient.open(h.url.replace('http', 'ws') + '/v1/stream', bo.token);
+    const annWs = await WsClient.open(h.url.replace('http', 'ws') + '/v1/stream', ann.token);
+    await boWs.take((m) => m.type === 'ready');
+    await annWs.take((m) => m.type === 'ready');
+    boWs.send({ type: 'message', id: 'c1', groupId: group, text: 'On my way', txnId: 'ws-1' });
+    const sent = await boWs.take((m) => m.type === 'sent');
+    assert.equal(sent.id, 'c1');
+    assert.equal((sent.message as { text: string }).text, 'On my way');
+    const seen = await annWs.event('message.sent', group);
+    assert.equal((seen.event as { data: { message: { text: string } } }).data.message.text, 'On my way');
+    boWs.send({ type: 'message', id: 'c2', groupId: '01900000-0000-7000-8000-0000000000cc', text: 'elsewhere', txnId: 'ws-2' });
+    const refused = await boWs.take((m) => m.type === 'error' && m.id === 'c2');
+    assert.equal(refused.code, 'users.not_a_member');
+    await boWs.close();
+    await annWs.close();
   });
 });

@@ -7,7 +7,8 @@
  * `{"type":"auth","token","lastEventId"?}` within 5 s; send the same message again after a
  * refresh. Server messages: `ready {groups, expiresAt}`, `event {id, groupId, event: {type,
  * seq, at, data}}`, `ack {id, accepted, duplicates, expired}` (for a client's
- * `{"type":"location","id"?,"fixes":[…]}`), `reauthenticated {expiresAt}`, `reset {reason}` (refetch state),
+ * `{"type":"location","id"?,"fixes":[…]}`), `sent {id, message, duplicate}` (for a client's
+ * `{"type":"message","id"?,"groupId","text","txnId","replyTo"?}`), `reauthenticated {expiresAt}`, `reset {reason}` (refetch state),
  * `ping`, `pong`, `error {code, message}`. Close codes: 4401 token missing/bad/expired/
  * revoked or another user's, 4408 slow consumer, 1008 repeated invalid messages, 1013
  * authenticator unavailable, 1001 shutdown. SSE: `Authorization: Bearer` only; frames
@@ -31,7 +32,7 @@ import { Hub } from './hub.ts';
 import { CloseCode, EndReason, Limits } from './protocol.ts';
 import type { SseSession } from './sse-session.ts';
 import { upgradeListener } from './ws-upgrade.ts';
-import { WsSession, type RecordFixes } from './ws-session.ts';
+import { WsSession, type RecordFixes, type SendMessage } from './ws-session.ts';
 
 export { CloseCode, EndReason, EVENTS_PATH, STREAM_PATH } from './protocol.ts';
 
@@ -49,6 +50,8 @@ export interface StreamOptions {
   onGroupEvent(listener: (e: { groupId: string; event: Envelope }) => void): void;
   /** Records fixes a WebSocket client sends (`{"type":"location","id"?,"fixes":[…]}`); absent, such messages are refused. */
   recordFixes?: RecordFixes;
+  /** Sends a chat message a WebSocket client sends (`{"type":"message","id"?,"groupId","text","txnId"}`); absent, refused. */
+  sendMessage?: SendMessage;
   /** Per-connection bound in events (`gateway.stream_buffer`); also events kept per group for replay. */
   bufferSize: number;
   /** Heartbeat period (default 15 000). */
@@ -93,7 +96,7 @@ export function mountStream(o: StreamOptions): StreamHandle {
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: Limits.maxClientMessage, perMessageDeflate: false, clientTracking: false });
-  const sessionDeps = { hub, authenticate: o.authenticate, recordFixes: o.recordFixes, bufferSize: o.bufferSize, heartbeatMs, authTimeoutMs: o.authTimeoutMs ?? Limits.authTimeoutMs, log: o.log, onGone: untrack };
+  const sessionDeps = { hub, authenticate: o.authenticate, recordFixes: o.recordFixes, sendMessage: o.sendMessage, bufferSize: o.bufferSize, heartbeatMs, authTimeoutMs: o.authTimeoutMs ?? Limits.authTimeoutMs, log: o.log, onGone: untrack };
   const onUpgrade = upgradeListener({
     server: o.server,
     wss,

@@ -4,7 +4,7 @@
  * `wire.ts`.
  */
 import * as v from 'valibot';
-import { location } from '../../contracts/index.ts';
+import { chat, location, users } from '../../contracts/index.ts';
 
 /** The WebSocket endpoint (one socket for all of a user's groups). */
 export const STREAM_PATH = '/v1/stream';
@@ -72,6 +72,15 @@ export const ClientMessage = v.variant('type', [
     type: v.literal('location'),
     id: v.optional(v.pipe(v.string(), v.maxLength(64))),
     fixes: v.pipe(v.array(location.Fix), v.minLength(1), v.maxLength(MAX_STREAM_FIXES)),
+  }),
+  // A chat message, as `POST /v1/groups/{groupId}/messages` takes it; answered by `sent` or `error` with the same id.
+  v.object({
+    type: v.literal('message'),
+    id: v.optional(v.pipe(v.string(), v.maxLength(64))),
+    groupId: users.Id,
+    text: chat.Text,
+    txnId: chat.TxnId,
+    replyTo: v.optional(users.Id),
   }),
   v.object({ type: v.literal('pong') }),
 ]);

@@ -14,6 +14,7 @@ export type ServerMessage =
   | { type: 'ping' }
   | { type: 'pong' }
   | { type: 'ack'; id: string | null; accepted: number; duplicates: number; expired: number }
+  | { type: 'sent'; id: string | null; message: unknown; duplicate: boolean }
   | { type: 'error'; code: string; message: string; id?: string | null };
 
 /** `{"id","groupId","event":{type,seq,at,data}}`, serialised once per event. */

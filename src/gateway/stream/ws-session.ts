@@ -23,12 +23,17 @@ export interface WsSessionDeps {
   log?: Logger;
   /** Records fixes sent over the stream (absent: the stream takes none). */
   recordFixes?: RecordFixes;
+  /** Sends a chat message for the user (absent: the stream takes none). */
+  sendMessage?: SendMessage;
   /** Called once when the session is over (closed by either side). */
   onGone(session: WsSession): void;
 }
 
 /** Records a user's fixes; rejects with an AppError. */
 export type RecordFixes = (actor: { userId: string; sessionId: string }, fixes: location.Fix[]) => Promise<{ accepted: number; duplicates: number; expired: number }>;
+
+/** Sends a chat message as a user; rejects with an AppError (not a member: `users.not_a_member`). */
+export type SendMessage = (actor: { userId: string; sessionId: string }, m: { groupId: string; text: string; txnId: string; replyTo?: string }) => Promise<{ message: unknown; duplicate: boolean }>;
 
 /** The outcome of header authentication done before the upgrade. */
 export type PreAuth = { ok: true; identity: Identity } | { ok: false; error: unknown };
@@ -125,6 +130,20 @@ export class WsSession implements Subscriber {
     if (msg.type === 'ping') this.#send({ type: 'pong' });
     else if (msg.type === 'auth') void this.#authenticate(msg.token, msg.lastEventId);
     else if (msg.type === 'location') void this.#record(msg.id ?? null, msg.fixes);
+    else if (msg.type === 'message') void this.#say(msg.id ?? null, { groupId: msg.groupId, text: msg.text, txnId: msg.txnId, ...(msg.replyTo ? { replyTo: msg.replyTo } : {}) });
+  }
+
+  async #say(id: string | null, m: Parameters<SendMessage>[1]): Promise<void> {
+    if (this.#state !== 'open') return this.#send({ type: 'error', code: 'stream.not_authenticated', message: 'Authenticate before sending messages', id });
+    if (!this.deps.sendMessage) return this.#send({ type: 'error', code: 'stream.not_supported', message: 'This stream takes no messages', id });
+    try {
+      const r = await this.deps.sendMessage({ userId: this.userId, sessionId: this.sessionId }, m);
+      this.#send({ type: 'sent', id, message: r.message, duplicate: r.duplicate });
+    } catch (err) {
+      const e = toAppError(err);
+      if (e.kind === 'internal') this.deps.log?.error('sending a message from the stream failed', { err });
+      this.#send({ type: 'error', code: e.code, message: e.message, id });
+    }
   }
 
   async #record(id: string | null, fixes: location.Fix[]): Promise<void> {

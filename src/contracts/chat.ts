@@ -8,7 +8,7 @@
 import * as v from 'valibot';
 import { command, event, query } from '../kit/index.ts';
 import { IsoTime } from './location.ts';
-import { Actor, Id } from './users.ts';
+import { Actor, Id, noNul } from './users.ts';
 
 const S = 'chat';
 
@@ -25,6 +25,7 @@ export const Text = v.pipe(
   v.minLength(1, 'must not be empty'),
   v.maxLength(MAX_TEXT, `must be at most ${MAX_TEXT} characters`),
   v.check((s) => s.trim().length > 0, 'must not be only white space'),
+  noNul,
 );
 /** The client's id for a send: the same id makes a retried send return the first message. */
 export const TxnId = v.pipe(v.string(), v.regex(/^[\w.:-]{1,64}$/, 'must be 1–64 letters, digits or ._:-'));

@@ -8,7 +8,7 @@
  */
 import * as v from 'valibot';
 import { command, event, query } from '../kit/index.ts';
-import { Actor, Id } from './users.ts';
+import { Actor, Id, noNul } from './users.ts';
 
 const S = 'location';
 
@@ -77,7 +77,7 @@ export type Sample = v.InferOutput<typeof Sample>;
 export const Mode = v.picklist(['driving', 'walking', 'cycling']);
 export type Mode = v.InferOutput<typeof Mode>;
 /** A named position. */
-export const Destination = v.object({ name: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(120)), lat: Lat, lon: Lon });
+export const Destination = v.object({ name: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(120), noNul), lat: Lat, lon: Lon });
 export type Destination = v.InferOutput<typeof Destination>;
 
 /** A journey under way. */
@@ -94,7 +94,7 @@ export type Journey = v.InferOutput<typeof Journey>;
 /** An SOS under way. */
 export const Sos = v.object({ at: v.string(), lat: v.nullable(v.number()), lon: v.nullable(v.number()) });
 
-export const PlaceName = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(80));
+export const PlaceName = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(80), noNul);
 /** A place's radius in metres. */
 export const Radius = v.pipe(v.number('must be a number'), v.finite(), v.minValue(10, 'must be 10–50000 metres'), v.maxValue(50_000, 'must be 10–50000 metres'));
 /** A group's named circle. */

@@ -17,8 +17,10 @@ export const Id = v.pipe(v.string(), v.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{
 export const Email = v.pipe(v.string(), v.trim(), v.toLowerCase(), v.maxLength(254), v.email('must be an email address'));
 /** 10–1024 characters: long passphrases welcome, nothing that would make hashing a DoS. */
 export const Password = v.pipe(v.string(), v.minLength(10, 'must be at least 10 characters'), v.maxLength(1024));
-export const DisplayName = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(80));
-export const GroupName = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(80));
+/** libSQL reads TEXT up to the first NUL: a name holding one would come back cut short. */
+export const noNul = v.check((s: string) => !s.includes('\u0000'), 'must not contain the NUL character (U+0000)');
+export const DisplayName = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(80), noNul);
+export const GroupName = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(80), noNul);
 export const Role = v.picklist(['owner', 'admin', 'member']);
 export type Role = v.InferOutput<typeof Role>;
 /** An invite code: 8–64 URL-safe characters. */

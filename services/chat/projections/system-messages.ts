@@ -97,6 +97,8 @@ const LOCATION_SYSTEM: Record<string, SystemType> = {
 /** The consumer of `evt.location.*`: SOS and arrivals as system messages. */
 export function locationConsumer(events: EventLog): ConsumerSpec {
   return {
+    // Fixes are most of location's events: stepped over without a transaction each.
+    types: Object.keys(LOCATION_SYSTEM),
     async apply(e, tx) {
       const type = LOCATION_SYSTEM[e.type];
       if (!type) return;

@@ -25,7 +25,17 @@ export interface ConsumerSpec {
   apply(event: Envelope, tx: Tx): Promise<void>;
   /** Empties what this consumer built (for a rebuild). */
   reset?(tx: Tx): Promise<void>;
+  /**
+   * The event types `apply` wants (default: all). The others are stepped over without a
+   * transaction of their own: the checkpoint moves past them in memory and is stored with
+   * the next applied event, after `SAVE_EVERY` of them, when idle, or at stop — so a restart
+   * may read a few of them again, and steps over them again.
+   */
+  types?: readonly string[];
 }
+
+/** Stepped-over events after which the checkpoint is stored anyway. */
+const SAVE_EVERY = 1000;
 
 /** The log-read operation of a source service. */
 export function logReadOp(source: string): Operation<{ after: number; limit?: number }, { events: Envelope[]; head: number }> {
@@ -65,6 +75,9 @@ export class Consumer {
   #retryDue = false;
   #failures = 0;
   #stopped = false;
+  readonly #wanted: ReadonlySet<string> | undefined;
+  /** Events stepped over since the checkpoint was last stored. */
+  #unsaved = 0;
 
   constructor(source: string, spec: ConsumerSpec, o: { db: Db; nc: NatsConnection; requester: Requester; log: Logger; catchupMs: number }) {
     this.source = source;
@@ -74,6 +87,7 @@ export class Consumer {
     this.#req = o.requester;
     this.#log = o.log.child({ source });
     this.#catchupMs = o.catchupMs;
+    this.#wanted = spec.types ? new Set(spec.types) : undefined;
   }
 
   /** The last seq applied. */
@@ -95,6 +109,7 @@ export class Consumer {
     clearTimeout(this.#timer);
     await this.#sub?.drain().catch(() => undefined); // the connection may already be closed
     await this.#queue;
+    await this.#save().catch((err) => this.#log.warn('could not store the checkpoint at stop; events after it are read again', { err }));
   }
 
   #enqueue(step: () => Promise<void>): void {
@@ -118,7 +133,10 @@ export class Consumer {
     const idle = Date.now() - this.#lastActivity;
     if (!this.#retryDue && idle < this.#catchupMs) return this.#arm(this.#catchupMs - idle);
     this.#retryDue = false;
-    this.#enqueue(() => this.#catchUp());
+    this.#enqueue(async () => {
+      await this.#catchUp();
+      await this.#save();
+    });
   }
 
   #failed(err: unknown): void {
@@ -159,24 +177,46 @@ export class Consumer {
 
   /** Applies events after the checkpoint in one transaction with it; live ones only when contiguous. */
   async #apply(events: Envelope[], fromLog: boolean): Promise<void> {
+    const wanted = this.#wanted;
+    if (wanted && !events.some((e) => e.seq > this.#checkpoint && wanted.has(e.type))) return this.#stepOver(events, fromLog);
     const next = await this.#db.write(async (tx) => {
-      let cp = await txCheckpoint(tx, this.source); // the truth, if another instance moved it
+      // The stored checkpoint is the truth if another instance moved it; this one's may be ahead by stepped-over events.
+      let cp = Math.max(await txCheckpoint(tx, this.source), this.#checkpoint);
       for (const e of events) {
         if (e.seq <= cp) continue;
         // A page from the log may step over erased events; a live event must follow on.
         if (!fromLog && e.seq !== cp + 1) break;
-        await this.#spec.apply(e, tx);
+        if (!wanted || wanted.has(e.type)) await this.#spec.apply(e, tx);
         cp = e.seq;
       }
-      await tx.execute(
-        `INSERT INTO kit_checkpoints (source, seq, updated_at) VALUES (?, ?, ?)
-         ON CONFLICT (source) DO UPDATE SET seq = excluded.seq, updated_at = excluded.updated_at`,
-        [this.source, cp, new Date().toISOString()],
-      );
+      await storeCheckpoint(tx, this.source, cp);
       return cp;
     });
     this.#checkpoint = next;
+    this.#unsaved = 0;
     this.#failures = 0;
+  }
+
+  /** Moves past events `apply` does not want, without a transaction (see `ConsumerSpec.types`). */
+  async #stepOver(events: Envelope[], fromLog: boolean): Promise<void> {
+    let cp = this.#checkpoint;
+    for (const e of events) {
+      if (e.seq <= cp) continue;
+      if (!fromLog && e.seq !== cp + 1) break;
+      cp = e.seq;
+      this.#unsaved++;
+    }
+    this.#checkpoint = cp;
+    this.#failures = 0;
+    if (this.#unsaved >= SAVE_EVERY) await this.#save();
+  }
+
+  /** Stores a checkpoint that moved past stepped-over events only. */
+  async #save(): Promise<void> {
+    if (this.#unsaved === 0) return;
+    const cp = this.#checkpoint;
+    await this.#db.write((tx) => storeCheckpoint(tx, this.source, cp));
+    this.#unsaved = 0;
   }
 }
 
@@ -184,6 +224,15 @@ export class Consumer {
 export async function readCheckpoint(db: Db, source: string): Promise<number> {
   const rows = await db.query('SELECT seq FROM kit_checkpoints WHERE source = ?', [source]);
   return Number(rows[0]?.seq ?? 0);
+}
+
+/** Stores a checkpoint; never moves a stored one back (another instance may be further on). */
+async function storeCheckpoint(tx: Tx, source: string, seq: number): Promise<void> {
+  await tx.execute(
+    `INSERT INTO kit_checkpoints (source, seq, updated_at) VALUES (?, ?, ?)
+     ON CONFLICT (source) DO UPDATE SET seq = max(seq, excluded.seq), updated_at = excluded.updated_at`,
+    [source, seq, new Date().toISOString()],
+  );
 }
 
 async function txCheckpoint(tx: Tx, source: string): Promise<number> {

@@ -59,7 +59,7 @@ export function handlePlaces(d: Deps): void {
 
   d.api.handle(location.ListSuggestions, async (req) => {
     const read = fromDb(d.db);
-    const role = await requireMember(read, req.groupId, req.actor.userId);
+    const { role } = await requireMember(read, req.groupId, req.actor.userId);
     const admin = role === 'owner' || role === 'admin';
     const rows = admin
       ? await read('SELECT s.* FROM suggestions s JOIN members m ON m.user_id = s.user_id AND m.group_id = ? ORDER BY s.created_at, s.id', [req.groupId])

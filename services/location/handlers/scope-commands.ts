@@ -18,12 +18,11 @@ function scopeCommand<R extends Req>(d: Deps, op: Operation<R, location.MemberVi
   d.api.handle(op, (req, ctx) =>
     ctx.write(async (tx) => {
       const read = inTx(tx);
-      await requireMember(read, req.groupId, req.actor.userId);
-      const [me] = await read('SELECT display_name FROM members WHERE group_id = ? AND user_id = ?', [req.groupId, req.actor.userId]);
+      const me = await requireMember(read, req.groupId, req.actor.userId);
       const scope = await d.scopes.load(read, req.groupId, req.actor.userId);
       const events = decide(toCommand(req), scope, { now: d.now(), rules: d.settings.rules, places: await loadCircles(read, req.groupId) });
       const after = await d.scopes.record(tx, scope, events);
-      return memberView({ userId: req.actor.userId, displayName: String(me!.display_name) }, after);
+      return memberView(me, after);
     }),
   );
 }

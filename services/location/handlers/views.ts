@@ -7,7 +7,7 @@
 import { AppError } from '../../../src/kit/index.ts';
 import { location } from '../../../src/contracts/index.ts';
 import type { Deps } from '../deps.ts';
-import { downsample, toGeoJson, toGpx, trackDistanceM } from '../domain/index.ts';
+import { downsample, emptyScope, toGeoJson, toGpx, trackDistanceM } from '../domain/index.ts';
 import { fromDb, groupsOf, membersOf, requireMember, type Read } from '../store/members.ts';
 import { memberView } from '../view.ts';
 
@@ -25,8 +25,9 @@ export function handleViews(d: Deps): void {
     const at = req.at === undefined ? undefined : new Date(Date.parse(req.at)).toISOString();
     if (at !== undefined && Date.parse(at) > now) throw new AppError('validation', 'location.at_in_future', 'Time travel goes to the past only', { issues: [{ path: 'at', message: 'is in the future' }] });
     const members = [];
+    const scopes = await d.scopes.loadGroup(read, req.groupId);
     for (const m of await membersOf(read, req.groupId)) {
-      const current = await d.scopes.load(read, req.groupId, m.userId);
+      const current = scopes.get(m.userId) ?? emptyScope(req.groupId, m.userId);
       // Pausing hides the past too: a paused member is shown as paused at every instant.
       const scope = at === undefined || !current.sharing ? current : await d.scopes.at(read, req.groupId, m.userId, at);
       members.push(memberView(m, scope));
@@ -59,10 +60,10 @@ export function handleViews(d: Deps): void {
     const read = fromDb(d.db);
     const newest = new Map<string, { userId: string; displayName: string; lastFix: location.Sample }>();
     for (const { groupId } of await groupsOf(read, req.actor.userId)) {
+      const scopes = await d.scopes.loadGroup(read, groupId);
       for (const m of await membersOf(read, groupId)) {
-        if (m.userId === req.actor.userId) continue;
-        const s = await d.scopes.load(read, groupId, m.userId);
-        if (!s.sharing || !s.lastFix) continue;
+        const s = scopes.get(m.userId);
+        if (m.userId === req.actor.userId || !s?.sharing || !s.lastFix) continue;
         const seen = newest.get(m.userId);
         if (!seen || Date.parse(s.lastFix.fixAt) > Date.parse(seen.lastFix.fixAt)) newest.set(m.userId, { userId: m.userId, displayName: m.displayName, lastFix: s.lastFix });
       }

@@ -19,17 +19,17 @@ export interface MemberRow {
   displayName: string;
 }
 
-/** The actor's role in the group; refuses a non-member (the same answer whether the group exists or not). */
-export async function requireMember(read: Read, groupId: string, userId: string): Promise<string> {
-  const [row] = await read('SELECT role FROM members WHERE group_id = ? AND user_id = ?', [groupId, userId]);
+/** The user's membership of the group; refuses a non-member (the same answer whether the group exists or not). */
+export async function requireMember(read: Read, groupId: string, userId: string): Promise<MemberRow> {
+  const [row] = await read('SELECT role, display_name FROM members WHERE group_id = ? AND user_id = ?', [groupId, userId]);
   // Not found, as at the gateway's edge: a non-member learns nothing, not even that the group exists.
   if (!row) throw new AppError('not_found', 'location.not_a_member', 'No such group among yours');
-  return String(row.role);
+  return { userId, role: String(row.role), displayName: String(row.display_name) };
 }
 
 /** Refuses anyone but the group's owner and admins. */
 export async function requireAdmin(read: Read, groupId: string, userId: string): Promise<void> {
-  const role = await requireMember(read, groupId, userId);
+  const { role } = await requireMember(read, groupId, userId);
   if (role !== 'owner' && role !== 'admin') throw new AppError('forbidden', 'location.admin_only', 'Only the group\u2019s owner and admins may do this');
 }
 

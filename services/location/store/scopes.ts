@@ -29,6 +29,12 @@ export class ScopeStore {
     return row ? (JSON.parse(String(row.state)) as Scope) : emptyScope(groupId, userId);
   }
 
+  /** Every scope of a group, by member (one query for a group's view). */
+  async loadGroup(read: Read, groupId: string): Promise<Map<string, Scope>> {
+    const rows = await read('SELECT user_id, state FROM scopes WHERE group_id = ?', [groupId]);
+    return new Map(rows.map((r) => [String(r.user_id), JSON.parse(String(r.state)) as Scope]));
+  }
+
   /** Appends decided events (the scope projection applies them in the same transaction); returns the scope they lead to. */
   async record(tx: WriteTx, scope: Scope, events: readonly ScopeEvent[]): Promise<Scope> {
     let s = scope;
@@ -48,12 +54,6 @@ export class ScopeStore {
     const events = await this.#events.readStream(scopeStream(groupId, userId), snap ? Number(snap.seq) : 0, at);
     for (const e of events) s = evolve(s, { type: e.type, data: e.data, at: e.at } as RecordedEvent, this.#rules);
     return s;
-  }
-
-  /** The full fold of a scope's stream up to `at` (what `at()` must equal; for tests and checks). */
-  async foldAll(groupId: string, userId: string, at?: string): Promise<Scope> {
-    const events = await this.#events.readStream(scopeStream(groupId, userId), 0, at);
-    return events.reduce((s, e) => evolve(s, { type: e.type, data: e.data, at: e.at } as RecordedEvent, this.#rules), emptyScope(groupId, userId));
   }
 }
 

@@ -17,10 +17,16 @@ const Batch = v.strictObject({ fixes: v.pipe(v.array(location.Fix), v.minLength(
 const PlaceParams = v.strictObject({ groupId: users.Id, placeId: users.Id });
 const DAY_MS = 86_400_000;
 
+/** The fixes of a body, and whether it was one fix rather than a batch. */
+export interface LocationBody {
+  fixes: location.Fix[];
+  single: boolean;
+}
+
 /** One fix or `{fixes: […]}`, told apart by `fixes` so a bad batch gets errors about its fixes. */
-export function parseLocationBody(body: unknown): location.Fix[] {
-  if (body !== null && typeof body === 'object' && !Array.isArray(body) && 'fixes' in body) return validate(Batch, body, 'body').fixes;
-  return Object.assign([validate(location.Fix, body, 'body')], { single: true });
+export function parseLocationBody(body: unknown): LocationBody {
+  if (body !== null && typeof body === 'object' && !Array.isArray(body) && 'fixes' in body) return { fixes: validate(Batch, body, 'body').fixes, single: false };
+  return { fixes: [validate(location.Fix, body, 'body')], single: true };
 }
 
 /**
@@ -52,9 +58,8 @@ export const locationRoutes = [
     parseBody: parseLocationBody,
     reply: location.RecordFixes.reply,
     handle: ({ actor, body, call }) => {
-      const fixes = body as unknown as location.Fix[];
-      // parseLocationBody made one fix a batch of one; the client sent no `fixes`.
-      const single = (fixes as { single?: boolean }).single === true;
+      const { fixes, single } = body as unknown as LocationBody;
+      // One fix went to the service as a batch of one; the client sent no `fixes`.
       return clientPaths(call(location.RecordFixes, { actor, fixes }), (p) => (single ? p.replace(/^fixes\.0\./, 'body.') : `body.${p}`));
     },
   }),

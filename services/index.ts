@@ -10,5 +10,6 @@ export const SERVICES: Readonly<Record<string, () => Promise<{ default: ServiceD
   users: () => import('./users/index.ts'),
   location: () => import('./location/index.ts'),
   chat: () => import('./chat/index.ts'),
+  notifications: () => import('./notifications/index.ts'),
   gateway: () => import('../src/gateway/index.ts'),
 };

@@ -82,6 +82,12 @@ export const ConfigSchema = section({
     retention_days: int(1, 3650, 'an integer number of days from 1 to 3650'),
     max_future_s: int(0, 86_400, 'an integer number of seconds from 0 to 86400'),
   }),
+  notifications: section({
+    max_age_s: int(60, 2_592_000, 'an integer number of seconds from 60 to 2592000 (30 days)'),
+    retention_days: int(1, 3650, 'an integer number of days from 1 to 3650'),
+    forward_timeout_s: int(1, 120, 'an integer number of seconds from 1 to 120'),
+    forward_max_attempts: int(1, 50, 'an integer from 1 to 50'),
+  }),
   gateway: section({
     trusted_proxies: text('a comma-separated list of proxy IP addresses whose X-Forwarded-For is believed, or ""'),
     cors_origins: text('a comma-separated list of origins allowed to call the API from a browser, "*", or ""'),
@@ -118,6 +124,8 @@ export type SupervisorConfig = HearthConfig['supervisor'];
 export type UsersConfig = HearthConfig['users'];
 /** `location`: thresholds of the location domain, and how long history is kept. */
 export type LocationConfig = HearthConfig['location'];
+/** `notifications`: how old an event may be to notify, how long inboxes keep, forwarding limits. */
+export type NotificationsConfig = HearthConfig['notifications'];
 /** `gateway`: proxies, CORS, body size, rate limits, idempotency, stream buffers. */
 export type GatewayConfig = HearthConfig['gateway'];
 /** `kit`: the service runtime's limits and timing. */

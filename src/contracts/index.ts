@@ -23,3 +23,4 @@ export {
 export * as users from './users.ts';
 export * as location from './location.ts';
 export * as chat from './chat.ts';
+export * as notifications from './notifications.ts';

@@ -190,7 +190,8 @@ export const SessionRevoked = event(S, 'session.revoked', { version: 1, data: v.
 export const GroupCreated = event(S, 'group.created', { version: 1, data: v.object({ groupId: Id, name: v.string(), ownerId: Id, ownerName: v.string() }) });
 export const GroupRenamed = event(S, 'group.renamed', { version: 1, data: v.object({ groupId: Id, name: v.string() }) });
 export const GroupDeleted = event(S, 'group.deleted', { version: 1, data: v.object({ groupId: Id }) });
-export const MemberJoined = event(S, 'group.member_joined', { version: 1, data: v.object({ groupId: Id, userId: Id, displayName: v.string(), role: Role }) });
+/** A member joined; `invitedBy` names the member whose invite they accepted (absent: the group's creator). */
+export const MemberJoined = event(S, 'group.member_joined', { version: 1, data: v.object({ groupId: Id, userId: Id, displayName: v.string(), role: Role, invitedBy: v.optional(Id) }) });
 export const MemberLeft = event(S, 'group.member_left', { version: 1, data: v.object({ groupId: Id, userId: Id }) });
 export const MemberRemoved = event(S, 'group.member_removed', { version: 1, data: v.object({ groupId: Id, userId: Id, by: Id }) });
 export const MemberRoleChanged = event(S, 'group.member_role_changed', { version: 1, data: v.object({ groupId: Id, userId: Id, role: Role }) });

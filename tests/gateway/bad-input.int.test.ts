@@ -31,8 +31,8 @@ const WRONG: Record<string, unknown[]> = {
 
 /** A body with one field made wrong, for each field and each wrong value (plus shapes wrong as a whole). */
 function badBodies(r: AnyRoute, valid: Record<string, unknown>): { label: string; body: unknown }[] {
-  // A body of several shapes (one fix or a batch) is probed through its last shape, the single object.
-  const schema = (r.body!.type === 'union' ? (r.body as unknown as { options: v.GenericSchema[] }).options.at(-1) : r.body) as { entries: Record<string, v.GenericSchema> };
+  // A body of several shapes (one fix or a batch; an ntfy or a webhook target) is probed through its last shape.
+  const schema = (r.body!.type === 'union' || r.body!.type === 'variant' ? (r.body as unknown as { options: v.GenericSchema[] }).options.at(-1) : r.body) as { entries: Record<string, v.GenericSchema> };
   const entries = schema.entries;
   const out: { label: string; body: unknown }[] = [
     { label: 'a JSON array', body: [valid] },
@@ -96,7 +96,7 @@ describe('gateway: bad input on every route', { timeout: FILE_TIMEOUT }, () => {
     await joinGroup(h, groupId, owner, member);
     const code = (await call(h, 'POST', `/v1/groups/${groupId}/invites`, { token: owner.token, body: {} })).body.code;
     const id = (await call(h, 'POST', '/v1/me/app-passwords', { token: owner.token, body: { label: 'phone' } })).body.id;
-    params = { groupId, userId: member.userId, code, sessionId: owner.sessionId, id, placeId: '01900000-0000-7000-8000-0000000000aa', messageId: '01900000-0000-7000-8000-0000000000bb' };
+    params = { groupId, userId: member.userId, code, sessionId: owner.sessionId, id, placeId: '01900000-0000-7000-8000-0000000000aa', messageId: '01900000-0000-7000-8000-0000000000bb', targetId: '01900000-0000-7000-8000-0000000000cc' };
     valid = {
       'POST /v1/auth/register': { email: 'new@example.com', password: 'a long enough password', displayName: 'New' },
       'POST /v1/auth/login': { email: owner.email, password: owner.password },
@@ -119,6 +119,9 @@ describe('gateway: bad input on every route', { timeout: FILE_TIMEOUT }, () => {
       'POST /v1/groups/:groupId/messages': { text: 'hello', txnId: 't1' },
       'PATCH /v1/groups/:groupId/messages/:messageId': { text: 'hello' },
       'PUT /v1/groups/:groupId/read-marker': { messageId: '01900000-0000-7000-8000-0000000000bb' },
+      'POST /v1/notifications/read': { all: true },
+      'PUT /v1/notifications/preferences': { mutes: [], types: {}, quietHours: null },
+      'POST /v1/notifications/targets': { kind: 'webhook', url: 'https://hooks.example.home/hearth' },
       'POST /v1/owntracks': { _type: 'location', lat: 52.5, lon: 13.4, tst: Math.floor(Date.now() / 1000) },
     };
   });

@@ -13,11 +13,12 @@ import gateway from '../../src/gateway/index.ts';
 import { usersService } from '../../services/users/index.ts';
 import { locationService } from '../../services/location/index.ts';
 import { chatService } from '../../services/chat/index.ts';
+import { notificationsService, type NotificationsOptions } from '../../services/notifications/index.ts';
 import { client, logSink, start, waitFor } from '../kit/support.ts';
 
 export { FILE_TIMEOUT, useBroker, useTempDir, waitFor, client } from '../kit/support.ts';
 
-/** A running gateway and users service. */
+/** A running gateway and the four services. */
 export interface Hearth {
   url: string;
   brokerUrl: string;
@@ -25,6 +26,7 @@ export interface Hearth {
   users: RunningService;
   location: RunningService;
   chat: RunningService;
+  notifications: RunningService;
   gateway: RunningService;
   nc: NatsConnection;
   /** Stops the users service (its routes should then answer 503). */
@@ -35,6 +37,10 @@ export interface Hearth {
   stopLocation(): Promise<void>;
   /** Starts it again on the same database. */
   startLocation(): Promise<void>;
+  /** Stops the notifications service. */
+  stopNotifications(): Promise<void>;
+  /** Starts it again on the same database. */
+  startNotifications(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -53,17 +59,20 @@ export function testConfig(dir: string, edit: (c: HearthConfig) => void = () => 
   return config;
 }
 
-/** What else a test may set: the location service's clock. */
+/** What else a test may set: the services' clock, the forwarder's timing. */
 export interface HearthOptions {
   now?: () => number;
+  forwarder?: NotificationsOptions['forwarder'];
 }
 
-/** Starts users, location, chat and the gateway; resolves when the gateway listens. */
+/** Starts users, location, chat, notifications and the gateway; resolves when the gateway listens. */
 export async function startHearth(brokerUrl: string, dir: string, edit?: (c: HearthConfig) => void, o: HearthOptions = {}): Promise<Hearth> {
   const config = testConfig(dir, edit);
   const id = ++n;
   const usersDb = join(dir, `users-${id}.db`);
   const locationDb = join(dir, `location-${id}.db`);
+  const notificationsDb = join(dir, `notifications-${id}.db`);
+  const notifications = () => notificationsService({ now: o.now, forwarder: o.forwarder });
   const run = (def: Parameters<typeof start>[0], db: string) => start(def, brokerUrl, db, { settings: config, log: logSink().options, catchupMs: 500 });
   const nc = await client(brokerUrl, 'gateway-test');
   const h: Hearth = {
@@ -73,15 +82,19 @@ export async function startHearth(brokerUrl: string, dir: string, edit?: (c: Hea
     users: await run(usersService(), usersDb),
     location: await run(locationService({ now: o.now }), locationDb),
     chat: await run(chatService({ now: o.now }), join(dir, `chat-${id}.db`)),
+    notifications: await run(notifications(), notificationsDb),
     gateway: await run(gateway, join(dir, `gateway-${id}.db`)),
     nc,
     stopUsers: async () => h.users.stop(),
     startUsers: async () => void (h.users = await run(usersService(), usersDb)),
     stopLocation: async () => h.location.stop(),
     startLocation: async () => void (h.location = await run(locationService({ now: o.now }), locationDb)),
+    stopNotifications: async () => h.notifications.stop(),
+    startNotifications: async () => void (h.notifications = await run(notifications(), notificationsDb)),
     stop: async () => {
       await nc.close();
       await h.gateway.stop();
+      await h.notifications.stop();
       await h.chat.stop();
       await h.location.stop();
       await h.users.stop();

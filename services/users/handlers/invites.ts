@@ -68,7 +68,7 @@ export function handleInvites(d: Deps): void {
       checkInvite(invite, d.now());
       if (await roleIn(read, invite!.groupId, user.id)) throw UsersError.alreadyMember({ groupId: invite!.groupId });
       await useInvite(tx, req.code);
-      await join(tx, invite!.groupId, user, 'member', isoNow(d));
+      await join(tx, invite!.groupId, user, 'member', isoNow(d), invite!.createdBy);
       return { groupId: invite!.groupId };
     }),
   );

@@ -39,7 +39,7 @@ export function handleRegister(d: Deps): void {
       await tx.append(users.UserRegistered, { userId, displayName: req.displayName, admin: admission.admin });
       if (invite) {
         await useInvite(tx, invite.code);
-        await join(tx, invite.groupId, { id: userId, displayName: req.displayName }, 'member', now);
+        await join(tx, invite.groupId, { id: userId, displayName: req.displayName }, 'member', now, invite.createdBy);
       }
       ctx.log.info('account registered', { userId, admin: admission.admin, viaInvite: Boolean(invite) });
       return { userId, admin: admission.admin, groupId: invite?.groupId ?? null };

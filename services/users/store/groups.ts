@@ -11,6 +11,7 @@ type Group = v.InferOutput<typeof users.Group>;
 export interface InviteRow extends InviteState {
   code: string;
   groupId: string;
+  createdBy: string;
   createdAt: string;
 }
 
@@ -19,6 +20,7 @@ export function inviteRow(r: Row): InviteRow {
   return {
     code: String(r.code),
     groupId: String(r.group_id),
+    createdBy: String(r.created_by),
     createdAt: String(r.created_at),
     expiresAt: String(r.expires_at),
     maxUses: Number(r.max_uses),
@@ -57,10 +59,10 @@ function groupOf(r: Row): Group {
   return { id: String(r.id), name: String(r.name), role: String(r.role) as users.Role, memberCount: Number(r.member_count), createdAt: String(r.created_at) };
 }
 
-/** Adds `user` to `groupId` with `role` and appends `MemberJoined`. */
-export async function join(tx: WriteTx, groupId: string, user: { id: string; displayName: string }, role: users.Role, at: string): Promise<void> {
+/** Adds `user` to `groupId` with `role` and appends `MemberJoined` (naming who invited them, if someone did). */
+export async function join(tx: WriteTx, groupId: string, user: { id: string; displayName: string }, role: users.Role, at: string, invitedBy?: string): Promise<void> {
   await tx.execute('INSERT INTO members (group_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)', [groupId, user.id, role, at]);
-  await tx.append(users.MemberJoined, { groupId, userId: user.id, displayName: user.displayName, role });
+  await tx.append(users.MemberJoined, { groupId, userId: user.id, displayName: user.displayName, role, ...(invitedBy ? { invitedBy } : {}) });
 }
 
 /** Counts one use of an invite. */

@@ -10,6 +10,7 @@ import { inviteRoutes } from './invites.ts';
 import { locationRoutes } from './location.ts';
 import { owntracksRoutes } from './owntracks.ts';
 import { chatRoutes } from './chat.ts';
+import { notificationRoutes } from './notifications.ts';
 import { meRoutes } from './me.ts';
 import { memberRoutes } from './members.ts';
 import { opsRoutes } from './ops.ts';
@@ -43,4 +44,5 @@ export const ROUTES: readonly AnyRoute[] = [
   ...locationRoutes,
   ...owntracksRoutes,
   ...chatRoutes,
+  ...notificationRoutes,
 ];

@@ -1,0 +1,100 @@
+/**
+ * The request that publishes a forwarded message to an ntfy topic. It publishes as JSON to
+ * the server's root URL (docs.ntfy.sh/publish, "Publish as JSON"): a title in a JSON body
+ * keeps its UTF-8, which a `Title:` header cannot promise through every HTTP stack. The
+ * target's URL is the topic URL the ntfy app shows (`https://ntfy.sh/mytopic`); behind a
+ * reverse proxy with a path prefix (`https://host/ntfy/mytopic`) the root keeps the prefix.
+ */
+import type { notifications } from '../../../src/contracts/index.ts';
+import { AppError } from '../../../src/kit/index.ts';
+
+type ForwardMessage = notifications.ForwardMessage;
+
+/** A target as the request builders need it: where, and its secret (ntfy: an access token). */
+export interface TargetAddress {
+  url: string;
+  secret: string | null;
+}
+
+/** ntfy's numeric priorities (5 max … 1 min); Hearth never sends 1. */
+export const NTFY_PRIORITY = { urgent: 5, high: 4, default: 3, low: 2 } as const satisfies Record<notifications.Priority, number>;
+
+/** Emoji tags (ntfy shows them before the title) per notification type. */
+export const NTFY_TAGS = {
+  sos_raised: ['rotating_light', 'sos'],
+  sos_cleared: ['white_check_mark'],
+  journey_started: ['arrow_forward'],
+  destination_reached: ['white_check_mark'],
+  journey_late: ['hourglass'],
+  journey_stuck: ['warning'],
+  went_offline: ['mobile_phone_off'],
+  place_entered: ['round_pushpin'],
+  place_left: ['door'],
+  member_joined: ['wave'],
+  member_left: ['bust_in_silhouette'],
+  member_removed: ['bust_in_silhouette'],
+  invite_accepted: ['handshake'],
+  mention: ['speech_balloon'],
+  test: ['test_tube'],
+} as const satisfies Record<ForwardMessage['type'], readonly string[]>;
+
+/** ntfy's rule for topic names (docs.ntfy.sh/publish, "Picking a topic"). */
+const TOPIC = /^[-_A-Za-z0-9]{1,64}$/;
+/** ntfy turns a message over its 4,096-byte limit into an attachment (or refuses it); stay under. */
+const MAX_MESSAGE_BYTES = 3_800;
+
+/**
+ * Splits a topic URL into the server root (where JSON is published) and the topic, the last
+ * path segment. A query (`?auth=…`) stays on the root; a fragment is dropped.
+ *
+ * @example
+ * splitTopicUrl('https://host/ntfy/family-x7/'); // { root: 'https://host/ntfy/', topic: 'family-x7' }
+ */
+export function splitTopicUrl(url: string): { root: string; topic: string } {
+  const u = new URL(url);
+  const segments = u.pathname.split('/').filter((s) => s !== '');
+  const last = segments.pop();
+  let topic = '';
+  try {
+    topic = last === undefined ? '' : decodeURIComponent(last);
+  } catch {
+    // a malformed %-escape: no valid topic, reported below
+  }
+  if (!TOPIC.test(topic)) {
+    // The URL itself is not named: the topic is the secret of an ntfy target.
+    throw new AppError('validation', 'notifications.ntfy_bad_topic', 'An ntfy URL must end with a topic of letters, digits, - and _ (https://ntfy.sh/mytopic)');
+  }
+  u.pathname = '/' + segments.map((s) => s + '/').join('');
+  u.hash = '';
+  return { root: u.href, topic };
+}
+
+/**
+ * The fetch arguments that publish `m` to an ntfy target.
+ *
+ * @example
+ * const { url, init } = ntfyRequest({ url: 'https://ntfy.sh/family-x7', secret: null }, message);
+ * await fetch(url, init);
+ */
+export function ntfyRequest(target: TargetAddress, m: ForwardMessage): { url: string; init: RequestInit } {
+  const { root, topic } = splitTopicUrl(target.url);
+  const headers: Record<string, string> = { 'Content-Type': 'application/json', 'User-Agent': 'Hearth' };
+  if (target.secret) headers.Authorization = `Bearer ${target.secret}`;
+  const body = {
+    topic,
+    title: m.title,
+    message: clip(m.body, MAX_MESSAGE_BYTES),
+    priority: NTFY_PRIORITY[m.priority],
+    tags: [...NTFY_TAGS[m.type]],
+  };
+  return { url: root, init: { method: 'POST', headers, body: JSON.stringify(body) } };
+}
+
+/** `text` cut to at most `max` UTF-8 bytes at a code point, with an ellipsis when cut. */
+export function clip(text: string, max: number): string {
+  const bytes = new TextEncoder().encode(text);
+  if (bytes.length <= max) return text;
+  let end = max - 3; // room for "…" (3 bytes)
+  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--; // back off a continuation byte
+  return new TextDecoder().decode(bytes.subarray(0, end)) + '…';
+}

@@ -1,0 +1,68 @@
+/**
+ * The notifications service: rules over the users, location and chat services' events
+ * make notifications, stored once per (event, recipient) in each user's inbox with a
+ * `notification.created` event for the live stream; preferences decide what is dropped or
+ * kept quiet; the forwarder posts the rest to the users' ntfy topics and webhooks.
+ * `notificationsService({ now, forwarder })` exists for tests.
+ */
+import { defineService, type ServiceDefinition } from '../../src/kit/index.ts';
+import type { Deps } from './deps.ts';
+import { Forwarder, type ForwarderOptions } from './forwarding/index.ts';
+import { handleInbox } from './handlers/inbox.ts';
+import { handlePreferences } from './handlers/preferences.ts';
+import { handleTargets } from './handlers/targets.ts';
+import { migrations } from './migrations.ts';
+import { chatConsumer, locationConsumer } from './projections/sources.ts';
+import { usersConsumer } from './projections/users.ts';
+import { startRetention } from './retention.ts';
+import { readSettings } from './settings.ts';
+
+/** Options for building the service; only tests pass any. */
+export interface NotificationsOptions {
+  now?: () => number;
+  /** Forwarder settings that tests shorten (backoff, breaker, tick). */
+  forwarder?: Partial<Omit<ForwarderOptions, 'db' | 'log'>>;
+}
+
+/**
+ * Builds the notifications service.
+ *
+ * @example
+ * const svc = await runService(notificationsService(), options);
+ */
+export function notificationsService(o: NotificationsOptions = {}): ServiceDefinition {
+  return defineService({
+    name: 'notifications',
+    migrations,
+    setup(api) {
+      const settings = readSettings(api.settings);
+      const now = o.now ?? Date.now;
+      const forwarder = new Forwarder({
+        db: api.db,
+        log: api.log,
+        now,
+        timeoutMs: settings.forwardTimeoutMs,
+        maxAttempts: settings.forwardMaxAttempts,
+        ...o.forwarder,
+      });
+      const d: Deps = { db: api.db, events: api.events, now, settings, kick: () => forwarder.kick() };
+      api.consume('users', usersConsumer(d));
+      api.consume('location', locationConsumer(d));
+      api.consume('chat', chatConsumer(d));
+      handleInbox(api, d);
+      handlePreferences(api, d);
+      handleTargets(api, d, forwarder);
+      let stopRetention = () => {};
+      api.onStart(() => {
+        forwarder.start();
+        stopRetention = startRetention(d, api.log);
+      });
+      api.onStop(async () => {
+        stopRetention();
+        await forwarder.stop();
+      });
+    },
+  });
+}
+
+export default notificationsService();

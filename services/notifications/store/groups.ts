@@ -1,0 +1,25 @@
+/**
+ * The notifications service's read model of groups and members (CQRS, from the users
+ * service's events): who is in a group, by which name, and what the group is called.
+ */
+import { AppError, type Db, type Tx } from '../../../src/kit/index.ts';
+import type { GroupView } from '../domain/rules.ts';
+
+/** The group as the rules see it (empty when unknown). */
+export async function groupView(tx: Tx, groupId: string): Promise<GroupView> {
+  const members = await tx.execute('SELECT user_id, display_name FROM members WHERE group_id = ? ORDER BY user_id', [groupId]);
+  const [g] = (await tx.execute('SELECT name FROM groups WHERE group_id = ?', [groupId])).rows;
+  return {
+    groupId,
+    name: g ? String(g.name) : 'your group',
+    members: new Map(members.rows.map((r) => [String(r.user_id), String(r.display_name)])),
+  };
+}
+
+/** Refuses unless `userId` is a member of every group in `groupIds` (a non-member's answer does not say whether a group exists). */
+export async function requireMemberOf(db: Db, userId: string, groupIds: readonly string[]): Promise<void> {
+  for (const groupId of new Set(groupIds)) {
+    const [row] = await db.query('SELECT 1 FROM members WHERE group_id = ? AND user_id = ?', [groupId, userId]);
+    if (!row) throw new AppError('not_found', 'notifications.not_a_member', 'No such group among yours', { issues: [{ path: 'mutes', message: `${groupId} is not one of your groups` }] });
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * Preferences as stored: one JSON row per user (absent: the defaults). Mutes given as
+ * "for N minutes" are stored as the instant they end; expired mutes are dropped on read.
+ */
+import type { Db, ParsedRequestOf, Tx } from '../../../src/kit/index.ts';
+import type { notifications } from '../../../src/contracts/index.ts';
+import { activeMutes, DEFAULT_PREFS, type Prefs } from '../domain/preferences.ts';
+
+type Query = Pick<Tx, 'execute'> | Db;
+
+async function rows(q: Query, sql: string, args: string[]): Promise<Record<string, unknown>[]> {
+  return 'query' in q ? q.query(sql, args) : (await q.execute(sql, args)).rows as Record<string, unknown>[];
+}
+
+/** The user's preferences (defaults when none were saved). */
+export async function loadPrefs(q: Query, userId: string): Promise<Prefs> {
+  const [r] = await rows(q, 'SELECT body FROM preferences WHERE user_id = ?', [userId]);
+  return r ? (JSON.parse(String(r.body)) as Prefs) : DEFAULT_PREFS;
+}
+
+/** The preferences as a client reads them: mutes in force only. */
+export function visiblePrefs(p: Prefs, nowMs: number): Prefs {
+  return { ...p, mutes: activeMutes(p, nowMs) };
+}
+
+/** Normalises a `SetPreferences` request into what is stored. */
+export function fromRequest(req: Pick<ParsedRequestOf<typeof notifications.SetPreferences>, 'mutes' | 'types' | 'quietHours'>, nowMs: number): Prefs {
+  const mutes = new Map<string, string | null>();
+  for (const m of req.mutes) mutes.set(m.groupId, m.until ? new Date(Date.parse(m.until)).toISOString() : m.forMinutes ? new Date(nowMs + m.forMinutes * 60_000).toISOString() : null);
+  return {
+    mutes: [...mutes].map(([groupId, until]) => ({ groupId, until })),
+    types: { ...req.types },
+    quietHours: req.quietHours ?? null,
+  };
+}
+
+/** Saves the user's preferences. */
+export async function savePrefs(tx: Tx, userId: string, p: Prefs): Promise<void> {
+  await tx.execute('INSERT INTO preferences (user_id, body) VALUES (?, ?) ON CONFLICT (user_id) DO UPDATE SET body = excluded.body', [userId, JSON.stringify(p)]);
+}

@@ -97,6 +97,28 @@ export const GetUnread = query(S, 'unread', {
   reply: v.object({ groups: v.array(v.object({ groupId: Id, unread: v.number(), readUpTo: v.nullable(Id) })) }),
 });
 
+// ── typing ─────────────────────────────────────────────────────────────────────────────
+
+/** The broker subject of a group's typing signals: plain messages the gateways publish (no outbox, no log, never replayed). */
+export const typingSubject = (groupId: string): string => `evt.gateway.typing.${groupId}`;
+/** What every gateway instance listens to. */
+export const TYPING_SUBJECTS = 'evt.gateway.typing.>';
+/**
+ * A typing signal as it travels on the broker. Anything may arrive on that subject, so it
+ * is checked on the way in.
+ *
+ * @example
+ * v.parse(TypingSignal, { groupId, userId, name: null, at: new Date().toISOString() });
+ */
+export const TypingSignal = v.strictObject({
+  groupId: Id,
+  userId: Id,
+  /** The typist's display name where the gateway knows it; null otherwise (clients have the member list). */
+  name: v.nullable(v.pipe(v.string(), v.maxLength(200))),
+  at: IsoTime,
+});
+export type TypingSignal = v.InferOutput<typeof TypingSignal>;
+
 // ── events ─────────────────────────────────────────────────────────────────────────────
 
 /** A message was sent; its seq is the event's own. */

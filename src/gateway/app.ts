@@ -12,6 +12,12 @@
  * - `onGroupEvent(listener)`: called after commit with `{ groupId, event }` for every
  *   `group.*` users event (the read model already reflects it) and every location event
  *   of a group (live-feed.ts).
+ * - `onUserEvent(listener)`: called with `{ userId, event }` for every personal event
+ *   (`evt.notifications.>`, `data.userId` its one recipient; live-feed.ts).
+ * - `onTyping(listener)`: called with every checked typing signal `{ groupId, userId, name,
+ *   at }` that came in over the broker from any gateway instance (live-feed.ts).
+ * - `sendTyping(actor, groupId)`: a typing indicator a WebSocket client sends; membership
+ *   checked here (`users.not_a_member`), then gated to one per 2 s and published.
  * - `onRevocation(listener)`: called after commit with `{ userId, sessionId }` when a session
  *   ends and `{ userId }` when an account is deleted (the gateway itself disconnects them).
  * - `recordFixes(actor, fixes)`: fixes a WebSocket client sends, to the location service.
@@ -31,8 +37,10 @@ import { declaredLength } from './middleware/body.ts';
 import { corsFor } from './middleware/cors.ts';
 import { answerError } from './middleware/errors.ts';
 import { requestContext } from './middleware/request-context.ts';
+import type { UserEvent } from './live-feed.ts';
 import type { GroupEvent, Revocation } from './read-model/index.ts';
 import { ROUTES } from './routes/index.ts';
+import type { TypingSignal } from './stream/index.ts';
 
 /** What the real-time stream is given (see the header comment). */
 export interface StreamSeam {
@@ -41,11 +49,15 @@ export interface StreamSeam {
   authenticate(token: string): Promise<TokenActor>;
   groupsOf(userId: string): string[];
   onGroupEvent(listener: (e: GroupEvent) => void): void;
+  onUserEvent(listener: (e: UserEvent) => void): void;
+  onTyping(listener: (t: TypingSignal) => void): void;
   onRevocation(listener: (r: Revocation) => void): void;
   /** Records fixes a stream client sends, as `POST /v1/locations` would (rate-limited per user). */
   recordFixes(actor: { userId: string; sessionId: string }, fixes: location.Fix[]): Promise<{ accepted: number; duplicates: number; expired: number }>;
   /** Sends a chat message a stream client sends, as `POST /v1/groups/{groupId}/messages` would (membership checked here first). */
   sendMessage(actor: { userId: string; sessionId: string }, m: { groupId: string; text: string; txnId: string; replyTo?: string }): Promise<{ message: unknown; duplicate: boolean }>;
+  /** A typing indicator a stream client sends, as `POST /v1/groups/{groupId}/typing` would (membership checked here first). */
+  sendTyping(actor: { userId: string; sessionId: string }, groupId: string): void;
   bufferSize: number;
   metrics: { setOpenStreams(fn: () => number): void };
   log: Logger;
@@ -93,6 +105,8 @@ export function streamSeam(app: Hono<GatewayEnv>, server: Server, deps: GatewayD
       deps.model.onGroupEvent(listener);
       deps.feed.on(listener);
     },
+    onUserEvent: (listener) => void deps.feed.onUser(listener),
+    onTyping: (listener) => void deps.feed.onTyping(listener),
     onRevocation: (listener) => void deps.model.onRevocation(listener),
     recordFixes: async (actor, fixes) => {
       deps.limiter.take('user', actor.userId);
@@ -102,6 +116,10 @@ export function streamSeam(app: Hono<GatewayEnv>, server: Server, deps: GatewayD
       deps.limiter.take('user', actor.userId);
       if (!deps.model.roleOf(m.groupId, actor.userId)) throw new AppError('not_found', 'users.not_a_member', 'No such group among yours');
       return deps.upstream.call(chat.SendMessage, { actor, ...m }, uuidv7());
+    },
+    sendTyping: (actor, groupId) => {
+      if (!deps.model.roleOf(groupId, actor.userId)) throw new AppError('not_found', 'users.not_a_member', 'No such group among yours');
+      deps.feed.typing(actor.userId, groupId);
     },
     bufferSize: deps.settings.streamBuffer,
     metrics: { setOpenStreams: (fn) => deps.metrics.setOpenStreams(fn) },

@@ -10,7 +10,7 @@ import { createApp, streamSeam } from './app.ts';
 import { AppPasswordCache, Authenticator, JwksCache } from './auth/index.ts';
 import type { GatewayDeps } from './deps.ts';
 import { IdempotencyStore } from './idempotency/store.ts';
-import { LIVE_SUBJECTS, LiveFeed } from './live-feed.ts';
+import { LIVE_SUBJECTS, LiveFeed, PERSONAL_SUBJECTS } from './live-feed.ts';
 import { Metrics } from './metrics.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { RateLimiter } from './rate-limiter.ts';
@@ -18,13 +18,13 @@ import { ReadModel } from './read-model/index.ts';
 import { createListener } from './server.ts';
 import { readSettings } from './settings.ts';
 import { Upstream } from './upstream.ts';
-import { mountStream } from './stream/index.ts';
+import { mountStream, TYPING_SUBJECTS } from './stream/index.ts';
 
 export { createApp, streamSeam, type StreamSeam } from './app.ts';
 export type { GatewayDeps } from './deps.ts';
 
 /** The services `/readyz` asks when no supervisor answers `sys.ready`. TODO(#6): notifications as it lands. */
-export const READY_SERVICES = ['gateway', 'users', 'location', 'chat'] as const;
+export const READY_SERVICES = ['gateway', 'users', 'location', 'chat', 'notifications'] as const;
 const PRUNE_EVERY_MS = 10 * 60_000;
 
 /** Builds the gateway's collaborators on a service API (also used by tests, which may move the clock). */
@@ -42,7 +42,7 @@ export async function gatewayDeps(api: ServiceApi, o: { now?: () => number } = {
   const appPasswords = new AppPasswordCache((email, password) => upstream.call(users.VerifyAppPassword, { email, password }), { now });
   const auth = new Authenticator({ jwks, issuer: settings.publicUrl, revocations: model, appPasswords, limitMiss: (ip) => limiter.take('auth', ip) });
   const idempotency = new IdempotencyStore(api.db, { hours: settings.idempotencyHours, now });
-  return { settings, log: api.log, auth, appPasswords, jwks, model, feed: new LiveFeed(), upstream, limiter, idempotency, metrics, readyServices: READY_SERVICES };
+  return { settings, log: api.log, auth, appPasswords, jwks, model, feed: new LiveFeed({ log: api.log, now }), upstream, limiter, idempotency, metrics, readyServices: READY_SERVICES };
 }
 
 /** The gateway service. */
@@ -54,6 +54,10 @@ export default defineService({
     const deps = await gatewayDeps(api);
     api.consume('users', deps.model.consumer());
     for (const subject of LIVE_SUBJECTS) api.subscribe(subject, (e) => deps.feed.push(e));
+    for (const subject of PERSONAL_SUBJECTS) api.subscribe(subject, (e) => deps.feed.pushPersonal(e));
+    // Typing indicators are plain broker messages (never stored), so every gateway instance sees them.
+    api.listen(TYPING_SUBJECTS, (data, subject) => deps.feed.pushTyping(data, subject));
+    deps.feed.connect((subject, data) => api.publish(subject, data));
     // 2. The app and its listener (not listening yet).
     const app = createApp(deps);
     const http = createListener(app.fetch);

@@ -42,6 +42,8 @@ export async function runRebuild(argv: string[], builtins: ServiceLoaders, out =
       // A rebuild runs no requests and no live traffic: these are never called, or do nothing.
       request: () => Promise.reject(new Error('no requests during a rebuild')),
       subscribe: () => {},
+      publish: () => {},
+      listen: () => {},
       report: () => {},
       onStart: () => {},
       onStop: () => {},

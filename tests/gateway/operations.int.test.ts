@@ -25,7 +25,7 @@ describe('gateway: operations', { timeout: FILE_TIMEOUT }, () => {
     const a = await call(h, 'GET', '/readyz');
     assert.equal(a.status, 200);
     assert.equal(a.body.status, 'ready');
-    assert.deepEqual(Object.keys(a.body.services).sort(), ['chat', 'gateway', 'location', 'users']);
+    assert.deepEqual(Object.keys(a.body.services).sort(), ['chat', 'gateway', 'location', 'notifications', 'users']);
     for (const s of Object.values(a.body.services) as { status: string; pid: number }[]) {
       assert.equal(s.status, 'ok');
       assert.equal(s.pid, process.pid); // in this test both run in this process
@@ -77,8 +77,8 @@ describe('gateway: operations', { timeout: FILE_TIMEOUT }, () => {
       assert.deepEqual(declared, [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort(), `${r.method} ${path} parameters`);
       assert.ok(op.responses[String(r.status ?? 200)], `${r.method} ${path} success response`);
       const body = r.body && op.requestBody.content['application/json'].schema;
-      // A body of several shapes (one fix or a batch) is `anyOf` objects.
-      if (body) assert.ok(body.type === 'object' || body.anyOf?.every((s: { type: string }) => s.type === 'object'), `${r.method} ${path} body`);
+      // A body of several shapes is `anyOf` objects (one fix or a batch) or `oneOf` them (an ntfy or a webhook target).
+      if (body) assert.ok(body.type === 'object' || (body.anyOf ?? body.oneOf)?.every((s: { type: string }) => s.type === 'object'), `${r.method} ${path} body`);
       if (r.access !== 'public') assert.ok(op.responses['401']);
     }
     const register = doc.paths['/v1/auth/register'].post.requestBody.content['application/json'].schema;

@@ -1,7 +1,8 @@
 /**
  * The chat routes: send (idempotent per `txnId`), edit, delete, history pages, search, the
- * read marker and unread counts. The chat service checks membership again against its own
- * read model; the route table checks it first here.
+ * read marker and unread counts, and the typing indicator. The chat service checks
+ * membership again against its own read model; the route table checks it first here. The
+ * typing indicator never reaches the chat service: the gateway publishes it itself.
  */
 import * as v from 'valibot';
 import { chat, location, users } from '../../contracts/index.ts';
@@ -94,6 +95,17 @@ export const chatRoutes = [
     body: v.strictObject({ messageId: users.Id }),
     reply: chat.MarkRead.reply,
     handle: ({ actor, params, body, call }) => call(chat.MarkRead, { actor, groupId: params.groupId, messageId: body.messageId }),
+  }),
+  route({
+    method: 'POST',
+    path: '/v1/groups/:groupId/typing',
+    summary: 'Say I am typing: the other members\u2019 streams get `typing` (never stored; at most one per 2 s goes out, the rest are dropped silently — still 204)',
+    tag,
+    access: 'user',
+    params: GroupParams,
+    group: { role: 'member' },
+    status: 204,
+    handle: ({ actor, params, deps }) => void deps.feed.typing(actor.userId, params.groupId),
   }),
   route({
     method: 'GET',

@@ -1,12 +1,17 @@
 /**
  * The fan-out: every committed group event goes into the replay buffer and then to each
  * open stream whose user may see it, judged against the gateway's read model at delivery
- * time. Streams register here once authenticated; `size` is what the metrics count.
+ * time; a personal event (a notification) goes into its user's own ring and to that user's
+ * streams only, whatever their groups; a typing signal goes to the other members' streams
+ * and is never buffered. Streams register here once authenticated; `size` is what the
+ * metrics count.
  */
 import type { Envelope, Logger } from '../../kit/index.ts';
-import { ReplayBuffer, type Entry } from './replay-buffer.ts';
+import { isGroupEntry, ReplayBuffer, type Entry } from './replay-buffer.ts';
 import type { EndReason } from './protocol.ts';
+import type { TypingSignal } from './typing.ts';
 import { membershipChange, visibleLive, visibleReplay } from './visibility.ts';
+import { typingFrames, type TypingFrames } from './wire.ts';
 
 /** An authenticated stream, as the hub sees it. */
 export interface Subscriber {
@@ -16,6 +21,8 @@ export interface Subscriber {
   readonly known: Set<string>;
   /** Sends one event; the subscriber applies its own buffer bound. */
   deliver(entry: Entry): void;
+  /** Sends a typing indicator, or drops it when the connection is behind (it is worth nothing late). */
+  typing(frames: TypingFrames): void;
   /** Ends the stream (token expired, session revoked, shutdown). */
   end(reason: EndReason): void;
 }
@@ -69,7 +76,7 @@ export class Hub {
 
   /** Buffers a committed group event and delivers it to whoever may see it. */
   publish(groupId: string, event: Envelope): void {
-    const entry = this.#buffer.add(groupId, event);
+    const entry = this.#buffer.add({ groupId }, event);
     if (!entry) return; // already buffered and delivered: a redelivery
     const memberships = new Map<string, boolean>();
     for (const sub of this.#subs) {
@@ -87,15 +94,49 @@ export class Hub {
     }
   }
 
+  /** Buffers a personal event and delivers it to its one recipient's streams. */
+  publishPersonal(userId: string, event: Envelope): void {
+    const entry = this.#buffer.add({ userId }, event);
+    if (!entry) return; // a redelivery
+    for (const sub of this.#subs) {
+      if (sub.userId !== userId) continue;
+      try {
+        sub.deliver(entry);
+      } catch (err) {
+        this.log?.warn('stream delivery failed', { userId, eventId: event.id, err });
+      }
+    }
+  }
+
+  /** Delivers a typing signal to the streams of the group's members other than the typist. */
+  typing(signal: TypingSignal): void {
+    const frames = typingFrames(signal);
+    const memberships = new Map<string, boolean>();
+    for (const sub of this.#subs) {
+      if (sub.userId === signal.userId) continue;
+      try {
+        let isMember = memberships.get(sub.userId);
+        if (isMember === undefined) memberships.set(sub.userId, (isMember = this.groupsOf(sub.userId).includes(signal.groupId)));
+        if (isMember) sub.typing(frames);
+      } catch (err) {
+        this.log?.warn('typing delivery failed', { userId: sub.userId, err });
+      }
+    }
+  }
+
   // A replay longer than one connection's bound is a reset too: sent at once it would be
   // the burst the bound exists to prevent, and refetching is cheaper for the client anyway.
   #replay(userId: string, groups: string[], lastEventId: string): Entry[] | 'reset' {
     const ord = this.#buffer.ordOf(lastEventId);
     if (ord === undefined) return 'reset';
-    const visible = visibleReplay(this.#buffer.after(ord), userId, groups);
+    if (this.#buffer.lostAfter({ userId }, ord)) return 'reset';
+    const window = this.#buffer.after(ord, userId);
+    // Group entries are judged by membership; personal ones must be this user's (after() gives no one else's, checked again).
+    const seen = new Set<Entry>(visibleReplay(window.filter(isGroupEntry), userId, groups));
+    const visible = window.filter((e) => (isGroupEntry(e) ? seen.has(e) : e.userId === userId));
     if (visible.length > this.#buffer.perGroup) return 'reset';
-    const touched = new Set([...groups, ...visible.map((e) => e.groupId)]);
-    for (const g of touched) if (this.#buffer.lostAfter(g, ord)) return 'reset';
+    const touched = new Set([...groups, ...visible.filter(isGroupEntry).map((e) => e.groupId)]);
+    for (const groupId of touched) if (this.#buffer.lostAfter({ groupId }, ord)) return 'reset';
     return visible;
   }
 }

@@ -1,24 +1,33 @@
 /**
  * The gateway's real-time stream: one WebSocket at `GET /v1/stream` multiplexing all of a
  * user's groups, and the same events as Server-Sent Events at `GET /v1/events`, fed by the
- * gateway's committed group events and filtered by its membership read model.
+ * gateway's committed group events (filtered by its membership read model), the user's own
+ * personal events (notifications) and other members' typing indicators.
  *
  * WebSocket: authenticate with `Authorization: Bearer` on the upgrade or a first message
  * `{"type":"auth","token","lastEventId"?}` within 5 s; send the same message again after a
  * refresh. Server messages: `ready {groups, expiresAt}`, `event {id, groupId, event: {type,
- * seq, at, data}}`, `ack {id, accepted, duplicates, expired}` (for a client's
- * `{"type":"location","id"?,"fixes":[…]}`), `sent {id, message, duplicate}` (for a client's
- * `{"type":"message","id"?,"groupId","text","txnId","replyTo"?}`), `reauthenticated {expiresAt}`, `reset {reason}` (refetch state),
- * `ping`, `pong`, `error {code, message}`. Close codes: 4401 token missing/bad/expired/
+ * seq, at, data}}` (`groupId` null: a personal event, e.g. `notification.created`, which
+ * only its recipient gets, whatever their groups), `typing {groupId, userId, name, at}`
+ * (another member is typing; never replayed), `ack {id, accepted, duplicates, expired}`
+ * (for a client's `{"type":"location","id"?,"fixes":[…]}`), `sent {id, message,
+ * duplicate}` (for a client's `{"type":"message","id"?,"groupId","text","txnId","replyTo"?}`),
+ * `reauthenticated {expiresAt}`, `reset {reason}` (refetch state), `ping`, `pong`,
+ * `error {code, message}`. A client's `{"type":"typing","groupId"}` is not answered unless
+ * refused (`error`, e.g. `users.not_a_member`); at most one per user and group goes out
+ * every 2 s, the rest are dropped silently. Close codes: 4401 token missing/bad/expired/
  * revoked or another user's, 4408 slow consumer, 1008 repeated invalid messages, 1013
  * authenticator unavailable, 1001 shutdown. SSE: `Authorization: Bearer` only; frames
  * `event: ready`, then `id: <event id>` / `event: <type>` / `data: {id, groupId, event}`,
- * `event: reset`, `event: end {reason}` (token expired, revoked, shutdown), `: ping`
- * comments; `Last-Event-ID` (header on either transport) replays what was missed.
+ * `event: typing` / `data: {groupId, userId, name, at}` (no `id:`), `event: reset`,
+ * `event: end {reason}` (token expired, revoked, shutdown), `: ping` comments;
+ * `Last-Event-ID` (header on either transport) replays what was missed, group and personal
+ * events alike (typing never). A connection that is behind drops typing frames rather than
+ * queue them; they never count toward the slow-consumer bound.
  *
  * @example
  * const server = serve({ fetch: app.fetch, port }) as Server;
- * const stream = mountStream({ app, server, authenticate, groupsOf, onGroupEvent, bufferSize: 256 });
+ * const stream = mountStream({ app, server, authenticate, groupsOf, onGroupEvent, onUserEvent, onTyping, sendTyping, bufferSize: 256 });
  * metrics.gauge('hearth_open_streams', stream.openStreams());
  * await stream.close(); // before server.close()
  */
@@ -31,10 +40,12 @@ import { mountRoutes } from './http-routes.ts';
 import { Hub } from './hub.ts';
 import { CloseCode, EndReason, Limits } from './protocol.ts';
 import type { SseSession } from './sse-session.ts';
+import type { SendTyping, TypingSignal } from './typing.ts';
 import { upgradeListener } from './ws-upgrade.ts';
 import { WsSession, type RecordFixes, type SendMessage } from './ws-session.ts';
 
 export { CloseCode, EndReason, EVENTS_PATH, STREAM_PATH } from './protocol.ts';
+export { TYPING_INTERVAL_MS, TYPING_SUBJECTS, TypingGate, TypingSignal, typingSubject, type SendTyping } from './typing.ts';
 
 /** What `mountStream` is given. */
 export interface StreamOptions {
@@ -48,11 +59,17 @@ export interface StreamOptions {
   groupsOf(userId: string): string[];
   /** Registers the listener called after commit for every group event. */
   onGroupEvent(listener: (e: { groupId: string; event: Envelope }) => void): void;
+  /** Registers the listener for personal events (`data.userId` is the one recipient); absent, there are none. */
+  onUserEvent?(listener: (e: { userId: string; event: Envelope }) => void): void;
+  /** Registers the listener for typing signals (from every gateway instance, checked already); absent, there are none. */
+  onTyping?(listener: (t: TypingSignal) => void): void;
   /** Records fixes a WebSocket client sends (`{"type":"location","id"?,"fixes":[…]}`); absent, such messages are refused. */
   recordFixes?: RecordFixes;
   /** Sends a chat message a WebSocket client sends (`{"type":"message","id"?,"groupId","text","txnId"}`); absent, refused. */
   sendMessage?: SendMessage;
-  /** Per-connection bound in events (`gateway.stream_buffer`); also events kept per group for replay. */
+  /** Sends a typing indicator a WebSocket client sends (`{"type":"typing","groupId"}`); throws an AppError for a non-member; absent, refused. */
+  sendTyping?: SendTyping;
+  /** Per-connection bound in events (`gateway.stream_buffer`); also events kept per group, and per user, for replay. */
   bufferSize: number;
   /** Heartbeat period (default 15 000). */
   heartbeatMs?: number;
@@ -94,9 +111,15 @@ export function mountStream(o: StreamOptions): StreamHandle {
   o.onGroupEvent(({ groupId, event }) => {
     if (!closed) hub.publish(groupId, event);
   });
+  o.onUserEvent?.(({ userId, event }) => {
+    if (!closed) hub.publishPersonal(userId, event);
+  });
+  o.onTyping?.((t) => {
+    if (!closed) hub.typing(t);
+  });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: Limits.maxClientMessage, perMessageDeflate: false, clientTracking: false });
-  const sessionDeps = { hub, authenticate: o.authenticate, recordFixes: o.recordFixes, sendMessage: o.sendMessage, bufferSize: o.bufferSize, heartbeatMs, authTimeoutMs: o.authTimeoutMs ?? Limits.authTimeoutMs, log: o.log, onGone: untrack };
+  const sessionDeps = { hub, authenticate: o.authenticate, recordFixes: o.recordFixes, sendMessage: o.sendMessage, sendTyping: o.sendTyping, bufferSize: o.bufferSize, heartbeatMs, authTimeoutMs: o.authTimeoutMs ?? Limits.authTimeoutMs, log: o.log, onGone: untrack };
   const onUpgrade = upgradeListener({
     server: o.server,
     wss,

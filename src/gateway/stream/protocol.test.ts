@@ -10,7 +10,14 @@ describe('parseClientMessage', () => {
     assert.deepEqual(parseClientMessage('{"type":"ping"}'), { type: 'ping' });
   });
 
+  it('accepts a typing indicator for a group', () => {
+    const groupId = '01900000-0000-7000-8000-00000000000a';
+    assert.deepEqual(parseClientMessage(JSON.stringify({ type: 'typing', groupId })), { type: 'typing', groupId });
+  });
+
   const bad: Array<[string, string]> = [
+    ['a typing indicator without groupId', '{"type":"typing"}'],
+    ['a typing indicator whose groupId is not a UUID', '{"type":"typing","groupId":"family"}'],
     ['not JSON', 'nope'],
     ['an unknown type', '{"type":"subscribe"}'],
     ['an auth without token', '{"type":"auth"}'],

@@ -40,6 +40,8 @@ export const Limits = {
   bytesPerEvent: 4096,
   /** How long a closing connection may take to flush before it is cut. */
   closeGraceMs: 2000,
+  /** A typing indicator is dropped, not queued, once this many frames wait to be sent. */
+  typingBacklog: 8,
 } as const;
 
 /** Why the server ends a stream (sent as SSE `event: end`; mapped to a close code on WS). */
@@ -83,6 +85,8 @@ export const ClientMessage = v.variant('type', [
     replyTo: v.optional(users.Id),
   }),
   v.object({ type: v.literal('pong') }),
+  // "I am typing in this group": no answer, unless refused (`error`); at most one per 2 s goes out.
+  v.object({ type: v.literal('typing'), groupId: users.Id }),
 ]);
 export type ClientMessage = v.InferOutput<typeof ClientMessage>;
 

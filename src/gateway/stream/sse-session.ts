@@ -5,14 +5,15 @@
  * stops reading lets the queue reach `bufferSize` frames or its byte bound — then the
  * response is cut. A stream authenticated by header cannot be re-authenticated, so it
  * ends (`event: end`) when its token expires; the client reconnects with a fresh token
- * and `Last-Event-ID`.
+ * and `Last-Event-ID`. Typing indicators do not count toward the bound: one is dropped
+ * when frames are already waiting.
  */
 import type { Logger } from '../../kit/index.ts';
 import { timerAt, type Identity } from './auth.ts';
 import type { Hub, Subscriber } from './hub.ts';
 import { EndReason, Limits } from './protocol.ts';
 import type { Entry } from './replay-buffer.ts';
-import { isoOrNull, SSE_HEARTBEAT, sseEvent, sseFrame } from './wire.ts';
+import { isoOrNull, SSE_HEARTBEAT, sseEvent, sseFrame, type TypingFrames } from './wire.ts';
 
 /** What an SSE stream needs from the mount. */
 export interface SseSessionDeps {
@@ -35,8 +36,11 @@ export class SseSession implements Subscriber {
   readonly known = new Set<string>();
   readonly body: ReadableStream<Uint8Array>;
   #controller!: ReadableStreamDefaultController<Uint8Array>;
-  #queue: Uint8Array[] = [];
+  #queue: Array<{ bytes: Uint8Array; typing: boolean }> = [];
   #queuedBytes = 0;
+  // Typing frames in the queue: counted apart from the bound.
+  #queuedTyping = 0;
+  #typingBytes = 0;
   // The replay is queued at once; it may use this much on top of the bound until it is read.
   #burstEvents = 0;
   #burstBytes = 0;
@@ -84,6 +88,12 @@ export class SseSession implements Subscriber {
     this.#write(sseEvent(entry));
   }
 
+  /** Queues a typing indicator unless frames are already waiting (then it is dropped). */
+  typing(frames: TypingFrames): void {
+    if (this.#state !== 'open' || (!this.#waiting && this.#queue.length >= Limits.typingBacklog)) return;
+    this.#write(frames.sse, true);
+  }
+
   /** Sends `event: end` and closes once the client has read what is queued. */
   end(reason: EndReason): void {
     if (this.#state !== 'open') return;
@@ -101,25 +111,36 @@ export class SseSession implements Subscriber {
     this.#finish();
   }
 
-  #write(frame: string | Uint8Array): void {
+  #write(frame: string | Uint8Array, typing = false): void {
     if (this.#state !== 'open') return;
     const bytes = typeof frame === 'string' ? encoder.encode(frame) : frame;
     if (this.#waiting) {
       this.#waiting = false;
       return this.#controller.enqueue(bytes);
     }
-    const full = this.#queue.length >= this.deps.bufferSize + this.#burstEvents || this.#queuedBytes + bytes.byteLength > this.#maxBytes + this.#burstBytes;
-    if (full) return this.#cut();
-    this.#queue.push(bytes);
+    if (!typing) {
+      const events = this.#queue.length - this.#queuedTyping;
+      const eventBytes = this.#queuedBytes - this.#typingBytes;
+      const full = events >= this.deps.bufferSize + this.#burstEvents || eventBytes + bytes.byteLength > this.#maxBytes + this.#burstBytes;
+      if (full) return this.#cut();
+    } else {
+      this.#queuedTyping++;
+      this.#typingBytes += bytes.byteLength;
+    }
+    this.#queue.push({ bytes, typing });
     this.#queuedBytes += bytes.byteLength;
   }
 
   #pull(): void {
     const next = this.#queue.shift();
     if (next) {
-      this.#queuedBytes -= next.byteLength;
+      this.#queuedBytes -= next.bytes.byteLength;
+      if (next.typing) {
+        this.#queuedTyping--;
+        this.#typingBytes -= next.bytes.byteLength;
+      }
       if (this.#queue.length === 0) this.#burstEvents = this.#burstBytes = 0;
-      this.#controller.enqueue(next);
+      this.#controller.enqueue(next.bytes);
     } else if (this.#state === 'ending') this.#close();
     else this.#waiting = true;
   }
@@ -138,7 +159,7 @@ export class SseSession implements Subscriber {
   #cut(): void {
     if (this.#state === 'closed') return;
     this.#queue = [];
-    this.#queuedBytes = 0;
+    this.#queuedBytes = this.#queuedTyping = this.#typingBytes = 0;
     this.#finish();
     this.deps.abort();
     try {

@@ -1,10 +1,13 @@
 /**
  * Outgoing frames. An event is serialised once (cached on its buffer entry) and framed for
  * each transport: `{"type":"event","id","groupId","event":{type,seq,at,data}}` on the
- * WebSocket, `id:` / `event:` / `data:` on SSE. Only type, seq, at and data of the
- * envelope leave the gateway; correlation ids and the producing service stay inside.
+ * WebSocket, `id:` / `event:` / `data:` on SSE; a personal event has `"groupId":null`.
+ * Only type, seq, at and data of the envelope leave the gateway; correlation ids and the
+ * producing service stay inside. A typing indicator is `{"type":"typing",…}` on the
+ * WebSocket and `event: typing` without an `id:` on SSE (it must not move Last-Event-ID).
  */
 import type { Entry } from './replay-buffer.ts';
+import type { TypingSignal } from './typing.ts';
 
 /** A message of the server to a WebSocket client, other than an event. */
 export type ServerMessage =
@@ -17,7 +20,24 @@ export type ServerMessage =
   | { type: 'sent'; id: string | null; message: unknown; duplicate: boolean }
   | { type: 'error'; code: string; message: string; id?: string | null };
 
-/** `{"id","groupId","event":{type,seq,at,data}}`, serialised once per event. */
+const encoder = new TextEncoder();
+
+/** A typing indicator framed for each transport, made once per signal and shared by every connection. */
+export interface TypingFrames {
+  ws: string;
+  sse: string;
+  /** Bytes of the larger frame, for the connections' byte accounting. */
+  bytes: number;
+}
+
+/** Frames a typing signal: `{"type":"typing","groupId","userId","name","at"}` / `event: typing`. */
+export function typingFrames(t: TypingSignal): TypingFrames {
+  const json = JSON.stringify({ groupId: t.groupId, userId: t.userId, name: t.name, at: t.at });
+  const sse = `event: typing\ndata: ${json}\n\n`;
+  return { ws: '{"type":"typing",' + json.slice(1), sse, bytes: encoder.encode(sse).byteLength };
+}
+
+/** `{"id","groupId","event":{type,seq,at,data}}`, serialised once per event (`groupId` null: a personal event). */
 export function payloadJson(entry: Entry): string {
   const { id, type, seq, at, data } = entry.event;
   return (entry.json ??= JSON.stringify({ id, groupId: entry.groupId, event: { type, seq, at, data } }));

@@ -2,7 +2,9 @@
  * One WebSocket stream: waits for authentication (header, or a first `auth` message within
  * the time limit), sends `ready`, the replay and then live events, takes re-authentication
  * from the same user at any time, closes when the token runs out, pings, and cuts a client
- * whose outgoing buffer passes the bound instead of letting it grow.
+ * whose outgoing buffer passes the bound instead of letting it grow. Typing indicators are
+ * kept out of that bound: one is dropped when the connection is behind, never the cause of
+ * a cut.
  */
 import type { RawData, WebSocket } from 'ws';
 import { AppError, toAppError, type Logger } from '../../kit/index.ts';
@@ -11,7 +13,8 @@ import { identify, timerAt, type Authenticate, type Identity } from './auth.ts';
 import type { Hub, Subscriber } from './hub.ts';
 import { CloseCode, END_CLOSE_CODE, EndReason, Limits, parseClientMessage } from './protocol.ts';
 import type { Entry } from './replay-buffer.ts';
-import { isoOrNull, wsEvent, type ServerMessage } from './wire.ts';
+import type { SendTyping } from './typing.ts';
+import { isoOrNull, wsEvent, type ServerMessage, type TypingFrames } from './wire.ts';
 
 /** What a WebSocket stream needs from the mount. */
 export interface WsSessionDeps {
@@ -25,6 +28,8 @@ export interface WsSessionDeps {
   recordFixes?: RecordFixes;
   /** Sends a chat message for the user (absent: the stream takes none). */
   sendMessage?: SendMessage;
+  /** Sends a typing indicator for the user (absent: the stream takes none). */
+  sendTyping?: SendTyping;
   /** Called once when the session is over (closed by either side). */
   onGone(session: WsSession): void;
 }
@@ -45,6 +50,9 @@ export class WsSession implements Subscriber {
   readonly known = new Set<string>();
   #state: 'pending' | 'open' | 'closed' = 'pending';
   #unsent = 0;
+  // Typing frames handed to the socket and not yet written: counted apart from the bound.
+  #typingUnsent = 0;
+  #typingBytes = 0;
   // The replay is sent at once; it may use this much on top of the bound until it is flushed.
   #burstEvents = 0;
   #burstBytes = 0;
@@ -81,6 +89,18 @@ export class WsSession implements Subscriber {
   /** Sends one event if the stream is open. */
   deliver(entry: Entry): void {
     if (this.#state === 'open') this.#sendText(wsEvent(entry));
+  }
+
+  /** Sends a typing indicator unless the connection is behind (then it is dropped). */
+  typing(frames: TypingFrames): void {
+    if (this.#state !== 'open') return;
+    if (this.#unsent + this.#typingUnsent >= Limits.typingBacklog || this.ws.bufferedAmount + frames.bytes > this.#maxBytes / 2) return;
+    this.#typingUnsent++;
+    this.#typingBytes += frames.bytes;
+    this.ws.send(frames.ws, () => {
+      this.#typingUnsent--;
+      this.#typingBytes -= frames.bytes;
+    });
   }
 
   /** Ends the stream with the close code for `reason`. */
@@ -131,6 +151,20 @@ export class WsSession implements Subscriber {
     else if (msg.type === 'auth') void this.#authenticate(msg.token, msg.lastEventId);
     else if (msg.type === 'location') void this.#record(msg.id ?? null, msg.fixes);
     else if (msg.type === 'message') void this.#say(msg.id ?? null, { groupId: msg.groupId, text: msg.text, txnId: msg.txnId, ...(msg.replyTo ? { replyTo: msg.replyTo } : {}) });
+    else if (msg.type === 'typing') this.#typing(msg.groupId);
+  }
+
+  // Answered only when refused: a typing client sends often, and a dropped signal is no news.
+  #typing(groupId: string): void {
+    if (this.#state !== 'open') return this.#send({ type: 'error', code: 'stream.not_authenticated', message: 'Authenticate before sending typing indicators' });
+    if (!this.deps.sendTyping) return this.#send({ type: 'error', code: 'stream.not_supported', message: 'This stream takes no typing indicators' });
+    try {
+      this.deps.sendTyping({ userId: this.userId, sessionId: this.sessionId }, groupId);
+    } catch (err) {
+      const e = toAppError(err);
+      if (e.kind === 'internal') this.deps.log?.error('a typing indicator from the stream failed', { err });
+      this.#send({ type: 'error', code: e.code, message: e.message });
+    }
   }
 
   async #say(id: string | null, m: Parameters<SendMessage>[1]): Promise<void> {
@@ -211,7 +245,7 @@ export class WsSession implements Subscriber {
 
   #sendText(text: string): void {
     if (this.#state === 'closed') return;
-    if (this.#unsent >= this.deps.bufferSize + this.#burstEvents || this.ws.bufferedAmount > this.#maxBytes + this.#burstBytes) {
+    if (this.#unsent >= this.deps.bufferSize + this.#burstEvents || this.ws.bufferedAmount - this.#typingBytes > this.#maxBytes + this.#burstBytes) {
       return this.close(CloseCode.SlowConsumer, 'slow consumer');
     }
     this.#unsent++;

@@ -45,6 +45,14 @@ export interface ServiceApi {
   request<O extends Operation>(op: O, data: RequestOf<O>, call?: CallOptions): Promise<ReplyOf<O>>;
   /** Live events on `subject` (`evt.users.>`), decoded, with no checkpoint: for real-time fan-out. */
   subscribe(subject: string, fn: (event: Envelope) => void): void;
+  /**
+   * Publishes `data` (MessagePack) on `subject` once: no outbox, no log, lost when nobody
+   * listens or the broker is away. For ephemeral signals (typing); events go through `write`.
+   * Throws when the connection is closed.
+   */
+  publish(subject: string, data: unknown): void;
+  /** Plain messages on `subject`, decoded from MessagePack but not checked: anything may arrive, the caller validates. */
+  listen(subject: string, fn: (data: unknown, subject: string) => void): void;
   /** Adds `key: value` to this service's health answer (e.g. the URL it serves). */
   report(key: string, value: string): void;
   /** Runs once the service is ready (handlers listening, consumers caught up). */

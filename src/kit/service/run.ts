@@ -8,7 +8,7 @@ import { connectBroker, Requester, Responder, type BrokerTarget } from '../bus/i
 import { migrate, openDb, type Db, type DbOptions } from '../db/index.ts';
 import * as v from 'valibot';
 import { EnvelopeSchema, HealthReply, kitSubjects } from '../envelope.ts';
-import { decode } from '../codec.ts';
+import { decode, encode } from '../codec.ts';
 import { EventLog } from '../es/event-log.ts';
 import { Consumer, logReadOp, type ConsumerSpec } from '../es/consumer.ts';
 import { Relay } from '../es/relay.ts';
@@ -116,6 +116,25 @@ async function boot(def: ServiceDefinition, o: RunOptions, opened: { db?: Db; nc
               fn(check(EnvelopeSchema, decode(msg.data), 'kit.invalid_event', 'event envelope'));
             } catch (err) {
               log.warn('live event dropped', { subject: msg.subject, err });
+            }
+          },
+        }),
+      ),
+    publish: (subject, data) => nc.publish(subject, encode(data)),
+    listen: (subject, fn) =>
+      void live.push(
+        nc.subscribe(subject, {
+          callback: (_err, msg) => {
+            let data: unknown;
+            try {
+              data = decode(msg.data);
+            } catch (err) {
+              return log.debug('undecodable message dropped', { subject: msg.subject, err });
+            }
+            try {
+              fn(data, msg.subject);
+            } catch (err) {
+              log.warn('message listener failed', { subject: msg.subject, err });
             }
           },
         }),

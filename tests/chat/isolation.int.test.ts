@@ -210,6 +210,9 @@ describe('chat: isolation between groups and members', { timeout: FILE_TIMEOUT }
     }
     assert.equal(page.get(reply.body.message.id).replyTo, mine[0].id);
     assert.equal(page.get(reply.body.message.id).authorId, ann.userId);
+    const story = [...page.values()].filter((m) => m.kind === 'system' && m.system.userId === fay.userId);
+    assert.ok(story.length >= 1, 'Fay’s joining (and leaving) are still told');
+    for (const m of story) assert.equal(m.system.name, 'Deleted account', JSON.stringify(m));
     assert.equal((await h.chat.db.query('SELECT 1 FROM messages WHERE author_id = ?', [fay.userId])).length, 0);
     assert.equal((await h.chat.db.query('SELECT 1 FROM members WHERE user_id = ?', [fay.userId])).length, 0);
   });

@@ -78,6 +78,8 @@ export function usersConsumer(events: EventLog): ConsumerSpec {
           break;
         case 'user.deleted':
           await tx.execute("UPDATE messages SET author_id = NULL, author_name = 'Deleted account' WHERE author_id = ?", [d.userId!]);
+          // The group's story keeps its shape ("… joined", "… left") without the name.
+          await tx.execute("UPDATE messages SET system = json_set(system, '$.name', 'Deleted account') WHERE kind = 'system' AND json_extract(system, '$.userId') = ?", [d.userId!]);
           await tx.execute('DELETE FROM members WHERE user_id = ?', [d.userId!]);
           await tx.execute('DELETE FROM read_markers WHERE user_id = ?', [d.userId!]);
           break;

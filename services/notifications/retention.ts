@@ -9,18 +9,13 @@ import { eraseNotifications } from './store/inbox.ts';
 const EVERY_MS = 3_600_000;
 const BATCH = 5000;
 
-/** Erases one pass of old notifications; returns how many went. */
+/** Erases old notifications, a batch per transaction; returns how many went. */
 export async function eraseOld(d: Deps): Promise<number> {
   const horizon = new Date(d.now() - d.settings.retentionMs).toISOString();
+  const batch = 'seq IN (SELECT seq FROM notifications WHERE created_at < ? ORDER BY seq LIMIT ?)';
   let total = 0;
   for (;;) {
-    const n = await d.db.write(async (tx) => {
-      const [r] = (await tx.execute('SELECT max(seq) AS top FROM (SELECT seq FROM notifications WHERE created_at < ? ORDER BY seq LIMIT ?)', [horizon, BATCH])).rows;
-      if (r?.top == null) return 0;
-      const before = (await tx.execute('SELECT count(*) AS n FROM notifications WHERE seq <= ? AND created_at < ?', [Number(r.top), horizon])).rows[0]!;
-      await eraseNotifications(tx, d.events, 'seq <= ? AND created_at < ?', [Number(r.top), horizon]);
-      return Number(before.n);
-    });
+    const n = await d.db.write((tx) => eraseNotifications(tx, d.events, batch, [horizon, BATCH]));
     total += n;
     if (n < BATCH) return total;
   }

@@ -155,7 +155,7 @@ export const DeliveryAttempt = v.object({
   notificationId: v.nullable(Id),
   title: v.string(),
   at: v.string(),
-  /** delivered; retrying (another attempt is scheduled); failed (given up); skipped (breaker open). */
+  /** delivered; retrying (another attempt is scheduled); failed (given up). A breaker holding deliveries back makes no attempt. */
   outcome: v.picklist(['delivered', 'retrying', 'failed']),
   httpStatus: v.nullable(v.number()),
   error: v.nullable(v.string()),

@@ -38,6 +38,18 @@ describe('CircuitBreaker', () => {
     assert.equal(calls, 3);
   });
 
+  it('says when an open breaker lets a trial through, and 0 otherwise', async () => {
+    assert.equal(breaker.reopensAt, 0);
+    for (let i = 0; i < 3; i++) await fails('down');
+    assert.equal(breaker.reopensAt, 1_001_000);
+    now += 1000;
+    await fails('down'); // the trial fails: open again, from now
+    assert.equal(breaker.reopensAt, 1_002_000);
+    now += 1000;
+    await run('ok');
+    assert.equal(breaker.reopensAt, 0);
+  });
+
   it('lets one trial through after the cooldown, and closes when it succeeds', async () => {
     for (let i = 0; i < 3; i++) await fails('down');
     now += 999;

@@ -42,6 +42,11 @@ export class CircuitBreaker {
     return this.#state;
   }
 
+  /** When an open breaker lets a trial through (epoch ms); 0 unless it is open. */
+  get reopensAt(): number {
+    return this.#state === 'open' ? this.#openedAt + this.#o.cooldownMs : 0;
+  }
+
   /** Runs `fn` through the breaker; `isFailure` says which errors count against the callee. */
   async run<T>(fn: () => Promise<T>, isFailure: (err: unknown) => boolean): Promise<T> {
     const state = this.state;

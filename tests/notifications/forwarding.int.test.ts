@@ -10,7 +10,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
@@ -20,19 +20,8 @@ import { createLogger, migrate, openDb, uuidv7, type Db } from '../../src/kit/in
 import { migrations } from '../../services/notifications/migrations.ts';
 import { deliveryLog, enqueue, Forwarder, prune, verifySignature, type ForwarderOptions } from '../../services/notifications/forwarding/index.ts';
 import { FILE_TIMEOUT, useTempDir, waitFor } from '../kit/support.ts';
+import { recorder, type Received, type Recorder, type Reply } from './support.ts';
 
-interface Seen {
-  method: string;
-  path: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-  at: number;
-}
-interface Reply {
-  status: number;
-  headers?: Record<string, string>;
-  delayMs?: number;
-}
 
 const SECRET = 'whsec-0123456789-abcdefghij';
 const TOKEN = 'tk_s3cr3t_t0k3n_value';
@@ -51,36 +40,27 @@ const msg = (title: string, over: Partial<notifications.ForwardMessage> = {}): n
 
 describe('forwarding', { timeout: FILE_TIMEOUT }, () => {
   const dir = useTempDir('forwarding');
-  const seen: Seen[] = [];
+  let rec: Recorder;
+  let seen: Received[] = [];
   const routes = new Map<string, (n: number) => Reply>();
   const logLines: string[] = [];
   const log = createLogger({ service: 'notifications', level: 'debug', format: 'json', write: (l) => void logLines.push(l) });
   const dbs: Db[] = [];
-  let server: Server;
   let base: string;
 
   before(async () => {
-    server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const path = req.url ?? '';
-        seen.push({ method: req.method ?? '', path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
-        const route = [...routes].find(([prefix]) => path.startsWith(prefix));
-        const n = route ? seen.filter((s) => s.path.startsWith(route[0])).length : 0;
-        const reply = route ? route[1](n) : { status: 404 };
-        setTimeout(() => {
-          if (!res.destroyed) res.writeHead(reply.status, reply.headers).end('{}');
-        }, reply.delayMs ?? 0);
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    rec = await recorder();
+    seen = rec.received;
+    base = rec.url;
+    // Routed by path prefix; `n` counts the requests this route has had, this one included.
+    rec.reply = (r) => {
+      const route = [...routes].find(([prefix]) => r.path.startsWith(prefix));
+      return route ? route[1](seen.filter((s) => s.path.startsWith(route[0])).length) : { status: 404 };
+    };
   });
   after(async () => {
     for (const db of dbs) db.close();
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
+    await rec.close();
   });
 
   let n = 0;

@@ -113,7 +113,7 @@ describe('notifications: an SOS reaches the others once, everywhere', { timeout:
 
   it('retries a failing phone endpoint with backoff until it answers, and the log says so', async () => {
     let failures = 2;
-    ntfy.status = (r) => (r.json?.title === 'Hearth test notification' && failures-- > 0 ? 503 : 200);
+    ntfy.reply = (r) => (r.json?.title === 'Hearth test notification' && failures-- > 0 ? 503 : 200);
     const sent = await call(h, 'POST', `/v1/notifications/targets/${boTarget}/test`, { token: bo.token });
     assert.equal(sent.status, 202);
     const attempts = await waitFor('three attempts logged', async () => {
@@ -122,6 +122,6 @@ describe('notifications: an SOS reaches the others once, everywhere', { timeout:
       return mine.length === 3 ? mine : undefined;
     }, 10_000);
     assert.deepEqual(attempts.map((a: any) => [a.attempt, a.outcome, a.httpStatus]), [[3, 'delivered', 200], [2, 'retrying', 503], [1, 'retrying', 503]]);
-    ntfy.status = () => 200;
+    ntfy.reply = () => 200;
   });
 });

@@ -16,20 +16,30 @@ export interface Received {
   body: string;
   /** The body parsed as JSON (undefined when it is not JSON). */
   json: any;
+  /** When it arrived (epoch ms). */
+  at: number;
 }
 
-/** A local HTTP server that records requests and answers with `status()` (200 by default). */
+/** How the recorder answers one request. */
+export interface Reply {
+  status: number;
+  headers?: Record<string, string>;
+  /** Answer this much later (a slow receiver). */
+  delayMs?: number;
+}
+
+/** A local HTTP server that records requests and answers with `reply()` (200 by default). */
 export interface Recorder {
   url: string;
   received: Received[];
-  /** What the next request is answered with. */
-  status: (r: Received) => number;
+  /** What a request is answered with (a number is the status). */
+  reply: (r: Received) => number | Reply;
   close(): Promise<void>;
 }
 
 /** Starts a recorder on 127.0.0.1. */
 export async function recorder(): Promise<Recorder> {
-  const rec: Recorder = { url: '', received: [], status: () => 200, close: async () => {} };
+  const rec: Recorder = { url: '', received: [], reply: () => 200, close: async () => {} };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -39,16 +49,23 @@ export async function recorder(): Promise<Recorder> {
       try {
         json = JSON.parse(body);
       } catch {
-        json = undefined;
+        json = undefined; // not JSON (an ntfy plain-text body would be): json stays undefined
       }
-      const r: Received = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, json };
+      const r: Received = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, json, at: Date.now() };
       rec.received.push(r);
-      res.writeHead(rec.status(r), { 'content-type': 'application/json' }).end('{}');
+      const given = rec.reply(r);
+      const reply = typeof given === 'number' ? { status: given } : given;
+      setTimeout(() => {
+        if (!res.destroyed) res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers }).end('{}');
+      }, reply.delayMs ?? 0);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   rec.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  rec.close = () => new Promise((resolve) => server.close(() => resolve()));
+  rec.close = () => {
+    server.closeAllConnections();
+    return new Promise((resolve) => server.close(() => resolve()));
+  };
   return rec;
 }
 

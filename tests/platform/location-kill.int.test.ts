@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { bannerOf, startHearth, type HearthProcess } from '../support/hearth-process.ts';
-import { getJson, testConfig, until } from './support.ts';
+import { getJson, OPEN_API, testConfig, until } from './support.ts';
 
 const WORKERS = 3;
 const STEP_MS = 500;
@@ -24,11 +24,7 @@ async function call(url: string, method: string, body?: unknown, token?: string)
 }
 
 describe('the location service killed while fixes stream in', { timeout: 60_000 }, () => {
-  const cfg = testConfig(
-    `users { registration: "open" }
-gateway { user_rate_per_minute: 1000000, ip_rate_per_minute: 1000000, auth_rate_per_minute: 100000 }`,
-    { builtIn: true },
-  );
+  const cfg = testConfig(OPEN_API, { builtIn: true });
   let hearth: HearthProcess | undefined;
   after(async () => {
     await hearth?.stop('SIGKILL');

@@ -9,14 +9,10 @@ import { rmSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { call, joinGroup, makeGroup, signUp, type User } from '../gateway/support.ts';
 import { bannerOf, startHearth, type HearthProcess } from '../support/hearth-process.ts';
-import { getJson, testConfig, until } from './support.ts';
+import { getJson, OPEN_API, testConfig, until } from './support.ts';
 
 describe('the notifications service killed while location events stream in', { timeout: 90_000 }, () => {
-  const cfg = testConfig(
-    `users { registration: "open" }
-gateway { user_rate_per_minute: 1000000, ip_rate_per_minute: 1000000, auth_rate_per_minute: 100000 }`,
-    { builtIn: true },
-  );
+  const cfg = testConfig(OPEN_API, { builtIn: true });
   let hearth: HearthProcess | undefined;
   after(async () => {
     await hearth?.stop('SIGKILL');

@@ -76,3 +76,7 @@ export async function until<T>(fn: () => Promise<T | undefined | false>, ms = 15
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
 }
+
+/** Extra configuration for tests that drive the built-in services through the API: open registration, no rate limits in the way. */
+export const OPEN_API = `users { registration: "open" }
+gateway { user_rate_per_minute: 1000000, ip_rate_per_minute: 1000000, auth_rate_per_minute: 100000 }`;

@@ -45,7 +45,6 @@ export interface ForwarderOptions {
 }
 
 type Settings = Required<Omit<ForwarderOptions, 'db' | 'log'>>;
-type Breaker = { breaker: CircuitBreaker; reopenAt: number };
 
 /** A retryable answer, thrown through the breaker so that it counts as a failure. */
 class RetryLater extends Error {
@@ -70,7 +69,7 @@ export class Forwarder {
   readonly #db: Db;
   readonly #log: Logger;
   readonly #o: Settings;
-  readonly #breakers = new Map<string, Breaker>();
+  readonly #breakers = new Map<string, CircuitBreaker>();
   readonly #busy = new Set<string>();
   readonly #inflight = new Set<Promise<number>>();
   readonly #picking = new Mutex();
@@ -147,7 +146,7 @@ export class Forwarder {
 
   /** The breaker state of a target in this process ('closed' for one never failed). */
   breakerState(targetId: string): BreakerState {
-    return this.#breakers.get(targetId)?.breaker.state ?? 'closed';
+    return this.#breakers.get(targetId)?.state ?? 'closed';
   }
 
   async #pass(): Promise<Promise<number>[]> {
@@ -185,29 +184,29 @@ export class Forwarder {
         await this.#record(d, d.nextAt, { kind: 'refused', status: null, error: 'target deleted' }, 0);
         continue;
       }
-      const entry = this.#breaker(targetId);
-      if (entry.breaker.state === 'open') {
-        await deferTarget(this.#db, targetId, this.#o.now(), entry.reopenAt);
+      const breaker = this.#breaker(targetId);
+      if (breaker.state === 'open') {
+        await deferTarget(this.#db, targetId, this.#o.now(), breaker.reopensAt);
         break;
       }
       const leaseUntil = this.#o.now() + 2 * this.#o.timeoutMs + 10_000;
       if (!(await claim(this.#db, d, leaseUntil))) continue; // another instance has it
       const started = performance.now();
-      const result = await this.#send(entry, target, d);
+      const result = await this.#send(breaker, target, d);
       await this.#record(d, leaseUntil, result, Math.round(performance.now() - started));
       sent++;
     }
     return sent;
   }
 
-  async #send(entry: Breaker, target: TargetRow, d: Due): Promise<SendResult> {
+  async #send(breaker: CircuitBreaker, target: TargetRow, d: Due): Promise<SendResult> {
     const req = buildRequest(target, d.message, d.id, this.#o.now());
     if ('kind' in req) return req;
-    const wasOpen = entry.breaker.state !== 'closed';
+    const wasOpen = breaker.state !== 'closed';
     try {
       // Retryable results are thrown through the breaker so that they count against the target;
       // a refusal is an answer: the target is up.
-      return await entry.breaker.run(async () => {
+      return await breaker.run(async () => {
         const result = await post(this.#o.fetch, req, this.#o.timeoutMs, this.#o.now);
         if (result.kind === 'retry') throw new RetryLater(result);
         return result;
@@ -216,9 +215,8 @@ export class Forwarder {
       if (err instanceof RetryLater) return err.result;
       throw err; // the breaker's own refusal cannot happen here (checked before claiming), so this is a bug
     } finally {
-      const state = entry.breaker.state;
+      const state = breaker.state;
       if (state === 'open') {
-        entry.reopenAt = this.#o.now() + this.#o.breaker.cooldownMs;
         if (!wasOpen) this.#log.warn('target unreachable; its deliveries wait', { targetId: target.id, forMs: this.#o.breaker.cooldownMs });
       } else if (wasOpen && state === 'closed') {
         this.#log.info('target reachable again', { targetId: target.id });
@@ -258,14 +256,14 @@ export class Forwarder {
     return backoffDelay(b, attempt - 1, () => 0.5 + this.#o.random() / 2); // half jitter: waits grow, still spread
   }
 
-  #breaker(targetId: string): Breaker {
-    let entry = this.#breakers.get(targetId);
-    if (!entry) {
+  #breaker(targetId: string): CircuitBreaker {
+    let breaker = this.#breakers.get(targetId);
+    if (!breaker) {
       // Named by id: the breaker's error text must not carry the URL.
-      entry = { breaker: new CircuitBreaker(`target ${targetId}`, { ...this.#o.breaker, now: this.#o.now }), reopenAt: 0 };
-      this.#breakers.set(targetId, entry);
+      breaker = new CircuitBreaker(`target ${targetId}`, { ...this.#o.breaker, now: this.#o.now });
+      this.#breakers.set(targetId, breaker);
     }
-    return entry;
+    return breaker;
   }
 
   #prune(): void {

@@ -80,11 +80,14 @@ export async function unreadOf(tx: Tx, userId: string): Promise<number> {
 }
 
 /**
- * Erases notifications matching `where` (over `notifications`) together with their events;
- * their deliveries not yet sent are dropped too.
+ * Erases notifications matching `where` (over `notifications`) with their events and their
+ * deliveries — sent or not, with their log rows, so no title outlives the notification;
+ * returns how many went. A send under way finishes, and its result is dropped.
  */
-export async function eraseNotifications(tx: Tx, events: EventLog, where: string, args: (string | number)[]): Promise<void> {
+export async function eraseNotifications(tx: Tx, events: EventLog, where: string, args: (string | number)[]): Promise<number> {
+  const ids = `SELECT id FROM notifications WHERE ${where}`;
   await events.erase(tx, `seq IN (SELECT event_seq FROM notifications WHERE event_seq IS NOT NULL AND ${where})`, args);
-  await tx.execute(`DELETE FROM deliveries WHERE status = 'pending' AND notification_id IN (SELECT id FROM notifications WHERE ${where})`, args);
-  await tx.execute(`DELETE FROM notifications WHERE ${where}`, args);
+  await tx.execute(`DELETE FROM delivery_attempts WHERE delivery_id IN (SELECT id FROM deliveries WHERE notification_id IN (${ids}))`, args);
+  await tx.execute(`DELETE FROM deliveries WHERE notification_id IN (${ids})`, args);
+  return (await tx.execute(`DELETE FROM notifications WHERE ${where}`, args)).rowsAffected;
 }

@@ -13,8 +13,6 @@
 const supervisor = () => import('../src/supervisor/index.ts');
 const services = async () => (await import('../services/index.ts')).SERVICES;
 
-const VERSION = '0.1.0';
-
 const USAGE = `Usage: hearth <command> [options]
 
 Commands:
@@ -52,10 +50,12 @@ switch (command) {
     code = await (await import('../embedded-broker/index.ts')).runBrokerCli(rest);
     break;
   case 'version':
-  case '--version':
-    process.stdout.write(`hearth ${VERSION} (${(await import('../src/kit/index.ts')).runtimeVersion()})\n`);
+  case '--version': {
+    const { HEARTH_VERSION, runtimeVersion } = await import('../src/kit/index.ts');
+    process.stdout.write(`hearth ${HEARTH_VERSION} (${runtimeVersion()})\n`);
     code = 0;
     break;
+  }
   case undefined:
   case 'help':
   case '--help':

@@ -9,6 +9,7 @@ import type { Deps } from './deps.ts';
 import { handleAppPasswords } from './handlers/app-passwords.ts';
 import { handleDeleteAccount } from './handlers/delete-account.ts';
 import { handleGroups } from './handlers/groups.ts';
+import { handleInstance } from './handlers/instance.ts';
 import { handleInvites } from './handlers/invites.ts';
 import { handleKeys } from './handlers/keys.ts';
 import { handleMembership } from './handlers/membership.ts';
@@ -44,7 +45,7 @@ export function usersService(o: UsersOptions = {}): ServiceDefinition {
       const keys = new SigningKeys(api.db, { issuer: settings.issuer, ttlS: settings.accessTtlS, now });
       await keys.ensure(); // before any handler listens: a sign-in must always find a key
       const d: Deps = { api, db: api.db, settings, keys, now };
-      for (const register of [handleRegister, handleSignIn, handleSessions, handleProfile, handleDeleteAccount, handleAppPasswords, handleKeys, handleGroups, handleInvites, handleMembership]) {
+      for (const register of [handleRegister, handleSignIn, handleSessions, handleProfile, handleDeleteAccount, handleAppPasswords, handleKeys, handleGroups, handleInvites, handleMembership, handleInstance]) {
         register(d);
       }
       api.report('issuer', settings.issuer);

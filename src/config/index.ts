@@ -33,4 +33,5 @@ export {
   type KitConfig,
   type UsersConfig,
   type GatewayConfig,
+  type WebConfig,
 } from './schema.ts';

@@ -61,6 +61,12 @@ describe('loadConfig without a file', () => {
     assert.equal(config.services.chat?.db.url, 'https://chat-db.example.io');
   });
 
+  for (const template of ['', 'https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png', 'http://127.0.0.1:8081/tiles/{z}/{y}/{x}.png?key=abc', 'https://tiles.example.org/{s}/{z}/{x}/{y}@2x.png']) {
+    it(`accepts the tile URL template ${JSON.stringify(template)}`, () => {
+      assert.equal(loadConfig([], { HEARTH_WEB__TILE_URL: template }, { cwd }).config.web.tile_url, template);
+    });
+  }
+
   it('ignores the variables Hearth sets for its own children', () => {
     assert.doesNotThrow(load([], { HEARTH_SERVICE: 'users-1', HEARTH_SUPERVISED: '4242' }));
   });
@@ -95,6 +101,13 @@ describe('loadConfig without a file', () => {
     { name: 'sync interval without a replica', env: { HEARTH_SERVICES__USERS__DB__SYNC_INTERVAL: '5' }, key: 'services.users.db.sync_interval', says: ['= 5', 'env HEARTH_SERVICES__USERS__DB__SYNC_INTERVAL', '0 unless db.sync_url'] },
     { name: 'backoff out of order', env: { HEARTH_SUPERVISOR__RESTART_INITIAL_MS: '60000' }, key: 'supervisor.restart_initial_ms', says: ['= 60000', 'env HEARTH_SUPERVISOR__RESTART_INITIAL_MS', 'at most supervisor.restart_max_ms (30000)'] },
     { name: 'request larger than a broker message', env: { HEARTH_KIT__MAX_REQUEST_BYTES: '2000000' }, key: 'kit.max_request_bytes', says: ['= 2000000', 'env HEARTH_KIT__MAX_REQUEST_BYTES', 'at most broker.max_payload (1048576)'] },
+    { name: 'tile URL without {z}', env: { HEARTH_WEB__TILE_URL: 'https://tile.example.org/{x}/{y}.png' }, key: 'web.tile_url', says: ['"https://tile.example.org/{x}/{y}.png"', 'env HEARTH_WEB__TILE_URL', 'allowed: "" (no map tiles) or an http(s):// URL template with {z}, {x} and {y} after the host'] },
+    { name: 'tile URL of another scheme', env: { HEARTH_WEB__TILE_URL: 'ftp://tile.example.org/{z}/{x}/{y}.png' }, key: 'web.tile_url', says: ['"ftp://tile.example.org/{z}/{x}/{y}.png"', 'env HEARTH_WEB__TILE_URL', 'allowed: "" (no map tiles) or an http(s):// URL template with {z}, {x} and {y} after the host'] },
+    { name: 'tile URL without a scheme', env: { HEARTH_WEB__TILE_URL: 'tile.openstreetmap.org/{z}/{x}/{y}.png' }, key: 'web.tile_url', says: ['"tile.openstreetmap.org/{z}/{x}/{y}.png"', 'env HEARTH_WEB__TILE_URL', 'allowed: "" (no map tiles) or an http(s):// URL template with {z}, {x} and {y} after the host'] },
+    { name: 'tile URL with an unknown placeholder', env: { HEARTH_WEB__TILE_URL: 'https://tile.example.org/{z}/{x}/{y}{r}.png' }, key: 'web.tile_url', says: ['"https://tile.example.org/{z}/{x}/{y}{r}.png"', 'env HEARTH_WEB__TILE_URL', 'allowed: "" (no map tiles) or an http(s):// URL template with {z}, {x} and {y} after the host'] },
+    { name: 'tile URL with a placeholder inside the host', env: { HEARTH_WEB__TILE_URL: 'https://tiles-{s}.example.org/{z}/{x}/{y}.png' }, key: 'web.tile_url', says: ['"https://tiles-{s}.example.org/{z}/{x}/{y}.png"', 'env HEARTH_WEB__TILE_URL', 'allowed: "" (no map tiles) or an http(s):// URL template with {z}, {x} and {y} after the host'] },
+    { name: 'tile URL with credentials', env: { HEARTH_WEB__TILE_URL: 'https://me:pw@tile.example.org/{z}/{x}/{y}.png' }, key: 'web.tile_url', says: ['"https://me:[redacted]@tile.example.org/{z}/{x}/{y}.png"', 'env HEARTH_WEB__TILE_URL', 'allowed: "" (no map tiles) or an http(s):// URL template with {z}, {x} and {y} after the host'] },
+    { name: 'tile attribution too long', env: { HEARTH_WEB__TILE_ATTRIBUTION: 'x'.repeat(301) }, key: 'web.tile_attribution', says: ['env HEARTH_WEB__TILE_ATTRIBUTION', 'up to 300 characters'] },
   ];
   for (const e of errors) {
     it(`reports ${e.name} naming key, value, source and what is allowed`, () => {

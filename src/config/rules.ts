@@ -68,6 +68,33 @@ export function url(schemes: readonly string[], allowed: string, allowEmpty = tr
   );
 }
 
+/**
+ * A map tile URL template, or "" (no tiles): an http(s) URL with `{z}`, `{x}` and `{y}`
+ * after the host, and `{s}` (a subdomain) nowhere but there or as the host's first label —
+ * so the host, with `{s}` as `*`, is a source a Content-Security-Policy can name.
+ */
+export function tileUrlTemplate(allowed: string) {
+  return v.pipe(v.string(allowed), v.check((s) => s === '' || isTileUrlTemplate(s), allowed));
+}
+
+const TILE_PLACEHOLDERS = ['z', 'x', 'y', 's'];
+
+function isTileUrlTemplate(s: string): boolean {
+  const m = /^https?:\/\/([^/?#]*)(.*)$/.exec(s);
+  if (!m) return false;
+  if (/[{}]/.test(m[1]!.replace(/^\{s\}\./, ''))) return false;
+  const names = [...m[2]!.matchAll(/\{([^{}]*)\}/g)].map((x) => x[1]!);
+  if (!names.every((n) => TILE_PLACEHOLDERS.includes(n)) || !['z', 'x', 'y'].every((n) => names.includes(n))) return false;
+  const filled = s.replace(/\{[zxys]\}/g, (p) => (p === '{s}' ? 'a' : '0'));
+  if (/[{}]/.test(filled)) return false; // a stray brace
+  try {
+    const u = new URL(filled);
+    return u.hostname !== '' && u.username === '' && u.password === '';
+  } catch {
+    return false; // not a URL once filled in: the allowed words say what is
+  }
+}
+
 function hasScheme(s: string, schemes: readonly string[]): boolean {
   let u: URL;
   try {

@@ -4,7 +4,7 @@
  * service's keys have their defaults here, because defaults.json lists no services.
  */
 import * as v from 'valibot';
-import { bool, host, hostPort, int, nonEmpty, num, oneOf, port, section, text, url } from './rules.ts';
+import { bool, host, hostPort, int, nonEmpty, num, oneOf, port, section, text, tileUrlTemplate, url } from './rules.ts';
 
 /** The services Hearth has (or will have) built in; any other name needs an `entry`. */
 export const BUILTIN_SERVICES = ['users', 'location', 'chat', 'notifications', 'gateway'] as const;
@@ -15,6 +15,8 @@ export const SERVICE_NAME = /^[a-z][a-z0-9-]{0,30}$/;
 const SERVICE_NAME_ALLOWED = 'a service name: a lower-case letter, then up to 30 lower-case letters, digits or "-"';
 const DB_URL = '"" (the file <data>/<service>.db) or a libsql://, http(s)://, ws(s):// or file: URL';
 const SYNC_URL = '"" (no replica) or the libsql://, http(s):// or ws(s):// URL of the primary';
+const TILE_URL = '"" (no map tiles) or an http(s):// URL template with {z}, {x} and {y} after the host, and {s} (a subdomain) if wanted, e.g. https://{s}.tile.example.org/{z}/{x}/{y}.png';
+const TILE_ATTRIBUTION = 'the credit the tile provider asks for, as plain text, up to 300 characters';
 const ms = (min: number, max: number) => int(min, max, `an integer number of milliseconds from ${min} to ${max}`);
 
 /** Where a service's database lives; the libSQL client gets these as they are. */
@@ -98,6 +100,11 @@ export const ConfigSchema = section({
     idempotency_hours: int(1, 720),
     stream_buffer: int(16, 100_000, 'an integer number of events from 16 to 100000'),
   }),
+  web: section({
+    tile_url: tileUrlTemplate(TILE_URL),
+    tile_attribution: v.pipe(v.string(TILE_ATTRIBUTION), v.maxLength(300, TILE_ATTRIBUTION)),
+    app_dir: text('"" (the web app built into Hearth) or a directory written by npm run build:web -- --out DIR'),
+  }),
   kit: section({
     request_timeout_ms: ms(1, 3_600_000),
     max_request_bytes: int(1, 64 * 1024 * 1024, 'an integer number of bytes from 1 to 67108864 (64 MiB)'),
@@ -128,5 +135,7 @@ export type LocationConfig = HearthConfig['location'];
 export type NotificationsConfig = HearthConfig['notifications'];
 /** `gateway`: proxies, CORS, body size, rate limits, idempotency, stream buffers. */
 export type GatewayConfig = HearthConfig['gateway'];
+/** `web`: what the web app is told before sign-in (`GET /v1/instance`): the map's tiles and their credit. */
+export type WebConfig = HearthConfig['web'];
 /** `kit`: the service runtime's limits and timing. */
 export type KitConfig = HearthConfig['kit'];

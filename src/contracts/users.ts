@@ -25,6 +25,9 @@ export const Role = v.picklist(['owner', 'admin', 'member']);
 export type Role = v.InferOutput<typeof Role>;
 /** An invite code: 8–64 URL-safe characters. */
 export const InviteCode = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be an invite code'));
+/** Who may create an account: anyone, holders of an invite code, or nobody (the first account always may). */
+export const RegistrationMode = v.picklist(['open', 'invite-only', 'closed']);
+export type RegistrationMode = v.InferOutput<typeof RegistrationMode>;
 /** Avatar: a PNG, JPEG or WebP data URL of at most 64 KiB. */
 export const Avatar = v.pipe(v.string(), v.maxLength(90_000), v.regex(/^data:image\/(png|jpeg|webp);base64,[A-Za-z0-9+/=]+$/, 'must be a PNG, JPEG or WebP data URL'));
 
@@ -60,9 +63,27 @@ export const AppPassword = v.object({ id: Id, label: v.string(), createdAt: Iso,
 export const Group = v.object({ id: Id, name: v.string(), role: Role, memberCount: v.number(), createdAt: Iso });
 export const Member = v.object({ userId: Id, displayName: v.string(), role: Role, joinedAt: Iso });
 export const Invite = v.object({ code: v.string(), groupId: Id, expiresAt: Iso, maxUses: v.number(), uses: v.number(), createdAt: Iso });
+/** An invite as whoever holds its code sees it before joining: the group's name and who made it (null once that account is gone). */
+export const InvitePreview = v.object({ code: v.string(), groupId: Id, groupName: v.string(), expiresAt: Iso, inviterName: v.nullable(v.string()) });
 
 /** A public key set (RFC 7517); keys are Ed25519 OKP keys with `kid`, `alg: EdDSA`, `use: sig`. */
 export const Jwks = v.object({ keys: v.array(v.looseObject({ kty: v.string(), kid: v.string() })) });
+
+// ── the instance ───────────────────────────────────────────────────────────────────────
+
+/**
+ * What a client needs before anyone signs in: the registration mode, and whether the
+ * instance has no account yet (then the first registration makes the instance admin).
+ *
+ * @example
+ * const { registration, setupNeeded } = await api.request(users.InstanceInfo, {});
+ * if (setupNeeded) offerFirstAccount(); // registration: 'invite-only', setupNeeded: true
+ */
+export const InstanceInfo = query(S, 'instance', {
+  version: 1,
+  request: v.strictObject({}),
+  reply: v.object({ registration: RegistrationMode, setupNeeded: v.boolean() }),
+});
 
 // ── accounts and sessions ──────────────────────────────────────────────────────────────
 
@@ -164,6 +185,15 @@ export const CreateInvite = command(S, 'create_invite', {
 });
 export const ListInvites = query(S, 'invites', { version: 1, request: v.strictObject({ actor: Actor, groupId: Id }), reply: v.object({ invites: v.array(Invite) }) });
 export const RevokeInvite = command(S, 'revoke_invite', { version: 1, request: v.strictObject({ actor: Actor, code: InviteCode }), reply: Ok });
+/**
+ * Shows an invite to whoever holds its code, signed in or not (the `/join/<code>` page).
+ * A code that does not work answers the same errors as accepting it would
+ * (`users.invite_invalid|invite_revoked|invite_expired|invite_used_up`, all not_found).
+ *
+ * @example
+ * const { groupName, inviterName } = await api.request(users.PreviewInvite, { code }); // 'Family', 'Ann'
+ */
+export const PreviewInvite = query(S, 'preview_invite', { version: 1, request: v.strictObject({ code: InviteCode }), reply: InvitePreview });
 /** Joins the invite's group. */
 export const AcceptInvite = command(S, 'accept_invite', { version: 1, request: v.strictObject({ actor: Actor, code: InviteCode }), reply: v.object({ groupId: Id }) });
 

@@ -26,6 +26,15 @@ const Schema = v.looseObject({
     }),
     {},
   ),
+  // Checked as templates when the configuration loads (src/config); read here as given.
+  web: v.optional(
+    v.looseObject({
+      tile_url: v.optional(v.string(), 'https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
+      tile_attribution: v.optional(v.string(), '© OpenStreetMap contributors'),
+      app_dir: v.optional(v.string(), ''),
+    }),
+    {},
+  ),
 });
 
 /** The gateway's settings, resolved. */
@@ -44,6 +53,12 @@ export interface GatewaySettings {
   ipRatePerMinute: number;
   idempotencyHours: number;
   streamBuffer: number;
+  /** `web.tile_url`: the map's tile URL template (`{z}`, `{x}`, `{y}`, `{s}`); "" for no map tiles. */
+  tileUrl: string;
+  /** `web.tile_attribution`: the tiles' credit, plain text. */
+  tileAttribution: string;
+  /** `web.app_dir`: a web app build to serve instead of the built-in one ("" for the built-in). */
+  appDir: string;
 }
 
 const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
@@ -57,6 +72,7 @@ const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
 export function readSettings(settings: unknown): GatewaySettings {
   const s = check(Schema, settings ?? {}, 'gateway.bad_settings', 'gateway settings');
   const g = s.gateway as Record<string, number | string> & { trusted_proxies: string; cors_origins: string };
+  const web = s.web as { tile_url: string; tile_attribution: string; app_dir: string };
   const { host, port } = parseHostPort(s.http);
   const cors = list(g.cors_origins);
   return {
@@ -71,6 +87,9 @@ export function readSettings(settings: unknown): GatewaySettings {
     ipRatePerMinute: Number(g.ip_rate_per_minute),
     idempotencyHours: Number(g.idempotency_hours),
     streamBuffer: Number(g.stream_buffer),
+    tileUrl: web.tile_url,
+    tileAttribution: web.tile_attribution,
+    appDir: web.app_dir,
   };
 }
 

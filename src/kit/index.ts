@@ -21,3 +21,4 @@ export { KIT_MIGRATIONS } from './es/schema.ts';
 export { defineService, type ServiceDefinition, type ServiceApi, type RequestContext, type ServiceHandler, type WriteTx } from './service/define.ts';
 export { runService, healthOp, type RunOptions, type RunningService } from './service/run.ts';
 export * from './runtime/index.ts';
+export { HEARTH_VERSION } from './version.ts';

@@ -107,6 +107,9 @@ const SCENARIOS: Scenario[] = [
   { name: 'refuses a garbage Basic header', path: '/v1/me', headers: { authorization: 'Basic !!!' }, status: 401, code: 'gateway.bad_credentials' },
   { name: 'refuses Basic where a session is needed', path: '/v1/me/sessions', headers: { authorization: `Basic ${btoa('a@example.com:x')}` }, status: 401, code: 'gateway.session_required' },
   { name: 'refuses a malformed Idempotency-Key', method: 'POST', path: '/v1/auth/refresh', headers: { ...json, 'idempotency-key': 'ünïcode' }, body: '{"refreshToken":"x"}', status: 400, code: 'gateway.bad_idempotency_key' },
+  { name: 'refuses a malformed invite code with 400 before asking users (which is down here)', path: '/v1/invites/not%20a%20code', status: 400, code: 'gateway.invalid_request' },
+  { name: 'answers GET /v1/instance with 503 while users does not answer', path: '/v1/instance', status: 503, code: 'kit.no_responders' },
+  { name: 'answers 405 with Allow for a POST to an invite preview', method: 'POST', path: '/v1/invites/ABCDEFGHIJKLMNOPQRSTUV', status: 405, check: (r) => assert.equal(r.headers.get('allow'), 'GET, HEAD') },
   {
     name: 'answers 503 with Retry-After when the users service does not answer',
     method: 'POST',

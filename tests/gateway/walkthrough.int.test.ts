@@ -1,8 +1,8 @@
 /**
- * The family flow of docs/api.md, through the real gateway and users service: the first
- * user sets Hearth up (invite-only), creates a group and an invite; the second registers
- * with the invite and lands in the group; both see the members; both sign out and their
- * tokens stop working.
+ * The family flow of docs/api.md, through the real gateway and users service: a fresh
+ * Hearth says it needs its first account; the first user sets it up (invite-only), creates
+ * a group and an invite; the second sees what the invite leads to, registers with it and
+ * lands in the group; both see the members; both sign out and their tokens stop working.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -19,6 +19,9 @@ describe('gateway: the family walk-through', { timeout: FILE_TIMEOUT }, () => {
   after(() => h?.stop());
 
   it('registers the first user, makes a group, invites the second, and both see each other', async () => {
+    const instance = await call(h, 'GET', '/v1/instance');
+    assert.deepEqual([instance.status, instance.body.registration, instance.body.setupNeeded], [200, 'invite-only', true]);
+
     const ann = { email: 'ann@example.com', password: 'ann has a long password' };
     const reg = await call(h, 'POST', '/v1/auth/register', { body: { ...ann, displayName: 'Ann' } });
     assert.equal(reg.status, 201, reg.text);
@@ -41,6 +44,11 @@ describe('gateway: the family walk-through', { timeout: FILE_TIMEOUT }, () => {
     assert.equal(invite.status, 201, invite.text);
     assert.equal(invite.body.url, `https://hearth.test/join/${invite.body.code}`);
     assert.equal(typeof invite.body.expiresAt, 'string');
+
+    const preview = await call(h, 'GET', `/v1/invites/${invite.body.code}`);
+    assert.equal(preview.status, 200, preview.text);
+    assert.deepEqual([preview.body.groupName, preview.body.inviterName], ['Family', 'Ann']);
+    assert.equal((await call(h, 'GET', '/v1/instance')).body.setupNeeded, false);
 
     const refused = await call(h, 'POST', '/v1/auth/register', { body: { email: 'bo@example.com', password: 'bo has a long password', displayName: 'Bo' } });
     assertProblem(refused, 403, 'users.invite_required');

@@ -1,8 +1,9 @@
 /**
- * Invites: `CreateInvite`, `ListInvites`, `RevokeInvite` (admins and the owner) and
- * `AcceptInvite` (any signed-in user with the code). `ListInvites` shows the invites that
- * still work. Accepting checks the invite first, then membership, so a code that no longer
- * works says so even to someone already in the group.
+ * Invites: `CreateInvite`, `ListInvites`, `RevokeInvite` (admins and the owner),
+ * `AcceptInvite` (any signed-in user with the code) and `PreviewInvite` (anyone with the
+ * code, before registering or accepting). `ListInvites` shows the invites that still work.
+ * Accepting checks the invite first, then membership, so a code that no longer works says
+ * so even to someone already in the group; a preview answers the same refusals.
  */
 import { users } from '../../../src/contracts/index.ts';
 import { fromDb, inTx, isoNow, type Deps } from '../deps.ts';
@@ -59,6 +60,17 @@ export function handleInvites(d: Deps): void {
       return {};
     }),
   );
+
+  d.api.handle(users.PreviewInvite, async (req) => {
+    const read = fromDb(d.db);
+    const invite = await findInvite(read, req.code);
+    checkInvite(invite, d.now());
+    const { code, groupId, expiresAt, createdBy } = invite!;
+    // LEFT JOIN: an inviter who deleted their account leaves the invite working, nameless.
+    const [row] = await read('SELECT g.name, u.display_name FROM groups g LEFT JOIN users u ON u.id = ? WHERE g.id = ?', [createdBy, groupId]);
+    if (!row) throw UsersError.inviteInvalid(); // deleting a group deletes its invites; never expected
+    return { code, groupId, groupName: String(row.name), expiresAt, inviterName: row.display_name == null ? null : String(row.display_name) };
+  });
 
   d.api.handle(users.AcceptInvite, (req, ctx) =>
     ctx.write(async (tx) => {

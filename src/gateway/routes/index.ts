@@ -1,11 +1,12 @@
 /**
- * The route table of the gateway, in one list: operations, discovery, then `/v1` by area.
+ * The route table of the gateway, in one list: operations, discovery, the instance, then `/v1` by area.
  * `/v1/openapi.json` is generated from this same list.
  */
 import { openApiDocument } from '../openapi.ts';
 import { route, type AnyRoute } from '../route-spec.ts';
 import { authRoutes } from './auth.ts';
 import { groupRoutes } from './groups.ts';
+import { instanceRoutes } from './instance.ts';
 import { inviteRoutes } from './invites.ts';
 import { locationRoutes } from './location.ts';
 import { owntracksRoutes } from './owntracks.ts';
@@ -36,6 +37,7 @@ export const ROUTES: readonly AnyRoute[] = [
   ...opsRoutes,
   ...wellKnownRoutes,
   openApiRoute,
+  ...instanceRoutes,
   ...authRoutes,
   ...meRoutes,
   ...groupRoutes,

@@ -1,4 +1,7 @@
-/** Invites: create, list and revoke a group's invites (admin or owner), and accept one. */
+/**
+ * Invites: create, list and revoke a group's invites (admin or owner), preview one (anyone
+ * holding the code: the `/join/<code>` page, before registering) and accept one.
+ */
 import * as v from 'valibot';
 import { AppError } from '../../kit/index.ts';
 import { users } from '../../contracts/index.ts';
@@ -60,6 +63,19 @@ export const inviteRoutes = [
       if (!invites.some((i) => i.code === params.code)) throw new AppError('not_found', 'users.invite_invalid', 'No such invite');
       await call(users.RevokeInvite, { actor, code: params.code });
     },
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/invites/:code',
+    summary: "An invite's group and who made it, for whoever holds the code (no sign-in; strictly rate-limited, as the code is a secret)",
+    tag,
+    access: 'public',
+    limit: 'auth',
+    service: 'users',
+    params: InviteParams,
+    reply: users.InvitePreview,
+    // no-store: whether the code still works changes with every use, and the answer is a secret's.
+    handle: async ({ params, call }) => Response.json(await call(users.PreviewInvite, { code: params.code }), { headers: { 'cache-control': 'no-store' } }),
   }),
   route({
     method: 'POST',

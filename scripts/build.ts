@@ -1,6 +1,6 @@
 /**
  * `npm run build`: compiles Hearth into one executable, `dist/hearth`, with
- * `bun build --compile`. libSQL loads its native addon with a computed `require`, which a
+ * `bun build --compile`, the web app (scripts/build-web.ts) inside. libSQL loads its native addon with a computed `require`, which a
  * bundler cannot follow, so this build rewrites that one line to a plain `require` of
  * this machine's addon file, which Bun then embeds in the executable.
  *
@@ -11,6 +11,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildWeb } from './build-web.ts';
 
 /** The part of Bun's API this script uses (Bun's own types are not installed). */
 interface PluginBuild {
@@ -34,6 +35,10 @@ function addonPackage(): string {
   const suffix = platform === 'linux' ? (libc === 'musl' ? '-musl' : '-gnu') : platform === 'win32' ? '-msvc' : '';
   return `@libsql/${platform}-${arch}${suffix}`;
 }
+
+// The web app first: the gateway imports build/web/bundle.js, which the binary then carries.
+const web = await buildWeb();
+console.log(`build: web app ${web.version} (${web.files.length} files)`);
 
 const pkg = addonPackage();
 const addon = join(root, 'node_modules', pkg, 'index.node');

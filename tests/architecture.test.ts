@@ -20,7 +20,7 @@ function sources(dir: string): string[] {
   try {
     return readdirSync(join(root, dir), { recursive: true })
       .map((f) => join(dir, String(f)))
-      .filter((f) => /\.(ts|js)$/.test(f) && !f.includes('node_modules'));
+      .filter((f) => /\.(ts|tsx|js)$/.test(f) && !f.includes('node_modules'));
   } catch {
     return []; // the folder does not exist yet
   }
@@ -37,6 +37,13 @@ function edges(dir: string): Edge[] {
 }
 
 const outside = (edge: Edge, allowed: string[]): boolean => !allowed.some((a) => edge.target.startsWith(a));
+
+/** Whether every import of `edge.target` in `edge.file` is `import type` (erased from the browser's bundle). */
+function typeOnly(edge: Edge): boolean {
+  const text = readFileSync(join(root, edge.file), 'utf8');
+  const lines = text.split('\n').filter((l) => /\sfrom\s+['"][^'"]*contracts\/index\.ts['"]/.test(l));
+  return lines.length > 0 && lines.every((l) => /^\s*(import|export) type\s/.test(l));
+}
 
 describe('architecture', () => {
   it('keeps embedded-broker/ a library on its own', () => {
@@ -64,8 +71,17 @@ describe('architecture', () => {
   it('uses a folder through its index.ts from other folders', () => {
     const top = (p: string) => p.split('/').slice(0, p.startsWith('src/') || p.startsWith('services/') ? 2 : 1).join('/');
     const all = [...edges('bin'), ...edges('src'), ...edges('services')];
-    const bad = all.filter((e) => top(e.file) !== top(e.target) && !e.target.endsWith('index.ts'));
+    // The gateway imports the web app's generated bundle (scripts/build-web.ts), not its sources.
+    const generated = (e: Edge) => e.file === 'src/gateway/web/assets.ts' && e.target === 'build/web/bundle.js';
+    const bad = all.filter((e) => top(e.file) !== top(e.target) && !e.target.endsWith('index.ts') && !generated(e));
     assert.deepEqual(bad, []);
+  });
+
+  it('keeps the web app to itself: it reaches the server over HTTP only, and takes types alone from src/contracts', () => {
+    const bad = edges('src/web').filter((e) => outside(e, ['src/web/']) && !(e.target === 'src/contracts/index.ts' && typeOnly(e)));
+    assert.deepEqual(bad, []);
+    const intoWeb = [...edges('src'), ...edges('services'), ...edges('bin')].filter((e) => !e.file.startsWith('src/web/') && e.target.startsWith('src/web/'));
+    assert.deepEqual(intoWeb, []);
   });
 
   it('reaches runtime-specific APIs (Deno, Bun) only from transport adapters', () => {

@@ -1,7 +1,7 @@
 /**
  * The gateway's Hono app, middleware first (in order: request id, client IP, metrics and
  * version header → 405 for known paths with another method → CORS → per-IP rate limit →
- * declared body length), then the route table, then 404 for the rest; every error is
+ * declared body length → the web app's pages and files at `/`), then the route table, then 404 for the rest; every error is
  * answered by `onError` as problem+json (problem.ts maps kinds to statuses once).
  *
  * Stream seam — what `src/gateway/stream` gets from here (`streamSeam`):
@@ -41,6 +41,7 @@ import type { UserEvent } from './live-feed.ts';
 import type { GroupEvent, Revocation } from './read-model/index.ts';
 import { ROUTES } from './routes/index.ts';
 import type { TypingSignal } from './stream/index.ts';
+import { serveWebApp } from './web/index.ts';
 
 /** What the real-time stream is given (see the header comment). */
 export interface StreamSeam {
@@ -88,6 +89,7 @@ export function createApp(deps: GatewayDeps): Hono<GatewayEnv> {
     await next();
   });
   app.use('*', declaredLength(deps.settings.maxBodyBytes));
+  app.use('*', serveWebApp(deps.web, deps.settings.tileUrl));
   mountRoutes(app, ROUTES, deps);
   app.notFound((c) => answerError(c, new AppError('not_found', 'gateway.no_route', `Nothing at ${c.req.method} ${c.req.path}`), deps.log));
   app.onError((err, c) => answerError(c, err, deps.log));

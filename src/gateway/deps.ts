@@ -8,6 +8,7 @@ import type { RateLimiter } from './rate-limiter.ts';
 import type { ReadModel } from './read-model/index.ts';
 import type { GatewaySettings } from './settings.ts';
 import type { Upstream } from './upstream.ts';
+import type { WebAssets } from './web/index.ts';
 
 /** The gateway's collaborators. */
 export interface GatewayDeps {
@@ -26,4 +27,6 @@ export interface GatewayDeps {
   metrics: Metrics;
   /** The services `/readyz` asks (`sys.health.<name>`), the gateway itself included. */
   readyServices: readonly string[];
+  /** The built web app (undefined: not built; `/` says how). */
+  web?: WebAssets;
 }

@@ -19,6 +19,7 @@ import { createListener } from './server.ts';
 import { readSettings } from './settings.ts';
 import { Upstream } from './upstream.ts';
 import { mountStream, TYPING_SUBJECTS } from './stream/index.ts';
+import { loadWebAssets } from './web/index.ts';
 
 export { createApp, streamSeam, type StreamSeam } from './app.ts';
 export type { GatewayDeps } from './deps.ts';
@@ -42,7 +43,7 @@ export async function gatewayDeps(api: ServiceApi, o: { now?: () => number } = {
   const appPasswords = new AppPasswordCache((email, password) => upstream.call(users.VerifyAppPassword, { email, password }), { now });
   const auth = new Authenticator({ jwks, issuer: settings.publicUrl, revocations: model, appPasswords, limitMiss: (ip) => limiter.take('auth', ip) });
   const idempotency = new IdempotencyStore(api.db, { hours: settings.idempotencyHours, now });
-  return { settings, log: api.log, auth, appPasswords, jwks, model, feed: new LiveFeed({ log: api.log, now }), upstream, limiter, idempotency, metrics, readyServices: READY_SERVICES };
+  return { settings, log: api.log, auth, appPasswords, jwks, model, feed: new LiveFeed({ log: api.log, now }), upstream, limiter, idempotency, metrics, readyServices: READY_SERVICES, web: await loadWebAssets(settings.appDir) };
 }
 
 /** The gateway service. */

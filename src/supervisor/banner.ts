@@ -21,7 +21,8 @@ export function banner(b: BannerInfo): string {
     ['stop', 'Ctrl+C (or SIGTERM)'],
   ];
   const first = b.firstRun
-    ? `\n  First run: create the admin account (no invite needed for the first one):\n` +
+    ? `\n  First run: open ${b.url} in a browser and create the admin account there\n` +
+      `  (no invite needed for the first one), or with curl:\n` +
       `    curl -X POST ${b.url}/v1/auth/register -H 'content-type: application/json' \\\n` +
       `      -d '{"email":"you@example.home","password":"a long passphrase","displayName":"You"}'\n`
     : '';

@@ -37,7 +37,7 @@ describe('banner', () => {
 
   it('points a fresh instance to creating the admin account', () => {
     const text = banner({ url: 'http://127.0.0.1:8080', data: '/d', broker: 'nats://x', services: ['users'], firstRun: true });
-    assert.match(text, /First run/);
+    assert.match(text, /First run: open http:\/\/127\.0\.0\.1:8080 in a browser/);
     assert.match(text, /curl -X POST http:\/\/127\.0\.0\.1:8080\/v1\/auth\/register/);
   });
 });

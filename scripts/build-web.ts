@@ -11,7 +11,7 @@
  *   gateway serves them `immutable` for a year);
  * - `sw.js` (the service worker, told the build's version and which files make the shell),
  *   `index.html`, `manifest.webmanifest` and the icons, under fixed names, never cached stale;
- * - `bundle.js`: all of the above as one ES module (bodies in base64, with gzip and brotli
+ * - `bundle.mjs`: all of the above as one ES module (bodies in base64, with gzip and brotli
  *   variants made here once), which the gateway imports — so the compiled binary carries
  *   the app inside and serves it with no files on disk.
  */
@@ -46,7 +46,7 @@ const ICONS = ['icon.svg', 'icon-192.png', 'icon-512.png', 'maskable-512.png', '
 
 /** Builds the app into `outDir` (default `build/web`); returns the files and the build's version. */
 export async function buildWeb(outDir = join(root, 'build', 'web'), o: { stamp?: string } = {}): Promise<{ version: string; files: Built[] }> {
-  // Old hashed assets go; bundle.js is replaced atomically at the end, since a running test
+  // Old hashed assets go; bundle.mjs is replaced atomically at the end, since a running test
   // (or gateway) may be importing it while the binary's build runs this again.
   rmSync(join(outDir, 'assets'), { recursive: true, force: true });
   mkdirSync(join(outDir, 'assets'), { recursive: true });
@@ -107,7 +107,7 @@ export async function buildWeb(outDir = join(root, 'build', 'web'), o: { stamp?:
   }
   const tmp = join(outDir, `bundle.${process.pid}.tmp`);
   writeFileSync(tmp, bundleModule(version, files));
-  renameSync(tmp, join(outDir, 'bundle.js'));
+  renameSync(tmp, join(outDir, 'bundle.mjs'));
   return { version, files };
 }
 

@@ -36,7 +36,7 @@ function addonPackage(): string {
   return `@libsql/${platform}-${arch}${suffix}`;
 }
 
-// The web app first: the gateway imports build/web/bundle.js, which the binary then carries.
+// The web app first: the gateway imports build/web/bundle.mjs, which the binary then carries.
 const web = await buildWeb();
 console.log(`build: web app ${web.version} (${web.files.length} files)`);
 

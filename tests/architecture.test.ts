@@ -20,7 +20,7 @@ function sources(dir: string): string[] {
   try {
     return readdirSync(join(root, dir), { recursive: true })
       .map((f) => join(dir, String(f)))
-      .filter((f) => /\.(ts|tsx|js)$/.test(f) && !f.includes('node_modules'));
+      .filter((f) => /\.(ts|tsx|js|mjs)$/.test(f) && !f.includes('node_modules'));
   } catch {
     return []; // the folder does not exist yet
   }
@@ -72,7 +72,7 @@ describe('architecture', () => {
     const top = (p: string) => p.split('/').slice(0, p.startsWith('src/') || p.startsWith('services/') ? 2 : 1).join('/');
     const all = [...edges('bin'), ...edges('src'), ...edges('services')];
     // The gateway imports the web app's generated bundle (scripts/build-web.ts), not its sources.
-    const generated = (e: Edge) => e.file === 'src/gateway/web/assets.ts' && e.target === 'build/web/bundle.js';
+    const generated = (e: Edge) => e.file === 'src/gateway/web/assets.ts' && e.target === 'build/web/bundle.mjs';
     const bad = all.filter((e) => top(e.file) !== top(e.target) && !e.target.endsWith('index.ts') && !generated(e));
     assert.deepEqual(bad, []);
   });

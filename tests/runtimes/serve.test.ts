@@ -1,7 +1,7 @@
 /**
  * `hearth serve` under each runtime — Node, Bun, Deno — and as the compiled binary: it
  * starts the broker and the test services, answers /readyz with 200 once they are healthy,
- * a service answers its health request over the broker, and SIGTERM stops it all with 0.
+ * serves the web app at /, a service answers its health request over the broker, and SIGTERM stops it all with 0.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -29,6 +29,15 @@ for (const [name, rt, skip, builtIn] of runtimes) {
         const ready = await getJson(`${http}/readyz`);
         assert.equal(ready.status, 200, JSON.stringify(ready.body));
         for (const s of ['ledger', 'tally']) assert.equal(ready.body.services[s]?.status, 'ok', s);
+        // The family's web app is served at / (inside the binary, from its embedded bundle).
+        const page = await fetch(`${http}/`, { headers: { accept: 'text/html' } });
+        assert.equal(page.status, 200);
+        const script = /<script type="module" src="(\/assets\/app-[^"]+\.js)"/.exec(await page.text())?.[1];
+        assert.ok(script, 'the page names its script');
+        const js = await fetch(http + script, { headers: { 'accept-encoding': 'br' } });
+        assert.equal(js.status, 200);
+        assert.equal(js.headers.get('content-encoding'), 'br');
+        assert.ok((await js.arrayBuffer()).byteLength > 1000);
         const nc = await ownerClient(broker);
         const health = await new Requester(nc, { timeoutMs: 3000, maxRequestBytes: 1024 }).request(healthOp('ledger'), {});
         assert.equal(health.status, 'ok');

@@ -1,0 +1,123 @@
+/**
+ * The signed-in app: a top bar (the group picker and the connection's state), any SOS in
+ * progress (on every view), the current view, and the main navigation — "Map", "Chat",
+ * "Alerts", "Group", "Account" — as links (a tab bar on a phone, a side bar on a laptop).
+ */
+import { offline } from '../api/session.ts';
+import { connection } from '../api/stream.ts';
+import { currentGroup, groups, groupsLoaded, pickGroup } from '../stores/groups.ts';
+import { unreadChat } from '../stores/chat.ts';
+import { unreadAlerts } from '../stores/notifications.ts';
+import { t } from '../strings.ts';
+import { AccountView } from '../views/account/account-view.tsx';
+import { AdminView } from '../views/admin/admin-view.tsx';
+import { AlertsView } from '../views/alerts/alerts-view.tsx';
+import { SosBanner } from '../views/alerts/sos-banner.tsx';
+import { ChatView } from '../views/chat/chat-view.tsx';
+import { GroupView } from '../views/group/group-view.tsx';
+import { MapView } from '../views/map/map-view.tsx';
+import { FirstGroup } from '../views/welcome/first-group.tsx';
+import { link, navigate, route } from './router.ts';
+import { Toasts } from './toasts.tsx';
+import { updateReady } from './update.ts';
+
+const VIEWS = {
+  '/map': MapView,
+  '/chat': ChatView,
+  '/alerts': AlertsView,
+  '/group': GroupView,
+  '/account': AccountView,
+  '/admin': AdminView,
+} as const;
+type ViewPath = keyof typeof VIEWS;
+
+/** The shell around the views. */
+export function Shell() {
+  const path = route.value.path;
+  const known = path in VIEWS;
+  if (!known) queueMicrotask(() => navigate('/map', { replace: true }));
+  const viewPath = (known ? path : '/map') as ViewPath;
+  const View = VIEWS[viewPath];
+  const needsGroup = viewPath === '/map' || viewPath === '/chat' || viewPath === '/group';
+  const noGroup = groupsLoaded.value && groups.value.length === 0;
+  return (
+    <div class={`shell view-${viewPath.slice(1)}`}>
+      <a class="skip" href="#main">
+        {t.app.skipToContent}
+      </a>
+      <header class="topbar">
+        <GroupPicker />
+        <ConnectionState />
+      </header>
+      {updateReady.value && (
+        <p class="banner" role="status">
+          {t.app.updated}{' '}
+          <button type="button" class="btn small" onClick={() => location.reload()}>
+            {t.app.reload}
+          </button>
+        </p>
+      )}
+      <SosBanner />
+      <main id="main" tabIndex={-1}>
+        {needsGroup && noGroup ? <FirstGroup /> : <View />}
+      </main>
+      <nav class="tabs" aria-label={t.nav.label}>
+        <Tab href="/map" label={t.nav.map} icon="⌖" current={viewPath} />
+        <Tab href="/chat" label={t.nav.chat} icon="✉" current={viewPath} badge={unreadChat.value} />
+        <Tab href="/alerts" label={t.nav.alerts} icon="!" current={viewPath} badge={unreadAlerts.value} />
+        <Tab href="/group" label={t.nav.group} icon="⌂" current={viewPath} />
+        <Tab href="/account" label={t.nav.account} icon="☺" current={viewPath} />
+      </nav>
+      <Toasts />
+    </div>
+  );
+}
+
+function Tab({ href, label, icon, current, badge }: { href: ViewPath; label: string; icon: string; current: ViewPath; badge?: number }) {
+  const here = current === href || (href === '/account' && current === '/admin');
+  return (
+    <a href={href} onClick={link} aria-current={here ? 'page' : undefined} class="tab">
+      <span class="tab-icon" aria-hidden="true">
+        {icon}
+      </span>
+      <span class="tab-label">{label}</span>
+      {!!badge && (
+        <>
+          {' '}
+          <span class="badge">
+            {badge > 99 ? '99+' : badge}
+            <span class="visually-hidden"> {t.nav.unread}</span>
+          </span>
+        </>
+      )}
+    </a>
+  );
+}
+
+function GroupPicker() {
+  const list = groups.value;
+  const g = currentGroup.value;
+  if (list.length <= 1) return <p class="group-name">{g?.name ?? t.app.name}</p>;
+  return (
+    <label class="group-picker">
+      <span class="visually-hidden">{t.nav.group_picker}</span>
+      <select value={g?.id} onChange={(e) => pickGroup(e.currentTarget.value)}>
+        {list.map((x) => (
+          <option key={x.id} value={x.id}>
+            {x.name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+function ConnectionState() {
+  const c = offline.value ? 'offline' : connection.value;
+  return (
+    <p class={`conn conn-${c}`} role="status">
+      <span class="dot" aria-hidden="true" />
+      <span class={c === 'live' ? 'visually-hidden' : ''}>{c === 'offline' ? t.app.offline : c === 'live' ? t.app.live : t.app.connecting}</span>
+    </p>
+  );
+}

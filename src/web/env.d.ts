@@ -1,0 +1,2 @@
+/** Imports esbuild bundles that TypeScript does not read: styles. */
+declare module '*.css';

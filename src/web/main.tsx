@@ -1,0 +1,36 @@
+/**
+ * The web app's entry, an ordered list: styles → service worker → what this Hearth is →
+ * the stored session → render. Signing in (now or later) loads the profile and groups,
+ * opens the live stream and sends anything queued while offline; signing out stops them.
+ */
+import { effect } from '@preact/signals';
+import { render } from 'preact';
+import './styles/base.css';
+import { resumeOutbox } from './api/outbox.ts';
+import { auth, restore } from './api/session.ts';
+import { startStream, stopStream } from './api/stream.ts';
+import { App } from './app/app.tsx';
+import { registerServiceWorker } from './app/update.ts';
+import { loadGroups } from './stores/groups.ts';
+import { loadInstance } from './stores/instance.ts';
+import { loadMe } from './stores/me.ts';
+import './views/index.ts';
+
+registerServiceWorker();
+const instanceReady = loadInstance().catch(() => undefined); // offline: the cached one
+void restore();
+await instanceReady;
+
+let signedIn: string | null = null;
+effect(() => {
+  const userId = auth.value?.userId ?? null;
+  if (userId === signedIn) return;
+  signedIn = userId;
+  if (!userId) return stopStream();
+  void loadMe().catch(() => undefined);
+  void loadGroups().catch(() => undefined);
+  void resumeOutbox();
+  startStream();
+});
+
+render(<App />, document.getElementById('app')!);

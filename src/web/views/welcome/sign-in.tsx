@@ -1,0 +1,63 @@
+/**
+ * Sign in: "Email", "Password", "Sign in". Says why the last session ended when it did
+ * (signed out elsewhere, a reused token …), and offers registration only where this Hearth
+ * takes new accounts openly.
+ */
+import { useState } from 'preact/hooks';
+import { signIn, ended } from '../../api/session.ts';
+import { link } from '../../app/router.ts';
+import { instance } from '../../stores/instance.ts';
+import { t } from '../../strings.ts';
+import { ErrorMessage, Field } from '../../ui/index.ts';
+
+/** The sign-in form; `onDone` after a successful sign-in (the join page accepts the invite then). */
+export function SignIn({ title = t.auth.signInTitle, lead, onDone, footer }: { title?: string; lead?: string; onDone?: () => void; footer?: preact.ComponentChildren }) {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const why = ended.value;
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await signIn(email.trim(), password);
+      onDone?.();
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form class="card welcome-card" onSubmit={submit} aria-labelledby="signin-title">
+      <h1 id="signin-title" tabIndex={-1}>
+        {title}
+      </h1>
+      {lead && <p>{lead}</p>}
+      {why && why !== 'signed_out' && (
+        <p class="notice" role="status">
+          {t.auth.ended[why]}
+        </p>
+      )}
+      <Field label={t.auth.email} type="email" autocomplete="username" required value={email} onValue={setEmail} />
+      <Field label={t.auth.password} type="password" autocomplete="current-password" required value={password} onValue={setPassword} />
+      <ErrorMessage error={error} />
+      <button type="submit" class="btn primary wide" disabled={busy}>
+        {busy ? t.auth.signingIn : t.auth.signIn}
+      </button>
+      {footer ??
+        (instance.value?.registration === 'open' ? (
+          <p class="alt">
+            <a href="/register" onClick={link}>
+              {t.auth.noAccount}
+            </a>
+          </p>
+        ) : instance.value?.registration === 'invite-only' ? (
+          <p class="alt hint">{t.auth.inviteOnly}</p>
+        ) : null)}
+    </form>
+  );
+}

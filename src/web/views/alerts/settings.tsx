@@ -1,0 +1,37 @@
+/**
+ * The notification settings: muted groups, which types to be told about, quiet hours,
+ * this device's own notifications, and forwarding to a phone (ntfy, webhook).
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { t } from '../../strings.ts';
+import { ErrorMessage } from '../../ui/index.ts';
+import { DeviceNotifications } from './device.tsx';
+import { Mutes } from './mutes.tsx';
+import { loadPrefs, prefs } from './prefs.ts';
+import { QuietHours } from './quiet-hours.tsx';
+import { Targets } from './targets.tsx';
+import { Types } from './types.tsx';
+
+/** The settings section of the Alerts view. */
+export function Settings() {
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    loadPrefs().catch(setError);
+  }, []);
+  const p = prefs.value;
+  return (
+    <div class="alert-settings">
+      <ErrorMessage error={error} />
+      {!p && !error && <p role="status">{t.app.loading}</p>}
+      {p && (
+        <>
+          <Mutes p={p} />
+          <Types p={p} />
+          <QuietHours p={p} />
+        </>
+      )}
+      <DeviceNotifications />
+      <Targets />
+    </div>
+  );
+}

@@ -1,0 +1,264 @@
+/**
+ * The account and instance pages in a real browser against the real appliance: name and
+ * picture (cropped and shrunk in the browser to the API's limit), password change and
+ * sessions (other devices are sent to sign-in), app passwords (shown once, working with
+ * Basic auth) and the OwnTracks settings, deleting an account, and the Instance page for
+ * the person who runs this Hearth (and its refusal for anyone else).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { account, apiCall, assertAccessible, assertNoProblems, browserSkip, family, LAPTOP, launchBrowser, person, PHONE, signInPage, startAppliance, WEB_TIMEOUT, type Account, type Appliance, type Person } from './support.ts';
+
+/** What the sign-in page says after a session was ended elsewhere (strings.ts `auth.ended.revoked`). */
+const REVOKED = 'You were signed out (from another device, or your password changed)';
+
+/** Opens a view from the main navigation. */
+async function open(page: Page, link: 'Account' | 'Group', heading: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: link }).click();
+  await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+}
+
+/** A request with an app password (Basic auth), as OwnTracks sends it. */
+function basic(app: Appliance, who: Account, password: string, path: string, init: RequestInit = {}): Promise<Response> {
+  const auth = Buffer.from(`${who.email}:${password}`).toString('base64');
+  return fetch(app.url + path, { ...init, headers: { authorization: `Basic ${auth}`, 'content-type': 'application/json', ...init.headers } });
+}
+
+/** The page is on the sign-in form, saying the session was ended elsewhere. */
+async function sentToSignIn(p: Person): Promise<void> {
+  await p.page.getByRole('heading', { name: 'Sign in to Hearth' }).waitFor({ timeout: 20_000 });
+  await p.page.getByText(REVOKED).waitFor();
+}
+
+// Several scenarios of two or three browsers each, on a machine that may be busy: twice the usual file budget.
+describe('the account and instance pages', { skip: browserSkip, timeout: 2 * WEB_TIMEOUT }, () => {
+  let app: Appliance;
+  let browser: Browser;
+  let ann: Account;
+  let bo: Account;
+  let groupId: string;
+
+  /** A new account in Ann's group (through the API). */
+  async function newcomer(name: string): Promise<Account> {
+    const invite = await apiCall(app, 'POST', `/v1/groups/${groupId}/invites`, { token: ann.token, body: {} });
+    return account(app, name, invite.code);
+  }
+
+  before(async () => {
+    [app, browser] = await Promise.all([startAppliance(), launchBrowser()]);
+    const f = await family(app, ['Ann', 'Bo']);
+    [ann, bo] = f.people as [Account, Account];
+    groupId = f.groupId;
+  });
+  after(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  it('changes my name and my picture (cropped and shrunk to the API’s limit), and removes the picture', async () => {
+    const b = await person(browser, app);
+    await signInPage(b, bo);
+    await open(b.page, 'Account', 'Account');
+    await assertAccessible(b.page, 'account view (412 px)');
+
+    await b.page.getByLabel('Your name').fill('Bobby');
+    await b.page.getByRole('button', { name: 'Save name' }).click();
+    await b.page.getByText('Name saved').waitFor();
+    assert.equal((await apiCall(app, 'GET', '/v1/me', { token: bo.token })).displayName, 'Bobby');
+    const { members } = await apiCall(app, 'GET', `/v1/groups/${groupId}/members`, { token: ann.token });
+    assert.ok(members.some((m: { displayName: string }) => m.displayName === 'Bobby'));
+    await open(b.page, 'Group', 'Family');
+    await b.page.getByRole('list', { name: 'Members' }).getByRole('listitem').filter({ hasText: 'Bobby' }).waitFor();
+
+    // A large, noisy photo (the hardest to compress), made with a canvas in the page.
+    await open(b.page, 'Account', 'Account');
+    const png = await b.page.evaluate(() => {
+      const c = document.createElement('canvas');
+      c.width = 1200;
+      c.height = 800;
+      const ctx = c.getContext('2d')!;
+      const img = ctx.createImageData(c.width, c.height);
+      for (let i = 0; i < img.data.length; i++) img.data[i] = i % 4 === 3 ? 255 : Math.floor(Math.random() * 256);
+      ctx.putImageData(img, 0, 0);
+      return c.toDataURL('image/png').split(',')[1]!;
+    });
+    await b.page.getByLabel('Choose a picture').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: Buffer.from(png, 'base64') });
+    const crop = b.page.getByRole('dialog', { name: 'Crop your picture' });
+    await crop.getByLabel('Zoom').fill('2');
+    await crop.getByRole('img', { name: 'Your picture as it will be cropped' }).press('ArrowLeft');
+    await assertAccessible(b.page, 'crop dialog');
+    await crop.getByRole('button', { name: 'Use this picture' }).click();
+    await b.page.getByText('Picture saved').waitFor();
+    const avatar: string = (await apiCall(app, 'GET', '/v1/me', { token: bo.token })).avatar;
+    assert.match(avatar, /^data:image\/(webp|jpeg);base64,/);
+    assert.ok(avatar.length <= 90_000, `the avatar is ${avatar.length} characters`);
+    assert.equal(await b.page.getByRole('img', { name: 'Bobby’s picture' }).getAttribute('src'), avatar);
+
+    await b.page.getByRole('button', { name: 'Remove picture' }).click();
+    await b.page.getByText('Picture removed').waitFor();
+    assert.equal((await apiCall(app, 'GET', '/v1/me', { token: bo.token })).avatar, null);
+    assertNoProblems(b);
+    await b.context.close();
+  });
+
+  it('lists my sessions, signs out the other devices, and a new password sends them to sign-in', async () => {
+    const eve = await newcomer('Eve');
+    // Only the two browsers below are signed in: the API's own session ends here.
+    await apiCall(app, 'POST', '/v1/auth/logout', { token: eve.token, body: {} });
+    const e1 = await person(browser, app);
+    const e2 = await person(browser, app);
+    // The other device's renewal is refused once its session has ended: the browser logs that 401 itself.
+    e2.allowConsole.push(/401 \(Unauthorized\) @ .*\/v1\/auth\/refresh$/);
+    await signInPage(e1, eve);
+    await signInPage(e2, eve);
+    await open(e1.page, 'Account', 'Account');
+    const list = e1.page.getByRole('list', { name: 'Where you are signed in' });
+    await list.getByRole('listitem').nth(1).waitFor();
+    assert.equal(await list.getByRole('listitem').count(), 2);
+    await list.getByRole('listitem').filter({ hasText: 'this device' }).waitFor();
+
+    await e1.page.getByRole('button', { name: 'Sign out all other devices' }).click();
+    await e1.page.getByText('1 other device was signed out.').waitFor();
+    await sentToSignIn(e2);
+    assert.equal(await list.getByRole('listitem').count(), 1);
+
+    // Back on the other device, then a new password here: the other device is signed out again.
+    await signInPage(e2, eve);
+    const fresh = 'Eve has a brand new password';
+    await e1.page.getByLabel('Current password').fill(eve.password);
+    await e1.page.getByLabel('New password (at least 10 characters)').fill(fresh);
+    await e1.page.getByRole('button', { name: 'Change password' }).click();
+    await e1.page.getByRole('status').filter({ hasText: 'Password changed.' }).waitFor();
+    await e1.page.getByText(/other devices? (was|were) signed out/).first().waitFor();
+    await sentToSignIn(e2);
+    await apiCall(app, 'POST', '/v1/auth/login', { body: { email: eve.email, password: eve.password }, expect: 401 });
+    await signInPage(e2, { ...eve, password: fresh });
+    // This device stayed signed in; "Sign out everywhere" ends both.
+    await e1.page.reload();
+    await e1.page.getByRole('heading', { level: 1, name: 'Account' }).waitFor();
+    await e1.page.getByRole('button', { name: 'Sign out everywhere' }).click();
+    await e1.page.getByRole('heading', { name: 'Sign in to Hearth' }).waitFor();
+    await sentToSignIn(e2);
+    assertNoProblems(e1, e2);
+    await e1.context.close();
+    await e2.context.close();
+  });
+
+  it('creates an app password shown once that works with Basic auth, shows the OwnTracks settings, and revokes it', async () => {
+    const a = await person(browser, app, { ...PHONE, permissions: ['clipboard-read', 'clipboard-write'] });
+    await signInPage(a, ann);
+    await open(a.page, 'Account', 'Account');
+
+    await a.page.getByLabel('Label').fill('Script');
+    await a.page.getByRole('button', { name: 'Create app password' }).click();
+    const shown = a.page.getByRole('dialog', { name: 'Your new app password' });
+    await shown.getByText('it is shown only this once').waitFor();
+    const password = await shown.getByLabel('App password').inputValue();
+    assert.ok(password.length >= 16, 'a long password');
+    await shown.getByRole('button', { name: 'Copy password' }).click();
+    await a.page.getByText('Copied', { exact: true }).waitFor();
+    assert.equal(await a.page.evaluate(() => navigator.clipboard.readText()), password);
+    await shown.getByRole('button', { name: 'Done' }).click();
+    await shown.waitFor({ state: 'detached' });
+    assert.equal(await a.page.getByText(password).count(), 0, 'the password is not shown again');
+    const me = await basic(app, ann, password, '/v1/me');
+    assert.equal(me.status, 200);
+    assert.equal((await me.json()).email, ann.email);
+
+    // OwnTracks: the settings to type in, and an app password of its own that works there.
+    const instance = await apiCall(app, 'GET', '/v1/instance');
+    await a.page.getByText(`${instance.publicUrl.replace(/\/$/, '')}/v1/owntracks`, { exact: true }).waitFor();
+    await a.page.getByText(ann.email, { exact: true }).waitFor();
+    await a.page.getByRole('button', { name: 'Copy URL' }).waitFor();
+    await a.page.getByRole('button', { name: 'Create an app password for OwnTracks' }).click();
+    const owntracks = await a.page.getByRole('dialog', { name: 'Your new app password' }).getByLabel('App password').inputValue();
+    await a.page.getByRole('dialog').getByText('OwnTracks', { exact: true }).waitFor();
+    await a.page.getByRole('button', { name: 'Done' }).click();
+    const fix = { _type: 'location', lat: 51.5, lon: -0.12, acc: 10, tst: Math.floor(Date.now() / 1000), tid: 'AN' };
+    const posted = await basic(app, ann, owntracks, '/v1/owntracks', { method: 'POST', body: JSON.stringify(fix), headers: { 'x-limit-d': 'ann-phone' } });
+    assert.equal(posted.status, 200, await posted.text());
+    await assertAccessible(a.page, 'account view with app passwords');
+
+    await a.page.getByRole('button', { name: 'Revoke Script' }).click();
+    await a.page.getByText('App password revoked').waitFor();
+    assert.equal((await basic(app, ann, password, '/v1/me')).status, 401);
+    const { items } = await apiCall(app, 'GET', '/v1/me/app-passwords', { token: ann.token });
+    assert.deepEqual(items.map((i: { label: string }) => i.label), ['OwnTracks']);
+
+    // The owner of a group cannot delete the account before handing it over: the page says so.
+    a.allowConsole.push(/409 \(Conflict\) @ .*\/v1\/me$/);
+    await a.page.getByRole('button', { name: 'Delete my account' }).click();
+    const dialog = a.page.getByRole('dialog', { name: 'Delete your account?' });
+    await dialog.getByLabel('Your password').fill(ann.password);
+    await dialog.getByRole('button', { name: 'Delete my account forever' }).click();
+    await dialog.getByRole('alert').filter({ hasText: 'You own Family' }).waitFor();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    assert.equal((await apiCall(app, 'GET', '/v1/me', { token: ann.token })).email, ann.email);
+    assertNoProblems(a);
+    await a.context.close();
+  });
+
+  it('deletes my account after my password, and the sign-in page says so', async () => {
+    const fay = await newcomer('Fay');
+    const f = await person(browser, app);
+    await signInPage(f, fay);
+    await open(f.page, 'Account', 'Account');
+    f.allowConsole.push(/403 \(Forbidden\) @ .*\/v1\/me$/);
+    await f.page.getByRole('button', { name: 'Delete my account' }).click();
+    const dialog = f.page.getByRole('dialog', { name: 'Delete your account?' });
+    await dialog.getByLabel('Your password').fill('not my password at all');
+    await dialog.getByRole('button', { name: 'Delete my account forever' }).click();
+    await dialog.getByRole('alert').filter({ hasText: 'That password is not right.' }).waitFor();
+    await dialog.getByLabel('Your password').fill(fay.password);
+    await dialog.getByRole('button', { name: 'Delete my account forever' }).click();
+    await f.page.getByRole('heading', { name: 'Sign in to Hearth' }).waitFor();
+    await f.page.getByText('Your account has been deleted.').waitFor();
+    assert.equal(await f.page.evaluate(() => localStorage.getItem('hearth.session')), null);
+    // Its sessions ended with it.
+    await apiCall(app, 'GET', '/v1/me', { token: fay.token, expect: 401 });
+    assertNoProblems(f);
+    await f.context.close();
+  });
+
+  it('shows the person who runs this Hearth its services, version and settings, and refuses anyone else (1280 px)', async () => {
+    const a = await person(browser, app, LAPTOP);
+    await signInPage(a, ann);
+    await open(a.page, 'Account', 'Account');
+    await a.page.getByRole('link', { name: 'Manage this Hearth' }).click();
+    await a.page.getByRole('heading', { level: 1, name: 'This Hearth' }).waitFor();
+    await a.page.getByText('Every service is working.').waitFor();
+    const services = a.page.getByRole('list', { name: 'Services' }).getByRole('listitem');
+    for (const name of ['users', 'location', 'chat', 'notifications', 'gateway']) {
+      await services.filter({ hasText: name }).filter({ hasText: 'Working' }).waitFor();
+    }
+    const instance = await apiCall(app, 'GET', '/v1/instance');
+    await a.page.getByText(instance.version, { exact: true }).waitFor();
+    await a.page.getByText('Only people with an invite link').waitFor();
+    await a.page.getByRole('button', { name: 'Check again' }).click();
+    await a.page.getByText('Every service is working.').waitFor();
+    await assertAccessible(a.page, 'instance page (1280 px)');
+
+    await a.page.getByRole('button', { name: 'Rotate signing keys' }).click();
+    const dialog = a.page.getByRole('dialog', { name: 'Rotate the signing keys?' });
+    await dialog.getByText('Everyone stays signed in').waitFor();
+    await dialog.getByRole('button', { name: 'Rotate now' }).click();
+    await a.page.getByText('A new signing key is in use').waitFor();
+    // Still signed in: the account page's requests keep working.
+    await open(a.page, 'Account', 'Account');
+    await a.page.getByRole('list', { name: 'Where you are signed in' }).getByRole('listitem').first().waitFor();
+
+    const b = await person(browser, app);
+    await signInPage(b, bo);
+    await b.page.goto('/admin');
+    await b.page.getByText('Only the person who runs this Hearth can see this.').waitFor();
+    assert.equal(await b.page.getByRole('heading', { name: 'Services' }).count(), 0);
+    await assertAccessible(b.page, 'instance page refused (412 px)');
+    await b.page.goto('/account');
+    await b.page.getByRole('heading', { level: 1, name: 'Account' }).waitFor();
+    assert.equal(await b.page.getByRole('link', { name: 'Manage this Hearth' }).count(), 0);
+    assertNoProblems(a, b);
+    await a.context.close();
+    await b.context.close();
+  });
+});

@@ -162,6 +162,7 @@ export const t = {
       sharing: 'Sharing',
     },
     battery: (pct: number, charging: boolean) => `battery ${pct}%${charging ? ', charging' : ''}`,
+    batteryLevel: (pct: number, charging: boolean) => `${pct}%${charging ? ', charging' : ''}`,
     away: (d: string) => `${d} away`,
     accuracy: (m: string) => `accurate to ${m}`,
     markerLabel: (name: string, state: string, seen: string) => `${name}: ${state}, ${seen}`,

@@ -237,7 +237,7 @@ export async function apiCall(app: { url: string }, method: string, path: string
 
 /** Registers (with an invite, unless it is the first account) and signs in through the API. */
 export async function account(app: { url: string }, name: string, invite?: string): Promise<Account> {
-  const email = `${name.toLowerCase()}-${++count}@example.com`;
+  const email = `${name.toLowerCase().replace(/[^a-z0-9]+/g, ".")}-${++count}@example.com`;
   const password = `${name} has a long password`;
   const reg = await apiCall(app, 'POST', '/v1/auth/register', { body: { email, password, displayName: name, ...(invite ? { invite } : {}) }, expect: 201 });
   const login = await apiCall(app, 'POST', '/v1/auth/login', { body: { email, password } });

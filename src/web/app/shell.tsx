@@ -9,6 +9,7 @@ import { currentGroup, groups, groupsLoaded, pickGroup } from '../stores/groups.
 import { unreadChat } from '../stores/chat.ts';
 import { unreadAlerts } from '../stores/notifications.ts';
 import { t } from '../strings.ts';
+import { Icon, type IconName } from '../ui/index.ts';
 import { AccountView } from '../views/account/account-view.tsx';
 import { AdminView } from '../views/admin/admin-view.tsx';
 import { AlertsView } from '../views/alerts/alerts-view.tsx';
@@ -62,23 +63,23 @@ export function Shell() {
         {needsGroup && noGroup ? <FirstGroup /> : <View />}
       </main>
       <nav class="tabs" aria-label={t.nav.label}>
-        <Tab href="/map" label={t.nav.map} icon="⌖" current={viewPath} />
-        <Tab href="/chat" label={t.nav.chat} icon="✉" current={viewPath} badge={unreadChat.value} />
-        <Tab href="/alerts" label={t.nav.alerts} icon="!" current={viewPath} badge={unreadAlerts.value} />
-        <Tab href="/group" label={t.nav.group} icon="⌂" current={viewPath} />
-        <Tab href="/account" label={t.nav.account} icon="☺" current={viewPath} />
+        <Tab href="/map" label={t.nav.map} icon="map" current={viewPath} />
+        <Tab href="/chat" label={t.nav.chat} icon="chat" current={viewPath} badge={unreadChat.value} />
+        <Tab href="/alerts" label={t.nav.alerts} icon="alerts" current={viewPath} badge={unreadAlerts.value} />
+        <Tab href="/group" label={t.nav.group} icon="group" current={viewPath} />
+        <Tab href="/account" label={t.nav.account} icon="account" current={viewPath} />
       </nav>
       <Toasts />
     </div>
   );
 }
 
-function Tab({ href, label, icon, current, badge }: { href: ViewPath; label: string; icon: string; current: ViewPath; badge?: number }) {
+function Tab({ href, label, icon, current, badge }: { href: ViewPath; label: string; icon: IconName; current: ViewPath; badge?: number }) {
   const here = current === href || (href === '/account' && current === '/admin');
   return (
     <a href={href} onClick={link} aria-current={here ? 'page' : undefined} class="tab">
-      <span class="tab-icon" aria-hidden="true">
-        {icon}
+      <span class="tab-icon">
+        <Icon name={icon} />
       </span>
       <span class="tab-label">{label}</span>
       {!!badge && (

@@ -40,3 +40,17 @@ export async function loadInstance(): Promise<Instance> {
   }
   return i;
 }
+
+/**
+ * A link to give to other people (an invite, the OwnTracks URL): on `public_url` when the
+ * owner set one; when Hearth only knows its own listening address (loopback, or port 0),
+ * on the address this browser reached it at — which the family can reach too.
+ *
+ * @example
+ * shareableUrl('/join/abc'); // 'https://hearth.example.home/join/abc'
+ */
+export function shareableUrl(path: string): string {
+  const configured = instance.value?.publicUrl?.replace(/\/+$/, '');
+  const own = !configured || /^https?:\/\/(127\.|localhost(:|$)|\[::1\]|0\.0\.0\.0)|:0$/.test(configured);
+  return (own ? location.origin : configured) + path;
+}

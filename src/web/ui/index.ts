@@ -6,3 +6,4 @@ export { TimeAgo } from './time-ago.tsx';
 export { Dialog } from './dialog.tsx';
 export { ConfirmDialog } from './confirm-dialog.tsx';
 export { CopyButton } from './copy-button.tsx';
+export { Icon, type IconName } from './icon.tsx';

@@ -5,7 +5,7 @@
  */
 import { useState } from 'preact/hooks';
 import type { Profile } from '../../api/types.ts';
-import { instance } from '../../stores/instance.ts';
+import { shareableUrl } from '../../stores/instance.ts';
 import { t } from '../../strings.ts';
 import { CopyButton, ErrorMessage } from '../../ui/index.ts';
 import { createAppPassword } from './sessions-store.ts';
@@ -20,9 +20,8 @@ export function deviceIdOf(name: string): string {
 export function OwnTracks({ profile }: { profile: Profile }) {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const base = (instance.value?.publicUrl ?? location.origin).replace(/\/+$/, '');
   const rows = [
-    { id: 'ot-url', name: t.account.url, value: `${base}/v1/owntracks` },
+    { id: 'ot-url', name: t.account.url, value: shareableUrl('/v1/owntracks') },
     { id: 'ot-user', name: t.account.username, value: profile.email },
     { id: 'ot-device', name: t.account.deviceId, value: deviceIdOf(profile.displayName) },
   ];

@@ -6,6 +6,7 @@
 import { useId, useState } from 'preact/hooks';
 import type { Invite } from '../../api/types.ts';
 import { fullTime } from '../../lib/time.ts';
+import { shareableUrl } from '../../stores/instance.ts';
 import { t } from '../../strings.ts';
 import { CopyButton } from '../../ui/index.ts';
 import { QrCode } from './qr-code.tsx';
@@ -17,9 +18,11 @@ export function InviteCard({ invite, groupName, showQr = false, onRevoke }: { in
   const [qr, setQr] = useState(showQr);
   const id = useId();
   const until = fullTime(invite.expiresAt);
+  // The API's link names public_url; without one, the address this browser reached Hearth at.
+  const link = shareableUrl(`/join/${invite.code}`);
 
   function share() {
-    navigator.share({ title: t.group.shareTitle(groupName), text: t.group.shareText(groupName), url: invite.url }).catch(() => {
+    navigator.share({ title: t.group.shareTitle(groupName), text: t.group.shareText(groupName), url: link }).catch(() => {
       // dismissed by the person, or nothing to share with: nothing to say
     });
   }
@@ -29,12 +32,12 @@ export function InviteCard({ invite, groupName, showQr = false, onRevoke }: { in
       <label class="label" for={`${id}-link`}>
         {t.group.inviteLink}
       </label>
-      <input id={`${id}-link`} class="invite-link" readOnly value={invite.url} onFocus={(e) => e.currentTarget.select()} />
+      <input id={`${id}-link`} class="invite-link" readOnly value={link} onFocus={(e) => e.currentTarget.select()} />
       <p class="hint">
         {t.group.worksUntil(until)} · {t.group.used(invite.uses, invite.maxUses)}
       </p>
       <div class="row">
-        <CopyButton text={invite.url} label={t.group.copyLink} target={`${id}-link`} class="btn small primary" />
+        <CopyButton text={link} label={t.group.copyLink} target={`${id}-link`} class="btn small primary" />
         {canShare && (
           <button type="button" class="btn small" onClick={share}>
             {t.group.share}
@@ -50,7 +53,7 @@ export function InviteCard({ invite, groupName, showQr = false, onRevoke }: { in
       <div id={`${id}-qr`} hidden={!qr} class="invite-qr">
         {qr && (
           <>
-            <QrCode text={invite.url} label={t.group.qr} />
+            <QrCode text={link} label={t.group.qr} />
             <p class="hint">{t.group.qrHint}</p>
           </>
         )}

@@ -88,7 +88,7 @@ export function MemberDetails({ m, onClose }: { m: MemberView; onClose: () => vo
         {m.sharing && (
           <>
             <dt>{d.battery}</dt>
-            <dd>{batteryWords(m) ?? d.unknown}</dd>
+            <dd>{batteryWords(m, { bare: true }) ?? d.unknown}</dd>
             <dt>{d.accuracy}</dt>
             <dd>{m.lastFix?.accuracy != null ? t.map.accuracy(formatDistance(m.lastFix.accuracy)) : d.unknown}</dd>
             <dt>{d.lastSeen}</dt>

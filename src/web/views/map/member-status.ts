@@ -50,12 +50,12 @@ export const SIGN: Record<Shown, string> = {
   sharing: '',
 };
 
-/** "battery 80%" (and "charging"), or null when unknown. */
-export function batteryWords(m: MemberView): string | null {
+/** "battery 80%" (and "charging"; `bare`: "80%", under a "Battery" label), or null when unknown. */
+export function batteryWords(m: MemberView, o: { bare?: boolean } = {}): string | null {
   const b = m.lastFix?.battery;
   if (b === null || b === undefined) return null;
   const charging = m.lastFix?.batteryState === 'charging' || m.lastFix?.batteryState === 'full';
-  return t.map.battery(Math.round(b), charging);
+  return (o.bare ? t.map.batteryLevel : t.map.battery)(Math.round(b), charging);
 }
 
 /** "1.2 km away" from `here`, or null when either position is unknown. */

@@ -74,6 +74,14 @@ export function nameOf(groupId: string, userId: string): string {
   return members.value[groupId]?.find((m) => m.userId === userId)?.displayName ?? '…';
 }
 
+/** Creates a group (I am its owner) and shows it. */
+export async function createGroup(name: string): Promise<Group> {
+  const g = await api<Group>('POST', '/v1/groups', { body: { name: name.trim() } });
+  addGroup(g);
+  pickGroup(g.id);
+  return g;
+}
+
 /** Adds a group I created or joined (before its event arrives). */
 export function addGroup(g: Group): void {
   if (!groups.value.some((x) => x.id === g.id)) setGroups([...groups.value, g]);

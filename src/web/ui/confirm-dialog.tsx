@@ -3,10 +3,10 @@
  * ("Remove Bo", never "OK"), Cancel, and the API's refusal shown in place when it fails.
  */
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
 import { t } from '../strings.ts';
 import { Dialog } from './dialog.tsx';
 import { ErrorMessage } from './error-message.tsx';
+import { useAction } from './use-action.ts';
 
 /** Runs `onConfirm` (closing on success); `ready` false keeps the button disabled (type-to-confirm). */
 export function ConfirmDialog(props: {
@@ -20,20 +20,16 @@ export function ConfirmDialog(props: {
   explainError?: (err: unknown) => string | undefined;
   children: ComponentChildren;
 }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
 
-  async function submit(e: Event) {
+  function submit(e: Event) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await props.onConfirm();
+    void run(async () => {
+      await props.onConfirm().catch((err: unknown) => {
+        throw props.explainError?.(err) ?? err; // in the caller's words when it has them
+      });
       props.onClose();
-    } catch (err) {
-      setError(props.explainError?.(err) ?? err);
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -7,3 +7,4 @@ export { Dialog } from './dialog.tsx';
 export { ConfirmDialog } from './confirm-dialog.tsx';
 export { CopyButton } from './copy-button.tsx';
 export { Icon, type IconName } from './icon.tsx';
+export { useAction } from './use-action.ts';

@@ -7,29 +7,22 @@ import { useEffect, useState } from 'preact/hooks';
 import { toast } from '../../app/toast.ts';
 import { ago } from '../../lib/time.ts';
 import { t } from '../../strings.ts';
-import { ErrorMessage, Field } from '../../ui/index.ts';
+import { ErrorMessage, Field, useAction } from '../../ui/index.ts';
 import { appPasswords, createAppPassword, loadAppPasswords, revokeAppPassword } from './sessions-store.ts';
 
 /** The app passwords section. */
 export function AppPasswords() {
   const [label, setLabel] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run, setError } = useAction();
   useEffect(() => void loadAppPasswords().catch(setError), []);
   const list = appPasswords.value;
 
-  async function create(e: Event) {
+  function create(e: Event) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
       await createAppPassword(label.trim());
       setLabel('');
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   async function revoke(id: string) {

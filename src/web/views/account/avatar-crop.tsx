@@ -6,7 +6,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../../strings.ts';
-import { Dialog, ErrorMessage } from '../../ui/index.ts';
+import { Dialog, ErrorMessage, useAction } from '../../ui/index.ts';
 import { cropOf, encodeAvatar } from './avatar-encode.ts';
 
 const PREVIEW = 240;
@@ -16,8 +16,7 @@ export function AvatarCrop({ image, onDone, onClose }: { image: ImageBitmap; onD
   const canvas = useRef<HTMLCanvasElement>(null);
   const [zoom, setZoom] = useState(1);
   const [centre, setCentre] = useState({ x: image.width / 2, y: image.height / 2 });
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run, setError } = useAction();
   const drag = useRef<{ x: number; y: number } | null>(null);
   const crop = cropOf(image.width, image.height, zoom, centre.x, centre.y);
   useEffect(() => () => image.close(), [image]); // a decoded photo holds megabytes
@@ -44,21 +43,10 @@ export function AvatarCrop({ image, onDone, onClose }: { image: ImageBitmap; onD
     move(d[0]!, d[1]!);
   }
 
-  async function use() {
-    setBusy(true);
-    setError(null);
+  function use() {
     const url = encodeAvatar(image, crop);
-    if (!url) {
-      setError(t.account.pictureTooBig);
-      setBusy(false);
-      return;
-    }
-    try {
-      await onDone(url);
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    if (!url) return setError(t.account.pictureTooBig);
+    void run(() => onDone(url));
   }
 
   return (

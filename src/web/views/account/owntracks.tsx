@@ -3,11 +3,10 @@
  * mode HTTP, this Hearth's `/v1/owntracks` URL, my email, an app password (made here, for
  * OwnTracks alone) and a device id to suggest.
  */
-import { useState } from 'preact/hooks';
 import type { Profile } from '../../api/types.ts';
 import { shareableUrl } from '../../stores/instance.ts';
 import { t } from '../../strings.ts';
-import { CopyButton, ErrorMessage } from '../../ui/index.ts';
+import { CopyButton, ErrorMessage, useAction } from '../../ui/index.ts';
 import { createAppPassword } from './sessions-store.ts';
 
 /** "ann-phone" for Ann: lower case letters and digits only, as OwnTracks likes them. */
@@ -18,25 +17,12 @@ export function deviceIdOf(name: string): string {
 
 /** The OwnTracks section. */
 export function OwnTracks({ profile }: { profile: Profile }) {
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const rows = [
     { id: 'ot-url', name: t.account.url, value: shareableUrl('/v1/owntracks') },
     { id: 'ot-user', name: t.account.username, value: profile.email },
     { id: 'ot-device', name: t.account.deviceId, value: deviceIdOf(profile.displayName) },
   ];
-
-  async function create() {
-    setBusy(true);
-    setError(null);
-    try {
-      await createAppPassword(t.account.owntracksLabel);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
 
   return (
     <section class="section" aria-labelledby="owntracks-title">
@@ -62,7 +48,7 @@ export function OwnTracks({ profile }: { profile: Profile }) {
           <dt>{t.account.owntracksPassword}</dt>
           <dd>
             <span>{t.account.owntracksPasswordValue}</span>
-            <button type="button" class="btn small" disabled={busy} onClick={create}>
+            <button type="button" class="btn small" disabled={busy} onClick={() => void run(() => createAppPassword(t.account.owntracksLabel))}>
               {t.account.createOwntracks}
             </button>
           </dd>

@@ -2,33 +2,26 @@
 import { useState } from 'preact/hooks';
 import { api, fieldError } from '../../api/client.ts';
 import { t } from '../../strings.ts';
-import { ErrorMessage, Field } from '../../ui/index.ts';
+import { ErrorMessage, Field, useAction } from '../../ui/index.ts';
 import { loadSessions } from './sessions-store.ts';
 
 /** The password section. */
 export function PasswordForm() {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const [done, setDone] = useState<string | null>(null);
 
-  async function submit(e: Event) {
+  function submit(e: Event) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
     setDone(null);
-    try {
+    void run(async () => {
       const { revoked } = await api<{ revoked: number }>('POST', '/v1/me/password', { body: { currentPassword: current, newPassword: next } });
       setCurrent('');
       setNext('');
       setDone(t.account.passwordChanged(revoked));
       void loadSessions();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -9,34 +9,27 @@ import { toast } from '../../app/toast.ts';
 import { loadMembers, members } from '../../stores/groups.ts';
 import { me, setMe } from '../../stores/me.ts';
 import { t } from '../../strings.ts';
-import { Avatar, ErrorMessage, Field } from '../../ui/index.ts';
+import { Avatar, ErrorMessage, Field, useAction } from '../../ui/index.ts';
 import { AvatarCrop } from './avatar-crop.tsx';
 
 /** The profile section (shown once the profile is known). */
 export function Profile({ profile }: { profile: Me }) {
   const [name, setName] = useState(profile.displayName);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run, setError } = useAction();
   const [image, setImage] = useState<ImageBitmap | null>(null);
 
   async function patch(body: { displayName?: string; avatar?: string | null }) {
     setMe(await api<Me>('PATCH', '/v1/me', { body }));
   }
 
-  async function saveName(e: Event) {
+  function saveName(e: Event) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
       await patch({ displayName: name.trim() });
       // Renames are not on the stream: reload the member lists on this page so they show it.
       for (const groupId of Object.keys(members.value)) void loadMembers(groupId).catch(() => undefined);
       toast(t.account.nameSaved);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   async function pick(e: Event) {

@@ -2,37 +2,30 @@
  * Where I am signed in: each device with when it was last used ("this device" marked),
  * signing one out, or every other one at once.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect } from 'preact/hooks';
 import { toast } from '../../app/toast.ts';
 import { ago } from '../../lib/time.ts';
 import { t } from '../../strings.ts';
-import { ErrorMessage, TimeAgo } from '../../ui/index.ts';
+import { ErrorMessage, TimeAgo, useAction } from '../../ui/index.ts';
 import { endSession, loadSessions, sessions } from './sessions-store.ts';
 
 /** The sessions section. */
 export function Sessions() {
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run, setError } = useAction();
   useEffect(() => void loadSessions().catch(setError), []);
   const list = sessions.value;
   const others = (list ?? []).filter((s) => !s.current);
 
-  async function run(fn: () => Promise<string>) {
-    setBusy(true);
-    setError(null);
-    try {
-      toast(await fn());
-    } catch (err) {
-      setError(err);
-      void loadSessions().catch(() => undefined);
-    } finally {
-      setBusy(false);
-    }
+  /** Runs `fn` and toasts what it says; after a failure, shows which sessions are left. */
+  async function end(fn: () => Promise<string>) {
+    const said = await run(fn);
+    if (said === undefined) void loadSessions().catch(() => undefined);
+    else toast(said);
   }
 
-  const endOne = (id: string) => run(async () => (await endSession(id), t.account.deviceSignedOut));
+  const endOne = (id: string) => end(async () => (await endSession(id), t.account.deviceSignedOut));
   const endOthers = () =>
-    run(async () => {
+    end(async () => {
       for (const s of others) await endSession(s.id);
       return t.account.othersSignedOut(others.length);
     });

@@ -6,7 +6,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../../strings.ts';
-import { ErrorMessage } from '../../ui/index.ts';
+import { ErrorMessage, useAction } from '../../ui/index.ts';
 
 /** One service as `/readyz` reports it. */
 interface Health {
@@ -25,20 +25,8 @@ async function readiness(): Promise<Record<string, Health>> {
 /** The services section. */
 export function Services() {
   const [services, setServices] = useState<Record<string, Health> | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  async function check() {
-    setBusy(true);
-    setError(null);
-    try {
-      setServices(await readiness());
-    } catch {
-      setError(t.admin.unreachable);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { busy, error, run } = useAction();
+  const check = () => run(async () => setServices(await readiness()));
   useEffect(() => void check(), []);
 
   const entries = Object.entries(services ?? {}).sort(([a], [b]) => a.localeCompare(b));
@@ -51,7 +39,7 @@ export function Services() {
           {busy ? t.admin.checking : t.admin.refresh}
         </button>
       </div>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={error && t.admin.unreachable} />
       {services && (
         <p role="status" class={down.length ? 'error' : 'admin-ok'}>
           {down.length ? t.admin.notOk(down.join(', ')) : t.admin.allOk}

@@ -7,7 +7,7 @@ import { useState } from 'preact/hooks';
 import { fieldError } from '../../api/client.ts';
 import { toast } from '../../app/toast.ts';
 import { t } from '../../strings.ts';
-import { Dialog, ErrorMessage, Field } from '../../ui/index.ts';
+import { Dialog, ErrorMessage, Field, useAction } from '../../ui/index.ts';
 import { addTarget, nameOfTarget, type TargetIn } from './targets.ts';
 
 /** Both forms, and the secret's dialog when a webhook was just added. */
@@ -27,29 +27,22 @@ function TargetForm({ kind, onSecret }: { kind: 'ntfy' | 'webhook'; onSecret?: (
   const [url, setUrl] = useState('');
   const [label, setLabel] = useState('');
   const [token, setToken] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const h = `add-${kind}-h`;
 
-  async function submit(e: Event) {
+  function submit(e: Event) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
     const body: TargetIn = ntfy
       ? { kind, url: url.trim(), ...(label.trim() ? { label: label.trim() } : {}), ...(token.trim() ? { token: token.trim() } : {}) }
       : { kind, url: url.trim(), ...(label.trim() ? { label: label.trim() } : {}) };
-    try {
+    void run(async () => {
       const r = await addTarget(body);
       setUrl('');
       setLabel('');
       setToken('');
       toast(t.alerts.added(nameOfTarget(r.target)));
       if (r.secret) onSecret?.(r.secret);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

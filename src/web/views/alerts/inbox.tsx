@@ -2,32 +2,19 @@
  * The notifications inbox: newest first, the unread count (announced politely as it
  * changes), "Mark all as read", and "Load older" while there is more.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect } from 'preact/hooks';
 import { hasOlder, inbox, inboxLoaded, loadInbox, loadOlder, markAllRead, unreadAlerts } from '../../stores/notifications.ts';
 import { t } from '../../strings.ts';
-import { ErrorMessage } from '../../ui/index.ts';
+import { ErrorMessage, useAction } from '../../ui/index.ts';
 import { NotificationItem } from './notification-item.tsx';
 
 /** The inbox section of the Alerts view. */
 export function Inbox() {
-  const [busy, setBusy] = useState<'all' | 'older' | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run, setError } = useAction<'all' | 'older'>();
   useEffect(() => {
     // Normally loaded by the stream's first sync; opened before it (or without it), load now.
     if (!inboxLoaded.value) loadInbox().catch(setError);
   }, []);
-
-  async function run(what: 'all' | 'older', fn: () => Promise<void>) {
-    setBusy(what);
-    setError(null);
-    try {
-      await fn();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(null);
-    }
-  }
 
   const items = inbox.value;
   const unread = unreadAlerts.value;
@@ -39,7 +26,7 @@ export function Inbox() {
         </h2>
         <p role="status">{inboxLoaded.value ? t.alerts.unread(unread) : t.alerts.loading}</p>
         {unread > 0 && (
-          <button type="button" class="btn small" disabled={busy === 'all'} onClick={() => run('all', markAllRead)}>
+          <button type="button" class="btn small" disabled={busy === 'all'} onClick={() => run(markAllRead, 'all')}>
             {t.alerts.markAllRead}
           </button>
         )}
@@ -53,7 +40,7 @@ export function Inbox() {
       </ul>
       {hasOlder.value && (
         <p class="alert-more">
-          <button type="button" class="btn wide" disabled={busy === 'older'} onClick={() => run('older', loadOlder)}>
+          <button type="button" class="btn wide" disabled={busy === 'older'} onClick={() => run(loadOlder, 'older')}>
             {t.alerts.loadOlder}
           </button>
         </p>

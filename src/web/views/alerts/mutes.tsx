@@ -8,7 +8,7 @@ import { toast } from '../../app/toast.ts';
 import { clock } from '../../lib/time.ts';
 import { groups } from '../../stores/groups.ts';
 import { t } from '../../strings.ts';
-import { ErrorMessage } from '../../ui/index.ts';
+import { ErrorMessage, useAction } from '../../ui/index.ts';
 import { changePrefs } from './prefs.ts';
 
 /** The muted groups section. */
@@ -16,33 +16,21 @@ export function Mutes({ p }: { p: Preferences }) {
   const mine = groups.value;
   const [groupId, setGroupId] = useState('');
   const [minutes, setMinutes] = useState(String(t.alerts.muteChoices[0]!.minutes));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const id = useId();
   const nameOf = (gid: string) => mine.find((g) => g.id === gid)?.name ?? '…';
   const chosen = groupId || mine[0]?.id || '';
 
-  async function change(fn: () => Promise<void>) {
-    setBusy(true);
-    setError(null);
-    try {
-      await fn();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
-  const mute = (e: Event) => {
+  function mute(e: Event) {
     e.preventDefault();
     const m = Number(minutes);
-    void change(async () => {
+    void run(async () => {
       await changePrefs((x) => ({ ...x, mutes: [...x.mutes.filter((y) => y.groupId !== chosen), m > 0 ? { groupId: chosen, forMinutes: m } : { groupId: chosen }] }));
       toast(t.alerts.muted(nameOf(chosen)));
     });
-  };
+  }
   const unmute = (gid: string) =>
-    change(async () => {
+    run(async () => {
       await changePrefs((x) => ({ ...x, mutes: x.mutes.filter((y) => y.groupId !== gid) }));
       toast(t.alerts.unmuted(nameOf(gid)));
     });

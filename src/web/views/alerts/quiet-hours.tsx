@@ -6,7 +6,7 @@ import { useId, useState } from 'preact/hooks';
 import type { Preferences } from '../../api/types.ts';
 import { toast } from '../../app/toast.ts';
 import { t } from '../../strings.ts';
-import { ErrorMessage, Field } from '../../ui/index.ts';
+import { ErrorMessage, Field, useAction } from '../../ui/index.ts';
 import { changePrefs } from './prefs.ts';
 
 const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
@@ -18,22 +18,15 @@ export function QuietHours({ p }: { p: Preferences }) {
   const [start, setStart] = useState(q?.start ?? '22:00');
   const [end, setEnd] = useState(q?.end ?? '07:00');
   const [zone, setZone] = useState(q?.timeZone ?? browserZone());
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const id = useId();
 
-  async function save(e: Event) {
+  function save(e: Event) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
       await changePrefs((x) => ({ ...x, quietHours: on ? { start, end, timeZone: zone.trim() } : null }));
       toast(t.alerts.quietSaved);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -4,12 +4,11 @@
  * SOS is its own `role="alert"`, so a screen reader announces it the moment it appears.
  * Urgent by shape and words ("SOS", an icon), not by colour alone.
  */
-import { useState } from 'preact/hooks';
 import { navigate } from '../../app/router.ts';
 import { toast } from '../../app/toast.ts';
 import { pickGroup } from '../../stores/groups.ts';
 import { t } from '../../strings.ts';
-import { ErrorMessage, TimeAgo } from '../../ui/index.ts';
+import { ErrorMessage, TimeAgo, useAction } from '../../ui/index.ts';
 import { clearMySos, sosNow, whereText, type SosNow } from './sos.ts';
 import './alerts.css';
 
@@ -46,19 +45,12 @@ function TheirSos({ s }: { s: SosNow }) {
 }
 
 function MySos({ s }: { s: SosNow }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  async function safe() {
-    setBusy(true);
-    setError(null);
-    try {
-      await clearMySos(s.group.id);
+  const { busy, error, run } = useAction();
+  const safe = () =>
+    run(async () => {
+      await clearMySos(s.group.id); // my SOS leaves the store, and this with it
       toast(t.alerts.safeDone);
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  }
+    });
   return (
     <div class="sosb mine" role="alert">
       <SosIcon />

@@ -7,7 +7,7 @@ import { useState } from 'preact/hooks';
 import type { Target } from '../../api/types.ts';
 import { toast } from '../../app/toast.ts';
 import { t } from '../../strings.ts';
-import { Dialog, ErrorMessage } from '../../ui/index.ts';
+import { Dialog, ErrorMessage, useAction } from '../../ui/index.ts';
 import { DeliveryLog } from './delivery-log.tsx';
 import { deleteTarget, nameOfTarget, testTarget } from './targets.ts';
 
@@ -17,29 +17,17 @@ export function TargetItem({ target }: { target: Target }) {
   const [log, setLog] = useState(false);
   const [awaiting, setAwaiting] = useState<number | null>(null);
   const [confirm, setConfirm] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const id = `target-${target.id}`;
 
-  async function act(fn: () => Promise<void>) {
-    setBusy(true);
-    setError(null);
-    try {
-      await fn();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
   const test = () =>
-    act(async () => {
+    run(async () => {
       setAwaiting(await testTarget(target.id));
       setLog(true);
       toast(t.alerts.testSent);
     });
   const remove = () =>
-    act(async () => {
+    run(async () => {
       await deleteTarget(target.id);
       setConfirm(false);
       toast(t.alerts.deleted(name));

@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { deleteMessage, editMessage, MAX_TEXT, textProblem } from '../../stores/chat.ts';
 import { t } from '../../strings.ts';
-import { Dialog, ErrorMessage } from '../../ui/index.ts';
+import { Dialog, ErrorMessage, useAction } from '../../ui/index.ts';
 
 /** The options button and its choices. */
 export function MessageActions({ canEdit, onEdit, onDelete }: { canEdit: boolean; onEdit: () => void; onDelete: () => void }) {
@@ -39,18 +39,12 @@ export function MessageActions({ canEdit, onEdit, onDelete }: { canEdit: boolean
 
 /** Asks before deleting a message. */
 export function ConfirmDelete({ groupId, messageId, onClose }: { groupId: string; messageId: string; onClose: () => void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const remove = async () => {
-    setBusy(true);
-    try {
+  const { busy, error, run } = useAction();
+  const remove = () =>
+    run(async () => {
       await deleteMessage(groupId, messageId);
       onClose();
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  };
+    });
   return (
     <Dialog title={t.chat.confirmDelete} onClose={onClose}>
       <p>{t.chat.confirmDeleteLead}</p>
@@ -70,8 +64,7 @@ export function ConfirmDelete({ groupId, messageId, onClose }: { groupId: string
 /** Edits a message in place. */
 export function EditForm({ groupId, messageId, initial, onDone }: { groupId: string; messageId: string; initial: string; onDone: () => void }) {
   const [text, setText] = useState(initial);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run, setError } = useAction();
   const box = useRef<HTMLTextAreaElement>(null);
   useEffect(() => {
     const el = box.current!;
@@ -79,20 +72,16 @@ export function EditForm({ groupId, messageId, initial, onDone }: { groupId: str
     el.setSelectionRange(el.value.length, el.value.length);
   }, []);
   const problem = textProblem(text);
-  const save = async (e?: Event) => {
-    e?.preventDefault();
+  function save(e: Event) {
+    e.preventDefault();
     if (busy) return;
     if (text === initial) return onDone();
     if (problem) return setError(problem === 'long' ? t.chat.tooLong(text.length, MAX_TEXT) : null);
-    setBusy(true);
-    try {
+    void run(async () => {
       await editMessage(groupId, messageId, text);
       onDone();
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  };
+    });
+  }
   return (
     <form class="msg-edit" onSubmit={save}>
       <label class="visually-hidden" for={`edit-${messageId}`}>
@@ -106,7 +95,7 @@ export function EditForm({ groupId, messageId, initial, onDone }: { groupId: str
         onInput={(e) => setText(e.currentTarget.value)}
         onKeyDown={(e) => {
           if (e.key === 'Escape') (e.preventDefault(), onDone());
-          else if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) void save(e);
+          else if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) save(e);
         }}
       />
       <ErrorMessage error={error} />

@@ -8,37 +8,27 @@ import type { Message } from '../../api/types.ts';
 import { clock } from '../../lib/time.ts';
 import { searchMessages, type SearchResult } from '../../stores/chat.ts';
 import { t } from '../../strings.ts';
-import { ErrorMessage } from '../../ui/index.ts';
+import { ErrorMessage, useAction } from '../../ui/index.ts';
 import { Snippet } from './message-text.tsx';
 
 /** The search box and its results; `onPick` shows a message. */
 export function SearchPanel({ groupId, onPick }: { groupId: string; onPick: (m: Message) => void }) {
   const [q, setQ] = useState('');
   const [results, setResults] = useState<SearchResult[] | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => input.current?.focus(), []);
 
-  const run = async (e: Event) => {
+  async function search(e: Event) {
     e.preventDefault();
     const query = q.trim();
     if (!query) return;
-    setBusy(true);
-    setError(null);
-    try {
-      setResults(await searchMessages(groupId, query));
-    } catch (err) {
-      setError(err);
-      setResults(null);
-    } finally {
-      setBusy(false);
-    }
-  };
+    setResults((await run(() => searchMessages(groupId, query))) ?? null);
+  }
 
   return (
     <div class="chat-search" id="chat-search">
-      <form role="search" class="chat-search-form" onSubmit={run}>
+      <form role="search" class="chat-search-form" onSubmit={search}>
         <label for="chat-search-q" class="visually-hidden">
           {t.chat.searchLabel}
         </label>

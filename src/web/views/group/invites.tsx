@@ -8,7 +8,7 @@ import { api } from '../../api/client.ts';
 import type { Group, Invite } from '../../api/types.ts';
 import { toast } from '../../app/toast.ts';
 import { t } from '../../strings.ts';
-import { ErrorMessage, Field } from '../../ui/index.ts';
+import { ErrorMessage, Field, useAction } from '../../ui/index.ts';
 import { InviteCard } from './invite-card.tsx';
 
 const WEEK = 7 * 86_400;
@@ -19,27 +19,20 @@ export function Invites({ group }: { group: Group }) {
   const [fresh, setFresh] = useState<string | null>(null);
   const [expires, setExpires] = useState(WEEK);
   const [uses, setUses] = useState('10');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run, setError } = useAction();
   const base = `/v1/groups/${group.id}/invites`;
 
   const load = () => api<{ invites: Invite[] }>('GET', base).then((r) => setInvites(r.invites), setError);
   useEffect(() => void load(), [group.id]);
 
-  async function create(e: Event) {
+  function create(e: Event) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
       const invite = await api<Invite>('POST', base, { body: { expiresInSeconds: expires, maxUses: Number(uses) } });
       setFresh(invite.code);
       setInvites([invite, ...(invites ?? []).filter((i) => i.code !== invite.code)]);
       toast(t.group.inviteCreated);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   async function revoke(code: string) {

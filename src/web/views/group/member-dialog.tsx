@@ -10,32 +10,24 @@ import type { Group, Member } from '../../api/types.ts';
 import { toast } from '../../app/toast.ts';
 import { loadGroups, loadMembers } from '../../stores/groups.ts';
 import { t } from '../../strings.ts';
-import { ConfirmDialog, Dialog, ErrorMessage } from '../../ui/index.ts';
+import { ConfirmDialog, Dialog, ErrorMessage, useAction } from '../../ui/index.ts';
 
 /** The dialog for `member` of `group`. */
 export function MemberDialog({ group, member, onClose }: { group: Group; member: Member; onClose: () => void }) {
   const [step, setStep] = useState<'menu' | 'transfer' | 'remove'>('menu');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const base = `/v1/groups/${group.id}/members/${member.userId}`;
   const name = member.displayName;
   const owner = group.role === 'owner';
   // Whatever the store's events say next, show the outcome now.
   const refresh = () => Promise.all([loadMembers(group.id), loadGroups()]).catch(() => undefined);
 
-  async function setRole(role: 'admin' | 'member') {
-    setBusy(true);
-    setError(null);
-    try {
+  const setRole = (role: 'admin' | 'member') =>
+    run(async () => {
       await api('PUT', `${base}/role`, { body: { role } });
       toast(t.group.roleChanged(name, role));
       await refresh();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
 
   if (step === 'transfer') {
     return (

@@ -1,31 +1,22 @@
 /** "New group": creates another group (I am its owner) and switches the views to it. */
 import { useState } from 'preact/hooks';
-import { api } from '../../api/client.ts';
-import type { Group } from '../../api/types.ts';
 import { toast } from '../../app/toast.ts';
-import { addGroup, pickGroup } from '../../stores/groups.ts';
+import { createGroup } from '../../stores/groups.ts';
 import { t } from '../../strings.ts';
-import { Dialog, ErrorMessage, Field } from '../../ui/index.ts';
+import { Dialog, ErrorMessage, Field, useAction } from '../../ui/index.ts';
 
 /** The dialog; `onClose` when done or dismissed. */
 export function NewGroup({ onClose }: { onClose: () => void }) {
   const [name, setName] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
 
-  async function submit(e: Event) {
+  function submit(e: Event) {
     e.preventDefault();
-    setBusy(true);
-    try {
-      const g = await api<Group>('POST', '/v1/groups', { body: { name: name.trim() } });
-      addGroup(g);
-      pickGroup(g.id);
+    void run(async () => {
+      const g = await createGroup(name);
       toast(t.group.created(g.name));
       onClose();
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -5,26 +5,21 @@ import type { Group } from '../../api/types.ts';
 import { toast } from '../../app/toast.ts';
 import { loadGroups } from '../../stores/groups.ts';
 import { t } from '../../strings.ts';
-import { Dialog, ErrorMessage, Field } from '../../ui/index.ts';
+import { Dialog, ErrorMessage, Field, useAction } from '../../ui/index.ts';
 
 /** The dialog for `group`. */
 export function RenameGroup({ group, onClose }: { group: Group; onClose: () => void }) {
   const [name, setName] = useState(group.name);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
 
-  async function submit(e: Event) {
+  function submit(e: Event) {
     e.preventDefault();
-    setBusy(true);
-    try {
+    void run(async () => {
       await api('PATCH', `/v1/groups/${group.id}`, { body: { name: name.trim() } });
       await loadGroups().catch(() => undefined); // the event follows; show the name now
       toast(t.group.renamed);
       onClose();
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -11,7 +11,7 @@ import { toast } from '../../app/toast.ts';
 import { formatDistance } from '../../lib/geo.ts';
 import { dropPlace, putPlace } from '../../stores/live.ts';
 import { t } from '../../strings.ts';
-import { Dialog, ErrorMessage, Field } from '../../ui/index.ts';
+import { Dialog, ErrorMessage, Field, useAction } from '../../ui/index.ts';
 import { pick } from './map-state.ts';
 import { PointPicker } from './point-picker.tsx';
 
@@ -24,8 +24,7 @@ const fromSlider = (s: number) => Math.round(MIN * (MAX / MIN) ** (s / 1000));
 export function PlaceForm({ group, place, onDone }: { group: Group; place?: Place; onDone: () => void }) {
   const [name, setName] = useState(place?.name ?? '');
   const [radius, setRadius] = useState(String(place?.radius ?? 100));
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run, setError } = useAction();
   const [deleting, setDeleting] = useState(false);
   const r = Math.min(MAX, Math.max(MIN, Number(radius) || MIN));
   const p = t.map.places;
@@ -40,39 +39,29 @@ export function PlaceForm({ group, place, onDone }: { group: Group; place?: Plac
     if (pick.peek()?.kind === 'place') pick.value = { ...pick.peek()!, radius: r };
   }, [r]);
 
-  async function save(e: Event) {
+  function save(e: Event) {
     e.preventDefault();
     const point = pick.value?.point;
     if (!point) return setError(p.needPoint);
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
       const body = { name: name.trim(), lat: point.lat, lon: point.lon, radius: r };
       const saved = place ? await api<Place>('PATCH', `/v1/groups/${group.id}/places/${place.id}`, { body }) : await api<Place>('POST', `/v1/groups/${group.id}/places`, { body });
       putPlace(saved);
       if (!place) toast(p.added(saved.name));
       onDone();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   async function remove() {
     if (!place) return;
-    setBusy(true);
-    try {
+    const deleted = await run(async () => {
       await api('DELETE', `/v1/groups/${group.id}/places/${place.id}`);
       dropPlace(group.id, place.id);
       toast(p.deleted(place.name));
       onDone();
-    } catch (err) {
-      setDeleting(false);
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+      return true;
+    });
+    if (!deleted) setDeleting(false); // back to the form, where the error shows
   }
 
   return (

@@ -3,28 +3,20 @@
  * API answers into the live store at once (the stream's event follows), and keeps whether
  * it is under way and why it failed, for the button and its error in words.
  */
-import { useState } from 'preact/hooks';
 import { api } from '../../api/client.ts';
 import type { MemberView } from '../../api/types.ts';
 import { putMember } from '../../stores/live.ts';
+import { useAction } from '../../ui/index.ts';
 
-/** `run(method, path, body?)` → true when it worked. */
+/** `run(groupId, method, path, body?)` → true when it worked. */
 export function useCommand() {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
   async function run(groupId: string, method: string, path: string, body?: unknown): Promise<boolean> {
-    setBusy(true);
-    setError(null);
-    try {
-      const view = await api<MemberView>(method, `/v1/groups/${groupId}${path}`, body === undefined ? {} : { body });
-      putMember(groupId, view);
+    const done = await action.run(async () => {
+      putMember(groupId, await api<MemberView>(method, `/v1/groups/${groupId}${path}`, body === undefined ? {} : { body }));
       return true;
-    } catch (e) {
-      setError(e);
-      return false;
-    } finally {
-      setBusy(false);
-    }
+    });
+    return done ?? false;
   }
-  return { busy, error, run, clear: () => setError(null) };
+  return { busy: action.busy, error: action.error, run, clear: () => action.setError(null) };
 }

@@ -1,28 +1,19 @@
 /** "Name your group": shown to someone signed in who is in no group yet (the first admin, above all). */
 import { useState } from 'preact/hooks';
-import { api } from '../../api/client.ts';
-import type { Group } from '../../api/types.ts';
-import { addGroup, pickGroup } from '../../stores/groups.ts';
+import { createGroup } from '../../stores/groups.ts';
 import { t } from '../../strings.ts';
-import { ErrorMessage, Field } from '../../ui/index.ts';
+import { ErrorMessage, Field, useAction } from '../../ui/index.ts';
 
 /** The form that creates a group (its creator is the owner). */
 export function FirstGroup() {
   const [name, setName] = useState('Family');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
 
-  async function submit(e: Event) {
+  function submit(e: Event) {
     e.preventDefault();
-    setBusy(true);
-    try {
-      const g = await api<Group>('POST', '/v1/groups', { body: { name: name.trim() } });
-      addGroup(g);
-      pickGroup(g.id);
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    void run(async () => {
+      await createGroup(name);
+    });
   }
 
   return (

@@ -11,7 +11,7 @@ import { navigate } from '../../app/router.ts';
 import { toast } from '../../app/toast.ts';
 import { loadGroups, pickGroup } from '../../stores/groups.ts';
 import { t } from '../../strings.ts';
-import { ErrorMessage } from '../../ui/index.ts';
+import { ErrorMessage, useAction } from '../../ui/index.ts';
 import { Register } from './register.tsx';
 import { SignIn } from './sign-in.tsx';
 
@@ -27,9 +27,8 @@ interface Preview {
 /** The join page for `code`. */
 export function Join({ code }: { code: string }) {
   const [preview, setPreview] = useState<Preview | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run, setError } = useAction();
   const [mode, setMode] = useState<'register' | 'signin'>('register');
-  const [busy, setBusy] = useState(false);
 
   useEffect(() => {
     api<Preview>('GET', `/v1/invites/${encodeURIComponent(code)}`, { anonymous: true }).then(setPreview, setError);
@@ -42,18 +41,14 @@ export function Join({ code }: { code: string }) {
     navigate('/map', { replace: true });
   }
 
-  async function accept() {
-    setBusy(true);
-    setError(null);
-    try {
-      const { groupId } = await api<{ groupId: string }>('POST', `/v1/invites/${encodeURIComponent(code)}/accept`);
+  const accept = () =>
+    run(async () => {
+      const { groupId } = await api<{ groupId: string }>('POST', `/v1/invites/${encodeURIComponent(code)}/accept`).catch((err: unknown) => {
+        if (err instanceof ApiError && err.code === 'users.already_member' && preview) return { groupId: preview.groupId };
+        throw err;
+      });
       await landIn(groupId);
-    } catch (err) {
-      if (err instanceof ApiError && err.code === 'users.already_member' && preview) return landIn(preview.groupId);
-      setError(err);
-      setBusy(false);
-    }
-  }
+    });
 
   if (!preview) {
     return (

@@ -7,7 +7,7 @@ import { useState } from 'preact/hooks';
 import { api, fieldError } from '../../api/client.ts';
 import { signIn } from '../../api/session.ts';
 import { t } from '../../strings.ts';
-import { ErrorMessage, Field } from '../../ui/index.ts';
+import { ErrorMessage, Field, useAction } from '../../ui/index.ts';
 
 /** What `POST /v1/auth/register` answers. */
 export interface Registered {
@@ -21,24 +21,18 @@ export function Register({ title, lead, submit: submitLabel, invite, onDone, foo
   const [displayName, setName] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
 
-  async function submit(e: Event) {
+  function submit(e: Event) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
       const r = await api<Registered>('POST', '/v1/auth/register', {
         anonymous: true,
         body: { email: email.trim(), password, displayName: displayName.trim(), ...(invite ? { invite } : {}) },
       });
       await signIn(email.trim(), password);
       onDone(r);
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    });
   }
 
   return (

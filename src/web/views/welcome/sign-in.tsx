@@ -8,27 +8,21 @@ import { signIn, ended } from '../../api/session.ts';
 import { link } from '../../app/router.ts';
 import { instance } from '../../stores/instance.ts';
 import { t } from '../../strings.ts';
-import { ErrorMessage, Field } from '../../ui/index.ts';
+import { ErrorMessage, Field, useAction } from '../../ui/index.ts';
 
 /** The sign-in form; `onDone` after a successful sign-in (the join page accepts the invite then). */
 export function SignIn({ title = t.auth.signInTitle, lead, onDone, footer }: { title?: string; lead?: string; onDone?: () => void; footer?: preact.ComponentChildren }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const why = ended.value;
 
-  async function submit(e: Event) {
+  function submit(e: Event) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
       await signIn(email.trim(), password);
       onDone?.();
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    });
   }
 
   return (

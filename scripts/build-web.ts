@@ -59,7 +59,11 @@ export async function buildWeb(outDir = join(root, 'build', 'web'), o: { stamp?:
     target: ['es2022', 'chrome100', 'firefox100', 'safari15'],
     jsx: 'automatic',
     jsxImportSource: 'preact',
+    // The signed-in app (the map library above all) is a chunk of its own, loaded on sign-in,
+    // so the sign-in page and the boot screen do not wait for it.
+    splitting: true,
     entryNames: 'app-[hash]',
+    chunkNames: 'chunk-[hash]',
     assetNames: '[name]-[hash]',
     // Leaflet's CSS names a few PNGs (layer switcher, default marker): emitted as hashed files.
     loader: { '.png': 'file' },
@@ -69,16 +73,23 @@ export async function buildWeb(outDir = join(root, 'build', 'web'), o: { stamp?:
     logLevel: 'warning',
     define: { 'process.env.NODE_ENV': '"production"' },
   });
-  const files: Built[] = Object.keys(app.metafile.outputs).map((out) => {
-    const path = '/' + relative(outDir, join(root, out)).split('\\').join('/');
+  const urlOf = (out: string) => '/' + relative(outDir, join(root, out)).split('\\').join('/');
+  const [entry, main] = Object.entries(app.metafile.outputs).find(([out, o]) => o.entryPoint && out.endsWith('.js'))!;
+  // The entry's stylesheet holds every style, the lazy chunk's included; esbuild also writes
+  // the chunk's own, which would only repeat them: it is left out.
+  const outputs = Object.keys(app.metafile.outputs).filter((out) => !out.endsWith('.css') || out === main.cssBundle);
+  const files: Built[] = outputs.map((out) => {
+    const path = urlOf(out);
     return { path, type: typeOf(path), body: readFileSync(join(root, out)), immutable: true };
   });
-  const script = files.find((f) => f.path.endsWith('.js'))!.path;
-  const style = files.find((f) => f.path.endsWith('.css'))!.path;
+  const script = urlOf(entry);
+  // Every chunk is fetched at once (modulepreload) and evaluated only when imported.
+  const preloads = files.filter((f) => f.path.endsWith('.js') && f.path !== script).map((f) => `<link rel="modulepreload" href="${f.path}">`);
+  const styles = files.filter((f) => f.path.endsWith('.css')).map((f) => `<link rel="stylesheet" href="${f.path}">`);
 
   for (const icon of ICONS) files.push({ path: `/icons/${icon}`, type: typeOf(icon), body: readFileSync(join(src, 'icons', icon)), immutable: false });
   files.push({ path: '/manifest.webmanifest', type: typeOf('.webmanifest'), body: Buffer.from(JSON.stringify(manifest(), null, 1)), immutable: false });
-  const html = readFileSync(join(src, 'index.html'), 'utf8').replace('%SCRIPT%', script).replace('%STYLE%', style);
+  const html = readFileSync(join(src, 'index.html'), 'utf8').replace('%STYLES%', styles.join('\n')).replace('%SCRIPT%', script).replace('%PRELOADS%', preloads.join('\n'));
   files.push({ path: '/index.html', type: typeOf('.html'), body: Buffer.from(html), immutable: false });
 
   // The version names everything the shell is made of, so a new build replaces the old shell

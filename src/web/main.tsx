@@ -1,7 +1,9 @@
 /**
- * The web app's entry, an ordered list: styles → service worker → what this Hearth is →
- * the stored session → render. Signing in (now or later) loads the profile and groups,
- * opens the live stream and sends anything queued while offline; signing out stops them.
+ * The web app's entry, an ordered list: styles → the stored session (the app opens at once
+ * as that person, from their cache) → what this Hearth is (awaited only on a first visit,
+ * to know whether it is new) → render → the service worker, once the page has loaded.
+ * Signing in (now or later) loads the profile and groups, opens the live stream and sends
+ * anything queued while offline; signing out stops them.
  */
 import { effect } from '@preact/signals';
 import { render } from 'preact';
@@ -12,14 +14,13 @@ import { startStream, stopStream } from './api/stream.ts';
 import { App } from './app/app.tsx';
 import { registerServiceWorker } from './app/update.ts';
 import { loadGroups } from './stores/groups.ts';
-import { loadInstance } from './stores/instance.ts';
+import { instance, loadInstance } from './stores/instance.ts';
 import { loadMe } from './stores/me.ts';
 import './views/index.ts';
 
-registerServiceWorker();
-const instanceReady = loadInstance().catch(() => undefined); // offline: the cached one
-void restore();
-await instanceReady;
+restore();
+const fresh = loadInstance().catch(() => undefined); // offline: the cached one
+if (!instance.value) await fresh;
 
 let signedIn: string | null = null;
 effect(() => {
@@ -34,3 +35,6 @@ effect(() => {
 });
 
 render(<App />, document.getElementById('app')!);
+// The worker caches the whole shell: after the first screen, not in its way.
+if (document.readyState === 'complete') registerServiceWorker();
+else window.addEventListener('load', registerServiceWorker, { once: true });

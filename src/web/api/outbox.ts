@@ -42,6 +42,7 @@ const key = () => `outbox:${auth.value?.userId ?? ''}`;
 /** Registers how items of `kind` are sent. */
 export function registerSender<T>(kind: string, send: Sender<T>): void {
   senders.set(kind, send);
+  void flush(); // items of this kind may be waiting for it (its part of the app loads later)
 }
 
 /** Calls `fn` when an item was sent, or refused for good. */

@@ -11,10 +11,10 @@
  * `expired`. Without a network the session stays (`offline`), so the app opens with its
  * last known state, and renews as soon as the network is back.
  */
-import { computed, signal } from '@preact/signals';
+import { signal } from '@preact/signals';
 import { ApiError, http } from './http.ts';
 
-/** A signed-in session. `token` is empty while offline (nothing renewed yet). */
+/** A signed-in session. `token` is empty until the stored session is renewed (or while offline). */
 export interface Auth {
   userId: string;
   sessionId: string;
@@ -51,8 +51,8 @@ export const auth = signal<Auth | null>(null);
 export const ended = signal<EndReason | null>(null);
 /** True until the stored session (if any) has been tried at start. */
 export const restoring = signal(true);
-/** Signed in, but nothing could be renewed yet: the app works from its cache. */
-export const offline = computed(() => auth.value !== null && auth.value.token === '');
+/** Signed in, but the last renewal found no network: the app works from its cache. */
+export const offline = signal(false);
 
 let timer: ReturnType<typeof setTimeout> | undefined;
 let inflight: Promise<string> | undefined;
@@ -78,6 +78,7 @@ function adopt(pair: TokenPair): string {
   const expiresAt = Date.now() + pair.expiresIn * 1000;
   auth.value = { userId: pair.userId, sessionId: pair.sessionId, token: pair.accessToken, expiresAt };
   ended.value = null;
+  offline.value = false;
   clearTimeout(timer);
   timer = setTimeout(() => void renew().catch(() => undefined), pair.expiresIn * 1000 * RENEW_AT);
   return pair.accessToken;
@@ -104,7 +105,7 @@ export function renew(): Promise<string> {
       return adopt(await http<TokenPair>('POST', '/v1/auth/refresh', { body: { refreshToken: stored.refreshToken } }));
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) end(reasonOf(err.code), false);
-      else if (err instanceof ApiError && err.offline && !auth.value) auth.value = { userId: stored.userId, sessionId: stored.sessionId, token: '', expiresAt: 0 };
+      else if (err instanceof ApiError && err.offline) offline.value = true;
       throw err;
     }
   }).finally(() => (inflight = undefined));
@@ -125,13 +126,18 @@ export async function accessToken(): Promise<string> {
   return renew();
 }
 
-/** Starts: resumes the stored session, if any (offline: from the cache). */
-export async function restore(): Promise<void> {
-  try {
-    if (read()) await renew().catch(() => undefined);
-  } finally {
-    restoring.value = false;
+/**
+ * Starts: resumes the stored session, if any. The app opens at once as that person, from
+ * their cached state, while the token is renewed; every request waits for the renewal, and
+ * a refused one ends the session (the sign-in page then says why).
+ */
+export function restore(): void {
+  const stored = read();
+  if (stored) {
+    auth.value = { userId: stored.userId, sessionId: stored.sessionId, token: '', expiresAt: 0 };
+    void renew().catch(() => undefined);
   }
+  restoring.value = false;
 }
 
 /**
@@ -179,7 +185,7 @@ window.addEventListener('storage', (e) => {
 });
 // Back online after starting offline: renew now.
 window.addEventListener('online', () => {
-  if (auth.value && !auth.value.token) void renew().catch(() => undefined);
+  if (auth.value && offline.value) void renew().catch(() => undefined);
 });
 // A laptop that slept past the renewal: renew when the page is seen again.
 document.addEventListener('visibilitychange', () => {

@@ -1,8 +1,11 @@
 /**
- * The whole app: while the stored session is tried, the boot screen; signed out, the
- * welcome screens (first account on a fresh Hearth, sign-in, open registration); signed in,
- * the shell with its views. `/join/<code>` works either way.
+ * The whole app: signed out, the welcome screens (first account on a fresh Hearth, sign-in,
+ * open registration); signed in, the shell with its views — a chunk of its own (the views
+ * and the map library), loaded on sign-in, with the boot screen until it is there.
+ * `/join/<code>` works either way.
  */
+import { signal } from '@preact/signals';
+import type { ComponentType } from 'preact';
 import { auth, restoring } from '../api/session.ts';
 import { instance } from '../stores/instance.ts';
 import { t } from '../strings.ts';
@@ -11,7 +14,6 @@ import { Join } from '../views/welcome/join.tsx';
 import { Register } from '../views/welcome/register.tsx';
 import { SignIn } from '../views/welcome/sign-in.tsx';
 import { navigate, route } from './router.ts';
-import { Shell } from './shell.tsx';
 import { Toasts } from './toasts.tsx';
 
 /** The root component. */
@@ -21,7 +23,21 @@ export function App() {
   const join = /^\/join\/([A-Za-z0-9_-]{1,64})\/?$/.exec(path);
   if (join) return <Welcome><Join code={join[1]!} /></Welcome>;
   if (!auth.value) return <Welcome>{signedOut(path)}</Welcome>;
+  const Shell = shell.value;
+  if (!Shell) {
+    void loadShell();
+    return <Boot />;
+  }
   return <Shell />;
+}
+
+const shell = signal<ComponentType | null>(null);
+let loading: Promise<void> | undefined;
+
+/** Loads the signed-in app's chunk once (the page already fetched it: modulepreload). */
+function loadShell(): Promise<void> {
+  loading ??= import('./shell.tsx').then((m) => void (shell.value = m.Shell));
+  return loading;
 }
 
 function signedOut(path: string) {

@@ -64,7 +64,7 @@ export function Join({ code }: { code: string }) {
   }
 
   const lead = preview.inviterName ? t.join.invitedBy(preview.inviterName, preview.groupName) : t.join.invited(preview.groupName);
-  if (auth.value?.token) {
+  if (auth.value) {
     return (
       <div class="card welcome-card">
         <h1 tabIndex={-1}>{t.join.title(preview.groupName)}</h1>

@@ -1,6 +1,7 @@
 // Runs every test file with Node's test runner. Node 20's `--test` neither expands globs
 // nor finds .ts files, so the list is built here: unit tests beside the code
 // (*.test.ts) and everything under tests/ (benchmarks excluded: they are not tests).
+// `node scripts/test.js tests/web chat` runs the files whose paths contain either word.
 import { readdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 
@@ -16,7 +17,16 @@ const files = roots
   })
   .filter((f) => f.endsWith('.test.ts') && !f.includes('/bench/') && !f.includes('node_modules'))
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
-  .sort();
+  .sort()
+  // The longest files first (browser tests, then whole appliances), so the run does not end
+  // waiting on one of them while the other slot sits idle.
+  .sort((a, b) => weight(b) - weight(a));
+
+function weight(f) {
+  if (f.startsWith('tests/web/')) return 2;
+  if (f.startsWith('tests/platform/') || f.startsWith('tests/runtimes/')) return 1;
+  return 0;
+}
 
 const result = spawnSync(
   process.execPath,

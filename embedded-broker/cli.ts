@@ -34,30 +34,33 @@ export async function runBrokerCli(argv: string[]): Promise<number> {
   log.info(`  Protocol: nats-server v${PROTOCOL_VERSION} core`);
   if (loaded.configFile) log.info(`Using configuration file: ${loaded.configFile}`);
   for (const w of loaded.warnings) log.warn(w);
-  let broker;
+  // The handlers go in before the listeners open: a client (or a test) that sees the ports
+  // file may signal at once, and a signal without a handler would exit without cleaning up.
+  let signals = 0;
+  let stopped: ((code: number) => void) | undefined;
+  const done = new Promise<number>((resolve) => (stopped = resolve));
+  const starting = startBroker(loaded.options, log);
+  const stop = (how: (b: Awaited<typeof starting>) => Promise<void>) => () => {
+    if (++signals > 1) {
+      log.warn('Second signal: exiting now');
+      stopped!(1);
+      return;
+    }
+    starting.then(how).then(() => stopped!(0), () => stopped!(1));
+  };
+  process.on('SIGINT', stop((b) => (log.info('Trapped "interrupt" signal'), b.close())));
+  process.on('SIGTERM', stop((b) => (log.info('Trapped "terminated" signal'), b.close())));
+  if (process.platform !== 'win32') {
+    process.on('SIGUSR2', stop((b) => b.lameDuck()));
+    // nats-server reloads its configuration on SIGHUP; without a handler we would exit.
+    process.on('SIGHUP', () => log.warn('Configuration reload (SIGHUP) is not supported: restart the broker to apply changes'));
+  }
   try {
-    broker = await startBroker(loaded.options, log);
+    await starting;
   } catch (err) {
     log.error((err as Error).message);
     return 1;
   }
   log.info('Server is ready');
-  return new Promise<number>((resolve) => {
-    let signals = 0;
-    const stop = (how: () => Promise<void>) => () => {
-      if (++signals > 1) {
-        log.warn('Second signal: exiting now');
-        resolve(1);
-        return;
-      }
-      how().then(() => resolve(0), () => resolve(1));
-    };
-    process.on('SIGINT', stop(() => (log.info('Trapped "interrupt" signal'), broker.close())));
-    process.on('SIGTERM', stop(() => (log.info('Trapped "terminated" signal'), broker.close())));
-    if (process.platform !== 'win32') {
-      process.on('SIGUSR2', stop(() => broker.lameDuck()));
-      // nats-server reloads its configuration on SIGHUP; without a handler we would exit.
-      process.on('SIGHUP', () => log.warn('Configuration reload (SIGHUP) is not supported: restart the broker to apply changes'));
-    }
-  });
+  return done;
 }

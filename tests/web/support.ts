@@ -42,8 +42,14 @@ export interface Appliance {
  * @example
  * const app = await startAppliance('users { access_token_ttl_s: 60 }');
  */
-export async function startAppliance(extra = '', rt: HearthRuntime = 'node', o: { http?: string; data?: string } = {}): Promise<Appliance> {
-  const tiles = await tileServer();
+export async function startAppliance(
+  extra = '',
+  rt: HearthRuntime = 'node',
+  o: { http?: string; data?: string; web?: string; tiles?: TileServer } = {},
+): Promise<Appliance> {
+  // A later `web {}` block would replace this one whole, so more web settings come in `o.web`;
+  // a second Hearth on the same data shares the first one's tiles (the family's cached tile URL).
+  const tiles = o.tiles ?? (await tileServer());
   const dir = mkdtempSync(join(tmpdir(), 'hearth-web-'));
   const data = o.data ?? join(dir, 'data');
   const file = join(dir, 'hearth.conf');
@@ -53,7 +59,7 @@ export async function startAppliance(extra = '', rt: HearthRuntime = 'node', o: 
 http: "${o.http ?? '127.0.0.1:0'}"
 broker { port: -1, websocket { port: -1 } }
 gateway { user_rate_per_minute: 1000000, ip_rate_per_minute: 1000000, auth_rate_per_minute: 100000 }
-web { tile_url: "${tiles.url}/{z}/{x}/{y}.png", tile_attribution: "Test tiles" }
+web { tile_url: "${tiles.url}/{z}/{x}/{y}.png", tile_attribution: "Test tiles"${o.web ? `, ${o.web}` : ''} }
 kit { catchup_interval_ms: 500, request_timeout_ms: 20000 }
 supervisor { ready_timeout_ms: 120000 }
 log { format: "json" }
@@ -72,7 +78,7 @@ ${extra}
     tiles,
     stop: async () => {
       await hearth.stop();
-      await tiles.close();
+      if (!o.tiles) await tiles.close();
     },
   };
 }
@@ -95,7 +101,7 @@ export interface TileServer {
   close(): Promise<void>;
 }
 
-async function tileServer(): Promise<TileServer> {
+export async function tileServer(): Promise<TileServer> {
   const png = solidPng(256, 256, [232, 226, 214]);
   const t: TileServer = { url: '', requests: 0, close: async () => {} };
   const server: Server = createServer((req, res) => {

@@ -50,9 +50,17 @@ export async function runServiceHost(argv: string[], builtins: ServiceLoaders): 
   const name = rest[0];
   if (!name) return fail('usage: hearth service <name> [--config FILE] [--broker URL] [--data DIR]');
   const log = createLogger({ service: name, level: config.log.level, format: config.log.format });
-  // Watched from the first moment: a supervisor may die while we are still starting.
-  let orphaned = (): void => process.exit(1); // nothing started yet that needs stopping
-  if (process.env.HEARTH_SUPERVISED) onSupervisorGone(() => orphaned());
+  if (process.env.HEARTH_SUPERVISED) {
+    // Watched from the first moment (a supervisor may die while we are still starting), and
+    // we exit at once: the docs promise a second, and a restarted Hearth may be waiting for
+    // our ports. Nothing is lost: every commit is already on disk (SQLite, synchronous=FULL)
+    // and the outbox relay publishes at the next start what this process had not yet; with
+    // the embedded broker gone, a graceful stop could publish nothing anyway.
+    onSupervisorGone(() => {
+      log.warn('the supervisor is gone; exiting');
+      process.exit(1);
+    });
+  }
   let svc: RunningService;
   try {
     const def = await loadDefinition(config, name, builtins);
@@ -88,18 +96,8 @@ export async function runServiceHost(argv: string[], builtins: ServiceLoaders): 
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
-    orphaned = () => {
-      // Stop at once, whatever is left: the docs promise a second, a restarted Hearth may be
-      // waiting for our ports, and every commit is already on disk (the relay publishes what
-      // this one could not at the next start).
-      stop('the supervisor is gone');
-      setTimeout(() => done(1), ORPHAN_GRACE_MS);
-    };
   });
 }
-
-/** How long a service whose supervisor died may spend stopping before it exits anyway. */
-const ORPHAN_GRACE_MS = 300;
 
 /**
  * Calls `gone` once stdin — the pipe from the supervisor, never written to — reaches its

@@ -1,5 +1,6 @@
 /**
- * A supervisor killed outright (SIGKILL), on Node, Bun and Deno (findings 4 and 5 of #13):
+ * A supervisor killed outright (SIGKILL), on Node, Bun, Deno and as the compiled binary
+ * (findings 4 and 5 of #13):
  * every service it started is gone within 1 s — they read end-of-file on the pipe from it
  * — and the next `hearth serve` on the same data directory starts, even while the killed
  * one is an unreaped zombie; a `hearth serve` next to a running one is refused at once,
@@ -12,6 +13,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { binarySkip, buildBinary } from '../support/binary.ts';
 import { bannerOf, hearthCommand, runtimeSkip, startHearth, type HearthRuntime } from '../support/hearth-process.ts';
 import { getJson, ONLY_TEST_SERVICES, testConfig, until } from './support.ts';
 
@@ -47,16 +49,20 @@ async function serveUnreaped(rt: HearthRuntime, file: string, dir: string) {
   return { h, supervisor, http, services };
 }
 
-const runtimes: [string, HearthRuntime, string | undefined][] = [
-  ['Node', 'node', undefined],
-  ['Bun', 'bun', runtimeSkip('bun')],
-  ['Deno', 'deno', runtimeSkip('deno')],
+// The compiled binary cannot load plug-in .ts files, so its test build has the test
+// services compiled in (as in tests/runtimes/serve.test.ts).
+const runtimes: [string, () => HearthRuntime, string | undefined, boolean][] = [
+  ['Node', () => 'node', undefined, false],
+  ['Bun', () => 'bun', runtimeSkip('bun'), false],
+  ['Deno', () => 'deno', runtimeSkip('deno'), false],
+  ['the compiled binary', () => ({ binary: buildBinary({ testServices: true }) }), binarySkip, true],
 ];
 
-for (const [name, rt, skip] of runtimes) {
+for (const [name, runtime, skip, builtIn] of runtimes) {
   describe(`a SIGKILLed supervisor on ${name}`, { skip, timeout: 300_000 }, () => {
     it(`takes its services with it within ${PROMISED_MS} ms, and does not block the next start`, async (t) => {
-      const cfg = testConfig();
+      const rt = runtime();
+      const cfg = testConfig('', { builtIn });
       const first = await serveUnreaped(rt, cfg.file, cfg.dir);
       try {
         assert.ok(first.services.every((p) => p > 0 && !dead(p)), 'the services run');

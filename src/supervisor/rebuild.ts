@@ -1,6 +1,6 @@
 /**
  * `hearth rebuild <service>`: rebuilds a service's projections from scratch while Hearth is
- * stopped. Projections of the service's own events are emptied and refilled from its
+ * stopped (it holds the data directory's lock meanwhile, so none starts). Projections of the service's own events are emptied and refilled from its
  * event log in one transaction (so a failed rebuild leaves the old projection), with a
  * progress line. Consumers of other services' events are emptied and their checkpoints
  * removed: they refill from the producers' logs when Hearth next starts (the normal

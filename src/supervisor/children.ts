@@ -3,6 +3,10 @@
  * (`hearth service <name>`). A child that exits on its own is started again after an
  * exponential delay (250 ms, 500 ms, 1 s … up to the maximum), and the delay starts over
  * once a child has stayed up long enough. Stopping sends SIGTERM, waits, then SIGKILLs.
+ *
+ * Each child's stdin is a pipe from this process that nothing is ever written to: when the
+ * supervisor dies, however it dies, the kernel closes it and the child reads end-of-file
+ * at once (`service-host.ts` stops on it).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { backoffCeiling, type Logger } from '../kit/index.ts';
@@ -94,7 +98,8 @@ export class ProcessTable {
 
   #spawn(slot: Slot): void {
     const [cmd, ...args] = slot.spec.command;
-    const child = spawn(cmd!, args, { env: slot.spec.env, stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(cmd!, args, { env: slot.spec.env, stdio: ['pipe', 'inherit', 'inherit'] });
+    child.stdin?.on('error', () => {}); // never written to; an exited child's pipe is no news
     slot.child = child;
     slot.startedAt = Date.now();
     slot.exited = new Promise((resolve) => {

@@ -1,14 +1,16 @@
 /**
  * `hearth rebuild <service>`: rebuilds a service's projections from scratch while Hearth is
- * stopped. Projections of the service's own events are emptied and refilled from its
+ * stopped (it holds the data directory's lock meanwhile, so none starts). Projections of the service's own events are emptied and refilled from its
  * event log in one transaction (so a failed rebuild leaves the old projection), with a
  * progress line. Consumers of other services' events are emptied and their checkpoints
  * removed: they refill from the producers' logs when Hearth next starts (the normal
  * catch-up, which logs its progress).
  */
+import type { HearthConfig } from '../config/index.ts';
 import { EventLog, KIT_MIGRATIONS, migrate, openDb, type ConsumerSpec, type ServiceApi } from '../kit/index.ts';
 import { configOrExit, fail } from './command-line.ts';
-import { lockHolder } from './lock.ts';
+import { restrictUmask } from './data-dir.ts';
+import { LockError, takeLock } from './lock.ts';
 import { dbOptions, loadDefinition, type ServiceLoaders } from './service-host.ts';
 
 const PAGE = 1000;
@@ -20,9 +22,24 @@ export async function runRebuild(argv: string[], builtins: ServiceLoaders, out =
   const { config, rest } = loaded;
   const name = rest[0];
   if (!name) return fail('usage: hearth rebuild <service> [--config FILE] [--data DIR]');
-  const holder = lockHolder(config.data);
-  if (holder) return fail(`Hearth is running on ${config.data} (pid ${holder}); stop it before rebuilding`);
+  restrictUmask();
+  // Held while we rebuild, so that no Hearth starts on the databases meanwhile.
+  let lock;
+  try {
+    lock = await takeLock(config.data);
+  } catch (err) {
+    if (err instanceof LockError && err.pid) return fail(`Hearth is running on ${config.data} (pid ${err.pid}); stop it before rebuilding`);
+    return fail(`cannot lock ${config.data}: ${(err as Error).message}`);
+  }
+  try {
+    return await rebuild(config, name, builtins, out);
+  } finally {
+    lock.release();
+  }
+}
 
+/** Replays the events of service `name` into its projections (the caller holds the lock). */
+async function rebuild(config: HearthConfig, name: string, builtins: ServiceLoaders, out: NodeJS.WritableStream): Promise<number> {
   const def = await loadDefinition(config, name, builtins);
   const db = await openDb(dbOptions(config, name));
   try {

@@ -1,24 +1,27 @@
 /**
  * `hearth serve` (what `npm start` runs). The boot sequence, in order:
  *   1. load and check the configuration (an error stops here, before any data is touched);
- *   2. take the data directory's lock;
- *   3. start the embedded broker with a fresh credential per service (or use `broker.url`);
- *   4. connect the supervisor to the broker and open the HTTP address (/readyz, /healthz);
- *   5. start every service as a child process, restarting any that crash;
- *   6. wait until every service answers its health request, then print the banner.
+ *   2. make the data directory private to this user (umask 077; fix or refuse an open one);
+ *   3. take the data directory's lock (another Hearth on it is refused, naming its pid);
+ *   4. check that every address to listen on is free (each one that is not: one line, exit 2);
+ *   5. start the embedded broker with a fresh credential per service (or use `broker.url`);
+ *   6. connect the supervisor to the broker and open the HTTP address (/readyz, /healthz);
+ *   7. start every service as a child process, restarting any that crash;
+ *   8. wait until every service answers its health request, then print the banner.
  * SIGINT/SIGTERM stop it in reverse order: HTTP, services (each finishes its in-flight work
  * and publishes what it committed), broker; exit 0. A second signal kills everything at once.
  */
-import { mkdirSync } from 'node:fs';
 import { startBroker, type Broker } from '../../embedded-broker/index.ts';
 import { parseHostPort } from '../config/index.ts';
 import { connectBroker, createLogger, okReply, readinessOp, selfCommand, type Logger } from '../kit/index.ts';
+import { bindProblem, checkAddresses, plannedAddresses, type Address } from './addresses.ts';
 import { banner } from './banner.ts';
 import { ProcessTable } from './children.ts';
 import { configOrExit, fail } from './command-line.ts';
 import { makeCredentials, type Credential } from './credentials.ts';
+import { DataDirError, makePrivate, restrictUmask } from './data-dir.ts';
 import { startHttp } from './http.ts';
-import { takeLock } from './lock.ts';
+import { LockError, takeLock, type DataLock } from './lock.ts';
 import { planServices } from './plan.ts';
 import { HealthWatch } from './readiness.ts';
 import { brokerLogger, childEnv } from './wiring.ts';
@@ -31,12 +34,22 @@ export async function runServe(argv: string[], builtins: readonly string[]): Pro
   const log = createLogger({ service: 'supervisor', level: config.log.level, format: config.log.format });
   const { services, children } = planServices(config, builtins);
 
-  mkdirSync(config.data, { recursive: true });
-  let unlock: () => void;
+  restrictUmask();
+  let lock: DataLock;
   try {
-    unlock = takeLock(config.data);
+    const fixed = makePrivate(config.data);
+    if (fixed.length) log.warn('the data directory was readable by other users; made it private', { data: config.data, fixed: fixed.slice(0, 20), count: fixed.length });
+    lock = await takeLock(config.data, (m) => log.warn(m, { data: config.data }));
   } catch (err) {
-    return fail((err as Error).message);
+    const known = err instanceof DataDirError || err instanceof LockError;
+    return fail(known ? err.message : `cannot use the data directory ${config.data}: ${(err as Error).message}`);
+  }
+  const unlock = () => lock.release();
+  const busy = await checkAddresses(plannedAddresses(config));
+  if (busy.length) {
+    unlock();
+    for (const line of busy) fail(line);
+    return 2;
   }
 
   let broker: Broker | undefined;
@@ -44,7 +57,7 @@ export async function runServe(argv: string[], builtins: readonly string[]): Pro
   const owner: Credential | undefined = config.broker.user ? { user: config.broker.user, password: config.broker.password } : undefined;
   const creds = makeCredentials(services, config.broker.url ? undefined : owner);
   if (!config.broker.url) {
-    broker = await startBroker(
+    const started = await listening(plannedAddresses(config), () => startBroker(
       {
         host: config.broker.host,
         port: config.broker.port,
@@ -57,7 +70,12 @@ export async function runServe(argv: string[], builtins: readonly string[]): Pro
         serverName: 'hearth',
       },
       brokerLogger(log),
-    );
+    ));
+    if (!started) {
+      unlock();
+      return 2;
+    }
+    broker = started;
     brokerUrl = broker.url;
   }
   const external = config.broker.url ? { user: config.broker.user, password: config.broker.password, token: config.broker.token } : undefined;
@@ -71,7 +89,13 @@ export async function runServe(argv: string[], builtins: readonly string[]): Pro
   const watch = new HealthWatch(nc, services, log, config.supervisor.health_interval_ms);
   // Once the gateway exists it serves the HTTP address (and /readyz); until then, we do.
   const { host, port } = parseHostPort(config.http);
-  const http = services.includes('gateway') ? undefined : await startHttp(host, port, () => watch.state);
+  const http = services.includes('gateway') ? undefined : await listening(plannedAddresses(config), () => startHttp(host, port, () => watch.state));
+  if (http === null) {
+    await nc.close().catch(() => undefined);
+    await broker?.close();
+    unlock();
+    return 2;
+  }
 
   const table = new ProcessTable(log, {
     initialMs: config.supervisor.restart_initial_ms,
@@ -113,6 +137,22 @@ export async function runServe(argv: string[], builtins: readonly string[]): Pro
   const firstRun = watch.state.services.users?.info?.accounts === '0';
   process.stdout.write(banner({ url, firstRun, data: config.data, broker: brokerUrl, wsUrl: broker?.wsUrl, services }));
   return stopped;
+}
+
+/**
+ * Runs `open` (which listens); should an address have been taken since `checkAddresses`,
+ * prints the same one line as the check would have and resolves with null.
+ */
+async function listening<T>(addresses: Address[], open: () => Promise<T>): Promise<T | null> {
+  try {
+    return await open();
+  } catch (err) {
+    let e = err as (NodeJS.ErrnoException & { port?: number }) | undefined;
+    while (e && !e.code) e = e.cause as typeof e;
+    const a = addresses.find((x) => x.port === e?.port);
+    fail(e && a ? bindProblem(a, e) : `could not listen: ${(err as Error).message}`);
+    return null;
+  }
 }
 
 /** Resolves with 0 after `stop` completes on SIGINT/SIGTERM; a second signal runs `force` and exits 1. */

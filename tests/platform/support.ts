@@ -80,3 +80,8 @@ export async function until<T>(fn: () => Promise<T | undefined | false>, ms = 15
 /** Extra configuration for tests that drive the built-in services through the API: open registration, no rate limits in the way. */
 export const OPEN_API = `users { registration: "open" }
 gateway { user_rate_per_minute: 1000000, ip_rate_per_minute: 1000000, auth_rate_per_minute: 100000 }`;
+
+/** Environment that leaves the built-in services out, so a test runs only ledger and tally (two children, not seven). */
+export const ONLY_TEST_SERVICES: Record<string, string> = Object.fromEntries(
+  ['users', 'location', 'chat', 'notifications', 'gateway'].map((s) => [`HEARTH_SERVICES__${s.toUpperCase()}__ENABLED`, 'false']),
+);

@@ -49,9 +49,10 @@ export interface HearthProcess {
  * const h = startHearth('node', ['serve', '--config', file]);
  * const [, url] = await h.waitFor(/open\s+(http:\S+)/);
  */
-export function startHearth(rt: HearthRuntime, args: string[], o: { env?: Record<string, string>; cwd?: string } = {}): HearthProcess {
+export function startHearth(rt: HearthRuntime, args: string[], o: { env?: Record<string, string>; cwd?: string; uid?: number; gid?: number } = {}): HearthProcess {
   const [cmd, ...rest] = hearthCommand(rt, args);
-  const child = spawn(cmd!, rest, { cwd: o.cwd ?? root, env: { ...process.env, ...o.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const as = o.uid === undefined ? {} : { uid: o.uid, gid: o.gid ?? o.uid };
+  const child = spawn(cmd!, rest, { cwd: o.cwd ?? root, env: { ...process.env, ...o.env }, stdio: ['ignore', 'pipe', 'pipe'], ...as });
   let out = '';
   const listeners = new Set<() => void>();
   const onData = (b: Buffer) => {

@@ -6,7 +6,7 @@
  * `@libsql/client`. Writes are serialised through one mutex, so each `write` is one
  * `BEGIN IMMEDIATE` transaction that never meets SQLITE_BUSY from its own process.
  */
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Client, InArgs, ResultSet, Row } from '@libsql/client';
@@ -95,7 +95,16 @@ export async function openDb(o: DbOptions): Promise<Db> {
   const url = o.url || (o.path ? pathToFileURL(o.path).href : '');
   if (!url) throw new Error('openDb needs a path or a url');
   const local = url.startsWith('file:');
-  if (local && o.path && !o.url) mkdirSync(dirname(o.path), { recursive: true });
+  if (local && o.path && !o.url) {
+    // A new file is private to this user whatever the umask (SQLite gives -wal and -shm the
+    // database file's mode).
+    mkdirSync(dirname(o.path), { recursive: true, mode: 0o700 });
+    try {
+      closeSync(openSync(o.path, 'wx', 0o600));
+    } catch {
+      // it exists already (left as it is), or libSQL will report what is wrong below
+    }
+  }
   // Loaded here, not at the top: libSQL's native addon costs ~10 MiB of memory, and
   // processes that never open a database (the supervisor) should not pay for it.
   const { createClient } = await import('@libsql/client');

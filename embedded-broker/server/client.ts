@@ -1,7 +1,8 @@
 /**
  * One client connection: its protocol state (CONNECT options, authentication,
  * subscriptions), what it sends (PUB/HPUB routed through the server) and what it is sent
- * (a bounded outbound queue flushed once per turn of the event loop).
+ * (a bounded outbound queue flushed once per turn of the event loop, whose flow control —
+ * stalling fast publishers, the write deadline — is in flow.ts).
  *
  * This file is long because it is the protocol handler of nats-server's client.go: every
  * op's argument rules live together so they can be read against the reference.
@@ -15,6 +16,7 @@ import type { Identity } from './auth.ts';
 import { PermissionSet } from './permissions.ts';
 import { isValidLiteralSubject, isValidSubject } from './subject.ts';
 import { BIG, Outbound } from './outbound.ts';
+import { Flow } from './flow.ts';
 import type { Server } from './server.ts';
 
 /** A subscription held by a client. */
@@ -79,7 +81,8 @@ export class Client implements ParserSink, ConnHandler {
   private pingsOut = 0;
   private pingTimer?: ReturnType<typeof setTimeout>;
   private authTimer?: ReturnType<typeof setTimeout>;
-  private deadline?: ReturnType<typeof setTimeout>;
+  /** Stall gate and write deadline for what this client is sent; pauses it as a publisher. */
+  readonly flow: Flow;
 
   readonly server: Server;
   readonly conn: Conn;
@@ -92,6 +95,16 @@ export class Client implements ParserSink, ConnHandler {
     this.cid = cid;
     this.kind = kind;
     this.authPending = server.auth.required;
+    const client = this;
+    this.flow = new Flow({
+      conn,
+      get pending() {
+        return client.pending;
+      },
+      maxPending: server.options.maxPending,
+      writeDeadline: server.options.writeDeadline,
+      deadlineExceeded: (bytes) => this.slowConsumer('deadline', bytes),
+    });
     this.nonce = server.auth.nonce();
     if (this.authPending) {
       const timeout = server.options.authorization?.timeout ?? 2000;
@@ -119,8 +132,7 @@ export class Client implements ParserSink, ConnHandler {
   }
 
   drain(): void {
-    if (this.deadline) clearTimeout(this.deadline);
-    this.deadline = undefined;
+    if (!this.isClosed) this.flow.progress();
   }
 
   /** The peer went away. */
@@ -308,12 +320,8 @@ export class Client implements ParserSink, ConnHandler {
   }
 
   private checkPending(): void {
-    if (this.out.length + this.conn.pending > this.server.options.maxPending) {
-      this.server.log.debug(`cid:${this.cid} slow consumer (pending bytes)`);
-      this.server.stats.slowConsumers++;
-      this.close(CloseReason.slowConsumerPending, false);
-      return;
-    }
+    if (this.pending > this.server.options.maxPending) return this.slowConsumer('pending', this.pending);
+    this.flow.queued();
     this.server.markDirty(this);
   }
 
@@ -323,13 +331,23 @@ export class Client implements ParserSink, ConnHandler {
     const chunk = this.out.take();
     if (!chunk) return;
     this.conn.write(chunk);
-    if (this.conn.pending > 0 && !this.deadline) {
-      // The peer is not reading fast enough: it has write_deadline to catch up.
-      this.deadline = setTimeout(() => {
-        this.server.stats.slowConsumers++;
-        this.close(CloseReason.slowConsumerDeadline, false);
-      }, this.server.options.writeDeadline);
-    }
+    this.flow.wrote(chunk.length);
+  }
+
+  /**
+   * Cuts off a client that cannot keep up, as nats-server does: a notice in the log, the
+   * slow_consumers count, and the connection closed without -ERR and without writing
+   * what is queued (the client sees the connection end).
+   */
+  private slowConsumer(why: 'pending' | 'deadline', bytes: number): void {
+    const o = this.server.options;
+    const what = why === 'pending'
+      ? `MaxPending of ${o.maxPending} Exceeded`
+      : `WriteDeadline of ${o.writeDeadline % 1000 ? `${o.writeDeadline}ms` : `${o.writeDeadline / 1000}s`} exceeded with ${bytes} bytes pending`;
+    const id = `${this.conn.remoteAddress}:${this.conn.remotePort} - ${this.kind === 'websocket' ? 'wid' : 'cid'}:${this.cid}`;
+    this.server.log.info(`${id} - Slow Consumer Detected: ${what}`);
+    this.server.stats.slowConsumers++;
+    this.close(why === 'pending' ? CloseReason.slowConsumerPending : CloseReason.slowConsumerDeadline, false);
   }
 
   sendErr(text: string): void {
@@ -377,7 +395,7 @@ export class Client implements ParserSink, ConnHandler {
     this.parser.kill();
     clearTimeout(this.pingTimer);
     clearTimeout(this.authTimer);
-    clearTimeout(this.deadline);
+    this.flow.close();
     for (const sub of this.subs.values()) this.server.sublist.remove(sub);
     this.subs.clear();
     this.out.clear();

@@ -51,6 +51,12 @@ const CRLF = new Uint8Array([13, 10]);
 const PING = new TextEncoder().encode('PING\r\n');
 const PONG = new TextEncoder().encode('PONG\r\n');
 const OK = new TextEncoder().encode('+OK\r\n');
+/**
+ * Received bytes are parsed at most this many at a time, nats-server's largest read
+ * buffer: a publisher stalled by a subscriber that fell behind stops at this boundary
+ * even where the runtime hands over more at once (Bun reads up to 512 KiB).
+ */
+const READ_SLICE = 64 * 1024;
 /** nats-server sends its first PING this long after a client connects (firstClientPingInterval). */
 const FIRST_PING = 2000;
 interface PendingPub {
@@ -78,6 +84,8 @@ export class Client implements ParserSink, ConnHandler {
   private readonly parser = new Parser(this);
   private readonly out = new Outbound();
   private pub?: PendingPub;
+  /** Bytes received but not yet parsed because reading is paused (a stall). */
+  private unread?: Uint8Array;
   private pingsOut = 0;
   private pingTimer?: ReturnType<typeof setTimeout>;
   private authTimer?: ReturnType<typeof setTimeout>;
@@ -104,6 +112,7 @@ export class Client implements ParserSink, ConnHandler {
       maxPending: server.options.maxPending,
       writeDeadline: server.options.writeDeadline,
       deadlineExceeded: (bytes) => this.slowConsumer('deadline', bytes),
+      resumeReading: () => queueMicrotask(() => this.readOn()),
     });
     this.nonce = server.auth.nonce();
     if (this.authPending) {
@@ -128,7 +137,28 @@ export class Client implements ParserSink, ConnHandler {
   data(bytes: Uint8Array): void {
     if (this.isClosed) return;
     this.lastActivity = Date.now();
-    this.parser.parse(bytes);
+    this.read(bytes);
+  }
+
+  /** Parses `bytes` a slice at a time, keeping what is left when a stall pauses reading. */
+  private read(bytes: Uint8Array): void {
+    if (this.unread) bytes = Buffer.concat([this.unread, bytes]);
+    this.unread = undefined;
+    for (let off = 0; off < bytes.length && !this.isClosed; off += READ_SLICE) {
+      if (this.flow.isPaused) {
+        const rest = bytes.subarray(off);
+        this.unread = this.conn.transient ? copyBytes(rest) : rest;
+        return;
+      }
+      this.parser.parse(bytes.subarray(off, Math.min(bytes.length, off + READ_SLICE)));
+    }
+  }
+
+  /** A stall ended: parses what was held back, then reads from the transport again. */
+  private readOn(): void {
+    if (this.isClosed || this.flow.isPaused) return;
+    if (this.unread) this.read(new Uint8Array(0));
+    if (!this.flow.isPaused && !this.isClosed) this.conn.resume();
   }
 
   drain(): void {
@@ -393,6 +423,7 @@ export class Client implements ParserSink, ConnHandler {
     if (flush) this.flush();
     this.isClosed = true;
     this.parser.kill();
+    this.unread = undefined;
     clearTimeout(this.pingTimer);
     clearTimeout(this.authTimer);
     this.flow.close();

@@ -39,6 +39,8 @@ export interface FlowOwner {
   readonly writeDeadline: number;
   /** Bytes handed to the transport were not written within write_deadline. */
   deadlineExceeded(pendingBytes: number): void;
+  /** The stall is over: parse what was held back and read from the transport again. */
+  resumeReading(): void;
 }
 
 /** One client's side of flow control: as a consumer (gate, deadline) and as a publisher (paused). */
@@ -58,6 +60,11 @@ export class Flow {
 
   constructor(owner: FlowOwner) {
     this.owner = owner;
+  }
+
+  /** True while this client, as a publisher, is not being read. */
+  get isPaused(): boolean {
+    return this.pausedBy !== undefined;
   }
 
   /** True while publishers to this client are to be stalled. */
@@ -116,7 +123,7 @@ export class Flow {
     this.pausedBy = undefined;
     by.waiters.delete(this);
     clearTimeout(this.pauseTimer);
-    if (!this.done) this.owner.conn.resume();
+    if (!this.done) this.owner.resumeReading();
   }
 
   private arm(): void {

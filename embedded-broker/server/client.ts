@@ -350,8 +350,9 @@ export class Client implements ParserSink, ConnHandler {
   }
 
   private checkPending(): void {
-    if (this.pending > this.server.options.maxPending) return this.slowConsumer('pending', this.pending);
-    this.flow.queued();
+    const pending = this.out.length + this.conn.pending;
+    if (pending > this.server.options.maxPending) return this.slowConsumer('pending', pending);
+    this.flow.queued(pending);
     this.server.markDirty(this);
   }
 

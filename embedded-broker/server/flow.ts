@@ -72,9 +72,9 @@ export class Flow {
     return this.gated;
   }
 
-  /** Bytes were queued: closes the gate once more than half of max_pending waits. */
-  queued(): void {
-    if (!this.gated && this.owner.pending > this.owner.maxPending / 2) this.gated = true;
+  /** Bytes were queued, `pending` now wait: closes the gate past half of max_pending. */
+  queued(pending: number): void {
+    if (!this.gated && pending > this.owner.maxPending / 2) this.gated = true;
   }
 
   /** A publisher just queued a message here while the gate is closed: pause it. */
@@ -89,13 +89,13 @@ export class Flow {
   /** `n` bytes were handed to the transport. */
   wrote(n: number): void {
     this.handed += n;
-    if (!this.deadline && this.owner.conn.pending > 0) this.arm();
-    this.progress();
+    const inTransport = this.owner.conn.pending;
+    if (!this.deadline && inTransport > 0) this.arm();
+    this.progress(inTransport);
   }
 
   /** The transport wrote some of what it holds: opens the gate when caught up. */
-  progress(): void {
-    const inTransport = this.owner.conn.pending;
+  progress(inTransport = this.owner.conn.pending): void {
     if (inTransport === 0 && this.deadline) {
       clearTimeout(this.deadline);
       this.deadline = undefined;

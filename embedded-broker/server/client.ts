@@ -1,7 +1,8 @@
 /**
  * One client connection: its protocol state (CONNECT options, authentication,
  * subscriptions), what it sends (PUB/HPUB routed through the server) and what it is sent
- * (a bounded outbound queue flushed once per turn of the event loop).
+ * (a bounded outbound queue flushed once per turn of the event loop, whose flow control —
+ * stalling fast publishers, the write deadline — is in flow.ts).
  *
  * This file is long because it is the protocol handler of nats-server's client.go: every
  * op's argument rules live together so they can be read against the reference.
@@ -15,6 +16,7 @@ import type { Identity } from './auth.ts';
 import { PermissionSet } from './permissions.ts';
 import { isValidLiteralSubject, isValidSubject } from './subject.ts';
 import { BIG, Outbound } from './outbound.ts';
+import { Flow } from './flow.ts';
 import type { Server } from './server.ts';
 
 /** A subscription held by a client. */
@@ -49,6 +51,12 @@ const CRLF = new Uint8Array([13, 10]);
 const PING = new TextEncoder().encode('PING\r\n');
 const PONG = new TextEncoder().encode('PONG\r\n');
 const OK = new TextEncoder().encode('+OK\r\n');
+/**
+ * Received bytes are parsed at most this many at a time, nats-server's largest read
+ * buffer: a publisher stalled by a subscriber that fell behind stops at this boundary
+ * even where the runtime hands over more at once (Bun reads up to 512 KiB).
+ */
+const READ_SLICE = 64 * 1024;
 /** nats-server sends its first PING this long after a client connects (firstClientPingInterval). */
 const FIRST_PING = 2000;
 interface PendingPub {
@@ -76,10 +84,13 @@ export class Client implements ParserSink, ConnHandler {
   private readonly parser = new Parser(this);
   private readonly out = new Outbound();
   private pub?: PendingPub;
+  /** Bytes received but not yet parsed because reading is paused (a stall). */
+  private unread?: Uint8Array;
   private pingsOut = 0;
   private pingTimer?: ReturnType<typeof setTimeout>;
   private authTimer?: ReturnType<typeof setTimeout>;
-  private deadline?: ReturnType<typeof setTimeout>;
+  /** Stall gate and write deadline for what this client is sent; pauses it as a publisher. */
+  readonly flow: Flow;
 
   readonly server: Server;
   readonly conn: Conn;
@@ -92,6 +103,17 @@ export class Client implements ParserSink, ConnHandler {
     this.cid = cid;
     this.kind = kind;
     this.authPending = server.auth.required;
+    const client = this;
+    this.flow = new Flow({
+      conn,
+      get pending() {
+        return client.pending;
+      },
+      maxPending: server.options.maxPending,
+      writeDeadline: server.options.writeDeadline,
+      deadlineExceeded: (bytes) => this.slowConsumer('deadline', bytes),
+      resumeReading: () => queueMicrotask(() => this.readOn()),
+    });
     this.nonce = server.auth.nonce();
     if (this.authPending) {
       const timeout = server.options.authorization?.timeout ?? 2000;
@@ -115,12 +137,32 @@ export class Client implements ParserSink, ConnHandler {
   data(bytes: Uint8Array): void {
     if (this.isClosed) return;
     this.lastActivity = Date.now();
-    this.parser.parse(bytes);
+    this.read(bytes);
+  }
+
+  /** Parses `bytes` a slice at a time, keeping what is left when a stall pauses reading. */
+  private read(bytes: Uint8Array): void {
+    if (this.unread) bytes = Buffer.concat([this.unread, bytes]);
+    this.unread = undefined;
+    for (let off = 0; off < bytes.length && !this.isClosed; off += READ_SLICE) {
+      if (this.flow.isPaused) {
+        const rest = bytes.subarray(off);
+        this.unread = this.conn.transient ? copyBytes(rest) : rest;
+        return;
+      }
+      this.parser.parse(bytes.subarray(off, Math.min(bytes.length, off + READ_SLICE)));
+    }
+  }
+
+  /** A stall ended: parses what was held back, then reads from the transport again. */
+  private readOn(): void {
+    if (this.isClosed || this.flow.isPaused) return;
+    if (this.unread) this.read(new Uint8Array(0));
+    if (!this.flow.isPaused && !this.isClosed) this.conn.resume();
   }
 
   drain(): void {
-    if (this.deadline) clearTimeout(this.deadline);
-    this.deadline = undefined;
+    if (!this.isClosed) this.flow.progress();
   }
 
   /** The peer went away. */
@@ -308,12 +350,9 @@ export class Client implements ParserSink, ConnHandler {
   }
 
   private checkPending(): void {
-    if (this.out.length + this.conn.pending > this.server.options.maxPending) {
-      this.server.log.debug(`cid:${this.cid} slow consumer (pending bytes)`);
-      this.server.stats.slowConsumers++;
-      this.close(CloseReason.slowConsumerPending, false);
-      return;
-    }
+    const pending = this.out.length + this.conn.pending;
+    if (pending > this.server.options.maxPending) return this.slowConsumer('pending', pending);
+    this.flow.queued(pending);
     this.server.markDirty(this);
   }
 
@@ -323,13 +362,23 @@ export class Client implements ParserSink, ConnHandler {
     const chunk = this.out.take();
     if (!chunk) return;
     this.conn.write(chunk);
-    if (this.conn.pending > 0 && !this.deadline) {
-      // The peer is not reading fast enough: it has write_deadline to catch up.
-      this.deadline = setTimeout(() => {
-        this.server.stats.slowConsumers++;
-        this.close(CloseReason.slowConsumerDeadline, false);
-      }, this.server.options.writeDeadline);
-    }
+    this.flow.wrote(chunk.length);
+  }
+
+  /**
+   * Cuts off a client that cannot keep up, as nats-server does: a notice in the log, the
+   * slow_consumers count, and the connection closed without -ERR and without writing
+   * what is queued (the client sees the connection end).
+   */
+  private slowConsumer(why: 'pending' | 'deadline', bytes: number): void {
+    const o = this.server.options;
+    const what = why === 'pending'
+      ? `MaxPending of ${o.maxPending} Exceeded`
+      : `WriteDeadline of ${o.writeDeadline % 1000 ? `${o.writeDeadline}ms` : `${o.writeDeadline / 1000}s`} exceeded with ${bytes} bytes pending`;
+    const id = `${this.conn.remoteAddress}:${this.conn.remotePort} - ${this.kind === 'websocket' ? 'wid' : 'cid'}:${this.cid}`;
+    this.server.log.info(`${id} - Slow Consumer Detected: ${what}`);
+    this.server.stats.slowConsumers++;
+    this.close(why === 'pending' ? CloseReason.slowConsumerPending : CloseReason.slowConsumerDeadline, false);
   }
 
   sendErr(text: string): void {
@@ -375,9 +424,10 @@ export class Client implements ParserSink, ConnHandler {
     if (flush) this.flush();
     this.isClosed = true;
     this.parser.kill();
+    this.unread = undefined;
     clearTimeout(this.pingTimer);
     clearTimeout(this.authTimer);
-    clearTimeout(this.deadline);
+    this.flow.close();
     for (const sub of this.subs.values()) this.server.sublist.remove(sub);
     this.subs.clear();
     this.out.clear();

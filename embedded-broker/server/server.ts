@@ -103,7 +103,7 @@ export class Server {
     let delivered = false;
     for (const sub of r.psubs) {
       if (sub.client === from && !from.opts.echo) continue;
-      if (this.deliver(sub, subject, reply, hdr, data, sizeToken)) delivered = true;
+      if (this.deliver(from, sub, subject, reply, hdr, data, sizeToken)) delivered = true;
     }
     for (const members of r.qsubs) {
       const eligible = from.opts.echo ? members : members.filter((s) => s.client !== from);
@@ -111,7 +111,7 @@ export class Server {
       const start = (Math.random() * eligible.length) | 0;
       // Try members in turn from a random start until one accepts (e.g. not denied).
       for (let i = 0; i < eligible.length; i++) {
-        if (this.deliver(eligible[(start + i) % eligible.length]!, subject, reply, hdr, data, sizeToken)) {
+        if (this.deliver(from, eligible[(start + i) % eligible.length]!, subject, reply, hdr, data, sizeToken)) {
           delivered = true;
           break;
         }
@@ -120,7 +120,7 @@ export class Server {
     if (!delivered && reply && from.opts.noResponders) this.noResponders(from, reply);
   }
 
-  private deliver(sub: Subscription, subject: string, reply: string | undefined, hdr: number, data: Uint8Array, sizeToken: string): boolean {
+  private deliver(from: Client, sub: Subscription, subject: string, reply: string | undefined, hdr: number, data: Uint8Array, sizeToken: string): boolean {
     const c = sub.client;
     if (c.isClosed) return false;
     if (c.perms?.hasSubDeny && c.perms.deniesDelivery(sub.subject, subject)) return false;
@@ -136,6 +136,8 @@ export class Server {
     // nats-server echoes the size token as the publisher wrote it ("02" stays "02").
     else head = `MSG ${subject} ${sub.sid}${r} ${sizeToken}\r\n`;
     c.queueMsg(head, body);
+    // A subscriber falling behind holds the publisher back (nats-server's fast-producer stall).
+    if (c.flow.isGated) c.flow.stall(from.flow);
     this.stats.outMsgs++;
     this.stats.outBytes += body.length;
     if (reply) c.grantReply(reply);

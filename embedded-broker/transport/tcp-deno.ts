@@ -34,6 +34,8 @@ class DenoConn implements Conn {
   private writing = false;
   private ending = false;
   private closed = false;
+  private paused = false;
+  private wake?: () => void;
   handler?: ConnHandler;
 
   private readonly conn: DenoConnLike;
@@ -62,11 +64,29 @@ class DenoConn implements Conn {
     this.closed = true;
     this.queue = [];
     this.pending = 0;
+    this.resume(); // a read loop waiting to resume sees the close
     try {
       this.conn.close();
     } catch {
       // already closed by the peer
     }
+  }
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+
+  /** Resolves once reading may go on (at once unless paused). */
+  readable(): Promise<void> | undefined {
+    if (!this.paused || this.closed) return undefined;
+    return new Promise((r) => (this.wake = r));
   }
 
   private async pump(): Promise<void> {
@@ -76,15 +96,20 @@ class DenoConn implements Conn {
         const chunk = this.queue.length === 1 ? this.queue[0]! : Buffer.concat(this.queue);
         this.queue = [];
         let off = 0;
-        while (off < chunk.length) off += await this.conn.write(chunk.subarray(off));
-        this.pending -= chunk.length;
+        while (off < chunk.length) {
+          const n = await this.conn.write(chunk.subarray(off));
+          off += n;
+          this.pending -= n;
+        }
+        // Tell the protocol layer after each chunk, not only once the queue is empty: a
+        // peer that keeps up while more keeps coming would otherwise never be reported.
+        if (!this.closed && !this.ending) this.handler?.drain();
       }
     } catch {
       this.destroy(); // a write to a reset peer: the read loop reports the close
     }
     this.writing = false;
     if (this.ending) this.destroy();
-    else if (!this.closed) this.handler?.drain();
   }
 }
 
@@ -95,6 +120,8 @@ async function serve(conn: DenoConnLike, accept: Accept): Promise<void> {
   const buf = Buffer.allocUnsafe(READ_SIZE);
   try {
     for (;;) {
+      const paused = c.readable();
+      if (paused) await paused;
       const n = await conn.read(buf);
       if (n === null) break;
       handler.data(buf.subarray(0, n));

@@ -35,6 +35,14 @@ class TcpConn implements Conn {
   destroy(): void {
     this.socket.destroy();
   }
+
+  pause(): void {
+    this.socket.pause();
+  }
+
+  resume(): void {
+    if (!this.socket.destroyed) this.socket.resume();
+  }
 }
 
 /** Listens on host:port (-1 or 0: an ephemeral port). */

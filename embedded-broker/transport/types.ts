@@ -24,12 +24,19 @@ export interface Conn {
   end(reason?: string): void;
   /** Closes at once, dropping what is queued. */
   destroy(): void;
+  /**
+   * Stops handing received bytes to the handler (the chunk being handled is finished);
+   * the peer's further bytes wait in the kernel, so TCP slows the peer down.
+   */
+  pause(): void;
+  /** Hands received bytes to the handler again. */
+  resume(): void;
 }
 
 /** What a transport calls as a connection lives. */
 export interface ConnHandler {
   data(bytes: Uint8Array): void;
-  /** The transport's write buffer emptied. */
+  /** The transport wrote out what it had been handed (pending fell, maybe to 0). */
   drain(): void;
   closed(): void;
 }

@@ -100,6 +100,14 @@ export class WebSocketConn implements Conn {
     this.socket.destroy();
   }
 
+  pause(): void {
+    this.socket.pause();
+  }
+
+  resume(): void {
+    if (!this.socket.destroyed) this.socket.resume();
+  }
+
   private receive(chunk: Uint8Array): void {
     if (this.closing) return;
     for (const event of this.decoder.push(chunk)) {

@@ -16,7 +16,7 @@ import { connectBroker, createLogger, okReply, readinessOp, selfCommand, type Lo
 import { banner } from './banner.ts';
 import { ProcessTable } from './children.ts';
 import { configOrExit, fail } from './command-line.ts';
-import { makeCredentials, type Credential } from './credentials.ts';
+import { makeCredentials, type OwnerCredential } from './credentials.ts';
 import { startHttp } from './http.ts';
 import { takeLock } from './lock.ts';
 import { planServices } from './plan.ts';
@@ -41,7 +41,9 @@ export async function runServe(argv: string[], builtins: readonly string[]): Pro
 
   let broker: Broker | undefined;
   let brokerUrl = config.broker.url;
-  const owner: Credential | undefined = config.broker.user ? { user: config.broker.user, password: config.broker.password } : undefined;
+  const owner: OwnerCredential | undefined = config.broker.user
+    ? { user: config.broker.user, password: config.broker.password, role: config.broker.owner_role }
+    : undefined;
   const creds = makeCredentials(services, config.broker.url ? undefined : owner);
   if (!config.broker.url) {
     broker = await startBroker(

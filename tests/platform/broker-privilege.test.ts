@@ -1,6 +1,6 @@
 /**
  * Scoped broker access under a real `hearth serve` with the built-in services (issue #13,
- * finding 7). The owner's credential in its default role sees the domain events of a
+ * finding 7). The owner's credential in its default role (none named) sees the domain events of a
  * sign-up but nothing in transit — not the password of the sign-in, not the tokens in the
  * reply — and cannot ask the users service anything. A compromised service, holding the
  * credential its process was given (read here from the chat process's environment, as an
@@ -46,7 +46,7 @@ function connectAs(env: Record<string, string>, service: string): Promise<NatsCo
 
 describe('scoped broker access under hearth serve', { timeout: 120_000 }, () => {
   it('shows the owner events but nothing in transit, and lets no service act for a user', { skip: hasProc ? undefined : 'no /proc to read a child environment from' }, async () => {
-    const cfg = testConfig(OPEN_API, { builtIn: true, ownerRole: 'events' });
+    const cfg = testConfig(OPEN_API, { builtIn: true, ownerRole: 'default' });
     const h = startHearth('node', ['serve', '--config', cfg.file]);
     const open: NatsConnection[] = [];
     try {

@@ -11,7 +11,7 @@ export const OWNER = { user: 'owner', password: 'owner-pw-7f3a9c' };
 /**
  * Writes a configuration file with the ledger and tally test services (as plug-ins, or not
  * named at all when they are compiled in), and the owner's broker credential in role
- * `full` unless told otherwise; returns its path and data dir.
+ * `full` unless told otherwise (`'default'`: the role not named); returns its path and data dir.
  */
 export function testConfig(extra = '', o: { builtIn?: boolean; ownerRole?: string } = {}): { file: string; data: string; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'hearth-platform-'));
@@ -28,7 +28,7 @@ broker {
   user: "${OWNER.user}"
   password: "${OWNER.password}"
   # most platform tests drive the services directly as the owner
-  owner_role: ${o.ownerRole ?? 'full'}
+  ${o.ownerRole === 'default' ? '' : `owner_role: ${o.ownerRole ?? 'full'}`}
 }
 ${o.builtIn ? '' : `services {
   ledger { entry: "${join(root, 'tests/kit-service/ledger.ts')}" }

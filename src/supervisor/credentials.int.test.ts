@@ -16,6 +16,8 @@ import { after, before, describe, it } from 'node:test';
 import { connect, StringCodec, type NatsConnection } from 'nats';
 import { createLogger, startBroker, type UserEntry } from '../../embedded-broker/index.ts';
 import type { OwnerRole } from '../config/index.ts';
+import { users as usersOps } from '../contracts/index.ts';
+import { Requester } from '../kit/index.ts';
 import { makeCredentials, OWNER_INBOX, SUPERVISOR_USER } from './credentials.ts';
 
 const sc = StringCodec();
@@ -245,6 +247,8 @@ for (const target of targets) {
         users.subscribe('svc.users.me', { callback: (_e, m) => (asked++, m.respond(sc.encode('me'))) });
         await users.flush();
         await assert.rejects(chat.request('svc.users.me', sc.encode('{"actor":{}}'), { timeout: 500 }));
+        const requester = new Requester(chat, { timeoutMs: 500, maxRequestBytes: 1024, attempts: 1 });
+        await assert.rejects(requester.request(usersOps.GetMe, { actor: { userId: '0190c9a4-7b1e-7000-8000-000000000001', sessionId: '0190c9a4-7b1e-7000-8000-000000000002' } }), { code: 'kit.not_permitted', kind: 'forbidden' });
         assert.equal(asked, 0);
       } finally {
         await users.close();

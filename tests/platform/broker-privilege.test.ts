@@ -55,9 +55,10 @@ describe('scoped broker access under hearth serve', { timeout: 120_000 }, () => 
       open.push(owner);
       const everything: string[] = [];
       const events: string[] = [];
+      const eventBytes: Buffer[] = [];
       const refused: Error[] = [];
       owner.subscribe('>', { callback: (err, m) => (err ? refused.push(err) : everything.push(`${m.subject} ${new TextDecoder().decode(m.data)}`)) });
-      owner.subscribe('evt.>', { callback: (_e, m) => m && events.push(m.subject) });
+      owner.subscribe('evt.>', { callback: (_e, m) => m && (events.push(m.subject), eventBytes.push(Buffer.from(m.data))) });
       owner.subscribe('_INBOX.>', { callback: (err, m) => (err ? refused.push(err) : everything.push(m.subject)) });
       await owner.flush();
 
@@ -67,6 +68,9 @@ describe('scoped broker access under hearth serve', { timeout: 120_000 }, () => 
       assert.ok(tokens.accessToken, 'signed in');
       await until(async () => events.includes('evt.users.user.registered'), 10_000, 'the sign-up event');
       assert.deepEqual(everything, [], 'the owner received something besides events');
+      for (const secret of [password, tokens.accessToken, tokens.refreshToken]) {
+        assert.ok(secret && !eventBytes.some((b) => b.includes(secret)), 'an event carries a password or token');
+      }
       assert.equal(refused.length, 2, 'the broker refuses the owner ">" and "_INBOX.>"');
       const actor = { userId: tokens.userId as string, sessionId: tokens.sessionId as string };
       assert.ok(actor.userId && actor.sessionId, 'the sign-in names the user and session');

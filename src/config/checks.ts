@@ -1,6 +1,7 @@
 /**
  * Checks that span keys, which a per-key schema cannot make: a service Hearth does not
- * have needs a module to run; a replica needs a local file; backoff limits in order.
+ * have needs a module to run, and may not take a name reserved on the broker; a replica
+ * needs a local file; backoff limits in order.
  * They read the merged values defensively, so they run even when the schema found
  * problems elsewhere, and skip values of the wrong type (the schema reports those).
  */
@@ -11,6 +12,8 @@ import { BUILTIN_SERVICES, SERVICE_NAME } from './schema.ts';
 import { problemAt } from './validate.ts';
 
 const BUILTIN: readonly string[] = BUILTIN_SERVICES;
+/** Names a service cannot have: their broker inboxes (`_INBOX.<name>`) belong to the supervisor and the owner. */
+const RESERVED_NAMES: readonly string[] = ['supervisor', 'owner'];
 
 /** Problems between keys of the merged values. */
 export function crossChecks(merged: Merged): ConfigProblem[] {
@@ -19,6 +22,11 @@ export function crossChecks(merged: Merged): ConfigProblem[] {
   if (isMap(services)) {
     for (const [name, svc] of Object.entries(services)) {
       if (!SERVICE_NAME.test(name) || !isMap(svc)) continue;
+      if (RESERVED_NAMES.includes(name)) {
+        problems.push(problemAt(merged, ['services', name], `\`${name}\` is reserved: the broker gives its inbox to Hearth's ${name}`,
+          `a service name other than ${RESERVED_NAMES.join(' and ')}`));
+        continue;
+      }
       if (!BUILTIN.includes(name) && (svc.entry === undefined || svc.entry === '')) {
         problems.push(problemAt(merged, ['services', name, 'entry'], `\`${name}\` is not a built-in service, so it needs an entry`,
           `the path of the module file that runs it (built-in services: ${BUILTIN.join(', ')})`));

@@ -22,6 +22,8 @@ export { FLAGS } from './flags.ts';
 export { parseHostPort, type HostPort } from './host-port.ts';
 export {
   BUILTIN_SERVICES,
+  OWNER_ROLES,
+  type OwnerRole,
   SERVICE_NAME,
   type HearthConfig,
   type LogConfig,

@@ -9,6 +9,15 @@ import { bool, host, hostPort, int, nonEmpty, num, oneOf, port, section, text, t
 /** The services Hearth has (or will have) built in; any other name needs an `entry`. */
 export const BUILTIN_SERVICES = ['users', 'location', 'chat', 'notifications', 'gateway'] as const;
 
+/**
+ * What the owner's broker credential (`broker.user`/`password`) may do on the embedded
+ * broker, narrowest first: read domain events; also ask health and read event logs; or
+ * everything, including requests and replies in transit (docs/configuration.md).
+ */
+export const OWNER_ROLES = ['events', 'operator', 'full'] as const;
+/** One of OWNER_ROLES. */
+export type OwnerRole = (typeof OWNER_ROLES)[number];
+
 /** A service name: a lower-case letter, then up to 30 lower-case letters, digits or dashes. */
 export const SERVICE_NAME = /^[a-z][a-z0-9-]{0,30}$/;
 
@@ -48,6 +57,7 @@ export const ConfigSchema = section({
     user: text(),
     password: text(),
     token: text(),
+    owner_role: oneOf(OWNER_ROLES),
     host,
     port: port(),
     websocket: section({ enabled: bool, host, port: port() }),

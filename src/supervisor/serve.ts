@@ -18,7 +18,7 @@ import { bindProblem, checkAddresses, plannedAddresses, type Address } from './a
 import { banner } from './banner.ts';
 import { ProcessTable } from './children.ts';
 import { configOrExit, fail } from './command-line.ts';
-import { makeCredentials, type Credential } from './credentials.ts';
+import { makeCredentials, type OwnerCredential } from './credentials.ts';
 import { DataDirError, makePrivate, restrictUmask } from './data-dir.ts';
 import { startHttp } from './http.ts';
 import { LockError, takeLock, type DataLock } from './lock.ts';
@@ -54,7 +54,9 @@ export async function runServe(argv: string[], builtins: readonly string[]): Pro
 
   let broker: Broker | undefined;
   let brokerUrl = config.broker.url;
-  const owner: Credential | undefined = config.broker.user ? { user: config.broker.user, password: config.broker.password } : undefined;
+  const owner: OwnerCredential | undefined = config.broker.user
+    ? { user: config.broker.user, password: config.broker.password, role: config.broker.owner_role }
+    : undefined;
   const creds = makeCredentials(services, config.broker.url ? undefined : owner);
   if (!config.broker.url) {
     const started = await listening(plannedAddresses(config), () => startBroker(

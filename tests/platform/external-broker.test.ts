@@ -2,7 +2,8 @@
  * The same services against a real nats-server (Debian's), as when a group outgrows one
  * box: `hearth serve --broker nats://…` starts no broker of its own, and
  * `hearth service <name>` runs one service alone; commands, events and catch-up work the
- * same, and each process stops cleanly.
+ * same, and each process stops cleanly — with Hearth's user limited to the permissions the
+ * documentation asks the server's owner to give it.
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -16,6 +17,26 @@ import { getJson, OWNER, ownerClient, testConfig, until } from './support.ts';
 
 const natsServer = spawnSync('sh', ['-c', 'command -v nats-server'], { encoding: 'utf8' }).stdout.trim();
 
+/**
+ * Hearth's user on the server with exactly the permissions docs/architecture.md ("An
+ * external broker") tells the server's owner to give it, for the services these tests run;
+ * the test's own client is a separate user without limits.
+ */
+const HEARTH = { user: 'hearth', password: 'hearth-on-nats-4c1d' };
+const INBOXES = ['gateway', 'users', 'location', 'chat', 'notifications', 'ledger', 'tally', 'supervisor'].map((s) => `"_INBOX.${s}.>"`);
+const HEARTH_ON_NATS = `authorization {
+  users: [
+    { user: ${HEARTH.user}, password: "${HEARTH.password}", permissions: {
+        publish: ["svc.>", "evt.>", "log.*.read", "sys.health.*", "sys.ready"]
+        subscribe: ["svc.>", "evt.>", "log.*.read", "sys.health.*", "sys.ready", ${INBOXES.join(', ')}]
+        allow_responses: true
+    } }
+    { user: "${OWNER.user}", password: "${OWNER.password}" }
+  ]
+}`;
+/** Hearth's processes connect as its restricted user. */
+const asHearth = { HEARTH_BROKER__USER: HEARTH.user, HEARTH_BROKER__PASSWORD: HEARTH.password };
+
 describe('against an external nats-server', { skip: natsServer ? undefined : 'nats-server is not installed', timeout: 90_000 }, () => {
   const cfg = testConfig();
   let server: ChildProcess;
@@ -23,7 +44,7 @@ describe('against an external nats-server', { skip: natsServer ? undefined : 'na
 
   before(async () => {
     const conf = join(cfg.dir, 'nats.conf');
-    writeFileSync(conf, `listen: 127.0.0.1:-1\nauthorization { user: "${OWNER.user}", password: "${OWNER.password}" }\n`);
+    writeFileSync(conf, `listen: 127.0.0.1:-1\n${HEARTH_ON_NATS}\n`);
     server = spawn(natsServer, ['-c', conf, '--ports_file_dir', cfg.dir], { stdio: 'ignore' });
     const ports = await until(async () => {
       const f = readdirSync(cfg.dir).find((n) => n.endsWith('.ports'));
@@ -36,7 +57,7 @@ describe('against an external nats-server', { skip: natsServer ? undefined : 'na
   });
 
   it('runs hearth serve with every service on it', async () => {
-    const h = startHearth('node', ['serve', '--config', cfg.file, '--broker', url]);
+    const h = startHearth('node', ['serve', '--config', cfg.file, '--broker', url], { env: asHearth });
     try {
       const { http, broker } = await bannerOf(h);
       assert.equal(broker, url);
@@ -54,7 +75,7 @@ describe('against an external nats-server', { skip: natsServer ? undefined : 'na
   });
 
   it('runs one service alone with hearth service, and a consumer elsewhere catches up', async () => {
-    const env = { HEARTH_BROKER__URL: url };
+    const env = { HEARTH_BROKER__URL: url, ...asHearth };
     const ledger = startHearth('node', ['service', 'ledger', '--config', cfg.file], { env });
     await ledger.waitFor(/"service":"ledger","msg":"ready"/);
     const nc = await ownerClient(url);

@@ -10,9 +10,10 @@ export const OWNER = { user: 'owner', password: 'owner-pw-7f3a9c' };
 
 /**
  * Writes a configuration file with the ledger and tally test services (as plug-ins, or not
- * named at all when they are compiled in); returns its path and data dir.
+ * named at all when they are compiled in), and the owner's broker credential in role
+ * `full` unless told otherwise (`'default'`: the role not named); returns its path and data dir.
  */
-export function testConfig(extra = '', o: { builtIn?: boolean } = {}): { file: string; data: string; dir: string } {
+export function testConfig(extra = '', o: { builtIn?: boolean; ownerRole?: string } = {}): { file: string; data: string; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'hearth-platform-'));
   const data = join(dir, 'data');
   const file = join(dir, 'hearth.conf');
@@ -26,6 +27,8 @@ broker {
   websocket { port: -1 }
   user: "${OWNER.user}"
   password: "${OWNER.password}"
+  # most platform tests drive the services directly as the owner
+  ${o.ownerRole === 'default' ? '' : `owner_role: ${o.ownerRole ?? 'full'}`}
 }
 ${o.builtIn ? '' : `services {
   ledger { entry: "${join(root, 'tests/kit-service/ledger.ts')}" }

@@ -36,6 +36,10 @@ export function fromNatsError(err: unknown, subject: string): AppError {
   const code = (err as { code?: string }).code;
   if (code === '503') return new AppError('unavailable', 'kit.no_responders', `Nobody answers on ${subject}`, { subject });
   if (code === 'TIMEOUT') return new AppError('timeout', 'kit.timeout', `No answer on ${subject} in time`, { subject });
+  if (code === 'PERMISSIONS_VIOLATION') {
+    // The broker refused this process's credential (only the gateway may send user-facing operations).
+    return new AppError('forbidden', 'kit.not_permitted', `This process may not send ${subject}`, { subject });
+  }
   if (code === 'MAX_PAYLOAD_EXCEEDED') {
     return new AppError('too_large', 'kit.payload_too_large', 'Request is larger than the broker accepts', { subject });
   }

@@ -21,7 +21,10 @@ export interface WriteTx extends Tx {
 export interface RequestContext extends HandlerContext {
   /** One transaction: state changes and the events they cause commit together. */
   write<T>(fn: (tx: WriteTx) => Promise<T>): Promise<T>;
-  /** Calls another service, passing this request's correlation id on. */
+  /**
+   * Calls another service, passing this request's correlation id on. Under Hearth only the
+   * gateway's broker credential may send `svc.` operations; from a service this fails `kit.not_permitted`.
+   */
   request<O extends Operation>(op: O, data: RequestOf<O>, call?: CallOptions): Promise<ReplyOf<O>>;
 }
 
@@ -41,7 +44,7 @@ export interface ServiceApi {
   project(p: InlineProjection): void;
   /** Consumes another service's events with a checkpoint (see Consumer). */
   consume(source: string, spec: ConsumerSpec): void;
-  /** Calls another service outside any request (e.g. from an HTTP route of the gateway). */
+  /** Calls another service outside any request (e.g. from an HTTP route of the gateway; see RequestContext.request). */
   request<O extends Operation>(op: O, data: RequestOf<O>, call?: CallOptions): Promise<ReplyOf<O>>;
   /** Live events on `subject` (`evt.users.>`), decoded, with no checkpoint: for real-time fan-out. */
   subscribe(subject: string, fn: (event: Envelope) => void): void;

@@ -54,9 +54,24 @@ async function upgrade(deps: UpgradeDeps, req: IncomingMessage, socket: Duplex, 
   });
 }
 
+// A problem+json body like every other error of the gateway (the codes match the app's).
+const REFUSALS: Readonly<Record<number, { code: string; detail: string }>> = {
+  404: { code: 'gateway.no_route', detail: `WebSocket upgrades are served at ${STREAM_PATH} only` },
+  405: { code: 'gateway.method_not_allowed', detail: 'A WebSocket upgrade is a GET' },
+  503: { code: 'stream.closed', detail: 'The stream is shutting down' },
+};
+
 function refuse(socket: Duplex, status: number): void {
   if (socket.destroyed) return;
-  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
+  const title = STATUS_CODES[status] ?? '';
+  const { code, detail } = REFUSALS[status]!;
+  const kind = status === 503 ? 'unavailable' : status === 404 ? 'not_found' : 'validation';
+  const body = JSON.stringify({ type: `urn:hearth:problem:${status === 405 ? 'method_not_allowed' : kind}`, title, status, detail, code });
+  const extra = status === 503 ? 'Retry-After: 5\r\n' : status === 405 ? 'Allow: GET\r\n' : '';
+  socket.end(
+    `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\n${extra}Connection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    () => socket.destroy(),
+  );
 }
 
 function pathOf(url: string | undefined): string {

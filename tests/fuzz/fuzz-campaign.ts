@@ -1,7 +1,7 @@
 /**
  * `npm run fuzz`: the longer campaign — by default 10,000 malformed requests and 5,000
  * malformed stream frames against a fresh `hearth serve`, stopped after 15 minutes
- * whatever the count. Prints the seed first (replay: `HEARTH_FUZZ_SEED=<seed> npm run
+ * whatever the count. Prints the seed first (replay: `FUZZ_SEED=<seed> npm run
  * fuzz`), then the figures, then any findings; exits 1 if there were findings, the
  * appliance stopped serving, or a service was restarted or logged an error.
  *

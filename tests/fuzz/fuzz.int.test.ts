@@ -3,7 +3,7 @@
  * OpenAPI document and ~1,000 malformed stream frames against a real `hearth serve` —
  * no 5xx, every error a problem+json, no request left hanging, no stream closed as an
  * internal error, no service restarted, and the appliance still serving afterwards.
- * `HEARTH_FUZZ_SEED=<n>` replays a run; `npm run fuzz` is the longer campaign.
+ * `FUZZ_SEED=<n>` replays a run; `npm run fuzz` is the longer campaign.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

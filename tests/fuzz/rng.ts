@@ -1,7 +1,7 @@
 /**
  * A small seeded random source (mulberry32) and the picks the fuzzers make with it: the
  * same seed gives the same requests and frames, so a failure found once is found again
- * with `HEARTH_FUZZ_SEED=<seed>`.
+ * with `FUZZ_SEED=<seed>`.
  */
 
 /** A seeded generator of numbers, choices, strings and bytes. */
@@ -59,8 +59,8 @@ export class Rng {
   }
 }
 
-/** The seed of a run: `HEARTH_FUZZ_SEED` when set, else `fallback`. */
+/** The seed of a run: `FUZZ_SEED` when set, else `fallback` (not HEARTH_…: Hearth would read that as configuration). */
 export function seedFrom(env: Record<string, string | undefined>, fallback: number): number {
-  const s = Number(env.HEARTH_FUZZ_SEED);
+  const s = Number(env.FUZZ_SEED);
   return Number.isInteger(s) && s >= 0 ? s : fallback;
 }

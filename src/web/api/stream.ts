@@ -33,8 +33,8 @@ export interface Typing {
   at: string;
 }
 
-/** The connection as the header shows it. */
-export type Connection = 'connecting' | 'live' | 'offline';
+/** The connection as the header shows it ('paused': displaced by the user's newer streams, see above). */
+export type Connection = 'connecting' | 'live' | 'offline' | 'paused';
 
 /** Why stores should reload: the first connection, or the server lost track (`reset`). */
 export type SyncReason = 'connected' | 'reset';
@@ -142,7 +142,7 @@ function connect(): void {
 function retry(): void {
   if (!running) return;
   if (displaced) {
-    connection.value = 'offline';
+    connection.value = 'paused';
     return;
   }
   clearTimeout(retryTimer);

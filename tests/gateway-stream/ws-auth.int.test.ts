@@ -160,5 +160,11 @@ describe('WebSocket stream authentication', { timeout: 60_000 }, () => {
     assert.equal(a.status, 404);
     assert.equal(a.type, 'application/problem+json');
     assert.deepEqual([a.body.status, a.body.code], [404, 'gateway.no_route']);
+    // No Sec-WebSocket-Key or -Version: the ws library's own checks (found by the fuzzer, which got text/html).
+    const b = await upgradeTo('/v1/stream', 'GET');
+    assert.equal(b.status, 400);
+    assert.equal(b.type, 'application/problem+json');
+    assert.deepEqual([b.body.status, b.body.code], [400, 'stream.bad_handshake']);
+    assert.match(b.body.detail, /Sec-WebSocket-Key/);
   });
 });

@@ -109,6 +109,7 @@ export const ConfigSchema = section({
     ip_rate_per_minute: int(1, 1_000_000),
     idempotency_hours: int(1, 720),
     stream_buffer: int(16, 100_000, 'an integer number of events from 16 to 100000'),
+    max_streams_per_user: int(1, 1000, 'an integer number of streams from 1 to 1000'),
   }),
   web: section({
     tile_url: tileUrlTemplate(TILE_URL),

@@ -22,7 +22,8 @@
  *   ends and `{ userId }` when an account is deleted (the gateway itself disconnects them).
  * - `recordFixes(actor, fixes)`: fixes a WebSocket client sends, to the location service.
  * - `sendMessage(actor, m)`: a chat message a WebSocket client sends, to the chat service.
- * - `bufferSize` (`gateway.stream_buffer`), `log`, and `metrics.setOpenStreams(fn)`.
+ * - `bufferSize` (`gateway.stream_buffer`), `maxStreamsPerUser` (`gateway.max_streams_per_user`),
+ *   `log`, and `metrics.setOpenStreams(fn)`.
  */
 import { Hono } from 'hono';
 import { methodNotAllowed } from 'hono/method-not-allowed';
@@ -60,6 +61,8 @@ export interface StreamSeam {
   /** A typing indicator a stream client sends, as `POST /v1/groups/{groupId}/typing` would (membership checked here first). */
   sendTyping(actor: { userId: string; sessionId: string }, groupId: string): void;
   bufferSize: number;
+  /** `gateway.max_streams_per_user`. */
+  maxStreamsPerUser: number;
   metrics: { setOpenStreams(fn: () => number): void };
   log: Logger;
 }
@@ -124,6 +127,7 @@ export function streamSeam(app: Hono<GatewayEnv>, server: Server, deps: GatewayD
       deps.feed.typing(actor.userId, groupId);
     },
     bufferSize: deps.settings.streamBuffer,
+    maxStreamsPerUser: deps.settings.maxStreamsPerUser,
     metrics: { setOpenStreams: (fn) => deps.metrics.setOpenStreams(fn) },
     log: deps.log,
   };

@@ -2,10 +2,12 @@
  * The HTTP listener: Hono's Node adapter on `http` (HOST:PORT, port 0 = any free one).
  * Created before it listens, so the stream can attach its upgrade handler and routes
  * first. Stopping stops accepting at once, lets requests in flight finish for a grace
- * period, then closes what is left.
+ * period, then closes what is left. Requests Node's HTTP layer refuses before the app sees
+ * them are answered as problem+json too (wire-errors.ts).
  */
-import type { Server } from 'node:http';
-import { createAdaptorServer } from '@hono/node-server';
+import { createServer, type Server } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
+import { answerWireErrors, requestError } from './wire-errors.ts';
 
 /** A created, not yet listening server and its controls. */
 export interface HttpListener {
@@ -24,7 +26,11 @@ export interface HttpListener {
  * api.report('url', await http.listen('127.0.0.1', 0));
  */
 export function createListener(fetch: (req: Request, env: unknown) => Response | Promise<Response>): HttpListener {
-  const server = createAdaptorServer({ fetch }) as Server;
+  // What createAdaptorServer does, plus an answer for requests the adapter cannot turn into
+  // a Request (no Host, a bad URL): else it sends a bare 400.
+  // requireHostHeader off: node's own answer to a missing Host is a bare 400; the adapter's is ours.
+  const server = createServer({ requireHostHeader: false }, getRequestListener(fetch, { errorHandler: requestError }));
+  answerWireErrors(server);
   let listening = false;
   return {
     server,

@@ -23,9 +23,12 @@ const Schema = v.looseObject({
       ip_rate_per_minute: int(1, 1_000_000, 1200),
       idempotency_hours: int(1, 720, 24),
       stream_buffer: int(16, 100_000, 256),
+      max_streams_per_user: int(1, 1000, 20),
     }),
     {},
   ),
+  // The users service signs tokens for this long; the gateway refuses longer-lived ones.
+  users: v.optional(v.looseObject({ access_token_ttl_s: int(60, 3600, 900) }), {}),
   // Checked as templates when the configuration loads (src/config); read here as given.
   web: v.optional(
     v.looseObject({
@@ -53,6 +56,10 @@ export interface GatewaySettings {
   ipRatePerMinute: number;
   idempotencyHours: number;
   streamBuffer: number;
+  /** `gateway.max_streams_per_user`: live streams (WebSocket + SSE) one user may hold; a new one ends the oldest. */
+  maxStreamsPerUser: number;
+  /** `users.access_token_ttl_s`: the longest lifetime an access token may have (plus the clock tolerance). */
+  accessTokenTtlS: number;
   /** `web.tile_url`: the map's tile URL template (`{z}`, `{x}`, `{y}`, `{s}`); "" for no map tiles. */
   tileUrl: string;
   /** `web.tile_attribution`: the tiles' credit, plain text. */
@@ -87,6 +94,8 @@ export function readSettings(settings: unknown): GatewaySettings {
     ipRatePerMinute: Number(g.ip_rate_per_minute),
     idempotencyHours: Number(g.idempotency_hours),
     streamBuffer: Number(g.stream_buffer),
+    maxStreamsPerUser: Number(g.max_streams_per_user),
+    accessTokenTtlS: Number((s.users as { access_token_ttl_s: number }).access_token_ttl_s),
     tileUrl: web.tile_url,
     tileAttribution: web.tile_attribution,
     appDir: web.app_dir,

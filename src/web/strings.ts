@@ -13,6 +13,7 @@ export const t = {
     loading: 'Loading…',
     offline: 'Offline — showing what was last known. Changes are sent when you are back.',
     connecting: 'Connecting…',
+    paused: 'Live updates paused: Hearth is open in too many places. They resume when you come back to this one.',
     live: 'Live',
     updated: 'Hearth has been updated.',
     reload: 'Reload',

@@ -135,14 +135,36 @@ describe('WebSocket stream authentication', { timeout: 60_000 }, () => {
     assert.equal(((await res.json()) as { code: string }).code, 'stream.upgrade_required');
   });
 
-  it('refuses an upgrade with another method', async () => {
-    const status = await new Promise<number>((resolve, reject) => {
-      const req = request(`${h.http}/v1/stream`, { method: 'POST', headers: { connection: 'Upgrade', upgrade: 'websocket' } });
-      req.on('response', (res) => resolve(res.statusCode ?? 0));
+  const upgradeTo = (path: string, method: string) =>
+    new Promise<{ status: number; type: string | undefined; body: any }>((resolve, reject) => {
+      const req = request(`${h.http}${path}`, { method, headers: { connection: 'Upgrade', upgrade: 'websocket' } });
+      req.on('response', (res) => {
+        let text = '';
+        res.on('data', (d) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], body: JSON.parse(text) }));
+      });
       req.on('upgrade', () => reject(new Error('upgraded')));
       req.on('error', reject);
       req.end();
     });
-    assert.equal(status, 405);
+
+  it('refuses an upgrade with another method', async () => {
+    const a = await upgradeTo('/v1/stream', 'POST');
+    assert.equal(a.status, 405);
+    assert.equal(a.type, 'application/problem+json');
+    assert.deepEqual([a.body.status, a.body.code], [405, 'gateway.method_not_allowed']);
+  });
+
+  it('answers refused upgrades with problem+json like every other error', async () => {
+    const a = await upgradeTo('/v1/elsewhere', 'GET');
+    assert.equal(a.status, 404);
+    assert.equal(a.type, 'application/problem+json');
+    assert.deepEqual([a.body.status, a.body.code], [404, 'gateway.no_route']);
+    // No Sec-WebSocket-Key or -Version: the ws library's own checks (found by the fuzzer, which got text/html).
+    const b = await upgradeTo('/v1/stream', 'GET');
+    assert.equal(b.status, 400);
+    assert.equal(b.type, 'application/problem+json');
+    assert.deepEqual([b.body.status, b.body.code], [400, 'stream.bad_handshake']);
+    assert.match(b.body.detail, /Sec-WebSocket-Key/);
   });
 });

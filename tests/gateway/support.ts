@@ -14,7 +14,7 @@ import { usersService } from '../../services/users/index.ts';
 import { locationService } from '../../services/location/index.ts';
 import { chatService } from '../../services/chat/index.ts';
 import { notificationsService, type NotificationsOptions } from '../../services/notifications/index.ts';
-import { client, logSink, start, waitFor } from '../kit/support.ts';
+import { client, logSink, start, waitFor, type LogSink } from '../kit/support.ts';
 
 export { FILE_TIMEOUT, useBroker, useTempDir, waitFor, client } from '../kit/support.ts';
 
@@ -63,6 +63,8 @@ export function testConfig(dir: string, edit: (c: HearthConfig) => void = () => 
 export interface HearthOptions {
   now?: () => number;
   forwarder?: NotificationsOptions['forwarder'];
+  /** Where the gateway's log lines go (default: a sink nobody reads). */
+  gatewayLog?: LogSink;
 }
 
 /** Starts users, location, chat, notifications and the gateway; resolves when the gateway listens. */
@@ -83,7 +85,7 @@ export async function startHearth(brokerUrl: string, dir: string, edit?: (c: Hea
     location: await run(locationService({ now: o.now }), locationDb),
     chat: await run(chatService({ now: o.now }), join(dir, `chat-${id}.db`)),
     notifications: await run(notifications(), notificationsDb),
-    gateway: await run(gateway, join(dir, `gateway-${id}.db`)),
+    gateway: await start(gateway, brokerUrl, join(dir, `gateway-${id}.db`), { settings: config, log: (o.gatewayLog ?? logSink()).options, catchupMs: 500 }),
     nc,
     stopUsers: async () => h.users.stop(),
     startUsers: async () => void (h.users = await run(usersService(), usersDb)),

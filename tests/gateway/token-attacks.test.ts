@@ -100,6 +100,17 @@ describe('gateway: token attacks', () => {
         return signRaw(key, { alg: 'Ed25519', typ: 'at+jwt', kid: key.kid }, { sub: USER, sid: uuidv7(), iss: ISSUER, aud: 'hearth', iat: now, exp: now + 600 });
       },
     },
+    { name: 'a 10-hour lifetime (users.access_token_ttl_s is 900)', token: () => mint(key, { sub: USER, expiresIn: 10 * 3600 }) },
+    { name: 'a lifetime of the TTL plus more than the clock tolerance', token: () => mint(key, { sub: USER, expiresIn: 900 + 60 }) },
+    {
+      name: 'an iat far ahead (the TTL, but starting in ten hours)',
+      token: () => {
+        const later = Math.floor(Date.now() / 1000) + 10 * 3600;
+        return mint(key, { sub: USER, claims: { iat: later, exp: later + 900 } });
+      },
+    },
+    { name: 'no iat', token: () => mint(key, { sub: USER, claims: { iat: undefined } }) },
+    { name: 'no exp', token: () => mint(key, { sub: USER, claims: { exp: undefined } }) },
     { name: 'garbage', token: async () => 'not.a.token' },
     { name: 'a huge token', token: async () => `${'a'.repeat(5000)}.b.c` },
   ];

@@ -38,4 +38,5 @@ export const UsersError = {
   noSuchSession: err('not_found', 'no_such_session', 'No such session'),
   noSuchAppPassword: err('not_found', 'no_such_app_password', 'No such app password'),
   tooManyAppPasswords: err('conflict', 'too_many_app_passwords', 'Too many app passwords; revoke one first'),
+  avatarMismatch: err('validation', 'avatar_mismatch', 'The avatar is not the PNG, JPEG or WebP image it says it is'),
 } as const;

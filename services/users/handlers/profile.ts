@@ -1,6 +1,7 @@
 /** `GetMe` and `UpdateProfile`: the actor's own account, never its secrets. */
 import { users } from '../../../src/contracts/index.ts';
 import { fromDb, inTx, type Deps } from '../deps.ts';
+import { checkAvatar } from '../domain/avatar.ts';
 import { requireActor, type UserRow } from '../store/actors.ts';
 
 /** The profile the contract shows (no password hash). */
@@ -10,8 +11,9 @@ export const profileOf = (u: UserRow) => ({ id: u.id, email: u.email, displayNam
 export function handleProfile(d: Deps): void {
   d.api.handle(users.GetMe, async (req) => profileOf(await requireActor(fromDb(d.db), req.actor)));
 
-  d.api.handle(users.UpdateProfile, (req, ctx) =>
-    ctx.write(async (tx) => {
+  d.api.handle(users.UpdateProfile, (req, ctx) => {
+    if (req.avatar) checkAvatar(req.avatar);
+    return ctx.write(async (tx) => {
       const user = await requireActor(inTx(tx), req.actor);
       const next = { ...user };
       if (req.displayName !== undefined) next.displayName = req.displayName;
@@ -20,6 +22,6 @@ export function handleProfile(d: Deps): void {
       // Only the name travels: other services show it; the avatar is fetched from here when needed.
       if (next.displayName !== user.displayName) await tx.append(users.UserProfileUpdated, { userId: user.id, displayName: next.displayName });
       return profileOf(next);
-    }),
-  );
+    });
+  });
 }

@@ -32,7 +32,7 @@ export const ACCESS_TOKEN_TYPES: readonly string[] = ['at+jwt'];
 /** Clock skew tolerated on `exp`/`iat`/`nbf`, seconds. */
 export const CLOCK_TOLERANCE_S = 30;
 
-const Claims = v.object({ sub: users.Id, sid: users.Id, exp: v.number() });
+const Claims = v.object({ sub: users.Id, sid: users.Id, exp: v.number(), iat: v.number() });
 const JWT_SHAPE = /^[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}$/;
 
 const invalid = (reason: string) => new AppError('unauthorized', 'gateway.invalid_token', 'The access token is not valid', { reason });
@@ -46,7 +46,7 @@ const invalid = (reason: string) => new AppError('unauthorized', 'gateway.invali
  */
 export async function verifyAccessToken(
   token: string,
-  o: { jwks: JwksCache; issuer: string; revocations: RevocationCheck },
+  o: { jwks: JwksCache; issuer: string; revocations: RevocationCheck; ttlS: number },
 ): Promise<TokenActor> {
   if (token.length > 4096 || !JWT_SHAPE.test(token)) throw invalid('not a compact JWS');
   let payload: unknown;
@@ -57,6 +57,8 @@ export async function verifyAccessToken(
       audience: AUDIENCE,
       requiredClaims: ['sub', 'sid', 'exp', 'iat'],
       clockTolerance: CLOCK_TOLERANCE_S,
+      // jose: refuses an `iat` more than the tolerance ahead, or older than this plus the tolerance.
+      maxTokenAge: o.ttlS,
     }));
   } catch (err) {
     if (err instanceof AppError) throw err;
@@ -64,7 +66,8 @@ export async function verifyAccessToken(
   }
   const claims = v.safeParse(Claims, payload);
   if (!claims.success) throw invalid('sub or sid is not an id');
-  const { sub, sid, exp } = claims.output;
+  const { sub, sid, exp, iat } = claims.output;
+  if (exp - iat > o.ttlS + CLOCK_TOLERANCE_S) throw invalid('lifetime longer than users.access_token_ttl_s');
   if (o.revocations.isRevoked(sid)) throw new AppError('unauthorized', 'gateway.session_revoked', 'This session has ended; sign in again');
   if (o.revocations.isDeleted(sub)) throw invalid('deleted user');
   return { userId: sub, sessionId: sid, expiresAt: exp * 1000 };

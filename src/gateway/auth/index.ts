@@ -27,6 +27,8 @@ export interface AuthOptions {
   jwks: JwksCache;
   issuer: string;
   revocations: RevocationCheck;
+  /** `users.access_token_ttl_s`: the longest lifetime (`exp − iat`) a token may have. */
+  ttlS: number;
   appPasswords: AppPasswordCache;
   /** Called before an app password is checked with the users service (a rate limit on guessing). */
   limitMiss: (ip: string) => void;
@@ -38,7 +40,7 @@ const missing = () => new AppError('unauthorized', 'gateway.unauthenticated', 'S
  * Authenticates requests.
  *
  * @example
- * const auth = new Authenticator({ jwks, issuer, revocations: model, appPasswords, limitMiss: (ip) => limiter.take('auth', ip) });
+ * const auth = new Authenticator({ jwks, issuer, revocations: model, ttlS: 900, appPasswords, limitMiss: (ip) => limiter.take('auth', ip) });
  * const actor = await auth.fromHeader(c.req.header('authorization'), 'user', ip);
  */
 export class Authenticator {

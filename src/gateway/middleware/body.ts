@@ -2,7 +2,9 @@
  * Request bodies: JSON only, at most `max_body_bytes`. The size is checked twice — a
  * declared `Content-Length` over the limit is refused before anything is read, and the
  * bytes actually streamed are counted (a chunked or lying body is cut off at the limit).
- * Then the bytes must be UTF-8 and JSON. An empty body reads as `{}`.
+ * Then the bytes must be UTF-8 and JSON. An empty body reads as `{}`. A body that breaks
+ * off because the client hung up is `gateway.client_aborted` — the client's doing, not
+ * ours: nobody is left to read the answer, and errors.ts logs it at debug only.
  */
 import type { MiddlewareHandler } from 'hono';
 import { AppError } from '../../kit/index.ts';
@@ -15,6 +17,8 @@ export interface JsonBody {
 }
 
 const tooLarge = (limit: number) => new AppError('too_large', 'gateway.body_too_large', `The request body is larger than ${limit} bytes`, { limit });
+/** The code of a body the client stopped sending (connection reset or closed mid-body). */
+export const CLIENT_ABORTED = 'gateway.client_aborted';
 const JSON_TYPE = /^application\/(?:[a-z0-9.+-]+\+)?json$/;
 
 /** Refuses any request whose declared length is over the limit (before routing reads anything). */
@@ -60,7 +64,14 @@ async function readBytes(req: Request, max: number): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch (err) {
+      // The request body is the client's socket: it fails only when the client goes away.
+      throw new AppError('validation', CLIENT_ABORTED, 'The client closed the connection before sending the whole body', undefined, { cause: err });
+    }
+    const { done, value } = chunk;
     if (done) break;
     size += value.byteLength;
     if (size > max) {

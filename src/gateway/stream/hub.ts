@@ -4,7 +4,9 @@
  * time; a personal event (a notification) goes into its user's own ring and to that user's
  * streams only, whatever their groups; a typing signal goes to the other members' streams
  * and is never buffered. Streams register here once authenticated; `size` is what the
- * metrics count.
+ * metrics count. A user holds at most `maxPerUser` streams: the one that goes over ends
+ * the user's oldest (`too_many_streams`), so a leaking client cannot pile up sockets and
+ * buffers while a user's newest tab or device always gets in.
  */
 import type { Envelope, Logger } from '../../kit/index.ts';
 import { isGroupEntry, ReplayBuffer, type Entry } from './replay-buffer.ts';
@@ -40,10 +42,13 @@ export class Hub {
   readonly groupsOf: (userId: string) => string[];
   readonly log: Logger | undefined;
 
-  constructor(groupsOf: (userId: string) => string[], perGroup: number, log?: Logger) {
+  readonly #maxPerUser: number;
+
+  constructor(groupsOf: (userId: string) => string[], perGroup: number, log?: Logger, maxPerUser = Infinity) {
     this.groupsOf = groupsOf;
     this.log = log;
     this.#buffer = new ReplayBuffer(perGroup);
+    this.#maxPerUser = maxPerUser;
   }
 
   /** Open (authenticated) streams. */
@@ -66,7 +71,18 @@ export class Hub {
     for (const g of groups) sub.known.add(g);
     const replay = lastEventId ? this.#replay(sub.userId, groups, lastEventId) : undefined;
     this.#subs.add(sub);
+    this.#limit(sub.userId);
     return { groups, replay };
+  }
+
+  // The set keeps attach order, so the first of the user's streams is the oldest.
+  #limit(userId: string): void {
+    const mine = [...this.#subs].filter((s) => s.userId === userId);
+    for (const old of mine.slice(0, Math.max(0, mine.length - this.#maxPerUser))) {
+      this.#subs.delete(old); // at once: ending may wait for the client, the count may not
+      this.log?.info('stream ended: too many streams of one user', { userId, sessionId: old.sessionId, max: this.#maxPerUser });
+      old.end('too_many_streams');
+    }
   }
 
   /** Unregisters a stream (idempotent). */

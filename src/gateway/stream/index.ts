@@ -16,11 +16,12 @@
  * `error {code, message}`. A client's `{"type":"typing","groupId"}` is not answered unless
  * refused (`error`, e.g. `users.not_a_member`); at most one per user and group goes out
  * every 2 s, the rest are dropped silently. Close codes: 4401 token missing/bad/expired/
- * revoked or another user's, 4408 slow consumer, 1008 repeated invalid messages, 1013
+ * revoked or another user's, 4408 slow consumer, 4429 too many streams (the user's oldest
+ * made room for a newer one; reason `too_many_streams`), 1008 repeated invalid messages, 1013
  * authenticator unavailable, 1001 shutdown. SSE: `Authorization: Bearer` only; frames
  * `event: ready`, then `id: <event id>` / `event: <type>` / `data: {id, groupId, event}`,
  * `event: typing` / `data: {groupId, userId, name, at}` (no `id:`), `event: reset`,
- * `event: end {reason}` (token expired, revoked, shutdown), `: ping` comments;
+ * `event: end {reason}` (token expired, revoked, shutdown, too_many_streams), `: ping` comments;
  * `Last-Event-ID` (header on either transport) replays what was missed, group and personal
  * events alike (typing never). A connection that is behind drops typing frames rather than
  * queue them; they never count toward the slow-consumer bound.
@@ -71,6 +72,8 @@ export interface StreamOptions {
   sendTyping?: SendTyping;
   /** Per-connection bound in events (`gateway.stream_buffer`); also events kept per group, and per user, for replay. */
   bufferSize: number;
+  /** Streams one user may hold at once (`gateway.max_streams_per_user`); a new one ends the oldest. Default: no limit. */
+  maxStreamsPerUser?: number;
   /** Heartbeat period (default 15 000). */
   heartbeatMs?: number;
   /** How long a WebSocket may stay unauthenticated (default 5 000). */
@@ -92,7 +95,7 @@ export interface StreamHandle {
 export function mountStream(o: StreamOptions): StreamHandle {
   if (!Number.isInteger(o.bufferSize) || o.bufferSize < 1) throw new RangeError(`bufferSize must be a positive integer, not ${o.bufferSize}`);
   const heartbeatMs = o.heartbeatMs ?? Limits.heartbeatMs;
-  const hub = new Hub(o.groupsOf, o.bufferSize, o.log);
+  const hub = new Hub(o.groupsOf, o.bufferSize, o.log, o.maxStreamsPerUser);
   const sessions = new Map<WsSession | SseSession, () => void>();
   const gone = new Set<Promise<void>>();
   let closed = false;

@@ -25,6 +25,8 @@ export const CloseCode = {
   Unauthorized: 4401,
   /** The client did not read fast enough and its buffer filled. */
   SlowConsumer: 4408,
+  /** The user opened more streams than `gateway.max_streams_per_user`; this, the oldest, made room. Do not reconnect at once. */
+  TooManyStreams: 4429,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
@@ -49,6 +51,8 @@ export const EndReason = {
   TokenExpired: 'token_expired',
   Revoked: 'revoked',
   Shutdown: 'shutdown',
+  /** A newer stream of the same user took this one's place (`gateway.max_streams_per_user`). */
+  TooManyStreams: 'too_many_streams',
 } as const;
 export type EndReason = (typeof EndReason)[keyof typeof EndReason];
 
@@ -57,6 +61,7 @@ export const END_CLOSE_CODE: Record<EndReason, CloseCode> = {
   token_expired: CloseCode.Unauthorized,
   revoked: CloseCode.Unauthorized,
   shutdown: CloseCode.GoingAway,
+  too_many_streams: CloseCode.TooManyStreams,
 };
 
 const Token = v.pipe(v.string(), v.minLength(1), v.maxLength(8192));

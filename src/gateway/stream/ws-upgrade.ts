@@ -2,6 +2,8 @@
  * The HTTP server's `upgrade` listener: hands `GET /v1/stream` to the WebSocket server
  * (after checking a bearer header when there is one) and refuses every other upgrade with
  * 404 — unless another upgrade listener is registered, in which case the request is theirs.
+ * Every refusal, the `ws` library's handshake checks included (a bad `Upgrade`,
+ * `Sec-WebSocket-Key` or `-Version`), is a problem+json answer like the app's errors.
  */
 import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -22,6 +24,8 @@ export interface UpgradeDeps {
 
 /** The `upgrade` listener to add to the server (and remove on close). */
 export function upgradeListener(deps: UpgradeDeps): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
+  // With a listener here, ws hands its handshake refusals to us instead of answering text/html.
+  deps.wss.on('wsClientError', (err: Error, socket: Duplex) => refuse(socket, 400, err.message));
   return (req, socket, head) => {
     if (pathOf(req.url) !== STREAM_PATH) {
       // Ours is the only listener: nobody else will answer, and an unanswered socket leaks.
@@ -54,9 +58,26 @@ async function upgrade(deps: UpgradeDeps, req: IncomingMessage, socket: Duplex, 
   });
 }
 
-function refuse(socket: Duplex, status: number): void {
+// A problem+json body like every other error of the gateway (the codes match the app's).
+const REFUSALS: Readonly<Record<number, { code: string; detail: string }>> = {
+  400: { code: 'stream.bad_handshake', detail: 'Not a valid WebSocket handshake' },
+  404: { code: 'gateway.no_route', detail: `WebSocket upgrades are served at ${STREAM_PATH} only` },
+  405: { code: 'gateway.method_not_allowed', detail: 'A WebSocket upgrade is a GET' },
+  503: { code: 'stream.closed', detail: 'The stream is shutting down' },
+};
+
+function refuse(socket: Duplex, status: number, why?: string): void {
   if (socket.destroyed) return;
-  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
+  const title = STATUS_CODES[status] ?? '';
+  const { code, detail: fixed } = REFUSALS[status]!;
+  const detail = why ? `${fixed}: ${why}` : fixed;
+  const kind = status === 503 ? 'unavailable' : status === 404 ? 'not_found' : 'validation';
+  const body = JSON.stringify({ type: `urn:hearth:problem:${status === 405 ? 'method_not_allowed' : kind}`, title, status, detail, code });
+  const extra = status === 503 ? 'Retry-After: 5\r\n' : status === 405 ? 'Allow: GET\r\n' : '';
+  socket.end(
+    `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\n${extra}Connection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    () => socket.destroy(),
+  );
 }
 
 function pathOf(url: string | undefined): string {

@@ -7,6 +7,11 @@
  * header. Stores subscribe by event type prefix (`onEvent('chat.', …)`, `onEvent('message.', …)`)
  * and reload what they show on `onSync` (the first connection, and a `reset` when the server
  * no longer holds what was missed).
+ *
+ * When the server ends this connection because the user opened too many elsewhere (close
+ * 4429, SSE `end` `too_many_streams`: a newer tab or device took its place), it does not
+ * reconnect on its own — that would end the next-oldest, which would do the same, round
+ * and round. It waits until this tab is looked at again (focus, visible, back online).
  */
 import { signal } from '@preact/signals';
 import { createParser } from 'eventsource-parser';
@@ -28,8 +33,8 @@ export interface Typing {
   at: string;
 }
 
-/** The connection as the header shows it. */
-export type Connection = 'connecting' | 'live' | 'offline';
+/** The connection as the header shows it ('paused': displaced by the user's newer streams, see above). */
+export type Connection = 'connecting' | 'live' | 'offline' | 'paused';
 
 /** Why stores should reload: the first connection, or the server lost track (`reset`). */
 export type SyncReason = 'connected' | 'reset';
@@ -86,11 +91,14 @@ let silenceTimer: ReturnType<typeof setTimeout> | undefined;
 let sentToken = '';
 /** The server refused the token (expired or revoked): renew before the next attempt. */
 let needRenew = false;
+/** A newer stream of this user took this one's place: wait for the user to come back to this tab. */
+let displaced = false;
 
 /** Starts the connection (after sign-in). */
 export function startStream(): void {
   if (running) return;
   running = true;
+  displaced = false;
   synced = false;
   lastEventId = undefined;
   attempt = 0;
@@ -133,6 +141,10 @@ function connect(): void {
 
 function retry(): void {
   if (!running) return;
+  if (displaced) {
+    connection.value = 'paused';
+    return;
+  }
   clearTimeout(retryTimer);
   const delay = Math.min(MAX_DELAY, MIN_DELAY * 2 ** attempt++);
   retryTimer = setTimeout(connect, delay / 2 + Math.random() * (delay / 2));
@@ -188,6 +200,7 @@ function openWs(token: string): void {
       attempt = 0;
       needRenew = true;
     }
+    if (e.code === 4429) displaced = true;
     retry();
   };
 }
@@ -211,7 +224,8 @@ async function openSse(token: string): Promise<void> {
         if (ev.event === 'ready') ready();
         else if (ev.event === 'reset') sync('reset');
         else if (ev.event === 'end') {
-          needRenew = data.reason !== 'shutdown';
+          if (data.reason === 'too_many_streams') displaced = true;
+          else needRenew = data.reason !== 'shutdown';
           ctl.abort();
         }
         else if (ev.event === 'typing') for (const fn of typingListeners) fn(data as Typing);
@@ -263,11 +277,21 @@ auth.subscribe((a) => {
 });
 window.addEventListener('online', () => {
   if (running && connection.value !== 'live') {
+    displaced = false;
     attempt = 0;
     clearTimeout(retryTimer);
     connect();
   }
 });
+// Only a displaced stream waits for these (see the header comment).
+function comeBack(): void {
+  if (!displaced || !running || socket || sse) return;
+  displaced = false;
+  attempt = 0;
+  connect();
+}
+window.addEventListener('focus', comeBack);
+document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && comeBack());
 window.addEventListener('offline', () => {
   if (running) connection.value = 'offline';
 });

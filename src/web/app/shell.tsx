@@ -118,7 +118,7 @@ function ConnectionState() {
   return (
     <p class={`conn conn-${c}`} role="status">
       <span class="dot" aria-hidden="true" />
-      <span class={c === 'live' ? 'visually-hidden' : ''}>{c === 'offline' ? t.app.offline : c === 'live' ? t.app.live : t.app.connecting}</span>
+      <span class={c === 'live' ? 'visually-hidden' : ''}>{c === 'offline' ? t.app.offline : c === 'live' ? t.app.live : c === 'paused' ? t.app.paused : t.app.connecting}</span>
     </p>
   );
 }

@@ -8,7 +8,7 @@
  * a warning says so.
  */
 import { existsSync } from 'node:fs';
-import { checkDatabase, corruptAdvice } from '../kit/index.ts';
+import { checkDatabase } from '../kit/index.ts';
 import { configOrExit } from './command-line.ts';
 import { lockHolder } from './lock.ts';
 import { planServices } from './plan.ts';
@@ -39,7 +39,7 @@ export async function runCheck(argv: string[], builtins: readonly string[], out 
       if (r.ok) out.write(`ok       ${service.padEnd(14)} ${o.path} (${r.ms} ms)\n`);
       else {
         damaged++;
-        out.write(`DAMAGED  ${service.padEnd(14)} ${o.path}\n${r.problems.map((p) => `           ${p}\n`).join('')}         ${corruptAdvice(o.path!)}\n`);
+        out.write(`DAMAGED  ${service.padEnd(14)} ${o.path}\n${r.problems.map((p) => `           ${p}\n`).join('')}         restore it from a backup (with Hearth stopped), or move it aside to start ${service} empty\n`);
       }
     } finally {
       client.close();

@@ -69,6 +69,26 @@ describe('checkDatabase', () => {
     assert.deepEqual(r.problems, ['table notes, rowid 151, column body: text is not UTF-8 (damaged bytes)']);
   });
 
+  it('finds text that is not UTF-8 in an index entry (the table row is sound)', async () => {
+    const file = await makeDb('index.db');
+    const c0 = createClient({ url: `file:${file}` });
+    await c0.execute('CREATE INDEX notes_body ON notes (body)');
+    await c0.execute('PRAGMA wal_checkpoint(TRUNCATE)');
+    c0.close();
+    // Of the marker's two copies, damage the one on an index leaf page (page type 0x0a).
+    const bytes = readFileSync(file);
+    const copies = [0, 1].reduce<number[]>((at) => [...at, bytes.indexOf(Buffer.from(MARKER), (at.at(-1) ?? -1) + 1)], []);
+    const inIndex = copies.find((at) => bytes[at - (at % 4096)] === 0x0a);
+    assert.ok(inIndex !== undefined, 'a copy of the marker is in the index');
+    overwrite(file, inIndex + 5, [0xff, 0xfe]);
+    const c = client(file);
+    assert.equal((await c.execute('PRAGMA quick_check')).rows[0]![0], 'ok', 'SQLite sees nothing wrong');
+    const r = await checkDatabase(c);
+    assert.deepEqual(r.problems, ['index notes_body of table notes, column body: text is not UTF-8 (damaged bytes)']);
+    const full = await checkDatabase(c, { full: true });
+    assert.equal(full.ok, false);
+  });
+
   it('finds a damaged page with quick_check', async () => {
     const file = await makeDb('page.db');
     const at = readFileSync(file).indexOf(Buffer.from(MARKER));

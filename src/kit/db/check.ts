@@ -8,6 +8,8 @@
  *      UTF-8) when such a value is read. So every text value that is not plain ASCII is read
  *      as bytes and checked here, where a bad one is a finding and not an abort. SQL picks
  *      the candidates (`GLOB` for a byte outside 0x01–0x7F); only those cross to JavaScript.
+ *      Tables are read row by row, then every index through itself (it holds its own copy
+ *      of each key, which a query reading only indexed columns gets).
  * The start-up check bounds the scan by time (`budgetMs`); `hearth check` has no bound.
  */
 import type { Client } from '@libsql/client';
@@ -112,6 +114,39 @@ async function scanText(client: Client, problems: string[], max: number, deadlin
       if (problems.length >= max || r.rows.length < PAGE) break;
     }
     if (problems.length >= max) break;
+  }
+  return scanIndexes(client, problems, max, deadline, valid);
+}
+
+/**
+ * An index holds its own copy of each key, and a query that reads only indexed columns
+ * reads that copy: so every index's text keys are read too, through the index
+ * (`INDEXED BY`, a covering scan). Partial and expression indexes are left to
+ * `integrity_check`.
+ */
+async function scanIndexes(client: Client, problems: string[], max: number, deadline: number, valid: (b: unknown) => boolean): Promise<boolean> {
+  const utf8 = new TextDecoder();
+  const rows = (await client.execute("SELECT CAST(name AS BLOB) AS name, CAST(tbl_name AS BLOB) AS tbl, CAST(sql AS BLOB) AS sql FROM sqlite_schema WHERE type = 'index'")).rows;
+  for (const { name, tbl, sql } of rows) {
+    if (!valid(name) || !valid(tbl) || (sql && !valid(sql))) {
+      problems.push('the schema holds text that is not UTF-8');
+      return true;
+    }
+    const [idx, table] = [utf8.decode(name as ArrayBuffer), utf8.decode(tbl as ArrayBuffer)];
+    if (sql && /\bWHERE\b/i.test(utf8.decode(sql as ArrayBuffer))) continue;
+    const cols = (await client.execute(`PRAGMA index_info(${quote(idx)})`)).rows.map((r) => r.name).filter((c): c is string => typeof c === 'string');
+    for (const c of cols) {
+      for (let offset = 0; ; offset += PAGE) {
+        if (Date.now() > deadline) return false;
+        const r = await client.execute({
+          sql: `SELECT CAST(${quote(c)} AS BLOB) AS v FROM ${quote(table)} INDEXED BY ${quote(idx)} WHERE ${quote(c)} GLOB ? LIMIT ${PAGE} OFFSET ${offset}`,
+          args: [NON_ASCII],
+        });
+        for (const { v } of r.rows) if (v != null && !valid(v)) problems.push(`index ${idx} of table ${table}, column ${c}: text is not UTF-8 (damaged bytes)`);
+        if (problems.length >= max) return true;
+        if (r.rows.length < PAGE) break;
+      }
+    }
   }
   return true;
 }

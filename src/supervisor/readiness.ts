@@ -47,7 +47,10 @@ export class HealthWatch {
     void this.#poll();
   }
 
-  /** Resolves when every service is healthy, or after `timeoutMs` (then `state.ready` says which). */
+  /**
+   * Resolves when every service is healthy — or has answered `degraded`, which waiting will
+   * not mend (a damaged file, a full disk) — or after `timeoutMs`; `state` says which.
+   */
   whenReady(timeoutMs: number): Promise<void> {
     if (this.#state.ready) return Promise.resolve();
     return new Promise((resolve) => {
@@ -80,8 +83,10 @@ export class HealthWatch {
       });
     }
     this.#state = { ready, services };
-    if (ready) this.#waiters.splice(0).forEach((w) => w());
-    if (!this.#stopped) this.#timer = setTimeout(() => void this.#poll(), ready ? this.#intervalMs : 100);
+    // Degraded services answer, and asking them faster helps nothing (a full one tries a write each time).
+    const settled = results.every((r) => r.status === 'ok' || r.status === 'degraded');
+    if (settled) this.#waiters.splice(0).forEach((w) => w());
+    if (!this.#stopped) this.#timer = setTimeout(() => void this.#poll(), settled ? this.#intervalMs : 100);
   }
 
   async #check(service: string): Promise<Readiness['services'][string]> {

@@ -4,6 +4,7 @@
  *   hearth serve [--config FILE] [--data DIR] [--http HOST:PORT] [--broker URL]
  *   hearth service <name>               one service alone (what `serve` starts per service)
  *   hearth rebuild <service>            rebuild a service's projections (Hearth stopped)
+ *   hearth check                        check every service's database file for damage
  *   hearth config                       the effective configuration, secrets redacted
  *   hearth broker [nats-server flags]   the embedded broker alone
  *   hearth version
@@ -19,11 +20,12 @@ Commands:
   serve              run Hearth: broker, services, HTTP (what \`npm start\` runs)
   service <name>     run one service alone, e.g. on another machine with --broker nats://host:4222
   rebuild <service>  rebuild a service's projections from its event log (stop Hearth first)
+  check              check every service's database file for damage (exit 1 if any is damaged)
   config             print the effective configuration, secrets redacted
   broker             run the embedded NATS-compatible broker alone (nats-server flags: hearth broker --help)
   version            print the version and the runtime
 
-Options for serve, service, rebuild and config:
+Options for serve, service, rebuild, check and config:
   --config FILE      configuration file (see docs/configuration.md)
   --data DIR         data directory (default ./data)
   --http HOST:PORT   HTTP address (default 127.0.0.1:8080)
@@ -42,6 +44,9 @@ switch (command) {
     break;
   case 'rebuild':
     code = await (await supervisor()).runRebuild(rest, await services());
+    break;
+  case 'check':
+    code = await (await supervisor()).runCheck(rest, Object.keys(await services()));
     break;
   case 'config':
     code = await (await supervisor()).runConfigCommand(rest);

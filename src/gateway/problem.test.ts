@@ -7,7 +7,17 @@ describe('toProblem', () => {
   it('maps every error kind to its status', () => {
     const got = Object.values(ErrorKind).map((kind) => [kind, toProblem(new AppError(kind, 'x.y', 'm')).status]);
     assert.deepEqual(Object.fromEntries(got), STATUS_OF_KIND);
-    assert.deepEqual(STATUS_OF_KIND, { validation: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409, too_large: 413, unavailable: 503, timeout: 504, internal: 500 });
+    assert.deepEqual(STATUS_OF_KIND, { validation: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409, too_large: 413, insufficient_storage: 507, unavailable: 503, timeout: 504, internal: 500 });
+  });
+
+  it('maps storage errors: full → 507 storage.full (no Retry-After), damaged → 503 naming the service', () => {
+    const full = toProblem(new AppError('insufficient_storage', 'storage.full', 'The chat service cannot write: the disk holding its database is full', { file: '/data/chat.db' }));
+    assert.deepEqual([full.status, full.body.title, full.body.type, full.body.code], [507, 'Insufficient Storage', 'urn:hearth:problem:insufficient_storage', 'storage.full']);
+    assert.equal(full.headers['retry-after'], undefined);
+    assert.ok(!JSON.stringify(full.body).includes('/data/chat.db'), 'the file is for the owner (logs, /readyz), not for clients');
+    const corrupt = toProblem(new AppError('unavailable', 'storage.corrupt', "The chat service's database is damaged; the owner must restore it from a backup"));
+    assert.deepEqual([corrupt.status, corrupt.body.code], [503, 'storage.corrupt']);
+    assert.match(corrupt.body.detail, /chat/);
   });
 
   it('lists field errors of a validation problem', () => {

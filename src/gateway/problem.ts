@@ -15,6 +15,7 @@ export const STATUS_OF_KIND: Readonly<Record<ErrorKind, number>> = {
   not_found: 404,
   conflict: 409,
   too_large: 413,
+  insufficient_storage: 507,
   unavailable: 503,
   timeout: 504,
   internal: 500,
@@ -44,6 +45,7 @@ const TITLES: Readonly<Record<number, string>> = {
   500: 'Internal Server Error',
   503: 'Service Unavailable',
   504: 'Gateway Timeout',
+  507: 'Insufficient Storage',
 };
 
 /** Seconds a client is told to wait when a service is unavailable and nothing better is known. */

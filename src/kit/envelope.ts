@@ -54,10 +54,16 @@ export const LogReadReply = v.object({
   head: v.pipe(v.number(), v.integer(), v.minValue(0)),
 });
 
-/** `sys.health.<service>`: what a healthy instance answers. */
+/**
+ * `sys.health.<service>`: what an instance answers. `degraded` means it runs but cannot
+ * serve: `code` says why (`storage.full`, `storage.corrupt`) and `reason` says it for the
+ * owner (the file, and what to do).
+ */
 export const HealthReply = v.object({
   service: v.string(),
-  status: v.picklist(['ok', 'starting', 'stopping']),
+  status: v.picklist(['ok', 'starting', 'stopping', 'degraded']),
+  code: v.optional(v.string()),
+  reason: v.optional(v.string()),
   pid: v.number(),
   uptimeMs: v.number(),
   head: v.number(),
@@ -79,6 +85,10 @@ export const ReadinessReply = v.object({
       head: v.optional(v.number()),
       published: v.optional(v.number()),
       info: v.optional(v.record(v.string(), v.string())),
+      /** Why a degraded service cannot serve (`storage.full`, `storage.corrupt`) … */
+      code: v.optional(v.string()),
+      /** … in words for the owner, naming the file and what to do. */
+      reason: v.optional(v.string()),
       error: v.optional(v.string()),
     }),
   ),

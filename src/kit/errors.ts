@@ -14,6 +14,8 @@ export const ErrorKind = {
   NotFound: 'not_found',
   Conflict: 'conflict',
   TooLarge: 'too_large',
+  /** The disk under a service's database is full (`storage.full`): retrying helps only once space is freed. */
+  InsufficientStorage: 'insufficient_storage',
   Unavailable: 'unavailable',
   Timeout: 'timeout',
   Internal: 'internal',

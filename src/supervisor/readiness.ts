@@ -1,7 +1,9 @@
 /**
  * Readiness: the supervisor asks every service `sys.health.<service>` — quickly while
  * starting, then every `health_interval_ms` — and Hearth is ready when every one answers
- * `ok`. A service that stops answering makes Hearth not ready until it is back.
+ * `ok`. A service that stops answering makes Hearth not ready until it is back; one that
+ * answers `degraded` (a full disk, a damaged database) is not ready either, and its reason
+ * (the file, what to do) is logged once per change and shown by /readyz.
  */
 import type { NatsConnection } from 'nats';
 import { healthOp, Requester, type HealthReply, type Logger, type ReadinessReply } from '../kit/index.ts';
@@ -45,7 +47,10 @@ export class HealthWatch {
     void this.#poll();
   }
 
-  /** Resolves when every service is healthy, or after `timeoutMs` (then `state.ready` says which). */
+  /**
+   * Resolves when every service is healthy — or has answered `degraded`, which waiting will
+   * not mend (a damaged file, a full disk) — or after `timeoutMs`; `state` says which.
+   */
   whenReady(timeoutMs: number): Promise<void> {
     if (this.#state.ready) return Promise.resolve();
     return new Promise((resolve) => {
@@ -67,20 +72,27 @@ export class HealthWatch {
     const results = await Promise.all(this.#services.map((s) => this.#check(s)));
     const services = Object.fromEntries(this.#services.map((s, i) => [s, results[i]!]));
     const ready = results.every((r) => r.status === 'ok');
+    for (const [name, now] of Object.entries(services)) {
+      const was = this.#state.services[name];
+      if (now.reason && now.reason !== was?.reason) this.#log.error('service degraded', { service: name, code: now.code, reason: now.reason });
+      else if (!now.reason && was?.reason && now.status === 'ok') this.#log.info('service recovered', { service: name, was: was.code });
+    }
     if (ready !== this.#state.ready) {
       this.#log[ready ? 'info' : 'warn'](ready ? 'all services healthy' : 'not ready', {
         unhealthy: Object.keys(services).filter((s) => services[s]!.status !== 'ok'),
       });
     }
     this.#state = { ready, services };
-    if (ready) this.#waiters.splice(0).forEach((w) => w());
-    if (!this.#stopped) this.#timer = setTimeout(() => void this.#poll(), ready ? this.#intervalMs : 100);
+    // Degraded services answer, and asking them faster helps nothing (a full one tries a write each time).
+    const settled = results.every((r) => r.status === 'ok' || r.status === 'degraded');
+    if (settled) this.#waiters.splice(0).forEach((w) => w());
+    if (!this.#stopped) this.#timer = setTimeout(() => void this.#poll(), settled ? this.#intervalMs : 100);
   }
 
   async #check(service: string): Promise<Readiness['services'][string]> {
     try {
       const h: HealthReply = await this.#req.request(healthOp(service), {});
-      return { status: h.status, pid: h.pid, head: h.head, published: h.published, info: h.info };
+      return { status: h.status, pid: h.pid, head: h.head, published: h.published, info: h.info, ...(h.code ? { code: h.code, reason: h.reason } : {}) };
     } catch (err) {
       return { status: 'down', error: (err as Error).message };
     }

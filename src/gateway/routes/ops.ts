@@ -1,7 +1,7 @@
 /**
  * Operations: `/healthz` (the gateway process answers), `/readyz` (every service answers
- * its health request: 200, else 503 problem naming who does not) and `/metrics`
- * (Prometheus text).
+ * its health request: 200, else 503 problem naming who does not, and why when a service
+ * said why — a full disk, a damaged database file) and `/metrics` (Prometheus text).
  */
 import * as v from 'valibot';
 import { healthOp, readinessOp, type ReadinessReply } from '../../kit/index.ts';
@@ -33,10 +33,11 @@ export const opsRoutes = [
     reply: v.object({ status: v.literal('ready'), services: v.record(v.string(), v.unknown()) }),
     handle: async ({ deps, requestId }) => {
       const services = await readiness(deps, requestId);
-      const down = Object.entries(services).filter(([, s]) => s.status !== 'ok').map(([n]) => n);
+      const down = Object.keys(services).filter((n) => services[n]!.status !== 'ok').sort();
       if (!down.length) return { status: 'ready', services };
+      const why = down.map((n) => (services[n]!.reason ? `${n} (${services[n]!.reason})` : n));
       const res = problemResponse(
-        new AppError('unavailable', 'gateway.not_ready', `Not ready: ${down.sort().join(', ')}`, { retryAfterSeconds: DEFAULT_RETRY_AFTER_S }),
+        new AppError('unavailable', 'gateway.not_ready', `Not ready: ${why.join('; ')}`, { retryAfterSeconds: DEFAULT_RETRY_AFTER_S }),
         requestId,
       );
       const body = { ...(await res.json()), services };
@@ -75,7 +76,7 @@ async function readiness(deps: GatewayDeps, requestId: string): Promise<Readines
     deps.readyServices.map(async (name) => {
       try {
         const h = await deps.upstream.call(healthOp(name), {}, requestId, { timeoutMs: HEALTH_TIMEOUT_MS, retry: false });
-        services[name] = { status: h.status, pid: h.pid };
+        services[name] = { status: h.status, pid: h.pid, ...(h.code ? { code: h.code, reason: h.reason } : {}) };
       } catch (err) {
         services[name] = { status: 'down', error: err instanceof AppError ? err.code : 'unreachable' };
       }

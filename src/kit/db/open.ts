@@ -5,6 +5,9 @@
  * of one (`sync_url`, auth token, sync interval), options passed straight to
  * `@libsql/client`. Writes are serialised through one mutex, so each `write` is one
  * `BEGIN IMMEDIATE` transaction that never meets SQLITE_BUSY from its own process.
+ * A full disk or a damaged file surfaces as a typed error (`storage.full`,
+ * `storage.corrupt`) and is remembered in `storage` (see condition.ts); once damage is
+ * known, nothing more is read from the file (libSQL may abort the process on a damaged row).
  */
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -12,6 +15,7 @@ import { pathToFileURL } from 'node:url';
 import type { Client, InArgs, ResultSet, Row } from '@libsql/client';
 import { AppError } from '../errors.ts';
 import { Mutex } from './mutex.ts';
+import { StorageCondition } from './condition.ts';
 
 /** Where a service's database lives. */
 export interface DbOptions {
@@ -24,6 +28,8 @@ export interface DbOptions {
   authToken?: string;
   /** Seconds between background syncs of an embedded replica (0: only at start). */
   syncIntervalSec?: number;
+  /** The service owning the database, named in storage errors. */
+  service?: string;
 }
 
 /** The statements a transaction may run, plus a hook for after the commit. */
@@ -45,24 +51,52 @@ export interface Tx {
 export class Db {
   readonly client: Client;
   readonly local: boolean;
+  /** Full, damaged or ok, as the last operations found it. */
+  readonly storage: StorageCondition;
   readonly #writes = new Mutex();
   /** Embedded replicas have a single connection, so reads must queue behind writes too. */
   readonly #single: boolean;
 
-  constructor(client: Client, o: { local: boolean; single: boolean }) {
+  constructor(client: Client, o: { local: boolean; single: boolean; storage?: StorageCondition }) {
     this.client = client;
     this.local = o.local;
     this.#single = o.single;
+    this.storage = o.storage ?? new StorageCondition('this', 'the database');
   }
 
   /** Runs a read-only statement and returns its rows. */
   async query(sql: string, args: InArgs = []): Promise<Row[]> {
+    if (this.storage.state === 'corrupt') throw this.storage.error();
     const run = () => this.client.execute({ sql, args });
-    return (this.#single ? await this.#writes.run(run) : await run()).rows;
+    try {
+      return (this.#single ? await this.#writes.run(run) : await run()).rows;
+    } catch (err) {
+      throw this.storage.fault(err);
+    }
   }
 
   /** Runs `fn` in one write transaction; commits when it returns, rolls back when it throws. */
-  write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  async write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    if (this.storage.state === 'corrupt') throw this.storage.error();
+    try {
+      const result = await this.#write(fn);
+      this.storage.wrote();
+      return result;
+    } catch (err) {
+      throw this.storage.fault(err);
+    }
+  }
+
+  /** While the disk is full: one small write, so the condition clears as soon as there is room again. */
+  async probeSpace(): Promise<void> {
+    if (this.storage.state !== 'full') return;
+    await this.write(async (tx) => {
+      await tx.execute('CREATE TABLE IF NOT EXISTS kit_storage_probe (id INTEGER PRIMARY KEY, at TEXT NOT NULL)');
+      await tx.execute('INSERT OR REPLACE INTO kit_storage_probe (id, at) VALUES (1, ?)', [new Date().toISOString()]);
+    }).catch(() => undefined); // still full: the condition says so
+  }
+
+  #write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return this.#writes.run(async () => {
       const tx = await this.client.transaction('write');
       const hooks: (() => void)[] = [];
@@ -126,7 +160,8 @@ export async function openDb(o: DbOptions): Promise<Db> {
   } catch (err) {
     throw new AppError('unavailable', 'kit.db_open_failed', `Cannot open database ${redactUrl(url)}`, undefined, { cause: err });
   }
-  return new Db(client, { local, single: Boolean(o.syncUrl) });
+  const storage = new StorageCondition(o.service ?? 'this', local && o.path && !o.url ? o.path : redactUrl(url));
+  return new Db(client, { local, single: Boolean(o.syncUrl), storage });
 }
 
 /** A URL without credentials or query (which may hold a token). */

@@ -5,17 +5,18 @@
  */
 import type { NatsConnection, Subscription } from 'nats';
 import { connectBroker, Requester, Responder, type BrokerTarget } from '../bus/index.ts';
-import { migrate, openDb, type Db, type DbOptions } from '../db/index.ts';
+import type { Db, DbOptions } from '../db/index.ts';
 import * as v from 'valibot';
 import { EnvelopeSchema, HealthReply, kitSubjects } from '../envelope.ts';
 import { decode, encode } from '../codec.ts';
 import { EventLog } from '../es/event-log.ts';
 import { Consumer, logReadOp, type ConsumerSpec } from '../es/consumer.ts';
 import { Relay } from '../es/relay.ts';
-import { KIT_MIGRATIONS } from '../es/schema.ts';
 import { check, type Operation } from '../contract.ts';
 import { createLogger, type Level, type Logger } from '../log.ts';
 import { requestContext } from './context.ts';
+import { serveDamaged } from './damaged.ts';
+import { openStorage } from './storage.ts';
 import type { ServiceApi, ServiceDefinition, ServiceHandler } from './define.ts';
 
 /** Everything a service needs from configuration. */
@@ -27,6 +28,8 @@ export interface RunOptions {
   maxRequestBytes?: number;
   relayBatch?: number;
   catchupMs?: number;
+  /** Milliseconds the start-up scan of the database for damaged text may take (default 2000; see db/check.ts). */
+  dbCheckMs?: number;
   /** Handed to the service as `api.settings` (Hearth passes its whole configuration). */
   settings?: unknown;
 }
@@ -77,11 +80,12 @@ async function boot(def: ServiceDefinition, o: RunOptions, opened: { db?: Db; nc
   const log = createLogger({ service: def.name, ...o.log });
   const maxRequestBytes = o.maxRequestBytes ?? 262_144;
 
-  // 1. The database, with the kit's tables and then the service's own.
-  const db = (opened.db = await openDb(o.db));
-  await migrate(db, 'kit', KIT_MIGRATIONS);
-  const applied = await migrate(db, def.name, def.migrations);
-  if (applied.length) log.info('migrated', { versions: applied });
+  // 1. The database, checked, with the kit's tables and then the service's own. A damaged
+  //    one is not served from: the service only says what is wrong (damaged.ts).
+  const db = await openStorage(def.name, def.migrations, { db: o.db, checkMs: o.dbCheckMs, log }, opened);
+  if (db.storage.state === 'corrupt') return serveDamaged(def.name, db, o, log, opened);
+  db.storage.onChange = (state, reason) =>
+    state === 'ok' ? log.info('storage recovered: writes succeed again', { file: db.storage.file }) : log.error(`storage ${state}`, { file: db.storage.file, reason });
   const events = new EventLog(db, def.name);
 
   // 2. The broker; replies to this service's requests come back under its own inbox prefix.
@@ -153,16 +157,21 @@ async function boot(def: ServiceDefinition, o: RunOptions, opened: { db?: Db; nc
     head: await events.head(),
   }));
   let status: 'ok' | 'starting' | 'stopping' = 'starting';
-  responder.handle(healthOp(def.name), async () => ({
-    service: def.name,
-    status,
-    pid: process.pid,
-    uptimeMs: Date.now() - started,
-    head: await events.head(),
-    published: relay.published,
-    consumers: Object.fromEntries(consumers.map((c) => [c.source, c.checkpoint])),
-    info,
-  }));
+  responder.handle(healthOp(def.name), async () => {
+    await db.probeSpace(); // while the disk is full: has room come back?
+    const fault = db.storage.state !== 'ok' && status !== 'stopping';
+    return {
+      service: def.name,
+      status: fault ? ('degraded' as const) : status,
+      ...(fault ? { code: db.storage.error().code, reason: db.storage.reason } : {}),
+      pid: process.pid,
+      uptimeMs: Date.now() - started,
+      head: db.storage.state === 'corrupt' ? 0 : await events.head(),
+      published: relay.published,
+      consumers: Object.fromEntries(consumers.map((c) => [c.source, c.checkpoint])),
+      info,
+    };
+  });
   responder.listen([kitSubjects.logRead(def.name), kitSubjects.health(def.name)]);
 
   // 5. Publishing and consuming.

@@ -19,7 +19,7 @@ export async function runCheck(argv: string[], builtins: readonly string[], out 
   const loaded = configOrExit(argv);
   if (typeof loaded === 'number') return loaded;
   const { config } = loaded;
-  const holder = lockHolder(config.data);
+  const holder = await lockHolder(config.data);
   if (holder) out.write(`warning: Hearth is running on ${config.data} (pid ${holder}); checking the files as they are now\n`);
   const { createClient } = await import('@libsql/client');
   let damaged = 0;

@@ -5,6 +5,7 @@
  * `code`, and `errors: [{ path, message }]` for validation. Internal errors never show
  * their message; unavailable and timeout answers carry `Retry-After`.
  */
+import type { Duplex } from 'node:stream';
 import { AppError, toAppError, type ErrorKind } from '../kit/index.ts';
 
 /** HTTP status of each error kind. */
@@ -28,6 +29,10 @@ export const STATUS_OF_CODE: Readonly<Record<string, number>> = {
   'gateway.idempotency_mismatch': 422,
   'gateway.rate_limited': 429,
   'stream.upgrade_required': 426,
+  // Answered before the app sees the request (wire-errors.ts): Node's parser's own statuses.
+  'gateway.request_timeout': 408,
+  'gateway.expectation_failed': 417,
+  'gateway.headers_too_large': 431,
 };
 
 const TITLES: Readonly<Record<number, string>> = {
@@ -36,12 +41,15 @@ const TITLES: Readonly<Record<number, string>> = {
   403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
+  408: 'Request Timeout',
   409: 'Conflict',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
+  417: 'Expectation Failed',
   422: 'Unprocessable Content',
   426: 'Upgrade Required',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
   504: 'Gateway Timeout',
@@ -108,6 +116,19 @@ export function toProblem(thrown: unknown, requestId?: string): RenderedProblem 
 export function problemResponse(thrown: unknown, requestId?: string): Response {
   const p = toProblem(thrown, requestId);
   return new Response(JSON.stringify(p.body), { status: p.status, headers: p.headers });
+}
+
+/**
+ * Writes the problem as a whole HTTP/1.1 answer on a raw socket and closes it: for requests
+ * refused before a Request exists (Node's parser, a WebSocket upgrade).
+ */
+export function writeProblem(socket: Duplex, thrown: unknown): void {
+  const p = toProblem(thrown);
+  const body = JSON.stringify(p.body);
+  const headers = Object.entries({ ...p.headers, connection: 'close', 'content-length': String(Buffer.byteLength(body)) })
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('');
+  socket.end(`HTTP/1.1 ${p.status} ${p.body.title}\r\n${headers}\r\n${body}`, () => socket.destroy());
 }
 
 function fieldErrors(err: AppError): FieldError[] | undefined {

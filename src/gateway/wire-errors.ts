@@ -4,37 +4,38 @@
  * `CONNECT`, an `Expect` other than `100-continue` — or that the Hono adapter cannot make a
  * `Request` of (no `Host`, as in HTTP/1.0 and 0.9; a malformed URL). Node and the adapter
  * would answer these with a bare status and no body; here they get the same problem+json as everything else (code
- * `gateway.bad_http`, `gateway.method_not_allowed`, `gateway.expectation_failed`).
+ * `gateway.bad_http`, `gateway.headers_too_large`, `gateway.request_timeout`,
+ * `gateway.method_not_allowed`, `gateway.expectation_failed`; statuses in problem.ts).
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { AppError } from '../kit/index.ts';
-import { problemResponse, toProblem } from './problem.ts';
+import { problemResponse, toProblem, writeProblem } from './problem.ts';
 
-const REASONS: Readonly<Record<number, string>> = { 400: 'Bad Request', 405: 'Method Not Allowed', 408: 'Request Timeout', 417: 'Expectation Failed', 431: 'Request Header Fields Too Large' };
-
-// Node's parser error codes that have a status of their own (node: lib/_http_server.js).
-const STATUS_OF_PARSE_ERROR: Readonly<Record<string, number>> = { HPE_HEADER_OVERFLOW: 431, ERR_HTTP_REQUEST_TIMEOUT: 408 };
+// Node's parser errors that have a code (and so a status) of their own (node: lib/_http_server.js).
+const CODE_OF_PARSE_ERROR: Readonly<Record<string, { code: string; detail: string }>> = {
+  HPE_HEADER_OVERFLOW: { code: 'gateway.headers_too_large', detail: 'The request headers are too large' },
+  ERR_HTTP_REQUEST_TIMEOUT: { code: 'gateway.request_timeout', detail: 'The request took too long to arrive' },
+};
 
 /** Installs the answers on `server`. */
 export function answerWireErrors(server: Server): void {
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
-    const status = STATUS_OF_PARSE_ERROR[err.code ?? ''] ?? 400;
     // As node does: nothing to say to a reset socket, or once an answer has begun on it.
     const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
     if (err.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) return void socket.destroy();
-    const detail = status === 431 ? 'The request headers are too large' : status === 408 ? 'The request took too long to arrive' : 'The request is not valid HTTP/1.1';
-    writeRaw(socket, status, new AppError('validation', 'gateway.bad_http', detail, { reason: err.code }));
+    const { code, detail } = CODE_OF_PARSE_ERROR[err.code ?? ''] ?? { code: 'gateway.bad_http', detail: 'The request is not valid HTTP/1.1' };
+    writeProblem(socket, new AppError('validation', code, detail, { reason: err.code }));
   });
   // CONNECT is handed to 'connect' listeners, not the app; without one node drops the socket.
   server.on('connect', (req: IncomingMessage, socket: Duplex) => {
     socket.on('error', () => undefined); // the client may be gone already
-    writeRaw(socket, 405, new AppError('validation', 'gateway.method_not_allowed', 'CONNECT is not allowed: this is not a proxy', { allow: [] }));
+    writeProblem(socket, new AppError('validation', 'gateway.method_not_allowed', 'CONNECT is not allowed: this is not a proxy', { allow: [] }));
   });
   server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
     const p = toProblem(new AppError('validation', 'gateway.expectation_failed', `Expect: ${String(req.headers.expect).slice(0, 100)} is not supported (only 100-continue)`));
-    const body = JSON.stringify({ ...p.body, status: 417, title: REASONS[417] });
-    res.writeHead(417, { 'content-type': 'application/problem+json', 'content-length': Buffer.byteLength(body), connection: 'close' }).end(body);
+    const body = JSON.stringify(p.body);
+    res.writeHead(p.status, { ...p.headers, 'content-length': Buffer.byteLength(body), connection: 'close' }).end(body);
   });
 }
 
@@ -42,12 +43,4 @@ export function answerWireErrors(server: Server): void {
 export function requestError(err: unknown): Response {
   const bad = err instanceof Error && err.name === 'RequestError';
   return problemResponse(bad ? new AppError('validation', 'gateway.bad_http', `The request cannot be read: ${err.message}`) : err);
-}
-
-function writeRaw(socket: Duplex, status: number, err: AppError): void {
-  const p = toProblem(err);
-  const body = JSON.stringify({ ...p.body, status, title: REASONS[status] ?? p.body.title });
-  socket.end(
-    `HTTP/1.1 ${status} ${REASONS[status] ?? ''}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  );
 }

@@ -13,7 +13,7 @@ const CASES: { name: string; bytes: string; status: number; code: string }[] = [
   { name: 'a garbage request line', bytes: '\u00b0+\u00b2 nonsense\r\n\r\n', status: 400, code: 'gateway.bad_http' },
   { name: 'a header line without a colon', bytes: 'GET / HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n', status: 400, code: 'gateway.bad_http' },
   { name: 'two different Content-Lengths', bytes: 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 5\r\n\r\n{}', status: 400, code: 'gateway.bad_http' },
-  { name: 'headers over the size limit', bytes: `GET / HTTP/1.1\r\nHost: x\r\nX-Huge: ${'h'.repeat(40_000)}\r\n\r\n`, status: 431, code: 'gateway.bad_http' },
+  { name: 'headers over the size limit', bytes: `GET / HTTP/1.1\r\nHost: x\r\nX-Huge: ${'h'.repeat(40_000)}\r\n\r\n`, status: 431, code: 'gateway.headers_too_large' },
   { name: 'HTTP/1.1 without Host', bytes: 'GET /v1/me HTTP/1.1\r\nConnection: close\r\n\r\n', status: 400, code: 'gateway.bad_http' },
   { name: 'an HTTP/0.9 request (no version, no headers)', bytes: 'GET /v1/groups\r\n\r\n', status: 400, code: 'gateway.bad_http' },
   { name: 'CONNECT', bytes: 'CONNECT example.org:443 HTTP/1.1\r\nHost: example.org:443\r\n\r\n', status: 405, code: 'gateway.method_not_allowed' },

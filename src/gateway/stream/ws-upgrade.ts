@@ -5,9 +5,11 @@
  * Every refusal, the `ws` library's handshake checks included (a bad `Upgrade`,
  * `Sec-WebSocket-Key` or `-Version`), is a problem+json answer like the app's errors.
  */
-import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
+import { AppError } from '../../kit/index.ts';
+import { writeProblem } from '../problem.ts';
 import { bearerToken, identify, type Authenticate } from './auth.ts';
 import { STREAM_PATH } from './protocol.ts';
 import type { PreAuth } from './ws-session.ts';
@@ -58,26 +60,18 @@ async function upgrade(deps: UpgradeDeps, req: IncomingMessage, socket: Duplex, 
   });
 }
 
-// A problem+json body like every other error of the gateway (the codes match the app's).
-const REFUSALS: Readonly<Record<number, { code: string; detail: string }>> = {
-  400: { code: 'stream.bad_handshake', detail: 'Not a valid WebSocket handshake' },
-  404: { code: 'gateway.no_route', detail: `WebSocket upgrades are served at ${STREAM_PATH} only` },
-  405: { code: 'gateway.method_not_allowed', detail: 'A WebSocket upgrade is a GET' },
-  503: { code: 'stream.closed', detail: 'The stream is shutting down' },
-};
+// A problem+json answer like every other error of the gateway (the codes match the app's).
+const REFUSALS = {
+  400: () => new AppError('validation', 'stream.bad_handshake', 'Not a valid WebSocket handshake'),
+  404: () => new AppError('not_found', 'gateway.no_route', `WebSocket upgrades are served at ${STREAM_PATH} only`),
+  405: () => new AppError('validation', 'gateway.method_not_allowed', 'A WebSocket upgrade is a GET', { allow: ['GET'] }),
+  503: () => new AppError('unavailable', 'stream.closed', 'The stream is shutting down'),
+} as const;
 
-function refuse(socket: Duplex, status: number, why?: string): void {
+function refuse(socket: Duplex, status: keyof typeof REFUSALS, why?: string): void {
   if (socket.destroyed) return;
-  const title = STATUS_CODES[status] ?? '';
-  const { code, detail: fixed } = REFUSALS[status]!;
-  const detail = why ? `${fixed}: ${why}` : fixed;
-  const kind = status === 503 ? 'unavailable' : status === 404 ? 'not_found' : 'validation';
-  const body = JSON.stringify({ type: `urn:hearth:problem:${status === 405 ? 'method_not_allowed' : kind}`, title, status, detail, code });
-  const extra = status === 503 ? 'Retry-After: 5\r\n' : status === 405 ? 'Allow: GET\r\n' : '';
-  socket.end(
-    `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\n${extra}Connection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-    () => socket.destroy(),
-  );
+  const err = REFUSALS[status]();
+  writeProblem(socket, why ? new AppError(err.kind, err.code, `${err.message}: ${why}`, err.details) : err);
 }
 
 function pathOf(url: string | undefined): string {

@@ -9,9 +9,11 @@ export interface BannerInfo {
   services: readonly string[];
   /** No account exists yet: show how to create the first (admin) one. */
   firstRun?: boolean;
+  /** Services not ready when the banner is printed, with why (a damaged database, say). */
+  notReady?: Readonly<Record<string, string>>;
 }
 
-/** The banner text: the URL, the data directory, and how to stop. */
+/** The banner text: ready or which services are not (and why), the URL, the data directory, and how to stop. */
 export function banner(b: BannerInfo): string {
   const rows = [
     ['open', b.url],
@@ -26,5 +28,9 @@ export function banner(b: BannerInfo): string {
       `    curl -X POST ${b.url}/v1/auth/register -H 'content-type: application/json' \\\n` +
       `      -d '{"email":"you@example.home","password":"a long passphrase","displayName":"You"}'\n`
     : '';
-  return `\n  Hearth is ready\n\n${rows.map(([k, v]) => `  ${k!.padEnd(9)}${v}`).join('\n')}\n${first}\n`;
+  const down = Object.entries(b.notReady ?? {});
+  const title = down.length
+    ? `Hearth is running, but not every service is ready:\n${down.map(([name, why]) => `    ${name}: ${why}\n`).join('')}  (${b.url}/readyz says the same)`
+    : 'Hearth is ready';
+  return `\n  ${title}\n\n${rows.map(([k, v]) => `  ${k!.padEnd(9)}${v}`).join('\n')}\n${first}\n`;
 }

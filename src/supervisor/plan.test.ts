@@ -40,6 +40,13 @@ describe('banner', () => {
     assert.match(text, /First run: open http:\/\/127\.0\.0\.1:8080 in a browser/);
     assert.match(text, /curl -X POST http:\/\/127\.0\.0\.1:8080\/v1\/auth\/register/);
   });
+
+  it('does not say ready while a service is not, and says why', () => {
+    const text = banner({ url: 'http://h:8080', data: '/d', broker: 'nats://x', services: ['chat', 'users'], notReady: { chat: '/d/chat.db is damaged: restore it from a backup' } });
+    assert.doesNotMatch(text, /Hearth is ready/);
+    assert.match(text, /not every service is ready:\n\s+chat: \/d\/chat\.db is damaged: restore it from a backup\n/);
+    assert.match(text, /http:\/\/h:8080\/readyz/);
+  });
 });
 
 describe('childEnv', () => {

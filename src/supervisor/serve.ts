@@ -137,7 +137,12 @@ export async function runServe(argv: string[], builtins: readonly string[]): Pro
   if (!watch.state.ready) log.warn('some services are not healthy yet; /readyz says which', { services: watch.state.services });
   const url = http ? `http://${host}:${http.port}` : (watch.state.services.gateway?.info?.url ?? `http://${config.http}`);
   const firstRun = watch.state.services.users?.info?.accounts === '0';
-  process.stdout.write(banner({ url, firstRun, data: config.data, broker: brokerUrl, wsUrl: broker?.wsUrl, services }));
+  const notReady = Object.fromEntries(
+    Object.entries(watch.state.services)
+      .filter(([, s]) => s.status !== 'ok')
+      .map(([name, s]) => [name, s.reason ?? s.status]),
+  );
+  process.stdout.write(banner({ url, firstRun, notReady, data: config.data, broker: brokerUrl, wsUrl: broker?.wsUrl, services }));
   return stopped;
 }
 

@@ -98,6 +98,9 @@ describe('damaged database files', { timeout: 400_000 }, () => {
       }
       for (const s of ['users', 'notifications', 'gateway']) assert.equal(ready.body.services[s].status, 'ok', s);
       assert.ok(h.output().includes(file('chat')) && h.output().includes(file('location')), 'the logs name both files');
+      const [title] = await h.waitFor(/Hearth is (ready|running, but not every service is ready:[^]*?readyz)/, 60_000);
+      assert.doesNotMatch(title!, /Hearth is ready/, 'the banner does not say ready');
+      assert.ok(title!.includes(file('chat')) && title!.includes(file('location')), `the banner names both files: ${title}`);
       const pids = { chat: ready.body.services.chat.pid, location: ready.body.services.location.pid };
 
       // The others serve: sign in, my profile.

@@ -9,7 +9,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { createServer } from 'node:net';
+import { freePort } from '../support/net.ts';
 import { buildBinary } from '../support/binary.ts';
 import { testConfig } from '../platform/support.ts';
 import { descendants, memoryOf, type Memory } from './kit-proc.ts';
@@ -34,15 +34,6 @@ export interface BinaryResult {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A TCP port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer().once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Sends SIGTERM and waits for the exit (SIGKILL after 10 s). */
 export async function stopChild(child: ChildProcess): Promise<void> {
@@ -110,3 +101,5 @@ export async function binary(runs: number, idleMs: number): Promise<BinaryResult
     }
   }
 }
+
+export { freePort };

@@ -5,7 +5,7 @@
  */
 import { after, before } from 'node:test';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../support/net.ts';
 import { get } from 'node:http';
 import { start, type Running, type Target } from './targets.ts';
 
@@ -98,14 +98,4 @@ export function rssBytes(pid: number): number {
   return Number(m[1]) * 1024;
 }
 
-/** A TCP port on 127.0.0.1 that was free a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };

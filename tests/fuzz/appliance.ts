@@ -4,7 +4,7 @@
  * answering 429 is no finding), with one signed-in user who owns a group.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../support/net.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bannerOf, startHearth, type HearthProcess } from '../support/hearth-process.ts';
@@ -95,13 +95,3 @@ async function signUp(proc: HearthProcess, http: string, dir: string): Promise<A
   return a;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}

@@ -15,20 +15,11 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { startHearth, type HearthProcess } from '../support/hearth-process.ts';
 import { getJson, sql, until } from '../platform/support.ts';
-import { checkpoint, damagePage, damageText, freePort, storageConfig } from './support.ts';
+import { call, checkpoint, damagePage, damageText, freePort, storageConfig } from './support.ts';
 
 const SERVICES = ['users', 'location', 'chat', 'notifications', 'gateway'] as const;
 const MARKER = 'the-zebra-crossing-marker-7731';
 
-async function call(url: string, method: string, body?: unknown, token?: string) {
-  const r = await fetch(url, {
-    method,
-    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await r.text();
-  return { status: r.status, body: text ? JSON.parse(text) : undefined };
-}
 
 async function runCheck(file: string): Promise<{ code: number | string; out: string }> {
   const p = startHearth('node', ['check', '--config', file]);

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startHearth, type HearthProcess } from '../support/hearth-process.ts';
 import { getJson, until } from '../platform/support.ts';
-import { freePort, storageConfig } from './support.ts';
+import { call, freePort, storageConfig } from './support.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hearth-full-'));
 const data = join(dir, 'data');
@@ -22,15 +22,6 @@ const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=24m,mode=0700', '
 const skip = mounted ? false : 'cannot mount a tmpfs here (the test needs root): the full-disk test did not run';
 if (skip) process.stderr.write(`SKIPPED: ${skip}\n`);
 
-async function call(url: string, method: string, body?: unknown, token?: string) {
-  const r = await fetch(url, {
-    method,
-    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await r.text();
-  return { status: r.status, headers: r.headers, body: text ? JSON.parse(text) : undefined };
-}
 
 /** Writes zeros to `file` until the filesystem has no room left. */
 function fill(file: string): void {

@@ -7,6 +7,7 @@
 import { closeSync, openSync, readFileSync, readSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { OPEN_API, sql } from '../platform/support.ts';
+import { freePort } from '../support/net.ts';
 
 /** Folds the WAL into the file, as a stopped Hearth leaves it after its last checkpoint. */
 export async function checkpoint(file: string): Promise<void> {
@@ -48,18 +49,6 @@ export function damagePage(file: string, marker: string, seed = 13): number {
   return page + 1;
 }
 
-/** A free TCP port on 127.0.0.1 (free when asked; the tests bind it right away). */
-export async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * A configuration for the built-in services on a fixed HTTP port (so a test need not wait
@@ -80,4 +69,17 @@ log { format: "json" }
 `,
   );
   return { file, data, url: `http://127.0.0.1:${port}` };
+}
+
+export { freePort };
+
+/** A JSON call to Hearth: status, headers and the parsed body. */
+export async function call(url: string, method: string, body?: unknown, token?: string) {
+  const r = await fetch(url, {
+    method,
+    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await r.text();
+  return { status: r.status, headers: r.headers, body: text ? JSON.parse(text) : undefined };
 }

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../support/net.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -17,15 +17,6 @@ import { assertNoProblems, browserSkip, family, launchBrowser, person, signInPag
 
 const BUDGET = 300 * 1024;
 
-/** A port nobody listens on now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Waits until a service worker controls the page (after its first install, one reload). */
 async function controlled(page: Page): Promise<void> {

@@ -173,6 +173,8 @@ function probe(file: string): Promise<Probe> {
     c.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'ECONNREFUSED') done('stale'); // also what a regular file (the old format) gives
       else if (err.code === 'ENOENT') done('missing');
+      // The holder died with our connection in its backlog: ask again (it will be refused).
+      else if (err.code === 'ECONNRESET') done('silent');
       else done(new LockError(`cannot check the lock ${file}: ${err.code ?? err.message}`));
     });
   });

@@ -41,6 +41,9 @@ export async function loadDefinition(config: HearthConfig, name: string, builtin
   return (await load()).default;
 }
 
+/** How long after its stdin closes a child waits for the signal of a supervisor stopping it. */
+const SIGNAL_GRACE_MS = 150;
+
 /** Runs `hearth service <name> [flags]` until stopped; resolves with the exit code. */
 export async function runServiceHost(argv: string[], builtins: ServiceLoaders): Promise<number> {
   const loaded = configOrExit(argv);
@@ -50,6 +53,7 @@ export async function runServiceHost(argv: string[], builtins: ServiceLoaders): 
   const name = rest[0];
   if (!name) return fail('usage: hearth service <name> [--config FILE] [--broker URL] [--data DIR]');
   const log = createLogger({ service: name, level: config.log.level, format: config.log.format });
+  let stopping = false;
   if (process.env.HEARTH_SUPERVISED) {
     // Watched from the first moment (a supervisor may die while we are still starting), and
     // we stop at once: the docs promise a second, and a restarted Hearth may be waiting for
@@ -57,10 +61,15 @@ export async function runServiceHost(argv: string[], builtins: ServiceLoaders): 
     // and the outbox relay publishes at the next start what this process had not yet; with
     // the embedded broker gone, a graceful stop could publish nothing anyway.
     onSupervisorGone(() => {
-      log.warn('the supervisor is gone; exiting');
-      // Not process.exit(): tearing the runtime down (worker threads, native addons) took
-      // 0.8 s on a loaded machine, and there is nothing in it the kernel does not clean up.
-      process.kill(process.pid, 'SIGKILL');
+      // Deno's child_process closes a child's stdin just before it signals it: a SIGTERM
+      // that follows within the grace is a supervisor stopping us, not one that died.
+      setTimeout(() => {
+        if (stopping) return;
+        log.warn('the supervisor is gone; exiting');
+        // Not process.exit(): tearing the runtime down (worker threads, native addons) took
+        // 0.8 s on a loaded machine, and there is nothing in it the kernel does not clean up.
+        process.kill(process.pid, 'SIGKILL');
+      }, SIGNAL_GRACE_MS);
     });
   }
   let svc: RunningService;
@@ -87,6 +96,7 @@ export async function runServiceHost(argv: string[], builtins: ServiceLoaders): 
   }
   return new Promise((done) => {
     const stop = (why: string) => {
+      stopping = true;
       log.info('stopping', { why });
       svc.stop().then(
         () => done(0),

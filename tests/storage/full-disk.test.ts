@@ -47,7 +47,9 @@ describe('a full disk', { timeout: 300_000, skip }, () => {
     const cfg = storageConfig(dir, await freePort(), data);
     url = cfg.url;
     h = startHearth('node', ['serve', '--config', cfg.file]);
-    await until(async () => (await getJson(`${url}/readyz`)).status === 200, 120_000, 'Hearth to be ready');
+    await until(async () => (await getJson(`${url}/readyz`)).status === 200, 120_000, 'Hearth to be ready').catch((err: Error) => {
+      throw new Error(`${err.message}\n${h.output().slice(-3000)}`);
+    });
     const login = { email: 'ann@example.home', password: 'a long passphrase' };
     assert.equal((await call(`${url}/v1/auth/register`, 'POST', { ...login, displayName: 'Ann' })).status, 201);
     token = (await call(`${url}/v1/auth/login`, 'POST', login)).body.accessToken;

@@ -61,7 +61,7 @@ export function storageConfig(dir: string, port: number, data = join(dir, 'data'
     file,
     `data: "${data}"
 http: "127.0.0.1:${port}"
-broker { port: -1 }
+broker { port: -1, websocket { port: -1 } }
 ${OPEN_API}
 supervisor { restart_initial_ms: 100, health_interval_ms: 200, ready_timeout_ms: 120000 }
 kit { catchup_interval_ms: 500 }

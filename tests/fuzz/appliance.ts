@@ -3,11 +3,10 @@
  * directory, ephemeral ports, open registration and rate limits out of the way (a limit
  * answering 429 is no finding), with one signed-in user who owns a group.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
+import { serveAppliance } from '../support/appliance.ts';
+import type { HearthProcess } from '../support/hearth-process.ts';
 import { freePort } from '../support/net.ts';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { bannerOf, startHearth, type HearthProcess } from '../support/hearth-process.ts';
 
 /** A running appliance and its user. */
 export interface Appliance {
@@ -28,37 +27,18 @@ const PASSWORD = 'a long password for the fuzzer';
 
 /** Starts the appliance and signs its user up. */
 export async function startAppliance(): Promise<Appliance> {
-  const dir = mkdtempSync(join(tmpdir(), 'hearth-fuzz-'));
-  const file = join(dir, 'hearth.conf');
   // A port chosen here: on a busy machine the banner may come before the gateway says its own.
-  const port = await freePort();
-  writeFileSync(
-    file,
-    `data: "${join(dir, 'data')}"
-http: "127.0.0.1:${port}"
-supervisor { ready_timeout_ms: 120000 }
-broker { port: -1, websocket { port: -1 } }
-users { registration: "open" }
-gateway { auth_rate_per_minute: 100000, ip_rate_per_minute: 1000000, user_rate_per_minute: 1000000 }
-log { format: "json", level: "info" }
-`,
-  );
-  const proc = startHearth('node', ['serve', '--config', file], { cwd: dir });
+  const served = await serveAppliance('users { registration: "open" }', { http: `127.0.0.1:${await freePort()}` });
   try {
-    return await signUp(proc, `http://127.0.0.1:${port}`, dir);
+    return await signUp(served.hearth, served.url, served.dir);
   } catch (err) {
-    await proc.stop('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
+    await served.hearth.stop('SIGKILL');
+    rmSync(served.dir, { recursive: true, force: true });
     throw err;
   }
 }
 
 async function signUp(proc: HearthProcess, http: string, dir: string): Promise<Appliance> {
-  await bannerOf(proc, 120_000);
-  for (let t = Date.now(); (await fetch(`${http}/readyz`).then((r) => r.status, () => 0)) !== 200; ) {
-    if (Date.now() - t > 120_000) throw new Error(`not ready after 120 s:\n${proc.output().slice(-2000)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
   const u = new URL(http);
   const post = async (path: string, body: unknown, token?: string) => {
     const res = await fetch(http + path, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });

@@ -6,14 +6,14 @@
  * error, no page error, and an axe-core scan.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type ConsoleMessage, type Page } from 'playwright-core';
-import { bannerOf, root, startHearth, type HearthProcess, type HearthRuntime } from '../support/hearth-process.ts';
+import { serveAppliance } from '../support/appliance.ts';
+import { root, type HearthProcess, type HearthRuntime } from '../support/hearth-process.ts';
 
 /** Debian's Chromium (`apt-get install chromium`; .ci/run installs it). */
 export const CHROMIUM = process.env.HEARTH_CHROMIUM ?? '/usr/bin/chromium';
@@ -50,48 +50,25 @@ export async function startAppliance(
   // A later `web {}` block would replace this one whole, so more web settings come in `o.web`;
   // a second Hearth on the same data shares the first one's tiles (the family's cached tile URL).
   const tiles = o.tiles ?? (await tileServer());
-  const dir = mkdtempSync(join(tmpdir(), 'hearth-web-'));
-  const data = o.data ?? join(dir, 'data');
-  const file = join(dir, 'hearth.conf');
-  writeFileSync(
-    file,
-    `data: "${data}"
-http: "${o.http ?? '127.0.0.1:0'}"
-broker { port: -1, websocket { port: -1 } }
-gateway { user_rate_per_minute: 1000000, ip_rate_per_minute: 1000000, auth_rate_per_minute: 100000 }
-web { tile_url: "${tiles.url}/{z}/{x}/{y}.png", tile_attribution: "Test tiles"${o.web ? `, ${o.web}` : ''} }
+  const served = await serveAppliance(
+    `web { tile_url: "${tiles.url}/{z}/{x}/{y}.png", tile_attribution: "Test tiles"${o.web ? `, ${o.web}` : ''} }
 kit { catchup_interval_ms: 500, request_timeout_ms: 20000 }
-supervisor { ready_timeout_ms: 120000 }
-log { format: "json" }
-${extra}
-`,
-  );
-  const hearth = startHearth(rt, ['serve', '--config', file]);
-  // A loaded CI machine may take a while; the banner waits for every service (ready_timeout_ms).
-  const { http } = await bannerOf(hearth, 150_000);
-  assert.doesNotMatch(http, /:0$/, `the gateway never started:\n${hearth.output().slice(-3000)}`);
-  await ready(http);
+${extra}`,
+    { rt, http: o.http, data: o.data },
+  ).catch(async (err: unknown) => {
+    if (!o.tiles) await tiles.close();
+    throw err;
+  });
   return {
-    url: http,
-    data,
-    hearth,
+    url: served.url,
+    data: served.data,
+    hearth: served.hearth,
     tiles,
     stop: async () => {
-      await hearth.stop();
+      await served.hearth.stop();
       if (!o.tiles) await tiles.close();
     },
   };
-}
-
-/** Waits until the users service answers through the gateway (a loaded machine starts slowly). */
-async function ready(url: string): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const ok = await fetch(`${url}/v1/instance`).then((r) => r.ok, () => false);
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`${url}/v1/instance never answered`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 /** A local tile server: a plain 256 px PNG for every `/{z}/{x}/{y}.png`, counting requests. */

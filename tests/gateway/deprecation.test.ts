@@ -132,7 +132,7 @@ describe('gateway: deprecated routes', () => {
   });
 
   it('marks the operation in the OpenAPI document, and only that one', () => {
-    const doc = openApiDocument(TABLE, 'https://hearth.test') as { paths: Record<string, Record<string, Record<string, any>>>; components: Record<string, any> };
+    const doc = openApiDocument(TABLE, 'https://hearth.test') as unknown as { paths: Record<string, Record<string, Record<string, any>>>; components: Record<string, any> };
     const op = doc.paths['/v1/old-things']!.get!;
     assert.equal(op.deprecated, true);
     assert.equal(op['x-sunset'], '2027-07-01T00:00:00.000Z');

@@ -1,7 +1,9 @@
 /**
  * The boundaries of docs/architecture.md, checked on every import: the broker is a
  * library on its own, services never import each other or the gateway, the gateway never
- * imports a service, and runtime-specific code stays in the broker's transport adapters.
+ * imports a service, contracts stand on the kit alone, the supervisor starts services by
+ * command, modules import each other without cycles, tests use folders' public faces, and
+ * runtime-specific code stays in the broker's transport adapters.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -9,12 +11,19 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 
 const root = resolve(import.meta.dirname, '..');
-const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+// `import … from`, `export … from` (group 1: `type`, erased before running; group 2: the
+// specifier), a bare `import '…'` (3) and `import('…')` (4).
+const IMPORT = /(?:^|\n)\s*(?:import|export)\s+(type\s)?[^'"]*?from\s+['"]([^'"]+)['"]|(?:^|\n)\s*import\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 interface Edge {
   file: string;
   target: string;
+  /** `import type` / `export type`: gone before the code runs. */
+  typeOnly: boolean;
 }
+
+const texts = new Map<string, string>();
+const read = (file: string): string => texts.get(file) ?? (texts.set(file, readFileSync(join(root, file), 'utf8')), texts.get(file)!);
 
 function sources(dir: string): string[] {
   try {
@@ -27,20 +36,102 @@ function sources(dir: string): string[] {
 }
 
 function edges(dir: string): Edge[] {
-  return sources(dir).flatMap((file) => {
-    const text = readFileSync(join(root, file), 'utf8');
-    return [...text.matchAll(IMPORT)]
-      .map((m) => m[1] ?? m[2]!)
-      .filter((spec) => spec.startsWith('.'))
-      .map((spec) => ({ file, target: relative(root, resolve(root, dirname(file), spec)) }));
-  });
+  return sources(dir).flatMap((file) =>
+    [...read(file).matchAll(IMPORT)]
+      .map((m) => ({ spec: m[2] ?? m[3] ?? m[4]!, typeOnly: m[1] !== undefined }))
+      .filter(({ spec }) => spec.startsWith('.'))
+      .map(({ spec, typeOnly }) => ({ file, target: relative(root, resolve(root, dirname(file), spec)), typeOnly })),
+  );
 }
+
+/** The bare (package) specifiers `dir` imports. */
+function packages(dir: string): { file: string; spec: string }[] {
+  return sources(dir).flatMap((file) =>
+    [...read(file).matchAll(IMPORT)].map((m) => ({ file, spec: m[2] ?? m[3] ?? m[4]! })).filter(({ spec }) => !spec.startsWith('.')),
+  );
+}
+
+/** The strongly connected components of more than one file (or a file importing itself): each is an import cycle. */
+function cycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+  // Tarjan's algorithm, iterative (a deep import chain must not overflow the stack).
+  let next = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const found: string[][] = [];
+  for (const start of graph.keys()) {
+    if (index.has(start)) continue;
+    const work: { node: string; i: number }[] = [{ node: start, i: 0 }];
+    index.set(start, next);
+    low.set(start, next++);
+    stack.push(start);
+    onStack.add(start);
+    while (work.length > 0) {
+      const top = work[work.length - 1]!;
+      const out = graph.get(top.node) ?? [];
+      if (top.i < out.length) {
+        const to = out[top.i++]!;
+        if (!index.has(to)) {
+          index.set(to, next);
+          low.set(to, next++);
+          stack.push(to);
+          onStack.add(to);
+          work.push({ node: to, i: 0 });
+        } else if (onStack.has(to)) low.set(top.node, Math.min(low.get(top.node)!, index.get(to)!));
+        continue;
+      }
+      work.pop();
+      if (work.length > 0) {
+        const parent = work[work.length - 1]!.node;
+        low.set(parent, Math.min(low.get(parent)!, low.get(top.node)!));
+      }
+      if (low.get(top.node) !== index.get(top.node)) continue;
+      const component: string[] = [];
+      let member: string;
+      do {
+        member = stack.pop()!;
+        onStack.delete(member);
+        component.push(member);
+      } while (member !== top.node);
+      if (component.length > 1 || out.includes(top.node)) found.push(component.sort());
+    }
+  }
+  return found;
+}
+
+/**
+ * What tests/ may import from inside src/ and services/ besides a folder's index.ts: white-box
+ * tests of insides no public face offers. Each entry must still be in use (the list only
+ * shrinks); reaching an inside anew means exporting it from the folder's index.ts instead.
+ */
+const TEST_EXCEPTIONS: Readonly<Record<string, readonly string[]>> = {
+  // Location's storage and its group commit, driven directly on a real libSQL file.
+  'tests/location/group-commit.int.test.ts': ['services/location/store/group-commit.ts'],
+  'tests/location/history.int.test.ts': [
+    'services/location/deps.ts',
+    'services/location/settings.ts',
+    'services/location/store/group-commit.ts',
+    'services/location/store/scopes.ts',
+    'services/location/timers.ts',
+  ],
+  // Time travel builds the location view with settings of its own.
+  'tests/location/time-travel.int.test.ts': ['services/location/settings.ts', 'services/location/view.ts'],
+  // TODO(#14): the OwnTracks fixtures move out of src/ into tests/.
+  'tests/location/owntracks.int.test.ts': ['src/gateway/owntracks/fixtures.ts'],
+  // Forwarding and retention run on notifications' own tables with its settings.
+  'tests/notifications/forwarding.int.test.ts': ['services/notifications/migrations.ts'],
+  'tests/notifications/retention.int.test.ts': ['services/notifications/retention.ts', 'services/notifications/settings.ts'],
+  // The data-directory lock, held from a second process on every runtime.
+  'tests/platform/lock.test.ts': ['src/supervisor/lock.ts'],
+  'tests/platform/lock-holder.ts': ['src/supervisor/lock.ts'],
+};
 
 const outside = (edge: Edge, allowed: string[]): boolean => !allowed.some((a) => edge.target.startsWith(a));
 
 /** Whether every import of `edge.target` in `edge.file` is `import type` (erased from the browser's bundle). */
 function typeOnly(edge: Edge): boolean {
-  const text = readFileSync(join(root, edge.file), 'utf8');
+  const text = read(edge.file);
   const lines = text.split('\n').filter((l) => /\sfrom\s+['"][^'"]*contracts\/index\.ts['"]/.test(l));
   return lines.length > 0 && lines.every((l) => /^\s*(import|export) type\s/.test(l));
 }
@@ -61,6 +152,39 @@ describe('architecture', () => {
   it('keeps the gateway away from services and the supervisor', () => {
     const bad = edges('src/gateway').filter((e) => e.target.startsWith('services/') || e.target.startsWith('src/supervisor/'));
     assert.deepEqual(bad, []);
+  });
+
+  it('builds src/contracts on the kit alone (and valibot, its schema language)', () => {
+    const bad = edges('src/contracts').filter((e) => outside(e, ['src/contracts/', 'src/kit/']));
+    assert.deepEqual(bad, []);
+    const foreign = packages('src/contracts').filter((p) => p.spec !== 'valibot');
+    assert.deepEqual(foreign, []);
+  });
+
+  it('keeps the supervisor from importing a service (it starts them by command)', () => {
+    const bad = edges('src/supervisor').filter((e) => e.target === 'services' || e.target.startsWith('services/'));
+    assert.deepEqual(bad, []);
+  });
+
+  // Type-only imports are left out: they are erased before anything runs, so they cannot
+  // make a module see another half-initialised; a server and its clients naming each
+  // other's types (embedded-broker/server/) is no tangle.
+  it('has no import cycles among modules (bin, src, services, embedded-broker)', () => {
+    const graph = new Map<string, string[]>();
+    for (const dir of ['bin', 'src', 'services', 'embedded-broker']) {
+      for (const file of sources(dir)) graph.set(file, []);
+      for (const e of edges(dir)) if (!e.typeOnly) graph.get(e.file)!.push(e.target);
+    }
+    assert.deepEqual(cycles(graph), []);
+  });
+
+  it('lets tests reach src/ and services/ through folders\' index.ts only (listed exceptions aside)', () => {
+    const inside = edges('tests').filter((e) => /^(src|services)\//.test(e.target) && !e.target.endsWith('/index.ts'));
+    const bad = inside.filter((e) => !TEST_EXCEPTIONS[e.file]?.includes(e.target));
+    assert.deepEqual(bad.map((e) => `${e.file} -> ${e.target}`), []);
+    const used = new Set(inside.map((e) => `${e.file} -> ${e.target}`));
+    const stale = Object.entries(TEST_EXCEPTIONS).flatMap(([file, targets]) => targets.map((t) => `${file} -> ${t}`)).filter((x) => !used.has(x));
+    assert.deepEqual(stale, [], 'no longer needed: remove from TEST_EXCEPTIONS');
   });
 
   it('keeps src/kit free of internal imports', () => {
@@ -87,7 +211,7 @@ describe('architecture', () => {
   it('reaches runtime-specific APIs (Deno, Bun) only from transport adapters', () => {
     const bad = [...sources('embedded-broker'), ...sources('src'), ...sources('services')].filter((f) => {
       if (f.includes('/transport/') || f.endsWith('.test.ts')) return false;
-      return /\b(Deno|Bun)\.[a-z]/.test(readFileSync(join(root, f), 'utf8'));
+      return /\b(Deno|Bun)\.[a-z]/.test(read(f));
     });
     assert.deepEqual(bad, []);
   });

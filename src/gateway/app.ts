@@ -1,6 +1,6 @@
 /**
  * The gateway's Hono app, middleware first (in order: request id, client IP, metrics and
- * version header → 405 for known paths with another method → CORS → per-IP rate limit →
+ * version header → deprecation headers of deprecated routes → 405 for known paths with another method → CORS → per-IP rate limit →
  * declared body length → the web app's pages and files at `/`), then the route table, then 404 for the rest; every error is
  * answered by `onError` as problem+json (problem.ts maps kinds to statuses once).
  *
@@ -36,10 +36,12 @@ import type { GatewayDeps } from './deps.ts';
 import { mountRoutes } from './mount.ts';
 import { declaredLength } from './middleware/body.ts';
 import { corsFor } from './middleware/cors.ts';
+import { deprecationHeaders } from './middleware/deprecation.ts';
 import { answerError } from './middleware/errors.ts';
 import { requestContext } from './middleware/request-context.ts';
 import type { UserEvent } from './live-feed.ts';
 import type { GroupEvent, Revocation } from './read-model/index.ts';
+import type { AnyRoute } from './route-spec.ts';
 import { ROUTES } from './routes/index.ts';
 import type { TypingSignal } from './stream/index.ts';
 import { serveWebApp } from './web/index.ts';
@@ -68,15 +70,18 @@ export interface StreamSeam {
 }
 
 /**
- * Builds the app. Routes added later (the stream's) must be added before the first request.
+ * Builds the app on the route table (`routes`: another table, for tests). Routes added
+ * later (the stream's) must be added before the first request.
  *
  * @example
  * const app = createApp(deps);
  * const res = await app.request('/healthz'); // 200
  */
-export function createApp(deps: GatewayDeps): Hono<GatewayEnv> {
+export function createApp(deps: GatewayDeps, routes: readonly AnyRoute[] = ROUTES): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
   app.use('*', requestContext(deps));
+  const deprecations = deprecationHeaders(routes);
+  if (deprecations) app.use('*', deprecations);
   app.use(
     '*',
     methodNotAllowed<GatewayEnv>({
@@ -93,7 +98,7 @@ export function createApp(deps: GatewayDeps): Hono<GatewayEnv> {
   });
   app.use('*', declaredLength(deps.settings.maxBodyBytes));
   app.use('*', serveWebApp(deps.web, deps.settings.tileUrl));
-  mountRoutes(app, ROUTES, deps);
+  mountRoutes(app, routes, deps);
   app.notFound((c) => answerError(c, new AppError('not_found', 'gateway.no_route', `Nothing at ${c.req.method} ${c.req.path}`), deps.log));
   app.onError((err, c) => answerError(c, err, deps.log));
   return app;

@@ -23,6 +23,10 @@ import { loadWebAssets } from './web/index.ts';
 
 export { createApp, streamSeam, type StreamSeam } from './app.ts';
 export type { GatewayDeps } from './deps.ts';
+export { route, type AnyRoute, type Deprecation } from './route-spec.ts';
+export { openApiDocument } from './openapi.ts';
+export { deprecationNotice } from './middleware/deprecation.ts';
+export { createListener, type HttpListener } from './server.ts';
 
 /** The services `/readyz` asks when no supervisor answers `sys.ready`. TODO(#6): notifications as it lands. */
 export const READY_SERVICES = ['gateway', 'users', 'location', 'chat', 'notifications'] as const;

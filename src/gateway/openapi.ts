@@ -1,12 +1,15 @@
 /**
  * The OpenAPI 3.1 document, generated from the route table — the same valibot schemas
  * that validate requests at the edge describe them here (JSON Schema 2020-12, which
- * OpenAPI 3.1 uses as is). Problem answers share one response object.
+ * OpenAPI 3.1 uses as is). Problem answers share one response object. A deprecated route's
+ * operation is `deprecated: true`, says its dates and link in its description, names its
+ * sunset in `x-sunset`, and lists the headers its answers carry.
  */
 import { toJsonSchema } from '@valibot/to-json-schema';
 import type * as v from 'valibot';
 import { ProblemSchema } from './routes/shapes.ts';
 import type { AnyRoute, ObjectSchema } from './route-spec.ts';
+import { deprecationNotice } from './middleware/deprecation.ts';
 import { API_VERSION } from './middleware/request-context.ts';
 
 type Json = Record<string, unknown>;
@@ -17,6 +20,7 @@ const schema = (s: v.GenericSchema, typeMode: 'input' | 'output'): Json => {
 };
 
 const PROBLEM_REF = { $ref: '#/components/responses/Problem' };
+const DEPRECATION_HEADERS = ['Deprecation', 'Sunset', 'Link'] as const;
 const SECURITY: Readonly<Record<AnyRoute['access'], Json[]>> = {
   public: [],
   user: [{ bearer: [] }, { basic: [] }],
@@ -47,6 +51,11 @@ export function openApiDocument(routes: readonly AnyRoute[], publicUrl: string):
         bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
         basic: { type: 'http', scheme: 'basic', description: 'email + app password' },
       },
+      headers: {
+        Deprecation: { description: 'When this operation was (or will be) deprecated (RFC 9745): `@` and Unix seconds', schema: { type: 'string', pattern: '^@-?[0-9]+$' } },
+        Sunset: { description: 'When this operation may stop answering (RFC 8594): an HTTP-date', schema: { type: 'string' } },
+        Link: { description: 'Where to read what to use instead (`rel="deprecation"`) and, if given, about the retirement (`rel="sunset"`)', schema: { type: 'string' } },
+      },
       responses: {
         Problem: { description: 'A problem (RFC 9457)', content: { 'application/problem+json': { schema: schema(ProblemSchema, 'output') } } },
       },
@@ -64,6 +73,12 @@ function operation(r: AnyRoute): Json {
     responses: responses(r),
   };
   if (r.body) op.requestBody = { required: true, content: { 'application/json': { schema: schema(r.body, 'input') } } };
+  if (r.deprecated) {
+    const { since, sunset } = deprecationNotice(r.deprecated);
+    op.deprecated = true;
+    op.description = `Deprecated since ${since.toISOString()}; may stop answering after ${sunset.toISOString()}. What to use instead: ${r.deprecated.link}`;
+    op['x-sunset'] = sunset.toISOString();
+  }
   if (r.method === 'POST') {
     (op.parameters as Json[]).push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } });
   }
@@ -87,6 +102,7 @@ function responses(r: AnyRoute): Json {
     if (r.replyType) ok.content = { [r.replyType.split(';')[0]!]: { schema: { type: 'string' } } };
     else if (r.reply) ok.content = { 'application/json': { schema: schema(r.reply, 'output') } };
   }
+  if (r.deprecated) ok.headers = Object.fromEntries(DEPRECATION_HEADERS.map((h) => [h, { $ref: `#/components/headers/${h}` }]));
   const out: Json = { [status]: ok };
   const problems = ['400', '429'];
   if (r.access !== 'public') problems.push('401');

@@ -26,6 +26,24 @@ export interface GroupRule {
   target?: boolean;
 }
 
+/**
+ * A route on its way out (docs/api.md, "Versioning and deprecation"). Its answers carry
+ * `Deprecation` (RFC 9745), `Sunset` (RFC 8594) and `Link` headers, and the OpenAPI
+ * document marks it deprecated. Dates are ISO 8601 (`2027-01-01T00:00:00Z`); the sunset
+ * may not come before the deprecation (RFC 9745 §4). The route keeps answering until a
+ * release after its sunset takes it out of the table.
+ */
+export interface Deprecation {
+  /** When the route was (or, if still ahead, will be) deprecated. */
+  since: string;
+  /** When it may stop answering. */
+  sunset: string;
+  /** A page saying what to use instead (`Link: <…>; rel="deprecation"`): absolute, or relative to the request. */
+  link: string;
+  /** A page about the retirement policy, when there is one (`Link: <…>; rel="sunset"`, RFC 8594 §6). */
+  sunsetLink?: string;
+}
+
 /** What a handler gets. */
 export interface RouteInput<P, Q, B, A> {
   params: P;
@@ -67,6 +85,8 @@ export interface RouteSpec<A extends Access, P extends ObjectSchema, Q extends O
   service?: string;
   /** Left out of the OpenAPI document (the document itself). */
   hidden?: boolean;
+  /** Marks the route deprecated, with its sunset and where to read more. */
+  deprecated?: Deprecation;
   handle(
     input: RouteInput<v.InferOutput<P>, v.InferOutput<Q>, B extends v.GenericSchema ? v.InferOutput<B> : undefined, A extends 'public' ? undefined : Actor>,
   ): unknown;

@@ -9,7 +9,7 @@ import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import type * as v from 'valibot';
 import { ROUTES } from '../../src/gateway/routes/index.ts';
-import type { AnyRoute } from '../../src/gateway/route-spec.ts';
+import type { AnyRoute } from '../../src/gateway/index.ts';
 import { call, FILE_TIMEOUT, joinGroup, makeGroup, signUp, startHearth, useBroker, useTempDir, type Answer, type Hearth, type User } from './support.ts';
 
 const MAX_BODY = 4096;

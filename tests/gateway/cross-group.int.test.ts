@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Subscription } from 'nats';
 import { ROUTES } from '../../src/gateway/routes/index.ts';
-import type { AnyRoute } from '../../src/gateway/route-spec.ts';
+import type { AnyRoute } from '../../src/gateway/index.ts';
 import { assertProblem, call, FILE_TIMEOUT, joinGroup, makeGroup, signUp, startHearth, useBroker, useTempDir, type Hearth, type User } from './support.ts';
 
 /** A valid body for each group-scoped route that takes one (the matrix fails when a new route is missing here). */

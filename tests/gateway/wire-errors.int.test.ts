@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createListener, type HttpListener } from '../../src/gateway/server.ts';
+import { createListener, type HttpListener } from '../../src/gateway/index.ts';
 import { rawRequest } from '../fuzz/raw-http.ts';
 
 const CASES: { name: string; bytes: string; status: number; code: string }[] = [

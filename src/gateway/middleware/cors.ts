@@ -13,7 +13,7 @@ export function corsFor(origins: '*' | readonly string[]): MiddlewareHandler<Gat
     origin: origins === '*' ? '*' : (origin) => (origins.includes(origin) ? origin : null),
     allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
     allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id', 'Last-Event-ID'],
-    exposeHeaders: ['X-Request-Id', 'Retry-After', 'Idempotent-Replayed', 'Hearth-API-Version', 'Allow'],
+    exposeHeaders: ['X-Request-Id', 'Retry-After', 'Idempotent-Replayed', 'Hearth-API-Version', 'Allow', 'Deprecation', 'Sunset', 'Link'],
     maxAge: 600,
   });
 }

@@ -94,8 +94,8 @@ export function locationConsumer(events: EventLog): ConsumerSpec {
       const type = LOCATION_SYSTEM[e.type];
       if (!type) return;
       const d = e.data as Data;
-      if (!(await tx.execute('SELECT 1 FROM members WHERE group_id = ? AND user_id = ?', [d.groupId!, d.userId!])).rows.length) return;
-      await system(events, tx, e, d.groupId!, type, d.userId!, await nameOf(tx, d.groupId!, d.userId!));
+      const member = await membership.memberOf(tx, d.groupId!, d.userId!);
+      if (member) await system(events, tx, e, d.groupId!, type, d.userId!, member.displayName);
     },
   };
 }

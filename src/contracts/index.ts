@@ -24,3 +24,4 @@ export * as users from './users.ts';
 export * as location from './location.ts';
 export * as chat from './chat.ts';
 export * as notifications from './notifications.ts';
+export * as membership from './membership/index.ts';

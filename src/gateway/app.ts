@@ -17,7 +17,7 @@
  * - `onTyping(listener)`: called with every checked typing signal `{ groupId, userId, name,
  *   at }` that came in over the broker from any gateway instance (live-feed.ts).
  * - `sendTyping(actor, groupId)`: a typing indicator a WebSocket client sends; membership
- *   checked here (`users.not_a_member`), then gated to one per 2 s and published.
+ *   checked here (`membership.not_a_member`), then gated to one per 2 s and published.
  * - `onRevocation(listener)`: called after commit with `{ userId, sessionId }` when a session
  *   ends and `{ userId }` when an account is deleted (the gateway itself disconnects them).
  * - `recordFixes(actor, fixes)`: fixes a WebSocket client sends, to the location service.
@@ -29,7 +29,7 @@ import { Hono } from 'hono';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import type { Server } from 'node:http';
 import { AppError, uuidv7, type Logger } from '../kit/index.ts';
-import { chat, location } from '../contracts/index.ts';
+import { chat, location, membership } from '../contracts/index.ts';
 import type { TokenActor } from './auth/index.ts';
 import type { GatewayEnv } from './context.ts';
 import type { GatewayDeps } from './deps.ts';
@@ -124,11 +124,11 @@ export function streamSeam(app: Hono<GatewayEnv>, server: Server, deps: GatewayD
     },
     sendMessage: async (actor, m) => {
       deps.limiter.take('user', actor.userId);
-      if (!deps.model.roleOf(m.groupId, actor.userId)) throw new AppError('not_found', 'users.not_a_member', 'No such group among yours');
+      if (!deps.model.roleOf(m.groupId, actor.userId)) throw membership.notAMember();
       return deps.upstream.call(chat.SendMessage, { actor, ...m }, uuidv7());
     },
     sendTyping: (actor, groupId) => {
-      if (!deps.model.roleOf(groupId, actor.userId)) throw new AppError('not_found', 'users.not_a_member', 'No such group among yours');
+      if (!deps.model.roleOf(groupId, actor.userId)) throw membership.notAMember();
       deps.feed.typing(actor.userId, groupId);
     },
     bufferSize: deps.settings.streamBuffer,

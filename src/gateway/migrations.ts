@@ -26,4 +26,12 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX idempotency_expiry ON idempotency (expires_at);
     `,
   },
+  {
+    // Membership is kept by one projection in every database (src/contracts/membership):
+    // `members` gets the same columns as everywhere else. The gateway never reads the
+    // name; rows from before this step say '' until that member's next join or rename.
+    version: 2,
+    name: 'members_display_name',
+    sql: `ALTER TABLE members ADD COLUMN display_name TEXT NOT NULL DEFAULT '';`,
+  },
 ];

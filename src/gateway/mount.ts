@@ -8,13 +8,13 @@
 import type { Hono } from 'hono';
 import * as v from 'valibot';
 import { AppError } from '../kit/index.ts';
+import { membership } from '../contracts/index.ts';
 import type { Actor } from './auth/index.ts';
 import type { GatewayContext, GatewayEnv } from './context.ts';
 import type { GatewayDeps } from './deps.ts';
 import { readJson } from './middleware/body.ts';
 import { answerError } from './middleware/errors.ts';
 import { fingerprint, idempotencyKey, once } from './middleware/idempotency.ts';
-import { roleAtLeast } from './read-model/index.ts';
 import { NoParams, NoQuery, type AnyRoute, type GroupRule } from './route-spec.ts';
 
 /** Registers every route of `routes` on `app`. */
@@ -70,8 +70,8 @@ async function run(c: GatewayContext, r: AnyRoute, deps: GatewayDeps): Promise<R
 function authorize(deps: GatewayDeps, rule: GroupRule, params: Record<string, string>, actor: Actor): void {
   const groupId = params.groupId!;
   const role = deps.model.roleOf(groupId, actor.userId);
-  if (!role) throw new AppError('not_found', 'users.not_a_member', 'No such group among yours');
-  if (!roleAtLeast(role, rule.role)) throw new AppError('forbidden', 'users.insufficient_role', 'Your role in this group does not allow this', { role, needed: rule.role });
+  if (!role) throw membership.notAMember();
+  if (!membership.roleAtLeast(role, rule.role)) throw new AppError('forbidden', 'users.insufficient_role', 'Your role in this group does not allow this', { role, needed: rule.role });
   if (rule.target && !deps.model.roleOf(groupId, params.userId!)) {
     throw new AppError('not_found', 'users.no_such_member', 'No such member in this group');
   }

@@ -87,7 +87,7 @@ export interface RenderedProblem {
  * Turns anything thrown into a problem.
  *
  * @example
- * toProblem(new AppError('not_found', 'users.not_a_member', 'No such group')).status; // 404
+ * toProblem(new AppError('not_found', 'membership.not_a_member', 'No such group')).status; // 404
  */
 export function toProblem(thrown: unknown, requestId?: string): RenderedProblem {
   const err = toAppError(thrown);

@@ -119,7 +119,7 @@ export const t = {
       'users.invite_required': 'You need an invite link to join this Hearth.',
       'users.registration_closed': 'This Hearth does not take new accounts.',
       'users.already_member': 'You are already in this group.',
-      'users.not_a_member': 'You are no longer in this group.',
+      'membership.not_a_member': 'You are no longer in this group.',
       'users.insufficient_role': 'Only the group’s admins can do that.',
       'users.owner_must_transfer': 'As the owner, hand the group over to someone else (or delete it) first.',
       'users.wrong_password': 'That password is not right.',
@@ -137,9 +137,7 @@ export const t = {
       'chat.not_author': 'Only its author can change a message.',
       'chat.deleted': 'This message was deleted.',
       'chat.no_message': 'That message is no longer here.',
-      'chat.not_a_member': 'You are no longer in this group.',
       'notifications.too_many_targets': 'You already have 5 targets, the most there can be. Delete one to add another.',
-      'notifications.not_a_member': 'You are no longer in this group.',
     } as Record<string, string>,
   },
 

@@ -77,7 +77,7 @@ describe('chat: isolation between groups and members', { timeout: FILE_TIMEOUT }
     for (const who of [cy, di]) {
       for (const [method, path, body] of probes) {
         const r = await call(h, method, path, { token: who.token, ...(body === undefined ? {} : { body }) });
-        assertProblem(r, 404, 'users.not_a_member');
+        assertProblem(r, 404, 'membership.not_a_member');
         assert.equal(/secret|Alpha|Ann|Bo\b/.test(r.text), false, `${method} ${path} leaks A: ${r.text}`);
       }
       const unread = await call(h, 'GET', '/v1/me/unread', { token: who.token });
@@ -100,7 +100,7 @@ describe('chat: isolation between groups and members', { timeout: FILE_TIMEOUT }
     ];
     for (const [subject, data] of asks) {
       const r = await rawRequest(h.nc, subject, encode(data));
-      assert.equal(r.error?.code, 'chat.not_a_member', `${subject}: ${JSON.stringify(r)}`);
+      assert.equal(r.error?.code, 'membership.not_a_member', `${subject}: ${JSON.stringify(r)}`);
     }
     assert.equal((await msgs(ann, A)).body.messages.find((m: any) => m.id === secret.id).deletedAt, null);
   });
@@ -110,7 +110,7 @@ describe('chat: isolation between groups and members', { timeout: FILE_TIMEOUT }
     try {
       cyEar.ws.send({ type: 'message', id: 'sneak', groupId: A, text: 'Cy sneaks in', txnId: 'cy-ws' });
       const refused = await cyEar.ws.take((m) => m.type === 'error' && m.id === 'sneak');
-      assert.equal(refused.code, 'users.not_a_member');
+      assert.equal(refused.code, 'membership.not_a_member');
       await send(bo, A, 'Alpha meets at noon', 'a-noon');
       // Committed after Bo's message: a leaked A event would reach Cy before this one.
       await send(di, B, 'Bravo marker', 'b-marker');
@@ -144,13 +144,13 @@ describe('chat: isolation between groups and members', { timeout: FILE_TIMEOUT }
       assert.ok(removed.status < 300, removed.text);
       await waitFor('Eve out of chat\u2019s members', async () => (await h.chat.db.query('SELECT 1 FROM members WHERE group_id = ? AND user_id = ?', [A, eve.userId])).length === 0 || undefined);
       await waitFor('the gateway refuses Eve', async () => (await msgs(eve, A)).status === 404 || undefined);
-      assertProblem(await msgs(eve, A), 404, 'users.not_a_member');
+      assertProblem(await msgs(eve, A), 404, 'membership.not_a_member');
       assertProblem(await call(h, 'POST', `/v1/groups/${A}/messages`, { token: eve.token, body: { text: 'still here?', txnId: 'eve-late' } }), 404);
       assertProblem(await call(h, 'GET', `/v1/groups/${A}/messages/search?q=Eve`, { token: eve.token }), 404);
       assert.deepEqual((await call(h, 'GET', '/v1/me/unread', { token: eve.token })).body.groups, []);
       assert.equal((await h.chat.db.query('SELECT 1 FROM read_markers WHERE group_id = ? AND user_id = ?', [A, eve.userId])).length, 0, 'her marker is gone');
       const raw = await rawRequest(h.nc, chat.GetHistory.subject, encode({ actor: { userId: eve.userId }, groupId: A }));
-      assert.equal(raw.error?.code, 'chat.not_a_member');
+      assert.equal(raw.error?.code, 'membership.not_a_member');
 
       await send(ann, A, 'Eve has gone', 'a-eve-gone');
       await annEar.ws.take(sentWith('Eve has gone'));

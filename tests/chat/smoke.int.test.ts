@@ -57,7 +57,7 @@ describe('chat: smoke', { timeout: FILE_TIMEOUT }, () => {
     assert.equal((seen.event as { data: { message: { text: string } } }).data.message.text, 'On my way');
     boWs.send({ type: 'message', id: 'c2', groupId: '01900000-0000-7000-8000-0000000000cc', text: 'elsewhere', txnId: 'ws-2' });
     const refused = await boWs.take((m) => m.type === 'error' && m.id === 'c2');
-    assert.equal(refused.code, 'users.not_a_member');
+    assert.equal(refused.code, 'membership.not_a_member');
     await boWs.close();
     await annWs.close();
   });

@@ -115,9 +115,9 @@ describe('stream: typing indicators', { timeout: FILE_TIMEOUT }, () => {
     assert.equal(seen.userId, cy.userId);
     const coalesced = await typeRest(cy, group);
     assert.equal(coalesced.status, 204, 'a coalesced indicator is still 204');
-    assertProblem(await typeRest(dee, group), 404, 'users.not_a_member');
-    assertProblem(await typeRest(eve, group), 404, 'users.not_a_member');
-    assertProblem(await typeRest(ann, '01900000-0000-7000-8000-000000000000'), 404, 'users.not_a_member');
+    assertProblem(await typeRest(dee, group), 404, 'membership.not_a_member');
+    assertProblem(await typeRest(eve, group), 404, 'membership.not_a_member');
+    assertProblem(await typeRest(ann, '01900000-0000-7000-8000-000000000000'), 404, 'membership.not_a_member');
     assertProblem(await typeRest(undefined, group), 401);
     assertProblem(await typeRest(ann, 'family'), 400, 'gateway.invalid_request');
     await sleep(300);
@@ -155,7 +155,7 @@ describe('stream: typing indicators', { timeout: FILE_TIMEOUT }, () => {
     assert.equal(notUuid.code, 'stream.bad_message');
     assert.match(String(notUuid.message), /groupId/);
     annWs.send({ type: 'typing', groupId: other });
-    assert.equal((await annWs.take((m) => m.type === 'error')).code, 'users.not_a_member');
+    assert.equal((await annWs.take((m) => m.type === 'error')).code, 'membership.not_a_member');
     annWs.send({ type: 'ping' });
     await annWs.take((m) => m.type === 'pong');
     assert.equal(annWs.socket.readyState, annWs.socket.OPEN);

@@ -84,7 +84,7 @@ describe('gateway: the cross-group matrix', { timeout: FILE_TIMEOUT }, () => {
       for (const r of groupRoutes) {
         const path = fill(r.path, { groupId: groupB, userId: ben.userId, code: inviteB });
         const res = await call(h, r.method, path, { token: alice.token, body: validBody(r, ben.userId) });
-        assertProblem(res, 404, 'users.not_a_member');
+        assertProblem(res, 404, 'membership.not_a_member');
         for (const secret of ['Bravo', ben.userId, bob.userId, inviteB, 'Ben']) assert.ok(!res.text.includes(secret), `${r.method} ${r.path} leaks ${secret}`);
       }
     });
@@ -93,7 +93,7 @@ describe('gateway: the cross-group matrix', { timeout: FILE_TIMEOUT }, () => {
 
   it('answers the same 404 for a group that does not exist at all', async () => {
     const res = await call(h, 'GET', `/v1/groups/01900000-0000-7000-8000-000000000000/members`, { token: alice.token });
-    assertProblem(res, 404, 'users.not_a_member');
+    assertProblem(res, 404, 'membership.not_a_member');
   });
 
   it('answers 403 to a member whose role is too small, before asking users', async () => {

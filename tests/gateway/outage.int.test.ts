@@ -58,7 +58,7 @@ describe('gateway: the users service is down', { timeout: FILE_TIMEOUT }, () => 
     assertProblem(await call(h, 'GET', '/v1/me', { token: ann.token.slice(0, -4) + 'AAAA' }), 401);
     assertProblem(await call(h, 'GET', '/v1/me'), 401);
     // Authorisation comes from the read model: a non-member is refused without asking users.
-    assertProblem(await call(h, 'GET', `/v1/groups/${otherGroup}/members`, { token: ann.token }), 404, 'users.not_a_member');
+    assertProblem(await call(h, 'GET', `/v1/groups/${otherGroup}/members`, { token: ann.token }), 404, 'membership.not_a_member');
   });
 
   it('is not ready, and names users', async () => {

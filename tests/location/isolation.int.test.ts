@@ -84,7 +84,7 @@ describe('location: isolation between groups and members', { timeout: FILE_TIMEO
       for (const [method, path, body] of probes) {
         const r = await call(h, method, path, { token: who.token, ...(body === undefined ? {} : { body }) });
         assert.equal(r.status, 404, `${who.name} ${method} ${path}: ${r.text}`);
-        assertProblem(r, 404, 'users.not_a_member');
+        assertProblem(r, 404, 'membership.not_a_member');
         assert.equal(/48\.(11|22)|Alpha/.test(r.text), false, `${method} ${path} leaks A's data`);
       }
     }

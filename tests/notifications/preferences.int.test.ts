@@ -108,7 +108,7 @@ describe('notifications: preferences', { timeout: FILE_TIMEOUT }, () => {
       assertProblem(r, status);
       assert.ok(r.body.errors?.some((e: { path: string }) => e.path === path), `${JSON.stringify(body)} → ${r.text}`);
     }
-    assertProblem(await prefs({ mutes: [{ groupId: '01900000-0000-7000-8000-0000000000ee' }] }), 404, 'notifications.not_a_member');
+    assertProblem(await prefs({ mutes: [{ groupId: '01900000-0000-7000-8000-0000000000ee' }] }), 404, 'membership.not_a_member');
     assert.deepEqual((await call(h, 'GET', '/v1/notifications/preferences', { token: bo.token })).body, kept);
   });
 });

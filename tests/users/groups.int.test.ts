@@ -42,7 +42,7 @@ describe('users: groups and invites', { timeout: FILE_TIMEOUT }, () => {
     await join(g.id, dad);
     assert.equal((await h.call(users.RenameGroup, { actor: mum.actor, groupId: g.id, name: 'New name' })).name, 'New name');
     await h.call(users.DeleteGroup, { actor: mum.actor, groupId: g.id });
-    await rejectsWith(h.call(users.ListMembers, { actor: dad.actor, groupId: g.id }), 'users.not_a_member', 'not_found');
+    await rejectsWith(h.call(users.ListMembers, { actor: dad.actor, groupId: g.id }), 'membership.not_a_member', 'not_found');
     assert.equal((await h.call(users.ListGroups, { actor: dad.actor })).groups.some((x) => x.id === g.id), false);
   });
 
@@ -91,7 +91,7 @@ describe('users: groups and invites', { timeout: FILE_TIMEOUT }, () => {
     await rejectsWith(h.call(users.LeaveGroup, { actor: dad.actor, groupId: g.id }), 'users.owner_must_transfer', 'conflict');
     await h.call(users.LeaveGroup, { actor: mum.actor, groupId: g.id });
     assert.deepEqual(await roles(g.id, dad.actor), { Dad: 'owner', Kid: 'member' });
-    await rejectsWith(h.call(users.LeaveGroup, { actor: mum.actor, groupId: g.id }), 'users.not_a_member', 'not_found');
+    await rejectsWith(h.call(users.LeaveGroup, { actor: mum.actor, groupId: g.id }), 'membership.not_a_member', 'not_found');
   });
 
   it('changes roles and removes members, which then lose access', async () => {
@@ -100,7 +100,7 @@ describe('users: groups and invites', { timeout: FILE_TIMEOUT }, () => {
     const changed = await h.call(users.ChangeRole, { actor: mum.actor, groupId: g.id, userId: dad.userId, role: 'admin' });
     assert.deepEqual([changed.userId, changed.displayName, changed.role], [dad.userId, 'Dad', 'admin']);
     await h.call(users.RemoveMember, { actor: dad.actor, groupId: g.id, userId: kid.userId });
-    await rejectsWith(h.call(users.ListMembers, { actor: kid.actor, groupId: g.id }), 'users.not_a_member');
+    await rejectsWith(h.call(users.ListMembers, { actor: kid.actor, groupId: g.id }), 'membership.not_a_member');
     await rejectsWith(h.call(users.RemoveMember, { actor: mum.actor, groupId: g.id, userId: kid.userId }), 'users.no_such_member', 'not_found');
     assert.deepEqual(await roles(g.id), { Mum: 'owner', Dad: 'admin' });
   });

@@ -32,7 +32,7 @@ const OPS: Record<string, Op> = {
   delete: (h, c, actor) => h.call(users.DeleteGroup, { actor, groupId: c.groupId }),
 };
 
-const NO = 'not_a_member';
+const NO = 'membership.not_a_member';
 const ROLE = 'insufficient_role';
 // op → [owner, admin, member, outsider]
 const EXPECTED: Record<keyof typeof OPS, [string, string, string, string]> = {

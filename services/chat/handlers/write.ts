@@ -4,9 +4,9 @@
  * kept), and moving one's read marker forward.
  */
 import { AppError, uuidv7, type ServiceApi } from '../../../src/kit/index.ts';
-import { chat } from '../../../src/contracts/index.ts';
+import { chat, membership } from '../../../src/contracts/index.ts';
 import { chatStream } from '../projections/system-messages.ts';
-import { isAdmin, requireMember } from '../store/members.ts';
+import { requireMember } from '../store/members.ts';
 import { findMessage, toMessage } from '../store/messages.ts';
 
 const noSuchMessage = () => new AppError('not_found', 'chat.no_message', 'No such message in this group');
@@ -61,7 +61,7 @@ export function handleWrites(api: ServiceApi, now: () => number): void {
       if (!m) throw noSuchMessage();
       if (m.deletedAt) return m;
       const mine = m.authorId === req.actor.userId;
-      if (!mine && !(isAdmin(me) && m.kind === 'user')) throw new AppError('forbidden', 'chat.not_author', 'Only the author or an admin may delete a message');
+      if (!mine && !(membership.canModerate(me.role) && m.kind === 'user')) throw new AppError('forbidden', 'chat.not_author', 'Only the author or an admin may delete a message');
       const deletedAt = iso();
       await tx.append(chat.MessageDeleted, { groupId: req.groupId, messageId: m.id, by: req.actor.userId, deletedAt }, { stream: chatStream(req.groupId) });
       return { ...m, text: null, deletedAt };

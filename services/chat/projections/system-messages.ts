@@ -6,7 +6,7 @@
  * and events); a deleted account is anonymised in what it wrote.
  */
 import { uuidv7, type ConsumerSpec, type Envelope, type EventLog, type Tx } from '../../../src/kit/index.ts';
-import { chat } from '../../../src/contracts/index.ts';
+import { chat, membership } from '../../../src/contracts/index.ts';
 
 type Data = Record<string, string>;
 type SystemType = chat.Message['system'] extends infer S ? (S extends { type: infer T } ? T : never) : never;
@@ -41,53 +41,42 @@ async function system(events: EventLog, tx: Tx, e: Envelope, groupId: string, ty
   await events.append(tx, chat.MessageSent, { groupId, message, txnId }, { stream: chatStream(groupId), correlationId: e.correlationId, causationId: e.id });
 }
 
-/** The consumer of `evt.users.*`: membership, member system messages, erasure. */
-export function usersConsumer(events: EventLog): ConsumerSpec {
+/** What chat adds to the membership projection: member system messages and erasure. */
+export function chatHooks(events: EventLog): membership.MembershipHooks {
   return {
-    async reset(tx) {
-      await tx.execute('DELETE FROM members');
+    async before(tx, c, e) {
+      // A leaver's name, read while `members` still lists them.
+      if (c.kind !== 'left') return;
+      const name = await nameOf(tx, c.groupId, c.userId);
+      await tx.execute('DELETE FROM read_markers WHERE group_id = ? AND user_id = ?', [c.groupId, c.userId]);
+      await system(events, tx, e, c.groupId, c.removedBy === null ? 'member_left' : 'member_removed', c.userId, name);
     },
-    async apply(e, tx) {
-      const d = e.data as Data;
-      switch (e.type) {
-        case 'group.created':
-          await tx.execute("INSERT OR REPLACE INTO members (group_id, user_id, role, display_name) VALUES (?, ?, 'owner', ?)", [d.groupId!, d.ownerId!, d.ownerName!]);
-          break;
-        case 'group.member_joined':
-          await tx.execute('INSERT OR REPLACE INTO members (group_id, user_id, role, display_name) VALUES (?, ?, ?, ?)', [d.groupId!, d.userId!, d.role!, d.displayName!]);
-          await system(events, tx, e, d.groupId!, 'member_joined', d.userId!, d.displayName!);
-          break;
-        case 'group.member_role_changed':
-          await tx.execute('UPDATE members SET role = ? WHERE group_id = ? AND user_id = ?', [d.role!, d.groupId!, d.userId!]);
-          break;
-        case 'group.member_left':
-        case 'group.member_removed': {
-          const name = await nameOf(tx, d.groupId!, d.userId!);
-          await tx.execute('DELETE FROM members WHERE group_id = ? AND user_id = ?', [d.groupId!, d.userId!]);
-          await tx.execute('DELETE FROM read_markers WHERE group_id = ? AND user_id = ?', [d.groupId!, d.userId!]);
-          await system(events, tx, e, d.groupId!, e.type === 'group.member_left' ? 'member_left' : 'member_removed', d.userId!, name);
-          break;
-        }
-        case 'group.deleted':
-          await tx.execute('DELETE FROM messages_fts WHERE rowid IN (SELECT seq FROM messages WHERE group_id = ?)', [d.groupId!]);
-          for (const t of ['members', 'messages', 'read_markers']) await tx.execute(`DELETE FROM ${t} WHERE group_id = ?`, [d.groupId!]);
-          await events.erase(tx, 'stream = ?', [chatStream(d.groupId!)]);
-          break;
-        case 'user.profile_updated':
-          await tx.execute('UPDATE members SET display_name = ? WHERE user_id = ?', [d.displayName!, d.userId!]);
-          break;
-        case 'user.deleted':
-          await tx.execute("UPDATE messages SET author_id = NULL, author_name = 'Deleted account' WHERE author_id = ?", [d.userId!]);
+    async after(tx, c, e) {
+      switch (c.kind) {
+        case 'member':
+          if (c.via === 'joined') await system(events, tx, e, c.groupId, 'member_joined', c.userId, c.displayName);
+          return;
+        case 'group_deleted':
+          await tx.execute('DELETE FROM messages_fts WHERE rowid IN (SELECT seq FROM messages WHERE group_id = ?)', [c.groupId]);
+          for (const t of ['messages', 'read_markers']) await tx.execute(`DELETE FROM ${t} WHERE group_id = ?`, [c.groupId]);
+          await events.erase(tx, 'stream = ?', [chatStream(c.groupId)]);
+          return;
+        case 'user_deleted':
+          await tx.execute("UPDATE messages SET author_id = NULL, author_name = 'Deleted account' WHERE author_id = ?", [c.userId]);
           // The group's story keeps its shape ("… joined", "… left") without the name.
-          await tx.execute("UPDATE messages SET system = json_set(system, '$.name', 'Deleted account') WHERE kind = 'system' AND json_extract(system, '$.userId') = ?", [d.userId!]);
-          await tx.execute('DELETE FROM members WHERE user_id = ?', [d.userId!]);
-          await tx.execute('DELETE FROM read_markers WHERE user_id = ?', [d.userId!]);
-          break;
+          await tx.execute("UPDATE messages SET system = json_set(system, '$.name', 'Deleted account') WHERE kind = 'system' AND json_extract(system, '$.userId') = ?", [c.userId]);
+          await tx.execute('DELETE FROM read_markers WHERE user_id = ?', [c.userId]);
+          return;
         default:
-          break;
+          return;
       }
     },
   };
+}
+
+/** The consumer of `evt.users.*`: membership (the shared projection), member system messages, erasure. */
+export function usersConsumer(events: EventLog): ConsumerSpec {
+  return membership.membershipConsumer(chatHooks(events));
 }
 
 const LOCATION_SYSTEM: Record<string, SystemType> = {
@@ -105,8 +94,8 @@ export function locationConsumer(events: EventLog): ConsumerSpec {
       const type = LOCATION_SYSTEM[e.type];
       if (!type) return;
       const d = e.data as Data;
-      if (!(await tx.execute('SELECT 1 FROM members WHERE group_id = ? AND user_id = ?', [d.groupId!, d.userId!])).rows.length) return;
-      await system(events, tx, e, d.groupId!, type, d.userId!, await nameOf(tx, d.groupId!, d.userId!));
+      const member = await membership.memberOf(tx, d.groupId!, d.userId!);
+      if (member) await system(events, tx, e, d.groupId!, type, d.userId!, member.displayName);
     },
   };
 }

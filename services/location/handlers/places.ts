@@ -5,7 +5,7 @@
  * `places:<groupId>` stream; entering and leaving are judged from fixes (decide.ts).
  */
 import { AppError, uuidv7 } from '../../../src/kit/index.ts';
-import { location } from '../../../src/contracts/index.ts';
+import { location, membership } from '../../../src/contracts/index.ts';
 import type { Deps } from '../deps.ts';
 import { placesStream } from '../domain/index.ts';
 import { fromDb, groupsOf, inTx, requireAdmin, requireMember } from '../store/members.ts';
@@ -60,7 +60,7 @@ export function handlePlaces(d: Deps): void {
   d.api.handle(location.ListSuggestions, async (req) => {
     const read = fromDb(d.db);
     const { role } = await requireMember(read, req.groupId, req.actor.userId);
-    const admin = role === 'owner' || role === 'admin';
+    const admin = membership.isAdmin(role);
     const rows = admin
       ? await read('SELECT s.* FROM suggestions s JOIN members m ON m.user_id = s.user_id AND m.group_id = ? ORDER BY s.created_at, s.id', [req.groupId])
       : await read('SELECT * FROM suggestions WHERE user_id = ? ORDER BY created_at, id', [req.actor.userId]);
@@ -73,7 +73,7 @@ export function handlePlaces(d: Deps): void {
     ctx.write(async (tx) => {
       const read = inTx(tx);
       const groups = await groupsOf(read, req.actor.userId);
-      const administered = groups.filter((g) => g.role === 'owner' || g.role === 'admin');
+      const administered = groups.filter((g) => membership.isAdmin(g.role));
       // A suggestion is the member's own, shown to the admins of their other groups (and with no group at all, kept for later).
       const suggest = administered.length < groups.length || groups.length === 0;
       let places = 0;

@@ -2,7 +2,8 @@
  * The notifications service's read model of groups and members (CQRS, from the users
  * service's events): who is in a group, by which name, and what the group is called.
  */
-import { AppError, type Db, type Tx } from '../../../src/kit/index.ts';
+import type { Db, Tx } from '../../../src/kit/index.ts';
+import { membership } from '../../../src/contracts/index.ts';
 import type { GroupView } from '../domain/rules.ts';
 
 /** The group as the rules see it (empty when unknown). */
@@ -16,10 +17,9 @@ export async function groupView(tx: Tx, groupId: string): Promise<GroupView> {
   };
 }
 
-/** Refuses unless `userId` is a member of every group in `groupIds` (a non-member's answer does not say whether a group exists). */
+/** Refuses unless `userId` is a member of every group in `groupIds` (`membership.not_a_member`; the answer does not say whether a group exists). */
 export async function requireMemberOf(db: Db, userId: string, groupIds: readonly string[]): Promise<void> {
   for (const groupId of new Set(groupIds)) {
-    const [row] = await db.query('SELECT 1 FROM members WHERE group_id = ? AND user_id = ?', [groupId, userId]);
-    if (!row) throw new AppError('not_found', 'notifications.not_a_member', 'No such group among yours', { issues: [{ path: 'mutes', message: `${groupId} is not one of your groups` }] });
+    await membership.requireMember(db, groupId, userId, { issues: [{ path: 'mutes', message: `${groupId} is not one of your groups` }] });
   }
 }

@@ -3,10 +3,11 @@
  * consistent. Invites that no longer work (unknown, revoked, expired, used up) are all
  * `not_found`: whatever the reason, the code leads nowhere and retrying cannot help; the
  * `code` says which so a client can tell the user to ask for a new one. A group the actor
- * is not in is `not_found` too (`users.not_a_member`), whether or not it exists, so nothing
+ * is not in is `not_found` too (`membership.not_a_member`, the code every service answers), whether or not it exists, so nothing
  * leaks about other groups.
  */
 import { AppError } from '../../../src/kit/index.ts';
+import { membership } from '../../../src/contracts/index.ts';
 
 const err = (kind: ConstructorParameters<typeof AppError>[0], code: string, message: string) => (details?: unknown) =>
   new AppError(kind, `users.${code}`, message, details);
@@ -29,7 +30,8 @@ export const UsersError = {
   inviteExpired: err('not_found', 'invite_expired', 'This invite has expired'),
   inviteUsedUp: err('not_found', 'invite_used_up', 'This invite has been used as often as it may be'),
   alreadyMember: err('conflict', 'already_member', 'Already a member of this group'),
-  notAMember: err('not_found', 'not_a_member', 'No such group among yours'),
+  /** Shared with every service: `membership.not_a_member` (was `users.not_a_member`). */
+  notAMember: membership.notAMember,
   noSuchMember: err('not_found', 'no_such_member', 'No such member in this group'),
   insufficientRole: err('forbidden', 'insufficient_role', 'Your role in this group does not allow this'),
   ownerMustTransfer: err('conflict', 'owner_must_transfer', 'The owner must transfer the group (or delete it) first'),

@@ -22,7 +22,7 @@ describe('the group role matrix', () => {
   const cases: [Role, GroupAction, Target | undefined, string][] = [
     // every action by a non-member: the same not_found, whatever the action
     ...(['view', 'rename', 'delete', 'manage_invites', 'leave', 'remove_member', 'change_role', 'transfer'] as const).map(
-      (a): [Role, GroupAction, Target | undefined, string] => [undefined, a, undefined, 'not_a_member'],
+      (a): [Role, GroupAction, Target | undefined, string] => [undefined, a, undefined, 'membership.not_a_member'],
     ),
     ['member', 'view', undefined, 'ok'],
     ['admin', 'view', undefined, 'ok'],
@@ -70,6 +70,6 @@ describe('the group role matrix', () => {
 
   it('checks the actor before the target, so a member learns nothing about who is in the group', () => {
     assert.equal(outcome('member', 'remove_member', other(undefined)), 'insufficient_role');
-    assert.equal(outcome(undefined, 'remove_member', other('member')), 'not_a_member');
+    assert.equal(outcome(undefined, 'remove_member', other('member')), 'membership.not_a_member');
   });
 });

@@ -3,8 +3,10 @@
  * fixed order — is the actor a member at all, does their role allow the action, does the
  * target exist, may it be the target — so a non-member learns nothing (not even whether
  * the group exists) and a member learns nothing about targets they may not touch anyway.
+ * Which role may do what comes from the role rules every service shares
+ * (src/contracts/membership); this file adds the order and the users service's codes.
  */
-import type { users } from '../../../src/contracts/index.ts';
+import { membership, type users } from '../../../src/contracts/index.ts';
 import { UsersError } from './errors.ts';
 
 type Role = users.Role;
@@ -22,16 +24,20 @@ export const GroupAction = {
 } as const;
 export type GroupAction = (typeof GroupAction)[keyof typeof GroupAction];
 
-/** The roles allowed to attempt each action (targets are checked afterwards). */
+const ROLES: readonly Role[] = ['owner', 'admin', 'member'];
+const admins = ROLES.filter(membership.isAdmin);
+const owner = ROLES.filter(membership.isOwner);
+
+/** The roles allowed to attempt each action (targets are checked afterwards), from the shared role rules. */
 export const ALLOWED: Readonly<Record<GroupAction, readonly Role[]>> = {
-  view: ['owner', 'admin', 'member'],
-  rename: ['owner', 'admin'],
-  delete: ['owner'],
-  manage_invites: ['owner', 'admin'],
-  leave: ['owner', 'admin', 'member'],
-  remove_member: ['owner', 'admin'],
-  change_role: ['owner'],
-  transfer: ['owner'],
+  view: ROLES,
+  rename: admins,
+  delete: owner,
+  manage_invites: admins,
+  leave: ROLES, // the owner is refused with its own code (owner_must_transfer, from membership.canLeave)
+  remove_member: admins,
+  change_role: owner,
+  transfer: owner,
 };
 
 /** The member an action is aimed at: their role (undefined: not in the group) and whether it is the actor. */
@@ -50,13 +56,13 @@ export interface Target {
  */
 export function decideGroupAction(action: GroupAction, role: Role | undefined, target?: Target): void {
   if (!role) throw UsersError.notAMember();
-  if (action === 'leave' && role === 'owner') throw UsersError.ownerMustTransfer();
+  if (action === 'leave' && !membership.canLeave(role)) throw UsersError.ownerMustTransfer();
   if (!ALLOWED[action].includes(role)) throw UsersError.insufficientRole({ role, action });
   if (!target) return;
   if (!target.role) throw UsersError.noSuchMember();
   // The owner's own role changes only through a transfer; leaving is its own operation.
   if (target.self) throw UsersError.invalidTarget({ action, reason: 'self' });
-  if (action === 'remove_member' && role === 'admin' && target.role !== 'member') {
+  if (action === 'remove_member' && !membership.canRemove(role, target.role)) {
     throw UsersError.insufficientRole({ role, action, targetRole: target.role });
   }
 }

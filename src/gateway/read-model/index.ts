@@ -6,9 +6,9 @@
  * tells its listeners (the stream, and requests waiting to read their own writes).
  */
 import type { ConsumerSpec, Db, Envelope, Logger } from '../../kit/index.ts';
-import type { users } from '../../contracts/index.ts';
+import { membership, type users } from '../../contracts/index.ts';
 import { MemoryModel, REVOCATION_KEEP_MS } from './memory.ts';
-import { changesOf, resetReadModel, writeChange, type Change } from './projection.ts';
+import { gatewayHooks, MEMBERSHIP_OPTIONS, resetReadModel, sessionChanges, writeSession, type Change } from './projection.ts';
 
 export { REVOCATION_KEEP_MS } from './memory.ts';
 export { changesOf, type Change } from './projection.ts';
@@ -24,11 +24,6 @@ export interface Revocation {
   userId: string;
   sessionId?: string;
 }
-
-const RANK: Readonly<Record<users.Role, number>> = { member: 1, admin: 2, owner: 3 };
-
-/** True when `role` is at least `needed`. */
-export const roleAtLeast = (role: users.Role, needed: users.Role): boolean => RANK[role] >= RANK[needed];
 
 /**
  * The read model.
@@ -55,8 +50,8 @@ export class ReadModel {
   /** Loads the in-memory copy from the database. */
   async load(now = Date.now()): Promise<void> {
     this.#memory.clear();
-    for (const r of await this.#db.query('SELECT group_id, user_id, role FROM members')) {
-      this.#memory.apply({ kind: 'member', groupId: String(r.group_id), userId: String(r.user_id), role: String(r.role) as users.Role });
+    for (const r of await this.#db.query('SELECT group_id, user_id, role, display_name FROM members')) {
+      this.#memory.apply({ kind: 'member', groupId: String(r.group_id), userId: String(r.user_id), role: String(r.role) as users.Role, displayName: String(r.display_name), via: 'joined', invitedBy: null });
     }
     for (const r of await this.#db.query('SELECT session_id, user_id, revoked_at FROM revoked_sessions')) {
       this.#memory.apply({ kind: 'session_revoked', sessionId: String(r.session_id), userId: String(r.user_id), at: String(r.revoked_at) });
@@ -71,8 +66,11 @@ export class ReadModel {
   consumer(): ConsumerSpec {
     return {
       apply: async (event, tx) => {
-        const changes = changesOf(event);
-        for (const c of changes) await writeChange(tx, c);
+        const changes: Change[] = await membership.applyMembership(tx, event, gatewayHooks, MEMBERSHIP_OPTIONS);
+        for (const c of sessionChanges(event)) {
+          await writeSession(tx, c);
+          changes.push(c);
+        }
         if (changes.length) tx.afterCommit(() => this.#committed(event, changes));
       },
       reset: async (tx) => {

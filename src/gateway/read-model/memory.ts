@@ -14,7 +14,7 @@ export const REVOCATION_KEEP_MS = 2 * 3600_000;
  *
  * @example
  * const m = new MemoryModel();
- * m.apply({ kind: 'member', groupId, userId, role: 'admin' });
+ * m.apply({ kind: 'member', groupId, userId, role: 'admin', displayName: 'Ann', via: 'joined', invitedBy: null });
  * m.roleOf(groupId, userId); // 'admin'
  */
 export class MemoryModel {
@@ -48,6 +48,8 @@ export class MemoryModel {
         this.#byUser.delete(c.userId);
         this.#deleted.add(c.userId);
         return;
+      case 'profile':
+        return; // names are not needed to authorise
       case 'session_revoked':
         this.#revoked.set(c.sessionId, Date.parse(c.at) || Date.now());
         return;

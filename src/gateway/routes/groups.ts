@@ -5,8 +5,7 @@
  * caller's next request is authorised by the state it just created.
  */
 import * as v from 'valibot';
-import { AppError } from '../../kit/index.ts';
-import { users } from '../../contracts/index.ts';
+import { membership, users } from '../../contracts/index.ts';
 import { route } from '../route-spec.ts';
 import { GroupParams } from './shapes.ts';
 
@@ -53,7 +52,7 @@ export const groupRoutes = [
     handle: async ({ actor, params, call }) => {
       const { groups } = await call(users.ListGroups, { actor });
       const group = groups.find((g) => g.id === params.groupId);
-      if (!group) throw new AppError('not_found', 'users.not_a_member', 'No such group among yours');
+      if (!group) throw membership.notAMember();
       return group;
     },
   }),

@@ -14,7 +14,7 @@
  * duplicate}` (for a client's `{"type":"message","id"?,"groupId","text","txnId","replyTo"?}`),
  * `reauthenticated {expiresAt}`, `reset {reason}` (refetch state), `ping`, `pong`,
  * `error {code, message}`. A client's `{"type":"typing","groupId"}` is not answered unless
- * refused (`error`, e.g. `users.not_a_member`); at most one per user and group goes out
+ * refused (`error`, e.g. `membership.not_a_member`); at most one per user and group goes out
  * every 2 s, the rest are dropped silently. Close codes: 4401 token missing/bad/expired/
  * revoked or another user's, 4408 slow consumer, 4429 too many streams (the user's oldest
  * made room for a newer one; reason `too_many_streams`), 1008 repeated invalid messages, 1013

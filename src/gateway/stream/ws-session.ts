@@ -37,7 +37,7 @@ export interface WsSessionDeps {
 /** Records a user's fixes; rejects with an AppError. */
 export type RecordFixes = (actor: { userId: string; sessionId: string }, fixes: location.Fix[]) => Promise<{ accepted: number; duplicates: number; expired: number }>;
 
-/** Sends a chat message as a user; rejects with an AppError (not a member: `users.not_a_member`). */
+/** Sends a chat message as a user; rejects with an AppError (not a member: `membership.not_a_member`). */
 export type SendMessage = (actor: { userId: string; sessionId: string }, m: { groupId: string; text: string; txnId: string; replyTo?: string }) => Promise<{ message: unknown; duplicate: boolean }>;
 
 /** The outcome of header authentication done before the upgrade. */

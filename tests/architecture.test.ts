@@ -119,6 +119,18 @@ const TEST_EXCEPTIONS: Readonly<Record<string, readonly string[]>> = {
   'tests/location/time-travel.int.test.ts': ['services/location/settings.ts', 'services/location/view.ts'],
   // TODO(#14): the OwnTracks fixtures move out of src/ into tests/.
   'tests/location/owntracks.int.test.ts': ['src/gateway/owntracks/fixtures.ts'],
+  // TODO(#14): the four copies of the members table fed the same events; goes through the services' faces once they are typed.
+  'tests/membership/consumers.int.test.ts': [
+    'src/gateway/migrations.ts',
+    'services/location/migrations.ts',
+    'services/location/projections/membership.ts',
+    'services/chat/migrations.ts',
+    'services/chat/projections/system-messages.ts',
+    'services/notifications/migrations.ts',
+    'services/notifications/projections/users.ts',
+    'services/notifications/store/groups.ts',
+    'services/notifications/settings.ts',
+  ],
   // Forwarding and retention run on notifications' own tables with its settings.
   'tests/notifications/forwarding.int.test.ts': ['services/notifications/migrations.ts'],
   'tests/notifications/retention.int.test.ts': ['services/notifications/retention.ts', 'services/notifications/settings.ts'],
@@ -157,7 +169,8 @@ describe('architecture', () => {
   it('builds src/contracts on the kit alone (and valibot, its schema language)', () => {
     const bad = edges('src/contracts').filter((e) => outside(e, ['src/contracts/', 'src/kit/']));
     assert.deepEqual(bad, []);
-    const foreign = packages('src/contracts').filter((p) => p.spec !== 'valibot');
+    // Unit tests beside the code use node:test and node:assert; the contracts themselves do not.
+    const foreign = packages('src/contracts').filter((p) => p.spec !== 'valibot' && !p.file.endsWith('.test.ts'));
     assert.deepEqual(foreign, []);
   });
 

@@ -71,7 +71,7 @@ export function usersConsumer(events: EventLog): ConsumerSpec {
         case 'group.deleted':
           await tx.execute('DELETE FROM messages_fts WHERE rowid IN (SELECT seq FROM messages WHERE group_id = ?)', [d.groupId!]);
           for (const t of ['members', 'messages', 'read_markers']) await tx.execute(`DELETE FROM ${t} WHERE group_id = ?`, [d.groupId!]);
-          await events.erase(tx, 'stream = ?', [chatStream(d.groupId!)]);
+          await events.erase(tx, { stream: chatStream(d.groupId!) });
           break;
         case 'user.profile_updated':
           await tx.execute('UPDATE members SET display_name = ? WHERE user_id = ?', [d.displayName!, d.userId!]);

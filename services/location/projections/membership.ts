@@ -13,14 +13,14 @@ type Data = Record<string, string>;
 /** Erases a member's scope in a group: its rows and its events. */
 export async function eraseScope(tx: Tx, events: EventLog, groupId: string, userId: string): Promise<void> {
   for (const t of ['scopes', 'fixes', 'snapshots']) await tx.execute(`DELETE FROM ${t} WHERE group_id = ? AND user_id = ?`, [groupId, userId]);
-  await events.erase(tx, 'stream = ?', [scopeStream(groupId, userId)]);
+  await events.erase(tx, { stream: scopeStream(groupId, userId) });
 }
 
 async function eraseGroup(tx: Tx, events: EventLog, groupId: string): Promise<void> {
   const rs = await tx.execute('SELECT user_id FROM scopes WHERE group_id = ?', [groupId]);
   for (const r of rs.rows) await eraseScope(tx, events, groupId, String(r.user_id));
   for (const t of ['members', 'scopes', 'fixes', 'snapshots', 'places']) await tx.execute(`DELETE FROM ${t} WHERE group_id = ?`, [groupId]);
-  await events.erase(tx, 'stream = ?', [placesStream(groupId)]);
+  await events.erase(tx, { stream: placesStream(groupId) });
 }
 
 /** The consumer of `evt.users.*`. */
@@ -57,7 +57,7 @@ export function membershipConsumer(events: EventLog): ConsumerSpec {
           for (const r of rs.rows) await eraseScope(tx, events, String(r.group_id), d.userId!);
           await tx.execute('DELETE FROM members WHERE user_id = ?', [d.userId!]);
           await tx.execute('DELETE FROM suggestions WHERE user_id = ?', [d.userId!]);
-          await events.erase(tx, 'stream = ?', [`suggestions:${d.userId}`]);
+          await events.erase(tx, { stream: `suggestions:${d.userId}` });
           break;
         }
         default:

@@ -173,6 +173,7 @@ export class Consumer {
   async #onLive(bytes: Uint8Array): Promise<void> {
     const event = check(EnvelopeSchema, decode(bytes), 'kit.invalid_event', 'event envelope');
     if (event.source !== this.source || event.seq <= this.#checkpoint) return; // a duplicate, or not ours
+    this.#answered = true; // the producer runs: it publishes
     if (event.seq === this.#checkpoint + 1) await this.#apply([event], false);
     else await this.#catchUp(); // a gap: something was missed
   }

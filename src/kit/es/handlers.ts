@@ -21,7 +21,7 @@ import type { WriteTx } from './write-tx.ts';
 /** One event type and what to do with it, inside the transaction that records it. */
 export interface EventHandler {
   readonly type: EventType<unknown>;
-  readonly fn: (event: Envelope<never>, tx: WriteTx) => Promise<void> | void;
+  readonly fn: (event: Envelope<never>, tx: WriteTx) => Promise<unknown> | void;
 }
 
 /**
@@ -32,7 +32,7 @@ export interface EventHandler {
  *   on(users.MemberJoined, (e, tx) => tx.execute('INSERT INTO members VALUES (?, ?)', [e.data.groupId, e.data.userId])),
  * ] });
  */
-export function on<D>(type: EventType<D>, fn: (event: Envelope<D>, tx: WriteTx) => Promise<void> | void): EventHandler {
+export function on<D>(type: EventType<D>, fn: (event: Envelope<D>, tx: WriteTx) => Promise<unknown> | void): EventHandler {
   return { type: type as EventType<unknown>, fn: fn as EventHandler['fn'] };
 }
 

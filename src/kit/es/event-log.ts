@@ -53,6 +53,10 @@ export interface InlineProjection {
   name: string;
   /** Empties the projection's tables (for a rebuild). */
   reset(tx: Tx): Promise<void>;
+  /**
+   * Applies one event in the appending transaction.
+   * @deprecated for services: give `api.project` typed `handlers: [on(…)]` instead (the kit builds this).
+   */
   apply(event: Envelope, tx: Tx): Promise<void>;
 }
 

@@ -44,5 +44,5 @@ export function writeTx(tx: Tx, events: EventLog, trace: Trace): WriteTx {
  * writeTx(tx, events, traceOf(event));
  */
 export function traceOf(event: Envelope): Trace {
-  return { correlationId: event.correlationId || event.id, causationId: event.id };
+  return { correlationId: event.correlationId, causationId: event.id };
 }

@@ -74,7 +74,7 @@ export class Timers {
     let total = 0;
     for (;;) {
       const n = await d.db.write(async (tx) => {
-        const gone = await events.erase(tx, "seq IN (SELECT seq FROM kit_events WHERE type = 'location.sampled' AND at < ? LIMIT ?)", [horizon, ERASE_BATCH]);
+        const gone = await events.erase(tx, { types: ['location.sampled'], before: horizon, limit: ERASE_BATCH });
         await tx.execute('DELETE FROM fixes WHERE rowid IN (SELECT rowid FROM fixes WHERE received_at < ? LIMIT ?)', [horizonMs, ERASE_BATCH]);
         return gone;
       });

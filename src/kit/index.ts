@@ -14,11 +14,14 @@ export { command, query, event, check, type Operation, type EventType, type Sche
 export { EnvelopeSchema, LogReadRequest, LogReadReply, HealthReply, ReadinessReply, readinessOp, LOG_READ_MAX, kitSubjects, Headers, type Envelope } from './envelope.ts';
 export * from './bus/index.ts';
 export * from './db/index.ts';
-export { EventLog, type AppendMeta, type InlineProjection } from './es/event-log.ts';
+export { EventLog, eraseCondition, type AppendMeta, type EraseFilter, type InlineProjection } from './es/event-log.ts';
+export { on, dispatcher, type EventHandler, type OnInvalid } from './es/handlers.ts';
+export { writeTx, traceOf, type WriteTx, type Trace as EventTrace } from './es/write-tx.ts';
+export { inlineProjection, consumerSpec } from './service/consumption.ts';
 export { Relay, type RelayOptions } from './es/relay.ts';
 export { Consumer, logReadOp, readCheckpoint, type ConsumerSpec } from './es/consumer.ts';
 export { KIT_MIGRATIONS } from './es/schema.ts';
-export { defineService, type ServiceDefinition, type ServiceApi, type RequestContext, type ServiceHandler, type WriteTx } from './service/define.ts';
+export { defineService, type ServiceDefinition, type ServiceApi, type RequestContext, type ServiceHandler, type ProjectionSpec, type ConsumeSpec } from './service/define.ts';
 export { runService, healthOp, type RunOptions, type RunningService } from './service/run.ts';
 export * from './runtime/index.ts';
 export { HEARTH_VERSION } from './version.ts';

@@ -7,7 +7,7 @@
  * catch-up, which logs its progress).
  */
 import type { HearthConfig } from '../config/index.ts';
-import { EventLog, KIT_MIGRATIONS, migrate, openDb, type ConsumerSpec, type ServiceApi } from '../kit/index.ts';
+import { consumerSpec, EventLog, inlineProjection, KIT_MIGRATIONS, migrate, openDb, type ConsumerSpec, type ConsumeSpec, type InlineProjection, type ProjectionSpec, type ServiceApi } from '../kit/index.ts';
 import { configOrExit, fail } from './command-line.ts';
 import { restrictUmask } from './data-dir.ts';
 import { LockError, takeLock } from './lock.ts';
@@ -54,8 +54,9 @@ async function rebuild(config: HearthConfig, name: string, builtins: ServiceLoad
       events,
       log: silentLog,
       handle: () => {},
-      project: (p) => events.project(p),
-      consume: (source, spec) => void consumers.push([source, spec]),
+      now: Date.now,
+      project: (p: ProjectionSpec | InlineProjection) => events.project(inlineProjection(p, events)),
+      consume: (source: string, spec: ConsumeSpec | ConsumerSpec) => void consumers.push([source, consumerSpec(spec, events, silentLog)]),
       // A rebuild runs no requests and no live traffic: these are never called, or do nothing.
       request: () => Promise.reject(new Error('no requests during a rebuild')),
       subscribe: () => {},

@@ -1,5 +1,5 @@
 /** The `ledger` test service: state + event in one transaction, an inline projection. */
-import { AppError, defineService } from '../../src/kit/index.ts';
+import { AppError, defineService, on } from '../../src/kit/index.ts';
 import { AddEntry, AddMany, EntryAdded, Explode, GetTotal } from './contracts.ts';
 
 export default defineService({
@@ -13,21 +13,22 @@ export default defineService({
     svc.project({
       name: 'totals',
       reset: async (tx) => void (await tx.execute('DELETE FROM totals')),
-      apply: async (e, tx) => {
-        const { key, amount } = e.data as { key: string; amount: number };
-        await tx.execute(
-          `INSERT INTO totals (key, total, entries) VALUES (?, ?, 1)
-           ON CONFLICT (key) DO UPDATE SET total = total + excluded.total, entries = entries + 1`,
-          [key, amount],
-        );
-      },
+      handlers: [
+        on(EntryAdded, async ({ data: { key, amount } }, tx) => {
+          await tx.execute(
+            `INSERT INTO totals (key, total, entries) VALUES (?, ?, 1)
+             ON CONFLICT (key) DO UPDATE SET total = total + excluded.total, entries = entries + 1`,
+            [key, amount],
+          );
+        }),
+      ],
     });
     svc.handle(AddEntry, (req, ctx) =>
       ctx.write(async (tx) => {
         const e = await tx.append(EntryAdded, req, { stream: `key:${req.key}` });
         await tx.execute('INSERT INTO entries (seq, key, amount) VALUES (?, ?, ?)', [e.seq, req.key, req.amount]);
-        const rs = await tx.execute('SELECT total FROM totals WHERE key = ?', [req.key]);
-        return { seq: e.seq, total: Number(rs.rows[0]!.total) };
+        const [row] = await tx.query('SELECT total FROM totals WHERE key = ?', [req.key]);
+        return { seq: e.seq, total: Number(row!.total) };
       }),
     );
     svc.handle(AddMany, (req, ctx) =>

@@ -59,7 +59,7 @@ export function chatHooks(events: EventLog): membership.MembershipHooks {
         case 'group_deleted':
           await tx.execute('DELETE FROM messages_fts WHERE rowid IN (SELECT seq FROM messages WHERE group_id = ?)', [c.groupId]);
           for (const t of ['messages', 'read_markers']) await tx.execute(`DELETE FROM ${t} WHERE group_id = ?`, [c.groupId]);
-          await events.erase(tx, 'stream = ?', [chatStream(c.groupId)]);
+          await events.erase(tx, { stream: chatStream(c.groupId) });
           return;
         case 'user_deleted':
           await tx.execute("UPDATE messages SET author_id = NULL, author_name = 'Deleted account' WHERE author_id = ?", [c.userId]);

@@ -19,7 +19,7 @@ export function handleHistory(d: Deps): void {
       const groups = req.groupId ? [req.groupId] : (await groupsOf(read, userId)).map((g) => g.groupId);
       let erased = 0;
       for (const groupId of groups) {
-        erased += await d.api.events.erase(tx, "stream = ? AND type = 'location.sampled'", [scopeStream(groupId, userId)]);
+        erased += await d.api.events.erase(tx, { stream: scopeStream(groupId, userId), types: ['location.sampled'] });
         const scope = await d.scopes.load(read, groupId, userId);
         await d.scopes.record(tx, scope, decide({ type: 'erase_history' }, scope, { now: d.now(), rules: d.settings.rules, places: [] }));
       }

@@ -13,14 +13,14 @@ import { placesStream, scopeStream } from '../domain/index.ts';
 /** Erases a member's scope in a group: its rows and its events. */
 export async function eraseScope(tx: Tx, events: EventLog, groupId: string, userId: string): Promise<void> {
   for (const t of ['scopes', 'fixes', 'snapshots']) await tx.execute(`DELETE FROM ${t} WHERE group_id = ? AND user_id = ?`, [groupId, userId]);
-  await events.erase(tx, 'stream = ?', [scopeStream(groupId, userId)]);
+  await events.erase(tx, { stream: scopeStream(groupId, userId) });
 }
 
 async function eraseGroup(tx: Tx, events: EventLog, groupId: string): Promise<void> {
   const rs = await tx.execute('SELECT user_id FROM scopes WHERE group_id = ?', [groupId]);
   for (const r of rs.rows) await eraseScope(tx, events, groupId, String(r.user_id));
   for (const t of ['scopes', 'fixes', 'snapshots', 'places']) await tx.execute(`DELETE FROM ${t} WHERE group_id = ?`, [groupId]);
-  await events.erase(tx, 'stream = ?', [placesStream(groupId)]);
+  await events.erase(tx, { stream: placesStream(groupId) });
 }
 
 /** What location adds to the membership projection: erasure. */
@@ -31,7 +31,7 @@ export function locationHooks(events: EventLog): membership.MembershipHooks {
       if (c.kind !== 'user_deleted') return;
       for (const { groupId } of await membership.groupsOf(tx, c.userId)) await eraseScope(tx, events, groupId, c.userId);
       await tx.execute('DELETE FROM suggestions WHERE user_id = ?', [c.userId]);
-      await events.erase(tx, 'stream = ?', [`suggestions:${c.userId}`]);
+      await events.erase(tx, { stream: `suggestions:${c.userId}` });
     },
     async after(tx, c) {
       if (c.kind === 'left') await eraseScope(tx, events, c.groupId, c.userId);

@@ -15,7 +15,7 @@ import { fresh } from './fresh.ts';
 
 async function eraseUser(tx: Tx, d: Deps, userId: string): Promise<void> {
   await eraseNotifications(tx, d.events, 'user_id = ?', [userId]);
-  await d.events.erase(tx, 'stream = ?', [`inbox:${userId}`]);
+  await d.events.erase(tx, { stream: `inbox:${userId}` });
   await tx.execute('DELETE FROM delivery_attempts WHERE target_id IN (SELECT id FROM targets WHERE user_id = ?)', [userId]);
   for (const t of ['deliveries', 'targets', 'preferences']) await tx.execute(`DELETE FROM ${t} WHERE user_id = ?`, [userId]);
 }

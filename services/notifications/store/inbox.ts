@@ -86,7 +86,8 @@ export async function unreadOf(tx: Tx, userId: string): Promise<number> {
  */
 export async function eraseNotifications(tx: Tx, events: EventLog, where: string, args: (string | number)[]): Promise<number> {
   const ids = `SELECT id FROM notifications WHERE ${where}`;
-  await events.erase(tx, `seq IN (SELECT event_seq FROM notifications WHERE event_seq IS NOT NULL AND ${where})`, args);
+  const seqs = await tx.query(`SELECT event_seq FROM notifications WHERE event_seq IS NOT NULL AND ${where}`, args);
+  if (seqs.length) await events.erase(tx, { seqs: seqs.map((r) => Number(r.event_seq)) });
   await tx.execute(`DELETE FROM delivery_attempts WHERE delivery_id IN (SELECT id FROM deliveries WHERE notification_id IN (${ids}))`, args);
   await tx.execute(`DELETE FROM deliveries WHERE notification_id IN (${ids})`, args);
   return (await tx.execute(`DELETE FROM notifications WHERE ${where}`, args)).rowsAffected;

@@ -32,8 +32,14 @@ export interface DbOptions {
   service?: string;
 }
 
-/** The statements a transaction may run, plus a hook for after the commit. */
+/**
+ * The statements a transaction may run, plus a hook for after the commit. Reads go through
+ * the transaction too (`query`): they see its own writes, and never wait on the write lock
+ * the transaction already holds (a single-connection database would deadlock).
+ */
 export interface Tx {
+  /** Runs a statement in the transaction and returns its rows (reads see this transaction's writes). */
+  query(sql: string, args?: InArgs): Promise<Row[]>;
   execute(sql: string, args?: InArgs): Promise<ResultSet>;
   executeMultiple(sql: string): Promise<void>;
   /** Runs `fn` after this transaction commits (never if it rolls back). */
@@ -102,6 +108,7 @@ export class Db {
       const hooks: (() => void)[] = [];
       try {
         const result = await fn({
+          query: async (sql, args = []) => (await tx.execute({ sql, args })).rows,
           execute: (sql, args = []) => tx.execute({ sql, args }),
           executeMultiple: (sql) => tx.executeMultiple(sql),
           afterCommit: (h) => void hooks.push(h),

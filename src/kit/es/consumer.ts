@@ -8,9 +8,14 @@
  * (`log.<source>.read`) from its checkpoint and applies what it missed, a page per
  * transaction. A page of the log is the truth: a hole in it is an erased event (retention,
  * erasure) and is stepped over; only a live event out of order sends the consumer to the log.
+ *
+ * At start a producer may not run yet (services start in any order): until it first answers
+ * a log read, an unreachable producer (no responders, timeout, open circuit) is logged at
+ * debug level only, for `graceMs`. A warning means something is really wrong: the producer
+ * answered before and fails now, it is still away after the grace, or an event cannot be applied.
  */
 import type { NatsConnection, Subscription } from 'nats';
-import type { Requester } from '../bus/index.ts';
+import { isInfrastructureFailure, type Requester } from '../bus/index.ts';
 import { decode } from '../codec.ts';
 import type { Operation } from '../contract.ts';
 import type { Db, Tx } from '../db/index.ts';
@@ -21,7 +26,10 @@ import { backoffDelay } from '../retry.ts';
 
 /** What a consumer does with each event of its source, inside the checkpoint's transaction. */
 export interface ConsumerSpec {
-  /** Applies one event; throwing rolls back and retries later (the source is held up until it succeeds). */
+  /**
+   * Applies one event; throwing rolls back and retries later (the source is held up until it succeeds).
+   * @deprecated for services: give `api.consume` typed `handlers: [on(…)]` instead (the kit builds this).
+   */
   apply(event: Envelope, tx: Tx): Promise<void>;
   /** Empties what this consumer built (for a rebuild). */
   reset?(tx: Tx): Promise<void>;
@@ -66,6 +74,11 @@ export class Consumer {
   readonly #req: Requester;
   readonly #log: Logger;
   readonly #catchupMs: number;
+  readonly #now: () => number;
+  readonly #graceMs: number;
+  #startedAt = 0;
+  /** The producer has answered a log read at least once. */
+  #answered = false;
   #checkpoint = 0;
   #sub: Subscription | undefined;
   #queue: Promise<void> = Promise.resolve();
@@ -79,7 +92,11 @@ export class Consumer {
   /** Events stepped over since the checkpoint was last stored. */
   #unsaved = 0;
 
-  constructor(source: string, spec: ConsumerSpec, o: { db: Db; nc: NatsConnection; requester: Requester; log: Logger; catchupMs: number }) {
+  constructor(
+    source: string,
+    spec: ConsumerSpec,
+    o: { db: Db; nc: NatsConnection; requester: Requester; log: Logger; catchupMs: number; now?: () => number; graceMs?: number },
+  ) {
     this.source = source;
     this.#spec = spec;
     this.#db = o.db;
@@ -87,6 +104,8 @@ export class Consumer {
     this.#req = o.requester;
     this.#log = o.log.child({ source });
     this.#catchupMs = o.catchupMs;
+    this.#now = o.now ?? Date.now;
+    this.#graceMs = o.graceMs ?? 120_000;
     this.#wanted = spec.types ? new Set(spec.types) : undefined;
   }
 
@@ -97,6 +116,7 @@ export class Consumer {
 
   /** Loads the checkpoint, subscribes to live events, and catches up from the log. */
   async start(): Promise<void> {
+    this.#startedAt = Date.now();
     this.#checkpoint = await readCheckpoint(this.#db, this.source);
     this.#sub = this.#nc.subscribe(`evt.${this.source}.>`, { callback: (_err, msg) => msg && this.#enqueue(() => this.#onLive(msg.data)) });
     this.#enqueue(() => this.#catchUp());
@@ -142,7 +162,9 @@ export class Consumer {
   #failed(err: unknown): void {
     if (this.#stopped) return; // stopping closed the connection under a catch-up; nothing to retry
     const delay = backoffDelay({ initialMs: 200, maxMs: 10_000 }, this.#failures++);
-    this.#log.warn('consumer could not apply events; retrying', { err, checkpoint: this.#checkpoint, retry_ms: delay });
+    const waiting = !this.#answered && isInfrastructureFailure(err) && Date.now() - this.#startedAt < this.#graceMs;
+    if (waiting) this.#log.debug('waiting for the producer to answer', { err, checkpoint: this.#checkpoint, retry_ms: delay });
+    else this.#log.warn('consumer could not apply events; retrying', { err, checkpoint: this.#checkpoint, retry_ms: delay });
     clearTimeout(this.#timer);
     this.#retryDue = true;
     this.#arm(Math.max(delay, 50));
@@ -151,6 +173,7 @@ export class Consumer {
   async #onLive(bytes: Uint8Array): Promise<void> {
     const event = check(EnvelopeSchema, decode(bytes), 'kit.invalid_event', 'event envelope');
     if (event.source !== this.source || event.seq <= this.#checkpoint) return; // a duplicate, or not ours
+    this.#answered = true; // the producer runs: it publishes
     if (event.seq === this.#checkpoint + 1) await this.#apply([event], false);
     else await this.#catchUp(); // a gap: something was missed
   }
@@ -161,6 +184,8 @@ export class Consumer {
     for (;;) {
       const before = this.#checkpoint;
       const page = await this.#req.request(logReadOp(this.source), { after: before, limit: LOG_READ_MAX });
+      if (!this.#answered && this.#failures > 0) this.#log.debug('the producer answers', { checkpoint: before, head: page.head });
+      this.#answered = true;
       if (page.events.length) await this.#apply(page.events, true);
       if (page.events.length && this.#checkpoint === before) {
         throw new Error(`${this.source}'s log answered events after ${before} that do not follow it`);
@@ -189,7 +214,7 @@ export class Consumer {
         if (!wanted || wanted.has(e.type)) await this.#spec.apply(e, tx);
         cp = e.seq;
       }
-      await storeCheckpoint(tx, this.source, cp);
+      await storeCheckpoint(tx, this.source, cp, this.#now());
       return cp;
     });
     this.#checkpoint = next;
@@ -215,7 +240,7 @@ export class Consumer {
   async #save(): Promise<void> {
     if (this.#unsaved === 0) return;
     const cp = this.#checkpoint;
-    await this.#db.write((tx) => storeCheckpoint(tx, this.source, cp));
+    await this.#db.write((tx) => storeCheckpoint(tx, this.source, cp, this.#now()));
     this.#unsaved = 0;
   }
 }
@@ -227,11 +252,11 @@ export async function readCheckpoint(db: Db, source: string): Promise<number> {
 }
 
 /** Stores a checkpoint; never moves a stored one back (another instance may be further on). */
-async function storeCheckpoint(tx: Tx, source: string, seq: number): Promise<void> {
+async function storeCheckpoint(tx: Tx, source: string, seq: number, now: number): Promise<void> {
   await tx.execute(
     `INSERT INTO kit_checkpoints (source, seq, updated_at) VALUES (?, ?, ?)
      ON CONFLICT (source) DO UPDATE SET seq = max(seq, excluded.seq), updated_at = excluded.updated_at`,
-    [source, seq, new Date().toISOString()],
+    [source, seq, new Date(now).toISOString()],
   );
 }
 

@@ -22,11 +22,41 @@ export interface AppendMeta {
   causationId?: string;
 }
 
+/**
+ * Which events `erase` removes: every field given must hold (AND); at least one is needed.
+ *
+ * @example
+ * { streamPrefix: `scope:${groupId}:`, types: [location.Sampled], before: horizonIso, limit: 500 }
+ */
+export interface EraseFilter {
+  /** Exactly this stream. */
+  stream?: string;
+  /** Streams starting with this text (matched literally: `%` and `_` are not wildcards). */
+  streamPrefix?: string;
+  /** Only these types (names such as `location.sampled`, or the contract's EventTypes). */
+  types?: readonly (string | EventType<unknown>)[];
+  /** Only events stamped before this ISO time (as `toISOString` writes it). */
+  before?: string;
+  /** Only these seqs. */
+  seqs?: readonly number[];
+  /** Only events with seq > this (`{ afterSeq: 0 }`: all of them). */
+  afterSeq?: number;
+  /** At most this many, oldest first (for bounded batches). */
+  limit?: number;
+}
+
+/** Seqs named in one statement at most (SQLite's variable limit is far above). */
+const SEQS_PER_STATEMENT = 500;
+
 /** A projection kept in step with the service's own log, inside the appending transaction. */
 export interface InlineProjection {
   name: string;
   /** Empties the projection's tables (for a rebuild). */
   reset(tx: Tx): Promise<void>;
+  /**
+   * Applies one event in the appending transaction.
+   * @deprecated for services: give `api.project` typed `handlers: [on(…)]` instead (the kit builds this).
+   */
   apply(event: Envelope, tx: Tx): Promise<void>;
 }
 
@@ -45,9 +75,13 @@ export class EventLog {
   readonly #projections: InlineProjection[] = [];
   readonly #listeners: ((seq: number) => void)[] = [];
 
-  constructor(db: Db, service: string) {
+  readonly #now: () => number;
+
+  /** `now` is the clock that stamps each event's `at` (default `Date.now`). */
+  constructor(db: Db, service: string, o: { now?: () => number } = {}) {
     this.#db = db;
     this.service = service;
+    this.#now = o.now ?? Date.now;
   }
 
   /** Adds an inline projection (applied to every event appended from now on). */
@@ -73,7 +107,7 @@ export class EventLog {
       id: uuidv7(),
       type: type.type,
       version: type.version,
-      at: new Date().toISOString(),
+      at: new Date(this.#now()).toISOString(),
       source: this.service,
       stream: meta.stream ?? '',
       correlationId: meta.correlationId ?? '',
@@ -129,17 +163,26 @@ export class EventLog {
   }
 
   /**
-   * Erases events inside `tx` (retention, or a user's right to erasure); returns how many.
-   * `where` is an SQL condition on kit_events' columns (seq, type, at, stream …). The log
-   * then has holes: readers take its pages as the truth, and the floor keeps each erased
-   * seq from being handed out again.
+   * Erases the events `filter` matches inside `tx` (retention, a user's right to erasure);
+   * returns how many. The log then has holes: readers take its pages as the truth, and the
+   * floor keeps each erased seq from being handed out again.
    *
    * @example
-   * await events.erase(tx, "stream LIKE ? ESCAPE '\\' AND type = ?", [`scope:${g}:%`, 'location.sampled']);
+   * await events.erase(tx, { stream: `chat:${groupId}` });
+   * await events.erase(tx, { types: [location.Sampled], before: horizon, limit: 500 });
    */
-  async erase(tx: Tx, where: string, args: (string | number)[]): Promise<number> {
+  async erase(tx: Tx, filter: EraseFilter): Promise<number> {
+    if (filter.seqs && filter.seqs.length > SEQS_PER_STATEMENT) {
+      let n = 0;
+      for (let i = 0; i < filter.seqs.length; i += SEQS_PER_STATEMENT) n += await this.erase(tx, { ...filter, seqs: filter.seqs.slice(i, i + SEQS_PER_STATEMENT) });
+      return n;
+    }
+    const { where, args } = eraseCondition(filter);
     await tx.execute('UPDATE kit_floor SET seq = max(seq, (SELECT coalesce(max(seq), 0) FROM kit_events)) WHERE id = 1');
-    const rs = await tx.execute(`DELETE FROM kit_events WHERE ${where}`, args);
+    const sql = filter.limit === undefined
+      ? `DELETE FROM kit_events WHERE ${where}`
+      : `DELETE FROM kit_events WHERE seq IN (SELECT seq FROM kit_events WHERE ${where} ORDER BY seq LIMIT ?)`;
+    const rs = await tx.execute(sql, filter.limit === undefined ? args : [...args, filter.limit]);
     return rs.rowsAffected;
   }
 
@@ -163,4 +206,25 @@ export class EventLog {
       data: decode(new Uint8Array(r.data as ArrayBuffer)),
     };
   }
+}
+
+/** The SQL condition of an erase filter, every value bound as an argument. */
+export function eraseCondition(f: EraseFilter): { where: string; args: (string | number)[] } {
+  const parts: string[] = [];
+  const args: (string | number)[] = [];
+  if (f.stream !== undefined) parts.push('stream = ?'), args.push(f.stream);
+  if (f.streamPrefix !== undefined) parts.push("stream LIKE ? ESCAPE '\\'"), args.push(`${f.streamPrefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  if (f.types !== undefined) {
+    const names = f.types.map((t) => (typeof t === 'string' ? t : t.type));
+    parts.push(names.length ? `type IN (${names.map(() => '?').join(', ')})` : '0');
+    args.push(...names);
+  }
+  if (f.before !== undefined) parts.push('at < ?'), args.push(f.before);
+  if (f.seqs !== undefined) {
+    parts.push(f.seqs.length ? `seq IN (${f.seqs.map(() => '?').join(', ')})` : '0');
+    args.push(...f.seqs);
+  }
+  if (f.afterSeq !== undefined) parts.push('seq > ?'), args.push(f.afterSeq);
+  if (parts.length === 0) throw new Error('erase needs a filter (`{ afterSeq: 0 }` erases every event)');
+  return { where: parts.join(' AND '), args };
 }

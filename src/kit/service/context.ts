@@ -3,18 +3,15 @@ import type { CallOptions, HandlerContext, Requester } from '../bus/index.ts';
 import type { Operation, ReplyOf, RequestOf } from '../contract.ts';
 import type { Db } from '../db/index.ts';
 import type { EventLog } from '../es/event-log.ts';
-import type { RequestContext, WriteTx } from './define.ts';
+import { writeTx } from '../es/write-tx.ts';
+import type { RequestContext } from './define.ts';
 
 /** Builds a handler's context: events it appends and calls it makes carry its trace ids. */
 export function requestContext(ctx: HandlerContext, s: { db: Db; events: EventLog; requester: Requester }): RequestContext {
   const trace = { correlationId: ctx.correlationId, causationId: ctx.requestId };
   return {
     ...ctx,
-    write: (fn) =>
-      s.db.write((tx) => {
-        const wtx: WriteTx = { ...tx, append: (type, data, meta) => s.events.append(tx, type, data, { ...trace, ...meta }) };
-        return fn(wtx);
-      }),
+    write: (fn) => s.db.write((tx) => fn(writeTx(tx, s.events, trace))),
     request: <O extends Operation>(op: O, data: RequestOf<O>, call?: CallOptions): Promise<ReplyOf<O>> =>
       s.requester.request(op, data, { ...trace, ...call }),
   };

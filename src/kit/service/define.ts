@@ -5,17 +5,16 @@
  * all of them are alike.
  */
 import type { CallOptions, Handler, HandlerContext } from '../bus/index.ts';
-import type { EventType, Operation, ParsedRequestOf, ReplyOf, RequestOf } from '../contract.ts';
+import type { Operation, ParsedRequestOf, ReplyOf, RequestOf } from '../contract.ts';
 import type { Db, Migration, Tx } from '../db/index.ts';
 import type { Envelope } from '../envelope.ts';
-import type { AppendMeta, EventLog, InlineProjection } from '../es/event-log.ts';
+import type { EventLog, InlineProjection } from '../es/event-log.ts';
+import type { WriteTx } from '../es/write-tx.ts';
+import type { EventHandler } from '../es/handlers.ts';
 import type { ConsumerSpec } from '../es/consumer.ts';
 import type { Logger } from '../log.ts';
 
-/** A write transaction that can also append events (trace ids come from the request). */
-export interface WriteTx extends Tx {
-  append<D>(type: EventType<D>, data: D, meta?: Pick<AppendMeta, 'stream'>): Promise<Envelope<D>>;
-}
+export type { WriteTx };
 
 /** What a handler of a service gets: the request's trace, its logger, and its service's means. */
 export interface RequestContext extends HandlerContext {
@@ -26,6 +25,31 @@ export interface RequestContext extends HandlerContext {
    * gateway's broker credential may send `svc.` operations; from a service this fails `kit.not_permitted`.
    */
   request<O extends Operation>(op: O, data: RequestOf<O>, call?: CallOptions): Promise<ReplyOf<O>>;
+}
+
+/**
+ * A projection of the service's own events: its name, how to empty it, and its handlers.
+ *
+ * @example
+ * { name: 'notes', reset: (tx) => tx.execute('DELETE FROM notes'), handlers: [on(NoteAdded, addNote)] }
+ */
+export interface ProjectionSpec {
+  name: string;
+  /** Empties the projection's tables (for a rebuild). */
+  reset?(tx: Tx): Promise<unknown>;
+  handlers: readonly EventHandler[];
+}
+
+/**
+ * What a consumer of another service's events does: its handlers, and how to empty what it built.
+ *
+ * @example
+ * { reset: (tx) => tx.execute('DELETE FROM members'), handlers: [on(users.MemberJoined, join)] }
+ */
+export interface ConsumeSpec {
+  /** Empties what this consumer built (for a rebuild). */
+  reset?(tx: Tx): Promise<unknown>;
+  handlers: readonly EventHandler[];
 }
 
 /** A handler of a service operation. */
@@ -40,9 +64,42 @@ export interface ServiceApi {
   readonly events: EventLog;
   readonly log: Logger;
   handle<O extends Operation>(op: O, fn: ServiceHandler<O>): void;
-  /** A projection of this service's own events, updated in the appending transaction. */
+  /**
+   * The clock (epoch ms; `RunOptions.now`, default `Date.now`): it stamps events' `at` and
+   * checkpoints; routes and handlers read the time here so a test can set it.
+   *
+   * @example
+   * const horizon = new Date(api.now() - retentionMs).toISOString();
+   */
+  now(): number;
+  /**
+   * A projection of this service's own events, updated in the appending transaction. An
+   * event that fails its contract's schema throws (the service wrote it; see es/handlers.ts).
+   *
+   * @example
+   * api.project({ name: 'notes', reset: (tx) => tx.execute('DELETE FROM notes'), handlers: [
+   *   on(NoteAdded, (e, tx) => tx.execute('INSERT INTO notes VALUES (?, ?)', [e.data.id, e.data.text])),
+   * ] });
+   */
+  project(p: ProjectionSpec): void;
+  /** @deprecated An untyped `apply(event, tx)`: use `{ name, reset, handlers: [on(…)] }`. */
   project(p: InlineProjection): void;
-  /** Consumes another service's events with a checkpoint (see Consumer). */
+  /**
+   * Consumes another service's events with a checkpoint (see Consumer): read models and
+   * reactors alike. Its event types are those of `handlers`; others are stepped over. An
+   * event that fails its contract's schema is logged and stepped over. `tx.append` appends
+   * this service's own events in the checkpoint's transaction, caused by the consumed event.
+   *
+   * @example
+   * api.consume('users', { handlers: [
+   *   on(users.GroupDeleted, async (e, tx) => {
+   *     await tx.execute('DELETE FROM rooms WHERE group_id = ?', [e.data.groupId]);
+   *     await tx.append(RoomClosed, { groupId: e.data.groupId });
+   *   }),
+   * ] });
+   */
+  consume(source: string, spec: ConsumeSpec): void;
+  /** @deprecated An untyped `apply(event, tx)` with hand-written `types`: use `{ handlers: [on(…)] }`. */
   consume(source: string, spec: ConsumerSpec): void;
   /** Calls another service outside any request (e.g. from an HTTP route of the gateway; see RequestContext.request). */
   request<O extends Operation>(op: O, data: RequestOf<O>, call?: CallOptions): Promise<ReplyOf<O>>;

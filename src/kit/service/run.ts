@@ -9,7 +9,7 @@ import type { Db, DbOptions } from '../db/index.ts';
 import * as v from 'valibot';
 import { EnvelopeSchema, HealthReply, kitSubjects } from '../envelope.ts';
 import { decode, encode } from '../codec.ts';
-import { EventLog } from '../es/event-log.ts';
+import { EventLog, type InlineProjection } from '../es/event-log.ts';
 import { Consumer, logReadOp, type ConsumerSpec } from '../es/consumer.ts';
 import { Relay } from '../es/relay.ts';
 import { check, type Operation } from '../contract.ts';
@@ -17,7 +17,8 @@ import { createLogger, type Level, type Logger } from '../log.ts';
 import { requestContext } from './context.ts';
 import { serveDamaged } from './damaged.ts';
 import { openStorage } from './storage.ts';
-import type { ServiceApi, ServiceDefinition, ServiceHandler } from './define.ts';
+import { consumerSpec, inlineProjection } from './consumption.ts';
+import type { ConsumeSpec, ProjectionSpec, ServiceApi, ServiceDefinition, ServiceHandler } from './define.ts';
 
 /** Everything a service needs from configuration. */
 export interface RunOptions {
@@ -32,6 +33,16 @@ export interface RunOptions {
   dbCheckMs?: number;
   /** Handed to the service as `api.settings` (Hearth passes its whole configuration). */
   settings?: unknown;
+  /**
+   * The clock (epoch ms, default `Date.now`): stamps events' `at` and checkpoints, and is
+   * `api.now`. Timers (catch-up, relay polling, timeouts) stay on real time.
+   */
+  now?: () => number;
+  /**
+   * Milliseconds after start during which a consumer whose producer has never answered
+   * waits quietly (debug lines only) before it warns (default 120000).
+   */
+  startGraceMs?: number;
 }
 
 /** A running service. */
@@ -86,7 +97,8 @@ async function boot(def: ServiceDefinition, o: RunOptions, opened: { db?: Db; nc
   if (db.storage.state === 'corrupt') return serveDamaged(def.name, db, o, log, opened);
   db.storage.onChange = (state, reason) =>
     state === 'ok' ? log.info('storage recovered: writes succeed again', { file: db.storage.file }) : log.error(`storage ${state}`, { file: db.storage.file, reason });
-  const events = new EventLog(db, def.name);
+  const now = o.now ?? Date.now;
+  const events = new EventLog(db, def.name, { now });
 
   // 2. The broker; replies to this service's requests come back under its own inbox prefix.
   const nc = (opened.nc = await connectBroker({ ...o.broker, name: `hearth-${def.name}`, inboxPrefix: kitSubjects.inbox(def.name) }));
@@ -108,9 +120,12 @@ async function boot(def: ServiceDefinition, o: RunOptions, opened: { db?: Db; nc
     log,
     handle: <O extends Operation>(op: O, fn: ServiceHandler<O>) =>
       responder.handle(op, (req, ctx) => fn(req, requestContext(ctx, { db, events, requester }))),
-    project: (p) => events.project(p),
-    consume: (source: string, spec: ConsumerSpec) =>
-      void consumers.push(new Consumer(source, spec, { db, nc, requester, log, catchupMs: o.catchupMs ?? 5000 })),
+    now,
+    project: (p: ProjectionSpec | InlineProjection) => events.project(inlineProjection(p, events)),
+    consume: (source: string, spec: ConsumeSpec | ConsumerSpec) =>
+      void consumers.push(
+        new Consumer(source, consumerSpec(spec, events, log), { db, nc, requester, log, catchupMs: o.catchupMs ?? 5000, now, graceMs: o.startGraceMs ?? 120_000 }),
+      ),
     request: (op, data, call) => requester.request(op, data, call),
     subscribe: (subject, fn) =>
       void live.push(

@@ -1,0 +1,48 @@
+/**
+ * The one transaction a handler touches: it reads (`query`), writes (`execute`) and appends
+ * the service's own events (`append`), all committing together. Request handlers get it
+ * from `ctx.write`, projections and consumers with each event; the kit sets the trace of
+ * what is appended (the request's ids, or the consumed event's correlation id with the
+ * event itself as the cause).
+ */
+import type { EventType } from '../contract.ts';
+import type { Tx } from '../db/index.ts';
+import type { Envelope } from '../envelope.ts';
+import type { AppendMeta, EventLog } from './event-log.ts';
+
+/**
+ * A write transaction that can also append events.
+ *
+ * @example
+ * await ctx.write(async (tx) => {
+ *   const [row] = await tx.query('SELECT text FROM notes WHERE id = ?', [id]);
+ *   await tx.execute('UPDATE notes SET text = ? WHERE id = ?', [text, id]);
+ *   await tx.append(NoteEdited, { id, text }, { stream: `note:${id}` });
+ * });
+ */
+export interface WriteTx extends Tx {
+  append<D>(type: EventType<D>, data: D, meta?: Pick<AppendMeta, 'stream'>): Promise<Envelope<D>>;
+}
+
+/** The trace appended events carry. */
+export type Trace = Pick<AppendMeta, 'correlationId' | 'causationId'>;
+
+/**
+ * `tx` with `append` on `events`, stamping `trace` on each event.
+ *
+ * @example
+ * db.write((tx) => fn(writeTx(tx, events, { correlationId, causationId })));
+ */
+export function writeTx(tx: Tx, events: EventLog, trace: Trace): WriteTx {
+  return { ...tx, append: (type, data, meta) => events.append(tx, type, data, { ...trace, ...meta }) };
+}
+
+/**
+ * The trace of what a handler appends in answer to `event`: same conversation, caused by it.
+ *
+ * @example
+ * writeTx(tx, events, traceOf(event));
+ */
+export function traceOf(event: Envelope): Trace {
+  return { correlationId: event.correlationId, causationId: event.id };
+}

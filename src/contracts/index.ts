@@ -4,7 +4,8 @@
  * Services and the gateway import their messages from here and nowhere else. Today it
  * holds the kit's own messages — the event envelope, `log.<service>.read` and
  * `sys.health.<service>` — and the subject scheme; each service adds its file here as it
- * lands (#4–#6).
+ * lands (#4–#6). `settings` declares the configuration keys a service reads, once
+ * (src/contracts/settings).
  *
  * @example
  * import { subjects, LogReadRequest } from '../../src/contracts/index.ts';
@@ -24,3 +25,4 @@ export * as users from './users.ts';
 export * as location from './location.ts';
 export * as chat from './chat.ts';
 export * as notifications from './notifications.ts';
+export * as settings from './settings/index.ts';

@@ -54,7 +54,7 @@ export const CONFIG = section({
 export const ConfigSchema = settings.fileSchema(CONFIG);
 
 /** Hearth's effective configuration (`data` is an absolute path). */
-export type HearthConfig = settings.Values<(typeof CONFIG)['entries']>;
+export type HearthConfig = settings.ValuesOf<typeof CONFIG>;
 /** `log`: how much to log and in which form ("auto": pretty on a terminal, else JSON). */
 export type LogConfig = HearthConfig['log'];
 /** `broker`: the embedded broker's listeners, or the external server to use instead. */

@@ -43,6 +43,8 @@ export interface Entries {
 
 /** The values a section's declaration describes (what a reader or the loader gets). */
 export type Values<E extends Entries> = { -readonly [K in keyof E]: ValueOf<E[K]> };
+/** The values of a section: `ValuesOf<typeof location>` is `{ offline_grace_s: number; … }`. */
+export type ValuesOf<S extends Section> = S extends Section<infer E> ? Values<E> : never;
 type ValueOf<X> = X extends Setting<infer T> ? T
   : X extends Section<infer F> ? Values<F>
   : X extends Named<infer F> ? Record<string, Values<F>>

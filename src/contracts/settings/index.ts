@@ -10,13 +10,13 @@
  * import { settings } from '../../src/contracts/index.ts';
  * const s = settings.readSettings({ location: settings.location }, api.settings, 'location.bad_settings', 'location settings');
  */
-export { setting, section, named, type Setting, type Section, type Named, type Entries, type Entry, type Values } from './declare.ts';
+export { setting, section, named, type Setting, type Section, type Named, type Entries, type Entry, type Values, type ValuesOf } from './declare.ts';
 export { fileSchema, readerSchema, defaultsOf, rowsOf, type SettingRow } from './derive.ts';
 export { readSettings } from './read.ts';
 export * as rules from './rules.ts';
 export { parseHostPort, isHost, HOST_PORT_ALLOWED, type HostPort } from './host-port.ts';
 export { http, public_url } from './address.ts';
-export { users, REGISTRATION_MODES } from './users.ts';
+export { users } from './users.ts';
 export { location } from './location.ts';
 export { notifications } from './notifications.ts';
 export { gateway } from './gateway.ts';

@@ -19,6 +19,7 @@ export { redact, formatConfig, isSecretKey, REDACTED } from './redact.ts';
 export { describeSource, type ConfigSource } from './source.ts';
 export { INTERNAL_ENV, envName } from './env.ts';
 export { FLAGS } from './flags.ts';
+export { defaultsJson, keysTable, withKeysTable } from './settings-docs.ts';
 export {
   CONFIG,
   BUILTIN_SERVICES,

@@ -22,8 +22,8 @@ export const CONFIG = section({
     'the data directory; relative to the working directory, made absolute. Private to the user running Hearth (`0700`, files `0600`; an existing one is made so at start), locked by `hearth.lock` (a Unix socket) while Hearth runs'),
   http: settings.http,
   log: section({
-    level: setting(oneOf(['debug', 'info', 'warn', 'error']), 'info', '`debug`, `info`, `warn` or `error`'),
-    format: setting(oneOf(['auto', 'json', 'pretty']), 'auto', '`json`, `pretty`, or `auto` (pretty on a terminal, JSON otherwise)'),
+    level: setting(oneOf(['debug', 'info', 'warn', 'error']), 'info', 'the least severe messages logged'),
+    format: setting(oneOf(['auto', 'json', 'pretty']), 'auto', '`auto`: pretty on a terminal, JSON otherwise'),
   }),
   broker,
   services,

@@ -7,6 +7,7 @@
  * generated from `CONFIG` (`npm run docs:config`, checked by settings-docs.test.ts).
  */
 import { settings } from '../contracts/index.ts';
+import { RUN_DEFAULTS } from '../kit/index.ts';
 import { broker } from './broker-settings.ts';
 import { services } from './services-settings.ts';
 
@@ -41,12 +42,13 @@ export const CONFIG = section({
   notifications: settings.notifications,
   gateway: settings.gateway,
   web: settings.web,
+  // The kit's own defaults, so a service run without configuration (tests) behaves the same.
   kit: section({
-    request_timeout_ms: setting(ms(1, 3_600_000), 5000, 'how long a request to a service may take'),
-    max_request_bytes: setting(bytes(1, 64 * 1024 * 1024, ' (64 MiB)'), 262_144,
+    request_timeout_ms: setting(ms(1, 3_600_000), RUN_DEFAULTS.requestTimeoutMs, 'how long a request to a service may take'),
+    max_request_bytes: setting(bytes(1, 64 * 1024 * 1024, ' (64 MiB)'), RUN_DEFAULTS.maxRequestBytes,
       'the largest request a service takes; at most `broker.max_payload` with the embedded broker'),
-    relay_batch: setting(int(1, 10_000), 256, 'events the outbox relay publishes per round'),
-    catchup_interval_ms: setting(ms(100, 3_600_000), 5000, 'how often a consumer checks a producer\'s event log for what it missed'),
+    relay_batch: setting(int(1, 10_000), RUN_DEFAULTS.relayBatch, 'events the outbox relay publishes per round'),
+    catchup_interval_ms: setting(ms(100, 3_600_000), RUN_DEFAULTS.catchupMs, 'how often a consumer checks a producer\'s event log for what it missed'),
   }),
 });
 

@@ -34,6 +34,15 @@ export interface RunOptions {
   settings?: unknown;
 }
 
+/**
+ * What `runService` uses for an option not given; also the defaults of configuration
+ * `kit.*` (src/config), so a service run without configuration behaves as configured.
+ *
+ * @example
+ * runService(def, { broker, db }); // requests time out after RUN_DEFAULTS.requestTimeoutMs
+ */
+export const RUN_DEFAULTS = { requestTimeoutMs: 5000, maxRequestBytes: 262_144, relayBatch: 256, catchupMs: 5000 } as const;
+
 /** A running service. */
 export interface RunningService {
   readonly name: string;
@@ -78,7 +87,7 @@ export async function runService(def: ServiceDefinition, o: RunOptions): Promise
 async function boot(def: ServiceDefinition, o: RunOptions, opened: { db?: Db; nc?: NatsConnection }): Promise<RunningService> {
   const started = Date.now();
   const log = createLogger({ service: def.name, ...o.log });
-  const maxRequestBytes = o.maxRequestBytes ?? 262_144;
+  const maxRequestBytes = o.maxRequestBytes ?? RUN_DEFAULTS.maxRequestBytes;
 
   // 1. The database, checked, with the kit's tables and then the service's own. A damaged
   //    one is not served from: the service only says what is wrong (damaged.ts).
@@ -90,9 +99,9 @@ async function boot(def: ServiceDefinition, o: RunOptions, opened: { db?: Db; nc
 
   // 2. The broker; replies to this service's requests come back under its own inbox prefix.
   const nc = (opened.nc = await connectBroker({ ...o.broker, name: `hearth-${def.name}`, inboxPrefix: kitSubjects.inbox(def.name) }));
-  const requester = new Requester(nc, { timeoutMs: o.requestTimeoutMs ?? 5000, maxRequestBytes });
+  const requester = new Requester(nc, { timeoutMs: o.requestTimeoutMs ?? RUN_DEFAULTS.requestTimeoutMs, maxRequestBytes });
   const responder = new Responder(nc, { service: def.name, log, maxRequestBytes });
-  const relay = new Relay(db, events, nc, log, { batch: o.relayBatch ?? 256 });
+  const relay = new Relay(db, events, nc, log, { batch: o.relayBatch ?? RUN_DEFAULTS.relayBatch });
   const consumers: Consumer[] = [];
   const starting: (() => Promise<void> | void)[] = [];
   const onStop: (() => Promise<void> | void)[] = [];
@@ -110,7 +119,7 @@ async function boot(def: ServiceDefinition, o: RunOptions, opened: { db?: Db; nc
       responder.handle(op, (req, ctx) => fn(req, requestContext(ctx, { db, events, requester }))),
     project: (p) => events.project(p),
     consume: (source: string, spec: ConsumerSpec) =>
-      void consumers.push(new Consumer(source, spec, { db, nc, requester, log, catchupMs: o.catchupMs ?? 5000 })),
+      void consumers.push(new Consumer(source, spec, { db, nc, requester, log, catchupMs: o.catchupMs ?? RUN_DEFAULTS.catchupMs })),
     request: (op, data, call) => requester.request(op, data, call),
     subscribe: (subject, fn) =>
       void live.push(

@@ -13,6 +13,8 @@
  *   throw err;
  * }
  */
+import { settings } from '../contracts/index.ts';
+
 export { loadConfig, type LoadedConfig, type LoadOptions } from './load.ts';
 export { ConfigError, formatProblem, type ConfigProblem } from './problems.ts';
 export { redact, formatConfig, isSecretKey, REDACTED } from './redact.ts';
@@ -39,7 +41,6 @@ export {
   type WebConfig,
 } from './schema.ts';
 
-import { settings } from '../contracts/index.ts';
 /** Splits `HOST:PORT` (`"[::1]:8080"` → `{ host: '::1', port: 8080 }`); declared with the settings it checks. */
 export const parseHostPort = settings.parseHostPort;
 /** A parsed `HOST:PORT`. */

@@ -1,30 +1,10 @@
 /**
- * The part of Hearth's configuration the location service reads (`location.*`), checked
- * with its own schema; missing keys take the defaults of config/defaults.json, so the
- * service also runs with no settings at all.
+ * The part of Hearth's configuration the location service reads (`location.*`), through
+ * its declaration in src/contracts/settings: the same ranges the configuration is loaded
+ * with, and its defaults, so the service also runs with no settings at all.
  */
-import * as v from 'valibot';
-import { check } from '../../src/kit/index.ts';
-import type { Rules } from './domain/index.ts';
-
-const n = (min: number, max: number, dflt: number) => v.optional(v.pipe(v.number(), v.minValue(min), v.maxValue(max)), dflt);
-
-const Schema = v.looseObject({
-  location: v.optional(
-    v.looseObject({
-      offline_grace_s: n(1, 86_400, 60),
-      max_report_interval_s: n(0, 86_400, 900),
-      arrival_radius_m: n(5, 10_000, 50),
-      stuck_after_s: n(10, 86_400, 600),
-      stuck_radius_m: n(5, 10_000, 30),
-      late_grace_s: n(0, 86_400, 0),
-      place_hysteresis_m: n(0, 10_000, 25),
-      retention_days: n(1, 3650, 30),
-      max_future_s: n(0, 86_400, 300),
-    }),
-    {},
-  ),
-});
+import { settings } from '../../src/contracts/index.ts';
+import { rulesOf, type Rules } from './domain/index.ts';
 
 /** The location service's settings, resolved. */
 export interface LocationSettings {
@@ -40,20 +20,11 @@ export interface LocationSettings {
  * @example
  * readSettings({}).rules.arrivalRadiusM; // 50
  */
-export function readSettings(settings: unknown): LocationSettings {
-  const s = check(Schema, settings ?? {}, 'location.bad_settings', 'location settings');
-  const l = s.location as Record<string, number>;
+export function readSettings(raw: unknown): LocationSettings {
+  const { location } = settings.readSettings({ location: settings.location }, raw, 'location.bad_settings', 'location settings');
   return {
-    rules: {
-      offlineGraceMs: l.offline_grace_s! * 1000,
-      maxIntervalMs: l.max_report_interval_s! * 1000,
-      arrivalRadiusM: l.arrival_radius_m!,
-      stuckAfterMs: l.stuck_after_s! * 1000,
-      stuckRadiusM: l.stuck_radius_m!,
-      lateGraceMs: l.late_grace_s! * 1000,
-      placeHysteresisM: l.place_hysteresis_m!,
-    },
-    retentionMs: l.retention_days! * 86_400_000,
-    maxFutureMs: l.max_future_s! * 1000,
+    rules: rulesOf(location),
+    retentionMs: location.retention_days * 86_400_000,
+    maxFutureMs: location.max_future_s * 1000,
   };
 }

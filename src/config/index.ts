@@ -13,14 +13,17 @@
  *   throw err;
  * }
  */
+import { settings } from '../contracts/index.ts';
+
 export { loadConfig, type LoadedConfig, type LoadOptions } from './load.ts';
 export { ConfigError, formatProblem, type ConfigProblem } from './problems.ts';
 export { redact, formatConfig, isSecretKey, REDACTED } from './redact.ts';
 export { describeSource, type ConfigSource } from './source.ts';
 export { INTERNAL_ENV, envName } from './env.ts';
 export { FLAGS } from './flags.ts';
-export { parseHostPort, type HostPort } from './host-port.ts';
+export { defaultsJson, keysTable, withKeysTable } from './settings-docs.ts';
 export {
+  CONFIG,
   BUILTIN_SERVICES,
   OWNER_ROLES,
   type OwnerRole,
@@ -37,3 +40,8 @@ export {
   type GatewayConfig,
   type WebConfig,
 } from './schema.ts';
+
+/** Splits `HOST:PORT` (`"[::1]:8080"` → `{ host: '::1', port: 8080 }`); declared with the settings it checks. */
+export const parseHostPort = settings.parseHostPort;
+/** A parsed `HOST:PORT`. */
+export type HostPort = settings.HostPort;

@@ -4,7 +4,8 @@
  * Services and the gateway import their messages from here and nowhere else. Today it
  * holds the kit's own messages — the event envelope, `log.<service>.read` and
  * `sys.health.<service>` — and the subject scheme; each service adds its file here as it
- * lands (#4–#6).
+ * lands (#4–#6). `settings` declares the configuration keys a service reads, once
+ * (src/contracts/settings).
  *
  * @example
  * import { subjects, LogReadRequest } from '../../src/contracts/index.ts';
@@ -25,3 +26,4 @@ export * as location from './location.ts';
 export * as chat from './chat.ts';
 export * as notifications from './notifications.ts';
 export * as membership from './membership/index.ts';
+export * as settings from './settings/index.ts';

@@ -1,44 +1,19 @@
 /**
- * The part of Hearth's configuration the gateway reads, checked with its own schema (the
- * host passes the whole configuration as `api.settings`). Missing keys take the defaults of
- * config/defaults.json, so the gateway also runs with no settings at all (tests).
+ * The part of Hearth's configuration the gateway reads (the host passes the whole
+ * configuration as `api.settings`), through the declarations in src/contracts/settings:
+ * the ranges the configuration is loaded with, and its defaults, so the gateway also runs
+ * with no settings at all (tests).
  */
-import * as v from 'valibot';
-import { check } from '../kit/index.ts';
-import { parseHostPort } from '../config/index.ts';
+import { settings } from '../contracts/index.ts';
 
-const int = (min: number, max: number, fallback: number) =>
-  v.optional(v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max)), fallback);
-
-const Schema = v.looseObject({
-  http: v.optional(v.string(), '127.0.0.1:8080'),
-  public_url: v.optional(v.string(), ''),
-  gateway: v.optional(
-    v.looseObject({
-      trusted_proxies: v.optional(v.string(), ''),
-      cors_origins: v.optional(v.string(), ''),
-      max_body_bytes: int(1024, 16 * 1024 * 1024, 1_048_576),
-      auth_rate_per_minute: int(1, 100_000, 10),
-      user_rate_per_minute: int(1, 1_000_000, 600),
-      ip_rate_per_minute: int(1, 1_000_000, 1200),
-      idempotency_hours: int(1, 720, 24),
-      stream_buffer: int(16, 100_000, 256),
-      max_streams_per_user: int(1, 1000, 20),
-    }),
-    {},
-  ),
+const READS = {
+  http: settings.http,
+  public_url: settings.public_url,
+  gateway: settings.gateway,
   // The users service signs tokens for this long; the gateway refuses longer-lived ones.
-  users: v.optional(v.looseObject({ access_token_ttl_s: int(60, 3600, 900) }), {}),
-  // Checked as templates when the configuration loads (src/config); read here as given.
-  web: v.optional(
-    v.looseObject({
-      tile_url: v.optional(v.string(), 'https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
-      tile_attribution: v.optional(v.string(), '© OpenStreetMap contributors'),
-      app_dir: v.optional(v.string(), ''),
-    }),
-    {},
-  ),
-});
+  users: settings.section({ access_token_ttl_s: settings.users.entries.access_token_ttl_s }),
+  web: settings.web,
+};
 
 /** The gateway's settings, resolved. */
 export interface GatewaySettings {
@@ -76,11 +51,10 @@ const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
  * @example
  * readSettings({ http: '127.0.0.1:0' }).port; // 0
  */
-export function readSettings(settings: unknown): GatewaySettings {
-  const s = check(Schema, settings ?? {}, 'gateway.bad_settings', 'gateway settings');
-  const g = s.gateway as Record<string, number | string> & { trusted_proxies: string; cors_origins: string };
-  const web = s.web as { tile_url: string; tile_attribution: string; app_dir: string };
-  const { host, port } = parseHostPort(s.http);
+export function readSettings(raw: unknown): GatewaySettings {
+  const s = settings.readSettings(READS, raw, 'gateway.bad_settings', 'gateway settings');
+  const g = s.gateway;
+  const { host, port } = settings.parseHostPort(s.http);
   const cors = list(g.cors_origins);
   return {
     host,
@@ -88,17 +62,17 @@ export function readSettings(settings: unknown): GatewaySettings {
     publicUrl: (s.public_url || `http://${s.http}`).replace(/\/+$/, ''),
     trustedProxies: list(g.trusted_proxies).map(normalizeIp),
     corsOrigins: cors.includes('*') ? '*' : cors,
-    maxBodyBytes: Number(g.max_body_bytes),
-    authRatePerMinute: Number(g.auth_rate_per_minute),
-    userRatePerMinute: Number(g.user_rate_per_minute),
-    ipRatePerMinute: Number(g.ip_rate_per_minute),
-    idempotencyHours: Number(g.idempotency_hours),
-    streamBuffer: Number(g.stream_buffer),
-    maxStreamsPerUser: Number(g.max_streams_per_user),
-    accessTokenTtlS: Number((s.users as { access_token_ttl_s: number }).access_token_ttl_s),
-    tileUrl: web.tile_url,
-    tileAttribution: web.tile_attribution,
-    appDir: web.app_dir,
+    maxBodyBytes: g.max_body_bytes,
+    authRatePerMinute: g.auth_rate_per_minute,
+    userRatePerMinute: g.user_rate_per_minute,
+    ipRatePerMinute: g.ip_rate_per_minute,
+    idempotencyHours: g.idempotency_hours,
+    streamBuffer: g.stream_buffer,
+    maxStreamsPerUser: g.max_streams_per_user,
+    accessTokenTtlS: s.users.access_token_ttl_s,
+    tileUrl: s.web.tile_url,
+    tileAttribution: s.web.tile_attribution,
+    appDir: s.web.app_dir,
   };
 }
 

@@ -10,7 +10,7 @@ export type { ScopeEvent, RecordedEvent, ScopeEventType } from './events.ts';
 export { evolve } from './evolve.ts';
 export { decide, nextDeadline, offlineDeadline, type Command, type DecideContext } from './decide.ts';
 export { placeEvents, type Circle } from './places.ts';
-export { DEFAULT_RULES, type Rules } from './rules.ts';
+export { DEFAULT_RULES, rulesOf, type Rules, type LocationSection } from './rules.ts';
 export { distanceM } from './geo.ts';
 export { downsample, trackDistanceM } from './track.ts';
 export { toGpx, toGeoJson } from './export.ts';

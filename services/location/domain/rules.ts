@@ -1,9 +1,10 @@
 /**
- * The thresholds of the location domain (configuration `location.*`, in the units the
- * domain uses). Defaults follow the issue: arrival within 50 m, stuck after 10 minutes
- * within 30 m while routing, late once past the expected arrival, offline 60 s after the
- * fix that was expected.
+ * The thresholds of the location domain: configuration `location.*` (declared in
+ * src/contracts/settings, with its defaults) in the units the domain uses. Defaults
+ * follow the issue: arrival within 50 m, stuck after 10 minutes within 30 m while routing,
+ * late once past the expected arrival, offline 60 s after the fix that was expected.
  */
+import { settings } from '../../../src/contracts/index.ts';
 
 /** Thresholds, in metres and milliseconds. */
 export interface Rules {
@@ -20,13 +21,26 @@ export interface Rules {
   placeHysteresisM: number;
 }
 
-/** The defaults. */
-export const DEFAULT_RULES: Rules = {
-  offlineGraceMs: 60_000,
-  maxIntervalMs: 15 * 60_000,
-  arrivalRadiusM: 50,
-  stuckAfterMs: 10 * 60_000,
-  stuckRadiusM: 30,
-  lateGraceMs: 0,
-  placeHysteresisM: 25,
-};
+/** The `location` section, as configured (seconds and metres). */
+export type LocationSection = settings.ValuesOf<typeof settings.location>;
+
+/**
+ * The thresholds a `location` section sets.
+ *
+ * @example
+ * rulesOf(settings.defaultsOf(settings.location)).offlineGraceMs; // 60_000
+ */
+export function rulesOf(l: LocationSection): Rules {
+  return {
+    offlineGraceMs: l.offline_grace_s * 1000,
+    maxIntervalMs: l.max_report_interval_s * 1000,
+    arrivalRadiusM: l.arrival_radius_m,
+    stuckAfterMs: l.stuck_after_s * 1000,
+    stuckRadiusM: l.stuck_radius_m,
+    lateGraceMs: l.late_grace_s * 1000,
+    placeHysteresisM: l.place_hysteresis_m,
+  };
+}
+
+/** The defaults (the declaration's). */
+export const DEFAULT_RULES: Rules = rulesOf(settings.defaultsOf(settings.location));

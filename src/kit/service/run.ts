@@ -45,6 +45,15 @@ export interface RunOptions {
   startGraceMs?: number;
 }
 
+/**
+ * What `runService` uses for an option not given; also the defaults of configuration
+ * `kit.*` (src/config), so a service run without configuration behaves as configured.
+ *
+ * @example
+ * runService(def, { broker, db }); // requests time out after RUN_DEFAULTS.requestTimeoutMs
+ */
+export const RUN_DEFAULTS = { requestTimeoutMs: 5000, maxRequestBytes: 262_144, relayBatch: 256, catchupMs: 5000 } as const;
+
 /** A running service. */
 export interface RunningService {
   readonly name: string;
@@ -89,7 +98,7 @@ export async function runService(def: ServiceDefinition, o: RunOptions): Promise
 async function boot(def: ServiceDefinition, o: RunOptions, opened: { db?: Db; nc?: NatsConnection }): Promise<RunningService> {
   const started = Date.now();
   const log = createLogger({ service: def.name, ...o.log });
-  const maxRequestBytes = o.maxRequestBytes ?? 262_144;
+  const maxRequestBytes = o.maxRequestBytes ?? RUN_DEFAULTS.maxRequestBytes;
 
   // 1. The database, checked, with the kit's tables and then the service's own. A damaged
   //    one is not served from: the service only says what is wrong (damaged.ts).
@@ -102,9 +111,9 @@ async function boot(def: ServiceDefinition, o: RunOptions, opened: { db?: Db; nc
 
   // 2. The broker; replies to this service's requests come back under its own inbox prefix.
   const nc = (opened.nc = await connectBroker({ ...o.broker, name: `hearth-${def.name}`, inboxPrefix: kitSubjects.inbox(def.name) }));
-  const requester = new Requester(nc, { timeoutMs: o.requestTimeoutMs ?? 5000, maxRequestBytes });
+  const requester = new Requester(nc, { timeoutMs: o.requestTimeoutMs ?? RUN_DEFAULTS.requestTimeoutMs, maxRequestBytes });
   const responder = new Responder(nc, { service: def.name, log, maxRequestBytes });
-  const relay = new Relay(db, events, nc, log, { batch: o.relayBatch ?? 256 });
+  const relay = new Relay(db, events, nc, log, { batch: o.relayBatch ?? RUN_DEFAULTS.relayBatch });
   const consumers: Consumer[] = [];
   const starting: (() => Promise<void> | void)[] = [];
   const onStop: (() => Promise<void> | void)[] = [];
@@ -124,7 +133,7 @@ async function boot(def: ServiceDefinition, o: RunOptions, opened: { db?: Db; nc
     project: (p: ProjectionSpec | InlineProjection) => events.project(inlineProjection(p, events)),
     consume: (source: string, spec: ConsumeSpec | ConsumerSpec) =>
       void consumers.push(
-        new Consumer(source, consumerSpec(spec, events, log), { db, nc, requester, log, catchupMs: o.catchupMs ?? 5000, now, graceMs: o.startGraceMs ?? 120_000 }),
+        new Consumer(source, consumerSpec(spec, events, log), { db, nc, requester, log, catchupMs: o.catchupMs ?? RUN_DEFAULTS.catchupMs, now, graceMs: o.startGraceMs ?? 120_000 }),
       ),
     request: (op, data, call) => requester.request(op, data, call),
     subscribe: (subject, fn) =>

@@ -1,6 +1,7 @@
 /**
- * Building blocks for the configuration schema. Every check carries, as its valibot
- * message, the words for what is allowed: the error report quotes it as is.
+ * What a configuration key may hold, for `setting` (declare.ts). Every check carries, as
+ * its valibot message, the words for what is allowed: the error report and the docs quote
+ * it as is.
  */
 import * as v from 'valibot';
 import { HOST_PORT_ALLOWED, isHost, parseHostPort } from './host-port.ts';
@@ -9,6 +10,20 @@ import { HOST_PORT_ALLOWED, isHost, parseHostPort } from './host-port.ts';
 export function int(min: number, max: number, allowed = `an integer from ${min} to ${max}`) {
   return v.pipe(v.number(allowed), v.integer(allowed), v.minValue(min, allowed), v.maxValue(max, allowed));
 }
+
+/** An integer number of `unit` in [min, max], said so: `ms(1, 10)` allows "an integer number of milliseconds from 1 to 10". */
+const whole = (unit: string) => (min: number, max: number, note = '') =>
+  int(min, max, `an integer number of ${unit} from ${min} to ${max}${note}`);
+/** Whole milliseconds in [min, max]. */
+export const ms = whole('milliseconds');
+/** Whole seconds in [min, max]. */
+export const seconds = whole('seconds');
+/** Whole days in [min, max]. */
+export const days = whole('days');
+/** Whole metres in [min, max]. */
+export const metres = whole('metres');
+/** Whole bytes in [min, max]. */
+export const bytes = whole('bytes');
 
 /** A number (fractions allowed) in [min, max]. */
 export function num(min: number, max: number, allowed = `a number from ${min} to ${max}`) {
@@ -104,9 +119,4 @@ function hasScheme(s: string, schemes: readonly string[]): boolean {
   }
   if (!schemes.includes(u.protocol)) return false;
   return u.protocol === 'file:' ? s.length > 'file:'.length : u.hostname !== '';
-}
-
-/** A section: a map with exactly these keys. */
-export function section<const E extends v.ObjectEntries>(entries: E) {
-  return v.strictObject(entries, `a section with the keys ${Object.keys(entries).join(', ')}`);
 }

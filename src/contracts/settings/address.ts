@@ -1,0 +1,17 @@
+/**
+ * Where Hearth is reached: top-level keys the gateway and the users service read (the
+ * gateway listens on `http`; tokens and invite links name `public_url`).
+ */
+import { setting } from './declare.ts';
+import { hostPort, url } from './rules.ts';
+
+/** `http`: where the gateway listens. */
+export const http = setting(hostPort, '127.0.0.1:8080',
+  'where the gateway listens: `HOST:PORT`, `[::1]:PORT` for IPv6; port 0 picks a free one');
+
+/** `public_url`: the URL clients use, or "" for `http://<http>`. */
+export const public_url = setting(
+  url(['http:', 'https:'], '"" (the http address) or the http(s):// URL clients use to reach Hearth'),
+  '',
+  'the URL clients reach Hearth at (`https://hearth.example.home`): the token issuer and the base of invite links; `""` means `http://<http>`',
+);

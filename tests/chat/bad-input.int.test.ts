@@ -9,8 +9,9 @@ import { after, before, describe, it } from 'node:test';
 import { encode } from '../../src/kit/index.ts';
 import { chat } from '../../src/contracts/index.ts';
 import { rawRequest } from '../kit/support.ts';
-import { assertProblem, call, FILE_TIMEOUT, startHearth, useBroker, useTempDir, waitFor, type Ask, type Hearth, type User } from '../gateway/support.ts';
+import { assertProblem, call, FILE_TIMEOUT, startHearth, useBroker, useTempDir, type Ask, type Hearth, type User } from '../gateway/support.ts';
 import { family } from '../location/support.ts';
+import { waitFor } from '../support/poll.ts';
 
 /** One bad request: what is sent, the status, and the field the problem must name (or its code). */
 type Case = [label: string, method: string, path: (g: string, m: string) => string, ask: Ask, status: number, field: string];

@@ -13,7 +13,8 @@ import { chat } from '../../src/contracts/index.ts';
 import { rawRequest } from '../kit/support.ts';
 import { SseClient } from '../gateway-stream/sse-client.ts';
 import { WsClient, type Msg } from '../gateway-stream/ws-client.ts';
-import { assertProblem, call, FILE_TIMEOUT, joinGroup, makeGroup, signUp, startHearth, useBroker, useTempDir, waitFor, type Hearth, type User } from '../gateway/support.ts';
+import { assertProblem, call, FILE_TIMEOUT, joinGroup, makeGroup, signUp, startHearth, useBroker, useTempDir, type Hearth, type User } from '../gateway/support.ts';
+import { waitFor } from '../support/poll.ts';
 
 const sentWith = (text: string) => (m: Msg) => m.type === 'event' && (m.event as any).type === 'message.sent' && (m.event as any).data.message.text === text;
 

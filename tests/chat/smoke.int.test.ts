@@ -1,9 +1,10 @@
 /** A first pass through the chat routes: send (and again), history, edit, delete, search, read marker, a system message. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { call, FILE_TIMEOUT, startHearth, useBroker, useTempDir, waitFor, type Hearth, type User } from '../gateway/support.ts';
+import { call, FILE_TIMEOUT, startHearth, useBroker, useTempDir, type Hearth, type User } from '../gateway/support.ts';
 import { family } from '../location/support.ts';
 import { WsClient } from '../gateway-stream/ws-client.ts';
+import { waitFor } from '../support/poll.ts';
 
 describe('chat: smoke', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();

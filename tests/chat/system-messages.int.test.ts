@@ -10,8 +10,9 @@ import { after, before, describe, it } from 'node:test';
 import { chatService } from '../../services/chat/index.ts';
 import { logSink, start } from '../kit/support.ts';
 import { WsClient } from '../gateway-stream/ws-client.ts';
-import { call, FILE_TIMEOUT, joinGroup, makeGroup, signUp, startHearth, useBroker, useTempDir, waitFor, type Hearth, type User } from '../gateway/support.ts';
+import { call, FILE_TIMEOUT, joinGroup, makeGroup, signUp, startHearth, useBroker, useTempDir, type Hearth, type User } from '../gateway/support.ts';
 import { knownToLocation } from '../location/support.ts';
+import { waitFor } from '../support/poll.ts';
 
 type Sys = { id: string; seq: number; kind: string; authorId: string | null; authorName: string; text: string | null; system: { type: string; userId: string; name: string } };
 

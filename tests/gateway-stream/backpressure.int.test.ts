@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import WebSocket from 'ws';
-import { waitFor } from '../kit/support.ts';
+import { waitFor } from '../support/poll.ts';
 import { startHarness, WsClient, type Harness } from './harness.ts';
 
 setFlagsFromString('--expose-gc');

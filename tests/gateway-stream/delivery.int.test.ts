@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { sleep, SseClient, startHarness, WsClient, type Harness } from './harness.ts';
+import { SseClient, startHarness, WsClient, type Harness } from './harness.ts';
+import { sleep } from '../support/poll.ts';
 
 const typeOf = (m: Record<string, unknown>): string => (m.event as { type: string }).type;
 

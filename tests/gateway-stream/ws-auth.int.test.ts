@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { sleep, startHarness, WsClient, type Harness } from './harness.ts';
+import { startHarness, WsClient, type Harness } from './harness.ts';
+import { sleep } from '../support/poll.ts';
 
 describe('WebSocket stream authentication', { timeout: 60_000 }, () => {
   let h: Harness;

@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { logSink } from '../kit/support.ts';
-import { assertProblem, call, FILE_TIMEOUT, signUp, startHearth, useBroker, useTempDir, waitFor, type Hearth, type User } from './support.ts';
+import { assertProblem, call, FILE_TIMEOUT, signUp, startHearth, useBroker, useTempDir, type Hearth, type User } from './support.ts';
+import { waitFor } from '../support/poll.ts';
 
 const b64 = (x: string | number[]) => Buffer.from(x as never).toString('base64');
 const SVG = '<svg xmlns="http://www.w3.org/2000/svg"><script>fetch("/v1/me")</script></svg>';

@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { assertProblem, call, FILE_TIMEOUT, joinGroup, makeGroup, signIn, signUp, startHearth, useBroker, useTempDir, waitFor, type Answer, type Hearth, type User } from './support.ts';
+import { assertProblem, call, FILE_TIMEOUT, joinGroup, makeGroup, signIn, signUp, startHearth, useBroker, useTempDir, type Answer, type Hearth, type User } from './support.ts';
+import { waitFor } from '../support/poll.ts';
 
 interface World {
   h: Hearth;

@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { HearthConfig } from '../../src/config/index.ts';
 import { startHearth as runHearthCommand } from '../support/hearth-process.ts';
-import { assertProblem, call, FILE_TIMEOUT, signUp, startHearth, useBroker, useTempDir, waitFor, type Hearth } from './support.ts';
+import { assertProblem, call, FILE_TIMEOUT, signUp, startHearth, useBroker, useTempDir, type Hearth } from './support.ts';
+import { waitFor } from '../support/poll.ts';
 
 const OSM = { tileUrl: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png', tileAttribution: '© OpenStreetMap contributors' };
 

@@ -7,7 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { assertProblem, call, FILE_TIMEOUT, joinGroup, makeGroup, signUp, startHearth, useBroker, useTempDir, waitFor, type Hearth, type User } from './support.ts';
+import { assertProblem, call, FILE_TIMEOUT, joinGroup, makeGroup, signUp, startHearth, useBroker, useTempDir, type Hearth, type User } from './support.ts';
+import { waitFor } from '../support/poll.ts';
 
 describe('gateway: the users service is down', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();

@@ -14,9 +14,10 @@ import { usersService } from '../../services/users/index.ts';
 import { locationService } from '../../services/location/index.ts';
 import { chatService } from '../../services/chat/index.ts';
 import { notificationsService, type NotificationsOptions } from '../../services/notifications/index.ts';
-import { client, logSink, start, waitFor, type LogSink } from '../kit/support.ts';
+import { client, logSink, start, type LogSink } from '../kit/support.ts';
+import { waitFor } from '../support/poll.ts';
 
-export { FILE_TIMEOUT, useBroker, useTempDir, waitFor, client } from '../kit/support.ts';
+export { FILE_TIMEOUT, useBroker, useTempDir, client } from '../kit/support.ts';
 
 /** A running gateway and the four services. */
 export interface Hearth {

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { defineService, healthOp, readCheckpoint, Requester, type RunningService } from '../../src/kit/index.ts';
 import { AddEntry, AddMany } from '../kit-service/contracts.ts';
 import ledger from '../kit-service/ledger.ts';
-import { client, FILE_TIMEOUT, start, useBroker, useTempDir, waitFor } from './support.ts';
+import { client, FILE_TIMEOUT, start, useBroker, useTempDir } from './support.ts';
+import { waitFor } from '../support/poll.ts';
 
 /** Counts the events it applies; wants only `types`. */
 const picky = (types: string[]) =>

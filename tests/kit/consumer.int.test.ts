@@ -12,7 +12,8 @@ import { encode, EventLog, healthOp, logReadOp, openDb, Requester, type RunningS
 import { AddEntry, AddMany, EntryAdded, GetTally } from '../kit-service/contracts.ts';
 import ledger from '../kit-service/ledger.ts';
 import tally from '../kit-service/tally.ts';
-import { client, FILE_TIMEOUT, start, useBroker, useTempDir, waitFor } from './support.ts';
+import { client, FILE_TIMEOUT, start, useBroker, useTempDir } from './support.ts';
+import { waitFor } from '../support/poll.ts';
 
 describe('a consumer of another service\u2019s events', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();

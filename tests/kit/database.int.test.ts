@@ -10,7 +10,8 @@ import type { NatsConnection } from 'nats';
 import { migrate, openDb, Requester, type Db, type RunningService } from '../../src/kit/index.ts';
 import { AddEntry, EntryAdded } from '../kit-service/contracts.ts';
 import ledger from '../kit-service/ledger.ts';
-import { client, collectEvents, FILE_TIMEOUT, start, useBroker, useTempDir, waitFor } from './support.ts';
+import { client, collectEvents, FILE_TIMEOUT, start, useBroker, useTempDir } from './support.ts';
+import { waitFor } from '../support/poll.ts';
 
 const pragma = async (run: (sql: string) => Promise<{ rows: Record<string, unknown>[] }>, name: string) => (await run(`PRAGMA ${name}`)).rows[0]![name];
 const FULL = 2;

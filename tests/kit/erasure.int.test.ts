@@ -11,7 +11,8 @@ import { EventLog, KIT_MIGRATIONS, migrate, openDb, Requester, type RunningServi
 import { AddEntry, AddMany, EntryAdded, GetTally } from '../kit-service/contracts.ts';
 import ledger from '../kit-service/ledger.ts';
 import tally from '../kit-service/tally.ts';
-import { client, FILE_TIMEOUT, start, useBroker, useTempDir, waitFor } from './support.ts';
+import { client, FILE_TIMEOUT, start, useBroker, useTempDir } from './support.ts';
+import { waitFor } from '../support/poll.ts';
 
 describe('erasing events from a log', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();

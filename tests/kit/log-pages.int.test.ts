@@ -11,7 +11,8 @@ import { encode, logReadOp, Requester } from '../../src/kit/index.ts';
 import { AddEntry, GetTally } from '../kit-service/contracts.ts';
 import ledger from '../kit-service/ledger.ts';
 import tally from '../kit-service/tally.ts';
-import { client, FILE_TIMEOUT, start, useTempDir, waitFor } from './support.ts';
+import { client, FILE_TIMEOUT, start, useTempDir } from './support.ts';
+import { waitFor } from '../support/poll.ts';
 
 describe('log pages', { timeout: FILE_TIMEOUT }, () => {
   const dir = useTempDir('log-pages');

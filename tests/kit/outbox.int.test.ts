@@ -11,7 +11,8 @@ import { AddEntry, AddMany } from '../kit-service/contracts.ts';
 import ledger from '../kit-service/ledger.ts';
 import { startChild } from './child-service.ts';
 import { startCuttingProxy } from './cutting-proxy.ts';
-import { client, collectEvents, FILE_TIMEOUT, outboxState, range, start, useBroker, useTempDir, waitFor } from './support.ts';
+import { client, collectEvents, FILE_TIMEOUT, outboxState, range, start, useBroker, useTempDir } from './support.ts';
+import { waitFor } from '../support/poll.ts';
 
 describe('the outbox', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();

@@ -10,7 +10,8 @@ import { headers, type NatsConnection } from 'nats';
 import { AppError, encode, healthOp, logReadOp, Requester, uuidv7Time, type RunningService } from '../../src/kit/index.ts';
 import { AddEntry, Explode, GetTotal } from '../kit-service/contracts.ts';
 import ledger from '../kit-service/ledger.ts';
-import { client, FILE_TIMEOUT, logSink, rawRequest, start, useBroker, useTempDir, waitFor } from './support.ts';
+import { client, FILE_TIMEOUT, logSink, rawRequest, start, useBroker, useTempDir } from './support.ts';
+import { waitFor } from '../support/poll.ts';
 
 const MAX_REQUEST_BYTES = 1024;
 

@@ -11,7 +11,8 @@ import type { NatsConnection } from 'nats';
 import { AppError, command, defineService, event, openDb, Requester } from '../../src/kit/index.ts';
 import { AddEntry } from '../kit-service/contracts.ts';
 import ledger from '../kit-service/ledger.ts';
-import { client, collectEvents, FILE_TIMEOUT, outboxState, range, start, useBroker, useTempDir, waitFor } from './support.ts';
+import { client, collectEvents, FILE_TIMEOUT, outboxState, range, start, useBroker, useTempDir } from './support.ts';
+import { waitFor } from '../support/poll.ts';
 
 const Put = command('gated', 'put', { version: 1, request: v.object({ n: v.number() }), reply: v.object({ seq: v.number() }) });
 const ItemPut = event('gated', 'item_put', { version: 1, data: v.object({ n: v.number() }) });

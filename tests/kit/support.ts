@@ -36,22 +36,6 @@ export function useTempDir(prefix: string): string {
   return dir;
 }
 
-/** Polls `check` until it returns something other than undefined/false; fails after `timeoutMs`. */
-export async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      last = await check();
-      if (last !== undefined && last !== false) return last as T;
-    } catch (err) {
-      last = err; // not ready yet (e.g. no responders): try again
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${String(last)})`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /** Log lines a service wrote, kept in memory so test output stays clean. */
 export interface LogSink {
   lines: Record<string, unknown>[];

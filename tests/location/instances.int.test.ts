@@ -8,8 +8,9 @@ import { after, before, describe, it } from 'node:test';
 import { locationService } from '../../services/location/index.ts';
 import type { RunningService } from '../../src/kit/index.ts';
 import { logSink, start } from '../kit/support.ts';
-import { call, FILE_TIMEOUT, startHearth, useBroker, useTempDir, waitFor, type Hearth, type User } from '../gateway/support.ts';
+import { call, FILE_TIMEOUT, startHearth, useBroker, useTempDir, type Hearth, type User } from '../gateway/support.ts';
 import { family } from './support.ts';
+import { waitFor } from '../support/poll.ts';
 
 describe('location: two instances', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();

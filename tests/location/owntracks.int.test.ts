@@ -10,7 +10,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as docs from '../../src/gateway/owntracks/fixtures.ts';
 import { WsClient } from '../gateway-stream/ws-client.ts';
-import { assertProblem, call, FILE_TIMEOUT, joinGroup, makeGroup, signUp, startHearth, useBroker, useTempDir, waitFor, type Hearth, type User } from '../gateway/support.ts';
+import { assertProblem, call, FILE_TIMEOUT, joinGroup, makeGroup, signUp, startHearth, useBroker, useTempDir, type Hearth, type User } from '../gateway/support.ts';
+import { waitFor } from '../support/poll.ts';
 
 describe('location: OwnTracks HTTP mode', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();

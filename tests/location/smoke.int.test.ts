@@ -1,7 +1,8 @@
 /** A first pass through the location routes: fixes in, live view out, SOS, track. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { call, FILE_TIMEOUT, joinGroup, makeGroup, signUp, startHearth, useBroker, useTempDir, waitFor, type Hearth, type User } from '../gateway/support.ts';
+import { call, FILE_TIMEOUT, joinGroup, makeGroup, signUp, startHearth, useBroker, useTempDir, type Hearth, type User } from '../gateway/support.ts';
+import { waitFor } from '../support/poll.ts';
 
 describe('location: smoke', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();

@@ -3,7 +3,8 @@
  * users in one group, returned once the location service knows every member (it learns
  * membership from the users service's events, a moment after the API answers).
  */
-import { call, joinGroup, makeGroup, signUp, waitFor, type Hearth, type User } from '../gateway/support.ts';
+import { call, joinGroup, makeGroup, signUp, type Hearth, type User } from '../gateway/support.ts';
+import { waitFor } from '../support/poll.ts';
 
 /** Waits until the location service lists `who` in the group's live view. */
 export async function knownToLocation(h: Hearth, groupId: string, who: User, viewer: User = who): Promise<void> {

@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { call, FILE_TIMEOUT, joinGroup, makeGroup, signUp, startHearth, useBroker, useTempDir, waitFor, type Hearth, type User } from '../gateway/support.ts';
+import { call, FILE_TIMEOUT, joinGroup, makeGroup, signUp, startHearth, useBroker, useTempDir, type Hearth, type User } from '../gateway/support.ts';
+import { waitFor } from '../support/poll.ts';
 
 describe('location: timers', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();

@@ -5,8 +5,9 @@
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { call, waitFor, type Hearth, type User } from '../gateway/support.ts';
+import { call, type Hearth, type User } from '../gateway/support.ts';
 import { family } from '../location/support.ts';
+import { waitFor } from '../support/poll.ts';
 
 /** One request the recorder received. */
 export interface Received {

@@ -12,7 +12,8 @@ import { createClient } from '@libsql/client';
 import { Requester } from '../../src/kit/index.ts';
 import { AddEntry } from '../kit-service/contracts.ts';
 import { bannerOf, startHearth } from '../support/hearth-process.ts';
-import { getJson, OWNER, ownerClient, sql, testConfig, until } from './support.ts';
+import { getJson, OWNER, ownerClient, sql, testConfig } from './support.ts';
+import { waitFor } from '../support/poll.ts';
 
 const alive = (pid: number) => {
   try {
@@ -59,7 +60,7 @@ describe('hearth serve', { timeout: 90_000 }, () => {
     const { body } = await getJson(`${http}/readyz`);
     const pids = [body.services.ledger.pid, body.services.tally.pid] as number[];
     await h.stop('SIGKILL');
-    await until(async () => pids.every((p) => !alive(p)), 10_000, 'the orphaned services to stop');
+    await waitFor('the orphaned services to stop', async () => pids.every((p) => !alive(p)), 10_000);
   });
 
   it('forces the exit on a second signal', async () => {
@@ -74,7 +75,7 @@ describe('hearth serve', { timeout: 90_000 }, () => {
     h.child.kill('SIGINT');
     assert.equal(await h.exited, 1);
     assert.match(h.output(), /second signal/);
-    await until(async () => pids.every((p) => !alive(p)), 10_000, 'the services to be killed');
+    await waitFor('the services to be killed', async () => pids.every((p) => !alive(p)), 10_000);
   });
 });
 
@@ -126,7 +127,7 @@ describe('hearth rebuild', { timeout: 90_000 }, () => {
     const nc = await ownerClient(broker);
     const req = new Requester(nc, { timeoutMs: 5000, maxRequestBytes: 65536 });
     for (let i = 1; i <= 5; i++) await req.request(AddEntry, { key: 'k', amount: i });
-    await until(async () => Number((await sql(join(cfg.data, 'tally.db'), 'SELECT count(*) AS n FROM applied'))[0]!.n) === 5);
+    await waitFor('tally to apply 5 entries', async () => Number((await sql(join(cfg.data, 'tally.db'), 'SELECT count(*) AS n FROM applied'))[0]!.n) === 5, 15_000);
     await nc.close();
     assert.equal(await h.stop('SIGTERM'), 0);
 
@@ -137,7 +138,7 @@ describe('hearth rebuild', { timeout: 90_000 }, () => {
 
     const again = startHearth('node', ['serve', '--config', cfg.file]);
     await bannerOf(again);
-    await until(async () => Number((await sql(join(cfg.data, 'tally.db'), 'SELECT count(*) AS n FROM applied'))[0]!.n) === 5);
+    await waitFor('tally to apply 5 entries', async () => Number((await sql(join(cfg.data, 'tally.db'), 'SELECT count(*) AS n FROM applied'))[0]!.n) === 5, 15_000);
     assert.equal(await again.stop('SIGTERM'), 0);
   });
 });

@@ -11,7 +11,8 @@ import { after, before, describe, it } from 'node:test';
 import { Requester } from '../../src/kit/index.ts';
 import { AddEntry, GetTally } from '../kit-service/contracts.ts';
 import { bannerOf, startHearth, type HearthProcess } from '../support/hearth-process.ts';
-import { getJson, OWNER, ownerClient, sql, testConfig, until } from './support.ts';
+import { getJson, OWNER, ownerClient, sql, testConfig } from './support.ts';
+import { waitFor } from '../support/poll.ts';
 
 describe('a service killed mid-stream', { timeout: 120_000 }, () => {
   const cfg = testConfig();
@@ -64,26 +65,26 @@ describe('a service killed mid-stream', { timeout: 120_000 }, () => {
       }
     };
     const workers = Array.from({ length: 4 }, worker);
-    await until(async () => acked.size >= 200, 20_000, '200 acknowledged commands');
+    await waitFor('200 acknowledged commands', async () => acked.size >= 200, 20_000);
     process.kill(before, 'SIGKILL');
-    const restarted = await until(async () => {
+    const restarted = await waitFor('the ledger to come back', async () => {
       const { body } = await getJson(`${urls.http}/readyz`);
       const pid = body.services?.ledger?.pid;
       return body.status === 'ready' && pid && pid !== before ? pid : undefined;
-    }, 20_000, 'the ledger to come back');
+    }, 20_000);
     const atRestart = acked.size;
-    await until(async () => acked.size >= atRestart + 200, 20_000, 'commands acknowledged after the restart');
+    await waitFor('commands acknowledged after the restart', async () => acked.size >= atRestart + 200, 20_000);
     stop = true;
     await Promise.all(workers);
     assert.notEqual(restarted, before);
     assert.ok(failed > 0 || acked.size > 400, 'the kill happened while commands were in flight');
 
     // Every event the ledger committed reaches tally exactly once.
-    const tally = await until(async () => {
+    const tally = await waitFor('tally to catch up', async () => {
       const t = await req.request(GetTally, {});
       const [head] = await sql(join(cfg.data, 'ledger.db'), 'SELECT max(seq) AS head FROM kit_events');
       return t.checkpoint === Number(head!.head) ? t : undefined;
-    }, 20_000, 'tally to catch up');
+    }, 20_000);
     assert.equal(tally.duplicates, 0);
     assert.equal(tally.applied, tally.checkpoint);
     await nc.close();

@@ -13,7 +13,8 @@ import { after, before, describe, it } from 'node:test';
 import { Requester } from '../../src/kit/index.ts';
 import { AddEntry, GetTally, GetTotal } from '../kit-service/contracts.ts';
 import { bannerOf, startHearth } from '../support/hearth-process.ts';
-import { getJson, OWNER, ownerClient, testConfig, until } from './support.ts';
+import { getJson, OWNER, ownerClient, testConfig } from './support.ts';
+import { waitFor } from '../support/poll.ts';
 
 const natsServer = spawnSync('sh', ['-c', 'command -v nats-server'], { encoding: 'utf8' }).stdout.trim();
 
@@ -46,10 +47,10 @@ describe('against an external nats-server', { skip: natsServer ? undefined : 'na
     const conf = join(cfg.dir, 'nats.conf');
     writeFileSync(conf, `listen: 127.0.0.1:-1\n${HEARTH_ON_NATS}\n`);
     server = spawn(natsServer, ['-c', conf, '--ports_file_dir', cfg.dir], { stdio: 'ignore' });
-    const ports = await until(async () => {
+    const ports = await waitFor("nats-server's ports file", async () => {
       const f = readdirSync(cfg.dir).find((n) => n.endsWith('.ports'));
       return f ? (JSON.parse(readFileSync(join(cfg.dir, f), 'utf8')) as { nats: string[] }) : undefined;
-    });
+    }, 15_000);
     url = ports.nats[0]!;
   });
   after(() => {
@@ -66,7 +67,7 @@ describe('against an external nats-server', { skip: natsServer ? undefined : 'na
       const req = new Requester(nc, { timeoutMs: 3000, maxRequestBytes: 65536 });
       await req.request(AddEntry, { key: 'x', amount: 2 });
       assert.equal((await req.request(GetTotal, { key: 'x' })).total, 2);
-      await until(async () => (await req.request(GetTally, {})).applied === 1);
+      await waitFor('tally to apply the entry', async () => (await req.request(GetTally, {})).applied === 1, 15_000);
       await nc.close();
       assert.equal(await h.stop('SIGTERM'), 0);
     } finally {
@@ -84,10 +85,10 @@ describe('against an external nats-server', { skip: natsServer ? undefined : 'na
     // tally was not running: it reads what it missed from ledger's log when it starts
     const tally = startHearth('node', ['service', 'tally', '--config', cfg.file], { env });
     await tally.waitFor(/"service":"tally","msg":"ready"/);
-    const t = await until(async () => {
+    const t = await waitFor('tally to catch up to checkpoint 21', async () => {
       const r = await req.request(GetTally, {});
       return r.checkpoint === 21 ? r : undefined; // 1 from the first test + 20
-    });
+    }, 15_000);
     assert.equal(t.duplicates, 0);
     await nc.close();
     assert.equal(await tally.stop('SIGTERM'), 0);

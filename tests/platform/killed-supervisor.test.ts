@@ -15,7 +15,8 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { binarySkip, buildBinary } from '../support/binary.ts';
 import { bannerOf, hearthCommand, runtimeSkip, startHearth, type HearthRuntime } from '../support/hearth-process.ts';
-import { getJson, ONLY_TEST_SERVICES, testConfig, until } from './support.ts';
+import { getJson, ONLY_TEST_SERVICES, testConfig } from './support.ts';
+import { waitFor } from '../support/poll.ts';
 
 const PROMISED_MS = 1000;
 
@@ -41,10 +42,10 @@ async function serveUnreaped(rt: HearthRuntime, file: string, dir: string) {
   });
   const supervisor = Number((await h.waitFor(/^supervisor (\d+)$/m))[1]);
   const { http } = await bannerOf(h, 120_000);
-  const ready = await until(async () => {
+  const ready = await waitFor('the services to be ready', async () => {
     const r = await getJson(`${http}/readyz`);
     return r.status === 200 && r.body;
-  }, 120_000, 'the services to be ready');
+  }, 120_000);
   const services = [ready.services.ledger.pid, ready.services.tally.pid] as number[];
   return { h, supervisor, http, services };
 }
@@ -84,7 +85,7 @@ for (const [name, runtime, skip, builtIn] of runtimes) {
         const second = startHearth(rt, ['serve', '--config', cfg.file], { cwd: cfg.dir, env: ONLY_TEST_SERVICES });
         try {
           const { http } = await bannerOf(second, 120_000);
-          await until(async () => (await getJson(`${http}/readyz`)).status === 200, 120_000, 'the second Hearth to be ready');
+          await waitFor('the second Hearth to be ready', async () => (await getJson(`${http}/readyz`)).status === 200, 120_000);
           // …and holds it: a third is refused at once, naming the second's pid.
           const third = startHearth(rt, ['serve', '--config', cfg.file], { cwd: cfg.dir, env: ONLY_TEST_SERVICES });
           assert.equal(await third.exited, 2, third.output());

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { bannerOf, startHearth, type HearthProcess } from '../support/hearth-process.ts';
-import { getJson, OPEN_API, testConfig, until } from './support.ts';
+import { getJson, OPEN_API, testConfig } from './support.ts';
+import { waitFor } from '../support/poll.ts';
 
 const WORKERS = 3;
 const STEP_MS = 500;
@@ -40,7 +41,7 @@ describe('the location service killed while fixes stream in', { timeout: 60_000 
     const token = login.body.accessToken as string;
     const userId = login.body.userId as string;
     const group = (await call(`${http}/v1/groups`, 'POST', { name: 'Family' }, token)).body.id as string;
-    await until(async () => (await call(`${http}/v1/groups/${group}/live`, 'GET', undefined, token)).status === 200, 10_000, 'the group known to location');
+    await waitFor('the group known to location', async () => (await call(`${http}/v1/groups/${group}/live`, 'GET', undefined, token)).status === 200, 10_000);
 
     const base = Date.now() - 20 * 60_000;
     const acked = new Set<string>(); // fix times answered 200
@@ -72,16 +73,16 @@ describe('the location service killed while fixes stream in', { timeout: 60_000 
     const before = (await getJson(`${http}/readyz`)).body.services.location.pid as number;
     assert.ok(before > 0);
     const workers = Array.from({ length: WORKERS }, worker);
-    await until(async () => acked.size >= 100, 15_000, '100 acknowledged fixes');
+    await waitFor('100 acknowledged fixes', async () => acked.size >= 100, 15_000);
     process.kill(before, 'SIGKILL');
     const atKill = acked.size;
-    await until(async () => {
+    await waitFor('the location service to come back', async () => {
       const { body } = await getJson(`${http}/readyz`);
       const pid = body.services?.location?.pid;
       return body.status === 'ready' && pid && pid !== before ? pid : undefined;
-    }, 15_000, 'the location service to come back');
+    }, 15_000);
     const atRestart = acked.size;
-    await until(async () => acked.size >= atRestart + 100, 15_000, 'fixes acknowledged after the restart');
+    await waitFor('fixes acknowledged after the restart', async () => acked.size >= atRestart + 100, 15_000);
     stop = true;
     await Promise.all(workers);
     assert.ok(unacked.size > 0, `the kill happened while fixes were in flight (statuses ${JSON.stringify([...statuses])})`);

@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openDb } from '../../src/kit/index.ts';
 import { bannerOf, startHearth, type HearthProcess } from '../support/hearth-process.ts';
-import { getJson, ONLY_TEST_SERVICES, testConfig, until } from './support.ts';
+import { getJson, ONLY_TEST_SERVICES, testConfig } from './support.ts';
+import { waitFor } from '../support/poll.ts';
 
 const NOBODY = 65534;
 const asNobody = process.getuid?.() === 0 ? undefined : 'not running as root, so the check as a second OS user (nobody) is skipped; modes are still asserted';
@@ -51,7 +52,7 @@ describe('a data directory others could read', { timeout: 240_000 }, () => {
     h = startHearth('node', ['serve', '--config', cfg.file], { cwd: cfg.dir, env: ONLY_TEST_SERVICES });
     process.umask(umask);
     const { http } = await bannerOf(h, 90_000);
-    await until(async () => (await getJson(`${http}/readyz`)).status === 200, 90_000, 'the services to be ready');
+    await waitFor('the services to be ready', async () => (await getJson(`${http}/readyz`)).status === 200, 90_000);
   });
   after(async () => {
     await h.stop('SIGTERM');

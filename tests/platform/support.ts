@@ -64,22 +64,6 @@ export async function getJson(url: string): Promise<{ status: number; body: any 
   return { status: r.status, body: await r.json() };
 }
 
-/** Polls `fn` until it returns a truthy value (or throws after `ms`). */
-export async function until<T>(fn: () => Promise<T | undefined | false>, ms = 15_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-}
-
 /** Extra configuration for tests that drive the built-in services through the API: open registration, no rate limits in the way. */
 export const OPEN_API = `users { registration: "open" }
 gateway { user_rate_per_minute: 1000000, ip_rate_per_minute: 1000000, auth_rate_per_minute: 100000 }`;

@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { bannerOf, startHearth } from '../support/hearth-process.ts';
-import { getJson, testConfig, until } from './support.ts';
+import { getJson, testConfig } from './support.ts';
+import { waitFor } from '../support/poll.ts';
 
 async function call(url: string, method: string, body?: unknown, token?: string) {
   const r = await fetch(url, {
@@ -33,27 +34,27 @@ describe('the users service killed under hearth serve', { timeout: 90_000 }, () 
 
       const pid = (await getJson(`${http}/readyz`)).body.services.users.pid as number;
       process.kill(pid, 'SIGKILL');
-      const down = await until(async () => {
+      const down = await waitFor('a 503 from a users route', async () => {
         const r = await call(`${http}/v1/me`, 'GET', undefined, token);
         return r.status === 503 ? r : undefined;
-      }, 10_000, 'a 503 from a users route');
+      }, 10_000);
       assert.equal(down.headers.get('content-type')?.startsWith('application/problem+json'), true);
       assert.ok(Number(down.headers.get('retry-after')) > 0);
       assert.equal((await call(`${http}/healthz`, 'GET')).status, 200);
       // The supervisor polls health every health_interval_ms (200 ms here), so /readyz follows shortly.
-      const notReady = await until(async () => {
+      const notReady = await waitFor('/readyz to report users down', async () => {
         const r = await getJson(`${http}/readyz`);
         return r.status === 503 ? r.body : undefined;
-      }, 5000, '/readyz to report users down');
+      }, 5000);
       assert.notEqual(notReady.services.users.status, 'ok');
 
-      await until(async () => (await getJson(`${http}/readyz`)).status === 200, 30_000, 'users to be restarted');
+      await waitFor('users to be restarted', async () => (await getJson(`${http}/readyz`)).status === 200, 30_000);
       // A client retries after Retry-After; right after the restart the gateway's breaker may
       // still be cooling down for a moment, so allow a few seconds.
-      const me = await until(async () => {
+      const me = await waitFor('/v1/me to work again with the same token', async () => {
         const r = await call(`${http}/v1/me`, 'GET', undefined, token);
         return r.status === 200 ? r : undefined;
-      }, 10_000, '/v1/me to work again with the same token');
+      }, 10_000);
       assert.equal(me.body.displayName, 'Ann');
       assert.equal(await h.stop('SIGTERM'), 0);
     } finally {

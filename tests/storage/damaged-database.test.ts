@@ -14,8 +14,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { startHearth, type HearthProcess } from '../support/hearth-process.ts';
-import { getJson, sql, until } from '../platform/support.ts';
+import { getJson, sql } from '../platform/support.ts';
 import { call, checkpoint, damagePage, damageText, freePort, storageConfig } from './support.ts';
+import { waitFor } from '../support/poll.ts';
 
 const SERVICES = ['users', 'location', 'chat', 'notifications', 'gateway'] as const;
 const MARKER = 'the-zebra-crossing-marker-7731';
@@ -41,10 +42,10 @@ describe('damaged database files', { timeout: 400_000 }, () => {
   const serve = async (): Promise<{ h: HearthProcess; http: string }> => {
     const h = startHearth('node', ['serve', '--config', cfg.file]);
     const answered = (s: { status: string }) => s.status === 'ok' || s.status === 'degraded';
-    await until(async () => {
+    await waitFor('every service to answer', async () => {
       const r = await getJson(`${cfg.url}/readyz`);
       return Object.keys(r.body.services ?? {}).length === SERVICES.length && Object.values(r.body.services).every((s) => answered(s as { status: string }));
-    }, 120_000, 'every service to answer');
+    }, 120_000);
     return { h, http: cfg.url };
   };
   const restore = (s: string) => {
@@ -163,7 +164,7 @@ describe('damaged database files', { timeout: 400_000 }, () => {
     assert.match(good.out, /every database is sound/);
     const { h, http } = await serve();
     try {
-      await until(async () => (await getJson(`${http}/readyz`)).status === 200, 15_000, 'ready after the restore');
+      await waitFor('ready after the restore', async () => (await getJson(`${http}/readyz`)).status === 200, 15_000);
     } finally {
       await h.stop('SIGKILL');
     }

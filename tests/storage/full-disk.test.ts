@@ -12,8 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startHearth, type HearthProcess } from '../support/hearth-process.ts';
-import { getJson, until } from '../platform/support.ts';
+import { getJson } from '../platform/support.ts';
 import { call, freePort, storageConfig } from './support.ts';
+import { waitFor } from '../support/poll.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hearth-full-'));
 const data = join(dir, 'data');
@@ -47,7 +48,7 @@ describe('a full disk', { timeout: 300_000, skip }, () => {
     const cfg = storageConfig(dir, await freePort(), data);
     url = cfg.url;
     h = startHearth('node', ['serve', '--config', cfg.file]);
-    await until(async () => (await getJson(`${url}/readyz`)).status === 200, 120_000, 'Hearth to be ready').catch((err: Error) => {
+    await waitFor('Hearth to be ready', async () => (await getJson(`${url}/readyz`)).status === 200, 120_000).catch((err: Error) => {
       throw new Error(`${err.message}\n${h.output().slice(-3000)}`);
     });
     const login = { email: 'ann@example.home', password: 'a long passphrase' };
@@ -78,10 +79,10 @@ describe('a full disk', { timeout: 300_000, skip }, () => {
     assert.match(full.body.detail, /chat/);
     assert.match(full.headers.get('content-type')!, /^application\/problem\+json/);
 
-    const degraded = await until(async () => {
+    const degraded = await waitFor('/readyz to report the full disk', async () => {
       const r = await getJson(`${url}/readyz`);
       return r.status === 503 && r.body.services.chat.code === 'storage.full' ? r.body : undefined;
-    }, 30_000, '/readyz to report the full disk');
+    }, 30_000);
     assert.equal(degraded.services.chat.status, 'degraded');
     assert.ok(degraded.services.chat.reason.includes(join(data, 'chat.db')), degraded.services.chat.reason);
     assert.match(degraded.detail, /chat \(The disk holding .*chat\.db is full/);
@@ -90,7 +91,7 @@ describe('a full disk', { timeout: 300_000, skip }, () => {
     assert.equal((await call(`${url}/v1/groups/${group}/messages`, 'GET', undefined, token)).status, 200);
 
     rmSync(filler);
-    await until(async () => (await getJson(`${url}/readyz`)).status === 200, 60_000, '/readyz to be ready again without a restart');
+    await waitFor('/readyz to be ready again without a restart', async () => (await getJson(`${url}/readyz`)).status === 200, 60_000);
     const after = await call(`${url}/v1/groups/${group}/messages`, 'POST', { text: 'after', txnId: 'a1' }, token);
     assert.equal(after.status, 201, JSON.stringify(after.body));
     assert.equal((await getJson(`${url}/readyz`)).body.services.chat.pid, pid, 'the same chat process');

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { users } from '../../src/contracts/index.ts';
-import { collectEvents, FILE_TIMEOUT, rejectsWith, signUp, startUsers, useBroker, useTempDir, waitFor, type UsersHarness } from './support.ts';
+import { collectEvents, FILE_TIMEOUT, rejectsWith, signUp, startUsers, useBroker, useTempDir, type UsersHarness } from './support.ts';
+import { waitFor } from '../support/poll.ts';
 
 const PNG = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 

@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { users } from '../../src/contracts/index.ts';
-import { verifyAccessToken, collectEvents, FILE_TIMEOUT, rejectsWith, signIn, signUp, startUsers, useBroker, useTempDir, waitFor, type UsersHarness } from './support.ts';
+import { verifyAccessToken, collectEvents, FILE_TIMEOUT, rejectsWith, signIn, signUp, startUsers, useBroker, useTempDir, type UsersHarness } from './support.ts';
+import { waitFor } from '../support/poll.ts';
 
 const DAY = 86_400_000;
 

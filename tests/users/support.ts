@@ -14,7 +14,7 @@ import { AppError, Requester, type Operation, type ReplyOf, type RequestOf, type
 import { usersService } from '../../services/users/index.ts';
 import { client, logSink, start, type LogSink } from '../kit/support.ts';
 
-export { FILE_TIMEOUT, useBroker, useTempDir, waitFor, collectEvents, client } from '../kit/support.ts';
+export { FILE_TIMEOUT, useBroker, useTempDir, collectEvents, client } from '../kit/support.ts';
 
 /** A running users service and the means to talk to it. */
 export interface UsersHarness {

@@ -8,8 +8,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { encode } from '../../src/kit/index.ts';
 import { chat } from '../../src/contracts/index.ts';
-import { rawRequest } from '../kit/support.ts';
-import { assertProblem, call, FILE_TIMEOUT, startHearth, useBroker, useTempDir, type Ask, type Hearth, type User } from '../gateway/support.ts';
+import { rawRequest, useBroker } from '../support/broker.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { assertProblem, call, startHearth, type Ask, type Hearth, type User } from '../gateway/support.ts';
 import { family } from '../location/support.ts';
 import { waitFor } from '../support/poll.ts';
 

@@ -7,9 +7,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { assertProblem, call, FILE_TIMEOUT, makeGroup, signUp, startHearth, useBroker, useTempDir, type Answer, type Hearth, type User } from '../gateway/support.ts';
+import { assertProblem, call, makeGroup, signUp, startHearth, type Answer, type Hearth, type User } from '../gateway/support.ts';
 import { family } from '../location/support.ts';
 import { waitFor } from '../support/poll.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 const COUNT = 130;
 const STEP = 1000;

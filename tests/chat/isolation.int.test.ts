@@ -10,10 +10,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { encode } from '../../src/kit/index.ts';
 import { chat } from '../../src/contracts/index.ts';
-import { rawRequest } from '../kit/support.ts';
+import { rawRequest, useBroker } from '../support/broker.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
 import { SseClient } from '../gateway-stream/sse-client.ts';
 import { WsClient, type Msg } from '../gateway-stream/ws-client.ts';
-import { assertProblem, call, FILE_TIMEOUT, joinGroup, makeGroup, signUp, startHearth, useBroker, useTempDir, type Hearth, type User } from '../gateway/support.ts';
+import { assertProblem, call, joinGroup, makeGroup, signUp, startHearth, type Hearth, type User } from '../gateway/support.ts';
 import { waitFor } from '../support/poll.ts';
 
 const sentWith = (text: string) => (m: Msg) => m.type === 'event' && (m.event as any).type === 'message.sent' && (m.event as any).data.message.text === text;

@@ -1,10 +1,12 @@
 /** A first pass through the chat routes: send (and again), history, edit, delete, search, read marker, a system message. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { call, FILE_TIMEOUT, startHearth, useBroker, useTempDir, type Hearth, type User } from '../gateway/support.ts';
+import { call, startHearth, type Hearth, type User } from '../gateway/support.ts';
 import { family } from '../location/support.ts';
 import { WsClient } from '../gateway-stream/ws-client.ts';
 import { waitFor } from '../support/poll.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 describe('chat: smoke', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();

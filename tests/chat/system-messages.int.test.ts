@@ -8,9 +8,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { chatService } from '../../services/chat/index.ts';
-import { logSink, start } from '../kit/support.ts';
+import { logSink, startService } from '../support/service.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 import { WsClient } from '../gateway-stream/ws-client.ts';
-import { call, FILE_TIMEOUT, joinGroup, makeGroup, signUp, startHearth, useBroker, useTempDir, type Hearth, type User } from '../gateway/support.ts';
+import { call, joinGroup, makeGroup, signUp, startHearth, type Hearth, type User } from '../gateway/support.ts';
 import { knownToLocation } from '../location/support.ts';
 import { waitFor } from '../support/poll.ts';
 
@@ -113,7 +115,7 @@ describe('chat: system messages', { timeout: FILE_TIMEOUT }, () => {
     assert.equal(raised.status, 201, raised.text);
     const gus = await signUp(h, 'Gus');
     await joinGroup(h, group, ann, gus);
-    h.chat = await start(chatService(), h.brokerUrl, String(file), { settings: h.config, log: logSink().options, catchupMs: 500 });
+    h.chat = await startService(chatService(), h.brokerUrl, String(file), { settings: h.config, log: logSink().options, catchupMs: 500 });
 
     await one('sos_raised', fay);
     await one('member_joined', gus);
@@ -138,7 +140,7 @@ describe('chat: system messages', { timeout: FILE_TIMEOUT }, () => {
     await knownToLocation(h, group, hal, ann);
     const raised = await call(h, 'POST', `/v1/groups/${group}/sos`, { token: hal.token, body: {} });
     assert.equal(raised.status, 201, raised.text);
-    h.chat = await start(chatService(), h.brokerUrl, String(file), { settings: h.config, log: logSink().options, catchupMs: 500 });
+    h.chat = await startService(chatService(), h.brokerUrl, String(file), { settings: h.config, log: logSink().options, catchupMs: 500 });
     await one('member_joined', hal);
     await one('sos_raised', hal);
   });

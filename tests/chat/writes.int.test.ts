@@ -6,9 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { assertProblem, call, FILE_TIMEOUT, makeGroup, startHearth, useBroker, useTempDir, type Answer, type Hearth, type User } from '../gateway/support.ts';
+import { assertProblem, call, makeGroup, startHearth, type Answer, type Hearth, type User } from '../gateway/support.ts';
 import { family } from '../location/support.ts';
 import { waitFor } from '../support/poll.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 describe('chat: writes', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();

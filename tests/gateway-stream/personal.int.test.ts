@@ -12,11 +12,13 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { notifications } from '../../src/contracts/index.ts';
 import { uuidv7 } from '../../src/kit/index.ts';
-import { call, FILE_TIMEOUT, signUp, startHearth, useBroker, useTempDir, type Hearth, type User } from '../gateway/support.ts';
+import { call, signUp, startHearth, type Hearth, type User } from '../gateway/support.ts';
 import { family } from '../location/support.ts';
 import { SseClient } from './sse-client.ts';
 import { WsClient, type Msg } from './ws-client.ts';
 import { waitFor } from '../support/poll.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

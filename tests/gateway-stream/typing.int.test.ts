@@ -15,11 +15,13 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { mountStream, type StreamHandle, type TypingSignal } from '../../src/gateway/stream/index.ts';
 import { decode, encode, uuidv7, type Envelope } from '../../src/kit/index.ts';
-import { assertProblem, call, FILE_TIMEOUT, makeGroup, signUp, startHearth, useBroker, useTempDir, type Hearth, type User } from '../gateway/support.ts';
+import { assertProblem, call, makeGroup, signUp, startHearth, type Hearth, type User } from '../gateway/support.ts';
 import { family } from '../location/support.ts';
 import { SseClient } from './sse-client.ts';
 import { WsClient, type Msg } from './ws-client.ts';
 import { waitFor } from '../support/poll.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const typings = (c: WsClient, from?: User): Msg[] => c.inbox.filter((m) => m.type === 'typing' && (!from || m.userId === from.userId));

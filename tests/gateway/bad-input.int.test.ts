@@ -10,7 +10,9 @@ import { after, before, describe, it } from 'node:test';
 import type * as v from 'valibot';
 import { ROUTES } from '../../src/gateway/routes/index.ts';
 import type { AnyRoute } from '../../src/gateway/route-spec.ts';
-import { call, FILE_TIMEOUT, joinGroup, makeGroup, signUp, startHearth, useBroker, useTempDir, type Answer, type Hearth, type User } from './support.ts';
+import { call, joinGroup, makeGroup, signUp, startHearth, type Answer, type Hearth, type User } from './support.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 const MAX_BODY = 4096;
 const HOSTILE_PARAMS = ['../../etc/passwd', '..%2f..%2fetc%2fpasswd', '%2e%2e', '%2e%2e%2f%2e%2e', '..', '%00', '%ff%fe', 'x'.repeat(3000), 'not-an-id', "1'%20OR%20'1'='1", '<script>'];

@@ -11,7 +11,9 @@ import { after, before, describe, it } from 'node:test';
 import type { Subscription } from 'nats';
 import { ROUTES } from '../../src/gateway/routes/index.ts';
 import type { AnyRoute } from '../../src/gateway/route-spec.ts';
-import { assertProblem, call, FILE_TIMEOUT, joinGroup, makeGroup, signUp, startHearth, useBroker, useTempDir, type Hearth, type User } from './support.ts';
+import { assertProblem, call, joinGroup, makeGroup, signUp, startHearth, type Hearth, type User } from './support.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 /** A valid body for each group-scoped route that takes one (the matrix fails when a new route is missing here). */
 function validBody(r: AnyRoute, target: string): unknown {

@@ -8,8 +8,10 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { logSink } from '../kit/support.ts';
-import { assertProblem, call, FILE_TIMEOUT, signUp, startHearth, useBroker, useTempDir, type Hearth, type User } from './support.ts';
+import { logSink } from '../support/service.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
+import { assertProblem, call, signUp, startHearth, type Hearth, type User } from './support.ts';
 import { waitFor } from '../support/poll.ts';
 
 const b64 = (x: string | number[]) => Buffer.from(x as never).toString('base64');

@@ -5,8 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { assertProblem, call, FILE_TIMEOUT, joinGroup, makeGroup, signIn, signUp, startHearth, useBroker, useTempDir, type Answer, type Hearth, type User } from './support.ts';
+import { assertProblem, call, joinGroup, makeGroup, signIn, signUp, startHearth, type Answer, type Hearth, type User } from './support.ts';
 import { waitFor } from '../support/poll.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 interface World {
   h: Hearth;

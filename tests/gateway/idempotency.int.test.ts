@@ -9,7 +9,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { uuidv7 } from '../../src/kit/index.ts';
 import { mint, pureGateway, type Pure } from './pure.ts';
-import { assertProblem, call, FILE_TIMEOUT, signUp, startHearth, useBroker, useTempDir, type Hearth, type User } from './support.ts';
+import { assertProblem, call, signUp, startHearth, type Hearth, type User } from './support.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 describe('gateway: idempotency through the real stack', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();

@@ -9,7 +9,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SseClient } from '../gateway-stream/sse-client.ts';
 import { WsClient } from '../gateway-stream/ws-client.ts';
-import { FILE_TIMEOUT, signUp, startHearth, useBroker, useTempDir, type Hearth, type User } from './support.ts';
+import { signUp, startHearth, type Hearth, type User } from './support.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 const CAP = 8;
 const OPENED = 50;

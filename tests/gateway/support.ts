@@ -14,10 +14,9 @@ import { usersService } from '../../services/users/index.ts';
 import { locationService } from '../../services/location/index.ts';
 import { chatService } from '../../services/chat/index.ts';
 import { notificationsService, type NotificationsOptions } from '../../services/notifications/index.ts';
-import { client, logSink, start, type LogSink } from '../kit/support.ts';
+import { client } from '../support/broker.ts';
+import { logSink, startService, type LogSink } from '../support/service.ts';
 import { waitFor } from '../support/poll.ts';
-
-export { FILE_TIMEOUT, useBroker, useTempDir, client } from '../kit/support.ts';
 
 /** A running gateway and the four services. */
 export interface Hearth {
@@ -76,7 +75,7 @@ export async function startHearth(brokerUrl: string, dir: string, edit?: (c: Hea
   const locationDb = join(dir, `location-${id}.db`);
   const notificationsDb = join(dir, `notifications-${id}.db`);
   const notifications = () => notificationsService({ now: o.now, forwarder: o.forwarder });
-  const run = (def: Parameters<typeof start>[0], db: string) => start(def, brokerUrl, db, { settings: config, log: logSink().options, catchupMs: 500 });
+  const run = (def: Parameters<typeof startService>[0], db: string) => startService(def, brokerUrl, db, { settings: config, log: logSink().options, catchupMs: 500 });
   const nc = await client(brokerUrl, 'gateway-test');
   const h: Hearth = {
     url: '',
@@ -86,7 +85,7 @@ export async function startHearth(brokerUrl: string, dir: string, edit?: (c: Hea
     location: await run(locationService({ now: o.now }), locationDb),
     chat: await run(chatService({ now: o.now }), join(dir, `chat-${id}.db`)),
     notifications: await run(notifications(), notificationsDb),
-    gateway: await start(gateway, brokerUrl, join(dir, `gateway-${id}.db`), { settings: config, log: (o.gatewayLog ?? logSink()).options, catchupMs: 500 }),
+    gateway: await startService(gateway, brokerUrl, join(dir, `gateway-${id}.db`), { settings: config, log: (o.gatewayLog ?? logSink()).options, catchupMs: 500 }),
     nc,
     stopUsers: async () => h.users.stop(),
     startUsers: async () => void (h.users = await run(usersService(), usersDb)),

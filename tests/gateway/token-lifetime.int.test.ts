@@ -12,7 +12,9 @@ import { after, before, describe, it } from 'node:test';
 import { importJWK, SignJWT, type JWK } from 'jose';
 import { openDb } from '../../src/kit/index.ts';
 import { WsClient } from '../gateway-stream/ws-client.ts';
-import { assertProblem, call, FILE_TIMEOUT, signUp, startHearth, useBroker, useTempDir, type Hearth, type User } from './support.ts';
+import { assertProblem, call, signUp, startHearth, type Hearth, type User } from './support.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 const TTL_S = 900;
 

@@ -6,7 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { assertProblem, call, FILE_TIMEOUT, startHearth, useBroker, useTempDir, type Hearth } from './support.ts';
+import { assertProblem, call, startHearth, type Hearth } from './support.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 describe('gateway: the family walk-through', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();

@@ -8,8 +8,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { WsClient } from '../gateway-stream/ws-client.ts';
-import { assertProblem, call, FILE_TIMEOUT, makeGroup, signUp, startHearth, useBroker, useTempDir, type Answer, type Hearth, type User } from '../gateway/support.ts';
+import { assertProblem, call, makeGroup, signUp, startHearth, type Answer, type Hearth, type User } from '../gateway/support.ts';
 import { waitFor } from '../support/poll.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 const MAX_BODY = 200_000;
 const T0 = Date.now() - 30 * 60_000;

@@ -6,9 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { call, FILE_TIMEOUT, joinGroup, makeGroup, startHearth, useBroker, useTempDir, type Hearth, type User } from '../gateway/support.ts';
+import { call, joinGroup, makeGroup, startHearth, type Hearth, type User } from '../gateway/support.ts';
 import { family, knownToLocation } from './support.ts';
 import { waitFor } from '../support/poll.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 describe('location: erasure on deletions', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();

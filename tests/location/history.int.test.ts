@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { assertProblem, call, FILE_TIMEOUT, joinGroup, makeGroup, signUp, startHearth, useBroker, useTempDir, type Hearth, type User } from '../gateway/support.ts';
+import { assertProblem, call, joinGroup, makeGroup, signUp, startHearth, type Hearth, type User } from '../gateway/support.ts';
 import type { ServiceApi } from '../../src/kit/index.ts';
 import type { Deps } from '../../services/location/deps.ts';
 import { readSettings } from '../../services/location/settings.ts';
@@ -16,6 +16,8 @@ import { GroupCommit } from '../../services/location/store/group-commit.ts';
 import { ScopeStore } from '../../services/location/store/scopes.ts';
 import { Timers } from '../../services/location/timers.ts';
 import { waitFor } from '../support/poll.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 const M_PER_DEG = (6_371_008.8 * Math.PI) / 180;
 const DAY = 86_400_000;

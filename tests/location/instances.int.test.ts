@@ -7,8 +7,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { locationService } from '../../services/location/index.ts';
 import type { RunningService } from '../../src/kit/index.ts';
-import { logSink, start } from '../kit/support.ts';
-import { call, FILE_TIMEOUT, startHearth, useBroker, useTempDir, type Hearth, type User } from '../gateway/support.ts';
+import { logSink, startService } from '../support/service.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
+import { call, startHearth, type Hearth, type User } from '../gateway/support.ts';
 import { family } from './support.ts';
 import { waitFor } from '../support/poll.ts';
 
@@ -25,7 +27,7 @@ describe('location: two instances', { timeout: FILE_TIMEOUT }, () => {
     h = await startHearth(broker().url, dir, (c) => void (c.location.offline_grace_s = 1));
     // The harness names its databases location-<n>.db; the second instance opens the same file.
     const [row] = await h.location.db.query('PRAGMA database_list');
-    second = await start(locationService(), broker().url, String(row!.file), { settings: h.config, log: logSink().options, catchupMs: 500 });
+    second = await startService(locationService(), broker().url, String(row!.file), { settings: h.config, log: logSink().options, catchupMs: 500 });
     ({ users: [ann, bo], group } = await family(h, ['Ann', 'Bo']));
   });
   after(async () => {

@@ -9,8 +9,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SseClient } from '../gateway-stream/sse-client.ts';
 import { WsClient, type Msg } from '../gateway-stream/ws-client.ts';
-import { assertProblem, call, FILE_TIMEOUT, joinGroup, makeGroup, signUp, startHearth, useBroker, useTempDir, type Hearth, type User } from '../gateway/support.ts';
+import { assertProblem, call, joinGroup, makeGroup, signUp, startHearth, type Hearth, type User } from '../gateway/support.ts';
 import { waitFor } from '../support/poll.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 const T0 = Date.now() - 10 * 60_000;
 let tick = 0;

@@ -7,9 +7,11 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { assertProblem, call, FILE_TIMEOUT, joinGroup, makeGroup, signUp, startHearth, useBroker, useTempDir, type Hearth, type User } from '../gateway/support.ts';
+import { assertProblem, call, joinGroup, makeGroup, signUp, startHearth, type Hearth, type User } from '../gateway/support.ts';
 import { distanceM } from '../../services/location/domain/index.ts';
 import { waitFor } from '../support/poll.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 /** Metres per degree of latitude on Hearth's sphere. */
 const M_PER_DEG = (6_371_008.8 * Math.PI) / 180;

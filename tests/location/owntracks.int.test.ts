@@ -10,8 +10,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as docs from '../../src/gateway/owntracks/fixtures.ts';
 import { WsClient } from '../gateway-stream/ws-client.ts';
-import { assertProblem, call, FILE_TIMEOUT, joinGroup, makeGroup, signUp, startHearth, useBroker, useTempDir, type Hearth, type User } from '../gateway/support.ts';
+import { assertProblem, call, joinGroup, makeGroup, signUp, startHearth, type Hearth, type User } from '../gateway/support.ts';
 import { waitFor } from '../support/poll.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 describe('location: OwnTracks HTTP mode', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();

@@ -7,8 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { assertProblem, call, FILE_TIMEOUT, startHearth, useBroker, useTempDir, type Hearth, type User } from '../gateway/support.ts';
+import { assertProblem, call, startHearth, type Hearth, type User } from '../gateway/support.ts';
 import { family } from './support.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 const M_PER_DEG = (6_371_008.8 * Math.PI) / 180;
 const north = (p: { lat: number; lon: number }, m: number) => ({ lat: p.lat + m / M_PER_DEG, lon: p.lon });

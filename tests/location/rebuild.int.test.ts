@@ -10,8 +10,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startHearth as startProcess } from '../support/hearth-process.ts';
 import { sql } from '../platform/support.ts';
-import { call, FILE_TIMEOUT, startHearth, useBroker, useTempDir, type Hearth, type User } from '../gateway/support.ts';
+import { call, startHearth, type Hearth, type User } from '../gateway/support.ts';
 import { family } from './support.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 const TABLES = {
   scopes: 'SELECT group_id, user_id, state, status, sharing, deadline, seq, snapshot_seq FROM scopes ORDER BY group_id, user_id',

@@ -1,8 +1,10 @@
 /** A first pass through the location routes: fixes in, live view out, SOS, track. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { call, FILE_TIMEOUT, joinGroup, makeGroup, signUp, startHearth, useBroker, useTempDir, type Hearth, type User } from '../gateway/support.ts';
+import { call, joinGroup, makeGroup, signUp, startHearth, type Hearth, type User } from '../gateway/support.ts';
 import { waitFor } from '../support/poll.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 describe('location: smoke', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();

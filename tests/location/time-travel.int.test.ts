@@ -8,13 +8,15 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { assertProblem, call, FILE_TIMEOUT, startHearth, useBroker, useTempDir, type Hearth, type User } from '../gateway/support.ts';
+import { assertProblem, call, startHearth, type Hearth, type User } from '../gateway/support.ts';
 import { family } from './support.ts';
 import type { Envelope } from '../../src/kit/index.ts';
 import { emptyScope, evolve, type RecordedEvent } from '../../services/location/domain/index.ts';
 import { readSettings } from '../../services/location/settings.ts';
 import { memberView } from '../../services/location/view.ts';
 import { waitFor } from '../support/poll.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 describe('location: time travel', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();

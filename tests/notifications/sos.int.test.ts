@@ -9,11 +9,13 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { call, FILE_TIMEOUT, startHearth, useBroker, useTempDir, type Hearth, type User } from '../gateway/support.ts';
+import { call, startHearth, type Hearth, type User } from '../gateway/support.ts';
 import { SseClient } from '../gateway-stream/sse-client.ts';
 import { WsClient } from '../gateway-stream/ws-client.ts';
 import { inbox, notifiedFamily, recorder, waitInbox, type Recorder } from './support.ts';
 import { waitFor } from '../support/poll.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 describe('notifications: an SOS reaches the others once, everywhere', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();

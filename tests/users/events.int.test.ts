@@ -6,8 +6,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { users } from '../../src/contracts/index.ts';
-import { collectEvents, FILE_TIMEOUT, rejectsWith, signUp, startUsers, useBroker, useTempDir, type UsersHarness } from './support.ts';
+import { rejectsWith, signUp, startUsers, type UsersHarness } from './support.ts';
 import { waitFor } from '../support/poll.ts';
+import { collectEvents, useBroker } from '../support/broker.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
 
 describe('users: events', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();

@@ -6,7 +6,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { users } from '../../src/contracts/index.ts';
-import { FILE_TIMEOUT, rejectsWith, signUp, startUsers, useBroker, useTempDir, type SignedIn, type UsersHarness } from './support.ts';
+import { rejectsWith, signUp, startUsers, type SignedIn, type UsersHarness } from './support.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 describe('users: groups and invites', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();

@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { users } from '../../src/contracts/index.ts';
 import type { HearthConfig } from '../../src/config/index.ts';
-import { FILE_TIMEOUT, rejectsWith, signUp, startUsers, useBroker, useTempDir, type UsersHarness } from './support.ts';
+import { rejectsWith, signUp, startUsers, type UsersHarness } from './support.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 describe('users: registration', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();

@@ -5,7 +5,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { users } from '../../src/contracts/index.ts';
-import { FILE_TIMEOUT, outcome, signUp, startUsers, useBroker, useTempDir, type SignedIn, type UsersHarness } from './support.ts';
+import { outcome, signUp, startUsers, type SignedIn, type UsersHarness } from './support.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 type Who = 'owner' | 'admin' | 'member' | 'outsider';
 /** A group with an owner, two admins (one the actor, one a target), two members (likewise). */

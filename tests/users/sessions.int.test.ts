@@ -5,8 +5,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { users } from '../../src/contracts/index.ts';
-import { verifyAccessToken, collectEvents, FILE_TIMEOUT, rejectsWith, signIn, signUp, startUsers, useBroker, useTempDir, type UsersHarness } from './support.ts';
+import { verifyAccessToken, rejectsWith, signIn, signUp, startUsers, type UsersHarness } from './support.ts';
 import { waitFor } from '../support/poll.ts';
+import { collectEvents, useBroker } from '../support/broker.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
 
 const DAY = 86_400_000;
 

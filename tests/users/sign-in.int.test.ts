@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { decodeProtectedHeader } from 'jose';
 import { users } from '../../src/contracts/index.ts';
-import { verifyAccessToken, FILE_TIMEOUT, rejectsWith, signIn, signUp, startUsers, useBroker, useTempDir, type UsersHarness } from './support.ts';
+import { verifyAccessToken, rejectsWith, signIn, signUp, startUsers, type UsersHarness } from './support.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 describe('users: sign-in and tokens', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();

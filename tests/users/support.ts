@@ -12,9 +12,9 @@ import { loadConfig, type HearthConfig } from '../../src/config/index.ts';
 import { users } from '../../src/contracts/index.ts';
 import { AppError, Requester, type Operation, type ReplyOf, type RequestOf, type RunningService } from '../../src/kit/index.ts';
 import { usersService } from '../../services/users/index.ts';
-import { client, logSink, start, type LogSink } from '../kit/support.ts';
+import { client } from '../support/broker.ts';
+import { logSink, startService, type LogSink } from '../support/service.ts';
 
-export { FILE_TIMEOUT, useBroker, useTempDir, collectEvents, client } from '../kit/support.ts';
 
 /** A running users service and the means to talk to it. */
 export interface UsersHarness {
@@ -37,7 +37,7 @@ export async function startUsers(url: string, dir: string, edit: (c: HearthConfi
   edit(config);
   const clock = { offset: 0 };
   const logs = logSink();
-  const svc = await start(usersService({ now: () => Date.now() + clock.offset }), url, join(dir, `users-${++n}.db`), { settings: config, log: logs.options });
+  const svc = await startService(usersService({ now: () => Date.now() + clock.offset }), url, join(dir, `users-${++n}.db`), { settings: config, log: logs.options });
   const nc = await client(url, 'users-test');
   const requester = new Requester(nc, { timeoutMs: 10_000, maxRequestBytes: 1 << 18 });
   return {

@@ -7,7 +7,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { assertProblem, call, makeGroup, signUp, startHearth, type Answer, type Hearth, type User } from '../gateway/support.ts';
+import { assertProblem, call, type Answer } from '../support/http.ts';
+import { makeGroup, signUp, type User } from '../support/accounts.ts';
+import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
 import { family } from '../location/support.ts';
 import { waitFor } from '../support/poll.ts';
 import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
@@ -19,7 +21,7 @@ const STEP = 1000;
 describe('chat: history, read markers and search', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
   const dir = useTempDir('chat-history');
-  let h: Hearth;
+  let h: InProcessHearth;
   let fixed: number | undefined;
   let base = 0;
 
@@ -53,7 +55,7 @@ describe('chat: history, read markers and search', { timeout: FILE_TIMEOUT }, ()
   }
 
   before(async () => {
-    h = await startHearth(broker().url, dir, undefined, { now: () => fixed ?? Date.now() });
+    h = await startInProcessHearth(broker().url, dir, undefined, { now: () => fixed ?? Date.now() });
   });
   after(() => h?.stop());
 

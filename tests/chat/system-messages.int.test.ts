@@ -12,7 +12,9 @@ import { logSink, startService } from '../support/service.ts';
 import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
 import { useBroker } from '../support/broker.ts';
 import { WsClient } from '../gateway-stream/ws-client.ts';
-import { call, joinGroup, makeGroup, signUp, startHearth, type Hearth, type User } from '../gateway/support.ts';
+import { call } from '../support/http.ts';
+import { joinGroup, makeGroup, signUp, type User } from '../support/accounts.ts';
+import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
 import { knownToLocation } from '../location/support.ts';
 import { waitFor } from '../support/poll.ts';
 
@@ -21,7 +23,7 @@ type Sys = { id: string; seq: number; kind: string; authorId: string | null; aut
 describe('chat: system messages', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
   const dir = useTempDir('chat-system');
-  let h: Hearth;
+  let h: InProcessHearth;
   let ann: User;
   let group: string;
 
@@ -52,7 +54,7 @@ describe('chat: system messages', { timeout: FILE_TIMEOUT }, () => {
   };
 
   before(async () => {
-    h = await startHearth(broker().url, dir);
+    h = await startInProcessHearth(broker().url, dir);
     ann = await signUp(h, 'Ann');
     group = await makeGroup(h, ann, 'Family');
     await waitFor('chat knows Ann', async () => (await call(h, 'GET', `/v1/groups/${group}/messages`, { token: ann.token })).status === 200 || undefined);

@@ -12,7 +12,9 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { notifications } from '../../src/contracts/index.ts';
 import { uuidv7 } from '../../src/kit/index.ts';
-import { call, signUp, startHearth, type Hearth, type User } from '../gateway/support.ts';
+import { call } from '../support/http.ts';
+import { signUp, type User } from '../support/accounts.ts';
+import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
 import { family } from '../location/support.ts';
 import { SseClient } from './sse-client.ts';
 import { WsClient, type Msg } from './ws-client.ts';
@@ -33,7 +35,7 @@ describe('stream: personal events', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
   const dir = useTempDir('stream-personal');
   const BUFFER = 16; // the smallest gateway.stream_buffer: also what is kept per user for replay
-  let h: Hearth;
+  let h: InProcessHearth;
   let ann: User;
   let bo: User;
   let cy: User;
@@ -76,7 +78,7 @@ describe('stream: personal events', { timeout: FILE_TIMEOUT }, () => {
   const mine = (title: string) => (m: Msg) => isNotification(m) && titleOf(m) === title;
 
   before(async () => {
-    h = await startHearth(broker().url, dir, (c) => void (c.gateway.stream_buffer = BUFFER));
+    h = await startInProcessHearth(broker().url, dir, (c) => void (c.gateway.stream_buffer = BUFFER));
     ({ users: [ann, bo], group } = await family(h, ['Ann', 'Bo']));
     cy = await signUp(h, 'Cy'); // in no group at all
   });

@@ -15,7 +15,9 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { mountStream, type StreamHandle, type TypingSignal } from '../../src/gateway/stream/index.ts';
 import { decode, encode, uuidv7, type Envelope } from '../../src/kit/index.ts';
-import { assertProblem, call, makeGroup, signUp, startHearth, type Hearth, type User } from '../gateway/support.ts';
+import { assertProblem, call } from '../support/http.ts';
+import { makeGroup, signUp, type User } from '../support/accounts.ts';
+import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
 import { family } from '../location/support.ts';
 import { SseClient } from './sse-client.ts';
 import { WsClient, type Msg } from './ws-client.ts';
@@ -29,7 +31,7 @@ const typings = (c: WsClient, from?: User): Msg[] => c.inbox.filter((m) => m.typ
 describe('stream: typing indicators', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
   const dir = useTempDir('stream-typing');
-  let h: Hearth;
+  let h: InProcessHearth;
   let ann: User;
   let bo: User;
   let cy: User;
@@ -57,7 +59,7 @@ describe('stream: typing indicators', { timeout: FILE_TIMEOUT }, () => {
   };
 
   before(async () => {
-    h = await startHearth(broker().url, dir);
+    h = await startInProcessHearth(broker().url, dir);
     ({ users: [ann, bo, cy, eve], group } = await family(h, ['Ann', 'Bo', 'Cy', 'Eve']));
     dee = await signUp(h, 'Dee');
     other = await makeGroup(h, dee, 'Elsewhere');

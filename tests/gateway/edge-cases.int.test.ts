@@ -11,7 +11,9 @@ import { after, before, describe, it } from 'node:test';
 import { logSink } from '../support/service.ts';
 import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
 import { useBroker } from '../support/broker.ts';
-import { assertProblem, call, signUp, startHearth, type Hearth, type User } from './support.ts';
+import { assertProblem, call } from '../support/http.ts';
+import { signUp, type User } from '../support/accounts.ts';
+import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
 import { waitFor } from '../support/poll.ts';
 
 const b64 = (x: string | number[]) => Buffer.from(x as never).toString('base64');
@@ -22,11 +24,11 @@ describe('gateway: avatars and aborted bodies', { timeout: FILE_TIMEOUT }, () =>
   const broker = useBroker();
   const dir = useTempDir('gw-edge');
   const log = logSink();
-  let h: Hearth;
+  let h: InProcessHearth;
   let ann: User;
 
   before(async () => {
-    h = await startHearth(broker().url, dir, undefined, { gatewayLog: log });
+    h = await startInProcessHearth(broker().url, dir, undefined, { gatewayLog: log });
     ann = await signUp(h, 'Ann');
   });
   after(() => h?.stop());

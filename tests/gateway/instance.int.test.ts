@@ -9,7 +9,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { HearthConfig } from '../../src/config/index.ts';
 import { startHearth as runHearthCommand } from '../support/hearth-process.ts';
-import { assertProblem, call, signUp, startHearth, type Hearth } from './support.ts';
+import { assertProblem, call } from '../support/http.ts';
+import { signUp } from '../support/accounts.ts';
+import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
 import { waitFor } from '../support/poll.ts';
 import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
 import { useBroker } from '../support/broker.ts';
@@ -60,7 +62,7 @@ describe('gateway: GET /v1/instance', { timeout: FILE_TIMEOUT }, () => {
   // One Hearth at a time: two users services on one broker would share the requests.
   for (const s of SCENARIOS) {
     it(`tells a client before sign-in: ${s.name}; setup is needed until the first account exists`, async () => {
-      const h = await startHearth(broker().url, dir, s.edit);
+      const h = await startInProcessHearth(broker().url, dir, s.edit);
       try {
         const fresh = await call(h, 'GET', '/v1/instance');
         assert.equal(fresh.status, 200, fresh.text);
@@ -77,9 +79,9 @@ describe('gateway: GET /v1/instance', { timeout: FILE_TIMEOUT }, () => {
   }
 
   describe('with a running Hearth', () => {
-    let h: Hearth;
+    let h: InProcessHearth;
     before(async () => {
-      h = await startHearth(broker().url, dir);
+      h = await startInProcessHearth(broker().url, dir);
     });
     after(() => h?.stop());
 

@@ -8,7 +8,9 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { assertProblem, call, joinGroup, makeGroup, signUp, startHearth, type Hearth, type User } from '../gateway/support.ts';
+import { assertProblem, call } from '../support/http.ts';
+import { joinGroup, makeGroup, signUp, type User } from '../support/accounts.ts';
+import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
 import type { ServiceApi } from '../../src/kit/index.ts';
 import type { Deps } from '../../services/location/deps.ts';
 import { readSettings } from '../../services/location/settings.ts';
@@ -28,7 +30,7 @@ describe('location: history', { timeout: FILE_TIMEOUT }, () => {
   const dir = useTempDir('loc-history');
   let offset = 0;
   const clock = () => Date.now() + offset;
-  let h: Hearth;
+  let h: InProcessHearth;
   let started: number;
   let ann: User, bo: User, cy: User, di: User;
   let g1: string, g2: string, g3: string;
@@ -62,7 +64,7 @@ describe('location: history', { timeout: FILE_TIMEOUT }, () => {
     waitFor(`${u.name} known to the location service`, async () => (await live(viewer, group)).some((m) => m.userId === u.userId) || undefined);
 
   before(async () => {
-    h = await startHearth(broker().url, dir, (c) => void (c.location.retention_days = 30), { now: clock });
+    h = await startInProcessHearth(broker().url, dir, (c) => void (c.location.retention_days = 30), { now: clock });
     started = Date.now();
     [ann, bo, cy, di] = [await signUp(h, 'Ann'), await signUp(h, 'Bo'), await signUp(h, 'Cy'), await signUp(h, 'Di')];
     [g1, g2, g3] = [await makeGroup(h, ann, 'Family'), await makeGroup(h, cy, 'Club'), await makeGroup(h, di, 'Solo')];

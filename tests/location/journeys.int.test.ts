@@ -7,7 +7,9 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { assertProblem, call, joinGroup, makeGroup, signUp, startHearth, type Hearth, type User } from '../gateway/support.ts';
+import { assertProblem, call } from '../support/http.ts';
+import { joinGroup, makeGroup, signUp, type User } from '../support/accounts.ts';
+import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
 import { distanceM } from '../../services/location/domain/index.ts';
 import { waitFor } from '../support/poll.ts';
 import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
@@ -25,7 +27,7 @@ describe('location: journeys', { timeout: FILE_TIMEOUT }, () => {
   let lastStamp = 0;
   /** A fix time on the service's clock, strictly after the previous one (fixes at one instant are duplicates). */
   const stamp = () => new Date((lastStamp = Math.max(clock(), lastStamp + 1))).toISOString();
-  let h: Hearth;
+  let h: InProcessHearth;
   let ann: User;
   let group: string;
 
@@ -52,7 +54,7 @@ describe('location: journeys', { timeout: FILE_TIMEOUT }, () => {
   };
 
   before(async () => {
-    h = await startHearth(broker().url, dir, (c) => {
+    h = await startInProcessHearth(broker().url, dir, (c) => {
       c.location.stuck_after_s = 10;
       c.location.late_grace_s = 0;
     }, { now: clock });

@@ -7,7 +7,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { assertProblem, call, startHearth, type Hearth, type User } from '../gateway/support.ts';
+import { assertProblem, call } from '../support/http.ts';
+import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
+import type { User } from '../support/accounts.ts';
 import { family } from './support.ts';
 import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
 import { useBroker } from '../support/broker.ts';
@@ -19,7 +21,7 @@ const HOME = { lat: 52.52, lon: 13.405 };
 describe('location: places', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
   const dir = useTempDir('loc-places');
-  let h: Hearth;
+  let h: InProcessHearth;
   let ann: User;
   let bo: User;
   let group: string;
@@ -47,7 +49,7 @@ describe('location: places', { timeout: FILE_TIMEOUT }, () => {
   };
 
   before(async () => {
-    h = await startHearth(broker().url, dir, (c) => void (c.location.place_hysteresis_m = 25));
+    h = await startInProcessHearth(broker().url, dir, (c) => void (c.location.place_hysteresis_m = 25));
     ({ users: [ann, bo], group } = await family(h, ['Ann', 'Bo']));
   });
   after(() => h?.stop());

@@ -9,7 +9,9 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { call, startHearth, type Hearth, type User } from '../gateway/support.ts';
+import { call } from '../support/http.ts';
+import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
+import type { User } from '../support/accounts.ts';
 import { SseClient } from '../gateway-stream/sse-client.ts';
 import { WsClient } from '../gateway-stream/ws-client.ts';
 import { inbox, notifiedFamily, recorder, waitInbox, type Recorder } from './support.ts';
@@ -20,7 +22,7 @@ import { useBroker } from '../support/broker.ts';
 describe('notifications: an SOS reaches the others once, everywhere', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
   const dir = useTempDir('notif-sos');
-  let h: Hearth;
+  let h: InProcessHearth;
   let ntfy: Recorder;
   let hook: Recorder;
   let ann: User;
@@ -31,7 +33,7 @@ describe('notifications: an SOS reaches the others once, everywhere', { timeout:
   let boTarget: string;
 
   before(async () => {
-    h = await startHearth(broker().url, dir, undefined, { forwarder: { tickMs: 50, backoff: { initialMs: 100, maxMs: 400 } } });
+    h = await startInProcessHearth(broker().url, dir, undefined, { forwarder: { tickMs: 50, backoff: { initialMs: 100, maxMs: 400 } } });
     ntfy = await recorder();
     hook = await recorder();
     ({ users: [ann, bo, cy], group } = await notifiedFamily(h, ['Ann', 'Bo', 'Cy']));

@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
-import { call, joinGroup, makeGroup, signUp, type User } from '../gateway/support.ts';
+import { call } from '../support/http.ts';
+import { joinGroup, makeGroup, signUp, type User } from '../support/accounts.ts';
 import { bannerOf, startHearth, type HearthProcess } from '../support/hearth-process.ts';
 import { getJson, OPEN_API, testConfig } from './support.ts';
 import { waitFor } from '../support/poll.ts';

@@ -1,0 +1,51 @@
+/**
+ * The usual steps done through the HTTP API, as a person's app does them: sign up, sign in,
+ * make a group, invite someone into it. They work on any Hearth with a `url` (in this
+ * process or spawned).
+ */
+import assert from 'node:assert/strict';
+import { call } from './http.ts';
+
+/** A signed-in user, through the API. */
+export interface User {
+  name: string;
+  email: string;
+  password: string;
+  userId: string;
+  sessionId: string;
+  token: string;
+  refreshToken: string;
+}
+
+let people = 0;
+
+/** Registers a new user through the API (optionally with an invite) and signs them in. */
+export async function signUp(h: { url: string }, name: string, invite?: string): Promise<User> {
+  const email = `${name.toLowerCase()}-${++people}@example.com`;
+  const password = `${name} has a long password`;
+  const reg = await call(h, 'POST', '/v1/auth/register', { body: { email, password, displayName: name, ...(invite ? { invite } : {}) } });
+  assert.equal(reg.status, 201, reg.text);
+  return signIn(h, name, email, password);
+}
+
+/** Signs in (a new session). */
+export async function signIn(h: { url: string }, name: string, email: string, password: string): Promise<User> {
+  const login = await call(h, 'POST', '/v1/auth/login', { body: { email, password } });
+  assert.equal(login.status, 200, login.text);
+  return { name, email, password, userId: login.body.userId, sessionId: login.body.sessionId, token: login.body.accessToken, refreshToken: login.body.refreshToken };
+}
+
+/** Creates a group owned by `owner`; returns its id. */
+export async function makeGroup(h: { url: string }, owner: User, name = 'Family'): Promise<string> {
+  const res = await call(h, 'POST', '/v1/groups', { token: owner.token, body: { name } });
+  assert.equal(res.status, 201, res.text);
+  return res.body.id;
+}
+
+/** Brings `who` into `groupId` through an invite made by `by`. */
+export async function joinGroup(h: { url: string }, groupId: string, by: User, who: User): Promise<void> {
+  const invite = await call(h, 'POST', `/v1/groups/${groupId}/invites`, { token: by.token, body: {} });
+  assert.equal(invite.status, 201, invite.text);
+  const accept = await call(h, 'POST', `/v1/invites/${invite.body.code}/accept`, { token: who.token });
+  assert.equal(accept.status, 200, accept.text);
+}

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { HearthConfig } from '../../src/config/index.ts';
-import { startHearth as runHearthCommand } from '../support/hearth-process.ts';
+import { spawnHearth } from '../support/hearth-process.ts';
 import { assertProblem, call } from '../support/http.ts';
 import { signUp } from '../support/accounts.ts';
 import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
@@ -54,7 +54,7 @@ describe('gateway: GET /v1/instance', { timeout: FILE_TIMEOUT }, () => {
   let version: string;
 
   before(async () => {
-    const cli = runHearthCommand('node', ['version']);
+    const cli = spawnHearth('node', ['version']);
     assert.equal(await cli.exited, 0);
     version = /^hearth (\S+) /.exec(cli.output())![1]!;
   });

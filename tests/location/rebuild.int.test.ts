@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startHearth as startProcess } from '../support/hearth-process.ts';
+import { spawnHearth } from '../support/hearth-process.ts';
 import { sql } from '../platform/support.ts';
 import { call } from '../support/http.ts';
 import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
@@ -62,7 +62,7 @@ describe('location: rebuild', { timeout: FILE_TIMEOUT }, () => {
     const data = join(dir, 'data');
     mkdirSync(data, { recursive: true });
     for (const ext of ['', '-wal']) if (existsSync(file + ext)) copyFileSync(file + ext, join(data, 'location.db' + ext));
-    const r = startProcess('node', ['rebuild', 'location', '--data', data]);
+    const r = spawnHearth('node', ['rebuild', 'location', '--data', data]);
     assert.equal(await r.exited, 0, r.output());
     for (const [t, q] of Object.entries(TABLES)) assert.deepEqual(await sql(join(data, 'location.db'), q), built[t], t);
     await h.startLocation();

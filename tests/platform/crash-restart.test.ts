@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Requester } from '../../src/kit/index.ts';
 import { AddEntry, GetTally } from '../kit-service/contracts.ts';
-import { bannerOf, startHearth, type HearthProcess } from '../support/hearth-process.ts';
+import { bannerOf, spawnHearth, type HearthProcess } from '../support/hearth-process.ts';
 import { getJson, OWNER, ownerClient, sql, testConfig } from './support.ts';
 import { waitFor } from '../support/poll.ts';
 
@@ -22,7 +22,7 @@ describe('a service killed mid-stream', { timeout: 120_000 }, () => {
   let secrets: string[] = [];
 
   before(async () => {
-    hearth = startHearth('node', ['serve', '--config', cfg.file]);
+    hearth = spawnHearth('node', ['serve', '--config', cfg.file]);
     urls = await bannerOf(hearth);
   });
   after(async () => {

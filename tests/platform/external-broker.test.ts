@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Requester } from '../../src/kit/index.ts';
 import { AddEntry, GetTally, GetTotal } from '../kit-service/contracts.ts';
-import { bannerOf, startHearth } from '../support/hearth-process.ts';
+import { bannerOf, spawnHearth } from '../support/hearth-process.ts';
 import { getJson, OWNER, ownerClient, testConfig } from './support.ts';
 import { waitFor } from '../support/poll.ts';
 
@@ -58,7 +58,7 @@ describe('against an external nats-server', { skip: natsServer ? undefined : 'na
   });
 
   it('runs hearth serve with every service on it', async () => {
-    const h = startHearth('node', ['serve', '--config', cfg.file, '--broker', url], { env: asHearth });
+    const h = spawnHearth('node', ['serve', '--config', cfg.file, '--broker', url], { env: asHearth });
     try {
       const { http, broker } = await bannerOf(h);
       assert.equal(broker, url);
@@ -77,14 +77,14 @@ describe('against an external nats-server', { skip: natsServer ? undefined : 'na
 
   it('runs one service alone with hearth service, and a consumer elsewhere catches up', async () => {
     const env = { HEARTH_BROKER__URL: url, ...asHearth };
-    const ledger = startHearth('node', ['service', 'ledger', '--config', cfg.file], { env });
-    await ledger.waitFor(/"service":"ledger","msg":"ready"/);
+    const ledger = spawnHearth('node', ['service', 'ledger', '--config', cfg.file], { env });
+    await ledger.waitForOutput(/"service":"ledger","msg":"ready"/);
     const nc = await ownerClient(url);
     const req = new Requester(nc, { timeoutMs: 3000, maxRequestBytes: 65536 });
     for (let i = 0; i < 20; i++) await req.request(AddEntry, { key: 'y', amount: 1 });
     // tally was not running: it reads what it missed from ledger's log when it starts
-    const tally = startHearth('node', ['service', 'tally', '--config', cfg.file], { env });
-    await tally.waitFor(/"service":"tally","msg":"ready"/);
+    const tally = spawnHearth('node', ['service', 'tally', '--config', cfg.file], { env });
+    await tally.waitForOutput(/"service":"tally","msg":"ready"/);
     const t = await waitFor('tally to catch up to checkpoint 21', async () => {
       const r = await req.request(GetTally, {});
       return r.checkpoint === 21 ? r : undefined; // 1 from the first test + 20

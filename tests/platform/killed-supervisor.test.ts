@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { binarySkip, buildBinary } from '../support/binary.ts';
-import { bannerOf, hearthCommand, runtimeSkip, startHearth, type HearthRuntime } from '../support/hearth-process.ts';
+import { bannerOf, hearthCommand, runtimeSkip, spawnHearth, type HearthRuntime } from '../support/hearth-process.ts';
 import { getJson, ONLY_TEST_SERVICES, testConfig } from './support.ts';
 import { waitFor } from '../support/poll.ts';
 
@@ -36,11 +36,11 @@ const dead = (pid: number) => ['Z', 'X', 'gone'].includes(state(pid));
  * its HTTP address and the services' pids once all are ready.
  */
 async function serveUnreaped(rt: HearthRuntime, file: string, dir: string) {
-  const h = startHearth({ binary: 'sh' }, ['-c', '"$@" & echo "supervisor $!"; exec sleep 600', 'sh', ...hearthCommand(rt, ['serve', '--config', file])], {
+  const h = spawnHearth({ binary: 'sh' }, ['-c', '"$@" & echo "supervisor $!"; exec sleep 600', 'sh', ...hearthCommand(rt, ['serve', '--config', file])], {
     cwd: dir,
     env: ONLY_TEST_SERVICES,
   });
-  const supervisor = Number((await h.waitFor(/^supervisor (\d+)$/m))[1]);
+  const supervisor = Number((await h.waitForOutput(/^supervisor (\d+)$/m))[1]);
   const { http } = await bannerOf(h, 120_000);
   const ready = await waitFor('the services to be ready', async () => {
     const r = await getJson(`${http}/readyz`);
@@ -82,12 +82,12 @@ for (const [name, runtime, skip, builtIn] of runtimes) {
         assert.equal(state(first.supervisor), 'Z', 'the killed supervisor is an unreaped zombie');
 
         // Its lock was the kernel's to release: the next Hearth starts on the same directory.
-        const second = startHearth(rt, ['serve', '--config', cfg.file], { cwd: cfg.dir, env: ONLY_TEST_SERVICES });
+        const second = spawnHearth(rt, ['serve', '--config', cfg.file], { cwd: cfg.dir, env: ONLY_TEST_SERVICES });
         try {
           const { http } = await bannerOf(second, 120_000);
           await waitFor('the second Hearth to be ready', async () => (await getJson(`${http}/readyz`)).status === 200, 120_000);
           // …and holds it: a third is refused at once, naming the second's pid.
-          const third = startHearth(rt, ['serve', '--config', cfg.file], { cwd: cfg.dir, env: ONLY_TEST_SERVICES });
+          const third = spawnHearth(rt, ['serve', '--config', cfg.file], { cwd: cfg.dir, env: ONLY_TEST_SERVICES });
           assert.equal(await third.exited, 2, third.output());
           assert.match(third.output(), new RegExp(`hearth: Hearth is already running on \\S+ \\(pid ${second.child.pid}\\); stop it first`));
         } finally {

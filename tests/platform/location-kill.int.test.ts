@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
-import { bannerOf, startHearth, type HearthProcess } from '../support/hearth-process.ts';
+import { bannerOf, spawnHearth, type HearthProcess } from '../support/hearth-process.ts';
 import { getJson, OPEN_API, testConfig } from './support.ts';
 import { waitFor } from '../support/poll.ts';
 
@@ -33,7 +33,7 @@ describe('the location service killed while fixes stream in', { timeout: 60_000 
   });
 
   it('keeps every acknowledged fix in the track after the supervisor restarts it', async (t) => {
-    hearth = startHearth('node', ['serve', '--config', cfg.file]);
+    hearth = spawnHearth('node', ['serve', '--config', cfg.file]);
     const { http } = await bannerOf(hearth);
     const pw = 'a long passphrase';
     assert.equal((await call(`${http}/v1/auth/register`, 'POST', { email: 'ann@example.home', password: pw, displayName: 'Ann' })).status, 201);

@@ -9,7 +9,7 @@ import { rmSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { call } from '../support/http.ts';
 import { joinGroup, makeGroup, signUp, type User } from '../support/accounts.ts';
-import { bannerOf, startHearth, type HearthProcess } from '../support/hearth-process.ts';
+import { bannerOf, spawnHearth, type HearthProcess } from '../support/hearth-process.ts';
 import { getJson, OPEN_API, testConfig } from './support.ts';
 import { waitFor } from '../support/poll.ts';
 
@@ -35,7 +35,7 @@ describe('the notifications service killed while location events stream in', { t
   }
 
   it('has every expected notification exactly once after the supervisor restarts it', async (t) => {
-    hearth = startHearth('node', ['serve', '--config', cfg.file]);
+    hearth = spawnHearth('node', ['serve', '--config', cfg.file]);
     const h = { url: (await bannerOf(hearth)).http };
     const ann = await signUp(h, 'Ann');
     const bo = await signUp(h, 'Bo');

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import WebSocket from 'ws';
-import { bannerOf, startHearth } from '../support/hearth-process.ts';
+import { bannerOf, spawnHearth } from '../support/hearth-process.ts';
 import { testConfig } from './support.ts';
 import { waitFor } from '../support/poll.ts';
 
@@ -32,7 +32,7 @@ function stream(http: string, token: string) {
 describe('the stream under hearth serve', { timeout: 90_000 }, () => {
   it('shows a group its new member, and nobody else', async () => {
     const cfg = testConfig('', { builtIn: true });
-    const h = startHearth('node', ['serve', '--config', cfg.file]);
+    const h = spawnHearth('node', ['serve', '--config', cfg.file]);
     try {
       const { http } = await bannerOf(h);
       const pw = 'a long passphrase';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { healthOp, Requester } from '../../src/kit/index.ts';
 import { binarySkip, buildBinary } from '../support/binary.ts';
-import { bannerOf, runtimeSkip, startHearth, type HearthRuntime } from '../support/hearth-process.ts';
+import { bannerOf, runtimeSkip, spawnHearth, type HearthRuntime } from '../support/hearth-process.ts';
 import { getJson, ownerClient, testConfig } from '../platform/support.ts';
 
 // The compiled binary cannot load plug-in .ts files that import packages, so its test build
@@ -23,7 +23,7 @@ for (const [name, rt, skip, builtIn] of runtimes) {
   describe(`hearth serve on ${name}`, { skip, timeout: 120_000 }, () => {
     it('becomes ready, answers health, and stops cleanly on SIGTERM', async () => {
       const cfg = testConfig('', { builtIn });
-      const h = startHearth(rt(), ['serve', '--config', cfg.file], { cwd: cfg.dir });
+      const h = spawnHearth(rt(), ['serve', '--config', cfg.file], { cwd: cfg.dir });
       try {
         const { http, broker } = await bannerOf(h, 60_000);
         const ready = await getJson(`${http}/readyz`);
@@ -53,7 +53,7 @@ for (const [name, rt, skip, builtIn] of runtimes) {
 
 describe('hearth version', () => {
   it('names the version and the runtime', async () => {
-    const h = startHearth('node', ['version']);
+    const h = spawnHearth('node', ['version']);
     assert.equal(await h.exited, 0);
     assert.match(h.output(), /^hearth \d+\.\d+\.\d+ \(Node v\d+/);
   });

@@ -13,7 +13,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { startHearth, type HearthProcess } from '../support/hearth-process.ts';
+import { spawnHearth, type HearthProcess } from '../support/hearth-process.ts';
 import { getJson, sql } from '../platform/support.ts';
 import { call, checkpoint, damagePage, damageText, freePort, storageConfig } from './support.ts';
 import { waitFor } from '../support/poll.ts';
@@ -23,7 +23,7 @@ const MARKER = 'the-zebra-crossing-marker-7731';
 
 
 async function runCheck(file: string): Promise<{ code: number | string; out: string }> {
-  const p = startHearth('node', ['check', '--config', file]);
+  const p = spawnHearth('node', ['check', '--config', file]);
   const code = await p.exited;
   return { code, out: p.output() };
 }
@@ -40,7 +40,7 @@ describe('damaged database files', { timeout: 400_000 }, () => {
 
   /** Starts Hearth; resolves once every service has answered its health request (ok or not). */
   const serve = async (): Promise<{ h: HearthProcess; http: string }> => {
-    const h = startHearth('node', ['serve', '--config', cfg.file]);
+    const h = spawnHearth('node', ['serve', '--config', cfg.file]);
     const answered = (s: { status: string }) => s.status === 'ok' || s.status === 'degraded';
     await waitFor('every service to answer', async () => {
       const r = await getJson(`${cfg.url}/readyz`);
@@ -90,7 +90,7 @@ describe('damaged database files', { timeout: 400_000 }, () => {
       }
       for (const s of ['users', 'notifications', 'gateway']) assert.equal(ready.body.services[s].status, 'ok', s);
       assert.ok(h.output().includes(file('chat')) && h.output().includes(file('location')), 'the logs name both files');
-      const [title] = await h.waitFor(/Hearth is (ready|running, but not every service is ready:[^]*?readyz)/, 60_000);
+      const [title] = await h.waitForOutput(/Hearth is (ready|running, but not every service is ready:[^]*?readyz)/, 60_000);
       assert.doesNotMatch(title!, /Hearth is ready/, 'the banner does not say ready');
       assert.ok(title!.includes(file('chat')) && title!.includes(file('location')), `the banner names both files: ${title}`);
       const pids = { chat: ready.body.services.chat.pid, location: ready.body.services.location.pid };

@@ -11,7 +11,7 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startHearth, type HearthProcess } from '../support/hearth-process.ts';
+import { spawnHearth, type HearthProcess } from '../support/hearth-process.ts';
 import { getJson } from '../platform/support.ts';
 import { call, freePort, storageConfig } from './support.ts';
 import { waitFor } from '../support/poll.ts';
@@ -47,7 +47,7 @@ describe('a full disk', { timeout: 300_000, skip }, () => {
   before(async () => {
     const cfg = storageConfig(dir, await freePort(), data);
     url = cfg.url;
-    h = startHearth('node', ['serve', '--config', cfg.file]);
+    h = spawnHearth('node', ['serve', '--config', cfg.file]);
     await waitFor('Hearth to be ready', async () => (await getJson(`${url}/readyz`)).status === 200, 120_000).catch((err: Error) => {
       throw new Error(`${err.message}\n${h.output().slice(-3000)}`);
     });

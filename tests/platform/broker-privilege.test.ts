@@ -14,7 +14,7 @@ import { connect, type NatsConnection } from 'nats';
 import { users } from '../../src/contracts/index.ts';
 import { Requester } from '../../src/kit/index.ts';
 import { bannerOf, spawnHearth } from '../support/hearth-process.ts';
-import { OPEN_API, OWNER, testConfig } from './support.ts';
+import { OPEN_API, OWNER, writeTestConfig } from '../support/config.ts';
 import { waitFor } from '../support/poll.ts';
 
 const hasProc = existsSync('/proc/self/environ');
@@ -47,7 +47,7 @@ function connectAs(env: Record<string, string>, service: string): Promise<NatsCo
 
 describe('scoped broker access under hearth serve', { timeout: 120_000 }, () => {
   it('shows the owner events but nothing in transit, and lets no service act for a user', { skip: hasProc ? undefined : 'no /proc to read a child environment from' }, async () => {
-    const cfg = testConfig(OPEN_API, { builtIn: true, ownerRole: 'default' });
+    const cfg = writeTestConfig(OPEN_API, { builtIn: true, ownerRole: 'default' });
     const h = spawnHearth('node', ['serve', '--config', cfg.file]);
     const open: NatsConnection[] = [];
     try {

@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { runtimeSkip, spawnHearth, type HearthRuntime } from '../support/hearth-process.ts';
-import { testConfig } from './support.ts';
+import { writeTestConfig } from '../support/config.ts';
 
 /** Listens on a free port of 127.0.0.1, as another program would. */
 async function squatter(): Promise<{ server: Server; port: number }> {
@@ -30,7 +30,7 @@ describe('hearth serve with a busy address', { timeout: 120_000 }, () => {
       held.push(s.server);
       ports.push(s.port);
     }
-    const cfg = testConfig(extra(ports));
+    const cfg = writeTestConfig(extra(ports));
     const h = spawnHearth(rt, ['serve', '--config', cfg.file, ...args(ports)], { cwd: cfg.dir });
     const code = await h.exited;
     const lines = h.output().split('\n').filter((l) => l.startsWith('hearth: '));

@@ -12,7 +12,9 @@ import { createClient } from '@libsql/client';
 import { Requester } from '../../src/kit/index.ts';
 import { AddEntry } from '../kit-service/contracts.ts';
 import { bannerOf, spawnHearth } from '../support/hearth-process.ts';
-import { getJson, OWNER, ownerClient, sql, testConfig } from './support.ts';
+import { getJson } from '../support/http.ts';
+import { OWNER, ownerClient, writeTestConfig } from '../support/config.ts';
+import { sql } from '../support/database.ts';
 import { waitFor } from '../support/poll.ts';
 
 const alive = (pid: number) => {
@@ -32,7 +34,7 @@ describe('hearth serve', { timeout: 90_000 }, () => {
     ['an unknown flag', '', ['--colour'], /--colour/],
   ] as const) {
     it(`refuses ${what} with a clear error, exit code 2, and no data directory`, async () => {
-      const cfg = testConfig(extra);
+      const cfg = writeTestConfig(extra);
       const h = spawnHearth('node', ['serve', '--config', cfg.file, ...args]);
       assert.equal(await h.exited, 2);
       assert.match(h.output(), expect);
@@ -41,7 +43,7 @@ describe('hearth serve', { timeout: 90_000 }, () => {
   }
 
   it('refuses a second Hearth on the same data directory', async () => {
-    const cfg = testConfig();
+    const cfg = writeTestConfig();
     const first = spawnHearth('node', ['serve', '--config', cfg.file]);
     try {
       await bannerOf(first);
@@ -54,7 +56,7 @@ describe('hearth serve', { timeout: 90_000 }, () => {
   });
 
   it('does not leave services running when the supervisor is killed outright', async () => {
-    const cfg = testConfig();
+    const cfg = writeTestConfig();
     const h = spawnHearth('node', ['serve', '--config', cfg.file]);
     const { http } = await bannerOf(h);
     const { body } = await getJson(`${http}/readyz`);
@@ -64,7 +66,7 @@ describe('hearth serve', { timeout: 90_000 }, () => {
   });
 
   it('forces the exit on a second signal', async () => {
-    const cfg = testConfig('supervisor { shutdown_timeout_ms: 60000 }');
+    const cfg = writeTestConfig('supervisor { shutdown_timeout_ms: 60000 }');
     const h = spawnHearth('node', ['serve', '--config', cfg.file]);
     const { http } = await bannerOf(h);
     const { body } = await getJson(`${http}/readyz`);
@@ -81,7 +83,7 @@ describe('hearth serve', { timeout: 90_000 }, () => {
 
 describe('hearth config', () => {
   it('prints the effective configuration with secrets redacted', async () => {
-    const cfg = testConfig();
+    const cfg = writeTestConfig();
     const h = spawnHearth('node', ['config', '--config', cfg.file, '--log-level', 'debug']);
     assert.equal(await h.exited, 0);
     const printed = JSON.parse(h.output());
@@ -94,7 +96,7 @@ describe('hearth config', () => {
 
 describe('hearth rebuild', { timeout: 90_000 }, () => {
   it('refills a projection from the event log, with progress, and refuses while Hearth runs', async () => {
-    const cfg = testConfig();
+    const cfg = writeTestConfig();
     const h = spawnHearth('node', ['serve', '--config', cfg.file]);
     const { broker } = await bannerOf(h);
     const nc = await ownerClient(broker);
@@ -121,7 +123,7 @@ describe('hearth rebuild', { timeout: 90_000 }, () => {
   });
 
   it('empties a consumer and removes its checkpoint, so it reads the producer again at the next start', async () => {
-    const cfg = testConfig();
+    const cfg = writeTestConfig();
     const h = spawnHearth('node', ['serve', '--config', cfg.file]);
     const { broker } = await bannerOf(h);
     const nc = await ownerClient(broker);

@@ -11,11 +11,13 @@ import { after, before, describe, it } from 'node:test';
 import { Requester } from '../../src/kit/index.ts';
 import { AddEntry, GetTally } from '../kit-service/contracts.ts';
 import { bannerOf, spawnHearth, type HearthProcess } from '../support/hearth-process.ts';
-import { getJson, OWNER, ownerClient, sql, testConfig } from './support.ts';
+import { getJson } from '../support/http.ts';
+import { OWNER, ownerClient, writeTestConfig } from '../support/config.ts';
+import { sql } from '../support/database.ts';
 import { waitFor } from '../support/poll.ts';
 
 describe('a service killed mid-stream', { timeout: 120_000 }, () => {
-  const cfg = testConfig();
+  const cfg = writeTestConfig();
   let hearth: HearthProcess;
   let urls: { http: string; broker: string };
   const acked = new Map<string, number>(); // key → amount, for every acknowledged command

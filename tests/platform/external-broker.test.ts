@@ -13,7 +13,8 @@ import { after, before, describe, it } from 'node:test';
 import { Requester } from '../../src/kit/index.ts';
 import { AddEntry, GetTally, GetTotal } from '../kit-service/contracts.ts';
 import { bannerOf, spawnHearth } from '../support/hearth-process.ts';
-import { getJson, OWNER, ownerClient, testConfig } from './support.ts';
+import { getJson } from '../support/http.ts';
+import { OWNER, ownerClient, writeTestConfig } from '../support/config.ts';
 import { waitFor } from '../support/poll.ts';
 
 const natsServer = spawnSync('sh', ['-c', 'command -v nats-server'], { encoding: 'utf8' }).stdout.trim();
@@ -39,7 +40,7 @@ const HEARTH_ON_NATS = `authorization {
 const asHearth = { HEARTH_BROKER__USER: HEARTH.user, HEARTH_BROKER__PASSWORD: HEARTH.password };
 
 describe('against an external nats-server', { skip: natsServer ? undefined : 'nats-server is not installed', timeout: 90_000 }, () => {
-  const cfg = testConfig();
+  const cfg = writeTestConfig();
   let server: ChildProcess;
   let url: string;
 

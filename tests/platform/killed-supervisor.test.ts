@@ -15,7 +15,8 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { binarySkip, buildBinary } from '../support/binary.ts';
 import { bannerOf, hearthCommand, runtimeSkip, spawnHearth, type HearthRuntime } from '../support/hearth-process.ts';
-import { getJson, ONLY_TEST_SERVICES, testConfig } from './support.ts';
+import { getJson } from '../support/http.ts';
+import { ONLY_TEST_SERVICES, writeTestConfig } from '../support/config.ts';
 import { waitFor } from '../support/poll.ts';
 
 const PROMISED_MS = 1000;
@@ -63,7 +64,7 @@ for (const [name, runtime, skip, builtIn] of runtimes) {
   describe(`a SIGKILLed supervisor on ${name}`, { skip, timeout: 300_000 }, () => {
     it(`takes its services with it within ${PROMISED_MS} ms, and does not block the next start`, async (t) => {
       const rt = runtime();
-      const cfg = testConfig('', { builtIn });
+      const cfg = writeTestConfig('', { builtIn });
       const first = await serveUnreaped(rt, cfg.file, cfg.dir);
       try {
         assert.ok(first.services.every((p) => p > 0 && !dead(p)), 'the services run');

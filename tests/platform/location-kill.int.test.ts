@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { bannerOf, spawnHearth, type HearthProcess } from '../support/hearth-process.ts';
-import { getJson, OPEN_API, testConfig } from './support.ts';
+import { getJson } from '../support/http.ts';
+import { OPEN_API, writeTestConfig } from '../support/config.ts';
 import { waitFor } from '../support/poll.ts';
 
 const WORKERS = 3;
@@ -25,7 +26,7 @@ async function call(url: string, method: string, body?: unknown, token?: string)
 }
 
 describe('the location service killed while fixes stream in', { timeout: 60_000 }, () => {
-  const cfg = testConfig(OPEN_API, { builtIn: true });
+  const cfg = writeTestConfig(OPEN_API, { builtIn: true });
   let hearth: HearthProcess | undefined;
   after(async () => {
     await hearth?.stop('SIGKILL');

@@ -7,14 +7,14 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
-import { call } from '../support/http.ts';
+import { call, getJson } from '../support/http.ts';
 import { joinGroup, makeGroup, signUp, type User } from '../support/accounts.ts';
 import { bannerOf, spawnHearth, type HearthProcess } from '../support/hearth-process.ts';
-import { getJson, OPEN_API, testConfig } from './support.ts';
+import { OPEN_API, writeTestConfig } from '../support/config.ts';
 import { waitFor } from '../support/poll.ts';
 
 describe('the notifications service killed while location events stream in', { timeout: 90_000 }, () => {
-  const cfg = testConfig(OPEN_API, { builtIn: true });
+  const cfg = writeTestConfig(OPEN_API, { builtIn: true });
   let hearth: HearthProcess | undefined;
   after(async () => {
     await hearth?.stop('SIGKILL');

@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openDb } from '../../src/kit/index.ts';
 import { bannerOf, spawnHearth, type HearthProcess } from '../support/hearth-process.ts';
-import { getJson, ONLY_TEST_SERVICES, testConfig } from './support.ts';
+import { getJson } from '../support/http.ts';
+import { ONLY_TEST_SERVICES, writeTestConfig } from '../support/config.ts';
 import { waitFor } from '../support/poll.ts';
 
 const NOBODY = 65534;
@@ -34,7 +35,7 @@ function nobodyCan(cmd: string, ...args: string[]): boolean {
 
 /** A test configuration in a directory anyone may enter, so only the data directory's own modes protect it. */
 function openConfig() {
-  const cfg = testConfig();
+  const cfg = writeTestConfig();
   chmodSync(cfg.dir, 0o755);
   return cfg;
 }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { bannerOf, spawnHearth } from '../support/hearth-process.ts';
-import { testConfig } from './support.ts';
+import { writeTestConfig } from '../support/config.ts';
 import { waitFor } from '../support/poll.ts';
 
 async function post(url: string, body: unknown, token?: string): Promise<any> {
@@ -31,7 +31,7 @@ function stream(http: string, token: string) {
 
 describe('the stream under hearth serve', { timeout: 90_000 }, () => {
   it('shows a group its new member, and nobody else', async () => {
-    const cfg = testConfig('', { builtIn: true });
+    const cfg = writeTestConfig('', { builtIn: true });
     const h = spawnHearth('node', ['serve', '--config', cfg.file]);
     try {
       const { http } = await bannerOf(h);

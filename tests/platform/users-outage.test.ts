@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { bannerOf, spawnHearth } from '../support/hearth-process.ts';
-import { getJson, testConfig } from './support.ts';
+import { getJson } from '../support/http.ts';
+import { writeTestConfig } from '../support/config.ts';
 import { waitFor } from '../support/poll.ts';
 
 async function call(url: string, method: string, body?: unknown, token?: string) {
@@ -22,7 +23,7 @@ async function call(url: string, method: string, body?: unknown, token?: string)
 describe('the users service killed under hearth serve', { timeout: 90_000 }, () => {
   it('gives 503 on its routes, keeps the rest up, and recovers by itself', async () => {
     // No plug-in services: the built-in users and gateway. A slow first restart leaves a window to look.
-    const cfg = testConfig('supervisor { restart_initial_ms: 12000 }', { builtIn: true });
+    const cfg = writeTestConfig('supervisor { restart_initial_ms: 12000 }', { builtIn: true });
     const h = spawnHearth('node', ['serve', '--config', cfg.file]);
     try {
       const { http } = await bannerOf(h);

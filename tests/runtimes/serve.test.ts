@@ -8,7 +8,8 @@ import { describe, it } from 'node:test';
 import { healthOp, Requester } from '../../src/kit/index.ts';
 import { binarySkip, buildBinary } from '../support/binary.ts';
 import { bannerOf, runtimeSkip, spawnHearth, type HearthRuntime } from '../support/hearth-process.ts';
-import { getJson, ownerClient, testConfig } from '../platform/support.ts';
+import { getJson } from '../support/http.ts';
+import { ownerClient, writeTestConfig } from '../support/config.ts';
 
 // The compiled binary cannot load plug-in .ts files that import packages, so its test build
 // has the test services compiled in (tests/kit-service/binary-entry.ts).
@@ -22,7 +23,7 @@ const runtimes: [string, () => HearthRuntime, string | undefined, boolean][] = [
 for (const [name, rt, skip, builtIn] of runtimes) {
   describe(`hearth serve on ${name}`, { skip, timeout: 120_000 }, () => {
     it('becomes ready, answers health, and stops cleanly on SIGTERM', async () => {
-      const cfg = testConfig('', { builtIn });
+      const cfg = writeTestConfig('', { builtIn });
       const h = spawnHearth(rt(), ['serve', '--config', cfg.file], { cwd: cfg.dir });
       try {
         const { http, broker } = await bannerOf(h, 60_000);

@@ -14,7 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { spawnHearth, type HearthProcess } from '../support/hearth-process.ts';
-import { getJson, sql } from '../platform/support.ts';
+import { getJson } from '../support/http.ts';
+import { sql } from '../support/database.ts';
 import { call, checkpoint, damagePage, damageText, freePort, storageConfig } from './support.ts';
 import { waitFor } from '../support/poll.ts';
 

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { spawnHearth, type HearthProcess } from '../support/hearth-process.ts';
-import { getJson } from '../platform/support.ts';
+import { getJson } from '../support/http.ts';
 import { call, freePort, storageConfig } from './support.ts';
 import { waitFor } from '../support/poll.ts';
 

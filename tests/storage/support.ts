@@ -6,7 +6,8 @@
  */
 import { closeSync, openSync, readFileSync, readSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { OPEN_API, sql } from '../platform/support.ts';
+import { OPEN_API } from '../support/config.ts';
+import { sql } from '../support/database.ts';
 import { freePort } from '../support/net.ts';
 
 /** Folds the WAL into the file, as a stopped Hearth leaves it after its last checkpoint. */

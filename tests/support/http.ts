@@ -49,3 +49,9 @@ export function assertProblem(a: Answer, status: number, code?: string): void {
   for (const k of ['type', 'title', 'detail', 'code']) assert.equal(typeof a.body[k], 'string', `problem.${k}`);
   if (code) assert.equal(a.body.code, code);
 }
+
+/** GET a JSON document. */
+export async function getJson(url: string): Promise<{ status: number; body: any }> {
+  const r = await fetch(url);
+  return { status: r.status, body: await r.json() };
+}

@@ -1,9 +1,12 @@
 /**
- * The usual steps done through the HTTP API, as a person's app does them: sign up, sign in,
- * make a group, invite someone into it. They work on any Hearth with a `url` (in this
- * process or spawned).
+ * Accounts for tests, made one of two ways. Through the HTTP API, as a person's app does it
+ * (`signUp`, `signIn`, `makeGroup`, `joinGroup`): on any Hearth with a `url`, in this
+ * process or spawned. Straight to the users service over the broker, as the gateway does it
+ * (`signUpDirect`, `signInDirect`): for the users service's own tests, with no gateway.
  */
 import assert from 'node:assert/strict';
+import { users } from '../../src/contracts/index.ts';
+import type { Operation, ReplyOf, RequestOf } from '../../src/kit/index.ts';
 import { call } from './http.ts';
 
 /** A signed-in user, through the API. */
@@ -48,4 +51,34 @@ export async function joinGroup(h: { url: string }, groupId: string, by: User, w
   assert.equal(invite.status, 201, invite.text);
   const accept = await call(h, 'POST', `/v1/invites/${invite.body.code}/accept`, { token: who.token });
   assert.equal(accept.status, 200, accept.text);
+}
+
+/** Something that calls the users service over the broker (tests/users/support.ts's harness). */
+export interface UsersService {
+  call<O extends Operation>(op: O, data: RequestOf<O>): Promise<ReplyOf<O>>;
+}
+
+/** A signed-in user: their ids, token pair and the actor the gateway would put on requests. */
+export interface SignedIn {
+  userId: string;
+  sessionId: string;
+  email: string;
+  password: string;
+  name: string;
+  tokens: users.TokenPair;
+  actor: users.Actor;
+}
+
+/** Registers `name` with the users service (email `<name>@example.com`, optionally with an invite) and signs them in. */
+export async function signUpDirect(h: UsersService, name: string, invite?: string): Promise<SignedIn> {
+  const email = `${name.toLowerCase()}@example.com`;
+  const password = `${name} has a long password`;
+  await h.call(users.Register, { email, password, displayName: name, ...(invite ? { invite } : {}) });
+  return signInDirect(h, email, password, name);
+}
+
+/** Signs in again (a new session) as an existing account. */
+export async function signInDirect(h: UsersService, email: string, password: string, name = email, device?: string): Promise<SignedIn> {
+  const tokens = await h.call(users.Login, { email, password, ...(device ? { device } : {}) });
+  return { userId: tokens.userId, sessionId: tokens.sessionId, email, password, name, tokens, actor: { userId: tokens.userId, sessionId: tokens.sessionId } };
 }

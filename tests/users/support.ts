@@ -1,8 +1,8 @@
 /**
  * Shared pieces of the users service's integration tests: the service run in this process
  * against a per-file embedded broker, with a configuration loaded the way Hearth loads it
- * (then overridden), a movable clock, a Requester to call it, and helpers for the usual
- * steps (register, sign in, make a group, invite).
+ * (then overridden), a movable clock, a Requester to call it, and checks of its answers.
+ * Accounts are made with `signUpDirect` (tests/support/accounts.ts).
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -14,7 +14,6 @@ import { AppError, Requester, type Operation, type ReplyOf, type RequestOf, type
 import { usersService } from '../../services/users/index.ts';
 import { client } from '../support/broker.ts';
 import { logSink, startService, type LogSink } from '../support/service.ts';
-
 
 /** A running users service and the means to talk to it. */
 export interface UsersHarness {
@@ -52,31 +51,6 @@ export async function startUsers(url: string, dir: string, edit: (c: HearthConfi
       await svc.stop();
     },
   };
-}
-
-/** A signed-in user: their ids, token pair and the actor the gateway would put on requests. */
-export interface SignedIn {
-  userId: string;
-  sessionId: string;
-  email: string;
-  password: string;
-  name: string;
-  tokens: users.TokenPair;
-  actor: users.Actor;
-}
-
-/** Registers `name` (email `<name>@example.com`, optionally with an invite) and signs them in. */
-export async function signUp(h: UsersHarness, name: string, invite?: string): Promise<SignedIn> {
-  const email = `${name.toLowerCase()}@example.com`;
-  const password = `${name} has a long password`;
-  await h.call(users.Register, { email, password, displayName: name, ...(invite ? { invite } : {}) });
-  return signIn(h, email, password, name);
-}
-
-/** Signs in again (a new session) as an existing account. */
-export async function signIn(h: UsersHarness, email: string, password: string, name = email, device?: string): Promise<SignedIn> {
-  const tokens = await h.call(users.Login, { email, password, ...(device ? { device } : {}) });
-  return { userId: tokens.userId, sessionId: tokens.sessionId, email, password, name, tokens, actor: { userId: tokens.userId, sessionId: tokens.sessionId } };
 }
 
 /** Asserts that `p` rejects with the AppError `code` (and `kind` when given). */

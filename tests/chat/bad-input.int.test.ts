@@ -13,7 +13,7 @@ import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
 import { assertProblem, call, type Ask } from '../support/http.ts';
 import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
 import type { User } from '../support/accounts.ts';
-import { family } from '../location/support.ts';
+import { family } from '../support/family.ts';
 import { waitFor } from '../support/poll.ts';
 
 /** One bad request: what is sent, the status, and the field the problem must name (or its code). */

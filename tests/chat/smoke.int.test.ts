@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { call } from '../support/http.ts';
 import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
 import type { User } from '../support/accounts.ts';
-import { family } from '../location/support.ts';
+import { family } from '../support/family.ts';
 import { WsClient } from '../gateway-stream/ws-client.ts';
 import { waitFor } from '../support/poll.ts';
 import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';

@@ -15,7 +15,7 @@ import { WsClient } from '../gateway-stream/ws-client.ts';
 import { call } from '../support/http.ts';
 import { joinGroup, makeGroup, signUp, type User } from '../support/accounts.ts';
 import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
-import { knownToLocation } from '../location/support.ts';
+import { knownToLocation } from '../support/family.ts';
 import { waitFor } from '../support/poll.ts';
 
 type Sys = { id: string; seq: number; kind: string; authorId: string | null; authorName: string; text: string | null; system: { type: string; userId: string; name: string } };

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { assertProblem, call, type Answer } from '../support/http.ts';
 import { makeGroup, type User } from '../support/accounts.ts';
 import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
-import { family } from '../location/support.ts';
+import { family } from '../support/family.ts';
 import { waitFor } from '../support/poll.ts';
 import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
 import { useBroker } from '../support/broker.ts';

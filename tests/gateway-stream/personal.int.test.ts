@@ -15,7 +15,7 @@ import { uuidv7 } from '../../src/kit/index.ts';
 import { call } from '../support/http.ts';
 import { signUp, type User } from '../support/accounts.ts';
 import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
-import { family } from '../location/support.ts';
+import { family } from '../support/family.ts';
 import { SseClient } from './sse-client.ts';
 import { WsClient, type Msg } from './ws-client.ts';
 import { waitFor } from '../support/poll.ts';

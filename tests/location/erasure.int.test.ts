@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { call } from '../support/http.ts';
 import { joinGroup, makeGroup, type User } from '../support/accounts.ts';
 import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
-import { family, knownToLocation } from './support.ts';
+import { family, knownToLocation } from '../support/family.ts';
 import { waitFor } from '../support/poll.ts';
 import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
 import { useBroker } from '../support/broker.ts';

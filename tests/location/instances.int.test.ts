@@ -13,7 +13,7 @@ import { useBroker } from '../support/broker.ts';
 import { call } from '../support/http.ts';
 import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
 import type { User } from '../support/accounts.ts';
-import { family } from './support.ts';
+import { family } from '../support/family.ts';
 import { waitFor } from '../support/poll.ts';
 
 describe('location: two instances', { timeout: FILE_TIMEOUT }, () => {

@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { assertProblem, call } from '../support/http.ts';
 import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
 import type { User } from '../support/accounts.ts';
-import { family } from './support.ts';
+import { family } from '../support/family.ts';
 import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
 import { useBroker } from '../support/broker.ts';
 

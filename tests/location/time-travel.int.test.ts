@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { assertProblem, call } from '../support/http.ts';
 import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
 import type { User } from '../support/accounts.ts';
-import { family } from './support.ts';
+import { family } from '../support/family.ts';
 import type { Envelope } from '../../src/kit/index.ts';
 import { emptyScope, evolve, type RecordedEvent } from '../../services/location/domain/index.ts';
 import { readSettings } from '../../services/location/settings.ts';

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { call } from '../support/http.ts';
 import type { InProcessHearth } from '../support/in-process.ts';
 import type { User } from '../support/accounts.ts';
-import { family } from '../location/support.ts';
+import { family } from '../support/family.ts';
 import { waitFor } from '../support/poll.ts';
 
 /** One request the recorder received. */

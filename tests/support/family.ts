@@ -1,12 +1,12 @@
 /**
- * Shared steps of the location tests (on top of tests/support/): a family of
- * users in one group, returned once the location service knows every member (it learns
- * membership from the users service's events, a moment after the API answers).
+ * A family of users in one group, made through the API on Hearth in this process, and
+ * returned once the location service knows every member (it learns membership from the
+ * users service's events, a moment after the API answers).
  */
-import { call } from '../support/http.ts';
-import { joinGroup, makeGroup, signUp, type User } from '../support/accounts.ts';
-import type { InProcessHearth } from '../support/in-process.ts';
-import { waitFor } from '../support/poll.ts';
+import { call } from './http.ts';
+import { joinGroup, makeGroup, signUp, type User } from './accounts.ts';
+import type { InProcessHearth } from './in-process.ts';
+import { waitFor } from './poll.ts';
 
 /** Waits until the location service lists `who` in the group's live view. */
 export async function knownToLocation(h: InProcessHearth, groupId: string, who: User, viewer: User = who): Promise<void> {

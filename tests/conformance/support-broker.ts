@@ -1,11 +1,10 @@
 /**
  * Broker lifecycle and probing helpers for the conformance suite: one broker per
- * `describe` block, a short-deadline poll, JSON over the monitoring port, the broker's
- * resident memory, and a free loopback port for flags that need a fixed one.
+ * `describe` block, a deadline on a promise, JSON over the monitoring port, the broker's
+ * resident memory.
  */
 import { after, before } from 'node:test';
 import { readFileSync } from 'node:fs';
-import { freePort } from '../support/net.ts';
 import { get } from 'node:http';
 import { start, type Running, type Target } from './targets.ts';
 
@@ -75,5 +74,3 @@ export function rssBytes(pid: number): number {
   if (!m) throw new Error(`no VmRSS for ${pid}`);
   return Number(m[1]) * 1024;
 }
-
-export { freePort };

@@ -7,18 +7,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { bannerOf, spawnHearth } from '../support/hearth-process.ts';
-import { getJson } from '../support/http.ts';
+import { call, getJson } from '../support/http.ts';
 import { writeTestConfig } from '../support/config.ts';
 import { waitFor } from '../support/poll.ts';
-
-async function call(url: string, method: string, body?: unknown, token?: string) {
-  const r = await fetch(url, {
-    method,
-    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: r.status, headers: r.headers, body: (await r.json()) as any };
-}
 
 describe('the users service killed under hearth serve', { timeout: 90_000 }, () => {
   it('gives 503 on its routes, keeps the rest up, and recovers by itself', async () => {
@@ -28,20 +19,20 @@ describe('the users service killed under hearth serve', { timeout: 90_000 }, () 
     try {
       const { http } = await bannerOf(h);
       assert.match(h.output(), /First run/);
-      assert.equal((await call(`${http}/v1/auth/register`, 'POST', { email: 'ann@example.home', password: 'a long passphrase', displayName: 'Ann' })).status, 201);
-      const login = await call(`${http}/v1/auth/login`, 'POST', { email: 'ann@example.home', password: 'a long passphrase' });
+      assert.equal((await call({ url: http }, 'POST', '/v1/auth/register', { body: { email: 'ann@example.home', password: 'a long passphrase', displayName: 'Ann' } })).status, 201);
+      const login = await call({ url: http }, 'POST', '/v1/auth/login', { body: { email: 'ann@example.home', password: 'a long passphrase' } });
       const token = login.body.accessToken as string;
-      assert.equal((await call(`${http}/v1/me`, 'GET', undefined, token)).status, 200);
+      assert.equal((await call({ url: http }, 'GET', '/v1/me', { token })).status, 200);
 
       const pid = (await getJson(`${http}/readyz`)).body.services.users.pid as number;
       process.kill(pid, 'SIGKILL');
       const down = await waitFor('a 503 from a users route', async () => {
-        const r = await call(`${http}/v1/me`, 'GET', undefined, token);
+        const r = await call({ url: http }, 'GET', '/v1/me', { token });
         return r.status === 503 ? r : undefined;
       }, 10_000);
       assert.equal(down.headers.get('content-type')?.startsWith('application/problem+json'), true);
       assert.ok(Number(down.headers.get('retry-after')) > 0);
-      assert.equal((await call(`${http}/healthz`, 'GET')).status, 200);
+      assert.equal((await call({ url: http }, 'GET', '/healthz')).status, 200);
       // The supervisor polls health every health_interval_ms (200 ms here), so /readyz follows shortly.
       const notReady = await waitFor('/readyz to report users down', async () => {
         const r = await getJson(`${http}/readyz`);
@@ -53,7 +44,7 @@ describe('the users service killed under hearth serve', { timeout: 90_000 }, () 
       // A client retries after Retry-After; right after the restart the gateway's breaker may
       // still be cooling down for a moment, so allow a few seconds.
       const me = await waitFor('/v1/me to work again with the same token', async () => {
-        const r = await call(`${http}/v1/me`, 'GET', undefined, token);
+        const r = await call({ url: http }, 'GET', '/v1/me', { token });
         return r.status === 200 ? r : undefined;
       }, 10_000);
       assert.equal(me.body.displayName, 'Ann');

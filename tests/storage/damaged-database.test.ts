@@ -14,10 +14,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { spawnHearth, type HearthProcess } from '../support/hearth-process.ts';
-import { getJson } from '../support/http.ts';
+import { getJson, call } from '../support/http.ts';
 import { sql } from '../support/database.ts';
-import { call, checkpoint, damagePage, damageText, freePort, storageConfig } from './support.ts';
+import { checkpoint, damagePage, damageText, storageConfig } from './support.ts';
 import { waitFor } from '../support/poll.ts';
+import { freePort } from '../support/net.ts';
 
 const SERVICES = ['users', 'location', 'chat', 'notifications', 'gateway'] as const;
 const MARKER = 'the-zebra-crossing-marker-7731';
@@ -58,11 +59,11 @@ describe('damaged database files', { timeout: 400_000 }, () => {
     cfg = storageConfig(dir, await freePort());
     const { h, http } = await serve();
     try {
-      assert.equal((await call(`${http}/v1/auth/register`, 'POST', { ...login, displayName: 'Ann' })).status, 201);
-      const token = (await call(`${http}/v1/auth/login`, 'POST', login)).body.accessToken as string;
-      group = (await call(`${http}/v1/groups`, 'POST', { name: 'Family' }, token)).body.id;
-      assert.equal((await call(`${http}/v1/groups/${group}/messages`, 'POST', { text: `see you at ${MARKER}`, txnId: 't1' }, token)).status, 201);
-      assert.equal((await call(`${http}/v1/groups/${group}/messages`, 'GET', undefined, token)).status, 200);
+      assert.equal((await call({ url: http }, 'POST', '/v1/auth/register', { body: { ...login, displayName: 'Ann' } })).status, 201);
+      const token = (await call({ url: http }, 'POST', '/v1/auth/login', { body: login })).body.accessToken as string;
+      group = (await call({ url: http }, 'POST', '/v1/groups', { body: { name: 'Family' }, token })).body.id;
+      assert.equal((await call({ url: http }, 'POST', `/v1/groups/${group}/messages`, { body: { text: `see you at ${MARKER}`, txnId: 't1' }, token })).status, 201);
+      assert.equal((await call({ url: http }, 'GET', `/v1/groups/${group}/messages`, { token })).status, 200);
       assert.equal(await h.stop('SIGTERM'), 0);
     } finally {
       await h.stop('SIGKILL');
@@ -97,17 +98,17 @@ describe('damaged database files', { timeout: 400_000 }, () => {
       const pids = { chat: ready.body.services.chat.pid, location: ready.body.services.location.pid };
 
       // The others serve: sign in, my profile.
-      const token = (await call(`${http}/v1/auth/login`, 'POST', login)).body.accessToken as string;
-      assert.equal((await call(`${http}/v1/me`, 'GET', undefined, token)).status, 200);
+      const token = (await call({ url: http }, 'POST', '/v1/auth/login', { body: login })).body.accessToken as string;
+      assert.equal((await call({ url: http }, 'GET', '/v1/me', { token })).status, 200);
       // Chat says what is wrong instead of aborting: the read that used to kill it, and a send.
       for (let i = 0; i < 3; i++) {
-        const history = await call(`${http}/v1/groups/${group}/messages`, 'GET', undefined, token);
+        const history = await call({ url: http }, 'GET', `/v1/groups/${group}/messages`, { token });
         assert.equal(history.status, 503);
         assert.ok(['storage.corrupt', 'kit.circuit_open'].includes(history.body.code), history.body.code);
       }
-      const send = await call(`${http}/v1/groups/${group}/messages`, 'POST', { text: 'hello', txnId: 't2' }, token);
+      const send = await call({ url: http }, 'POST', `/v1/groups/${group}/messages`, { body: { text: 'hello', txnId: 't2' }, token });
       assert.equal(send.status, 503);
-      const first = await call(`${http}/v1/groups/${group}/messages`, 'GET', undefined, token);
+      const first = await call({ url: http }, 'GET', `/v1/groups/${group}/messages`, { token });
       assert.match(first.body.detail, /chat/);
 
       // Nothing aborted, nothing was restarted.
@@ -135,7 +136,7 @@ describe('damaged database files', { timeout: 400_000 }, () => {
         assert.ok(ready.body.services[s].reason.includes(file(s)), s);
       }
       for (const s of ['chat', 'location', 'gateway']) assert.equal(ready.body.services[s].status, 'ok', s);
-      assert.equal((await call(`${http}/v1/auth/login`, 'POST', login)).status, 503);
+      assert.equal((await call({ url: http }, 'POST', '/v1/auth/login', { body: login })).status, 503);
 
       // `hearth check` while Hearth runs: a warning, the same two files, exit 1.
       const running = await runCheck(cfg.file);

@@ -5,7 +5,7 @@ import { call } from '../support/http.ts';
 import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
 import type { User } from '../support/accounts.ts';
 import { family } from '../support/family.ts';
-import { WsClient } from '../gateway-stream/ws-client.ts';
+import { WsClient } from '../support/ws-client.ts';
 import { waitFor } from '../support/poll.ts';
 import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
 import { useBroker } from '../support/broker.ts';

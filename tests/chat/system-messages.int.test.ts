@@ -11,7 +11,7 @@ import { chatService } from '../../services/chat/index.ts';
 import { logSink, startService } from '../support/service.ts';
 import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
 import { useBroker } from '../support/broker.ts';
-import { WsClient } from '../gateway-stream/ws-client.ts';
+import { WsClient } from '../support/ws-client.ts';
 import { call } from '../support/http.ts';
 import { joinGroup, makeGroup, signUp, type User } from '../support/accounts.ts';
 import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';

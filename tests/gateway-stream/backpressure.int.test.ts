@@ -10,7 +10,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import WebSocket from 'ws';
 import { waitFor } from '../support/poll.ts';
-import { startHarness, WsClient, type Harness } from './harness.ts';
+import { startHarness, type Harness } from './harness.ts';
+import { WsClient } from '../support/ws-client.ts';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;

@@ -7,8 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { SseClient } from '../gateway-stream/sse-client.ts';
-import { WsClient } from '../gateway-stream/ws-client.ts';
+import { SseClient } from '../support/sse-client.ts';
+import { WsClient } from '../support/ws-client.ts';
 import { signUp, type User } from '../support/accounts.ts';
 import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
 import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { importJWK, SignJWT, type JWK } from 'jose';
 import { openDb } from '../../src/kit/index.ts';
-import { WsClient } from '../gateway-stream/ws-client.ts';
+import { WsClient } from '../support/ws-client.ts';
 import { assertProblem, call } from '../support/http.ts';
 import { signUp, type User } from '../support/accounts.ts';
 import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';

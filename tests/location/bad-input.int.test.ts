@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { WsClient } from '../gateway-stream/ws-client.ts';
+import { WsClient } from '../support/ws-client.ts';
 import { assertProblem, call, type Answer } from '../support/http.ts';
 import { makeGroup, signUp, type User } from '../support/accounts.ts';
 import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';

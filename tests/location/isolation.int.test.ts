@@ -7,8 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { SseClient } from '../gateway-stream/sse-client.ts';
-import { WsClient, type Msg } from '../gateway-stream/ws-client.ts';
+import { SseClient } from '../support/sse-client.ts';
+import { WsClient, type Msg } from '../support/ws-client.ts';
 import { assertProblem, call } from '../support/http.ts';
 import { joinGroup, makeGroup, signUp, type User } from '../support/accounts.ts';
 import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as docs from '../support/fixtures/owntracks.ts';
-import { WsClient } from '../gateway-stream/ws-client.ts';
+import { WsClient } from '../support/ws-client.ts';
 import { assertProblem, call } from '../support/http.ts';
 import { joinGroup, makeGroup, signUp, type User } from '../support/accounts.ts';
 import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';

@@ -8,8 +8,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { SseClient, type Frame } from '../gateway-stream/sse-client.ts';
-import { WsClient, type Msg } from '../gateway-stream/ws-client.ts';
+import { SseClient, type Frame } from '../support/sse-client.ts';
+import { WsClient, type Msg } from '../support/ws-client.ts';
 import { call } from '../support/http.ts';
 import { joinGroup, makeGroup, signUp, type User } from '../support/accounts.ts';
 import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';

@@ -117,8 +117,6 @@ const TEST_EXCEPTIONS: Readonly<Record<string, readonly string[]>> = {
   ],
   // Time travel builds the location view with settings of its own.
   'tests/location/time-travel.int.test.ts': ['services/location/settings.ts', 'services/location/view.ts'],
-  // TODO(#14): the OwnTracks fixtures move out of src/ into tests/.
-  'tests/location/owntracks.int.test.ts': ['src/gateway/owntracks/fixtures.ts'],
   // TODO(#14): the four copies of the members table fed the same events; goes through the services' faces once they are typed.
   'tests/membership/consumers.int.test.ts': [
     'src/gateway/migrations.ts',

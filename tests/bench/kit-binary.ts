@@ -11,7 +11,7 @@ import { rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { freePort } from '../support/net.ts';
 import { buildBinary } from '../support/binary.ts';
-import { testConfig } from '../platform/support.ts';
+import { writeTestConfig } from '../support/config.ts';
 import { descendants, memoryOf, type Memory } from './kit-proc.ts';
 import { log } from './kit-support.ts';
 
@@ -59,7 +59,7 @@ export async function binary(runs: number, idleMs: number): Promise<BinaryResult
   const b0 = performance.now();
   const exe = buildBinary({ testServices: true });
   const buildSeconds = (performance.now() - b0) / 1000;
-  const cfg = testConfig('', { builtIn: true });
+  const cfg = writeTestConfig('', { builtIn: true });
   const readyMs: number[] = [];
   let idle: ProcessMemory[] = [];
   const sizeMiB = statSync(exe).size / 2 ** 20;

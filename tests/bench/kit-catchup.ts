@@ -15,7 +15,8 @@ import { decode, LOG_READ_MAX, readCheckpoint, runService } from '../../src/kit/
 import { EntryAdded } from '../kit-service/contracts.ts';
 import ledger from '../kit-service/ledger.ts';
 import tally from '../kit-service/tally.ts';
-import { log, median, rawDb, scaled, serviceLog, until } from './kit-support.ts';
+import { log, median, rawDb, scaled, serviceLog } from './kit-support.ts';
+import { waitFor } from '../support/poll.ts';
 
 /** What the catch-up part measured (medians). */
 export interface CatchupResult {
@@ -58,7 +59,7 @@ async function kitCatchUp(url: string, path: string, head: number): Promise<numb
   const t0 = performance.now();
   const svc = await runService(tally, { broker: { url }, db: { path }, log: serviceLog, catchupMs: 60_000 });
   try {
-    await until(async () => (await readCheckpoint(svc.db, 'ledger')) >= head, `tally's checkpoint to reach ${head}`);
+    await waitFor(`tally's checkpoint to reach ${head}`, async () => (await readCheckpoint(svc.db, 'ledger')) >= head, { timeoutMs: 60_000, everyMs: 5 });
     const seconds = (performance.now() - t0) / 1000;
     const [row] = await svc.db.query('SELECT count(*) AS n FROM applied');
     if (Number(row!.n) !== head) throw new Error(`tally applied ${String(row!.n)} events, not ${head}`);
@@ -86,7 +87,7 @@ export async function catchUp(url: string, dir: string): Promise<CatchupResult> 
     }
     const head = await src.events.head();
     // Everything published first, so tally reads the log rather than racing live events.
-    await until(async () => Number((await src.db.query('SELECT published FROM kit_relay'))[0]!.published) >= head, 'the relay to publish the log');
+    await waitFor('the relay to publish the log', async () => Number((await src.db.query('SELECT published FROM kit_relay'))[0]!.published) >= head, { timeoutMs: 60_000, everyMs: 5 });
     const raw: number[] = [];
     const kit: number[] = [];
     for (let r = 0; r < ROUNDS; r++) {

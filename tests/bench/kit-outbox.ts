@@ -20,7 +20,8 @@ import { Requester, runService, type RunningService } from '../../src/kit/index.
 import { AddEntry } from '../kit-service/contracts.ts';
 import ledger from '../kit-service/ledger.ts';
 import { addEntryRequest, deliveryCounter, eventsOnly, eventTx, ledgerTx, RAW_TABLE, rawWrites, writeCounter } from './kit-outbox-writes.ts';
-import { log, median, rawDb, scaled, serviceLog, txSynchronous, until } from './kit-support.ts';
+import { log, median, rawDb, scaled, serviceLog, txSynchronous } from './kit-support.ts';
+import { waitFor } from '../support/poll.ts';
 
 /** One way of writing, measured over several rounds (medians). */
 export interface RateRow {
@@ -77,7 +78,7 @@ export async function outbox(url: string, dir: string): Promise<OutboxResult> {
       const t0 = performance.now();
       for (let done = 0; done < count; done += way.perCall) await way.write();
       const tCommit = performance.now();
-      await until(() => delivered.count() >= base + count, `${title}: delivery of ${count} events`, 60_000, 1);
+      await waitFor(`${title}: delivery of ${count} events`, () => delivered.count() >= base + count, { timeoutMs: 60_000, everyMs: 1 });
       const tPublish = performance.now();
       await new Promise((r) => setTimeout(r, 20)); // the relay records its position after publishing
       return { commit: (tCommit - t0) / 1000, publish: (tPublish - t0) / 1000, txs: writes.get(way.svc)!.count() - w0 };

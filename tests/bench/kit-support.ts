@@ -36,15 +36,6 @@ export const quietBroker = (): Promise<Broker> =>
 /** Service logs: warnings and errors only, to stderr, so they cannot corrupt --json. */
 export const serviceLog: RunOptions['log'] = { level: 'warn', format: 'json', write: (line) => log(line.trimEnd()) };
 
-/** Polls `fn` every `everyMs` until it is true; throws after `ms`. */
-export async function until(fn: () => boolean | Promise<boolean>, what: string, ms = 60_000, everyMs = 5): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await fn())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
 /**
  * A plain libSQL file with a service database's durability: WAL and synchronous=FULL, set
  * the way `openDb` sets them.

@@ -36,7 +36,7 @@ import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import WebSocket from 'ws';
-import { bannerOf, root, startHearth } from '../support/hearth-process.ts';
+import { bannerOf, root, spawnHearth } from '../support/hearth-process.ts';
 import { cpuSeconds } from './proc-stats.ts';
 
 const num = (name: string, dflt: number): number => Number(process.env[name]) || dflt;
@@ -233,7 +233,7 @@ async function runHearth(r: Result, dir: string): Promise<void> {
   // Rate limits at the schema's maximum (all requests come from 127.0.0.1); ephemeral broker port, no broker WebSocket.
   const limits = { HEARTH_GATEWAY__USER_RATE_PER_MINUTE: '1000000', HEARTH_GATEWAY__IP_RATE_PER_MINUTE: '1000000', HEARTH_GATEWAY__AUTH_RATE_PER_MINUTE: '100000' };
   const env = { ...limits, HEARTH_USERS__REGISTRATION: 'open', HEARTH_BROKER__PORT: '-1', HEARTH_BROKER__WEBSOCKET__ENABLED: 'false' };
-  const h = startHearth('node', ['serve', '--data', join(dir, 'data'), '--http', '127.0.0.1:0'], { env });
+  const h = spawnHearth('node', ['serve', '--data', join(dir, 'data'), '--http', '127.0.0.1:0'], { env });
   let sockets: WebSocket[] = [];
   try {
     const { http } = await bannerOf(h);

@@ -8,9 +8,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { encode } from '../../src/kit/index.ts';
 import { chat } from '../../src/contracts/index.ts';
-import { rawRequest } from '../kit/support.ts';
-import { assertProblem, call, FILE_TIMEOUT, startHearth, useBroker, useTempDir, waitFor, type Ask, type Hearth, type User } from '../gateway/support.ts';
-import { family } from '../location/support.ts';
+import { rawRequest, useBroker } from '../support/broker.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { assertProblem, call, type Ask } from '../support/http.ts';
+import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
+import type { User } from '../support/accounts.ts';
+import { family } from '../support/family.ts';
+import { waitFor } from '../support/poll.ts';
 
 /** One bad request: what is sent, the status, and the field the problem must name (or its code). */
 type Case = [label: string, method: string, path: (g: string, m: string) => string, ask: Ask, status: number, field: string];
@@ -72,7 +76,7 @@ const CASES: Case[] = [
 describe('chat: bad input', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
   const dir = useTempDir('chat-bad-input');
-  let h: Hearth;
+  let h: InProcessHearth;
   let ann: User, bo: User;
   let group: string;
   let mine: any;
@@ -86,7 +90,7 @@ describe('chat: bad input', { timeout: FILE_TIMEOUT }, () => {
   };
 
   before(async () => {
-    h = await startHearth(broker().url, dir);
+    h = await startInProcessHearth(broker().url, dir);
     ({ users: [ann, bo], group } = await family(h, ['Ann', 'Bo']));
     for (const u of [ann, bo]) await waitFor(`chat knows ${u.name}`, async () => (await call(h, 'GET', msgs(group), { token: u.token })).status === 200 || undefined);
     const r = await call(h, 'POST', msgs(group), { token: ann.token, body: { text: 'the original', txnId: 'original' } });

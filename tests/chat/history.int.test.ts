@@ -7,8 +7,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { assertProblem, call, FILE_TIMEOUT, makeGroup, signUp, startHearth, useBroker, useTempDir, waitFor, type Answer, type Hearth, type User } from '../gateway/support.ts';
-import { family } from '../location/support.ts';
+import { assertProblem, call, type Answer } from '../support/http.ts';
+import { makeGroup, signUp, type User } from '../support/accounts.ts';
+import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
+import { family } from '../support/family.ts';
+import { waitFor } from '../support/poll.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 const COUNT = 130;
 const STEP = 1000;
@@ -16,7 +21,7 @@ const STEP = 1000;
 describe('chat: history, read markers and search', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
   const dir = useTempDir('chat-history');
-  let h: Hearth;
+  let h: InProcessHearth;
   let fixed: number | undefined;
   let base = 0;
 
@@ -50,7 +55,7 @@ describe('chat: history, read markers and search', { timeout: FILE_TIMEOUT }, ()
   }
 
   before(async () => {
-    h = await startHearth(broker().url, dir, undefined, { now: () => fixed ?? Date.now() });
+    h = await startInProcessHearth(broker().url, dir, undefined, { now: () => fixed ?? Date.now() });
   });
   after(() => h?.stop());
 

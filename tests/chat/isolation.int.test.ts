@@ -10,17 +10,21 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { encode } from '../../src/kit/index.ts';
 import { chat } from '../../src/contracts/index.ts';
-import { rawRequest } from '../kit/support.ts';
-import { SseClient } from '../gateway-stream/sse-client.ts';
-import { WsClient, type Msg } from '../gateway-stream/ws-client.ts';
-import { assertProblem, call, FILE_TIMEOUT, joinGroup, makeGroup, signUp, startHearth, useBroker, useTempDir, waitFor, type Hearth, type User } from '../gateway/support.ts';
+import { rawRequest, useBroker } from '../support/broker.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { SseClient } from '../support/sse-client.ts';
+import { WsClient, type Msg } from '../support/ws-client.ts';
+import { assertProblem, call } from '../support/http.ts';
+import { joinGroup, makeGroup, signUp, type User } from '../support/accounts.ts';
+import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
+import { waitFor } from '../support/poll.ts';
 
 const sentWith = (text: string) => (m: Msg) => m.type === 'event' && (m.event as any).type === 'message.sent' && (m.event as any).data.message.text === text;
 
 describe('chat: isolation between groups and members', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
   const dir = useTempDir('chat-isolation');
-  let h: Hearth;
+  let h: InProcessHearth;
   let ann: User, bo: User, cy: User, di: User;
   let A: string, B: string;
   let secret: any;
@@ -49,7 +53,7 @@ describe('chat: isolation between groups and members', { timeout: FILE_TIMEOUT }
   };
 
   before(async () => {
-    h = await startHearth(broker().url, dir);
+    h = await startInProcessHearth(broker().url, dir);
     wsUrl = `${h.url.replace(/^http/, 'ws')}/v1/stream`;
     [ann, bo, cy, di] = await Promise.all([signUp(h, 'Ann'), signUp(h, 'Bo'), signUp(h, 'Cy'), signUp(h, 'Di')]);
     A = await makeGroup(h, ann, 'Alpha');

@@ -1,21 +1,26 @@
 /** A first pass through the chat routes: send (and again), history, edit, delete, search, read marker, a system message. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { call, FILE_TIMEOUT, startHearth, useBroker, useTempDir, waitFor, type Hearth, type User } from '../gateway/support.ts';
-import { family } from '../location/support.ts';
-import { WsClient } from '../gateway-stream/ws-client.ts';
+import { call } from '../support/http.ts';
+import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
+import type { User } from '../support/accounts.ts';
+import { family } from '../support/family.ts';
+import { WsClient } from '../support/ws-client.ts';
+import { waitFor } from '../support/poll.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 describe('chat: smoke', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
   const dir = useTempDir('chat-smoke');
-  let h: Hearth;
+  let h: InProcessHearth;
   let ann: User;
   let bo: User;
   let group: string;
   const msgs = (u: User, q = '') => call(h, 'GET', `/v1/groups/${group}/messages${q}`, { token: u.token });
 
   before(async () => {
-    h = await startHearth(broker().url, dir);
+    h = await startInProcessHearth(broker().url, dir);
     ({ users: [ann, bo], group } = await family(h, ['Ann', 'Bo']));
     await waitFor('chat knows Bo', async () => (await msgs(bo)).status === 200 || undefined);
   });

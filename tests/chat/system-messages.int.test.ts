@@ -8,17 +8,22 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { chatService } from '../../services/chat/index.ts';
-import { logSink, start } from '../kit/support.ts';
-import { WsClient } from '../gateway-stream/ws-client.ts';
-import { call, FILE_TIMEOUT, joinGroup, makeGroup, signUp, startHearth, useBroker, useTempDir, waitFor, type Hearth, type User } from '../gateway/support.ts';
-import { knownToLocation } from '../location/support.ts';
+import { logSink, startService } from '../support/service.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
+import { WsClient } from '../support/ws-client.ts';
+import { call } from '../support/http.ts';
+import { joinGroup, makeGroup, signUp, type User } from '../support/accounts.ts';
+import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
+import { knownToLocation } from '../support/family.ts';
+import { waitFor } from '../support/poll.ts';
 
 type Sys = { id: string; seq: number; kind: string; authorId: string | null; authorName: string; text: string | null; system: { type: string; userId: string; name: string } };
 
 describe('chat: system messages', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
   const dir = useTempDir('chat-system');
-  let h: Hearth;
+  let h: InProcessHearth;
   let ann: User;
   let group: string;
 
@@ -49,7 +54,7 @@ describe('chat: system messages', { timeout: FILE_TIMEOUT }, () => {
   };
 
   before(async () => {
-    h = await startHearth(broker().url, dir);
+    h = await startInProcessHearth(broker().url, dir);
     ann = await signUp(h, 'Ann');
     group = await makeGroup(h, ann, 'Family');
     await waitFor('chat knows Ann', async () => (await call(h, 'GET', `/v1/groups/${group}/messages`, { token: ann.token })).status === 200 || undefined);
@@ -112,7 +117,7 @@ describe('chat: system messages', { timeout: FILE_TIMEOUT }, () => {
     assert.equal(raised.status, 201, raised.text);
     const gus = await signUp(h, 'Gus');
     await joinGroup(h, group, ann, gus);
-    h.chat = await start(chatService(), h.brokerUrl, String(file), { settings: h.config, log: logSink().options, catchupMs: 500 });
+    h.chat = await startService(chatService(), h.brokerUrl, String(file), { settings: h.config, log: logSink().options, catchupMs: 500 });
 
     await one('sos_raised', fay);
     await one('member_joined', gus);
@@ -137,7 +142,7 @@ describe('chat: system messages', { timeout: FILE_TIMEOUT }, () => {
     await knownToLocation(h, group, hal, ann);
     const raised = await call(h, 'POST', `/v1/groups/${group}/sos`, { token: hal.token, body: {} });
     assert.equal(raised.status, 201, raised.text);
-    h.chat = await start(chatService(), h.brokerUrl, String(file), { settings: h.config, log: logSink().options, catchupMs: 500 });
+    h.chat = await startService(chatService(), h.brokerUrl, String(file), { settings: h.config, log: logSink().options, catchupMs: 500 });
     await one('member_joined', hal);
     await one('sos_raised', hal);
   });

@@ -6,13 +6,18 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { assertProblem, call, FILE_TIMEOUT, makeGroup, startHearth, useBroker, useTempDir, waitFor, type Answer, type Hearth, type User } from '../gateway/support.ts';
-import { family } from '../location/support.ts';
+import { assertProblem, call, type Answer } from '../support/http.ts';
+import { makeGroup, type User } from '../support/accounts.ts';
+import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
+import { family } from '../support/family.ts';
+import { waitFor } from '../support/poll.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 describe('chat: writes', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
   const dir = useTempDir('chat-writes');
-  let h: Hearth;
+  let h: InProcessHearth;
   let ann: User, bo: User, cy: User;
   let group: string;
 
@@ -33,7 +38,7 @@ describe('chat: writes', { timeout: FILE_TIMEOUT }, () => {
   };
 
   before(async () => {
-    h = await startHearth(broker().url, dir);
+    h = await startInProcessHearth(broker().url, dir);
     ({ users: [ann, bo, cy], group } = await family(h, ['Ann', 'Bo', 'Cy']));
     for (const u of [ann, bo, cy]) {
       await waitFor(`chat knows ${u.name}`, async () => (await call(h, 'GET', `/v1/groups/${group}/messages`, { token: u.token })).status === 200 || undefined);

@@ -10,8 +10,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { conf, start, targets, type Target } from './targets.ts';
-import { freePort, getJson, SUITE_TIMEOUT } from './support-broker.ts';
+import { getJson, SUITE_TIMEOUT } from './support-broker.ts';
 import { tcpClient } from './support-clients.ts';
+import { freePort } from '../support/net.ts';
 
 interface PortsFile {
   nats?: string[];

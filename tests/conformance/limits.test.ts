@@ -9,8 +9,9 @@ import { once } from 'node:events';
 import { ErrorCode, StringCodec, type NatsError } from 'nats';
 import { conf, targets } from './targets.ts';
 import { rawConnect, rawReady } from './raw-client.ts';
-import { getJson, rssBytes, sleep, SUITE_TIMEOUT, useBroker, waitFor, within } from './support-broker.ts';
+import { getJson, rssBytes, SUITE_TIMEOUT, useBroker, within } from './support-broker.ts';
 import { collect, readInfo, tcpClient } from './support-clients.ts';
+import { sleep, waitFor } from '../support/poll.ts';
 
 const sc = StringCodec();
 

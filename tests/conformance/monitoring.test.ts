@@ -9,8 +9,9 @@ import assert from 'node:assert/strict';
 import { StringCodec } from 'nats';
 import { conf, targets } from './targets.ts';
 import { rawConnect } from './raw-client.ts';
-import { getJson, SUITE_TIMEOUT, useBroker, waitFor } from './support-broker.ts';
+import { getJson, SUITE_TIMEOUT, useBroker } from './support-broker.ts';
 import { collect, counter, readInfo, tcpClient } from './support-clients.ts';
+import { waitFor } from '../support/poll.ts';
 
 const sc = StringCodec();
 
@@ -79,7 +80,7 @@ for (const target of targets()) {
     });
 
     it('counts connections and message traffic in /varz', async () => {
-      await waitFor('no connections left from earlier tests', async () => (await http<Varz>('/varz')).body.connections === 0);
+      await waitFor('no connections left from earlier tests', async () => (await http<Varz>('/varz')).body.connections === 0, 2000);
       const a = await tcpClient(broker());
       const b = await tcpClient(broker());
       try {
@@ -92,7 +93,7 @@ for (const target of targets()) {
         const after = await waitFor('varz counters to move', async () => {
           const v = (await http<Varz>('/varz')).body;
           return v.out_msgs - before.out_msgs >= 3 ? v : undefined;
-        });
+        }, 2000);
         assert.equal(after.in_msgs - before.in_msgs, 3);
         assert.equal(after.out_msgs - before.out_msgs, 3);
         assert.equal(after.in_bytes - before.in_bytes, 15);
@@ -101,7 +102,7 @@ for (const target of targets()) {
         await a.close();
         await b.close();
       }
-      await waitFor('closed connections to leave /varz', async () => (await http<Varz>('/varz')).body.connections === 0);
+      await waitFor('closed connections to leave /varz', async () => (await http<Varz>('/varz')).body.connections === 0, 2000);
     });
 
     it('lists each connection in /connz with its cid, name, subscriptions and traffic', async () => {
@@ -114,7 +115,7 @@ for (const target of targets()) {
         await b.flush();
         a.publish('connz.t', sc.encode('abcd'));
         a.publish('connz.t', sc.encode('ef'));
-        await waitFor('two messages', () => got.count() === 2);
+        await waitFor('two messages', () => got.count() === 2, 2000);
         await a.flush();
         const { status, body } = await http<Connz>('/connz');
         assert.equal(status, 200);

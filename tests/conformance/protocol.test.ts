@@ -7,8 +7,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { conf, targets } from './targets.ts';
 import { rawConnect, rawReady } from './raw-client.ts';
-import { getJson, sleep, SUITE_TIMEOUT, useBroker } from './support-broker.ts';
+import { getJson, SUITE_TIMEOUT, useBroker } from './support-broker.ts';
 import { readInfo } from './support-clients.ts';
+import { sleep } from '../support/poll.ts';
 
 for (const target of targets()) {
   describe(target.name, { skip: target.skip, timeout: SUITE_TIMEOUT }, () => {

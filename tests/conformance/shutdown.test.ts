@@ -12,8 +12,9 @@ import assert from 'node:assert/strict';
 import { Events, type NatsConnection } from 'nats';
 import { conf, start, targets } from './targets.ts';
 import { rawConnect, rawReady } from './raw-client.ts';
-import { SUITE_TIMEOUT, waitFor } from './support-broker.ts';
+import { SUITE_TIMEOUT } from './support-broker.ts';
 import { tcpClient } from './support-clients.ts';
+import { waitFor } from '../support/poll.ts';
 
 // nats-server refuses a lame_duck_duration under 30 s; the grace period is the wait before
 // the first client is closed, and at most 1 s passes between closes after it.
@@ -109,6 +110,7 @@ for (const target of targets()) {
             },
             () => true,
           ),
+          2000,
         );
 
         assert.equal(await raw.waitClosed(4000), true, 'the raw client is closed');

@@ -16,8 +16,9 @@ import { once } from 'node:events';
 import { createInbox, type NatsConnection } from 'nats';
 import { conf, targets } from './targets.ts';
 import { rawConnect, rawReady } from './raw-client.ts';
-import { getJson, useBroker, waitFor, within } from './support-broker.ts';
+import { getJson, useBroker, within } from './support-broker.ts';
 import { counter, readInfo, tcpClient, wsClient } from './support-clients.ts';
+import { waitFor } from '../support/poll.ts';
 
 const COUNT = 256 * 1024;
 const SIZE = 1024;

@@ -8,8 +8,9 @@ import assert from 'node:assert/strict';
 import { StringCodec, type NatsConnection } from 'nats';
 import { conf, targets } from './targets.ts';
 import { rawReady } from './raw-client.ts';
-import { sleep, SUITE_TIMEOUT, useBroker, waitFor } from './support-broker.ts';
+import { SUITE_TIMEOUT, useBroker } from './support-broker.ts';
 import { collect, counter, tcpClient } from './support-clients.ts';
+import { sleep, waitFor } from '../support/poll.ts';
 
 const sc = StringCodec();
 
@@ -83,7 +84,7 @@ for (const target of targets()) {
         await pub.flush();
 
         const sum = (cs: { count(): number }[]) => cs.reduce((s, c) => s + c.count(), 0);
-        await waitFor('all deliveries', () => plain.every((c) => c.count() === n) && sum(groupA) === n && sum(groupB) === n);
+        await waitFor('all deliveries', () => plain.every((c) => c.count() === n) && sum(groupA) === n && sum(groupB) === n, 2000);
         // Nothing more may trickle in after the totals were reached.
         await sleep(150);
         assert.deepEqual(plain.map((c) => c.count()), [n, n]);

@@ -1,11 +1,10 @@
 /**
  * Broker lifecycle and probing helpers for the conformance suite: one broker per
- * `describe` block, a short-deadline poll, JSON over the monitoring port, the broker's
- * resident memory, and a free loopback port for flags that need a fixed one.
+ * `describe` block, a deadline on a promise, JSON over the monitoring port, the broker's
+ * resident memory.
  */
 import { after, before } from 'node:test';
 import { readFileSync } from 'node:fs';
-import { freePort } from '../support/net.ts';
 import { get } from 'node:http';
 import { start, type Running, type Target } from './targets.ts';
 
@@ -34,34 +33,12 @@ export function useBroker(target: Target, confText: string, extra: string[] = []
   };
 }
 
-/**
- * Polls `check` every 20 ms until it returns something other than undefined/false and
- * returns that; rejects after `timeoutMs` with `what` and the last value seen.
- */
-export async function waitFor<T>(
-  what: string,
-  check: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 2000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    last = await check();
-    if (last !== undefined && last !== false) return last as T;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
 /** Resolves with what `p` resolves to, or with `timedOut` once `ms` pass first (clearing its timer). */
 export function within<T, U>(p: Promise<T>, ms: number, timedOut: U): Promise<T | U> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<U>((r) => (timer = setTimeout(() => r(timedOut), Math.max(0, ms))));
   return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
-
-/** Resolves after `ms`. */
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** An HTTP answer from the monitoring port. */
 export interface HttpAnswer<T> {
@@ -97,5 +74,3 @@ export function rssBytes(pid: number): number {
   if (!m) throw new Error(`no VmRSS for ${pid}`);
   return Number(m[1]) * 1024;
 }
-
-export { freePort };

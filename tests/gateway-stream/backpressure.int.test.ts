@@ -9,8 +9,9 @@ import { after, before, describe, it } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import WebSocket from 'ws';
-import { waitFor } from '../kit/support.ts';
-import { startHarness, WsClient, type Harness } from './harness.ts';
+import { waitFor } from '../support/poll.ts';
+import { startHarness, type Harness } from './harness.ts';
+import { WsClient } from '../support/ws-client.ts';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;

@@ -6,7 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { sleep, SseClient, startHarness, WsClient, type Harness } from './harness.ts';
+import { startHarness, type Harness } from './harness.ts';
+import { sleep } from '../support/poll.ts';
+import { SseClient } from '../support/sse-client.ts';
+import { WsClient } from '../support/ws-client.ts';
 
 const typeOf = (m: Record<string, unknown>): string => (m.event as { type: string }).type;
 

@@ -2,7 +2,7 @@
  * The stream on its own, with real sockets: a Hono app served by @hono/node-server on an
  * ephemeral port, an authenticator verifying EdDSA tokens signed here with jose, a
  * membership read model that is a Map the test mutates, and a group-event emitter the
- * test drives. Plus small WebSocket and SSE clients that collect what arrives.
+ * test drives. The WebSocket and SSE clients that collect what arrives are in tests/support/.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,9 +11,6 @@ import { Hono } from 'hono';
 import { generateKeyPair, jwtVerify, SignJWT, type CryptoKey } from 'jose';
 import { mountStream, type StreamHandle } from '../../src/gateway/stream/index.ts';
 import { AppError, toAppError, uuidv7, type Envelope } from '../../src/kit/index.ts';
-
-export { SseClient } from './sse-client.ts';
-export { WsClient } from './ws-client.ts';
 
 const ISSUER = 'https://hearth.test';
 const AUDIENCE = 'hearth';
@@ -126,6 +123,3 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     },
   };
 }
-
-/** Resolves after `ms`. */
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -6,7 +6,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import WebSocket, { WebSocketServer } from 'ws';
-import { SseClient, startHarness, WsClient } from './harness.ts';
+import { startHarness } from './harness.ts';
+import { SseClient } from '../support/sse-client.ts';
+import { WsClient } from '../support/ws-client.ts';
 
 describe('stream lifecycle', { timeout: 60_000 }, () => {
   it('leaves upgrades of other paths to another upgrade listener', async () => {

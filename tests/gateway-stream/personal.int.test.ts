@@ -12,10 +12,15 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { notifications } from '../../src/contracts/index.ts';
 import { uuidv7 } from '../../src/kit/index.ts';
-import { call, FILE_TIMEOUT, signUp, startHearth, useBroker, useTempDir, waitFor, type Hearth, type User } from '../gateway/support.ts';
-import { family } from '../location/support.ts';
-import { SseClient } from './sse-client.ts';
-import { WsClient, type Msg } from './ws-client.ts';
+import { call } from '../support/http.ts';
+import { signUp, type User } from '../support/accounts.ts';
+import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
+import { family } from '../support/family.ts';
+import { SseClient } from '../support/sse-client.ts';
+import { WsClient, type Msg } from '../support/ws-client.ts';
+import { waitFor } from '../support/poll.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -30,7 +35,7 @@ describe('stream: personal events', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
   const dir = useTempDir('stream-personal');
   const BUFFER = 16; // the smallest gateway.stream_buffer: also what is kept per user for replay
-  let h: Hearth;
+  let h: InProcessHearth;
   let ann: User;
   let bo: User;
   let cy: User;
@@ -73,7 +78,7 @@ describe('stream: personal events', { timeout: FILE_TIMEOUT }, () => {
   const mine = (title: string) => (m: Msg) => isNotification(m) && titleOf(m) === title;
 
   before(async () => {
-    h = await startHearth(broker().url, dir, (c) => void (c.gateway.stream_buffer = BUFFER));
+    h = await startInProcessHearth(broker().url, dir, (c) => void (c.gateway.stream_buffer = BUFFER));
     ({ users: [ann, bo], group } = await family(h, ['Ann', 'Bo']));
     cy = await signUp(h, 'Cy'); // in no group at all
   });

@@ -6,7 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { SseClient, startHarness, WsClient, type Harness } from './harness.ts';
+import { startHarness, type Harness } from './harness.ts';
+import { SseClient } from '../support/sse-client.ts';
+import { WsClient } from '../support/ws-client.ts';
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 

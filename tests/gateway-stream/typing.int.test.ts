@@ -15,10 +15,15 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { mountStream, type StreamHandle, type TypingSignal } from '../../src/gateway/stream/index.ts';
 import { decode, encode, uuidv7, type Envelope } from '../../src/kit/index.ts';
-import { assertProblem, call, FILE_TIMEOUT, makeGroup, signUp, startHearth, useBroker, useTempDir, waitFor, type Hearth, type User } from '../gateway/support.ts';
-import { family } from '../location/support.ts';
-import { SseClient } from './sse-client.ts';
-import { WsClient, type Msg } from './ws-client.ts';
+import { assertProblem, call } from '../support/http.ts';
+import { makeGroup, signUp, type User } from '../support/accounts.ts';
+import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
+import { family } from '../support/family.ts';
+import { SseClient } from '../support/sse-client.ts';
+import { WsClient, type Msg } from '../support/ws-client.ts';
+import { waitFor } from '../support/poll.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const typings = (c: WsClient, from?: User): Msg[] => c.inbox.filter((m) => m.type === 'typing' && (!from || m.userId === from.userId));
@@ -26,7 +31,7 @@ const typings = (c: WsClient, from?: User): Msg[] => c.inbox.filter((m) => m.typ
 describe('stream: typing indicators', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
   const dir = useTempDir('stream-typing');
-  let h: Hearth;
+  let h: InProcessHearth;
   let ann: User;
   let bo: User;
   let cy: User;
@@ -54,7 +59,7 @@ describe('stream: typing indicators', { timeout: FILE_TIMEOUT }, () => {
   };
 
   before(async () => {
-    h = await startHearth(broker().url, dir);
+    h = await startInProcessHearth(broker().url, dir);
     ({ users: [ann, bo, cy, eve], group } = await family(h, ['Ann', 'Bo', 'Cy', 'Eve']));
     dee = await signUp(h, 'Dee');
     other = await makeGroup(h, dee, 'Elsewhere');

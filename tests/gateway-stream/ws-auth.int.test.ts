@@ -6,7 +6,9 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { sleep, startHarness, WsClient, type Harness } from './harness.ts';
+import { startHarness, type Harness } from './harness.ts';
+import { sleep } from '../support/poll.ts';
+import { WsClient } from '../support/ws-client.ts';
 
 describe('WebSocket stream authentication', { timeout: 60_000 }, () => {
   let h: Harness;

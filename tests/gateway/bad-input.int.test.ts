@@ -10,7 +10,11 @@ import { after, before, describe, it } from 'node:test';
 import type * as v from 'valibot';
 import { ROUTES } from '../../src/gateway/routes/index.ts';
 import type { AnyRoute } from '../../src/gateway/index.ts';
-import { call, FILE_TIMEOUT, joinGroup, makeGroup, signUp, startHearth, useBroker, useTempDir, type Answer, type Hearth, type User } from './support.ts';
+import { call, type Answer } from '../support/http.ts';
+import { joinGroup, makeGroup, signUp, type User } from '../support/accounts.ts';
+import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 const MAX_BODY = 4096;
 const HOSTILE_PARAMS = ['../../etc/passwd', '..%2f..%2fetc%2fpasswd', '%2e%2e', '%2e%2e%2f%2e%2e', '..', '%00', '%ff%fe', 'x'.repeat(3000), 'not-an-id', "1'%20OR%20'1'='1", '<script>'];
@@ -83,13 +87,13 @@ function assertClientError(a: Answer, what: string): void {
 describe('gateway: bad input on every route', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
   const dir = useTempDir('gw-bad');
-  let h: Hearth;
+  let h: InProcessHearth;
   let owner: User;
   let params: Record<string, string>;
   let valid: Record<string, Record<string, unknown>>;
 
   before(async () => {
-    h = await startHearth(broker().url, dir, (c) => void (c.gateway.max_body_bytes = MAX_BODY));
+    h = await startInProcessHearth(broker().url, dir, (c) => void (c.gateway.max_body_bytes = MAX_BODY));
     owner = await signUp(h, 'Olive');
     const member = await signUp(h, 'Milo');
     const groupId = await makeGroup(h, owner);

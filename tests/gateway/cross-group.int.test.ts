@@ -11,7 +11,11 @@ import { after, before, describe, it } from 'node:test';
 import type { Subscription } from 'nats';
 import { ROUTES } from '../../src/gateway/routes/index.ts';
 import type { AnyRoute } from '../../src/gateway/index.ts';
-import { assertProblem, call, FILE_TIMEOUT, joinGroup, makeGroup, signUp, startHearth, useBroker, useTempDir, type Hearth, type User } from './support.ts';
+import { assertProblem, call } from '../support/http.ts';
+import { joinGroup, makeGroup, signUp, type User } from '../support/accounts.ts';
+import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 /** A valid body for each group-scoped route that takes one (the matrix fails when a new route is missing here). */
 function validBody(r: AnyRoute, target: string): unknown {
@@ -41,7 +45,7 @@ const fill = (path: string, p: Record<string, string>) => path.replace(/:([A-Za-
 describe('gateway: the cross-group matrix', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
   const dir = useTempDir('gw-cross');
-  let h: Hearth;
+  let h: InProcessHearth;
   let alice: User; // owner of A
   let bob: User; // owner of B
   let ben: User; // member of B
@@ -51,7 +55,7 @@ describe('gateway: the cross-group matrix', { timeout: FILE_TIMEOUT }, () => {
   const groupRoutes = ROUTES.filter((r) => r.group);
 
   before(async () => {
-    h = await startHearth(broker().url, dir);
+    h = await startInProcessHearth(broker().url, dir);
     [alice, bob, ben] = await Promise.all([signUp(h, 'Alice'), signUp(h, 'Bob'), signUp(h, 'Ben')]);
     groupA = await makeGroup(h, alice, 'Alpha');
     groupB = await makeGroup(h, bob, 'Bravo secret name');

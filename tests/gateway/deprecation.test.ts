@@ -11,7 +11,7 @@ import type { Hono } from 'hono';
 import { AppError } from '../../src/kit/index.ts';
 import { createApp, deprecationNotice, openApiDocument, route, type AnyRoute, type Deprecation } from '../../src/gateway/index.ts';
 import { pureGateway, type Pure } from './pure.ts';
-import { useTempDir } from './support.ts';
+import { useTempDir } from '../support/test-file.ts';
 
 const NOTICE: Deprecation = { since: '2027-01-01', sunset: '2027-07-01T00:00:00Z', link: 'https://hearth.test/docs/api#things-v2', sunsetLink: 'https://hearth.test/docs/api#versioning-and-deprecation' };
 const EXPECTED = {

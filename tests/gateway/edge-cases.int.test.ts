@@ -8,8 +8,13 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { logSink } from '../kit/support.ts';
-import { assertProblem, call, FILE_TIMEOUT, signUp, startHearth, useBroker, useTempDir, waitFor, type Hearth, type User } from './support.ts';
+import { logSink } from '../support/service.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
+import { assertProblem, call } from '../support/http.ts';
+import { signUp, type User } from '../support/accounts.ts';
+import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
+import { waitFor } from '../support/poll.ts';
 
 const b64 = (x: string | number[]) => Buffer.from(x as never).toString('base64');
 const SVG = '<svg xmlns="http://www.w3.org/2000/svg"><script>fetch("/v1/me")</script></svg>';
@@ -19,11 +24,11 @@ describe('gateway: avatars and aborted bodies', { timeout: FILE_TIMEOUT }, () =>
   const broker = useBroker();
   const dir = useTempDir('gw-edge');
   const log = logSink();
-  let h: Hearth;
+  let h: InProcessHearth;
   let ann: User;
 
   before(async () => {
-    h = await startHearth(broker().url, dir, undefined, { gatewayLog: log });
+    h = await startInProcessHearth(broker().url, dir, undefined, { gatewayLog: log });
     ann = await signUp(h, 'Ann');
   });
   after(() => h?.stop());

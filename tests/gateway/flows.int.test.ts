@@ -5,10 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { assertProblem, call, FILE_TIMEOUT, joinGroup, makeGroup, signIn, signUp, startHearth, useBroker, useTempDir, waitFor, type Answer, type Hearth, type User } from './support.ts';
+import { assertProblem, call, type Answer } from '../support/http.ts';
+import { joinGroup, makeGroup, signIn, signUp, type User } from '../support/accounts.ts';
+import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
+import { waitFor } from '../support/poll.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 interface World {
-  h: Hearth;
+  h: InProcessHearth;
   ann: User;
   bo: User;
   cy: User;
@@ -173,7 +178,7 @@ describe('gateway: flows', { timeout: FILE_TIMEOUT }, () => {
   const w = {} as World;
 
   before(async () => {
-    w.h = await startHearth(broker().url, dir);
+    w.h = await startInProcessHearth(broker().url, dir);
     [w.ann, w.bo, w.cy] = [await signUp(w.h, 'Ann'), await signUp(w.h, 'Bo'), await signUp(w.h, 'Cy')];
     w.group = await makeGroup(w.h, w.ann, 'Family');
     await joinGroup(w.h, w.group, w.ann, w.bo);

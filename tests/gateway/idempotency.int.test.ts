@@ -9,17 +9,21 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { uuidv7 } from '../../src/kit/index.ts';
 import { mint, pureGateway, type Pure } from './pure.ts';
-import { assertProblem, call, FILE_TIMEOUT, signUp, startHearth, useBroker, useTempDir, type Hearth, type User } from './support.ts';
+import { assertProblem, call } from '../support/http.ts';
+import { signUp, type User } from '../support/accounts.ts';
+import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 describe('gateway: idempotency through the real stack', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
   const dir = useTempDir('gw-idem');
-  let h: Hearth;
+  let h: InProcessHearth;
   let ann: User;
   let bo: User;
 
   before(async () => {
-    h = await startHearth(broker().url, dir);
+    h = await startInProcessHearth(broker().url, dir);
     [ann, bo] = [await signUp(h, 'Ann'), await signUp(h, 'Bo')];
   });
   after(() => h?.stop());

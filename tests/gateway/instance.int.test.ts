@@ -8,8 +8,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { HearthConfig } from '../../src/config/index.ts';
-import { startHearth as runHearthCommand } from '../support/hearth-process.ts';
-import { assertProblem, call, FILE_TIMEOUT, signUp, startHearth, useBroker, useTempDir, waitFor, type Hearth } from './support.ts';
+import { spawnHearth } from '../support/hearth-process.ts';
+import { assertProblem, call } from '../support/http.ts';
+import { signUp } from '../support/accounts.ts';
+import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
+import { waitFor } from '../support/poll.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 const OSM = { tileUrl: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png', tileAttribution: '© OpenStreetMap contributors' };
 
@@ -49,7 +54,7 @@ describe('gateway: GET /v1/instance', { timeout: FILE_TIMEOUT }, () => {
   let version: string;
 
   before(async () => {
-    const cli = runHearthCommand('node', ['version']);
+    const cli = spawnHearth('node', ['version']);
     assert.equal(await cli.exited, 0);
     version = /^hearth (\S+) /.exec(cli.output())![1]!;
   });
@@ -57,7 +62,7 @@ describe('gateway: GET /v1/instance', { timeout: FILE_TIMEOUT }, () => {
   // One Hearth at a time: two users services on one broker would share the requests.
   for (const s of SCENARIOS) {
     it(`tells a client before sign-in: ${s.name}; setup is needed until the first account exists`, async () => {
-      const h = await startHearth(broker().url, dir, s.edit);
+      const h = await startInProcessHearth(broker().url, dir, s.edit);
       try {
         const fresh = await call(h, 'GET', '/v1/instance');
         assert.equal(fresh.status, 200, fresh.text);
@@ -74,9 +79,9 @@ describe('gateway: GET /v1/instance', { timeout: FILE_TIMEOUT }, () => {
   }
 
   describe('with a running Hearth', () => {
-    let h: Hearth;
+    let h: InProcessHearth;
     before(async () => {
-      h = await startHearth(broker().url, dir);
+      h = await startInProcessHearth(broker().url, dir);
     });
     after(() => h?.stop());
 

@@ -9,12 +9,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Subscription } from 'nats';
-import { assertProblem, call, FILE_TIMEOUT, makeGroup, signUp, startHearth, useBroker, useTempDir, type Answer, type Hearth, type User } from './support.ts';
+import { assertProblem, call, type Answer } from '../support/http.ts';
+import { makeGroup, signUp, type User } from '../support/accounts.ts';
+import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 const AUTH_LIMIT = 30;
 
 interface World {
-  h: Hearth;
+  h: InProcessHearth;
   ann: User;
   bo: User;
   group: string;
@@ -59,7 +63,7 @@ describe('gateway: invite previews', { timeout: FILE_TIMEOUT }, () => {
   let w: World;
 
   before(async () => {
-    const h = await startHearth(broker().url, dir, (c) => {
+    const h = await startInProcessHearth(broker().url, dir, (c) => {
       c.gateway.auth_rate_per_minute = AUTH_LIMIT;
       c.gateway.trusted_proxies = '127.0.0.1'; // so the rate-limit test can speak as other clients
     });

@@ -7,16 +7,21 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ROUTES } from '../../src/gateway/routes/index.ts';
-import { assertProblem, call, FILE_TIMEOUT, joinGroup, makeGroup, signUp, startHearth, useBroker, useTempDir, waitFor, type Hearth, type User } from './support.ts';
+import { assertProblem, call } from '../support/http.ts';
+import { joinGroup, makeGroup, signUp, type User } from '../support/accounts.ts';
+import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
+import { waitFor } from '../support/poll.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 describe('gateway: operations', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
   const dir = useTempDir('gw-ops');
-  let h: Hearth;
+  let h: InProcessHearth;
   let ann: User;
 
   before(async () => {
-    h = await startHearth(broker().url, dir);
+    h = await startInProcessHearth(broker().url, dir);
     ann = await signUp(h, 'Ann');
   });
   after(() => h?.stop());

@@ -9,7 +9,7 @@ import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } 
 import type { Hono } from 'hono';
 import { AppError, createLogger, migrate, openDb, uuidv7, type Db, type Envelope, type Operation, type ServiceApi } from '../../src/kit/index.ts';
 import gateway, { createApp, gatewayDeps, type GatewayDeps } from '../../src/gateway/index.ts';
-import { testConfig } from './support.ts';
+import { testConfig } from '../support/config.ts';
 import type { HearthConfig } from '../../src/config/index.ts';
 
 /** The issuer tokens must name (testConfig's public URL). */

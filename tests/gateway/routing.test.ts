@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { pureGateway, mint, type Pure } from './pure.ts';
-import { useTempDir } from './support.ts';
+import { useTempDir } from '../support/test-file.ts';
 
 interface Scenario {
   name: string;

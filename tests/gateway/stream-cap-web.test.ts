@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { WsClient } from '../gateway-stream/ws-client.ts';
+import { WsClient } from '../support/ws-client.ts';
 import { apiCall, assertNoProblems, browserSkip, family, launchBrowser, person, signInPage, startAppliance, WEB_TIMEOUT, type Account, type Appliance } from '../web/support.ts';
 
 const CAP = 2;

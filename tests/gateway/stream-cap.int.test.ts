@@ -7,9 +7,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { SseClient } from '../gateway-stream/sse-client.ts';
-import { WsClient } from '../gateway-stream/ws-client.ts';
-import { FILE_TIMEOUT, signUp, startHearth, useBroker, useTempDir, type Hearth, type User } from './support.ts';
+import { SseClient } from '../support/sse-client.ts';
+import { WsClient } from '../support/ws-client.ts';
+import { signUp, type User } from '../support/accounts.ts';
+import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 const CAP = 8;
 const OPENED = 50;
@@ -17,12 +20,12 @@ const OPENED = 50;
 describe('gateway: a per-user cap on live streams', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
   const dir = useTempDir('gw-stream-cap');
-  let h: Hearth;
+  let h: InProcessHearth;
   let alice: User;
   let bob: User;
 
   before(async () => {
-    h = await startHearth(broker().url, dir, (c) => void (c.gateway.max_streams_per_user = CAP));
+    h = await startInProcessHearth(broker().url, dir, (c) => void (c.gateway.max_streams_per_user = CAP));
     alice = await signUp(h, 'Alice');
     bob = await signUp(h, 'Bob');
   });

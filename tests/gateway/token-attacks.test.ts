@@ -9,7 +9,7 @@ import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { uuidv7 } from '../../src/kit/index.ts';
 import { ISSUER, mint, newKey, pureGateway, signRaw, type Pure, type TestKey } from './pure.ts';
-import { useTempDir } from './support.ts';
+import { useTempDir } from '../support/test-file.ts';
 
 const b64 = (x: unknown) => Buffer.from(typeof x === 'string' ? x : JSON.stringify(x)).toString('base64url');
 const parts = (t: string) => t.split('.') as [string, string, string];

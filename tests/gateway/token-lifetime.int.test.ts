@@ -11,20 +11,24 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { importJWK, SignJWT, type JWK } from 'jose';
 import { openDb } from '../../src/kit/index.ts';
-import { WsClient } from '../gateway-stream/ws-client.ts';
-import { assertProblem, call, FILE_TIMEOUT, signUp, startHearth, useBroker, useTempDir, type Hearth, type User } from './support.ts';
+import { WsClient } from '../support/ws-client.ts';
+import { assertProblem, call } from '../support/http.ts';
+import { signUp, type User } from '../support/accounts.ts';
+import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 const TTL_S = 900;
 
 describe('gateway: the lifetime of an access token is capped at users.access_token_ttl_s', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
   const dir = useTempDir('gw-token-lifetime');
-  let h: Hearth;
+  let h: InProcessHearth;
   let alice: User;
   let sign: (claims: { iat?: number; exp?: number }) => Promise<string>;
 
   before(async () => {
-    h = await startHearth(broker().url, dir, (c) => void (c.users.access_token_ttl_s = TTL_S));
+    h = await startInProcessHearth(broker().url, dir, (c) => void (c.users.access_token_ttl_s = TTL_S));
     alice = await signUp(h, 'Alice');
     // The key as it lies on disk: the users service's database, its signing_keys table.
     const file = readdirSync(dir).find((f) => /^users-\d+\.db$/.test(f))!;

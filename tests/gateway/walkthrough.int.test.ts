@@ -6,15 +6,18 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { assertProblem, call, FILE_TIMEOUT, startHearth, useBroker, useTempDir, type Hearth } from './support.ts';
+import { assertProblem, call } from '../support/http.ts';
+import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 describe('gateway: the family walk-through', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
   const dir = useTempDir('gw-walk');
-  let h: Hearth;
+  let h: InProcessHearth;
 
   before(async () => {
-    h = await startHearth(broker().url, dir, (c) => void (c.users.registration = 'invite-only'));
+    h = await startInProcessHearth(broker().url, dir, (c) => void (c.users.registration = 'invite-only'));
   });
   after(() => h?.stop());
 

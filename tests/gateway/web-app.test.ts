@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { pureGateway, type Pure } from './pure.ts';
-import { useTempDir } from './support.ts';
+import { useTempDir } from '../support/test-file.ts';
 
 const HTML = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
 /** The issue's budget for a whole visit: JavaScript and CSS, map library included, as served. */

@@ -9,7 +9,10 @@ import { join } from 'node:path';
 import { defineService, healthOp, readCheckpoint, Requester, type RunningService } from '../../src/kit/index.ts';
 import { AddEntry, AddMany } from '../kit-service/contracts.ts';
 import ledger from '../kit-service/ledger.ts';
-import { client, FILE_TIMEOUT, start, useBroker, useTempDir, waitFor } from './support.ts';
+import { client, useBroker } from '../support/broker.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { startService } from '../support/service.ts';
+import { waitFor } from '../support/poll.ts';
 
 /** Counts the events it applies; wants only `types`. */
 const picky = (types: string[]) =>
@@ -29,7 +32,7 @@ describe('a consumer that wants some event types only', { timeout: FILE_TIMEOUT 
   let nc: Awaited<ReturnType<typeof client>>;
 
   before(async () => {
-    l = await start(ledger, broker().url, join(dir, 'ledger.db'));
+    l = await startService(ledger, broker().url, join(dir, 'ledger.db'));
     nc = await client(broker().url);
     req = new Requester(nc, { timeoutMs: 10_000, maxRequestBytes: 1 << 16 });
   });
@@ -40,25 +43,25 @@ describe('a consumer that wants some event types only', { timeout: FILE_TIMEOUT 
 
   it('steps over unwanted events without storing a checkpoint for each, and stores it at stop', async () => {
     const db = join(dir, 'skip.db');
-    const p = await start(picky(['something_else']), broker().url, db, { catchupMs: 60_000 });
+    const p = await startService(picky(['something_else']), broker().url, db, { catchupMs: 60_000 });
     for (let i = 0; i < 20; i++) await req.request(AddEntry, { key: 'k', amount: 1 });
     await waitFor('the consumer past 20', async () => (await req.request(healthOp('picky'), {})).consumers.ledger === 20 || undefined);
     const [applied] = await p.db.query('SELECT count(*) AS n FROM applied');
     assert.equal(Number(applied!.n), 0);
     assert.equal(await readCheckpoint(p.db, 'ledger'), 0, 'no transaction per stepped-over event');
     await p.stop();
-    const again = await start(picky(['something_else']), broker().url, db, { catchupMs: 60_000 });
+    const again = await startService(picky(['something_else']), broker().url, db, { catchupMs: 60_000 });
     assert.equal(await readCheckpoint(again.db, 'ledger'), 20, 'stored at stop');
     await again.stop();
   });
 
   it('applies the wanted type once across a restart, with unwanted events between', async () => {
     const db = join(dir, 'want.db');
-    let p = await start(picky(['entry_added']), broker().url, db, { catchupMs: 60_000 });
+    let p = await startService(picky(['entry_added']), broker().url, db, { catchupMs: 60_000 });
     await req.request(AddMany, { key: 'm', count: 30 });
     await waitFor('30 more applied', async () => Number((await p.db.query('SELECT count(*) AS n FROM applied'))[0]!.n) >= 50 || undefined);
     await p.stop();
-    p = await start(picky(['entry_added']), broker().url, db, { catchupMs: 60_000 });
+    p = await startService(picky(['entry_added']), broker().url, db, { catchupMs: 60_000 });
     await req.request(AddEntry, { key: 'k', amount: 1 });
     await waitFor('one more applied', async () => Number((await p.db.query('SELECT count(*) AS n FROM applied'))[0]!.n) >= 51 || undefined);
     const rows = await p.db.query('SELECT count(*) AS n, count(DISTINCT seq) AS d FROM applied');

@@ -12,15 +12,18 @@ import { encode, EventLog, healthOp, logReadOp, openDb, Requester, type RunningS
 import { AddEntry, AddMany, EntryAdded, GetTally } from '../kit-service/contracts.ts';
 import ledger from '../kit-service/ledger.ts';
 import tally from '../kit-service/tally.ts';
-import { client, FILE_TIMEOUT, start, useBroker, useTempDir, waitFor } from './support.ts';
+import { client, useBroker } from '../support/broker.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { startService } from '../support/service.ts';
+import { waitFor } from '../support/poll.ts';
 
 describe('a consumer of another service\u2019s events', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
   const dir = useTempDir('consumer');
   const ledgerDb = join(dir, 'ledger.db');
   const tallyDb = join(dir, 'tally.db');
-  const startLedger = () => start(ledger, broker().url, ledgerDb);
-  const startTally = () => start(tally, broker().url, tallyDb, { catchupMs: 60_000 });
+  const startLedger = () => startService(ledger, broker().url, ledgerDb);
+  const startTally = () => startService(tally, broker().url, tallyDb, { catchupMs: 60_000 });
   let l: RunningService;
   let t: RunningService | undefined;
   let nc: NatsConnection;

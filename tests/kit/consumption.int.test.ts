@@ -13,7 +13,10 @@ import {
 } from '../../src/kit/index.ts';
 import { AddEntry, EntryAdded } from '../kit-service/contracts.ts';
 import ledger from '../kit-service/ledger.ts';
-import { client, FILE_TIMEOUT, logSink, start, useBroker, useTempDir, waitFor } from './support.ts';
+import { client, useBroker } from '../support/broker.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { logSink, startService } from '../support/service.ts';
+import { waitFor } from '../support/poll.ts';
 
 /** Echo's own event: it noted a ledger entry. */
 const Noted = event('echo', 'noted', { version: 1, data: v.object({ key: v.string(), amount: v.number() }) });
@@ -53,8 +56,8 @@ describe('typed consumption', { timeout: FILE_TIMEOUT }, () => {
   const sink = logSink();
 
   before(async () => {
-    l = await start(ledger, broker().url, join(dir, 'ledger.db'));
-    e = await start(echo, broker().url, join(dir, 'echo.db'), { log: sink.options, now: () => CLOCK, catchupMs: 200 });
+    l = await startService(ledger, broker().url, join(dir, 'ledger.db'));
+    e = await startService(echo, broker().url, join(dir, 'echo.db'), { log: sink.options, now: () => CLOCK, catchupMs: 200 });
     nc = await client(broker().url);
     req = new Requester(nc, { timeoutMs: 5000, maxRequestBytes: 1 << 16 });
   });
@@ -101,7 +104,7 @@ describe('typed consumption', { timeout: FILE_TIMEOUT }, () => {
   it('exposes the clock as api.now', async () => {
     let seen = 0;
     const probe = defineService({ name: 'probe', migrations: [], setup: (api) => void (seen = api.now()) });
-    const p = await start(probe, broker().url, join(dir, 'probe.db'), { now: () => CLOCK });
+    const p = await startService(probe, broker().url, join(dir, 'probe.db'), { now: () => CLOCK });
     await p.stop();
     assert.equal(seen, CLOCK);
   });

@@ -10,7 +10,10 @@ import type { NatsConnection } from 'nats';
 import { migrate, openDb, Requester, type Db, type RunningService } from '../../src/kit/index.ts';
 import { AddEntry, EntryAdded } from '../kit-service/contracts.ts';
 import ledger from '../kit-service/ledger.ts';
-import { client, collectEvents, FILE_TIMEOUT, start, useBroker, useTempDir, waitFor } from './support.ts';
+import { client, collectEvents, useBroker } from '../support/broker.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { startService } from '../support/service.ts';
+import { waitFor } from '../support/poll.ts';
 
 const pragma = async (run: (sql: string) => Promise<{ rows: Record<string, unknown>[] }>, name: string) => (await run(`PRAGMA ${name}`)).rows[0]![name];
 const FULL = 2;
@@ -106,7 +109,7 @@ describe('the service database', { timeout: FILE_TIMEOUT }, () => {
     it('records the kit\u2019s and the service\u2019s migrations when a service starts, and none again on restart', async () => {
       const path = join(dir, 'ledger-migrations.db');
       for (let i = 0; i < 2; i++) {
-        const svc = await start(ledger, broker().url, path);
+        const svc = await startService(ledger, broker().url, path);
         const rows = await svc.db.query('SELECT scope, version, name FROM kit_migrations ORDER BY scope, version');
         await svc.stop(); // before asserting: a running service would keep the test process alive
         assert.deepEqual(rows.map((r) => `${r.scope}/${r.version}/${r.name}`), ['kit/1/event-log', 'kit/2/erasable-log', 'ledger/1/entries', 'ledger/2/totals']);
@@ -115,11 +118,11 @@ describe('the service database', { timeout: FILE_TIMEOUT }, () => {
 
     it('refuses a database that has a migration this build does not know, saying why', async () => {
       const path = join(dir, 'from-the-future.db');
-      await (await start(ledger, broker().url, path)).stop();
+      await (await startService(ledger, broker().url, path)).stop();
       const db = await openDb({ path });
       await db.write((tx) => tx.execute("INSERT INTO kit_migrations VALUES ('ledger', 3, 'budgets', '2030-01-01T00:00:00Z')"));
       db.close();
-      await assert.rejects(start(ledger, broker().url, path), /ledger database has migration 3 "budgets", which this version of Hearth does not have .*Refusing to start/);
+      await assert.rejects(startService(ledger, broker().url, path), /ledger database has migration 3 "budgets", which this version of Hearth does not have .*Refusing to start/);
     });
 
     it('refuses a database whose migration under the same number has another name', async () => {
@@ -160,7 +163,7 @@ describe('the service database', { timeout: FILE_TIMEOUT }, () => {
     let svc: RunningService;
     let nc: NatsConnection;
     before(async () => {
-      svc = await start(ledger, broker().url, join(dir, 'rollback.db'));
+      svc = await startService(ledger, broker().url, join(dir, 'rollback.db'));
       nc = await client(broker().url);
     });
     after(async () => {

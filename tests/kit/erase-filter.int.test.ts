@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import * as v from 'valibot';
 import { event, EventLog, KIT_MIGRATIONS, migrate, openDb, type EraseFilter } from '../../src/kit/index.ts';
-import { FILE_TIMEOUT, useTempDir } from './support.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
 
 const A = event('log', 'a', { version: 1, data: v.object({}) });
 const B = event('log', 'b', { version: 1, data: v.object({}) });

@@ -11,7 +11,10 @@ import { EventLog, KIT_MIGRATIONS, migrate, openDb, Requester, type RunningServi
 import { AddEntry, AddMany, EntryAdded, GetTally } from '../kit-service/contracts.ts';
 import ledger from '../kit-service/ledger.ts';
 import tally from '../kit-service/tally.ts';
-import { client, FILE_TIMEOUT, start, useBroker, useTempDir, waitFor } from './support.ts';
+import { client, useBroker } from '../support/broker.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { startService } from '../support/service.ts';
+import { waitFor } from '../support/poll.ts';
 
 describe('erasing events from a log', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
@@ -40,7 +43,7 @@ describe('erasing events from a log', { timeout: FILE_TIMEOUT }, () => {
     let nc: Awaited<ReturnType<typeof client>>;
 
     before(async () => {
-      l = await start(ledger, broker().url, join(dir, 'ledger.db'));
+      l = await startService(ledger, broker().url, join(dir, 'ledger.db'));
       nc = await client(broker().url);
       req = new Requester(nc, { timeoutMs: 10_000, maxRequestBytes: 1 << 16 });
     });
@@ -59,7 +62,7 @@ describe('erasing events from a log', { timeout: FILE_TIMEOUT }, () => {
     it('catches up across holes in the middle and at the end of the log, applying what remains once', async () => {
       await req.request(AddMany, { key: 'k', count: 10 });
       await l.db.write((tx) => l.events.erase(tx, { seqs: [3, 4, 9, 10] }));
-      t = await start(tally, broker().url, join(dir, 'tally.db'), { catchupMs: 60_000 });
+      t = await startService(tally, broker().url, join(dir, 'tally.db'), { catchupMs: 60_000 });
       const s = await untilApplied(8);
       assert.deepEqual(s, { applied: 6, distinct: 6, duplicates: 0, checkpoint: 8 });
       const rows = await t.db.query('SELECT seq FROM applied ORDER BY seq');

@@ -11,7 +11,10 @@ import { encode, logReadOp, Requester } from '../../src/kit/index.ts';
 import { AddEntry, GetTally } from '../kit-service/contracts.ts';
 import ledger from '../kit-service/ledger.ts';
 import tally from '../kit-service/tally.ts';
-import { client, FILE_TIMEOUT, start, useTempDir, waitFor } from './support.ts';
+import { client } from '../support/broker.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { startService } from '../support/service.ts';
+import { waitFor } from '../support/poll.ts';
 
 describe('log pages', { timeout: FILE_TIMEOUT }, () => {
   const dir = useTempDir('log-pages');
@@ -24,7 +27,7 @@ describe('log pages', { timeout: FILE_TIMEOUT }, () => {
   });
 
   it('are cut to half the broker limit, and a consumer still reads every event', async () => {
-    const l = await start(ledger, broker.url, join(dir, 'ledger.db'), { maxRequestBytes: 8 * 1024 });
+    const l = await startService(ledger, broker.url, join(dir, 'ledger.db'), { maxRequestBytes: 8 * 1024 });
     const nc = await client(broker.url);
     const req = new Requester(nc, { timeoutMs: 5000, maxRequestBytes: 8 * 1024 });
     const key = 'k'.repeat(200);
@@ -35,7 +38,7 @@ describe('log pages', { timeout: FILE_TIMEOUT }, () => {
     assert.ok(encode(page).length <= 8 * 1024 + 512);
     assert.equal(page.head, 300);
 
-    const t = await start(tally, broker.url, join(dir, 'tally.db'), { maxRequestBytes: 8 * 1024 });
+    const t = await startService(tally, broker.url, join(dir, 'tally.db'), { maxRequestBytes: 8 * 1024 });
     const counted = await waitFor('tally to reach the head', async () => {
       const r = await req.request(GetTally, {});
       return r.checkpoint === 300 ? r : undefined;

@@ -11,7 +11,11 @@ import { AddEntry, AddMany } from '../kit-service/contracts.ts';
 import ledger from '../kit-service/ledger.ts';
 import { startChild } from './child-service.ts';
 import { startCuttingProxy } from './cutting-proxy.ts';
-import { client, collectEvents, FILE_TIMEOUT, outboxState, range, start, useBroker, useTempDir, waitFor } from './support.ts';
+import { outboxState, range } from './support.ts';
+import { waitFor } from '../support/poll.ts';
+import { client, collectEvents, useBroker } from '../support/broker.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { startService } from '../support/service.ts';
 
 describe('the outbox', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
@@ -30,7 +34,7 @@ describe('the outbox', { timeout: FILE_TIMEOUT }, () => {
     const path = join(dir, 'ledger.db');
     let svc: RunningService;
     before(async () => {
-      svc = await start(ledger, broker().url, path);
+      svc = await startService(ledger, broker().url, path);
     });
     after(async () => {
       await svc?.stop();
@@ -65,7 +69,7 @@ describe('the outbox', { timeout: FILE_TIMEOUT }, () => {
       assert.deepEqual(await outboxState(path), { head: 100, published: 100 });
       const events = collectEvents(nc, 'evt.ledger.>');
       await nc.flush();
-      svc = await start(ledger, broker().url, path);
+      svc = await startService(ledger, broker().url, path);
       const { seq } = await req.request(AddEntry, { key: 'next', amount: 1 });
       assert.equal(seq, 101);
       await waitFor('the new event', () => events.envelopes.length > 0);

@@ -10,7 +10,10 @@ import { Requester, type RunningService } from '../../src/kit/index.ts';
 import { AddEntry, GetTally } from '../kit-service/contracts.ts';
 import ledger from '../kit-service/ledger.ts';
 import tally from '../kit-service/tally.ts';
-import { client, FILE_TIMEOUT, logSink, start, useBroker, useTempDir, waitFor } from './support.ts';
+import { client, useBroker } from '../support/broker.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { logSink, startService } from '../support/service.ts';
+import { waitFor } from '../support/poll.ts';
 
 describe('a consumer started before its producer', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
@@ -22,11 +25,11 @@ describe('a consumer started before its producer', { timeout: FILE_TIMEOUT }, ()
 
   it('logs no warning while it waits, and catches up once the producer starts', async () => {
     const sink = logSink();
-    const t = await start(tally, broker().url, join(dir, 'tally.db'), { log: sink.options, catchupMs: 100, requestTimeoutMs: 300 });
+    const t = await startService(tally, broker().url, join(dir, 'tally.db'), { log: sink.options, catchupMs: 100, requestTimeoutMs: 300 });
     running.push(t);
     // Long enough for several failed reads and the breaker to open.
     await waitFor('several quiet retries', () => sink.lines.filter((l) => l.msg === 'waiting for the producer to answer').length >= 4, 15_000);
-    const l = await start(ledger, broker().url, join(dir, 'ledger.db'));
+    const l = await startService(ledger, broker().url, join(dir, 'ledger.db'));
     running.push(l);
     const nc = await client(broker().url);
     try {

@@ -10,7 +10,10 @@ import { headers, type NatsConnection } from 'nats';
 import { AppError, encode, healthOp, logReadOp, Requester, uuidv7Time, type RunningService } from '../../src/kit/index.ts';
 import { AddEntry, Explode, GetTotal } from '../kit-service/contracts.ts';
 import ledger from '../kit-service/ledger.ts';
-import { client, FILE_TIMEOUT, logSink, rawRequest, start, useBroker, useTempDir, waitFor } from './support.ts';
+import { client, rawRequest, useBroker } from '../support/broker.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { logSink, startService } from '../support/service.ts';
+import { waitFor } from '../support/poll.ts';
 
 const MAX_REQUEST_BYTES = 1024;
 
@@ -23,7 +26,7 @@ describe('request/reply with the ledger service', { timeout: FILE_TIMEOUT }, () 
   let req: Requester;
 
   before(async () => {
-    svc = await start(ledger, broker().url, join(dir, 'ledger.db'), { maxRequestBytes: MAX_REQUEST_BYTES, log: logs.options });
+    svc = await startService(ledger, broker().url, join(dir, 'ledger.db'), { maxRequestBytes: MAX_REQUEST_BYTES, log: logs.options });
     nc = await client(broker().url);
     req = new Requester(nc, { timeoutMs: 3000, maxRequestBytes: 1 << 20 });
   });

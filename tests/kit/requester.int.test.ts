@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import * as v from 'valibot';
 import type { NatsConnection } from 'nats';
 import { AppError, command, errorReply, okReply, query, Requester } from '../../src/kit/index.ts';
-import { client, FILE_TIMEOUT, useBroker, waitFor } from './support.ts';
+import { client, useBroker } from '../support/broker.ts';
+import { FILE_TIMEOUT } from '../support/test-file.ts';
+import { waitFor } from '../support/poll.ts';
 
 const Req = v.object({ n: v.number() });
 const Res = v.object({ n: v.number() });

@@ -11,7 +11,11 @@ import type { NatsConnection } from 'nats';
 import { AppError, command, defineService, event, openDb, Requester } from '../../src/kit/index.ts';
 import { AddEntry } from '../kit-service/contracts.ts';
 import ledger from '../kit-service/ledger.ts';
-import { client, collectEvents, FILE_TIMEOUT, outboxState, range, start, useBroker, useTempDir, waitFor } from './support.ts';
+import { outboxState, range } from './support.ts';
+import { waitFor } from '../support/poll.ts';
+import { client, collectEvents, useBroker } from '../support/broker.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { startService } from '../support/service.ts';
 
 const Put = command('gated', 'put', { version: 1, request: v.object({ n: v.number() }), reply: v.object({ seq: v.number() }) });
 const ItemPut = event('gated', 'item_put', { version: 1, data: v.object({ n: v.number() }) });
@@ -55,7 +59,7 @@ describe('stopping a service', { timeout: FILE_TIMEOUT }, () => {
   it('finishes and answers the requests in flight, then publishes their events before it closes', async () => {
     const path = join(dir, 'gated.db');
     const gated = gatedService();
-    const svc = await start(gated.def, broker().url, path);
+    const svc = await startService(gated.def, broker().url, path);
     const events = collectEvents(nc, 'evt.gated.>');
     await nc.flush();
 
@@ -80,7 +84,7 @@ describe('stopping a service', { timeout: FILE_TIMEOUT }, () => {
 
   it('commits exactly the acknowledged entries when stopped right after a burst, and publishes all of them', async () => {
     const path = join(dir, 'ledger.db');
-    const svc = await start(ledger, broker().url, path);
+    const svc = await startService(ledger, broker().url, path);
     const events = collectEvents(nc, 'evt.ledger.>');
     await nc.flush();
     const burst = new Requester(nc, { timeoutMs: 5000, maxRequestBytes: 1 << 16, breaker: { threshold: 1000, cooldownMs: 1 } });

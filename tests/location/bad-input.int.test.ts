@@ -7,8 +7,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { WsClient } from '../gateway-stream/ws-client.ts';
-import { assertProblem, call, FILE_TIMEOUT, makeGroup, signUp, startHearth, useBroker, useTempDir, waitFor, type Answer, type Hearth, type User } from '../gateway/support.ts';
+import { WsClient } from '../support/ws-client.ts';
+import { assertProblem, call, type Answer } from '../support/http.ts';
+import { makeGroup, signUp, type User } from '../support/accounts.ts';
+import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
+import { waitFor } from '../support/poll.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 const MAX_BODY = 200_000;
 const T0 = Date.now() - 30 * 60_000;
@@ -75,7 +80,7 @@ const FIX_CASES: Case[] = [
 describe('location: bad input', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
   const dir = useTempDir('loc-bad-input');
-  let h: Hearth;
+  let h: InProcessHearth;
   let ann: User;
   let group: string;
   let placeId: string;
@@ -104,7 +109,7 @@ describe('location: bad input', { timeout: FILE_TIMEOUT }, () => {
   };
 
   before(async () => {
-    h = await startHearth(broker().url, dir, (c) => void (c.gateway.max_body_bytes = MAX_BODY));
+    h = await startInProcessHearth(broker().url, dir, (c) => void (c.gateway.max_body_bytes = MAX_BODY));
     ann = await signUp(h, 'Ann');
     group = await makeGroup(h, ann, 'Family');
     await waitFor('the group in location', async () => (await call(h, 'GET', `/v1/groups/${group}/live`, { token: ann.token })).status === 200);

@@ -6,13 +6,18 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { call, FILE_TIMEOUT, joinGroup, makeGroup, startHearth, useBroker, useTempDir, waitFor, type Hearth, type User } from '../gateway/support.ts';
-import { family, knownToLocation } from './support.ts';
+import { call } from '../support/http.ts';
+import { joinGroup, makeGroup, type User } from '../support/accounts.ts';
+import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
+import { family, knownToLocation } from '../support/family.ts';
+import { waitFor } from '../support/poll.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 describe('location: erasure on deletions', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
   const dir = useTempDir('loc-erasure');
-  let h: Hearth;
+  let h: InProcessHearth;
   let ann: User;
   let bo: User;
   let family1: string;
@@ -23,7 +28,7 @@ describe('location: erasure on deletions', { timeout: FILE_TIMEOUT }, () => {
   const eventsOf = (prefix: string) => rows("SELECT count(*) AS n FROM kit_events WHERE stream LIKE ? || '%'", [prefix]);
 
   before(async () => {
-    h = await startHearth(broker().url, dir);
+    h = await startInProcessHearth(broker().url, dir);
     ({ users: [ann, bo], group: family1 } = await family(h, ['Ann', 'Bo']));
     club = await makeGroup(h, bo, 'Club');
     await joinGroup(h, club, bo, ann);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { openDb } from '../../src/kit/index.ts';
 import { GroupCommit } from '../../services/location/store/group-commit.ts';
-import { useTempDir } from '../kit/support.ts';
+import { useTempDir } from '../support/test-file.ts';
 
 describe('location: group commit', () => {
   const dir = useTempDir('group-commit');

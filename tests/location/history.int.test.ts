@@ -8,13 +8,18 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { assertProblem, call, FILE_TIMEOUT, joinGroup, makeGroup, signUp, startHearth, useBroker, useTempDir, waitFor, type Hearth, type User } from '../gateway/support.ts';
+import { assertProblem, call } from '../support/http.ts';
+import { joinGroup, makeGroup, signUp, type User } from '../support/accounts.ts';
+import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
 import type { ServiceApi } from '../../src/kit/index.ts';
 import type { Deps } from '../../services/location/deps.ts';
 import { readSettings } from '../../services/location/settings.ts';
 import { GroupCommit } from '../../services/location/store/group-commit.ts';
 import { ScopeStore } from '../../services/location/store/scopes.ts';
 import { Timers } from '../../services/location/timers.ts';
+import { waitFor } from '../support/poll.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 const M_PER_DEG = (6_371_008.8 * Math.PI) / 180;
 const DAY = 86_400_000;
@@ -25,7 +30,7 @@ describe('location: history', { timeout: FILE_TIMEOUT }, () => {
   const dir = useTempDir('loc-history');
   let offset = 0;
   const clock = () => Date.now() + offset;
-  let h: Hearth;
+  let h: InProcessHearth;
   let started: number;
   let ann: User, bo: User, cy: User, di: User;
   let g1: string, g2: string, g3: string;
@@ -59,7 +64,7 @@ describe('location: history', { timeout: FILE_TIMEOUT }, () => {
     waitFor(`${u.name} known to the location service`, async () => (await live(viewer, group)).some((m) => m.userId === u.userId) || undefined);
 
   before(async () => {
-    h = await startHearth(broker().url, dir, (c) => void (c.location.retention_days = 30), { now: clock });
+    h = await startInProcessHearth(broker().url, dir, (c) => void (c.location.retention_days = 30), { now: clock });
     started = Date.now();
     [ann, bo, cy, di] = [await signUp(h, 'Ann'), await signUp(h, 'Bo'), await signUp(h, 'Cy'), await signUp(h, 'Di')];
     [g1, g2, g3] = [await makeGroup(h, ann, 'Family'), await makeGroup(h, cy, 'Club'), await makeGroup(h, di, 'Solo')];

@@ -7,24 +7,29 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { locationService } from '../../services/location/index.ts';
 import type { RunningService } from '../../src/kit/index.ts';
-import { logSink, start } from '../kit/support.ts';
-import { call, FILE_TIMEOUT, startHearth, useBroker, useTempDir, waitFor, type Hearth, type User } from '../gateway/support.ts';
-import { family } from './support.ts';
+import { logSink, startService } from '../support/service.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
+import { call } from '../support/http.ts';
+import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
+import type { User } from '../support/accounts.ts';
+import { family } from '../support/family.ts';
+import { waitFor } from '../support/poll.ts';
 
 describe('location: two instances', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
   const dir = useTempDir('loc-instances');
-  let h: Hearth;
+  let h: InProcessHearth;
   let second: RunningService;
   let ann: User;
   let bo: User;
   let group: string;
 
   before(async () => {
-    h = await startHearth(broker().url, dir, (c) => void (c.location.offline_grace_s = 1));
+    h = await startInProcessHearth(broker().url, dir, (c) => void (c.location.offline_grace_s = 1));
     // The harness names its databases location-<n>.db; the second instance opens the same file.
     const [row] = await h.location.db.query('PRAGMA database_list');
-    second = await start(locationService(), broker().url, String(row!.file), { settings: h.config, log: logSink().options, catchupMs: 500 });
+    second = await startService(locationService(), broker().url, String(row!.file), { settings: h.config, log: logSink().options, catchupMs: 500 });
     ({ users: [ann, bo], group } = await family(h, ['Ann', 'Bo']));
   });
   after(async () => {

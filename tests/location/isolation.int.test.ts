@@ -7,9 +7,14 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { SseClient } from '../gateway-stream/sse-client.ts';
-import { WsClient, type Msg } from '../gateway-stream/ws-client.ts';
-import { assertProblem, call, FILE_TIMEOUT, joinGroup, makeGroup, signUp, startHearth, useBroker, useTempDir, waitFor, type Hearth, type User } from '../gateway/support.ts';
+import { SseClient } from '../support/sse-client.ts';
+import { WsClient, type Msg } from '../support/ws-client.ts';
+import { assertProblem, call } from '../support/http.ts';
+import { joinGroup, makeGroup, signUp, type User } from '../support/accounts.ts';
+import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
+import { waitFor } from '../support/poll.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 const T0 = Date.now() - 10 * 60_000;
 let tick = 0;
@@ -20,34 +25,34 @@ const fix = (lat: number, lon: number) => ({ lat, lon, timestamp: stamp(), accur
 const sampledBy = (userId: string) => (m: Msg) => m.type === 'event' && (m.event as any).type === 'location.sampled' && (m.event as any).data.userId === userId;
 
 /** Waits until the location service knows `who` is in `groupId` (it learns it from users events). */
-async function known(h: Hearth, who: User, groupId: string): Promise<void> {
+async function known(h: InProcessHearth, who: User, groupId: string): Promise<void> {
   await waitFor(`${who.name} in ${groupId} for location`, async () => (await call(h, 'GET', `/v1/groups/${groupId}/live`, { token: who.token })).status === 200);
 }
 
-async function post(h: Hearth, who: User, body: unknown): Promise<{ accepted: number; duplicates: number; expired: number; groups: string[] }> {
+async function post(h: InProcessHearth, who: User, body: unknown): Promise<{ accepted: number; duplicates: number; expired: number; groups: string[] }> {
   const r = await call(h, 'POST', '/v1/locations', { token: who.token, body });
   assert.equal(r.status, 200, r.text);
   return r.body;
 }
 
-const live = async (h: Hearth, who: User, groupId: string, at?: string) => {
+const live = async (h: InProcessHearth, who: User, groupId: string, at?: string) => {
   const r = await call(h, 'GET', `/v1/groups/${groupId}/live${at ? `?at=${encodeURIComponent(at)}` : ''}`, { token: who.token });
   assert.equal(r.status, 200, r.text);
   return r.body as { members: any[] };
 };
-const track = (h: Hearth, who: User, groupId: string, userId: string, extra = '') =>
+const track = (h: InProcessHearth, who: User, groupId: string, userId: string, extra = '') =>
   call(h, 'GET', `/v1/groups/${groupId}/members/${userId}/track?from=${new Date(T0 - 60_000).toISOString()}&to=${new Date(Date.now() + 60_000).toISOString()}&limit=10000${extra}`, { token: who.token });
 
 describe('location: isolation between groups and members', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
   const dir = useTempDir('loc-isolation');
-  let h: Hearth;
+  let h: InProcessHearth;
   let ann: User, bo: User, cy: User, di: User;
   let A: string, B: string;
   let wsUrl: string;
 
   before(async () => {
-    h = await startHearth(broker().url, dir);
+    h = await startInProcessHearth(broker().url, dir);
     wsUrl = `${h.url.replace(/^http/, 'ws')}/v1/stream`;
     [ann, bo, cy, di] = await Promise.all([signUp(h, 'Ann'), signUp(h, 'Bo'), signUp(h, 'Cy'), signUp(h, 'Di')]);
     A = await makeGroup(h, ann, 'Alpha');

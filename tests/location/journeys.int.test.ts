@@ -7,8 +7,13 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { assertProblem, call, FILE_TIMEOUT, joinGroup, makeGroup, signUp, startHearth, useBroker, useTempDir, waitFor, type Hearth, type User } from '../gateway/support.ts';
+import { assertProblem, call } from '../support/http.ts';
+import { joinGroup, makeGroup, signUp, type User } from '../support/accounts.ts';
+import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
 import { distanceM } from '../../services/location/domain/index.ts';
+import { waitFor } from '../support/poll.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 /** Metres per degree of latitude on Hearth's sphere. */
 const M_PER_DEG = (6_371_008.8 * Math.PI) / 180;
@@ -22,7 +27,7 @@ describe('location: journeys', { timeout: FILE_TIMEOUT }, () => {
   let lastStamp = 0;
   /** A fix time on the service's clock, strictly after the previous one (fixes at one instant are duplicates). */
   const stamp = () => new Date((lastStamp = Math.max(clock(), lastStamp + 1))).toISOString();
-  let h: Hearth;
+  let h: InProcessHearth;
   let ann: User;
   let group: string;
 
@@ -49,7 +54,7 @@ describe('location: journeys', { timeout: FILE_TIMEOUT }, () => {
   };
 
   before(async () => {
-    h = await startHearth(broker().url, dir, (c) => {
+    h = await startInProcessHearth(broker().url, dir, (c) => {
       c.location.stuck_after_s = 10;
       c.location.late_grace_s = 0;
     }, { now: clock });

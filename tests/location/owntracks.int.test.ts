@@ -8,14 +8,19 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import * as docs from '../../src/gateway/owntracks/fixtures.ts';
-import { WsClient } from '../gateway-stream/ws-client.ts';
-import { assertProblem, call, FILE_TIMEOUT, joinGroup, makeGroup, signUp, startHearth, useBroker, useTempDir, waitFor, type Hearth, type User } from '../gateway/support.ts';
+import * as docs from '../support/fixtures/owntracks.ts';
+import { WsClient } from '../support/ws-client.ts';
+import { assertProblem, call } from '../support/http.ts';
+import { joinGroup, makeGroup, signUp, type User } from '../support/accounts.ts';
+import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
+import { waitFor } from '../support/poll.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 describe('location: OwnTracks HTTP mode', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
   const dir = useTempDir('loc-owntracks');
-  let h: Hearth;
+  let h: InProcessHearth;
   let ann: User;
   let bo: User;
   let group: string;
@@ -27,7 +32,7 @@ describe('location: OwnTracks HTTP mode', { timeout: FILE_TIMEOUT }, () => {
   const track = async (who: User) => (await call(h, 'GET', `/v1/groups/${group}/members/${who.userId}/track`, { token: ann.token })).body;
 
   before(async () => {
-    h = await startHearth(broker().url, dir);
+    h = await startInProcessHearth(broker().url, dir);
     [ann, bo] = [await signUp(h, 'Ann'), await signUp(h, 'Bo')];
     assert.equal((await call(h, 'PATCH', '/v1/me', { token: ann.token, body: { displayName: 'Ann Smith' } })).status, 200);
     group = await makeGroup(h, ann, 'Family');

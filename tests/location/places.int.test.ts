@@ -7,8 +7,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { assertProblem, call, FILE_TIMEOUT, startHearth, useBroker, useTempDir, type Hearth, type User } from '../gateway/support.ts';
-import { family } from './support.ts';
+import { assertProblem, call } from '../support/http.ts';
+import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
+import type { User } from '../support/accounts.ts';
+import { family } from '../support/family.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 const M_PER_DEG = (6_371_008.8 * Math.PI) / 180;
 const north = (p: { lat: number; lon: number }, m: number) => ({ lat: p.lat + m / M_PER_DEG, lon: p.lon });
@@ -17,7 +21,7 @@ const HOME = { lat: 52.52, lon: 13.405 };
 describe('location: places', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
   const dir = useTempDir('loc-places');
-  let h: Hearth;
+  let h: InProcessHearth;
   let ann: User;
   let bo: User;
   let group: string;
@@ -45,7 +49,7 @@ describe('location: places', { timeout: FILE_TIMEOUT }, () => {
   };
 
   before(async () => {
-    h = await startHearth(broker().url, dir, (c) => void (c.location.place_hysteresis_m = 25));
+    h = await startInProcessHearth(broker().url, dir, (c) => void (c.location.place_hysteresis_m = 25));
     ({ users: [ann, bo], group } = await family(h, ['Ann', 'Bo']));
   });
   after(() => h?.stop());

@@ -8,10 +8,14 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startHearth as startProcess } from '../support/hearth-process.ts';
-import { sql } from '../platform/support.ts';
-import { call, FILE_TIMEOUT, startHearth, useBroker, useTempDir, type Hearth, type User } from '../gateway/support.ts';
-import { family } from './support.ts';
+import { spawnHearth } from '../support/hearth-process.ts';
+import { sql } from '../support/database.ts';
+import { call } from '../support/http.ts';
+import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
+import type { User } from '../support/accounts.ts';
+import { family } from '../support/family.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 const TABLES = {
   scopes: 'SELECT group_id, user_id, state, status, sharing, deadline, seq, snapshot_seq FROM scopes ORDER BY group_id, user_id',
@@ -24,13 +28,13 @@ const TABLES = {
 describe('location: rebuild', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
   const dir = useTempDir('loc-rebuild');
-  let h: Hearth;
+  let h: InProcessHearth;
   let ann: User;
   let bo: User;
   let group: string;
 
   before(async () => {
-    h = await startHearth(broker().url, dir);
+    h = await startInProcessHearth(broker().url, dir);
     ({ users: [ann, bo], group } = await family(h, ['Ann', 'Bo']));
   });
   after(() => h?.stop());
@@ -58,7 +62,7 @@ describe('location: rebuild', { timeout: FILE_TIMEOUT }, () => {
     const data = join(dir, 'data');
     mkdirSync(data, { recursive: true });
     for (const ext of ['', '-wal']) if (existsSync(file + ext)) copyFileSync(file + ext, join(data, 'location.db' + ext));
-    const r = startProcess('node', ['rebuild', 'location', '--data', data]);
+    const r = spawnHearth('node', ['rebuild', 'location', '--data', data]);
     assert.equal(await r.exited, 0, r.output());
     for (const [t, q] of Object.entries(TABLES)) assert.deepEqual(await sql(join(data, 'location.db'), q), built[t], t);
     await h.startLocation();

@@ -8,9 +8,14 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { SseClient, type Frame } from '../gateway-stream/sse-client.ts';
-import { WsClient, type Msg } from '../gateway-stream/ws-client.ts';
-import { call, FILE_TIMEOUT, joinGroup, makeGroup, signUp, startHearth, useBroker, useTempDir, waitFor, type Hearth, type User } from '../gateway/support.ts';
+import { SseClient, type Frame } from '../support/sse-client.ts';
+import { WsClient, type Msg } from '../support/ws-client.ts';
+import { call } from '../support/http.ts';
+import { joinGroup, makeGroup, signUp, type User } from '../support/accounts.ts';
+import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
+import { waitFor } from '../support/poll.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 const T0 = Date.now() - 10 * 60_000;
 let tick = 0;
@@ -39,7 +44,7 @@ const sseEvent = (e: Ear, type: string, pred: (d: any) => boolean = () => true) 
 describe('location: events on the stream', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
   const dir = useTempDir('loc-stream');
-  let h: Hearth;
+  let h: InProcessHearth;
   let ann: Ear, bo: Ear;
   let group: string;
 
@@ -55,7 +60,7 @@ describe('location: events on the stream', { timeout: FILE_TIMEOUT }, () => {
   }
 
   before(async () => {
-    h = await startHearth(broker().url, dir);
+    h = await startInProcessHearth(broker().url, dir);
     const [a, b] = await Promise.all([signUp(h, 'Ann'), signUp(h, 'Bo')]);
     group = await makeGroup(h, a, 'Family');
     await joinGroup(h, group, a, b);

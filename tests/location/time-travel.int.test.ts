@@ -8,17 +8,22 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { assertProblem, call, FILE_TIMEOUT, startHearth, useBroker, useTempDir, waitFor, type Hearth, type User } from '../gateway/support.ts';
-import { family } from './support.ts';
+import { assertProblem, call } from '../support/http.ts';
+import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
+import type { User } from '../support/accounts.ts';
+import { family } from '../support/family.ts';
 import type { Envelope } from '../../src/kit/index.ts';
 import { emptyScope, evolve, type RecordedEvent } from '../../services/location/domain/index.ts';
 import { readSettings } from '../../services/location/settings.ts';
 import { memberView } from '../../services/location/view.ts';
+import { waitFor } from '../support/poll.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 describe('location: time travel', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
   const dir = useTempDir('loc-time-travel');
-  let h: Hearth;
+  let h: InProcessHearth;
   let ann: User;
   let bo: User;
   let group: string;
@@ -65,7 +70,7 @@ describe('location: time travel', { timeout: FILE_TIMEOUT }, () => {
   };
 
   before(async () => {
-    h = await startHearth(broker().url, dir, (c) => {
+    h = await startInProcessHearth(broker().url, dir, (c) => {
       c.location.offline_grace_s = 1;
       c.location.max_report_interval_s = 2;
     });

@@ -19,7 +19,7 @@ import { migrations as NOTIFICATIONS_MIGRATIONS } from '../../services/notificat
 import { usersConsumer as notificationsConsumer } from '../../services/notifications/projections/users.ts';
 import { requireMemberOf } from '../../services/notifications/store/groups.ts';
 import { readSettings } from '../../services/notifications/settings.ts';
-import { FILE_TIMEOUT, useTempDir } from '../kit/support.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
 
 const log = createLogger({ service: 'test', level: 'error', format: 'json', write: () => undefined });
 

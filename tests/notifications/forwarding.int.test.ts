@@ -19,9 +19,9 @@ import type { notifications } from '../../src/contracts/index.ts';
 import { createLogger, migrate, openDb, uuidv7, type Db } from '../../src/kit/index.ts';
 import { migrations } from '../../services/notifications/migrations.ts';
 import { deliveryLog, enqueue, Forwarder, prune, verifySignature, type ForwarderOptions } from '../../services/notifications/forwarding/index.ts';
-import { FILE_TIMEOUT, useTempDir, waitFor } from '../kit/support.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
 import { recorder, type Received, type Recorder, type Reply } from './support.ts';
-
+import { waitFor } from '../support/poll.ts';
 
 const SECRET = 'whsec-0123456789-abcdefghij';
 const TOKEN = 'tk_s3cr3t_t0k3n_value';

@@ -6,13 +6,17 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { assertProblem, call, FILE_TIMEOUT, makeGroup, signUp, startHearth, useBroker, useTempDir, type Hearth, type User } from '../gateway/support.ts';
+import { assertProblem, call } from '../support/http.ts';
+import { makeGroup, signUp, type User } from '../support/accounts.ts';
+import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
 import { inbox, notifiedFamily, waitInbox } from './support.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 describe('notifications: isolation and bad input', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
   const dir = useTempDir('notif-isolation');
-  let h: Hearth;
+  let h: InProcessHearth;
   let ann: User;
   let bo: User;
   let di: User;
@@ -20,7 +24,7 @@ describe('notifications: isolation and bad input', { timeout: FILE_TIMEOUT }, ()
   let annTarget: string;
 
   before(async () => {
-    h = await startHearth(broker().url, dir);
+    h = await startInProcessHearth(broker().url, dir);
     ({ users: [ann, bo], group } = await notifiedFamily(h, ['Ann', 'Bo']));
     di = await signUp(h, 'Di');
     await makeGroup(h, di, 'Elsewhere');

@@ -6,13 +6,18 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { assertProblem, call, FILE_TIMEOUT, joinGroup, makeGroup, startHearth, useBroker, useTempDir, waitFor, type Hearth, type User } from '../gateway/support.ts';
+import { assertProblem, call } from '../support/http.ts';
+import { joinGroup, makeGroup, type User } from '../support/accounts.ts';
+import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
 import { inbox, notifiedFamily, recorder, waitInbox, type Recorder } from './support.ts';
+import { waitFor } from '../support/poll.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 describe('notifications: preferences', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
   const dir = useTempDir('notif-prefs');
-  let h: Hearth;
+  let h: InProcessHearth;
   let ntfy: Recorder;
   let ann: User;
   let bo: User;
@@ -27,7 +32,7 @@ describe('notifications: preferences', { timeout: FILE_TIMEOUT }, () => {
   const bodies = async () => (await inbox(h, bo, '?limit=100')).items.map((x) => x.body);
 
   before(async () => {
-    h = await startHearth(broker().url, dir, undefined, { forwarder: { tickMs: 50 } });
+    h = await startInProcessHearth(broker().url, dir, undefined, { forwarder: { tickMs: 50 } });
     ntfy = await recorder();
     ({ users: [ann, bo], group: family } = await notifiedFamily(h, ['Ann', 'Bo']));
     club = await makeGroup(h, ann, 'Club');

@@ -7,13 +7,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { encode, openDb } from '../../src/kit/index.ts';
-import { call, FILE_TIMEOUT, startHearth, useBroker, useTempDir, waitFor, type Hearth, type User } from '../gateway/support.ts';
+import { call } from '../support/http.ts';
+import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
+import type { User } from '../support/accounts.ts';
 import { inbox, notifiedFamily, waitInbox } from './support.ts';
+import { waitFor } from '../support/poll.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 describe('notifications: redelivery', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
   const dir = useTempDir('notif-redelivery');
-  let h: Hearth;
+  let h: InProcessHearth;
   let ann: User;
   let bo: User;
   let cy: User;
@@ -26,7 +31,7 @@ describe('notifications: redelivery', { timeout: FILE_TIMEOUT }, () => {
   };
 
   before(async () => {
-    h = await startHearth(broker().url, dir);
+    h = await startInProcessHearth(broker().url, dir);
     ({ users: [ann, bo, cy], group } = await notifiedFamily(h, ['Ann', 'Bo', 'Cy']));
   });
   after(() => h?.stop());

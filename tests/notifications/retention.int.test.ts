@@ -5,24 +5,28 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { call, FILE_TIMEOUT, startHearth, useBroker, useTempDir, type Hearth, type User } from '../gateway/support.ts';
+import { call } from '../support/http.ts';
+import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
+import type { User } from '../support/accounts.ts';
 import { eraseOld } from '../../services/notifications/retention.ts';
 import { readSettings } from '../../services/notifications/settings.ts';
 import { inbox, notifiedFamily, waitInbox } from './support.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 const DAY = 86_400_000;
 
 describe('notifications: retention', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
   const dir = useTempDir('notif-retention');
-  let h: Hearth;
+  let h: InProcessHearth;
   let ann: User;
   let bo: User;
   let group: string;
   const count = async (sql: string, args: string[] = []) => Number((await h.notifications.db.query(sql, args))[0]!.n);
 
   before(async () => {
-    h = await startHearth(broker().url, dir);
+    h = await startInProcessHearth(broker().url, dir);
     ({ users: [ann, bo], group } = await notifiedFamily(h, ['Ann', 'Bo']));
     assert.equal((await call(h, 'POST', '/v1/notifications/targets', { token: bo.token, body: { kind: 'webhook', url: 'http://127.0.0.1:9/dead' } })).status, 201);
     for (let i = 0; i < 3; i++) assert.equal((await call(h, 'POST', `/v1/groups/${group}/messages`, { token: ann.token, body: { text: `@Bo old ${i}`, txnId: `o${i}` } })).status, 201);

@@ -9,15 +9,20 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { call, FILE_TIMEOUT, startHearth, useBroker, useTempDir, waitFor, type Hearth, type User } from '../gateway/support.ts';
-import { SseClient } from '../gateway-stream/sse-client.ts';
-import { WsClient } from '../gateway-stream/ws-client.ts';
+import { call } from '../support/http.ts';
+import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
+import type { User } from '../support/accounts.ts';
+import { SseClient } from '../support/sse-client.ts';
+import { WsClient } from '../support/ws-client.ts';
 import { inbox, notifiedFamily, recorder, waitInbox, type Recorder } from './support.ts';
+import { waitFor } from '../support/poll.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
 
 describe('notifications: an SOS reaches the others once, everywhere', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
   const dir = useTempDir('notif-sos');
-  let h: Hearth;
+  let h: InProcessHearth;
   let ntfy: Recorder;
   let hook: Recorder;
   let ann: User;
@@ -28,7 +33,7 @@ describe('notifications: an SOS reaches the others once, everywhere', { timeout:
   let boTarget: string;
 
   before(async () => {
-    h = await startHearth(broker().url, dir, undefined, { forwarder: { tickMs: 50, backoff: { initialMs: 100, maxMs: 400 } } });
+    h = await startInProcessHearth(broker().url, dir, undefined, { forwarder: { tickMs: 50, backoff: { initialMs: 100, maxMs: 400 } } });
     ntfy = await recorder();
     hook = await recorder();
     ({ users: [ann, bo, cy], group } = await notifiedFamily(h, ['Ann', 'Bo', 'Cy']));

@@ -5,8 +5,11 @@
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { call, waitFor, type Hearth, type User } from '../gateway/support.ts';
-import { family } from '../location/support.ts';
+import { call } from '../support/http.ts';
+import type { InProcessHearth } from '../support/in-process.ts';
+import type { User } from '../support/accounts.ts';
+import { family } from '../support/family.ts';
+import { waitFor } from '../support/poll.ts';
 
 /** One request the recorder received. */
 export interface Received {
@@ -70,14 +73,14 @@ export async function recorder(): Promise<Recorder> {
 }
 
 /** A user's inbox page (`q` is the query string, e.g. `?since=…`). */
-export async function inbox(h: Hearth, u: User, q = ''): Promise<{ items: any[]; unread: number; hasMore: boolean }> {
+export async function inbox(h: InProcessHearth, u: User, q = ''): Promise<{ items: any[]; unread: number; hasMore: boolean }> {
   const r = await call(h, 'GET', `/v1/notifications${q}`, { token: u.token });
   if (r.status !== 200) throw new Error(`inbox of ${u.name}: ${r.status} ${r.text}`);
   return r.body;
 }
 
 /** Waits until `u`'s inbox holds `n` notifications matching `pred`; returns them. */
-export async function waitInbox(h: Hearth, u: User, n: number, pred: (x: any) => boolean = () => true): Promise<any[]> {
+export async function waitInbox(h: InProcessHearth, u: User, n: number, pred: (x: any) => boolean = () => true): Promise<any[]> {
   return waitFor(`${n} notification(s) for ${u.name}`, async () => {
     const items = (await inbox(h, u, '?limit=100')).items.filter(pred);
     return items.length >= n ? items : undefined;
@@ -88,7 +91,7 @@ export async function waitInbox(h: Hearth, u: User, n: number, pred: (x: any) =>
  * Signs up a family (the first owns the group and invites the others) and waits until the
  * notifications service knows them all: the owner has been told each invite was accepted.
  */
-export async function notifiedFamily(h: Hearth, names: string[], groupName = 'Family'): Promise<{ users: User[]; group: string }> {
+export async function notifiedFamily(h: InProcessHearth, names: string[], groupName = 'Family'): Promise<{ users: User[]; group: string }> {
   const f = await family(h, names, groupName);
   await waitInbox(h, f.users[0]!, names.length - 1, (x) => x.type === 'invite_accepted' && x.groupId === f.group);
   return f;

@@ -13,8 +13,9 @@ import { describe, it } from 'node:test';
 import { connect, type NatsConnection } from 'nats';
 import { users } from '../../src/contracts/index.ts';
 import { Requester } from '../../src/kit/index.ts';
-import { bannerOf, startHearth } from '../support/hearth-process.ts';
-import { OPEN_API, OWNER, testConfig, until } from './support.ts';
+import { bannerOf, spawnHearth } from '../support/hearth-process.ts';
+import { OPEN_API, OWNER, writeTestConfig } from '../support/config.ts';
+import { waitFor } from '../support/poll.ts';
 
 const hasProc = existsSync('/proc/self/environ');
 
@@ -46,8 +47,8 @@ function connectAs(env: Record<string, string>, service: string): Promise<NatsCo
 
 describe('scoped broker access under hearth serve', { timeout: 120_000 }, () => {
   it('shows the owner events but nothing in transit, and lets no service act for a user', { skip: hasProc ? undefined : 'no /proc to read a child environment from' }, async () => {
-    const cfg = testConfig(OPEN_API, { builtIn: true, ownerRole: 'default' });
-    const h = startHearth('node', ['serve', '--config', cfg.file]);
+    const cfg = writeTestConfig(OPEN_API, { builtIn: true, ownerRole: 'default' });
+    const h = spawnHearth('node', ['serve', '--config', cfg.file]);
     const open: NatsConnection[] = [];
     try {
       const { http, broker } = await bannerOf(h);
@@ -66,7 +67,7 @@ describe('scoped broker access under hearth serve', { timeout: 120_000 }, () => 
       await post(`${http}/v1/auth/register`, { email: 'ann@example.home', password, displayName: 'Ann' });
       const tokens = await post(`${http}/v1/auth/login`, { email: 'ann@example.home', password });
       assert.ok(tokens.accessToken, 'signed in');
-      await until(async () => events.includes('evt.users.user.registered'), 10_000, 'the sign-up event');
+      await waitFor('the sign-up event', async () => events.includes('evt.users.user.registered'), 10_000);
       assert.deepEqual(everything, [], 'the owner received something besides events');
       for (const secret of [password, tokens.accessToken, tokens.refreshToken]) {
         assert.ok(secret && !eventBytes.some((b) => b.includes(secret)), 'an event carries a password or token');
@@ -78,13 +79,13 @@ describe('scoped broker access under hearth serve', { timeout: 120_000 }, () => 
       const once = { timeoutMs: 1500, maxRequestBytes: 65536, attempts: 1 };
       await assert.rejects(new Requester(owner, once).request(users.GetMe, { actor }), 'the owner got svc.users.me answered');
 
-      const chatEnv = await until(async () => childEnvOf(h.child.pid!, 'chat'), 10_000, "the chat process's environment");
+      const chatEnv = await waitFor("the chat process's environment", async () => childEnvOf(h.child.pid!, 'chat'), 10_000);
       const chat = await connectAs(chatEnv, 'chat');
       open.push(chat);
       await assert.rejects(new Requester(chat, once).request(users.GetMe, { actor }), "chat's credential got svc.users.me answered");
       await assert.rejects(new Requester(chat, once).request(users.Login, { email: 'ann@example.home', password }), "chat's credential signed Ann in");
 
-      const gateway = await connectAs((await until(async () => childEnvOf(h.child.pid!, 'gateway'), 10_000, "the gateway's environment"))!, 'gateway');
+      const gateway = await connectAs((await waitFor("the gateway's environment", async () => childEnvOf(h.child.pid!, 'gateway'), 10_000))!, 'gateway');
       open.push(gateway);
       assert.equal((await new Requester(gateway, once).request(users.GetMe, { actor })).displayName, 'Ann');
       assert.equal(h.output().includes(password), false, 'the password appears in the output');

@@ -8,8 +8,8 @@ import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { runtimeSkip, startHearth, type HearthRuntime } from '../support/hearth-process.ts';
-import { testConfig } from './support.ts';
+import { runtimeSkip, spawnHearth, type HearthRuntime } from '../support/hearth-process.ts';
+import { writeTestConfig } from '../support/config.ts';
 
 /** Listens on a free port of 127.0.0.1, as another program would. */
 async function squatter(): Promise<{ server: Server; port: number }> {
@@ -30,8 +30,8 @@ describe('hearth serve with a busy address', { timeout: 120_000 }, () => {
       held.push(s.server);
       ports.push(s.port);
     }
-    const cfg = testConfig(extra(ports));
-    const h = startHearth(rt, ['serve', '--config', cfg.file, ...args(ports)], { cwd: cfg.dir });
+    const cfg = writeTestConfig(extra(ports));
+    const h = spawnHearth(rt, ['serve', '--config', cfg.file, ...args(ports)], { cwd: cfg.dir });
     const code = await h.exited;
     const lines = h.output().split('\n').filter((l) => l.startsWith('hearth: '));
     assert.doesNotMatch(h.output(), /\n\s+at /, 'no stack trace');

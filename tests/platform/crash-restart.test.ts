@@ -10,18 +10,21 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Requester } from '../../src/kit/index.ts';
 import { AddEntry, GetTally } from '../kit-service/contracts.ts';
-import { bannerOf, startHearth, type HearthProcess } from '../support/hearth-process.ts';
-import { getJson, OWNER, ownerClient, sql, testConfig, until } from './support.ts';
+import { bannerOf, spawnHearth, type HearthProcess } from '../support/hearth-process.ts';
+import { getJson } from '../support/http.ts';
+import { OWNER, ownerClient, writeTestConfig } from '../support/config.ts';
+import { sql } from '../support/database.ts';
+import { waitFor } from '../support/poll.ts';
 
 describe('a service killed mid-stream', { timeout: 120_000 }, () => {
-  const cfg = testConfig();
+  const cfg = writeTestConfig();
   let hearth: HearthProcess;
   let urls: { http: string; broker: string };
   const acked = new Map<string, number>(); // key → amount, for every acknowledged command
   let secrets: string[] = [];
 
   before(async () => {
-    hearth = startHearth('node', ['serve', '--config', cfg.file]);
+    hearth = spawnHearth('node', ['serve', '--config', cfg.file]);
     urls = await bannerOf(hearth);
   });
   after(async () => {
@@ -64,26 +67,26 @@ describe('a service killed mid-stream', { timeout: 120_000 }, () => {
       }
     };
     const workers = Array.from({ length: 4 }, worker);
-    await until(async () => acked.size >= 200, 20_000, '200 acknowledged commands');
+    await waitFor('200 acknowledged commands', async () => acked.size >= 200, 20_000);
     process.kill(before, 'SIGKILL');
-    const restarted = await until(async () => {
+    const restarted = await waitFor('the ledger to come back', async () => {
       const { body } = await getJson(`${urls.http}/readyz`);
       const pid = body.services?.ledger?.pid;
       return body.status === 'ready' && pid && pid !== before ? pid : undefined;
-    }, 20_000, 'the ledger to come back');
+    }, 20_000);
     const atRestart = acked.size;
-    await until(async () => acked.size >= atRestart + 200, 20_000, 'commands acknowledged after the restart');
+    await waitFor('commands acknowledged after the restart', async () => acked.size >= atRestart + 200, 20_000);
     stop = true;
     await Promise.all(workers);
     assert.notEqual(restarted, before);
     assert.ok(failed > 0 || acked.size > 400, 'the kill happened while commands were in flight');
 
     // Every event the ledger committed reaches tally exactly once.
-    const tally = await until(async () => {
+    const tally = await waitFor('tally to catch up', async () => {
       const t = await req.request(GetTally, {});
       const [head] = await sql(join(cfg.data, 'ledger.db'), 'SELECT max(seq) AS head FROM kit_events');
       return t.checkpoint === Number(head!.head) ? t : undefined;
-    }, 20_000, 'tally to catch up');
+    }, 20_000);
     assert.equal(tally.duplicates, 0);
     assert.equal(tally.applied, tally.checkpoint);
     await nc.close();

@@ -12,8 +12,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Requester } from '../../src/kit/index.ts';
 import { AddEntry, GetTally, GetTotal } from '../kit-service/contracts.ts';
-import { bannerOf, startHearth } from '../support/hearth-process.ts';
-import { getJson, OWNER, ownerClient, testConfig, until } from './support.ts';
+import { bannerOf, spawnHearth } from '../support/hearth-process.ts';
+import { getJson } from '../support/http.ts';
+import { OWNER, ownerClient, writeTestConfig } from '../support/config.ts';
+import { waitFor } from '../support/poll.ts';
 
 const natsServer = spawnSync('sh', ['-c', 'command -v nats-server'], { encoding: 'utf8' }).stdout.trim();
 
@@ -38,7 +40,7 @@ const HEARTH_ON_NATS = `authorization {
 const asHearth = { HEARTH_BROKER__USER: HEARTH.user, HEARTH_BROKER__PASSWORD: HEARTH.password };
 
 describe('against an external nats-server', { skip: natsServer ? undefined : 'nats-server is not installed', timeout: 90_000 }, () => {
-  const cfg = testConfig();
+  const cfg = writeTestConfig();
   let server: ChildProcess;
   let url: string;
 
@@ -46,10 +48,10 @@ describe('against an external nats-server', { skip: natsServer ? undefined : 'na
     const conf = join(cfg.dir, 'nats.conf');
     writeFileSync(conf, `listen: 127.0.0.1:-1\n${HEARTH_ON_NATS}\n`);
     server = spawn(natsServer, ['-c', conf, '--ports_file_dir', cfg.dir], { stdio: 'ignore' });
-    const ports = await until(async () => {
+    const ports = await waitFor("nats-server's ports file", async () => {
       const f = readdirSync(cfg.dir).find((n) => n.endsWith('.ports'));
       return f ? (JSON.parse(readFileSync(join(cfg.dir, f), 'utf8')) as { nats: string[] }) : undefined;
-    });
+    }, 15_000);
     url = ports.nats[0]!;
   });
   after(() => {
@@ -57,7 +59,7 @@ describe('against an external nats-server', { skip: natsServer ? undefined : 'na
   });
 
   it('runs hearth serve with every service on it', async () => {
-    const h = startHearth('node', ['serve', '--config', cfg.file, '--broker', url], { env: asHearth });
+    const h = spawnHearth('node', ['serve', '--config', cfg.file, '--broker', url], { env: asHearth });
     try {
       const { http, broker } = await bannerOf(h);
       assert.equal(broker, url);
@@ -66,7 +68,7 @@ describe('against an external nats-server', { skip: natsServer ? undefined : 'na
       const req = new Requester(nc, { timeoutMs: 3000, maxRequestBytes: 65536 });
       await req.request(AddEntry, { key: 'x', amount: 2 });
       assert.equal((await req.request(GetTotal, { key: 'x' })).total, 2);
-      await until(async () => (await req.request(GetTally, {})).applied === 1);
+      await waitFor('tally to apply the entry', async () => (await req.request(GetTally, {})).applied === 1, 15_000);
       await nc.close();
       assert.equal(await h.stop('SIGTERM'), 0);
     } finally {
@@ -76,18 +78,18 @@ describe('against an external nats-server', { skip: natsServer ? undefined : 'na
 
   it('runs one service alone with hearth service, and a consumer elsewhere catches up', async () => {
     const env = { HEARTH_BROKER__URL: url, ...asHearth };
-    const ledger = startHearth('node', ['service', 'ledger', '--config', cfg.file], { env });
-    await ledger.waitFor(/"service":"ledger","msg":"ready"/);
+    const ledger = spawnHearth('node', ['service', 'ledger', '--config', cfg.file], { env });
+    await ledger.waitForOutput(/"service":"ledger","msg":"ready"/);
     const nc = await ownerClient(url);
     const req = new Requester(nc, { timeoutMs: 3000, maxRequestBytes: 65536 });
     for (let i = 0; i < 20; i++) await req.request(AddEntry, { key: 'y', amount: 1 });
     // tally was not running: it reads what it missed from ledger's log when it starts
-    const tally = startHearth('node', ['service', 'tally', '--config', cfg.file], { env });
-    await tally.waitFor(/"service":"tally","msg":"ready"/);
-    const t = await until(async () => {
+    const tally = spawnHearth('node', ['service', 'tally', '--config', cfg.file], { env });
+    await tally.waitForOutput(/"service":"tally","msg":"ready"/);
+    const t = await waitFor('tally to catch up to checkpoint 21', async () => {
       const r = await req.request(GetTally, {});
       return r.checkpoint === 21 ? r : undefined; // 1 from the first test + 20
-    });
+    }, 15_000);
     assert.equal(t.duplicates, 0);
     await nc.close();
     assert.equal(await tally.stop('SIGTERM'), 0);

@@ -14,8 +14,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { binarySkip, buildBinary } from '../support/binary.ts';
-import { bannerOf, hearthCommand, runtimeSkip, startHearth, type HearthRuntime } from '../support/hearth-process.ts';
-import { getJson, ONLY_TEST_SERVICES, testConfig, until } from './support.ts';
+import { bannerOf, hearthCommand, runtimeSkip, spawnHearth, type HearthRuntime } from '../support/hearth-process.ts';
+import { getJson } from '../support/http.ts';
+import { ONLY_TEST_SERVICES, writeTestConfig } from '../support/config.ts';
+import { waitFor } from '../support/poll.ts';
 
 const PROMISED_MS = 1000;
 
@@ -35,16 +37,16 @@ const dead = (pid: number) => ['Z', 'X', 'gone'].includes(state(pid));
  * its HTTP address and the services' pids once all are ready.
  */
 async function serveUnreaped(rt: HearthRuntime, file: string, dir: string) {
-  const h = startHearth({ binary: 'sh' }, ['-c', '"$@" & echo "supervisor $!"; exec sleep 600', 'sh', ...hearthCommand(rt, ['serve', '--config', file])], {
+  const h = spawnHearth({ binary: 'sh' }, ['-c', '"$@" & echo "supervisor $!"; exec sleep 600', 'sh', ...hearthCommand(rt, ['serve', '--config', file])], {
     cwd: dir,
     env: ONLY_TEST_SERVICES,
   });
-  const supervisor = Number((await h.waitFor(/^supervisor (\d+)$/m))[1]);
+  const supervisor = Number((await h.waitForOutput(/^supervisor (\d+)$/m))[1]);
   const { http } = await bannerOf(h, 120_000);
-  const ready = await until(async () => {
+  const ready = await waitFor('the services to be ready', async () => {
     const r = await getJson(`${http}/readyz`);
     return r.status === 200 && r.body;
-  }, 120_000, 'the services to be ready');
+  }, 120_000);
   const services = [ready.services.ledger.pid, ready.services.tally.pid] as number[];
   return { h, supervisor, http, services };
 }
@@ -62,7 +64,7 @@ for (const [name, runtime, skip, builtIn] of runtimes) {
   describe(`a SIGKILLed supervisor on ${name}`, { skip, timeout: 300_000 }, () => {
     it(`takes its services with it within ${PROMISED_MS} ms, and does not block the next start`, async (t) => {
       const rt = runtime();
-      const cfg = testConfig('', { builtIn });
+      const cfg = writeTestConfig('', { builtIn });
       const first = await serveUnreaped(rt, cfg.file, cfg.dir);
       try {
         assert.ok(first.services.every((p) => p > 0 && !dead(p)), 'the services run');
@@ -81,12 +83,12 @@ for (const [name, runtime, skip, builtIn] of runtimes) {
         assert.equal(state(first.supervisor), 'Z', 'the killed supervisor is an unreaped zombie');
 
         // Its lock was the kernel's to release: the next Hearth starts on the same directory.
-        const second = startHearth(rt, ['serve', '--config', cfg.file], { cwd: cfg.dir, env: ONLY_TEST_SERVICES });
+        const second = spawnHearth(rt, ['serve', '--config', cfg.file], { cwd: cfg.dir, env: ONLY_TEST_SERVICES });
         try {
           const { http } = await bannerOf(second, 120_000);
-          await until(async () => (await getJson(`${http}/readyz`)).status === 200, 120_000, 'the second Hearth to be ready');
+          await waitFor('the second Hearth to be ready', async () => (await getJson(`${http}/readyz`)).status === 200, 120_000);
           // …and holds it: a third is refused at once, naming the second's pid.
-          const third = startHearth(rt, ['serve', '--config', cfg.file], { cwd: cfg.dir, env: ONLY_TEST_SERVICES });
+          const third = spawnHearth(rt, ['serve', '--config', cfg.file], { cwd: cfg.dir, env: ONLY_TEST_SERVICES });
           assert.equal(await third.exited, 2, third.output());
           assert.match(third.output(), new RegExp(`hearth: Hearth is already running on \\S+ \\(pid ${second.child.pid}\\); stop it first`));
         } finally {

@@ -7,24 +7,16 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
-import { bannerOf, startHearth, type HearthProcess } from '../support/hearth-process.ts';
-import { getJson, OPEN_API, testConfig, until } from './support.ts';
+import { bannerOf, spawnHearth, type HearthProcess } from '../support/hearth-process.ts';
+import { call, getJson } from '../support/http.ts';
+import { OPEN_API, writeTestConfig } from '../support/config.ts';
+import { waitFor } from '../support/poll.ts';
 
 const WORKERS = 3;
 const STEP_MS = 500;
 
-async function call(url: string, method: string, body?: unknown, token?: string): Promise<{ status: number; body: any }> {
-  const r = await fetch(url, {
-    method,
-    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await r.text();
-  return { status: r.status, body: text ? JSON.parse(text) : undefined };
-}
-
 describe('the location service killed while fixes stream in', { timeout: 60_000 }, () => {
-  const cfg = testConfig(OPEN_API, { builtIn: true });
+  const cfg = writeTestConfig(OPEN_API, { builtIn: true });
   let hearth: HearthProcess | undefined;
   after(async () => {
     await hearth?.stop('SIGKILL');
@@ -32,15 +24,15 @@ describe('the location service killed while fixes stream in', { timeout: 60_000 
   });
 
   it('keeps every acknowledged fix in the track after the supervisor restarts it', async (t) => {
-    hearth = startHearth('node', ['serve', '--config', cfg.file]);
+    hearth = spawnHearth('node', ['serve', '--config', cfg.file]);
     const { http } = await bannerOf(hearth);
     const pw = 'a long passphrase';
-    assert.equal((await call(`${http}/v1/auth/register`, 'POST', { email: 'ann@example.home', password: pw, displayName: 'Ann' })).status, 201);
-    const login = await call(`${http}/v1/auth/login`, 'POST', { email: 'ann@example.home', password: pw });
+    assert.equal((await call({ url: http }, 'POST', '/v1/auth/register', { body: { email: 'ann@example.home', password: pw, displayName: 'Ann' } })).status, 201);
+    const login = await call({ url: http }, 'POST', '/v1/auth/login', { body: { email: 'ann@example.home', password: pw } });
     const token = login.body.accessToken as string;
     const userId = login.body.userId as string;
-    const group = (await call(`${http}/v1/groups`, 'POST', { name: 'Family' }, token)).body.id as string;
-    await until(async () => (await call(`${http}/v1/groups/${group}/live`, 'GET', undefined, token)).status === 200, 10_000, 'the group known to location');
+    const group = (await call({ url: http }, 'POST', '/v1/groups', { body: { name: 'Family' }, token })).body.id as string;
+    await waitFor('the group known to location', async () => (await call({ url: http }, 'GET', `/v1/groups/${group}/live`, { token })).status === 200, 10_000);
 
     const base = Date.now() - 20 * 60_000;
     const acked = new Set<string>(); // fix times answered 200
@@ -54,7 +46,7 @@ describe('the location service killed while fixes stream in', { timeout: 60_000 
         const timestamp = new Date(base + i * STEP_MS).toISOString();
         let status = 0;
         try {
-          const r = await call(`${http}/v1/locations`, 'POST', { lat: 52 + i / 1e5, lon: 13, timestamp, accuracy: 5 }, token);
+          const r = await call({ url: http }, 'POST', '/v1/locations', { body: { lat: 52 + i / 1e5, lon: 13, timestamp, accuracy: 5 }, token });
           status = r.status;
           if (status === 200) assert.deepEqual(r.body, { accepted: 1, duplicates: 0, expired: 0, groups: [group] });
         } catch (err) {
@@ -72,16 +64,16 @@ describe('the location service killed while fixes stream in', { timeout: 60_000 
     const before = (await getJson(`${http}/readyz`)).body.services.location.pid as number;
     assert.ok(before > 0);
     const workers = Array.from({ length: WORKERS }, worker);
-    await until(async () => acked.size >= 100, 15_000, '100 acknowledged fixes');
+    await waitFor('100 acknowledged fixes', async () => acked.size >= 100, 15_000);
     process.kill(before, 'SIGKILL');
     const atKill = acked.size;
-    await until(async () => {
+    await waitFor('the location service to come back', async () => {
       const { body } = await getJson(`${http}/readyz`);
       const pid = body.services?.location?.pid;
       return body.status === 'ready' && pid && pid !== before ? pid : undefined;
-    }, 15_000, 'the location service to come back');
+    }, 15_000);
     const atRestart = acked.size;
-    await until(async () => acked.size >= atRestart + 100, 15_000, 'fixes acknowledged after the restart');
+    await waitFor('fixes acknowledged after the restart', async () => acked.size >= atRestart + 100, 15_000);
     stop = true;
     await Promise.all(workers);
     assert.ok(unacked.size > 0, `the kill happened while fixes were in flight (statuses ${JSON.stringify([...statuses])})`);
@@ -90,7 +82,7 @@ describe('the location service killed while fixes stream in', { timeout: 60_000 
 
     const from = new Date(base - 60_000).toISOString();
     const to = new Date(Date.now() + 60_000).toISOString();
-    const track = await call(`${http}/v1/groups/${group}/members/${userId}/track?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&limit=10000`, 'GET', undefined, token);
+    const track = await call({ url: http }, 'GET', `/v1/groups/${group}/members/${userId}/track?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&limit=10000`, { token });
     assert.equal(track.status, 200);
     const stored = new Set<string>(track.body.points.map((p: { at: string }) => p.at));
     assert.equal(stored.size, track.body.total, 'one point per fix time');

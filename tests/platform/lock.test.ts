@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { lockHolder, LockError, takeLock } from '../../src/supervisor/lock.ts';
 import { hearthCommand, root, runtimeSkip } from '../support/hearth-process.ts';
+import { waitFor } from '../support/poll.ts';
 
 const fixture = join(root, 'tests/platform/lock-holder.ts');
 const running: ChildProcess[] = [];
@@ -72,12 +73,9 @@ describe('the data directory lock', { timeout: 120_000 }, () => {
     running.push(sh);
     let out = '';
     sh.stdout!.on('data', (b: Buffer) => (out += b.toString()));
-    const until = async (re: RegExp) => {
-      for (let i = 0; i < 600 && !re.test(out); i++) await new Promise((r) => setTimeout(r, 50));
-      return re.exec(out)!;
-    };
-    const pid = Number((await until(/^pid (\d+)$/m))[1]);
-    await until(/^held /m);
+    const printed = (re: RegExp) => waitFor(`${re} from the holder`, () => re.exec(out), { timeoutMs: 30_000, everyMs: 50 });
+    const pid = Number((await printed(/^pid (\d+)$/m))[1]);
+    await printed(/^held /m);
     process.kill(pid, 'SIGKILL');
     for (let i = 0; i < 100 && state(pid) !== 'Z'; i++) await new Promise((r) => setTimeout(r, 20));
     assert.equal(state(pid), 'Z', 'the killed holder is a zombie');

@@ -7,12 +7,14 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
-import { call, joinGroup, makeGroup, signUp, type User } from '../gateway/support.ts';
-import { bannerOf, startHearth, type HearthProcess } from '../support/hearth-process.ts';
-import { getJson, OPEN_API, testConfig, until } from './support.ts';
+import { call, getJson } from '../support/http.ts';
+import { joinGroup, makeGroup, signUp, type User } from '../support/accounts.ts';
+import { bannerOf, spawnHearth, type HearthProcess } from '../support/hearth-process.ts';
+import { OPEN_API, writeTestConfig } from '../support/config.ts';
+import { waitFor } from '../support/poll.ts';
 
 describe('the notifications service killed while location events stream in', { timeout: 90_000 }, () => {
-  const cfg = testConfig(OPEN_API, { builtIn: true });
+  const cfg = writeTestConfig(OPEN_API, { builtIn: true });
   let hearth: HearthProcess | undefined;
   after(async () => {
     await hearth?.stop('SIGKILL');
@@ -33,13 +35,13 @@ describe('the notifications service killed while location events stream in', { t
   }
 
   it('has every expected notification exactly once after the supervisor restarts it', async (t) => {
-    hearth = startHearth('node', ['serve', '--config', cfg.file]);
+    hearth = spawnHearth('node', ['serve', '--config', cfg.file]);
     const h = { url: (await bannerOf(hearth)).http };
     const ann = await signUp(h, 'Ann');
     const bo = await signUp(h, 'Bo');
     const group = await makeGroup(h, ann);
     await joinGroup(h, group, ann, bo);
-    await until(async () => (await everything(h, ann)).some((x) => x.type === 'invite_accepted'), 15_000, 'notifications to know Bo');
+    await waitFor('notifications to know Bo', async () => (await everything(h, ann)).some((x) => x.type === 'invite_accepted'), 15_000);
 
     const made = { sos_raised: 0, sos_cleared: 0 };
     const statuses = new Map<number, number>();
@@ -60,24 +62,24 @@ describe('the notifications service killed while location events stream in', { t
 
     const before = (await getJson(`${h.url}/readyz`)).body.services.notifications.pid as number;
     assert.ok(before > 0);
-    await until(async () => (await everything(h, bo)).length >= 40, 20_000, '40 notifications before the kill');
+    await waitFor('40 notifications before the kill', async () => (await everything(h, bo)).length >= 40, 20_000);
     process.kill(before, 'SIGKILL');
     const atKill = made.sos_raised + made.sos_cleared;
-    await until(async () => {
+    await waitFor('the notifications service to come back', async () => {
       const { body } = await getJson(`${h.url}/readyz`);
       const pid = body.services?.notifications?.pid;
       return body.status === 'ready' && pid && pid !== before ? pid : undefined;
-    }, 20_000, 'the notifications service to come back');
-    await until(async () => made.sos_raised + made.sos_cleared >= atKill + 60, 20_000, 'more SOS events after the restart');
+    }, 20_000);
+    await waitFor('more SOS events after the restart', async () => made.sos_raised + made.sos_cleared >= atKill + 60, 20_000);
     stop = true;
     await toggler;
     assert.deepEqual([...statuses.keys()].filter((s) => s >= 300), [], `every SOS call answered 2xx (the location service was not killed): ${JSON.stringify([...statuses])}`);
 
     const expected = made.sos_raised + made.sos_cleared;
-    const inboxOf = await until(async () => {
+    const inboxOf = await waitFor(`${expected} SOS notifications for Bo`, async () => {
       const all = await everything(h, bo);
       return all.filter((x) => x.type.startsWith('sos_')).length >= expected ? all : undefined;
-    }, 30_000, `${expected} SOS notifications for Bo`);
+    }, 30_000);
     const count = (type: string) => inboxOf.filter((x) => x.type === type).length;
     // Let a stray duplicate, if any were coming, arrive before counting for good.
     await new Promise((res) => setTimeout(res, 1500));

@@ -13,8 +13,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openDb } from '../../src/kit/index.ts';
-import { bannerOf, startHearth, type HearthProcess } from '../support/hearth-process.ts';
-import { getJson, ONLY_TEST_SERVICES, testConfig, until } from './support.ts';
+import { bannerOf, spawnHearth, type HearthProcess } from '../support/hearth-process.ts';
+import { getJson } from '../support/http.ts';
+import { ONLY_TEST_SERVICES, writeTestConfig } from '../support/config.ts';
+import { waitFor } from '../support/poll.ts';
 
 const NOBODY = 65534;
 const asNobody = process.getuid?.() === 0 ? undefined : 'not running as root, so the check as a second OS user (nobody) is skipped; modes are still asserted';
@@ -33,7 +35,7 @@ function nobodyCan(cmd: string, ...args: string[]): boolean {
 
 /** A test configuration in a directory anyone may enter, so only the data directory's own modes protect it. */
 function openConfig() {
-  const cfg = testConfig();
+  const cfg = writeTestConfig();
   chmodSync(cfg.dir, 0o755);
   return cfg;
 }
@@ -48,10 +50,10 @@ describe('a data directory others could read', { timeout: 240_000 }, () => {
     writeFileSync(join(cfg.data, 'backups', 'users.db'), 'secret');
     for (const [p, m] of [[cfg.data, 0o755], [join(cfg.data, 'backups'), 0o755], [join(cfg.data, 'notes.txt'), 0o644], [join(cfg.data, 'backups', 'users.db'), 0o644]] as const) chmodSync(p, m);
     const umask = process.umask(0o022); // the child inherits the usual umask
-    h = startHearth('node', ['serve', '--config', cfg.file], { cwd: cfg.dir, env: ONLY_TEST_SERVICES });
+    h = spawnHearth('node', ['serve', '--config', cfg.file], { cwd: cfg.dir, env: ONLY_TEST_SERVICES });
     process.umask(umask);
     const { http } = await bannerOf(h, 90_000);
-    await until(async () => (await getJson(`${http}/readyz`)).status === 200, 90_000, 'the services to be ready');
+    await waitFor('the services to be ready', async () => (await getJson(`${http}/readyz`)).status === 200, 90_000);
   });
   after(async () => {
     await h.stop('SIGTERM');
@@ -81,7 +83,7 @@ describe('a data directory Hearth cannot make private', { skip: asNobody, timeou
     chownSync(cfg.data, NOBODY, NOBODY);
     writeFileSync(join(cfg.data, 'root-owned.txt'), 'x');
     chmodSync(join(cfg.data, 'root-owned.txt'), 0o644); // root's file: nobody may not chmod it
-    const h = startHearth('node', ['serve', '--config', cfg.file], { cwd: cfg.dir, uid: NOBODY, gid: NOBODY, env: ONLY_TEST_SERVICES });
+    const h = spawnHearth('node', ['serve', '--config', cfg.file], { cwd: cfg.dir, uid: NOBODY, gid: NOBODY, env: ONLY_TEST_SERVICES });
     assert.equal(await h.exited, 2, h.output());
     assert.match(h.output(), /hearth: the data directory .* cannot be made private:\n\s+.*root-owned\.txt: it belongs to user 0, not to you \(65534\); run `chown -R 65534/);
     assert.doesNotMatch(h.output(), /\n\s+at /, 'no stack trace');

@@ -6,8 +6,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import WebSocket from 'ws';
-import { bannerOf, startHearth } from '../support/hearth-process.ts';
-import { testConfig, until } from './support.ts';
+import { bannerOf, spawnHearth } from '../support/hearth-process.ts';
+import { writeTestConfig } from '../support/config.ts';
+import { waitFor } from '../support/poll.ts';
 
 async function post(url: string, body: unknown, token?: string): Promise<any> {
   const r = await fetch(url, {
@@ -30,8 +31,8 @@ function stream(http: string, token: string) {
 
 describe('the stream under hearth serve', { timeout: 90_000 }, () => {
   it('shows a group its new member, and nobody else', async () => {
-    const cfg = testConfig('', { builtIn: true });
-    const h = startHearth('node', ['serve', '--config', cfg.file]);
+    const cfg = writeTestConfig('', { builtIn: true });
+    const h = spawnHearth('node', ['serve', '--config', cfg.file]);
     try {
       const { http } = await bannerOf(h);
       const pw = 'a long passphrase';
@@ -45,21 +46,21 @@ describe('the stream under hearth serve', { timeout: 90_000 }, () => {
 
       const a = stream(http, ann);
       const c = stream(http, carol);
-      await until(async () => a.messages.some((m) => m.type === 'ready') && c.messages.some((m) => m.type === 'ready'), 10_000, 'both streams ready');
+      await waitFor('both streams ready', async () => a.messages.some((m) => m.type === 'ready') && c.messages.some((m) => m.type === 'ready'), 10_000);
       const code = (await post(`${http}/v1/groups/${family}/invites`, {}, ann)).code;
       await post(`${http}/v1/auth/register`, { email: 'bo@example.home', password: pw, displayName: 'Bo', invite: code });
 
-      const joined = await until(
+      const joined = await waitFor(
+        "Bo's arrival on Ann's stream",
         async () => a.messages.find((m) => m.type === 'event' && m.event.type === 'group.member_joined' && m.event.data.displayName === 'Bo'),
         10_000,
-        "Bo's arrival on Ann's stream",
       );
       assert.equal(joined.groupId, family);
       await new Promise((r) => setTimeout(r, 300));
       assert.equal(c.messages.some((m) => m.type === 'event' && m.groupId === family), false, 'Carol saw the other group');
 
       await post(`${http}/v1/auth/logout`, {}, ann);
-      await until(async () => a.closed() !== undefined, 10_000, "Ann's stream to close");
+      await waitFor("Ann's stream to close", async () => a.closed() !== undefined, 10_000);
       assert.equal(a.closed(), 4401);
       c.ws.close();
       assert.equal(await h.stop('SIGTERM'), 0);

@@ -7,8 +7,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { healthOp, Requester } from '../../src/kit/index.ts';
 import { binarySkip, buildBinary } from '../support/binary.ts';
-import { bannerOf, runtimeSkip, startHearth, type HearthRuntime } from '../support/hearth-process.ts';
-import { getJson, ownerClient, testConfig } from '../platform/support.ts';
+import { bannerOf, runtimeSkip, spawnHearth, type HearthRuntime } from '../support/hearth-process.ts';
+import { getJson } from '../support/http.ts';
+import { ownerClient, writeTestConfig } from '../support/config.ts';
 
 // The compiled binary cannot load plug-in .ts files that import packages, so its test build
 // has the test services compiled in (tests/kit-service/binary-entry.ts).
@@ -22,8 +23,8 @@ const runtimes: [string, () => HearthRuntime, string | undefined, boolean][] = [
 for (const [name, rt, skip, builtIn] of runtimes) {
   describe(`hearth serve on ${name}`, { skip, timeout: 120_000 }, () => {
     it('becomes ready, answers health, and stops cleanly on SIGTERM', async () => {
-      const cfg = testConfig('', { builtIn });
-      const h = startHearth(rt(), ['serve', '--config', cfg.file], { cwd: cfg.dir });
+      const cfg = writeTestConfig('', { builtIn });
+      const h = spawnHearth(rt(), ['serve', '--config', cfg.file], { cwd: cfg.dir });
       try {
         const { http, broker } = await bannerOf(h, 60_000);
         const ready = await getJson(`${http}/readyz`);
@@ -53,7 +54,7 @@ for (const [name, rt, skip, builtIn] of runtimes) {
 
 describe('hearth version', () => {
   it('names the version and the runtime', async () => {
-    const h = startHearth('node', ['version']);
+    const h = spawnHearth('node', ['version']);
     assert.equal(await h.exited, 0);
     assert.match(h.output(), /^hearth \d+\.\d+\.\d+ \(Node v\d+/);
   });

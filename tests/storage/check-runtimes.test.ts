@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createClient } from '@libsql/client';
-import { runtimeSkip, startHearth, type HearthRuntime } from '../support/hearth-process.ts';
+import { runtimeSkip, spawnHearth, type HearthRuntime } from '../support/hearth-process.ts';
 import { checkpoint, damageText } from './support.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hearth-check-rt-'));
@@ -35,7 +35,7 @@ describe('hearth check on every runtime', { timeout: 180_000 }, () => {
 
   for (const rt of ['node', 'bun', 'deno'] as HearthRuntime[]) {
     it(`${rt}: names the damaged file and exits 1`, { skip: runtimeSkip(rt) }, async () => {
-      const p = startHearth(rt, ['check', '--data', dir]);
+      const p = spawnHearth(rt, ['check', '--data', dir]);
       const code = await p.exited;
       const out = p.output();
       assert.equal(code, 1, out);
@@ -48,7 +48,7 @@ describe('hearth check on every runtime', { timeout: 180_000 }, () => {
 
   it('exits 0 when every file is sound', async () => {
     rmSync(join(dir, 'chat.db'));
-    const p = startHearth('node', ['check', '--data', dir]);
+    const p = spawnHearth('node', ['check', '--data', dir]);
     assert.equal(await p.exited, 0, p.output());
     assert.match(p.output(), /every database is sound/);
   });

@@ -13,16 +13,19 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { startHearth, type HearthProcess } from '../support/hearth-process.ts';
-import { getJson, sql, until } from '../platform/support.ts';
-import { call, checkpoint, damagePage, damageText, freePort, storageConfig } from './support.ts';
+import { spawnHearth, type HearthProcess } from '../support/hearth-process.ts';
+import { getJson, call } from '../support/http.ts';
+import { sql } from '../support/database.ts';
+import { checkpoint, damagePage, damageText, storageConfig } from './support.ts';
+import { waitFor } from '../support/poll.ts';
+import { freePort } from '../support/net.ts';
 
 const SERVICES = ['users', 'location', 'chat', 'notifications', 'gateway'] as const;
 const MARKER = 'the-zebra-crossing-marker-7731';
 
 
 async function runCheck(file: string): Promise<{ code: number | string; out: string }> {
-  const p = startHearth('node', ['check', '--config', file]);
+  const p = spawnHearth('node', ['check', '--config', file]);
   const code = await p.exited;
   return { code, out: p.output() };
 }
@@ -39,12 +42,12 @@ describe('damaged database files', { timeout: 400_000 }, () => {
 
   /** Starts Hearth; resolves once every service has answered its health request (ok or not). */
   const serve = async (): Promise<{ h: HearthProcess; http: string }> => {
-    const h = startHearth('node', ['serve', '--config', cfg.file]);
+    const h = spawnHearth('node', ['serve', '--config', cfg.file]);
     const answered = (s: { status: string }) => s.status === 'ok' || s.status === 'degraded';
-    await until(async () => {
+    await waitFor('every service to answer', async () => {
       const r = await getJson(`${cfg.url}/readyz`);
       return Object.keys(r.body.services ?? {}).length === SERVICES.length && Object.values(r.body.services).every((s) => answered(s as { status: string }));
-    }, 120_000, 'every service to answer');
+    }, 120_000);
     return { h, http: cfg.url };
   };
   const restore = (s: string) => {
@@ -56,11 +59,11 @@ describe('damaged database files', { timeout: 400_000 }, () => {
     cfg = storageConfig(dir, await freePort());
     const { h, http } = await serve();
     try {
-      assert.equal((await call(`${http}/v1/auth/register`, 'POST', { ...login, displayName: 'Ann' })).status, 201);
-      const token = (await call(`${http}/v1/auth/login`, 'POST', login)).body.accessToken as string;
-      group = (await call(`${http}/v1/groups`, 'POST', { name: 'Family' }, token)).body.id;
-      assert.equal((await call(`${http}/v1/groups/${group}/messages`, 'POST', { text: `see you at ${MARKER}`, txnId: 't1' }, token)).status, 201);
-      assert.equal((await call(`${http}/v1/groups/${group}/messages`, 'GET', undefined, token)).status, 200);
+      assert.equal((await call({ url: http }, 'POST', '/v1/auth/register', { body: { ...login, displayName: 'Ann' } })).status, 201);
+      const token = (await call({ url: http }, 'POST', '/v1/auth/login', { body: login })).body.accessToken as string;
+      group = (await call({ url: http }, 'POST', '/v1/groups', { body: { name: 'Family' }, token })).body.id;
+      assert.equal((await call({ url: http }, 'POST', `/v1/groups/${group}/messages`, { body: { text: `see you at ${MARKER}`, txnId: 't1' }, token })).status, 201);
+      assert.equal((await call({ url: http }, 'GET', `/v1/groups/${group}/messages`, { token })).status, 200);
       assert.equal(await h.stop('SIGTERM'), 0);
     } finally {
       await h.stop('SIGKILL');
@@ -89,23 +92,23 @@ describe('damaged database files', { timeout: 400_000 }, () => {
       }
       for (const s of ['users', 'notifications', 'gateway']) assert.equal(ready.body.services[s].status, 'ok', s);
       assert.ok(h.output().includes(file('chat')) && h.output().includes(file('location')), 'the logs name both files');
-      const [title] = await h.waitFor(/Hearth is (ready|running, but not every service is ready:[^]*?readyz)/, 60_000);
+      const [title] = await h.waitForOutput(/Hearth is (ready|running, but not every service is ready:[^]*?readyz)/, 60_000);
       assert.doesNotMatch(title!, /Hearth is ready/, 'the banner does not say ready');
       assert.ok(title!.includes(file('chat')) && title!.includes(file('location')), `the banner names both files: ${title}`);
       const pids = { chat: ready.body.services.chat.pid, location: ready.body.services.location.pid };
 
       // The others serve: sign in, my profile.
-      const token = (await call(`${http}/v1/auth/login`, 'POST', login)).body.accessToken as string;
-      assert.equal((await call(`${http}/v1/me`, 'GET', undefined, token)).status, 200);
+      const token = (await call({ url: http }, 'POST', '/v1/auth/login', { body: login })).body.accessToken as string;
+      assert.equal((await call({ url: http }, 'GET', '/v1/me', { token })).status, 200);
       // Chat says what is wrong instead of aborting: the read that used to kill it, and a send.
       for (let i = 0; i < 3; i++) {
-        const history = await call(`${http}/v1/groups/${group}/messages`, 'GET', undefined, token);
+        const history = await call({ url: http }, 'GET', `/v1/groups/${group}/messages`, { token });
         assert.equal(history.status, 503);
         assert.ok(['storage.corrupt', 'kit.circuit_open'].includes(history.body.code), history.body.code);
       }
-      const send = await call(`${http}/v1/groups/${group}/messages`, 'POST', { text: 'hello', txnId: 't2' }, token);
+      const send = await call({ url: http }, 'POST', `/v1/groups/${group}/messages`, { body: { text: 'hello', txnId: 't2' }, token });
       assert.equal(send.status, 503);
-      const first = await call(`${http}/v1/groups/${group}/messages`, 'GET', undefined, token);
+      const first = await call({ url: http }, 'GET', `/v1/groups/${group}/messages`, { token });
       assert.match(first.body.detail, /chat/);
 
       // Nothing aborted, nothing was restarted.
@@ -133,7 +136,7 @@ describe('damaged database files', { timeout: 400_000 }, () => {
         assert.ok(ready.body.services[s].reason.includes(file(s)), s);
       }
       for (const s of ['chat', 'location', 'gateway']) assert.equal(ready.body.services[s].status, 'ok', s);
-      assert.equal((await call(`${http}/v1/auth/login`, 'POST', login)).status, 503);
+      assert.equal((await call({ url: http }, 'POST', '/v1/auth/login', { body: login })).status, 503);
 
       // `hearth check` while Hearth runs: a warning, the same two files, exit 1.
       const running = await runCheck(cfg.file);
@@ -163,7 +166,7 @@ describe('damaged database files', { timeout: 400_000 }, () => {
     assert.match(good.out, /every database is sound/);
     const { h, http } = await serve();
     try {
-      await until(async () => (await getJson(`${http}/readyz`)).status === 200, 15_000, 'ready after the restore');
+      await waitFor('ready after the restore', async () => (await getJson(`${http}/readyz`)).status === 200, 15_000);
     } finally {
       await h.stop('SIGKILL');
     }

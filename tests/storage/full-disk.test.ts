@@ -11,9 +11,11 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startHearth, type HearthProcess } from '../support/hearth-process.ts';
-import { getJson, until } from '../platform/support.ts';
-import { call, freePort, storageConfig } from './support.ts';
+import { spawnHearth, type HearthProcess } from '../support/hearth-process.ts';
+import { getJson, call } from '../support/http.ts';
+import { storageConfig } from './support.ts';
+import { waitFor } from '../support/poll.ts';
+import { freePort } from '../support/net.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hearth-full-'));
 const data = join(dir, 'data');
@@ -46,15 +48,15 @@ describe('a full disk', { timeout: 300_000, skip }, () => {
   before(async () => {
     const cfg = storageConfig(dir, await freePort(), data);
     url = cfg.url;
-    h = startHearth('node', ['serve', '--config', cfg.file]);
-    await until(async () => (await getJson(`${url}/readyz`)).status === 200, 120_000, 'Hearth to be ready').catch((err: Error) => {
+    h = spawnHearth('node', ['serve', '--config', cfg.file]);
+    await waitFor('Hearth to be ready', async () => (await getJson(`${url}/readyz`)).status === 200, 120_000).catch((err: Error) => {
       throw new Error(`${err.message}\n${h.output().slice(-3000)}`);
     });
     const login = { email: 'ann@example.home', password: 'a long passphrase' };
-    assert.equal((await call(`${url}/v1/auth/register`, 'POST', { ...login, displayName: 'Ann' })).status, 201);
-    token = (await call(`${url}/v1/auth/login`, 'POST', login)).body.accessToken;
-    group = (await call(`${url}/v1/groups`, 'POST', { name: 'Family' }, token)).body.id;
-    assert.equal((await call(`${url}/v1/groups/${group}/messages`, 'POST', { text: 'before', txnId: 'b0' }, token)).status, 201);
+    assert.equal((await call({ url }, 'POST', '/v1/auth/register', { body: { ...login, displayName: 'Ann' } })).status, 201);
+    token = (await call({ url }, 'POST', '/v1/auth/login', { body: login })).body.accessToken;
+    group = (await call({ url }, 'POST', '/v1/groups', { body: { name: 'Family' }, token })).body.id;
+    assert.equal((await call({ url }, 'POST', `/v1/groups/${group}/messages`, { body: { text: 'before', txnId: 'b0' }, token })).status, 201);
   });
   after(async () => {
     await h?.stop('SIGKILL');
@@ -68,7 +70,7 @@ describe('a full disk', { timeout: 300_000, skip }, () => {
     // A commit that needs a new page of the WAL fails; a long enough message needs several.
     let full: Awaited<ReturnType<typeof call>> | undefined;
     for (let i = 0; i < 50 && !full; i++) {
-      const r = await call(`${url}/v1/groups/${group}/messages`, 'POST', { text: `while full ${i} ${'x'.repeat(3000)}`, txnId: `f${i}` }, token);
+      const r = await call({ url }, 'POST', `/v1/groups/${group}/messages`, { body: { text: `while full ${i} ${'x'.repeat(3000)}`, txnId: `f${i}` }, token });
       if (r.status !== 201) full = r;
     }
     assert.ok(full, 'a write failed once the disk was full');
@@ -78,20 +80,20 @@ describe('a full disk', { timeout: 300_000, skip }, () => {
     assert.match(full.body.detail, /chat/);
     assert.match(full.headers.get('content-type')!, /^application\/problem\+json/);
 
-    const degraded = await until(async () => {
+    const degraded = await waitFor('/readyz to report the full disk', async () => {
       const r = await getJson(`${url}/readyz`);
       return r.status === 503 && r.body.services.chat.code === 'storage.full' ? r.body : undefined;
-    }, 30_000, '/readyz to report the full disk');
+    }, 30_000);
     assert.equal(degraded.services.chat.status, 'degraded');
     assert.ok(degraded.services.chat.reason.includes(join(data, 'chat.db')), degraded.services.chat.reason);
     assert.match(degraded.detail, /chat \(The disk holding .*chat\.db is full/);
     assert.match(h.output(), /storage full/);
     // Reads still work while the disk is full.
-    assert.equal((await call(`${url}/v1/groups/${group}/messages`, 'GET', undefined, token)).status, 200);
+    assert.equal((await call({ url }, 'GET', `/v1/groups/${group}/messages`, { token })).status, 200);
 
     rmSync(filler);
-    await until(async () => (await getJson(`${url}/readyz`)).status === 200, 60_000, '/readyz to be ready again without a restart');
-    const after = await call(`${url}/v1/groups/${group}/messages`, 'POST', { text: 'after', txnId: 'a1' }, token);
+    await waitFor('/readyz to be ready again without a restart', async () => (await getJson(`${url}/readyz`)).status === 200, 60_000);
+    const after = await call({ url }, 'POST', `/v1/groups/${group}/messages`, { body: { text: 'after', txnId: 'a1' }, token });
     assert.equal(after.status, 201, JSON.stringify(after.body));
     assert.equal((await getJson(`${url}/readyz`)).body.services.chat.pid, pid, 'the same chat process');
     assert.match(h.output(), /storage recovered/);

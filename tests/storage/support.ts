@@ -6,8 +6,8 @@
  */
 import { closeSync, openSync, readFileSync, readSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { OPEN_API, sql } from '../platform/support.ts';
-import { freePort } from '../support/net.ts';
+import { OPEN_API } from '../support/config.ts';
+import { sql } from '../support/database.ts';
 
 /** Folds the WAL into the file, as a stopped Hearth leaves it after its last checkpoint. */
 export async function checkpoint(file: string): Promise<void> {
@@ -49,7 +49,6 @@ export function damagePage(file: string, marker: string, seed = 13): number {
   return page + 1;
 }
 
-
 /**
  * A configuration for the built-in services on a fixed HTTP port (so a test need not wait
  * for the banner, which waits for every service to be ready), open registration, quick
@@ -69,17 +68,4 @@ log { format: "json" }
 `,
   );
   return { file, data, url: `http://127.0.0.1:${port}` };
-}
-
-export { freePort };
-
-/** A JSON call to Hearth: status, headers and the parsed body. */
-export async function call(url: string, method: string, body?: unknown, token?: string) {
-  const r = await fetch(url, {
-    method,
-    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await r.text();
-  return { status: r.status, headers: r.headers, body: text ? JSON.parse(text) : undefined };
 }

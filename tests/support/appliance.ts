@@ -7,7 +7,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bannerOf, startHearth, type HearthProcess, type HearthRuntime } from './hearth-process.ts';
+import { bannerOf, spawnHearth, type HearthProcess, type HearthRuntime } from './hearth-process.ts';
 
 /** A running `hearth serve`. */
 export interface Served {
@@ -39,7 +39,7 @@ log { format: "json" }
 ${extra}
 `,
   );
-  const hearth = startHearth(o.rt ?? 'node', ['serve', '--config', file], { cwd: dir });
+  const hearth = spawnHearth(o.rt ?? 'node', ['serve', '--config', file], { cwd: dir });
   try {
     // The banner waits for every service (ready_timeout_ms); on a loaded machine it may still
     // come first with port 0 when the gateway had not said its address yet.

@@ -1,7 +1,8 @@
 /**
  * Runs `hearth serve` (or another command) as a real process, under Node, Bun, Deno or the
  * compiled binary, and reads what it prints: the banner gives the HTTP and broker
- * addresses, so tests can use ephemeral ports throughout.
+ * addresses, so tests can use ephemeral ports throughout. `serveAppliance` (appliance.ts)
+ * builds a ready `hearth serve` on this; for Hearth inside the test's process, see in-process.ts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -35,7 +36,7 @@ export interface HearthProcess {
   /** Everything printed so far (stdout and stderr). */
   output(): string;
   /** Resolves with the first match of `re` in the output (rejects after `ms`). */
-  waitFor(re: RegExp, ms?: number): Promise<RegExpMatchArray>;
+  waitForOutput(re: RegExp, ms?: number): Promise<RegExpMatchArray>;
   /** Resolves with the exit code (or the signal's name). */
   exited: Promise<number | string>;
   /** Sends `signal` and waits for the exit. */
@@ -46,10 +47,10 @@ export interface HearthProcess {
  * Starts `hearth <args>`.
  *
  * @example
- * const h = startHearth('node', ['serve', '--config', file]);
- * const [, url] = await h.waitFor(/open\s+(http:\S+)/);
+ * const h = spawnHearth('node', ['serve', '--config', file]);
+ * const [, url] = await h.waitForOutput(/open\s+(http:\S+)/);
  */
-export function startHearth(rt: HearthRuntime, args: string[], o: { env?: Record<string, string>; cwd?: string; uid?: number; gid?: number } = {}): HearthProcess {
+export function spawnHearth(rt: HearthRuntime, args: string[], o: { env?: Record<string, string>; cwd?: string; uid?: number; gid?: number } = {}): HearthProcess {
   const [cmd, ...rest] = hearthCommand(rt, args);
   const as = o.uid === undefined ? {} : { uid: o.uid, gid: o.gid ?? o.uid };
   const child = spawn(cmd!, rest, { cwd: o.cwd ?? root, env: { ...process.env, ...o.env }, stdio: ['ignore', 'pipe', 'pipe'], ...as });
@@ -62,7 +63,7 @@ export function startHearth(rt: HearthRuntime, args: string[], o: { env?: Record
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);
   const exited = new Promise<number | string>((r) => child.once('exit', (code, signal) => r(code ?? signal ?? -1)));
-  const waitFor = (re: RegExp, ms = 20_000) =>
+  const waitForOutput = (re: RegExp, ms = 20_000) =>
     new Promise<RegExpMatchArray>((resolvePromise, reject) => {
       const check = () => {
         const m = out.match(re);
@@ -92,7 +93,7 @@ export function startHearth(rt: HearthRuntime, args: string[], o: { env?: Record
   return {
     child,
     output: () => out,
-    waitFor,
+    waitForOutput,
     exited,
     stop: (signal = 'SIGTERM') => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
@@ -103,7 +104,7 @@ export function startHearth(rt: HearthRuntime, args: string[], o: { env?: Record
 
 /** The addresses the banner of `hearth serve` shows. */
 export async function bannerOf(h: HearthProcess, ms = 30_000): Promise<{ http: string; broker: string }> {
-  const [, http] = await h.waitFor(/open\s+(http:\/\/\S+)/, ms);
-  const [, broker] = await h.waitFor(/broker\s+(nats:\/\/\S+)/, ms);
+  const [, http] = await h.waitForOutput(/open\s+(http:\/\/\S+)/, ms);
+  const [, broker] = await h.waitForOutput(/broker\s+(nats:\/\/\S+)/, ms);
   return { http: http!, broker: broker! };
 }

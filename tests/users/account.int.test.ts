@@ -2,7 +2,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { users } from '../../src/contracts/index.ts';
-import { collectEvents, FILE_TIMEOUT, rejectsWith, signUp, startUsers, useBroker, useTempDir, waitFor, type UsersHarness } from './support.ts';
+import { rejectsWith, startUsers, type UsersHarness } from './support.ts';
+import { waitFor } from '../support/poll.ts';
+import { collectEvents, useBroker } from '../support/broker.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { signUpDirect } from '../support/accounts.ts';
 
 const PNG = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 
@@ -18,7 +22,7 @@ describe('users: account', { timeout: FILE_TIMEOUT }, () => {
 
   it('shows the profile without any secret, and updates name and avatar; only a name change is an event', async () => {
     const events = collectEvents(h.nc, 'evt.users.user.profile_updated');
-    const a = await signUp(h, 'Ann');
+    const a = await signUpDirect(h, 'Ann');
     const me = await h.call(users.GetMe, { actor: a.actor });
     assert.deepEqual(Object.keys(me).sort(), ['admin', 'avatar', 'createdAt', 'displayName', 'email', 'id']);
     assert.deepEqual({ id: me.id, email: me.email, displayName: me.displayName, avatar: me.avatar }, { id: a.userId, email: 'ann@example.com', displayName: 'Ann', avatar: null });
@@ -33,7 +37,7 @@ describe('users: account', { timeout: FILE_TIMEOUT }, () => {
   });
 
   it('creates app passwords shown once and stored hashed, verifies them by email, lists and revokes them', async () => {
-    const b = await signUp(h, 'Ben');
+    const b = await signUpDirect(h, 'Ben');
     const created = await h.call(users.CreateAppPassword, { actor: b.actor, label: 'OwnTracks phone' });
     assert.match(created.password, /^hap_[A-Za-z0-9_-]{32}$/);
     const stored = await h.svc.db.query('SELECT * FROM app_passwords WHERE id = ?', [created.id]);
@@ -46,7 +50,7 @@ describe('users: account', { timeout: FILE_TIMEOUT }, () => {
     list = (await h.call(users.ListAppPasswords, { actor: b.actor })).items;
     assert.ok(list[0]!.lastUsedAt, 'verification noted when it was used');
     await rejectsWith(h.call(users.VerifyAppPassword, { email: b.email, password: b.password }), 'users.bad_credentials', 'unauthorized');
-    const c = await signUp(h, 'Cat');
+    const c = await signUpDirect(h, 'Cat');
     await rejectsWith(h.call(users.VerifyAppPassword, { email: c.email, password: created.password }), 'users.bad_credentials', 'unauthorized');
 
     await rejectsWith(h.call(users.RevokeAppPassword, { actor: c.actor, id: created.id }), 'users.no_such_app_password', 'not_found');
@@ -56,14 +60,14 @@ describe('users: account', { timeout: FILE_TIMEOUT }, () => {
   });
 
   it('refuses to delete an account without the right password', async () => {
-    const d = await signUp(h, 'Dan');
+    const d = await signUpDirect(h, 'Dan');
     await rejectsWith(h.call(users.DeleteAccount, { actor: d.actor, password: 'not my password' }), 'users.wrong_password', 'forbidden');
     await h.call(users.GetMe, { actor: d.actor });
   });
 
   it('refuses to delete the owner of a group with other members until ownership is transferred', async () => {
-    const o = await signUp(h, 'Olga');
-    const m = await signUp(h, 'Max');
+    const o = await signUpDirect(h, 'Olga');
+    const m = await signUpDirect(h, 'Max');
     const g = await h.call(users.CreateGroup, { actor: o.actor, name: 'Shared' });
     await h.call(users.AcceptInvite, { actor: m.actor, code: (await h.call(users.CreateInvite, { actor: o.actor, groupId: g.id })).code });
     await assert.rejects(h.call(users.DeleteAccount, { actor: o.actor, password: o.password }), (e: { code: string; kind: string; details: unknown }) => {
@@ -78,8 +82,8 @@ describe('users: account', { timeout: FILE_TIMEOUT }, () => {
 
   it('deletes the account: groups where alone are deleted, other groups are left, sessions end, the email is free', async () => {
     const events = collectEvents(h.nc, 'evt.users.>');
-    const z = await signUp(h, 'Zoe');
-    const other = await signUp(h, 'Yan');
+    const z = await signUpDirect(h, 'Zoe');
+    const other = await signUpDirect(h, 'Yan');
     const solo = await h.call(users.CreateGroup, { actor: z.actor, name: 'Solo' });
     const shared = await h.call(users.CreateGroup, { actor: other.actor, name: 'Shared' });
     await h.call(users.AcceptInvite, { actor: z.actor, code: (await h.call(users.CreateInvite, { actor: other.actor, groupId: shared.id })).code });

@@ -6,7 +6,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { users } from '../../src/contracts/index.ts';
-import { collectEvents, FILE_TIMEOUT, rejectsWith, signUp, startUsers, useBroker, useTempDir, waitFor, type UsersHarness } from './support.ts';
+import { rejectsWith, startUsers, type UsersHarness } from './support.ts';
+import { waitFor } from '../support/poll.ts';
+import { collectEvents, useBroker } from '../support/broker.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { signUpDirect } from '../support/accounts.ts';
 
 describe('users: events', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
@@ -20,12 +24,12 @@ describe('users: events', { timeout: FILE_TIMEOUT }, () => {
 
   it('emits every change of the family flow in order, with the data consumers need', async () => {
     const seen = collectEvents(h.nc, 'evt.users.>');
-    const mum = await signUp(h, 'Mum');
+    const mum = await signUpDirect(h, 'Mum');
     const g = await h.call(users.CreateGroup, { actor: mum.actor, name: 'Family' });
     const inv = await h.call(users.CreateInvite, { actor: mum.actor, groupId: g.id });
     await rejectsWith(h.call(users.Register, { email: 'x@example.com', password: 'no invite given here', displayName: 'X' }), 'users.invite_required');
-    const kid = await signUp(h, 'Kid', inv.code);
-    const dad = await signUp(h, 'Dad', inv.code);
+    const kid = await signUpDirect(h, 'Kid', inv.code);
+    const dad = await signUpDirect(h, 'Dad', inv.code);
     await h.call(users.ChangeRole, { actor: mum.actor, groupId: g.id, userId: dad.userId, role: 'admin' });
     await h.call(users.RenameGroup, { actor: dad.actor, groupId: g.id, name: 'The Family' });
     await h.call(users.UpdateProfile, { actor: kid.actor, displayName: 'Kiddo' });

@@ -6,7 +6,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { users } from '../../src/contracts/index.ts';
-import { FILE_TIMEOUT, rejectsWith, signUp, startUsers, useBroker, useTempDir, type SignedIn, type UsersHarness } from './support.ts';
+import { rejectsWith, startUsers, type UsersHarness } from './support.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
+import { signUpDirect, type SignedIn } from '../support/accounts.ts';
 
 describe('users: groups and invites', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
@@ -16,7 +19,7 @@ describe('users: groups and invites', { timeout: FILE_TIMEOUT }, () => {
 
   before(async () => {
     h = await startUsers(broker().url, dir, (c) => void (c.users.registration = 'open'));
-    [mum, dad, kid, gran] = await Promise.all(['Mum', 'Dad', 'Kid', 'Gran'].map((n) => signUp(h, n)));
+    [mum, dad, kid, gran] = await Promise.all(['Mum', 'Dad', 'Kid', 'Gran'].map((n) => signUpDirect(h, n)));
   });
   after(() => h?.stop());
 

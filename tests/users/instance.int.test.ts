@@ -7,7 +7,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { users } from '../../src/contracts/index.ts';
-import { FILE_TIMEOUT, rejectsWith, signUp, startUsers, useBroker, useTempDir, type SignedIn, type UsersHarness } from './support.ts';
+import { rejectsWith, startUsers, type UsersHarness } from './support.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
+import { signUpDirect, type SignedIn } from '../support/accounts.ts';
 
 describe('users: before sign-in', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
@@ -20,7 +23,7 @@ describe('users: before sign-in', { timeout: FILE_TIMEOUT }, () => {
         const h = await startUsers(broker().url, dir, (c) => void (c.users.registration = mode));
         try {
           assert.deepEqual(await h.call(users.InstanceInfo, {}), { registration: mode, setupNeeded: true });
-          await signUp(h, 'Root');
+          await signUpDirect(h, 'Root');
           assert.deepEqual(await h.call(users.InstanceInfo, {}), { registration: mode, setupNeeded: false });
         } finally {
           await h.stop();
@@ -36,7 +39,7 @@ describe('users: before sign-in', { timeout: FILE_TIMEOUT }, () => {
 
     before(async () => {
       h = await startUsers(broker().url, dir, (c) => void (c.users.registration = 'open'));
-      [mum, dad, kid] = await Promise.all(['Mum', 'Dad', 'Kid'].map((n) => signUp(h, n)));
+      [mum, dad, kid] = await Promise.all(['Mum', 'Dad', 'Kid'].map((n) => signUpDirect(h, n)));
       groupId = (await h.call(users.CreateGroup, { actor: mum.actor, name: 'Family' })).id;
     });
     after(() => h?.stop());

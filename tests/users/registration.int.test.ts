@@ -7,7 +7,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { users } from '../../src/contracts/index.ts';
 import type { HearthConfig } from '../../src/config/index.ts';
-import { FILE_TIMEOUT, rejectsWith, signUp, startUsers, useBroker, useTempDir, type UsersHarness } from './support.ts';
+import { rejectsWith, startUsers, type UsersHarness } from './support.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
+import { signUpDirect } from '../support/accounts.ts';
 
 describe('users: registration', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
@@ -39,7 +42,7 @@ describe('users: registration', { timeout: FILE_TIMEOUT }, () => {
 
   it('refuses everyone after the first in closed mode, even with a valid invite', () =>
     withUsers('closed', async (h) => {
-      const root = await signUp(h, 'Root');
+      const root = await signUpDirect(h, 'Root');
       const g = await h.call(users.CreateGroup, { actor: root.actor, name: 'Home' });
       const inv = await h.call(users.CreateInvite, { actor: root.actor, groupId: g.id });
       const req = { email: 'kid@example.com', password: 'a long kid password', displayName: 'Kid' };
@@ -49,7 +52,7 @@ describe('users: registration', { timeout: FILE_TIMEOUT }, () => {
 
   it('needs an invite in invite-only mode, and the invite puts the new account in its group (the family flow)', () =>
     withUsers('invite-only', async (h) => {
-      const root = await signUp(h, 'Root');
+      const root = await signUpDirect(h, 'Root');
       const g = await h.call(users.CreateGroup, { actor: root.actor, name: 'Family' });
       const req = { email: 'kid@example.com', password: 'a long kid password', displayName: 'Kid' };
       await rejectsWith(h.call(users.Register, req), 'users.invite_required', 'forbidden');
@@ -64,7 +67,7 @@ describe('users: registration', { timeout: FILE_TIMEOUT }, () => {
 
   it('refuses registration with an unknown, revoked or used-up invite, and creates no account', () =>
     withUsers('invite-only', async (h) => {
-      const root = await signUp(h, 'Root');
+      const root = await signUpDirect(h, 'Root');
       const g = await h.call(users.CreateGroup, { actor: root.actor, name: 'Family' });
       const req = (email: string, invite: string) => ({ email, password: 'a long enough password', displayName: 'X', invite });
       await rejectsWith(h.call(users.Register, req('a@example.com', 'AAAAAAAAAAAAAAAAAAAAAA')), 'users.invite_invalid', 'not_found');
@@ -90,7 +93,7 @@ describe('users: registration', { timeout: FILE_TIMEOUT }, () => {
 
   it('lets open-mode registrations use an invite to join its group, and refuses a bad one', () =>
     withUsers('open', async (h) => {
-      const root = await signUp(h, 'Root');
+      const root = await signUpDirect(h, 'Root');
       const g = await h.call(users.CreateGroup, { actor: root.actor, name: 'Club' });
       const inv = await h.call(users.CreateInvite, { actor: root.actor, groupId: g.id });
       const r = await h.call(users.Register, { email: 'm@example.com', password: 'a long member password', displayName: 'M', invite: inv.code });

@@ -5,7 +5,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { users } from '../../src/contracts/index.ts';
-import { FILE_TIMEOUT, outcome, signUp, startUsers, useBroker, useTempDir, type SignedIn, type UsersHarness } from './support.ts';
+import { outcome, startUsers, type UsersHarness } from './support.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
+import { signUpDirect, type SignedIn } from '../support/accounts.ts';
 
 type Who = 'owner' | 'admin' | 'member' | 'outsider';
 /** A group with an owner, two admins (one the actor, one a target), two members (likewise). */
@@ -61,7 +64,7 @@ describe('users: the group role matrix', { timeout: FILE_TIMEOUT }, () => {
   before(async () => {
     h = await startUsers(broker().url, dir, (c) => void (c.users.registration = 'open'));
     const names = ['owner', 'admin', 'member', 'outsider', 'otherAdmin', 'otherMember'] as const;
-    const list = await Promise.all(names.map((n) => signUp(h, n)));
+    const list = await Promise.all(names.map((n) => signUpDirect(h, n)));
     people = Object.fromEntries(names.map((n, i) => [n, list[i]!])) as Cast['people'];
   });
   after(() => h?.stop());

@@ -5,7 +5,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { users } from '../../src/contracts/index.ts';
-import { verifyAccessToken, collectEvents, FILE_TIMEOUT, rejectsWith, signIn, signUp, startUsers, useBroker, useTempDir, waitFor, type UsersHarness } from './support.ts';
+import { verifyAccessToken, rejectsWith, startUsers, type UsersHarness } from './support.ts';
+import { waitFor } from '../support/poll.ts';
+import { collectEvents, useBroker } from '../support/broker.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { signInDirect, signUpDirect } from '../support/accounts.ts';
 
 const DAY = 86_400_000;
 
@@ -22,7 +26,7 @@ describe('users: sessions', { timeout: FILE_TIMEOUT }, () => {
   const verify = (token: string) => verifyAccessToken(h, token);
 
   it('rotates the refresh token on every refresh; the new pair works, the old access token stays valid until it expires', async () => {
-    const c = await signUp(h, 'Carol');
+    const c = await signUpDirect(h, 'Carol');
     const r1 = await h.call(users.Refresh, { refreshToken: c.tokens.refreshToken });
     assert.notEqual(r1.refreshToken, c.tokens.refreshToken);
     assert.equal(r1.sessionId, c.sessionId);
@@ -34,8 +38,8 @@ describe('users: sessions', { timeout: FILE_TIMEOUT }, () => {
 
   it('revokes the whole session when a spent refresh token is presented again, and the newest token stops working too', async () => {
     const events = collectEvents(h.nc, 'evt.users.session.revoked');
-    const d = await signUp(h, 'Dave');
-    const other = await signIn(h, d.email, d.password);
+    const d = await signUpDirect(h, 'Dave');
+    const other = await signInDirect(h, d.email, d.password);
     const fresh = await h.call(users.Refresh, { refreshToken: d.tokens.refreshToken });
     await rejectsWith(h.call(users.Refresh, { refreshToken: d.tokens.refreshToken }), 'users.refresh_reused', 'unauthorized');
     await rejectsWith(h.call(users.Refresh, { refreshToken: fresh.refreshToken }), 'users.session_revoked', 'unauthorized');
@@ -47,9 +51,9 @@ describe('users: sessions', { timeout: FILE_TIMEOUT }, () => {
   });
 
   it('signs out one session, or every session with everywhere', async () => {
-    const e = await signUp(h, 'Eve');
-    const phone = await signIn(h, e.email, e.password, 'Eve', 'phone');
-    const laptop = await signIn(h, e.email, e.password, 'Eve', 'laptop');
+    const e = await signUpDirect(h, 'Eve');
+    const phone = await signInDirect(h, e.email, e.password, 'Eve', 'phone');
+    const laptop = await signInDirect(h, e.email, e.password, 'Eve', 'laptop');
     assert.deepEqual(await h.call(users.Logout, { actor: e.actor }), { revoked: 1 });
     await rejectsWith(h.call(users.Refresh, { refreshToken: e.tokens.refreshToken }), 'users.session_revoked');
     const { sessions } = await h.call(users.ListSessions, { actor: phone.actor });
@@ -60,9 +64,9 @@ describe('users: sessions', { timeout: FILE_TIMEOUT }, () => {
   });
 
   it('revokes one device with RevokeSession, but only the actor’s own', async () => {
-    const f = await signUp(h, 'Fay');
-    const tablet = await signIn(h, f.email, f.password, 'Fay', 'tablet');
-    const stranger = await signUp(h, 'Stranger');
+    const f = await signUpDirect(h, 'Fay');
+    const tablet = await signInDirect(h, f.email, f.password, 'Fay', 'tablet');
+    const stranger = await signUpDirect(h, 'Stranger');
     await rejectsWith(h.call(users.RevokeSession, { actor: stranger.actor, sessionId: tablet.sessionId }), 'users.no_such_session', 'not_found');
     await h.call(users.RevokeSession, { actor: f.actor, sessionId: tablet.sessionId });
     await rejectsWith(h.call(users.Refresh, { refreshToken: tablet.tokens.refreshToken }), 'users.session_revoked');
@@ -70,18 +74,18 @@ describe('users: sessions', { timeout: FILE_TIMEOUT }, () => {
   });
 
   it('changes the password only with the current one, and revokes every other session', async () => {
-    const g = await signUp(h, 'Gus');
-    const other = await signIn(h, g.email, g.password);
+    const g = await signUpDirect(h, 'Gus');
+    const other = await signInDirect(h, g.email, g.password);
     await rejectsWith(h.call(users.ChangePassword, { actor: g.actor, currentPassword: 'wrong password!', newPassword: 'a brand new password' }), 'users.wrong_password', 'forbidden');
     assert.deepEqual(await h.call(users.ChangePassword, { actor: g.actor, currentPassword: g.password, newPassword: 'a brand new password' }), { revoked: 1 });
     await rejectsWith(h.call(users.Refresh, { refreshToken: other.tokens.refreshToken }), 'users.session_revoked');
     await h.call(users.Refresh, { refreshToken: g.tokens.refreshToken }); // the session it was changed from lives on
     await rejectsWith(h.call(users.Login, { email: g.email, password: g.password }), 'users.bad_credentials');
-    await signIn(h, g.email, 'a brand new password');
+    await signInDirect(h, g.email, 'a brand new password');
   });
 
   it('expires a session not refreshed for refresh_token_ttl_days, and hides it from the list', async () => {
-    const i = await signUp(h, 'Ian');
+    const i = await signUpDirect(h, 'Ian');
     try {
       h.clock.offset = 30 * DAY - 60_000;
       const r = await h.call(users.Refresh, { refreshToken: i.tokens.refreshToken }); // refreshing keeps it alive …

@@ -7,7 +7,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { decodeProtectedHeader } from 'jose';
 import { users } from '../../src/contracts/index.ts';
-import { verifyAccessToken, FILE_TIMEOUT, rejectsWith, signIn, signUp, startUsers, useBroker, useTempDir, type UsersHarness } from './support.ts';
+import { verifyAccessToken, rejectsWith, startUsers, type UsersHarness } from './support.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+import { useBroker } from '../support/broker.ts';
+import { signInDirect, signUpDirect } from '../support/accounts.ts';
 
 describe('users: sign-in and tokens', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
@@ -22,7 +25,7 @@ describe('users: sign-in and tokens', { timeout: FILE_TIMEOUT }, () => {
   const verify = (token: string) => verifyAccessToken(h, token);
 
   it('signs in with the right password and answers users.bad_credentials alike for a wrong password and an unknown email', async () => {
-    const a = await signUp(h, 'Alice');
+    const a = await signUpDirect(h, 'Alice');
     assert.equal(a.tokens.tokenType, 'Bearer');
     assert.equal(a.tokens.expiresIn, 900);
     await rejectsWith(h.call(users.Login, { email: a.email, password: 'not the password at all' }), 'users.bad_credentials', 'unauthorized');
@@ -30,7 +33,7 @@ describe('users: sign-in and tokens', { timeout: FILE_TIMEOUT }, () => {
   });
 
   it('takes as long to refuse an unknown email as a wrong password (no account enumeration by timing)', async () => {
-    const a = await signUp(h, 'Timing');
+    const a = await signUpDirect(h, 'Timing');
     const time = async (email: string) => {
       const t = performance.now();
       await h.call(users.Login, { email, password: 'wrong wrong wrong' }).catch(() => undefined);
@@ -44,7 +47,7 @@ describe('users: sign-in and tokens', { timeout: FILE_TIMEOUT }, () => {
   });
 
   it('issues an EdDSA access token verifiable with the JWKS, carrying sub, sid, iss, aud, iat, exp and kid', async () => {
-    const b = await signUp(h, 'Bob');
+    const b = await signUpDirect(h, 'Bob');
     const { payload, protectedHeader } = await verify(b.tokens.accessToken);
     assert.equal(protectedHeader.alg, 'EdDSA');
     assert.equal(protectedHeader.typ, 'at+jwt');
@@ -63,7 +66,7 @@ describe('users: sign-in and tokens', { timeout: FILE_TIMEOUT }, () => {
   it('rotates signing keys (instance admin only); the old key stays in the JWKS until its tokens have expired', async () => {
     const [first] = await h.svc.db.query('SELECT id FROM users WHERE admin = 1');
     const admin = { userId: String(first!.id) };
-    const j = await signUp(h, 'Jo');
+    const j = await signUpDirect(h, 'Jo');
     await rejectsWith(h.call(users.RotateKeys, { actor: j.actor }), 'users.admin_only', 'forbidden');
     const oldKid = decodeProtectedHeader(j.tokens.accessToken).kid;
     const { kid } = await h.call(users.RotateKeys, { actor: admin });
@@ -71,7 +74,7 @@ describe('users: sign-in and tokens', { timeout: FILE_TIMEOUT }, () => {
     const after = await h.call(users.GetJwks, {});
     assert.deepEqual(after.keys.map((k) => k.kid), [kid, oldKid]);
     await verify(j.tokens.accessToken); // a token signed before the rotation still verifies
-    const k = await signIn(h, j.email, j.password);
+    const k = await signInDirect(h, j.email, j.password);
     assert.equal(decodeProtectedHeader(k.tokens.accessToken).kid, kid);
     try {
       h.clock.offset = 900_000 + 5 * 60_000 + 1000; // past the ttl and the margin

@@ -1,8 +1,8 @@
 /**
  * Shared pieces of the users service's integration tests: the service run in this process
  * against a per-file embedded broker, with a configuration loaded the way Hearth loads it
- * (then overridden), a movable clock, a Requester to call it, and helpers for the usual
- * steps (register, sign in, make a group, invite).
+ * (then overridden), a movable clock, a Requester to call it, and checks of its answers.
+ * Accounts are made with `signUpDirect` (tests/support/accounts.ts).
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -12,9 +12,8 @@ import { loadConfig, type HearthConfig } from '../../src/config/index.ts';
 import { users } from '../../src/contracts/index.ts';
 import { AppError, Requester, type Operation, type ReplyOf, type RequestOf, type RunningService } from '../../src/kit/index.ts';
 import { usersService } from '../../services/users/index.ts';
-import { client, logSink, start, type LogSink } from '../kit/support.ts';
-
-export { FILE_TIMEOUT, useBroker, useTempDir, waitFor, collectEvents, client } from '../kit/support.ts';
+import { client } from '../support/broker.ts';
+import { logSink, startService, type LogSink } from '../support/service.ts';
 
 /** A running users service and the means to talk to it. */
 export interface UsersHarness {
@@ -37,7 +36,7 @@ export async function startUsers(url: string, dir: string, edit: (c: HearthConfi
   edit(config);
   const clock = { offset: 0 };
   const logs = logSink();
-  const svc = await start(usersService({ now: () => Date.now() + clock.offset }), url, join(dir, `users-${++n}.db`), { settings: config, log: logs.options });
+  const svc = await startService(usersService({ now: () => Date.now() + clock.offset }), url, join(dir, `users-${++n}.db`), { settings: config, log: logs.options });
   const nc = await client(url, 'users-test');
   const requester = new Requester(nc, { timeoutMs: 10_000, maxRequestBytes: 1 << 18 });
   return {
@@ -52,31 +51,6 @@ export async function startUsers(url: string, dir: string, edit: (c: HearthConfi
       await svc.stop();
     },
   };
-}
-
-/** A signed-in user: their ids, token pair and the actor the gateway would put on requests. */
-export interface SignedIn {
-  userId: string;
-  sessionId: string;
-  email: string;
-  password: string;
-  name: string;
-  tokens: users.TokenPair;
-  actor: users.Actor;
-}
-
-/** Registers `name` (email `<name>@example.com`, optionally with an invite) and signs them in. */
-export async function signUp(h: UsersHarness, name: string, invite?: string): Promise<SignedIn> {
-  const email = `${name.toLowerCase()}@example.com`;
-  const password = `${name} has a long password`;
-  await h.call(users.Register, { email, password, displayName: name, ...(invite ? { invite } : {}) });
-  return signIn(h, email, password, name);
-}
-
-/** Signs in again (a new session) as an existing account. */
-export async function signIn(h: UsersHarness, email: string, password: string, name = email, device?: string): Promise<SignedIn> {
-  const tokens = await h.call(users.Login, { email, password, ...(device ? { device } : {}) });
-  return { userId: tokens.userId, sessionId: tokens.sessionId, email, password, name, tokens, actor: { userId: tokens.userId, sessionId: tokens.sessionId } };
 }
 
 /** Asserts that `p` rejects with the AppError `code` (and `kind` when given). */

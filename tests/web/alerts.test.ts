@@ -11,20 +11,13 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { apiCall, assertAccessible, assertNoProblems, browserSkip, family, fixAt, LAPTOP, launchBrowser, person, PHONE, signInPage, startAppliance, WEB_TIMEOUT, type Account, type Appliance, type Person } from './support.ts';
+import { waitFor } from '../support/poll.ts';
+
+/** How the API is polled (the API catches up asynchronously). */
+const API = { timeoutMs: 15_000, everyMs: 100 };
 
 /** How soon an SOS must be on another member's screen. */
 const SOS_MS = 2000;
-
-/** Polls `fn` until it returns something truthy (the API's side catches up asynchronously). */
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** Ann's inbox through the API. */
 const inboxOf = (app: Appliance, who: Account) => apiCall(app, 'GET', '/v1/notifications', { token: who.token }) as Promise<{ items: Array<{ id: string; title: string; type: string }>; unread: number }>;
@@ -113,11 +106,11 @@ describe('alerts', { skip: browserSkip, timeout: 2 * WEB_TIMEOUT }, () => {
     await p.page.setViewportSize(PHONE.viewport);
 
     // It is in Ann's inbox (the service's title), and the badge counts what the API says is unread.
-    await until('the SOS in the inbox', async () => (await inboxOf(app, ann)).items.some((n) => n.title === 'SOS from Bo'));
-    await until('the badge to show the API’s unread count', async () => {
+    await waitFor('the SOS in the inbox', async () => (await inboxOf(app, ann)).items.some((n) => n.title === 'SOS from Bo'), API);
+    await waitFor('the badge to show the API’s unread count', async () => {
       const shown = Number(/\d+/.exec(await alertsTab(p.page).innerText())?.[0] ?? 0);
       return shown > 0 && shown === (await inboxOf(app, ann)).unread;
-    });
+    }, API);
 
     // Cleared through the API: the banner goes, live.
     await apiCall(app, 'DELETE', `/v1/groups/${groupId}/sos`, { token: bo.token });
@@ -167,7 +160,7 @@ describe('alerts', { skip: browserSkip, timeout: 2 * WEB_TIMEOUT }, () => {
     const { people, groupId } = await family(app, ['Ann', 'Bo', 'Cy']);
     const [ann, bo] = people as [Account, Account];
     // Bo and Cy accepted Ann's invites: two notifications are waiting.
-    await until('the invite notifications', async () => (await inboxOf(app, ann)).unread >= 2);
+    await waitFor('the invite notifications', async () => (await inboxOf(app, ann)).unread >= 2, API);
     const p = await person(browser, app, PHONE);
     await signInLive(p, ann, groupId);
     await alertsTab(p.page).click();
@@ -188,7 +181,7 @@ describe('alerts', { skip: browserSkip, timeout: 2 * WEB_TIMEOUT }, () => {
     // One marked read here …
     await sosItem.getByRole('button', { name: 'Mark as read' }).click();
     await p.page.getByRole('status').filter({ hasText: '2 unread' }).waitFor();
-    await until('one read in the API', async () => (await inboxOf(app, ann)).unread === 2);
+    await waitFor('one read in the API', async () => (await inboxOf(app, ann)).unread === 2, API);
 
     // … one on another device (the stream's notification.read) …
     const cyItem = (await inboxOf(app, ann)).items.find((n) => n.title === 'Cy accepted your invite')!;
@@ -217,7 +210,7 @@ describe('alerts', { skip: browserSkip, timeout: 2 * WEB_TIMEOUT }, () => {
       await apiCall(app, 'POST', `/v1/groups/${groupId}/sos`, { token: bo.token, body: {}, expect: 201 });
       await apiCall(app, 'DELETE', `/v1/groups/${groupId}/sos`, { token: bo.token });
     }
-    await until('53 notifications', async () => (await inboxOf(app, ann)).unread === 53, 60_000);
+    await waitFor('53 notifications', async () => (await inboxOf(app, ann)).unread === 53, { timeoutMs: 60_000, everyMs: 100 });
     const p = await person(browser, app, PHONE);
     await signInLive(p, ann, groupId);
     await alertsTab(p.page, 53).click();
@@ -250,7 +243,7 @@ describe('alerts', { skip: browserSkip, timeout: 2 * WEB_TIMEOUT }, () => {
     assert.ok(await sos.isChecked());
     assert.ok(await sos.isDisabled());
     await p.page.getByRole('checkbox', { name: 'someone leaves a place' }).uncheck();
-    await until('the type off in the API', async () => (await apiCall(app, 'GET', '/v1/notifications/preferences', { token: ann.token })).types.place_left === false);
+    await waitFor('the type off in the API', async () => (await apiCall(app, 'GET', '/v1/notifications/preferences', { token: ann.token })).types.place_left === false, API);
 
     await p.page.getByRole('checkbox', { name: 'Use quiet hours' }).check();
     await p.page.getByLabel('From', { exact: true }).fill('22:00');
@@ -296,7 +289,7 @@ describe('alerts', { skip: browserSkip, timeout: 2 * WEB_TIMEOUT }, () => {
       await phone.getByText('State: Working').waitFor();
 
       await phone.getByRole('button', { name: 'Send test' }).click();
-      await until('the test message at the recorder', async () => rec.bodies.find((b) => b.body?.topic === 'hearth-test-topic'));
+      await waitFor('the test message at the recorder', async () => rec.bodies.find((b) => b.body?.topic === 'hearth-test-topic'), API);
       const test = rec.bodies.find((b) => b.body?.topic === 'hearth-test-topic')!;
       assert.equal(test.body.title, 'Hearth test notification');
       const row = phone.getByRole('table', { name: 'Deliveries to Ann’s phone, newest first' }).getByRole('row').filter({ hasText: 'Delivered' });

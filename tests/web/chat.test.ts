@@ -10,16 +10,10 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { apiCall, assertAccessible, assertNoProblems, browserSkip, family, LAPTOP, launchBrowser, person, PHONE, signInPage, startAppliance, WEB_TIMEOUT, type Account, type Appliance, type Person } from './support.ts';
+import { waitFor } from '../support/poll.ts';
 
-/** Polls `check` until it holds (a loaded 2-core machine is slow, never wrong). */
-async function until(what: string, check: () => Promise<boolean> | boolean, o: { timeoutMs?: number; state?: () => Promise<unknown> } = {}): Promise<void> {
-  const end = Date.now() + (o.timeoutMs ?? 20_000);
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > end) assert.fail(`timed out waiting until ${what}${o.state ? `: ${JSON.stringify(await o.state())}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** How the page is polled: a loaded 2-core machine is slow, never wrong. */
+const UI = { timeoutMs: 20_000, everyMs: 100 };
 
 const log = (page: Page): Locator => page.getByRole('log', { name: 'Messages' });
 /** The entry of the log holding `text`. */
@@ -128,7 +122,7 @@ describe('chat', { skip: browserSkip, timeout: WEB_TIMEOUT }, () => {
     await box.press('Enter');
     await entry(b.page, 'line two').waitFor();
     assert.equal(await entry(b.page, 'line two').locator('.msg-text').innerText(), 'line one\nline two');
-    await until('no message of Ann is still pending', async () => (await log(a.page).getByText('Sending…').count()) === 0);
+    await waitFor('no message of Ann is still pending', async () => (await log(a.page).getByText('Sending…').count()) === 0, UI);
     assert.equal(await a.page.getByRole('textbox', { name: 'Message' }).inputValue(), '');
 
     const texts = (await history(groupId)).map((m) => m.text);
@@ -170,7 +164,7 @@ describe('chat', { skip: browserSkip, timeout: WEB_TIMEOUT }, () => {
     await openChat(b, 'Offline');
     await log(a.page).getByText('Bo joined the group').waitFor();
     await controlled(a.page);
-    await until('the chat is kept for an offline start', () => a.page.evaluate(cached, groupId));
+    await waitFor('the chat is kept for an offline start', () => a.page.evaluate(cached, groupId), UI);
     // What the browser itself logs about requests that cannot leave while offline.
     a.allowConsole.push(/ERR_INTERNET_DISCONNECTED|Failed to fetch|WebSocket connection to/);
     await a.context.setOffline(true);
@@ -190,7 +184,7 @@ describe('chat', { skip: browserSkip, timeout: WEB_TIMEOUT }, () => {
 
     await a.context.setOffline(false);
     for (const p of [a, b]) for (const n of [1, 2]) await entry(p.page, `Sent from the tunnel ${n}`).filter({ hasNotText: 'Sending…' }).waitFor();
-    await until('nothing is pending', async () => (await log(a.page).getByText('Sending…').count()) === 0);
+    await waitFor('nothing is pending', async () => (await log(a.page).getByText('Sending…').count()) === 0, UI);
     const texts = (await history(groupId)).map((m) => m.text);
     assert.equal(texts.filter((t) => t === 'Sent from the tunnel 1').length, 1);
     assert.equal(texts.filter((t) => t === 'Sent from the tunnel 2').length, 1);
@@ -208,19 +202,19 @@ describe('chat', { skip: browserSkip, timeout: WEB_TIMEOUT }, () => {
     const total = async () => (await apiCall(app, 'GET', '/v1/me/unread', { token: bo.token })).groups.reduce((n: number, g: { unread: number }) => n + g.unread, 0);
     const badge = async () => Number(/\d+/.exec(await chatTab(b.page).innerText())?.[0] ?? 0);
     const state = async () => ({ badge: await badge(), api: (await apiCall(app, 'GET', '/v1/me/unread', { token: bo.token })).groups });
-    await until('the badge shows what the API counts', async () => (await badge()) === (await total()), { state });
+    await waitFor('the badge shows what the API counts', async () => (await badge()) === (await total()), { ...UI, state });
     const start = await badge();
 
     for (const n of [1, 2, 3]) await say(ann, groupId, `Unread news ${n}`);
     // Bo stays on the map: the badge counts up live.
-    await until('the badge counts the 3 new messages', async () => (await badge()) === start + 3, { state });
+    await waitFor('the badge counts the 3 new messages', async () => (await badge()) === start + 3, { ...UI, state });
     assert.equal(new URL(b.page.url()).pathname, '/map');
 
     await chatTab(b.page).click();
     await entry(b.page, 'Unread news 3').waitFor();
     const unreadHere = async () => (await apiCall(app, 'GET', '/v1/me/unread', { token: bo.token })).groups.find((g: { groupId: string }) => g.groupId === groupId).unread;
-    await until('the read marker moved (API: nothing unread in the group)', async () => (await unreadHere()) === 0);
-    await until('the badge follows', async () => (await badge()) === (await total()), { state });
+    await waitFor('the read marker moved (API: nothing unread in the group)', async () => (await unreadHere()) === 0, UI);
+    await waitFor('the badge follows', async () => (await badge()) === (await total()), { ...UI, state });
     assert.ok((await badge()) <= start, 'the group’s unread messages left the badge');
     assertNoProblems(a, b);
   });
@@ -268,10 +262,10 @@ describe('chat', { skip: browserSkip, timeout: WEB_TIMEOUT }, () => {
     const box = a.page.getByRole('textbox', { name: 'Message' });
     const shown = b.page.getByText('Ann is typing…');
     // Ann keeps typing (as a person does) until Bo's stream has carried an indicator.
-    await until('Bo sees Ann typing', async () => {
+    await waitFor('Bo sees Ann typing', async () => {
       await box.pressSequentially('a', { delay: 50 });
       return shown.isVisible();
-    });
+    }, UI);
     assert.equal(await shown.evaluate((el) => el.closest('[aria-live]')?.getAttribute('aria-live')), 'polite');
     // It goes a few seconds after Ann stops.
     await shown.waitFor({ state: 'detached', timeout: 15_000 });
@@ -289,7 +283,7 @@ describe('chat', { skip: browserSkip, timeout: WEB_TIMEOUT }, () => {
     await openChat(b, 'History');
     const msg = (n: number) => log(b.page).getByText(`History message ${n}`, { exact: true });
     const texts = log(b.page).locator('.msg-text');
-    await until('the newest page is on screen', async () => (await texts.count()) === 50);
+    await waitFor('the newest page is on screen', async () => (await texts.count()) === 50, UI);
     assert.equal(await msg(70).count(), 0, 'only the newest page at first');
     const inView = (l: Locator) =>
       l.evaluate((el) => {
@@ -311,10 +305,10 @@ describe('chat', { skip: browserSkip, timeout: WEB_TIMEOUT }, () => {
     await log(b.page).evaluate((el) => (el.scrollTop = 0));
     await msg(1).waitFor({ state: 'attached' });
     assert.equal(await inView(top), true, 'the message that was at the top is still in view');
-    await until('the start of the conversation is reached', async () => {
+    await waitFor('the start of the conversation is reached', async () => {
       await log(b.page).evaluate((el) => (el.scrollTop = 0));
       return (await inView(msg(1))) && (await inView(b.page.getByText('This is the start of the conversation.')));
-    });
+    }, UI);
     assert.equal(await texts.count(), 120);
     assertNoProblems(a, b);
   });
@@ -325,7 +319,7 @@ describe('chat', { skip: browserSkip, timeout: WEB_TIMEOUT }, () => {
     // A page (50) of newer messages, so the one found is not on screen at first.
     await Promise.all(Array.from({ length: 50 }, (_, i) => say(ann, groupId, `Filler ${i + 1}`)));
     await openChat(b, 'Search');
-    await until('the newest page is on screen', async () => (await log(b.page).getByText(/^Filler \d+$/).count()) === 50);
+    await waitFor('the newest page is on screen', async () => (await log(b.page).getByText(/^Filler \d+$/).count()) === 50, UI);
     assert.equal(await log(b.page).getByText('Tickets for the concert are booked').count(), 0);
     await b.page.getByRole('button', { name: 'Search' }).click();
     await b.page.getByRole('searchbox', { name: 'Search messages' }).fill('concer');
@@ -339,7 +333,7 @@ describe('chat', { skip: browserSkip, timeout: WEB_TIMEOUT }, () => {
     await found.waitFor();
     assert.equal(await found.isVisible(), true);
     await b.page.getByRole('button', { name: 'Show the newest messages' }).click();
-    await until('the newest page is on screen', async () => (await log(b.page).getByText(/^Filler \d+$/).count()) === 50);
+    await waitFor('the newest page is on screen', async () => (await log(b.page).getByText(/^Filler \d+$/).count()) === 50, UI);
     assert.equal(await log(b.page).getByText('Tickets for the concert are booked').count(), 0);
     assertNoProblems(a, b);
   });

@@ -8,16 +8,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { account, apiCall, assertAccessible, assertNoProblems, browserSkip, family, LAPTOP, launchBrowser, person, PHONE, signInPage, startAppliance, WEB_TIMEOUT, type Account, type Appliance } from './support.ts';
+import { waitFor } from '../support/poll.ts';
 
+/** How the API is polled (the API catches up with what the page did). */
+const API = { timeoutMs: 10_000, everyMs: 100 };
 
-/** Polls `check` until it returns true (the API catches up with what the page did). */
-async function eventually(check: () => Promise<boolean>, what: string, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) assert.fail(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** The rows of the Group view's member list. */
 const members = (page: Page) => page.getByRole('list', { name: 'Members' }).getByRole('listitem');
@@ -111,7 +106,7 @@ describe('the group view', { skip: browserSkip, timeout: 2 * WEB_TIMEOUT }, () =
     const mine = (await shown()).indexOf(link);
     await a.page.getByRole('button', { name: /^Revoke the invite link/ }).nth(mine).click();
     await a.page.getByText('Invite link revoked').waitFor();
-    await eventually(async () => !(await shown()).includes(link), 'the revoked link leaves the page');
+    await waitFor('the revoked link leaves the page', async () => !(await shown()).includes(link), API);
     const after = (await apiCall(app, 'GET', `/v1/groups/${f.groupId}/invites`, { token: ann.token })).invites;
     assert.ok(!after.some((i: { code: string }) => i.code === code), 'the revoked invite is not listed');
     assertNoProblems(a, dee);
@@ -141,7 +136,7 @@ describe('the group view', { skip: browserSkip, timeout: 2 * WEB_TIMEOUT }, () =
     await assertAccessible(a.page, 'member dialog');
     await a.page.getByRole('button', { name: 'Make Bo an admin' }).click();
     await a.page.getByText('Bo is now an admin.').waitFor();
-    await eventually(async () => (await roles(app, ann, f.groupId)).Bo === 'admin', 'Bo is an admin');
+    await waitFor('Bo is an admin', async () => (await roles(app, ann, f.groupId)).Bo === 'admin', API);
     // Bo's page follows at once: his role, and the invites he may now make.
     await b.page.getByText('you are an admin').waitFor();
     await b.page.getByRole('heading', { name: 'Invites' }).waitFor();
@@ -151,10 +146,10 @@ describe('the group view', { skip: browserSkip, timeout: 2 * WEB_TIMEOUT }, () =
     await confirm.getByText('You become an admin').waitFor();
     await confirm.getByRole('button', { name: 'Hand over to Bo' }).click();
     await a.page.getByText('Bo is now the owner.').waitFor();
-    await eventually(async () => {
+    await waitFor('Bo owns the group, Ann is an admin', async () => {
       const r = await roles(app, ann, f.groupId);
       return r.Bo === 'owner' && r.Ann === 'admin';
-    }, 'Bo owns the group, Ann is an admin');
+    }, API);
     await a.page.getByText('you are an admin').waitFor();
     await b.page.getByText('you are the owner').waitFor();
     assert.equal(await a.page.getByRole('button', { name: 'Delete group' }).count(), 0);

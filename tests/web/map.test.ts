@@ -26,17 +26,10 @@ import {
   type Account,
   type Appliance,
 } from './support.ts';
+import { waitFor } from '../support/poll.ts';
 
-/** Polls `check` until it returns a truthy value (or fails after `ms`). */
-async function eventually<T>(what: string, check: () => Promise<T | undefined | null | false>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+/** How the API is polled (the API catches up with what the page did). */
+const API = { timeoutMs: 15_000, everyMs: 200 };
 
 const HOME = { lat: 48.8566, lon: 2.3522 };
 const near = { lat: HOME.lat + 0.01, lon: HOME.lon }; // 1.1 km north
@@ -125,7 +118,7 @@ describe('the map', { skip: browserSkip, timeout: WEB_TIMEOUT }, () => {
     await entry.filter({ hasText: '1.1 km away' }).waitFor();
 
     await post(w, w.bo, farther); // live goes on underneath
-    await eventually('the live fix', async () => (await liveOf(w, w.bo)).lastFix.lat === farther.lat);
+    await waitFor('the live fix', async () => (await liveOf(w, w.bo)).lastFix.lat === farther.lat, API);
     await p.page.waitForTimeout(500); // an event that would move the past view has had its chance
     await entry.filter({ hasText: '1.1 km away' }).waitFor();
 
@@ -219,10 +212,10 @@ describe('me', { skip: browserSkip, timeout: WEB_TIMEOUT }, () => {
     const map = mapOf(p.page);
     await map.getByRole('button', { name: 'Pause sharing with Family' }).click();
     await map.getByText('Paused: Family cannot see where you are.').waitFor();
-    await eventually('paused', async () => (await liveOf(w, w.ann)).sharing === false);
+    await waitFor('paused', async () => (await liveOf(w, w.ann)).sharing === false, API);
     await map.getByRole('button', { name: 'Resume sharing with Family' }).click();
     await map.getByText('Family can see where you are.').waitFor();
-    await eventually('sharing', async () => (await liveOf(w, w.ann)).sharing === true);
+    await waitFor('sharing', async () => (await liveOf(w, w.ann)).sharing === true, API);
     assertNoProblems(p);
     await p.context.close();
   });
@@ -247,10 +240,10 @@ describe('me', { skip: browserSkip, timeout: WEB_TIMEOUT }, () => {
     await p.page.mouse.down();
     await safe.waitFor();
     await p.page.mouse.up();
-    await eventually('SOS raised', async () => (await liveOf(w, w.ann)).state === 'sos');
+    await waitFor('SOS raised', async () => (await liveOf(w, w.ann)).state === 'sos', API);
     await safe.click();
     await sos.waitFor();
-    await eventually('SOS cleared', async () => (await liveOf(w, w.ann)).state !== 'sos');
+    await waitFor('SOS cleared', async () => (await liveOf(w, w.ann)).state !== 'sos', API);
 
     // Space held down for 2 s: raised too.
     await sos.focus();
@@ -260,7 +253,7 @@ describe('me', { skip: browserSkip, timeout: WEB_TIMEOUT }, () => {
     assert.equal((await liveOf(w, w.ann)).state, 'sos');
     await safe.click();
     await sos.waitFor();
-    await eventually('SOS cleared', async () => (await liveOf(w, w.ann)).state !== 'sos');
+    await waitFor('SOS cleared', async () => (await liveOf(w, w.ann)).state !== 'sos', API);
 
     // Confirmed in the dialog (a screen reader's press): raised too.
     await sos.click();
@@ -268,7 +261,7 @@ describe('me', { skip: browserSkip, timeout: WEB_TIMEOUT }, () => {
     await safe.waitFor();
     assert.equal((await liveOf(w, w.ann)).state, 'sos');
     await safe.click();
-    await eventually('SOS cleared', async () => (await liveOf(w, w.ann)).state !== 'sos');
+    await waitFor('SOS cleared', async () => (await liveOf(w, w.ann)).state !== 'sos', API);
     assertNoProblems(p);
     await p.context.close();
   });
@@ -283,7 +276,7 @@ describe('me', { skip: browserSkip, timeout: WEB_TIMEOUT }, () => {
     const map = mapOf(p.page);
     const live = async () => (await apiCall(w.app, 'GET', `/v1/groups/${w.groupId}/live`, { token: dee.token })).members.find((m: any) => m.userId === dee.userId);
     await map.getByRole('switch', { name: 'Share my location from this browser' }).check();
-    await eventually('the first fix', async () => (await live()).lastFix?.lat === start.latitude);
+    await waitFor('the first fix', async () => (await live()).lastFix?.lat === start.latitude, API);
     assert.match((await live()).lastFix.device, /^web-[a-z0-9]{8}$/);
 
     // The browser's own lines for the sends that found no network (the outbox tries, then waits).
@@ -294,7 +287,7 @@ describe('me', { skip: browserSkip, timeout: WEB_TIMEOUT }, () => {
     await p.context.setGeolocation({ latitude: 51.52, longitude: -0.12 });
     await map.getByText('2 positions waiting to be sent').waitFor();
     await p.context.setOffline(false);
-    await eventually('the queued fixes', async () => (await live()).lastFix?.lat === 51.52);
+    await waitFor('the queued fixes', async () => (await live()).lastFix?.lat === 51.52, API);
     await map.getByText(/waiting to be sent/).waitFor({ state: 'detached' });
 
     const from = new Date(Date.now() - 3600_000).toISOString();

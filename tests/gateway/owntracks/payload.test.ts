@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { AppError } from '../../kit/index.ts';
-import * as doc from './fixtures.ts';
-import { INVALID_PAYLOAD, parseOwnTracks } from './payload.ts';
+import { AppError } from '../../../src/kit/index.ts';
+import * as doc from '../../support/fixtures/owntracks.ts';
+import { INVALID_PAYLOAD, parseOwnTracks } from '../../../src/gateway/owntracks/index.ts';
 
 /** Asserts `body` is refused as the kit's `check` refuses: validation, the code, `{ issues: [{ path, message }] }`. */
 function refuses(body: unknown, path?: string): void {

@@ -1,11 +1,29 @@
-/** A Hearth configuration for platform tests: ephemeral ports, a temp data dir, the test services. */
+/**
+ * Hearth's configuration for a test: `testConfig` for Hearth in this process (the object
+ * Hearth loads, then edited), `writeTestConfig` for a spawned Hearth (a file with ephemeral
+ * ports, a temp data directory and the test services), and the pieces of text tests add.
+ */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type NatsConnection } from 'nats';
-import { createClient } from '@libsql/client';
-import { root } from '../support/hearth-process.ts';
+import { loadConfig, type HearthConfig } from '../../src/config/index.ts';
+import { root } from './hearth-process.ts';
 
+/** Hearth's default configuration for a test: open registration and generous rate limits unless edited. */
+export function testConfig(dir: string, edit: (c: HearthConfig) => void = () => {}): HearthConfig {
+  const { config } = loadConfig([], {}, { cwd: dir });
+  config.http = '127.0.0.1:0';
+  config.public_url = 'https://hearth.test';
+  config.users.registration = 'open';
+  config.gateway.auth_rate_per_minute = 100_000;
+  config.gateway.ip_rate_per_minute = 1_000_000;
+  config.gateway.user_rate_per_minute = 1_000_000;
+  edit(config);
+  return config;
+}
+
+/** The owner's broker credential in a written configuration. */
 export const OWNER = { user: 'owner', password: 'owner-pw-7f3a9c' };
 
 /**
@@ -13,7 +31,7 @@ export const OWNER = { user: 'owner', password: 'owner-pw-7f3a9c' };
  * named at all when they are compiled in), and the owner's broker credential in role
  * `full` unless told otherwise (`'default'`: the role not named); returns its path and data dir.
  */
-export function testConfig(extra = '', o: { builtIn?: boolean; ownerRole?: string } = {}): { file: string; data: string; dir: string } {
+export function writeTestConfig(extra = '', o: { builtIn?: boolean; ownerRole?: string } = {}): { file: string; data: string; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'hearth-platform-'));
   const data = join(dir, 'data');
   const file = join(dir, 'hearth.conf');
@@ -46,38 +64,6 @@ ${extra}
 /** Connects to a running Hearth's broker as the owner. */
 export function ownerClient(brokerUrl: string): Promise<NatsConnection> {
   return connect({ servers: brokerUrl, user: OWNER.user, pass: OWNER.password });
-}
-
-/** Runs a query on a service's database file (after Hearth stopped, or read-only while it runs). */
-export async function sql(file: string, query: string): Promise<Record<string, unknown>[]> {
-  const c = createClient({ url: `file:${file}` });
-  try {
-    return (await c.execute(query)).rows as unknown as Record<string, unknown>[];
-  } finally {
-    c.close();
-  }
-}
-
-/** GET a JSON document. */
-export async function getJson(url: string): Promise<{ status: number; body: any }> {
-  const r = await fetch(url);
-  return { status: r.status, body: await r.json() };
-}
-
-/** Polls `fn` until it returns a truthy value (or throws after `ms`). */
-export async function until<T>(fn: () => Promise<T | undefined | false>, ms = 15_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
 }
 
 /** Extra configuration for tests that drive the built-in services through the API: open registration, no rate limits in the way. */

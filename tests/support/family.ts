@@ -1,12 +1,15 @@
 /**
- * Shared steps of the location tests (on top of tests/gateway/support.ts): a family of
- * users in one group, returned once the location service knows every member (it learns
- * membership from the users service's events, a moment after the API answers).
+ * A family of users in one group, made through the API on Hearth in this process, and
+ * returned once the location service knows every member (it learns membership from the
+ * users service's events, a moment after the API answers).
  */
-import { call, joinGroup, makeGroup, signUp, waitFor, type Hearth, type User } from '../gateway/support.ts';
+import { call } from './http.ts';
+import { joinGroup, makeGroup, signUp, type User } from './accounts.ts';
+import type { InProcessHearth } from './in-process.ts';
+import { waitFor } from './poll.ts';
 
 /** Waits until the location service lists `who` in the group's live view. */
-export async function knownToLocation(h: Hearth, groupId: string, who: User, viewer: User = who): Promise<void> {
+export async function knownToLocation(h: InProcessHearth, groupId: string, who: User, viewer: User = who): Promise<void> {
   await waitFor(`${who.name} known to the location service`, async () => {
     const r = await call(h, 'GET', `/v1/groups/${groupId}/live`, { token: viewer.token });
     return (r.status === 200 && r.body.members.some((m: { userId: string }) => m.userId === who.userId)) || undefined;
@@ -14,7 +17,7 @@ export async function knownToLocation(h: Hearth, groupId: string, who: User, vie
 }
 
 /** Signs up `names` (the first owns the group), puts them in one group and waits for location to know them. */
-export async function family(h: Hearth, names: string[], groupName = 'Family'): Promise<{ users: User[]; group: string }> {
+export async function family(h: InProcessHearth, names: string[], groupName = 'Family'): Promise<{ users: User[]; group: string }> {
   const users: User[] = [];
   for (const n of names) users.push(await signUp(h, n));
   const group = await makeGroup(h, users[0]!, groupName);

@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { location } from '../../contracts/index.ts';
-import * as doc from './fixtures.ts';
-import { friendsReply, type Friend } from './friends.ts';
+import type { location } from '../../../src/contracts/index.ts';
+import * as doc from '../../support/fixtures/owntracks.ts';
+import { friendsReply, type Friend } from '../../../src/gateway/owntracks/index.ts';
 
 // uuidv7s: time-ordered, so JANE registered before JOHN.
 const JANE = '0190f5b2-7c3a-7e0b-9c1d-4f2a8b6e1d90';

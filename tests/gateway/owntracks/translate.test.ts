@@ -1,10 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as v from 'valibot';
-import { location } from '../../contracts/index.ts';
-import * as doc from './fixtures.ts';
-import { parseOwnTracks } from './payload.ts';
-import { toFix, toWaypoints, WAYPOINTS_MAX } from './translate.ts';
+import { location } from '../../../src/contracts/index.ts';
+import * as doc from '../../support/fixtures/owntracks.ts';
+import { parseOwnTracks, toFix, toWaypoints, WAYPOINTS_MAX } from '../../../src/gateway/owntracks/index.ts';
 
 const fixOf = (body: unknown, device = 'phone') => toFix(parseOwnTracks(body), device);
 const waypointsOf = (body: unknown) => toWaypoints(parseOwnTracks(body));

@@ -1,0 +1,103 @@
+/**
+ * Hearth in this process: the users, location, chat and notifications services and the
+ * gateway, run against a per-file embedded broker (tests/support/broker.ts) with Hearth's
+ * configuration loaded the way Hearth loads it (then edited). For Hearth as a real process,
+ * see hearth-process.ts and appliance.ts.
+ */
+import { join } from 'node:path';
+import type { NatsConnection } from 'nats';
+import type { HearthConfig } from '../../src/config/index.ts';
+import { decode, encode, type RunningService } from '../../src/kit/index.ts';
+import gateway from '../../src/gateway/index.ts';
+import { usersService } from '../../services/users/index.ts';
+import { locationService } from '../../services/location/index.ts';
+import { chatService } from '../../services/chat/index.ts';
+import { notificationsService, type NotificationsOptions } from '../../services/notifications/index.ts';
+import { client } from './broker.ts';
+import { testConfig } from './config.ts';
+import { waitFor } from './poll.ts';
+import { logSink, startService, type LogSink } from './service.ts';
+
+/** A running gateway and the four services, all in this process. */
+export interface InProcessHearth {
+  url: string;
+  brokerUrl: string;
+  config: HearthConfig;
+  users: RunningService;
+  location: RunningService;
+  chat: RunningService;
+  notifications: RunningService;
+  gateway: RunningService;
+  nc: NatsConnection;
+  /** Stops the users service (its routes should then answer 503). */
+  stopUsers(): Promise<void>;
+  /** Starts it again on the same database. */
+  startUsers(): Promise<void>;
+  /** Stops the location service. */
+  stopLocation(): Promise<void>;
+  /** Starts it again on the same database. */
+  startLocation(): Promise<void>;
+  /** Stops the notifications service. */
+  stopNotifications(): Promise<void>;
+  /** Starts it again on the same database. */
+  startNotifications(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+let n = 0;
+
+/** What else a test may set: the services' clock, the forwarder's timing. */
+export interface InProcessOptions {
+  now?: () => number;
+  forwarder?: NotificationsOptions['forwarder'];
+  /** Where the gateway's log lines go (default: a sink nobody reads). */
+  gatewayLog?: LogSink;
+}
+
+/**
+ * Starts users, location, chat, notifications and the gateway in this process; resolves
+ * when the gateway listens.
+ *
+ * @example
+ * const h = await startInProcessHearth(broker().url, dir, (c) => (c.users.registration = 'invite'));
+ */
+export async function startInProcessHearth(brokerUrl: string, dir: string, edit?: (c: HearthConfig) => void, o: InProcessOptions = {}): Promise<InProcessHearth> {
+  const config = testConfig(dir, edit);
+  const id = ++n;
+  const usersDb = join(dir, `users-${id}.db`);
+  const locationDb = join(dir, `location-${id}.db`);
+  const notificationsDb = join(dir, `notifications-${id}.db`);
+  const notifications = () => notificationsService({ now: o.now, forwarder: o.forwarder });
+  const run = (def: Parameters<typeof startService>[0], db: string) => startService(def, brokerUrl, db, { settings: config, log: logSink().options, catchupMs: 500 });
+  const nc = await client(brokerUrl, 'gateway-test');
+  const h: InProcessHearth = {
+    url: '',
+    brokerUrl,
+    config,
+    users: await run(usersService(), usersDb),
+    location: await run(locationService({ now: o.now }), locationDb),
+    chat: await run(chatService({ now: o.now }), join(dir, `chat-${id}.db`)),
+    notifications: await run(notifications(), notificationsDb),
+    gateway: await startService(gateway, brokerUrl, join(dir, `gateway-${id}.db`), { settings: config, log: (o.gatewayLog ?? logSink()).options, catchupMs: 500 }),
+    nc,
+    stopUsers: async () => h.users.stop(),
+    startUsers: async () => void (h.users = await run(usersService(), usersDb)),
+    stopLocation: async () => h.location.stop(),
+    startLocation: async () => void (h.location = await run(locationService({ now: o.now }), locationDb)),
+    stopNotifications: async () => h.notifications.stop(),
+    startNotifications: async () => void (h.notifications = await run(notifications(), notificationsDb)),
+    stop: async () => {
+      await nc.close();
+      await h.gateway.stop();
+      await h.notifications.stop();
+      await h.chat.stop();
+      await h.location.stop();
+      await h.users.stop();
+    },
+  };
+  h.url = await waitFor('the gateway url', async () => {
+    const msg = await nc.request('sys.health.gateway', encode({}), { timeout: 1000 });
+    return ((decode(msg.data) as { ok?: { info?: { url?: string } } }).ok?.info?.url) || undefined;
+  });
+  return h;
+}

@@ -127,6 +127,23 @@ describe('Requester', { timeout: FILE_TIMEOUT }, () => {
     assert.equal(req.breakers().ghost, 'closed');
   });
 
+  it('lets a caller go around the breaker: its failures do not open it, and an open one does not refuse it', async () => {
+    const req = fresh({ attempts: 1, breaker: { threshold: 2, cooldownMs: 60_000 } });
+    const Late = Query('late');
+    // A consumer polling a producer that is still starting: many failures, breaker untouched.
+    for (let i = 0; i < 5; i++) await assert.rejects(req.request(Late, { n: i }, { breaker: false }), { code: 'kit.no_responders' });
+    assert.equal(req.breakers().late, undefined);
+    // The producer is up: a user's call through the breaker is answered at once.
+    callee(Late.subject, () => okReply({ n: 7 }));
+    await nc.flush();
+    assert.deepEqual(await req.request(Late, { n: 1 }), { n: 7 });
+    // And once the breaker is open for others, a caller going around it still asks.
+    const Gone = Query('gone');
+    for (let i = 0; i < 2; i++) await assert.rejects(req.request(Gone, { n: i }), { code: 'kit.no_responders' });
+    assert.equal(req.breakers().gone, 'open');
+    await assert.rejects(req.request(Gone, { n: 3 }, { breaker: false }), { code: 'kit.no_responders' });
+  });
+
   it('keeps one breaker per destination service', async () => {
     const req = fresh({ attempts: 1, breaker: { threshold: 1, cooldownMs: 60_000 } });
     await assert.rejects(req.request(Query('nowhere'), { n: 1 }), { code: 'kit.no_responders' });

@@ -26,6 +26,12 @@ export interface CallOptions extends Partial<Trace> {
   timeoutMs?: number;
   /** Override: retry even a command not declared idempotent (false: never retry). */
   retry?: boolean;
+  /**
+   * False: go around the destination's circuit breaker, neither refused by it nor counted by
+   * it. For background callers that pace themselves (a consumer's log reads while its
+   * producer starts), so they do not open the breaker that users' requests go through.
+   */
+  breaker?: boolean;
 }
 
 /** True for errors that mean "the callee was not reached in time" (worth a retry, count against it). */
@@ -80,8 +86,9 @@ export class Requester {
         limit: this.#o.maxRequestBytes,
       });
     }
-    const breaker = this.#breaker(op.service);
-    const once = () => breaker.run(() => this.#send(op, bytes, call), isInfrastructureFailure);
+    const breaker = call.breaker === false ? undefined : this.#breaker(op.service);
+    const send = () => this.#send(op, bytes, call);
+    const once = breaker ? () => breaker.run(send, isInfrastructureFailure) : send;
     const retrying = call.retry ?? op.idempotent;
     const reply = retrying
       ? await retry(once, { attempts: this.#o.attempts, ...this.#o.backoff, retryable: (e) => isInfrastructureFailure(e) && !isOpen(e) })

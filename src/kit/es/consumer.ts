@@ -183,7 +183,9 @@ export class Consumer {
     const started = this.#checkpoint;
     for (;;) {
       const before = this.#checkpoint;
-      const page = await this.#req.request(logReadOp(this.source), { after: before, limit: LOG_READ_MAX });
+      // Around the breaker: this loop has its own backoff, and a producer still starting must not
+      // open the breaker that every other call to it (a user's request at the gateway) goes through.
+      const page = await this.#req.request(logReadOp(this.source), { after: before, limit: LOG_READ_MAX }, { breaker: false });
       if (!this.#answered && this.#failures > 0) this.#log.debug('the producer answers', { checkpoint: before, head: page.head });
       this.#answered = true;
       if (page.events.length) await this.#apply(page.events, true);

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
 import type { Hono } from 'hono';
-import { AppError, createLogger, migrate, openDb, uuidv7, type Db, type Envelope, type Operation, type ServiceApi } from '../../src/kit/index.ts';
+import { AppError, consumerSpec, createLogger, EventLog, migrate, openDb, uuidv7, type Db, type Envelope, type Operation, type ServiceApi } from '../../src/kit/index.ts';
 import gateway, { createApp, gatewayDeps, type GatewayDeps } from '../../src/gateway/index.ts';
 import { testConfig } from '../support/config.ts';
 import type { HearthConfig } from '../../src/config/index.ts';
@@ -86,7 +86,7 @@ export async function pureGateway(dir: string, edit?: (c: HearthConfig) => void)
   const deps = await gatewayDeps(api, { now: () => Date.now() + clock.offset });
   const app = createApp(deps) as unknown as Hono<never>;
   let logSeq = 0;
-  const consumer = deps.model.consumer();
+  const consumer = consumerSpec(deps.model.consumer(), new EventLog(db, 'gateway'), log);
   return {
     app,
     deps,

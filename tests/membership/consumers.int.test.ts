@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { membership, users } from '../../src/contracts/index.ts';
-import { AppError, createLogger, EventLog, KIT_MIGRATIONS, migrate, openDb, uuidv7, type ConsumerSpec, type Db, type Envelope, type Migration } from '../../src/kit/index.ts';
+import { AppError, consumerSpec, createLogger, EventLog, KIT_MIGRATIONS, migrate, openDb, uuidv7, type ConsumerSpec, type Db, type Envelope, type Migration } from '../../src/kit/index.ts';
 import { MIGRATIONS as GATEWAY_MIGRATIONS } from '../../src/gateway/migrations.ts';
 import { ReadModel } from '../../src/gateway/read-model/index.ts';
 import { migrations as LOCATION_MIGRATIONS } from '../../services/location/migrations.ts';
@@ -52,10 +52,10 @@ describe('membership once: every consumer of users events', { timeout: FILE_TIME
     const notifications = await database('notifications', NOTIFICATIONS_MIGRATIONS);
     const deps = { db: notifications, events: new EventLog(notifications, 'notifications'), now: () => Date.now(), settings: readSettings({}), kick: () => undefined };
     return [
-      { name: 'gateway', db: gateway, consumer: new ReadModel(gateway, log).consumer() },
-      { name: 'location', db: location, consumer: locationConsumer(new EventLog(location, 'location')) },
-      { name: 'chat', db: chat, consumer: chatConsumer(new EventLog(chat, 'chat')) },
-      { name: 'notifications', db: notifications, consumer: notificationsConsumer(deps) },
+      { name: 'gateway', db: gateway, consumer: consumerSpec(new ReadModel(gateway, log).consumer(), new EventLog(gateway, 'gateway'), log) },
+      { name: 'location', db: location, consumer: consumerSpec(locationConsumer(new EventLog(location, 'location')), new EventLog(location, 'location'), log) },
+      { name: 'chat', db: chat, consumer: consumerSpec(chatConsumer(new EventLog(chat, 'chat')), new EventLog(chat, 'chat'), log) },
+      { name: 'notifications', db: notifications, consumer: consumerSpec(notificationsConsumer(deps), deps.events, log) },
     ];
   }
 

@@ -5,7 +5,7 @@
  * transaction, so each happens once. A deleted group takes its conversation with it (rows
  * and events); a deleted account is anonymised in what it wrote.
  */
-import { uuidv7, type ConsumerSpec, type Envelope, type EventLog, type Tx } from '../../../src/kit/index.ts';
+import { uuidv7, type ConsumeSpec, type ConsumerSpec, type Envelope, type EventLog, type Tx } from '../../../src/kit/index.ts';
 import { chat, membership } from '../../../src/contracts/index.ts';
 
 type Data = Record<string, string>;
@@ -75,7 +75,7 @@ export function chatHooks(events: EventLog): membership.MembershipHooks {
 }
 
 /** The consumer of `evt.users.*`: membership (the shared projection), member system messages, erasure. */
-export function usersConsumer(events: EventLog): ConsumerSpec {
+export function usersConsumer(events: EventLog): ConsumeSpec {
   return membership.membershipConsumer(chatHooks(events));
 }
 

@@ -6,7 +6,7 @@
  * events — in the same transaction as the membership change, so the group stops seeing
  * them at once.
  */
-import type { ConsumerSpec, EventLog, Tx } from '../../../src/kit/index.ts';
+import type { ConsumeSpec, EventLog, Tx } from '../../../src/kit/index.ts';
 import { membership } from '../../../src/contracts/index.ts';
 import { placesStream, scopeStream } from '../domain/index.ts';
 
@@ -41,6 +41,6 @@ export function locationHooks(events: EventLog): membership.MembershipHooks {
 }
 
 /** The consumer of `evt.users.*`. */
-export function membershipConsumer(events: EventLog): ConsumerSpec {
+export function membershipConsumer(events: EventLog): ConsumeSpec {
   return membership.membershipConsumer(locationHooks(events));
 }

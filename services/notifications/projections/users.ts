@@ -5,7 +5,7 @@
  * member who leaves or is removed loses the group's notifications (the removed member is
  * then told, in the one notification they keep).
  */
-import type { ConsumerSpec, Envelope, Tx } from '../../../src/kit/index.ts';
+import type { ConsumeSpec, Envelope, Tx } from '../../../src/kit/index.ts';
 import { membership } from '../../../src/contracts/index.ts';
 import type { Deps } from '../deps.ts';
 import { membershipRule } from '../domain/rules.ts';
@@ -55,6 +55,6 @@ export function notificationsHooks(d: Deps): membership.MembershipHooks {
 }
 
 /** The users consumer: membership (the shared projection), member rules, erasure. */
-export function usersConsumer(d: Deps): ConsumerSpec {
+export function usersConsumer(d: Deps): ConsumeSpec {
   return membership.membershipConsumer(notificationsHooks(d), MEMBERSHIP_OPTIONS);
 }

@@ -30,26 +30,32 @@ export type Change =
 /** The kinds of change. */
 export type ChangeKind = Change['kind'];
 
-type Rule = (event: Envelope) => Change[];
-
-function on<D>(type: EventType<D>, fn: (d: D, e: Envelope) => Change[]): [string, Rule] {
-  return [type.type, (e) => fn(check(type.data, e.data, 'membership.invalid_event', `${type.type} event`), e)];
+/** One users event type and the membership changes its (checked) data makes. */
+export interface MembershipRule<D = never> {
+  readonly type: EventType<D>;
+  changes(data: D, event: Envelope): Change[];
 }
 
-const RULES = new Map<string, Rule>([
-  on(users.GroupCreated, (d) => [
+const rule = <D>(type: EventType<D>, changes: (d: D, e: Envelope) => Change[]): MembershipRule<never> =>
+  ({ type, changes }) as unknown as MembershipRule<never>;
+
+/** Every users event that changes membership, with what it changes. */
+export const MEMBERSHIP_RULES: readonly MembershipRule[] = [
+  rule(users.GroupCreated, (d) => [
     { kind: 'group', groupId: d.groupId, name: d.name },
     { kind: 'member', groupId: d.groupId, userId: d.ownerId, role: 'owner', displayName: d.ownerName, via: 'created', invitedBy: null },
   ]),
-  on(users.GroupRenamed, (d) => [{ kind: 'group', groupId: d.groupId, name: d.name }]),
-  on(users.GroupDeleted, (d) => [{ kind: 'group_deleted', groupId: d.groupId }]),
-  on(users.MemberJoined, (d) => [{ kind: 'member', groupId: d.groupId, userId: d.userId, role: d.role, displayName: d.displayName, via: 'joined', invitedBy: d.invitedBy ?? null }]),
-  on(users.MemberLeft, (d) => [{ kind: 'left', groupId: d.groupId, userId: d.userId, removedBy: null }]),
-  on(users.MemberRemoved, (d) => [{ kind: 'left', groupId: d.groupId, userId: d.userId, removedBy: d.by }]),
-  on(users.MemberRoleChanged, (d) => [{ kind: 'role', groupId: d.groupId, userId: d.userId, role: d.role }]),
-  on(users.UserProfileUpdated, (d) => [{ kind: 'profile', userId: d.userId, displayName: d.displayName }]),
-  on(users.UserDeleted, (d, e) => [{ kind: 'user_deleted', userId: d.userId, at: e.at }]),
-]);
+  rule(users.GroupRenamed, (d) => [{ kind: 'group', groupId: d.groupId, name: d.name }]),
+  rule(users.GroupDeleted, (d) => [{ kind: 'group_deleted', groupId: d.groupId }]),
+  rule(users.MemberJoined, (d) => [{ kind: 'member', groupId: d.groupId, userId: d.userId, role: d.role, displayName: d.displayName, via: 'joined', invitedBy: d.invitedBy ?? null }]),
+  rule(users.MemberLeft, (d) => [{ kind: 'left', groupId: d.groupId, userId: d.userId, removedBy: null }]),
+  rule(users.MemberRemoved, (d) => [{ kind: 'left', groupId: d.groupId, userId: d.userId, removedBy: d.by }]),
+  rule(users.MemberRoleChanged, (d) => [{ kind: 'role', groupId: d.groupId, userId: d.userId, role: d.role }]),
+  rule(users.UserProfileUpdated, (d) => [{ kind: 'profile', userId: d.userId, displayName: d.displayName }]),
+  rule(users.UserDeleted, (d, e) => [{ kind: 'user_deleted', userId: d.userId, at: e.at }]),
+];
+
+const RULES = new Map<string, MembershipRule>(MEMBERSHIP_RULES.map((r) => [r.type.type, r]));
 
 /** The users event types that change membership (a consumer's `types`). */
 export const MEMBERSHIP_TYPES: readonly string[] = [...RULES.keys()];
@@ -63,5 +69,6 @@ export const MEMBERSHIP_TYPES: readonly string[] = [...RULES.keys()];
  * // [{ kind: 'group', groupId, name: 'Family' }, { kind: 'member', groupId, userId: ownerId, role: 'owner', via: 'created', … }]
  */
 export function membershipChanges(event: Envelope): Change[] {
-  return RULES.get(event.type)?.(event) ?? [];
+  const r = RULES.get(event.type);
+  return r ? r.changes(check(r.type.data, event.data, 'membership.invalid_event', `${event.type} event`) as never, event) : [];
 }

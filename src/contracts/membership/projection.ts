@@ -1,20 +1,19 @@
 /**
  * The one projection of membership that every consumer of the users service's events
- * mounts: `applyMembership(tx, event, hooks)` writes the event's changes to the consumer's
- * own `members` (and `groups`) tables in the consumer's transaction, and calls the hooks a
+ * mounts: `membershipConsumer(hooks)` is a typed consumer (`on(users.MemberJoined, …)` for
+ * each event of `MEMBERSHIP_RULES`) that writes each event's changes to the consumer's own
+ * `members` (and `groups`) tables in the consumer's transaction, and calls the hooks a
  * service adds — erasure, system messages, notifications, an in-memory copy after commit.
- * It is a plain function of (tx, event) so it fits the kit's `ConsumerSpec.apply` today and
- * a typed `on(Event, handler)` consumer later.
  */
-import type { ConsumerSpec, Envelope, Tx } from '../../kit/index.ts';
-import { membershipChanges, type Change } from './changes.ts';
+import { on, type ConsumeSpec, type Envelope, type EventHandler, type Tx, type WriteTx } from '../../kit/index.ts';
+import { MEMBERSHIP_RULES, type Change } from './changes.ts';
 
 /** What a service adds to the membership projection. Each hook runs in the consumer's transaction. */
 export interface MembershipHooks {
   /** Runs before `change` is written: the tables still show the group as it was (a leaver is still listed). */
-  before?(tx: Tx, change: Change, event: Envelope): Promise<void>;
+  before?(tx: WriteTx, change: Change, event: Envelope): Promise<void>;
   /** Runs after `change` is written. */
-  after?(tx: Tx, change: Change, event: Envelope): Promise<void>;
+  after?(tx: WriteTx, change: Change, event: Envelope): Promise<void>;
   /** Runs after the transaction commits, with every change the event made (never if it rolls back). */
   committed?(changes: readonly Change[], event: Envelope): void;
 }
@@ -53,16 +52,7 @@ export async function writeMembership(tx: Tx, c: Change, o: MembershipOptions = 
   }
 }
 
-/**
- * Applies a users event to the consumer's membership tables in `tx`, with the service's
- * hooks around each change. Returns the changes (none for events that do not touch
- * membership).
- *
- * @example
- * api.consume('users', { apply: (e, tx) => applyMembership(tx, e, { after: eraseOnLeave }).then(() => undefined) });
- */
-export async function applyMembership(tx: Tx, event: Envelope, hooks: MembershipHooks = {}, o: MembershipOptions = {}): Promise<Change[]> {
-  const changes = membershipChanges(event);
+async function applyChanges(tx: WriteTx, changes: readonly Change[], event: Envelope, hooks: MembershipHooks, o: MembershipOptions): Promise<void> {
   for (const c of changes) {
     await hooks.before?.(tx, c, event);
     await writeMembership(tx, c, o);
@@ -70,7 +60,17 @@ export async function applyMembership(tx: Tx, event: Envelope, hooks: Membership
   }
   const committed = hooks.committed;
   if (changes.length && committed) tx.afterCommit(() => committed(changes, event));
-  return changes;
+}
+
+/**
+ * The typed handlers of every users event that changes membership, with the service's hooks
+ * around each change.
+ *
+ * @example
+ * api.consume('users', { handlers: [...membershipHandlers({ after: eraseOnLeave }), on(users.SessionRevoked, revoke)] });
+ */
+export function membershipHandlers(hooks: MembershipHooks = {}, o: MembershipOptions = {}): EventHandler[] {
+  return MEMBERSHIP_RULES.map((r) => on(r.type, (e, tx) => applyChanges(tx, r.changes(e.data, e), e, hooks, o)));
 }
 
 /** Empties the membership tables (for a rebuild from the users log). */
@@ -82,16 +82,18 @@ export async function resetMembership(tx: Tx, o: MembershipOptions = {}): Promis
 /**
  * The consumer of the users service's events that keeps membership: mount it with
  * `api.consume('users', membershipConsumer(hooks))`. `reset` is the service's extra reset,
- * after the membership tables are emptied.
+ * after the membership tables are emptied; `also` are handlers of other users events the
+ * service follows in the same consumer (one checkpoint per source).
  *
  * @example
  * api.consume('users', membershipConsumer({ after: (tx, c) => (c.kind === 'left' ? eraseScope(tx, c.groupId, c.userId) : undefined) }));
  */
-export function membershipConsumer(hooks: MembershipHooks = {}, o: MembershipOptions & { reset?: (tx: Tx) => Promise<void> } = {}): ConsumerSpec {
+export function membershipConsumer(
+  hooks: MembershipHooks = {},
+  o: MembershipOptions & { reset?: (tx: Tx) => Promise<unknown>; also?: readonly EventHandler[] } = {},
+): ConsumeSpec {
   return {
-    async apply(event, tx) {
-      await applyMembership(tx, event, hooks, o);
-    },
+    handlers: [...membershipHandlers(hooks, o), ...(o.also ?? [])],
     async reset(tx) {
       await resetMembership(tx, o);
       await o.reset?.(tx);

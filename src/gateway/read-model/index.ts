@@ -5,10 +5,10 @@
  * holds it durably; an in-memory copy (memory.ts) answers requests. After each commit it
  * tells its listeners (the stream, and requests waiting to read their own writes).
  */
-import type { ConsumerSpec, Db, Envelope, Logger } from '../../kit/index.ts';
-import { membership, type users } from '../../contracts/index.ts';
+import { on, type ConsumeSpec, type Db, type Envelope, type Logger } from '../../kit/index.ts';
+import { membership, users } from '../../contracts/index.ts';
 import { MemoryModel, REVOCATION_KEEP_MS } from './memory.ts';
-import { gatewayHooks, MEMBERSHIP_OPTIONS, resetReadModel, sessionChanges, writeSession, type Change } from './projection.ts';
+import { gatewayHooks, MEMBERSHIP_OPTIONS, resetSessions, sessionRevoked, writeSession, type Change } from './projection.ts';
 
 export { REVOCATION_KEEP_MS } from './memory.ts';
 export { changesOf, type Change } from './projection.ts';
@@ -63,21 +63,24 @@ export class ReadModel {
   }
 
   /** The consumer of the users service's events that keeps this model. */
-  consumer(): ConsumerSpec {
-    return {
-      apply: async (event, tx) => {
-        const changes: Change[] = await membership.applyMembership(tx, event, gatewayHooks, MEMBERSHIP_OPTIONS);
-        for (const c of sessionChanges(event)) {
-          await writeSession(tx, c);
-          changes.push(c);
-        }
-        if (changes.length) tx.afterCommit(() => this.#committed(event, changes));
+  consumer(): ConsumeSpec {
+    return membership.membershipConsumer(
+      { ...gatewayHooks, committed: (changes, event) => this.#committed(event, changes) },
+      {
+        ...MEMBERSHIP_OPTIONS,
+        also: [
+          on(users.SessionRevoked, async (e, tx) => {
+            const c = sessionRevoked(e);
+            await writeSession(tx, c);
+            tx.afterCommit(() => this.#committed(e, [c]));
+          }),
+        ],
+        reset: async (tx) => {
+          await resetSessions(tx);
+          tx.afterCommit(() => this.#memory.clear());
+        },
       },
-      reset: async (tx) => {
-        await resetReadModel(tx);
-        tx.afterCommit(() => this.#memory.clear());
-      },
-    };
+    );
   }
 
   /** The role of `userId` in `groupId`, or undefined when not a member (or no such group). */
@@ -142,14 +145,15 @@ export class ReadModel {
     await this.#db.write((tx) => tx.execute('DELETE FROM revoked_sessions WHERE revoked_at < ?', [new Date(cutoff).toISOString()]));
   }
 
-  #committed(event: Envelope, changes: Change[]): void {
+  #committed(event: Envelope, changes: readonly Change[]): void {
     for (const c of changes) this.#memory.apply(c);
     for (const c of changes) {
       if (c.kind === 'session_revoked') this.#notify(this.#revocationListeners, { userId: c.userId, sessionId: c.sessionId });
       if (c.kind === 'user_deleted') this.#notify(this.#revocationListeners, { userId: c.userId });
     }
-    const groupId = (event.data as { groupId?: unknown }).groupId;
-    if (event.type.startsWith('group.') && typeof groupId === 'string') this.#notify(this.#groupListeners, { groupId, event });
+    // A group event's changes all name its group.
+    const groupId = changes.map((c) => ('groupId' in c ? c.groupId : undefined)).find((g) => g !== undefined);
+    if (event.type.startsWith('group.') && groupId !== undefined) this.#notify(this.#groupListeners, { groupId, event });
     for (const wake of this.#waiters) wake();
   }
 

@@ -7,7 +7,7 @@
  * in-memory copy. Events of types this build does not know are skipped: a newer users
  * service may add some.
  */
-import { check, type Envelope, type Tx } from '../../kit/index.ts';
+import { check, type DataOf, type Envelope, type Tx } from '../../kit/index.ts';
 import { membership, users } from '../../contracts/index.ts';
 
 /** A revoked session: its access tokens are refused. */
@@ -19,11 +19,15 @@ export type Change = membership.Change | SessionRevoked;
 /** The gateway keeps group names as well as members. */
 export const MEMBERSHIP_OPTIONS: membership.MembershipOptions = { groups: true };
 
+/** The change a `session.revoked` event makes. */
+export function sessionRevoked(e: Envelope<DataOf<typeof users.SessionRevoked>>): SessionRevoked {
+  return { kind: 'session_revoked', userId: e.data.userId, sessionId: e.data.sessionId, at: e.at };
+}
+
 /** The session changes an event makes (none for other events). */
 export function sessionChanges(event: Envelope): SessionRevoked[] {
   if (event.type !== users.SessionRevoked.type) return [];
-  const d = check(users.SessionRevoked.data, event.data, 'gateway.invalid_event', `${users.SessionRevoked.type} event`);
-  return [{ kind: 'session_revoked', userId: d.userId, sessionId: d.sessionId, at: event.at }];
+  return [sessionRevoked({ ...event, data: check(users.SessionRevoked.data, event.data, 'gateway.invalid_event', `${users.SessionRevoked.type} event`) })];
 }
 
 /**
@@ -48,8 +52,7 @@ export async function writeSession(tx: Tx, c: SessionRevoked): Promise<void> {
   await tx.execute('INSERT OR REPLACE INTO revoked_sessions (session_id, user_id, revoked_at) VALUES (?, ?, ?)', [c.sessionId, c.userId, c.at]);
 }
 
-/** Empties the read model (the consumer rebuilds it from the users log). */
-export async function resetReadModel(tx: Tx): Promise<void> {
-  await membership.resetMembership(tx, MEMBERSHIP_OPTIONS);
+/** Empties what the gateway keeps besides membership (the membership consumer empties that). */
+export async function resetSessions(tx: Tx): Promise<void> {
   for (const table of ['revoked_sessions', 'deleted_users']) await tx.execute(`DELETE FROM ${table}`);
 }

@@ -83,6 +83,34 @@ describe('the service database', { timeout: FILE_TIMEOUT }, () => {
     });
   });
 
+  describe('one connection (single: true, as an embedded replica is opened)', () => {
+    let db: Db;
+    before(async () => {
+      db = await openDb({ path: join(dir, 'single.db'), single: true });
+      await db.write((tx) => tx.execute('CREATE TABLE s (x INTEGER)'));
+    });
+    after(() => db?.close());
+
+    it('queues a read behind the write in progress; the transaction reads its own writes through tx.query', async () => {
+      const order: string[] = [];
+      let inside: unknown;
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      const writing = db.write(async (tx) => {
+        await tx.execute('INSERT INTO s VALUES (1)');
+        inside = (await tx.query('SELECT count(*) AS n FROM s'))[0]!.n;
+        await held;
+        order.push('committed');
+      });
+      const reading = db.query('SELECT count(*) AS n FROM s').then((rows) => (order.push('read'), rows[0]!.n));
+      await new Promise((r) => setTimeout(r, 50));
+      assert.deepEqual(order, [], 'the read waits for the write');
+      release();
+      await writing;
+      assert.deepEqual([inside, await reading, order], [1, 1, ['committed', 'read']]);
+    });
+  });
+
   describe('migrations', () => {
     const steps = [
       { version: 1, name: 'notes', sql: 'CREATE TABLE notes (id TEXT PRIMARY KEY);' },

@@ -30,6 +30,13 @@ export interface DbOptions {
   syncIntervalSec?: number;
   /** The service owning the database, named in storage errors. */
   service?: string;
+  /**
+   * Treat the database as one connection: reads (`db.query`) queue behind the write in
+   * progress. An embedded replica (`syncUrl`) is always opened so; a test sets it on a local
+   * file to prove that nothing reads through `db` while it holds the write lock (it would
+   * wait for ever).
+   */
+  single?: boolean;
 }
 
 /**
@@ -168,7 +175,7 @@ export async function openDb(o: DbOptions): Promise<Db> {
     throw new AppError('unavailable', 'kit.db_open_failed', `Cannot open database ${redactUrl(url)}`, undefined, { cause: err });
   }
   const storage = new StorageCondition(o.service ?? 'this', local && o.path && !o.url ? o.path : redactUrl(url));
-  return new Db(client, { local, single: Boolean(o.syncUrl), storage });
+  return new Db(client, { local, single: Boolean(o.syncUrl || o.single), storage });
 }
 
 /** A URL without credentials or query (which may hold a token). */

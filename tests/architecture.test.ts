@@ -122,8 +122,6 @@ const TEST_EXCEPTIONS: Readonly<Record<string, readonly string[]>> = {
     'src/gateway/migrations.ts',
     'services/location/migrations.ts',
     'services/location/projections/membership.ts',
-    'services/chat/migrations.ts',
-    'services/chat/projections/system-messages.ts',
     'services/notifications/migrations.ts',
     'services/notifications/projections/users.ts',
     'services/notifications/store/groups.ts',

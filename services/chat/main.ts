@@ -1,20 +1,16 @@
 /**
  * The chat service: each group's conversation, event-sourced (one stream per group) and
  * read from an indexed read model with full-text search; system messages from the users
- * and location services' events; its own membership read model. `chatService({ now })`
- * exists for tests that move the clock.
+ * and location services' events; its own membership read model. Its clock is `api.now`
+ * (tests move it through `RunOptions.now`).
  */
 import { defineService, type ServiceDefinition } from '../../src/kit/index.ts';
+import { locationConsumer } from './consumers/location.ts';
+import { usersConsumer } from './consumers/users.ts';
 import { handleReads } from './handlers/read.ts';
 import { handleWrites } from './handlers/write.ts';
 import { migrations } from './migrations.ts';
 import { messagesProjection } from './projections/messages.ts';
-import { locationConsumer, usersConsumer } from './projections/system-messages.ts';
-
-/** Options for building the service; only tests pass any. */
-export interface ChatOptions {
-  now?: () => number;
-}
 
 /**
  * Builds the chat service.
@@ -22,15 +18,15 @@ export interface ChatOptions {
  * @example
  * const svc = await runService(chatService(), options);
  */
-export function chatService(o: ChatOptions = {}): ServiceDefinition {
+export function chatService(): ServiceDefinition {
   return defineService({
     name: 'chat',
     migrations,
     setup(api) {
       api.project(messagesProjection());
       api.consume('users', usersConsumer(api.events));
-      api.consume('location', locationConsumer(api.events));
-      handleWrites(api, o.now ?? Date.now);
+      api.consume('location', locationConsumer());
+      handleWrites(api);
       handleReads(api);
     },
   });

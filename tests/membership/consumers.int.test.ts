@@ -13,8 +13,7 @@ import { MIGRATIONS as GATEWAY_MIGRATIONS } from '../../src/gateway/migrations.t
 import { ReadModel } from '../../src/gateway/read-model/index.ts';
 import { migrations as LOCATION_MIGRATIONS } from '../../services/location/migrations.ts';
 import { membershipConsumer as locationConsumer } from '../../services/location/projections/membership.ts';
-import { migrations as CHAT_MIGRATIONS } from '../../services/chat/migrations.ts';
-import { usersConsumer as chatConsumer } from '../../services/chat/projections/system-messages.ts';
+import { migrations as CHAT_MIGRATIONS, usersConsumer as chatConsumer } from '../../services/chat/index.ts';
 import { migrations as NOTIFICATIONS_MIGRATIONS } from '../../services/notifications/migrations.ts';
 import { usersConsumer as notificationsConsumer } from '../../services/notifications/projections/users.ts';
 import { requireMemberOf } from '../../services/notifications/store/groups.ts';

@@ -76,7 +76,7 @@ export async function startInProcessHearth(brokerUrl: string, dir: string, edit?
     config,
     users: await run(usersService(), usersDb),
     location: await run(locationService({ now: o.now }), locationDb),
-    chat: await run(chatService({ now: o.now }), join(dir, `chat-${id}.db`)),
+    chat: await startService(chatService(), brokerUrl, join(dir, `chat-${id}.db`), { settings: config, log: logSink().options, catchupMs: 500, now: o.now }),
     notifications: await run(notifications(), notificationsDb),
     gateway: await startService(gateway, brokerUrl, join(dir, `gateway-${id}.db`), { settings: config, log: (o.gatewayLog ?? logSink()).options, catchupMs: 500 }),
     nc,

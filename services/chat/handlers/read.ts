@@ -3,9 +3,9 @@
  * the newest page, or the page before or after a message or an instant — full-text search,
  * and unread counts from the read markers.
  */
-import { AppError, type ServiceApi } from '../../../src/kit/index.ts';
-import { chat } from '../../../src/contracts/index.ts';
-import { requireMember } from '../store/members.ts';
+import type { ServiceApi } from '../../../src/kit/index.ts';
+import { chat, membership } from '../../../src/contracts/index.ts';
+import { ChatError } from '../domain/errors.ts';
 import { toMessage } from '../store/messages.ts';
 
 const IS_ID = /^[0-9a-f]{8}-/;
@@ -18,7 +18,7 @@ export function handleReads(api: ServiceApi): void {
   async function cursorSeq(groupId: string, cursor: string, side: 'before' | 'after'): Promise<number> {
     if (IS_ID.test(cursor)) {
       const [row] = await db.query('SELECT seq FROM messages WHERE group_id = ? AND id = ?', [groupId, cursor]);
-      if (!row) throw new AppError('not_found', 'chat.no_message', 'No such message in this group', { issues: [{ path: side, message: 'is not a message of this group' }] });
+      if (!row) throw ChatError.noMessage({ issues: [{ path: side, message: 'is not a message of this group' }] });
       return Number(row.seq);
     }
     const at = new Date(Date.parse(cursor)).toISOString();
@@ -26,28 +26,28 @@ export function handleReads(api: ServiceApi): void {
     const [row] = side === 'before'
       ? await db.query('SELECT coalesce(min(seq), 9007199254740991) AS seq FROM messages WHERE group_id = ? AND created_at >= ?', [groupId, at])
       : await db.query('SELECT coalesce(max(seq), 0) AS seq FROM messages WHERE group_id = ? AND created_at <= ?', [groupId, at]);
-    return Number(row!.seq);
+    return Number(row?.seq);
   }
 
   api.handle(chat.GetHistory, async (req) => {
-    await requireMember(db, req.groupId, req.actor.userId);
-    if (req.before && req.after) throw new AppError('validation', 'chat.two_cursors', 'Give before or after, not both', { issues: [{ path: 'after', message: 'cannot be given with before' }] });
+    await membership.requireMember(db, req.groupId, req.actor.userId);
+    if (req.before && req.after) throw ChatError.twoCursors();
     const limit = req.limit;
     let rows;
     if (req.after) {
       const seq = await cursorSeq(req.groupId, req.after, 'after');
       rows = await db.query('SELECT * FROM messages WHERE group_id = ? AND seq > ? ORDER BY seq ASC LIMIT ?', [req.groupId, seq, limit + 1]);
       const hasMore = rows.length > limit;
-      return { messages: rows.slice(0, limit).map((r) => toMessage(r as Record<string, unknown>)), hasMore };
+      return { messages: rows.slice(0, limit).map((r) => toMessage(r)), hasMore };
     }
     const seq = req.before ? await cursorSeq(req.groupId, req.before, 'before') : Number.MAX_SAFE_INTEGER;
     rows = await db.query('SELECT * FROM messages WHERE group_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?', [req.groupId, seq, limit + 1]);
     const hasMore = rows.length > limit;
-    return { messages: rows.slice(0, limit).reverse().map((r) => toMessage(r as Record<string, unknown>)), hasMore };
+    return { messages: rows.slice(0, limit).reverse().map((r) => toMessage(r)), hasMore };
   });
 
   api.handle(chat.SearchMessages, async (req) => {
-    await requireMember(db, req.groupId, req.actor.userId);
+    await membership.requireMember(db, req.groupId, req.actor.userId);
     // Each word is a quoted term (a prefix match for the last): the query language is not exposed.
     const words = req.q.split(/\s+/).filter(Boolean).map((w) => `"${w.replace(/"/g, '""')}"`);
     const match = words.map((w, i) => (i === words.length - 1 ? `${w}*` : w)).join(' ');
@@ -57,7 +57,7 @@ export function handleReads(api: ServiceApi): void {
        WHERE messages_fts MATCH ? AND m.group_id = ? ORDER BY rank LIMIT ?`,
       [match, req.groupId, req.limit],
     );
-    return { results: rows.map((r) => ({ message: toMessage(r as Record<string, unknown>), snippet: String(r.snippet) })) };
+    return { results: rows.map((r) => ({ message: toMessage(r), snippet: String(r.snippet) })) };
   });
 
   api.handle(chat.GetUnread, async (req) => {

@@ -1,0 +1,54 @@
+/**
+ * The consumer of `evt.users.*`: chat's membership read model (the shared projection,
+ * src/contracts/membership), the group's story as system messages (a member joined, left or
+ * was removed), and erasure — a deleted group takes its conversation with it (rows and
+ * events); a deleted account is anonymised in what it wrote.
+ */
+import type { ConsumeSpec, EventLog, Tx } from '../../../src/kit/index.ts';
+import { membership } from '../../../src/contracts/index.ts';
+import { chatStream, memberSystemKind } from '../domain/messages.ts';
+import { announce } from './announce.ts';
+
+async function eraseGroup(tx: Tx, events: EventLog, groupId: string): Promise<void> {
+  await tx.execute('DELETE FROM messages_fts WHERE rowid IN (SELECT seq FROM messages WHERE group_id = ?)', [groupId]);
+  for (const t of ['messages', 'read_markers']) await tx.execute(`DELETE FROM ${t} WHERE group_id = ?`, [groupId]);
+  await events.erase(tx, { stream: chatStream(groupId) });
+}
+
+async function anonymise(tx: Tx, userId: string): Promise<void> {
+  await tx.execute("UPDATE messages SET author_id = NULL, author_name = 'Deleted account' WHERE author_id = ?", [userId]);
+  // The group's story keeps its shape ("… joined", "… left") without the name.
+  await tx.execute("UPDATE messages SET system = json_set(system, '$.name', 'Deleted account') WHERE kind = 'system' AND json_extract(system, '$.userId') = ?", [userId]);
+  await tx.execute('DELETE FROM read_markers WHERE user_id = ?', [userId]);
+}
+
+/** What chat adds to the membership projection: member system messages and erasure (`events`: chat's log, for erasing a group's stream). */
+export function chatHooks(events: EventLog): membership.MembershipHooks {
+  return {
+    async before(tx, c, e) {
+      // A leaver's name, read while `members` still lists them.
+      if (c.kind !== 'left') return;
+      const kind = memberSystemKind(c);
+      const name = (await membership.memberOf(tx, c.groupId, c.userId))?.displayName ?? 'A member';
+      await tx.execute('DELETE FROM read_markers WHERE group_id = ? AND user_id = ?', [c.groupId, c.userId]);
+      if (kind) await announce(tx, e, { groupId: c.groupId, kind, userId: c.userId, name });
+    },
+    async after(tx, c, e) {
+      if (c.kind === 'member') {
+        const kind = memberSystemKind(c);
+        if (kind) await announce(tx, e, { groupId: c.groupId, kind, userId: c.userId, name: c.displayName });
+      } else if (c.kind === 'group_deleted') await eraseGroup(tx, events, c.groupId);
+      else if (c.kind === 'user_deleted') await anonymise(tx, c.userId);
+    },
+  };
+}
+
+/**
+ * The consumer of `evt.users.*`.
+ *
+ * @example
+ * api.consume('users', usersConsumer(api.events));
+ */
+export function usersConsumer(events: EventLog): ConsumeSpec {
+  return membership.membershipConsumer(chatHooks(events));
+}

@@ -12,6 +12,5 @@ export { default, notificationsService, type NotificationsOptions } from './main
 export { migrations } from './migrations.ts';
 export { usersConsumer } from './consumers/users.ts';
 export { requireMemberOf } from './store/groups.ts';
-export { readSettings, type NotificationSettings } from './settings.ts';
+export { readSettings } from './settings.ts';
 export { eraseOld } from './retention.ts';
-export type { Deps as NotificationsDeps } from './deps.ts';

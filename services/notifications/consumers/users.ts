@@ -20,14 +20,14 @@ async function eraseUser(tx: Tx, d: Deps, userId: string): Promise<void> {
 }
 
 /** The membership projection keeps group names here too (the texts use them). */
-export const MEMBERSHIP_OPTIONS: membership.MembershipOptions = { groups: true };
+const MEMBERSHIP_OPTIONS: membership.MembershipOptions = { groups: true };
 
 /**
  * What notifications adds to the membership projection: the member rules and erasure. The
  * rules run before the change is written, so they see the group as it was (a joiner is not
  * in it yet; a leaver still is).
  */
-export function notificationsHooks(d: Deps): membership.MembershipHooks {
+function notificationsHooks(d: Deps): membership.MembershipHooks {
   return {
     async before(tx, c, e) {
       switch (c.kind) {

@@ -122,14 +122,7 @@ const TEST_EXCEPTIONS: Readonly<Record<string, readonly string[]>> = {
     'src/gateway/migrations.ts',
     'services/location/migrations.ts',
     'services/location/projections/membership.ts',
-    'services/notifications/migrations.ts',
-    'services/notifications/projections/users.ts',
-    'services/notifications/store/groups.ts',
-    'services/notifications/settings.ts',
   ],
-  // Forwarding and retention run on notifications' own tables with its settings.
-  'tests/notifications/forwarding.int.test.ts': ['services/notifications/migrations.ts'],
-  'tests/notifications/retention.int.test.ts': ['services/notifications/retention.ts', 'services/notifications/settings.ts'],
   // The data-directory lock, held from a second process on every runtime.
   'tests/platform/lock.test.ts': ['src/supervisor/lock.ts'],
   'tests/platform/lock-holder.ts': ['src/supervisor/lock.ts'],

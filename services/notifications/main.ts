@@ -3,7 +3,7 @@
  * make notifications, stored once per (event, recipient) in each user's inbox with a
  * `notification.created` event for the live stream; preferences decide what is dropped or
  * kept quiet; the forwarder posts the rest to the users' ntfy topics and webhooks.
- * `notificationsService({ now, forwarder })` exists for tests.
+ * `notificationsService({ forwarder })` exists for tests (the clock is `RunOptions.now`).
  */
 import { defineService, type ServiceDefinition } from '../../src/kit/index.ts';
 import type { Deps } from './deps.ts';
@@ -12,16 +12,16 @@ import { handleInbox } from './handlers/inbox.ts';
 import { handlePreferences } from './handlers/preferences.ts';
 import { handleTargets } from './handlers/targets.ts';
 import { migrations } from './migrations.ts';
-import { chatConsumer, locationConsumer } from './projections/sources.ts';
-import { usersConsumer } from './projections/users.ts';
+import { chatConsumer } from './consumers/chat.ts';
+import { locationConsumer } from './consumers/location.ts';
+import { usersConsumer } from './consumers/users.ts';
 import { startRetention } from './retention.ts';
 import { readSettings } from './settings.ts';
 
 /** Options for building the service; only tests pass any. */
 export interface NotificationsOptions {
-  now?: () => number;
   /** Forwarder settings that tests shorten (backoff, breaker, tick). */
-  forwarder?: Partial<Omit<ForwarderOptions, 'db' | 'log'>>;
+  forwarder?: Partial<Omit<ForwarderOptions, 'db' | 'log' | 'now'>>;
 }
 
 /**
@@ -36,7 +36,7 @@ export function notificationsService(o: NotificationsOptions = {}): ServiceDefin
     migrations,
     setup(api) {
       const settings = readSettings(api.settings);
-      const now = o.now ?? Date.now;
+      const now = (): number => api.now();
       const forwarder = new Forwarder({
         db: api.db,
         log: api.log,

@@ -14,10 +14,7 @@ import { ReadModel } from '../../src/gateway/read-model/index.ts';
 import { migrations as LOCATION_MIGRATIONS } from '../../services/location/migrations.ts';
 import { membershipConsumer as locationConsumer } from '../../services/location/projections/membership.ts';
 import { migrations as CHAT_MIGRATIONS, usersConsumer as chatConsumer } from '../../services/chat/index.ts';
-import { migrations as NOTIFICATIONS_MIGRATIONS } from '../../services/notifications/migrations.ts';
-import { usersConsumer as notificationsConsumer } from '../../services/notifications/projections/users.ts';
-import { requireMemberOf } from '../../services/notifications/store/groups.ts';
-import { readSettings } from '../../services/notifications/settings.ts';
+import { migrations as NOTIFICATIONS_MIGRATIONS, readSettings, requireMemberOf, usersConsumer as notificationsConsumer } from '../../services/notifications/index.ts';
 import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
 
 const log = createLogger({ service: 'test', level: 'error', format: 'json', write: () => undefined });

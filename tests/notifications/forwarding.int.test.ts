@@ -17,7 +17,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { notifications } from '../../src/contracts/index.ts';
 import { createLogger, migrate, openDb, uuidv7, type Db } from '../../src/kit/index.ts';
-import { migrations } from '../../services/notifications/migrations.ts';
+import { migrations } from '../../services/notifications/index.ts';
 import { deliveryLog, enqueue, Forwarder, prune, verifySignature, type ForwarderOptions } from '../../services/notifications/forwarding/index.ts';
 import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
 import { recorder, type Received, type Recorder, type Reply } from './support.ts';

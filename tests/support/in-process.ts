@@ -67,7 +67,7 @@ export async function startInProcessHearth(brokerUrl: string, dir: string, edit?
   const usersDb = join(dir, `users-${id}.db`);
   const locationDb = join(dir, `location-${id}.db`);
   const notificationsDb = join(dir, `notifications-${id}.db`);
-  const notifications = () => notificationsService({ now: o.now, forwarder: o.forwarder });
+  const notifications = () => startService(notificationsService({ forwarder: o.forwarder }), brokerUrl, notificationsDb, { settings: config, log: logSink().options, catchupMs: 500, now: o.now });
   const run = (def: Parameters<typeof startService>[0], db: string) => startService(def, brokerUrl, db, { settings: config, log: logSink().options, catchupMs: 500 });
   const nc = await client(brokerUrl, 'gateway-test');
   const h: InProcessHearth = {
@@ -77,7 +77,7 @@ export async function startInProcessHearth(brokerUrl: string, dir: string, edit?
     users: await run(usersService(), usersDb),
     location: await run(locationService({ now: o.now }), locationDb),
     chat: await startService(chatService(), brokerUrl, join(dir, `chat-${id}.db`), { settings: config, log: logSink().options, catchupMs: 500, now: o.now }),
-    notifications: await run(notifications(), notificationsDb),
+    notifications: await notifications(),
     gateway: await startService(gateway, brokerUrl, join(dir, `gateway-${id}.db`), { settings: config, log: (o.gatewayLog ?? logSink()).options, catchupMs: 500 }),
     nc,
     stopUsers: async () => h.users.stop(),
@@ -85,7 +85,7 @@ export async function startInProcessHearth(brokerUrl: string, dir: string, edit?
     stopLocation: async () => h.location.stop(),
     startLocation: async () => void (h.location = await run(locationService({ now: o.now }), locationDb)),
     stopNotifications: async () => h.notifications.stop(),
-    startNotifications: async () => void (h.notifications = await run(notifications(), notificationsDb)),
+    startNotifications: async () => void (h.notifications = await notifications()),
     stop: async () => {
       await nc.close();
       await h.gateway.stop();

@@ -1,153 +1,100 @@
 /**
- * The rules: which event tells whom what — pure functions, no I/O. Each rule names its
- * recipients (the group's members, never the member who caused it), its type and priority;
- * the texts come from texts.ts. The consumer hands in the group as it was when the event
- * happened (for a member who left: still listed) and stores what comes out.
+ * The rules: which event tells whom what — pure functions, no I/O. Each rule pairs one
+ * event type of another service's contract with what its (checked) data makes, given the
+ * group as this service knows it: recipients (the group's members, never the member who
+ * caused it), type and priority; the texts come from texts.ts. The consumers mount exactly
+ * these rules, so an event type with no rule here (a fix, a pause, an edit) tells no one.
  */
-import type { notifications } from '../../../src/contracts/index.ts';
-import { EXCERPT_MAX, TEXTS, YOU_WERE_REMOVED, type TextVars } from '../texts.ts';
+import { chat, location, type membership, type notifications } from '../../../src/contracts/index.ts';
+import type { EventType } from '../../../src/kit/index.ts';
+import { make, others, type Draft, type GroupView } from './drafts.ts';
+import { EXCERPT_MAX, YOU_WERE_REMOVED, type TextVars } from './texts.ts';
 
-type Type = notifications.NotificationType;
+export type { Draft, GroupView } from './drafts.ts';
 
-/** A group as the rules see it. */
-export interface GroupView {
-  groupId: string;
-  name: string;
-  /** Members by user id, with display names. */
-  members: ReadonlyMap<string, string>;
-}
-
-/** An event as the rules see it (the envelope's type and data). */
-export interface RuleEvent {
-  type: string;
-  data: Record<string, unknown>;
-}
-
-/** One notification to store, for one recipient. */
-export interface Draft {
-  userId: string;
-  type: Type;
-  priority: notifications.Priority;
-  groupId: string;
-  actorId: string | null;
-  title: string;
-  body: string;
-  refs: { messageId?: string; placeId?: string; userId?: string };
-}
-
-type Made = Omit<Draft, 'userId'>;
-
-const PRIORITY: Record<Type, notifications.Priority> = {
-  sos_raised: 'urgent',
-  sos_cleared: 'high',
-  journey_started: 'default',
-  destination_reached: 'default',
-  journey_late: 'high',
-  journey_stuck: 'high',
-  went_offline: 'high',
-  place_entered: 'default',
-  place_left: 'default',
-  member_joined: 'low',
-  member_left: 'low',
-  member_removed: 'default',
-  invite_accepted: 'default',
-  mention: 'high',
-};
-
-/** The event types each source's consumer must see (the others are stepped over). */
-export const LOCATION_TYPES = [
-  'sos.raised',
-  'sos.cleared',
-  'journey.routing_started',
-  'journey.destination_reached',
-  'journey.late_alert_raised',
-  'journey.stuck_alert_raised',
-  'state.went_offline',
-  'place.entered',
-  'place.left',
-] as const;
-export const CHAT_TYPES = ['message.sent'] as const;
-
-const str = (x: unknown): string | undefined => (typeof x === 'string' ? x : undefined);
-const fmt = (n: number): string => n.toFixed(5);
-
-function make(type: Type, g: GroupView, actorId: string | null, vars: TextVars, refs: Draft['refs'] = {}, priority = PRIORITY[type]): Made {
-  return { type, priority, groupId: g.groupId, actorId, ...TEXTS[type](vars), refs };
-}
-
-/** Everyone in the group but `except`. */
-function others(g: GroupView, made: Made, ...except: (string | null | undefined)[]): Draft[] {
-  const out: Draft[] = [];
-  for (const userId of g.members.keys()) if (!except.includes(userId)) out.push({ ...made, userId });
-  return out;
-}
-
-/** The notifications of one location event of a member's scope. */
-export function locationRule(e: RuleEvent, g: GroupView): Draft[] {
-  const actor = str(e.data.userId);
-  if (!actor || !g.members.has(actor)) return [];
-  const vars: TextVars = { name: g.members.get(actor)!, group: g.name };
-  const refs = { userId: actor };
-  const to = (type: Type, more: Partial<TextVars> = {}, priority?: notifications.Priority, extra: Draft['refs'] = {}) =>
-    others(g, make(type, g, actor, { ...vars, ...more }, { ...refs, ...extra }, priority), actor);
-  const destination = (e.data.destination as { name?: unknown } | undefined)?.name;
-  switch (e.type) {
-    case 'sos.raised': {
-      const { lat, lon } = e.data as { lat?: unknown; lon?: unknown };
-      return to('sos_raised', typeof lat === 'number' && typeof lon === 'number' ? { position: `${fmt(lat)}, ${fmt(lon)}` } : {});
-    }
-    case 'sos.cleared':
-      return to('sos_cleared');
-    case 'journey.routing_started':
-      return to('journey_started', { place: str(destination) ?? 'their destination' });
-    case 'journey.destination_reached':
-      return to('destination_reached', { place: str(destination) ?? 'their destination' });
-    case 'journey.late_alert_raised':
-      return to('journey_late');
-    case 'journey.stuck_alert_raised':
-      return to('journey_stuck');
-    case 'state.went_offline':
-      // Only while it matters: in an SOS (state stays `sos`) or on a journey (it turns `warning`).
-      if (e.data.state === 'sos') return to('went_offline', { during: 'an SOS' }, 'urgent');
-      if (e.data.state === 'warning') return to('went_offline', { during: 'a journey' });
-      return [];
-    case 'place.entered':
-    case 'place.left':
-      return to(e.type === 'place.entered' ? 'place_entered' : 'place_left', { place: str(e.data.name) ?? 'a place' }, undefined, { placeId: str(e.data.placeId) });
-    default:
-      return [];
-  }
+/**
+ * One event type and the notifications its data makes. `drafts` is a method so that a list
+ * of rules over different types is a list of rules over their union (method parameters are
+ * bivariant); `rule()` is the only way to make one, and it pairs a type with a function of
+ * exactly that type's data.
+ */
+export interface Rule<D> {
+  readonly type: EventType<D>;
+  drafts(data: D, g: GroupView): Draft[];
 }
 
 /**
- * The notifications of a membership event. `g` is the group before the event (a joiner
- * is not in it yet; a leaver still is).
+ * A rule over `type`'s events.
+ *
+ * @example
+ * rule(location.SosCleared, (d, g) => others(g, make('sos_cleared', g, d.userId, vars), d.userId));
  */
-export function membershipRule(e: RuleEvent, g: GroupView, actorOfRemoval?: string): Draft[] {
-  const userId = str(e.data.userId);
-  if (!userId) return [];
-  switch (e.type) {
-    case 'group.member_joined': {
-      const vars = { name: str(e.data.displayName) ?? 'A member', group: g.name };
-      const inviter = str(e.data.invitedBy);
-      const refs = { userId };
-      const out = others(g, make('member_joined', g, userId, vars, refs), userId, inviter);
-      if (inviter && g.members.has(inviter) && inviter !== userId) out.push({ ...make('invite_accepted', g, userId, vars, refs), userId: inviter });
+export const rule = <D>(type: EventType<D>, drafts: (data: D, g: GroupView) => Draft[]): Rule<D> => ({ type, drafts });
+
+// ── location ───────────────────────────────────────────────────────────────────────────
+
+type Tell = (type: notifications.NotificationType, more?: Partial<TextVars>, priority?: notifications.Priority, refs?: Draft['refs']) => Draft[];
+
+/**
+ * A rule over an event of a member's scope: the group's others are told; nobody is when the
+ * member is not (or no longer) in the group.
+ */
+function scoped<D extends { userId: string }>(type: EventType<D>, tell: (data: D, to: Tell) => Draft[]): Rule<D> {
+  return rule(type, (d, g) => {
+    const name = g.members.get(d.userId);
+    if (name === undefined) return [];
+    const to: Tell = (t, more = {}, priority, refs = {}) => others(g, make(t, g, d.userId, { name, group: g.name, ...more }, { userId: d.userId, ...refs }, priority), d.userId);
+    return tell(d, to);
+  });
+}
+
+const fmt = (n: number): string => n.toFixed(5);
+
+/** The location events that notify: SOS, journeys, going offline, places. */
+export const LOCATION_RULES = {
+  sosRaised: scoped(location.SosRaised, (d, to) => to('sos_raised', d.lat !== null && d.lon !== null ? { position: `${fmt(d.lat)}, ${fmt(d.lon)}` } : {})),
+  sosCleared: scoped(location.SosCleared, (_, to) => to('sos_cleared')),
+  routingStarted: scoped(location.RoutingStarted, (d, to) => to('journey_started', { place: d.destination.name })),
+  destinationReached: scoped(location.DestinationReached, (d, to) => to('destination_reached', { place: d.destination.name })),
+  lateAlertRaised: scoped(location.LateAlertRaised, (_, to) => to('journey_late')),
+  stuckAlertRaised: scoped(location.StuckAlertRaised, (_, to) => to('journey_stuck')),
+  // Only while it matters: in an SOS (state stays `sos`) or on a journey (it turns `warning`).
+  wentOffline: scoped(location.WentOffline, (d, to) =>
+    d.state === 'sos' ? to('went_offline', { during: 'an SOS' }, 'urgent') : d.state === 'warning' ? to('went_offline', { during: 'a journey' }) : [],
+  ),
+  placeEntered: scoped(location.PlaceEntered, (d, to) => to('place_entered', { place: d.name }, undefined, { placeId: d.placeId })),
+  placeLeft: scoped(location.PlaceLeft, (d, to) => to('place_left', { place: d.name }, undefined, { placeId: d.placeId })),
+};
+
+// ── membership ─────────────────────────────────────────────────────────────────────────
+
+/**
+ * The notifications of a membership change (the users service's events as
+ * `membership.membershipChanges` reads them). `g` is the group before the change (a joiner
+ * is not in it yet; a leaver still is). A group's creator becoming its owner tells no one.
+ */
+export function memberRule(c: membership.Change, g: GroupView): Draft[] {
+  switch (c.kind) {
+    case 'member': {
+      if (c.via !== 'joined') return [];
+      const vars = { name: c.displayName, group: g.name };
+      const refs = { userId: c.userId };
+      const out = others(g, make('member_joined', g, c.userId, vars, refs), c.userId, c.invitedBy);
+      if (c.invitedBy && g.members.has(c.invitedBy) && c.invitedBy !== c.userId) out.push({ ...make('invite_accepted', g, c.userId, vars, refs), userId: c.invitedBy });
       return out;
     }
-    case 'group.member_left':
-      return others(g, make('member_left', g, userId, { name: g.members.get(userId) ?? 'A member', group: g.name }, { userId }), userId);
-    case 'group.member_removed': {
-      const by = actorOfRemoval ?? str(e.data.by) ?? null;
-      const vars = { name: g.members.get(userId) ?? 'A member', group: g.name };
-      const out = others(g, make('member_removed', g, by, vars, { userId }), userId, by);
-      out.push({ ...make('member_removed', g, by, vars, { userId }), ...YOU_WERE_REMOVED(vars), userId });
-      return out;
+    case 'left': {
+      const vars = { name: g.members.get(c.userId) ?? 'A member', group: g.name };
+      if (c.removedBy === null) return others(g, make('member_left', g, c.userId, vars, { userId: c.userId }), c.userId);
+      const made = make('member_removed', g, c.removedBy, vars, { userId: c.userId });
+      return [...others(g, made, c.userId, c.removedBy), { ...made, ...YOU_WERE_REMOVED(vars), userId: c.userId }];
     }
     default:
       return [];
   }
 }
+
+// ── chat ───────────────────────────────────────────────────────────────────────────────
 
 /**
  * The members a chat message mentions as `@display name` (any case). At each `@` the
@@ -169,15 +116,13 @@ export function mentioned(text: string, g: GroupView, authorId: string): string[
 // A name ends where a letter, digit or underscore does not follow (the first code point).
 const WORD = /^[\p{L}\p{N}_]/u;
 
-/** The notifications of a chat event: a message that mentions members. */
-export function chatRule(e: RuleEvent, g: GroupView): Draft[] {
-  if (e.type !== 'message.sent') return [];
-  const m = e.data.message as { id?: unknown; kind?: unknown; authorId?: unknown; authorName?: unknown; text?: unknown } | undefined;
-  const authorId = str(m?.authorId);
-  const text = str(m?.text);
-  if (!m || m.kind !== 'user' || !authorId || !text) return [];
-  const chars = [...text];
-  const excerpt = chars.length > EXCERPT_MAX ? chars.slice(0, EXCERPT_MAX - 1).join('') + '…' : text;
-  const made = make('mention', g, authorId, { name: str(m.authorName) ?? g.members.get(authorId) ?? 'A member', group: g.name, excerpt }, { messageId: str(m.id) });
-  return mentioned(text, g, authorId).map((userId) => ({ ...made, userId }));
-}
+/** The chat events that notify: a member's message that mentions others. */
+export const CHAT_RULES = {
+  messageSent: rule(chat.MessageSent, ({ message: m }, g) => {
+    if (m.kind !== 'user' || !m.authorId || !m.text) return [];
+    const chars = [...m.text];
+    const excerpt = chars.length > EXCERPT_MAX ? chars.slice(0, EXCERPT_MAX - 1).join('') + '…' : m.text;
+    const made = make('mention', g, m.authorId, { name: m.authorName, group: g.name, excerpt }, { messageId: m.id });
+    return mentioned(m.text, g, m.authorId).map((userId) => ({ ...made, userId }));
+  }),
+};

@@ -48,7 +48,7 @@ export function handleInbox(api: ServiceApi, d: Deps): void {
         if (Number(known.n) !== new Set(req.ids).size) throw noCursor('ids');
         marked = (await tx.execute(`UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL AND id IN (${req.ids.map(() => '?').join(',')})`, [at, me, ...req.ids])).rowsAffected;
       } else {
-        const upTo = req.upTo ? await seqOf((sql, args) => tx.execute(sql, args).then((r) => r.rows as Record<string, unknown>[]), me, req.upTo, 'upTo') : Number.MAX_SAFE_INTEGER;
+        const upTo = req.upTo ? await seqOf((sql, args) => tx.query(sql, args), me, req.upTo, 'upTo') : Number.MAX_SAFE_INTEGER;
         marked = (await tx.execute('UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL AND seq <= ?', [at, me, upTo])).rowsAffected;
       }
       const unread = await unreadOf(tx, me);

@@ -8,7 +8,7 @@ import { AppError, uuidv7, type ServiceApi } from '../../../src/kit/index.ts';
 import { notifications } from '../../../src/contracts/index.ts';
 import type { Deps } from '../deps.ts';
 import { deliveryLog, enqueue, forgetTargetDeliveries, type Forwarder } from '../forwarding/index.ts';
-import { TEST_MESSAGE } from '../texts.ts';
+import { TEST_MESSAGE } from '../domain/texts.ts';
 
 const noTarget = () => new AppError('not_found', 'notifications.no_target', 'No such target among yours');
 

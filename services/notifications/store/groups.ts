@@ -4,7 +4,7 @@
  */
 import type { Db, Tx } from '../../../src/kit/index.ts';
 import { membership } from '../../../src/contracts/index.ts';
-import type { GroupView } from '../domain/rules.ts';
+import type { GroupView } from '../domain/drafts.ts';
 
 /** The group as the rules see it (empty when unknown). */
 export async function groupView(tx: Tx, groupId: string): Promise<GroupView> {

@@ -3,9 +3,9 @@
  * `notification.created` event (the stream's live delivery) and its forwarding deliveries,
  * all in the caller's transaction; and reading pages of it.
  */
-import { uuidv7, type Envelope, type EventLog, type Tx } from '../../../src/kit/index.ts';
+import { uuidv7, type Envelope, type EventLog, type Tx, type WriteTx } from '../../../src/kit/index.ts';
 import { notifications } from '../../../src/contracts/index.ts';
-import type { Draft } from '../domain/rules.ts';
+import type { Draft } from '../domain/drafts.ts';
 import { judge } from '../domain/preferences.ts';
 import { enqueue } from '../forwarding/index.ts';
 import { loadPrefs } from './preferences.ts';
@@ -32,9 +32,10 @@ export function toNotification(r: Row): notifications.Notification {
 /**
  * Stores the drafts caused by `cause` that the recipients' preferences let through; returns
  * how many were new. A draft whose (cause, recipient) is already stored is a redelivery or a
- * rebuild and is skipped, so nothing is notified — or forwarded — twice.
+ * rebuild and is skipped, so nothing is notified — or forwarded — twice. `tx` is the
+ * consumer's transaction of `cause`: the kit traces each `notification.created` to it.
  */
-export async function notify(tx: Tx, events: EventLog, cause: Envelope, drafts: readonly Draft[], nowMs: number): Promise<number> {
+export async function notify(tx: WriteTx, cause: Envelope, drafts: readonly Draft[], nowMs: number): Promise<number> {
   let made = 0;
   const createdAt = new Date(nowMs).toISOString();
   for (const d of drafts) {
@@ -59,11 +60,7 @@ export async function notify(tx: Tx, events: EventLog, cause: Envelope, drafts: 
       [n.id, d.userId, n.groupId, n.type, n.priority, n.title, n.body, n.actorId, JSON.stringify(n.refs), cause.id, cause.at, n.quiet ? 1 : 0, createdAt],
     );
     if (rs.rowsAffected === 0) continue;
-    const e = await events.append(tx, notifications.NotificationCreated, { userId: d.userId, notification: n }, {
-      stream: notifications.inboxStream(d.userId),
-      correlationId: cause.correlationId,
-      causationId: cause.id,
-    });
+    const e = await tx.append(notifications.NotificationCreated, { userId: d.userId, notification: n }, { stream: notifications.inboxStream(d.userId) });
     await tx.execute('UPDATE notifications SET event_seq = ? WHERE id = ?', [e.seq, n.id]);
     if (!n.quiet) {
       await enqueue(tx, d.userId, { notificationId: n.id, type: n.type, priority: n.priority, title: n.title, body: n.body, groupId: n.groupId, createdAt }, nowMs);

@@ -6,15 +6,9 @@ import type { Db, ParsedRequestOf, Tx } from '../../../src/kit/index.ts';
 import type { notifications } from '../../../src/contracts/index.ts';
 import { activeMutes, DEFAULT_PREFS, type Prefs } from '../domain/preferences.ts';
 
-type Query = Pick<Tx, 'execute'> | Db;
-
-async function rows(q: Query, sql: string, args: string[]): Promise<Record<string, unknown>[]> {
-  return 'query' in q ? q.query(sql, args) : (await q.execute(sql, args)).rows as Record<string, unknown>[];
-}
-
-/** The user's preferences (defaults when none were saved). */
-export async function loadPrefs(q: Query, userId: string): Promise<Prefs> {
-  const [r] = await rows(q, 'SELECT body FROM preferences WHERE user_id = ?', [userId]);
+/** The user's preferences (defaults when none were saved), read from a database or in a transaction. */
+export async function loadPrefs(q: Pick<Tx | Db, 'query'>, userId: string): Promise<Prefs> {
+  const [r] = await q.query('SELECT body FROM preferences WHERE user_id = ?', [userId]);
   return r ? (JSON.parse(String(r.body)) as Prefs) : DEFAULT_PREFS;
 }
 

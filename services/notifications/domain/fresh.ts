@@ -4,7 +4,11 @@
  * "arrived home" from last week is noise, and a rebuild must not buzz phones again.
  */
 import type { Envelope } from '../../../src/kit/index.ts';
-import type { Deps } from '../deps.ts';
 
-/** True when `e` is recent enough to notify about. */
-export const fresh = (e: Envelope, d: Pick<Deps, 'now' | 'settings'>): boolean => Date.parse(e.at) >= d.now() - d.settings.maxAgeMs;
+/**
+ * True when `e` is recent enough to notify about at `nowMs`.
+ *
+ * @example
+ * fresh({ at: '2026-12-02T10:00:00.000Z' }, Date.parse('2026-12-02T11:00:00.000Z'), 86_400_000); // true
+ */
+export const fresh = (e: Pick<Envelope, 'at'>, nowMs: number, maxAgeMs: number): boolean => Date.parse(e.at) >= nowMs - maxAgeMs;

@@ -3,7 +3,7 @@
  * first) and a body per type. Names and group names are data from members; they are put in
  * as given (clients render text, nothing here is HTML).
  */
-import type { notifications } from '../../src/contracts/index.ts';
+import type { notifications } from '../../../src/contracts/index.ts';
 
 type Type = notifications.NotificationType;
 

@@ -1,0 +1,28 @@
+/**
+ * What every consumer does with an event a rule judges: if it is still news, the rule sees
+ * the group as this service knows it, and what comes out is stored in the consumer's
+ * transaction — with the checkpoint, so a redelivered event finds it done, and keyed on
+ * (event id, recipient), so even a rebuild notifies no one twice. The forwarder is woken
+ * after the commit when something new was stored.
+ */
+import { on, type Envelope, type EventHandler, type WriteTx } from '../../../src/kit/index.ts';
+import type { Deps } from '../deps.ts';
+import type { Draft, GroupView, Rule } from '../domain/rules.ts';
+import { fresh } from '../domain/fresh.ts';
+import { groupView } from '../store/groups.ts';
+import { notify } from '../store/inbox.ts';
+
+/** Stores what `drafts` makes of `cause` for group `groupId`, unless `cause` is old news. */
+export async function tell(d: Deps, tx: WriteTx, cause: Envelope, groupId: string, drafts: (g: GroupView) => Draft[]): Promise<void> {
+  if (!fresh(cause, d.now(), d.settings.maxAgeMs)) return;
+  if ((await notify(tx, cause, drafts(await groupView(tx, groupId)), d.now())) > 0) tx.afterCommit(d.kick);
+}
+
+/**
+ * The typed handler of a rule's event type, for a group's event (`groupId` in its data).
+ *
+ * @example
+ * api.consume('chat', { handlers: [ruleHandler(d, CHAT_RULES.messageSent)] });
+ */
+export const ruleHandler = <D extends { groupId: string }>(d: Deps, r: Rule<D>): EventHandler =>
+  on(r.type, (e, tx) => tell(d, tx, e, e.data.groupId, (g) => r.drafts(e.data, g)));

@@ -1,0 +1,63 @@
+/**
+ * The consumer of `evt.users.*`: the membership read model and group names (the shared
+ * projection), the member rules (joined, left, removed, invite accepted), and erasure — a
+ * deleted account takes its inbox, preferences and targets with it; a deleted group, every
+ * notification about it; a member who leaves or is removed loses the group's notifications
+ * (the removed member is then told, in the one notification they keep).
+ */
+import type { ConsumeSpec, Tx } from '../../../src/kit/index.ts';
+import { membership, notifications } from '../../../src/contracts/index.ts';
+import type { Deps } from '../deps.ts';
+import { memberRule } from '../domain/rules.ts';
+import { eraseNotifications } from '../store/inbox.ts';
+import { tell } from './tell.ts';
+
+async function eraseUser(tx: Tx, d: Deps, userId: string): Promise<void> {
+  await eraseNotifications(tx, d.events, 'user_id = ?', [userId]);
+  await d.events.erase(tx, { stream: notifications.inboxStream(userId) });
+  await tx.execute('DELETE FROM delivery_attempts WHERE target_id IN (SELECT id FROM targets WHERE user_id = ?)', [userId]);
+  for (const t of ['deliveries', 'targets', 'preferences']) await tx.execute(`DELETE FROM ${t} WHERE user_id = ?`, [userId]);
+}
+
+/** The membership projection keeps group names here too (the texts use them). */
+const MEMBERSHIP_OPTIONS: membership.MembershipOptions = { groups: true };
+
+/**
+ * What notifications adds to the membership projection: the member rules and erasure. The
+ * rules run before the change is written, so they see the group as it was (a joiner is not
+ * in it yet; a leaver still is).
+ */
+function notificationsHooks(d: Deps): membership.MembershipHooks {
+  return {
+    async before(tx, c, e) {
+      switch (c.kind) {
+        case 'member':
+          if (c.via === 'joined') await tell(d, tx, e, c.groupId, (g) => memberRule(c, g));
+          return;
+        case 'left':
+          // What happened before they left (a rebuild re-reading an old departure must not erase what came after a rejoin).
+          await eraseNotifications(tx, d.events, 'user_id = ? AND group_id = ? AND cause_at <= ?', [c.userId, c.groupId, e.at]);
+          await tell(d, tx, e, c.groupId, (g) => memberRule(c, g));
+          return;
+        case 'group_deleted':
+          await eraseNotifications(tx, d.events, 'group_id = ?', [c.groupId]);
+          return;
+        case 'user_deleted':
+          await eraseUser(tx, d, c.userId);
+          return;
+        default:
+          return;
+      }
+    },
+  };
+}
+
+/**
+ * The users consumer: membership (the shared projection), member rules, erasure.
+ *
+ * @example
+ * api.consume('users', usersConsumer(deps));
+ */
+export function usersConsumer(d: Deps): ConsumeSpec {
+  return membership.membershipConsumer(notificationsHooks(d), MEMBERSHIP_OPTIONS);
+}

@@ -1,6 +1,6 @@
 /** The `tally` test service: consumes ledger's events and counts every application. */
-import { defineService } from '../../src/kit/index.ts';
-import { GetTally } from './contracts.ts';
+import { defineService, on } from '../../src/kit/index.ts';
+import { EntryAdded, GetTally } from './contracts.ts';
 
 export default defineService({
   name: 'tally',
@@ -8,8 +8,8 @@ export default defineService({
   setup(svc) {
     svc.consume('ledger', {
       // No uniqueness constraint on purpose: a duplicate application would show up in the count.
-      apply: async (e, tx) => void (await tx.execute('INSERT INTO applied (seq, id) VALUES (?, ?)', [e.seq, e.id])),
-      reset: async (tx) => void (await tx.execute('DELETE FROM applied')),
+      handlers: [on(EntryAdded, (e, tx) => tx.execute('INSERT INTO applied (seq, id) VALUES (?, ?)', [e.seq, e.id]))],
+      reset: (tx) => tx.execute('DELETE FROM applied'),
     });
     svc.handle(GetTally, async () => {
       const [row] = await svc.db.query('SELECT count(*) AS n, count(DISTINCT id) AS d FROM applied');

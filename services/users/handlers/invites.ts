@@ -61,7 +61,7 @@ export function handleInvites(d: Deps): void {
   d.api.handle(users.PreviewInvite, async (req) => {
     const invite = await findInvite(d.db, req.code);
     checkInvite(invite, d.api.now());
-    const { code, groupId, expiresAt, createdBy } = invite!;
+    const { code, groupId, expiresAt, createdBy } = invite;
     // LEFT JOIN: an inviter who deleted their account leaves the invite working, nameless.
     const [row] = await d.db.query('SELECT g.name, u.display_name FROM groups g LEFT JOIN users u ON u.id = ? WHERE g.id = ?', [createdBy, groupId]);
     if (!row) throw UsersError.inviteInvalid(); // deleting a group deletes its invites; never expected
@@ -73,10 +73,10 @@ export function handleInvites(d: Deps): void {
       const user = await requireActor(tx, req.actor);
       const invite = await findInvite(tx, req.code);
       checkInvite(invite, d.api.now());
-      if (await roleIn(tx, invite!.groupId, user.id)) throw UsersError.alreadyMember({ groupId: invite!.groupId });
+      if (await roleIn(tx, invite.groupId, user.id)) throw UsersError.alreadyMember({ groupId: invite.groupId });
       await useInvite(tx, req.code);
-      await join(tx, invite!.groupId, user, 'member', isoNow(d), invite!.createdBy);
-      return { groupId: invite!.groupId };
+      await join(tx, invite.groupId, user, 'member', isoNow(d), invite.createdBy);
+      return { groupId: invite.groupId };
     }),
   );
 }

@@ -14,6 +14,8 @@ import type { WebAssets } from './web/index.ts';
 export interface GatewayDeps {
   settings: GatewaySettings;
   log: Logger;
+  /** The clock (epoch ms): `api.now`, which tests move through `RunOptions.now`. */
+  now: () => number;
   auth: Authenticator;
   /** Cached app-password checks (forgotten when this gateway revokes one). */
   appPasswords: AppPasswordCache;

@@ -50,7 +50,7 @@ export async function gatewayDeps(api: ServiceApi): Promise<GatewayDeps> {
   const appPasswords = new AppPasswordCache((email, password) => upstream.call(users.VerifyAppPassword, { email, password }), { now });
   const auth = new Authenticator({ jwks, issuer: settings.publicUrl, revocations: model, ttlS: settings.accessTokenTtlS, appPasswords, limitMiss: (ip) => limiter.take('auth', ip) });
   const idempotency = new IdempotencyStore(api.db, { hours: settings.idempotencyHours, now });
-  return { settings, log: api.log, auth, appPasswords, jwks, model, feed: new LiveFeed({ log: api.log, now }), upstream, limiter, idempotency, metrics, readyServices: READY_SERVICES, web: await loadWebAssets(settings.appDir) };
+  return { settings, log: api.log, now, auth, appPasswords, jwks, model, feed: new LiveFeed({ log: api.log, now }), upstream, limiter, idempotency, metrics, readyServices: READY_SERVICES, web: await loadWebAssets(settings.appDir) };
 }
 
 /** The gateway service. */

@@ -1,8 +1,8 @@
 /**
  * The users service's public face: its definition (default export, what `hearth service
- * users` runs) and `usersService`, the builder tests use to move the clock.
+ * users` runs). Tests that move its clock pass `now` in the run options.
  *
  * @example
  * const { default: users } = await import('./users/index.ts');
  */
-export { default, usersService, type UsersOptions } from './main.ts';
+export { default } from './main.ts';

@@ -1,10 +1,11 @@
 /**
  * The users service: accounts, sessions and access tokens, app passwords, groups and
  * invites. Its events (`evt.users.*`) are what every other service builds its view of
- * users and group membership from. `usersService({ now })` exists for tests that need to
- * move the clock (invite and session expiry); Hearth runs the default export.
+ * users and group membership from. Its clock is `api.now()`: tests that move it (invite
+ * and session expiry) pass `now` in the run options.
  */
-import { defineService, type ServiceDefinition } from '../../src/kit/index.ts';
+import { users } from '../../src/contracts/index.ts';
+import { defineService } from '../../src/kit/index.ts';
 import type { Deps } from './deps.ts';
 import { handleAppPasswords } from './handlers/app-passwords.ts';
 import { handleDeleteAccount } from './handlers/delete-account.ts';
@@ -21,44 +22,33 @@ import { migrations } from './migrations.ts';
 import { SigningKeys } from './secrets/signing-keys.ts';
 import { readSettings } from './settings.ts';
 
-/** Options for building the service; only tests pass any. */
-export interface UsersOptions {
-  /** The clock in ms since the epoch (default `Date.now`): every expiry is judged by it and every timestamp taken from it. */
-  now?: () => number;
-}
-
 /**
- * Builds the users service.
+ * The users service.
  *
  * @example
  * let offset = 0;
- * const svc = await runService(usersService({ now: () => Date.now() + offset }), options);
+ * const svc = await runService(users, { ...options, now: () => Date.now() + offset });
  * offset = 3600_000; // an hour later, as far as the service can tell
  */
-export function usersService(o: UsersOptions = {}): ServiceDefinition {
-  return defineService({
-    name: 'users',
-    migrations,
-    async setup(api) {
-      const now = o.now ?? Date.now;
-      const settings = readSettings(api.settings);
-      const keys = new SigningKeys(api.db, { issuer: settings.issuer, ttlS: settings.accessTtlS, now });
-      await keys.ensure(); // before any handler listens: a sign-in must always find a key
-      const d: Deps = { api, db: api.db, settings, keys, now };
-      for (const register of [handleRegister, handleSignIn, handleSessions, handleProfile, handleDeleteAccount, handleAppPasswords, handleKeys, handleGroups, handleInvites, handleMembership, handleInstance]) {
-        register(d);
-      }
-      api.report('issuer', settings.issuer);
-      api.report('registration', settings.registration);
-      // How many accounts exist: "0" makes the supervisor's banner show the first-run step.
-      const countAccounts = async () => {
-        const [row] = await api.db.query('SELECT count(*) AS n FROM users');
-        api.report('accounts', String(row?.n ?? 0));
-      };
-      await countAccounts();
-      for (const type of ['user.registered', 'user.deleted']) api.subscribe(`evt.users.${type}`, () => void countAccounts());
-    },
-  });
-}
-
-export default usersService();
+export default defineService({
+  name: 'users',
+  migrations,
+  async setup(api) {
+    const settings = readSettings(api.settings);
+    const keys = new SigningKeys(api.db, { issuer: settings.issuer, ttlS: settings.accessTtlS, now: () => api.now() });
+    await keys.ensure(); // before any handler listens: a sign-in must always find a key
+    const d: Deps = { api, db: api.db, settings, keys };
+    for (const register of [handleRegister, handleSignIn, handleSessions, handleProfile, handleDeleteAccount, handleAppPasswords, handleKeys, handleGroups, handleInvites, handleMembership, handleInstance]) {
+      register(d);
+    }
+    api.report('issuer', settings.issuer);
+    api.report('registration', settings.registration);
+    // How many accounts exist: "0" makes the supervisor's banner show the first-run step.
+    const countAccounts = async () => {
+      const [row] = await api.db.query('SELECT count(*) AS n FROM users');
+      api.report('accounts', String(row?.n ?? 0));
+    };
+    await countAccounts();
+    for (const type of [users.UserRegistered, users.UserDeleted]) api.subscribe(type.subject, () => void countAccounts());
+  },
+});

@@ -40,7 +40,7 @@ import { deprecationHeaders } from './middleware/deprecation.ts';
 import { answerError } from './middleware/errors.ts';
 import { requestContext } from './middleware/request-context.ts';
 import type { UserEvent } from './live-feed.ts';
-import type { GroupEvent, Revocation } from './read-model/index.ts';
+import type { GroupEvent, Revocation } from './store/index.ts';
 import type { AnyRoute } from './route-spec.ts';
 import { ROUTES } from './routes/index.ts';
 import type { TypingSignal } from './stream/index.ts';

@@ -5,7 +5,7 @@ import type { IdempotencyStore } from './idempotency/store.ts';
 import type { LiveFeed } from './live-feed.ts';
 import type { Metrics } from './metrics.ts';
 import type { RateLimiter } from './rate-limiter.ts';
-import type { ReadModel } from './read-model/index.ts';
+import type { ReadModel } from './store/index.ts';
 import type { GatewaySettings } from './settings.ts';
 import type { Upstream } from './upstream.ts';
 import type { WebAssets } from './web/index.ts';
@@ -14,6 +14,8 @@ import type { WebAssets } from './web/index.ts';
 export interface GatewayDeps {
   settings: GatewaySettings;
   log: Logger;
+  /** The clock (epoch ms): `api.now`, which tests move through `RunOptions.now`. */
+  now: () => number;
   auth: Authenticator;
   /** Cached app-password checks (forgotten when this gateway revokes one). */
   appPasswords: AppPasswordCache;

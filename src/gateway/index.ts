@@ -14,7 +14,8 @@ import { LIVE_SUBJECTS, LiveFeed, PERSONAL_SUBJECTS } from './live-feed.ts';
 import { Metrics } from './metrics.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { RateLimiter } from './rate-limiter.ts';
-import { ReadModel } from './read-model/index.ts';
+import { usersConsumer } from './consumers/users.ts';
+import { ReadModel } from './store/index.ts';
 import { createListener } from './server.ts';
 import { readSettings } from './settings.ts';
 import { Upstream } from './upstream.ts';
@@ -27,16 +28,18 @@ export { route, type AnyRoute, type Deprecation } from './route-spec.ts';
 export { openApiDocument } from './openapi.ts';
 export { deprecationNotice } from './middleware/deprecation.ts';
 export { createListener, type HttpListener } from './server.ts';
+export { usersConsumer } from './consumers/users.ts';
+export { ReadModel } from './store/index.ts';
 
 /** The services `/readyz` asks when no supervisor answers `sys.ready`. TODO(#6): notifications as it lands. */
 export const READY_SERVICES = ['gateway', 'users', 'location', 'chat', 'notifications'] as const;
 const PRUNE_EVERY_MS = 10 * 60_000;
 
-/** Builds the gateway's collaborators on a service API (also used by tests, which may move the clock). */
-export async function gatewayDeps(api: ServiceApi, o: { now?: () => number } = {}): Promise<GatewayDeps> {
-  const now = o.now ?? Date.now;
+/** Builds the gateway's collaborators on a service API (also used by tests, which move the clock through `api.now`). */
+export async function gatewayDeps(api: ServiceApi): Promise<GatewayDeps> {
+  const now = () => api.now();
   const settings = readSettings(api.settings);
-  const model = new ReadModel(api.db, api.log);
+  const model = new ReadModel(api.db, api.log, now);
   await model.load();
   const upstream = new Upstream(api.request);
   const metrics = new Metrics();
@@ -47,7 +50,7 @@ export async function gatewayDeps(api: ServiceApi, o: { now?: () => number } = {
   const appPasswords = new AppPasswordCache((email, password) => upstream.call(users.VerifyAppPassword, { email, password }), { now });
   const auth = new Authenticator({ jwks, issuer: settings.publicUrl, revocations: model, ttlS: settings.accessTokenTtlS, appPasswords, limitMiss: (ip) => limiter.take('auth', ip) });
   const idempotency = new IdempotencyStore(api.db, { hours: settings.idempotencyHours, now });
-  return { settings, log: api.log, auth, appPasswords, jwks, model, feed: new LiveFeed({ log: api.log, now }), upstream, limiter, idempotency, metrics, readyServices: READY_SERVICES, web: await loadWebAssets(settings.appDir) };
+  return { settings, log: api.log, now, auth, appPasswords, jwks, model, feed: new LiveFeed({ log: api.log, now }), upstream, limiter, idempotency, metrics, readyServices: READY_SERVICES, web: await loadWebAssets(settings.appDir) };
 }
 
 /** The gateway service. */
@@ -57,7 +60,7 @@ export default defineService({
   async setup(api) {
     // 1. Collaborators and the read model, which the kit's consumer keeps from users events.
     const deps = await gatewayDeps(api);
-    api.consume('users', deps.model.consumer());
+    api.consume('users', usersConsumer(deps.model));
     for (const subject of LIVE_SUBJECTS) api.subscribe(subject, (e) => deps.feed.push(e));
     for (const subject of PERSONAL_SUBJECTS) api.subscribe(subject, (e) => deps.feed.pushPersonal(e));
     // Typing indicators are plain broker messages (never stored), so every gateway instance sees them.

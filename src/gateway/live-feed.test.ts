@@ -6,6 +6,8 @@ import type { TypingSignal } from './stream/index.ts';
 
 const G = '01900000-0000-7000-8000-00000000000a';
 const ANN = '01900000-0000-7000-8000-0000000000a1';
+/** A notification as the contract has it (the feed checks personal events against it). */
+const NOTE = { id: '01900000-0000-7000-8000-0000000000f1', type: 'sos_raised', priority: 'urgent', groupId: G, title: 'SOS', body: '', actorId: null, refs: {}, quiet: false, createdAt: '2025-01-01T10:00:00.000Z', readAt: null };
 const env = (data: unknown): Envelope => ({ id: 'e1', type: 'notification.created', version: 1, seq: 1, at: '', source: 'notifications', stream: '', correlationId: '', causationId: '', data });
 
 /** A feed whose log lines are kept, on a clock the test moves. */
@@ -24,7 +26,7 @@ describe('LiveFeed: personal events', () => {
     const { f } = feed();
     const got: Array<{ userId: string }> = [];
     f.onUser((e) => void got.push(e));
-    f.pushPersonal(env({ userId: ANN, notification: {} }));
+    f.pushPersonal(env({ userId: ANN, notification: NOTE }));
     assert.deepEqual(got.map((e) => e.userId), [ANN]);
   });
 

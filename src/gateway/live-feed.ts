@@ -7,6 +7,8 @@
  *   are not fanned out;
  * - personal events: `PERSONAL_SUBJECTS` (a user's notifications), each for the one user
  *   `data.userId` names, whatever their groups;
+ * both read through their contracts (live-routes.ts): an event whose data does not match
+ * is dropped;
  * - typing signals: `typing()` lets at most one per (user, group) through every 2 s and
  *   publishes it on `evt.gateway.typing.<groupId>` once a bus is connected (until then, and
  *   when a publish fails, it reaches this gateway's own streams directly); what arrives on
@@ -14,10 +16,12 @@
  *   may be published there.
  */
 import * as v from 'valibot';
-import { users } from '../contracts/index.ts';
 import type { Envelope, Logger } from '../kit/index.ts';
-import type { GroupEvent } from './read-model/index.ts';
+import { groupOf, recipientOf } from './live-routes.ts';
+import type { GroupEvent } from './store/index.ts';
 import { TypingGate, TypingSignal, typingSubject } from './stream/index.ts';
+
+export { groupOf, recipientOf } from './live-routes.ts';
 
 /** The subjects of group events the feed listens to. */
 export const LIVE_SUBJECTS = ['evt.location.>', 'evt.chat.>'] as const;
@@ -40,19 +44,6 @@ export interface LiveFeedOptions {
   now?: () => number;
   /** A user's display name, when the gateway knows it (else typing signals carry null). */
   nameOf?: (userId: string) => string | undefined;
-}
-
-/** The group an event belongs to (undefined: not a group's event). */
-export function groupOf(event: Envelope): string | undefined {
-  const d = event.data as { groupId?: unknown; place?: { groupId?: unknown } } | null;
-  const id = d?.groupId ?? d?.place?.groupId;
-  return typeof id === 'string' ? id : undefined;
-}
-
-/** The one recipient of a personal event (undefined: not a valid one, dropped). */
-export function recipientOf(event: Envelope): string | undefined {
-  const id = (event.data as { userId?: unknown } | null)?.userId;
-  return v.is(users.Id, id) ? id : undefined;
 }
 
 /** Fans live events and typing signals out to listeners. */

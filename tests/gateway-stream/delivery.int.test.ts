@@ -12,6 +12,11 @@ import { SseClient } from '../support/sse-client.ts';
 import { WsClient } from '../support/ws-client.ts';
 
 const typeOf = (m: Record<string, unknown>): string => (m.event as { type: string }).type;
+/**
+ * The id named `name` (a UUID, as the users contract requires: the stream reads joins,
+ * leaves and deletions through it).
+ */
+const u = (name: string): string => `01900000-0000-7000-8000-${Buffer.from(name).toString('hex').padStart(12, '0')}`;
 
 describe('group filtering on the stream', { timeout: 60_000 }, () => {
   let h: Harness;
@@ -43,69 +48,69 @@ describe('group filtering on the stream', { timeout: 60_000 }, () => {
   });
 
   it('starts delivering a group\'s events when the user joins it, and stops when they leave', async () => {
-    h.join('cat', 'C1');
-    const cat = await WsClient.open(`${h.ws}/v1/stream`, await h.token('cat'));
+    h.join(u('cat'), u('C1'));
+    const cat = await WsClient.open(`${h.ws}/v1/stream`, await h.token(u('cat')));
     await cat.take((m) => m.type === 'ready');
-    h.emit('C2', 'group.renamed', { name: 'before joining' });
-    h.join('cat', 'C2');
-    h.emit('C2', 'group.member_joined', { userId: 'cat', displayName: 'Cat', role: 'member' });
-    h.emit('C2', 'group.renamed', { name: 'after joining' });
-    const joined = await cat.event('group.member_joined', 'C2');
-    assert.equal((joined.event as { data: { userId: string } }).data.userId, 'cat');
-    const renamed = await cat.event('group.renamed', 'C2');
+    h.emit(u('C2'), 'group.renamed', { name: 'before joining' });
+    h.join(u('cat'), u('C2'));
+    h.emit(u('C2'), 'group.member_joined', { userId: u('cat'), displayName: 'Cat', role: 'member' });
+    h.emit(u('C2'), 'group.renamed', { name: 'after joining' });
+    const joined = await cat.event('group.member_joined', u('C2'));
+    assert.equal((joined.event as { data: { userId: string } }).data.userId, u('cat'));
+    const renamed = await cat.event('group.renamed', u('C2'));
     assert.equal((renamed.event as { data: { name: string } }).data.name, 'after joining');
 
-    h.leave('cat', 'C2');
-    h.emit('C2', 'group.member_left', { userId: 'cat' });
-    h.emit('C2', 'group.renamed', { name: 'after leaving' });
-    h.emit('C1', 'group.renamed', { name: 'marker' });
-    const left = await cat.event('group.member_left', 'C2');
-    assert.equal((left.event as { data: { userId: string } }).data.userId, 'cat');
-    await cat.event('group.renamed', 'C1');
+    h.leave(u('cat'), u('C2'));
+    h.emit(u('C2'), 'group.member_left', { userId: u('cat') });
+    h.emit(u('C2'), 'group.renamed', { name: 'after leaving' });
+    h.emit(u('C1'), 'group.renamed', { name: 'marker' });
+    const left = await cat.event('group.member_left', u('C2'));
+    assert.equal((left.event as { data: { userId: string } }).data.userId, u('cat'));
+    await cat.event('group.renamed', u('C1'));
     assert.deepEqual(cat.events(), [], 'nothing of C2 after leaving, nothing before joining');
     await cat.close();
   });
 
   it('tells a removed member about their removal and nothing after it', async () => {
-    h.join('dan', 'D');
-    h.join('eve', 'D');
-    const dan = await WsClient.open(`${h.ws}/v1/stream`, await h.token('dan'));
-    const eve = await WsClient.open(`${h.ws}/v1/stream`, await h.token('eve'));
+    h.join(u('dan'), u('D'));
+    h.join(u('eve'), u('D'));
+    const dan = await WsClient.open(`${h.ws}/v1/stream`, await h.token(u('dan')));
+    const eve = await WsClient.open(`${h.ws}/v1/stream`, await h.token(u('eve')));
     await Promise.all([dan.take((m) => m.type === 'ready'), eve.take((m) => m.type === 'ready')]);
-    h.leave('dan', 'D');
-    h.emit('D', 'group.member_removed', { userId: 'dan', by: 'eve' });
-    h.emit('D', 'group.member_role_changed', { userId: 'eve', role: 'owner' });
-    await eve.event('group.member_removed', 'D');
-    await eve.event('group.member_role_changed', 'D');
-    await dan.event('group.member_removed', 'D');
+    h.leave(u('dan'), u('D'));
+    h.emit(u('D'), 'group.member_removed', { userId: u('dan'), by: u('eve') });
+    h.emit(u('D'), 'group.member_role_changed', { userId: u('eve'), role: 'owner' });
+    await eve.event('group.member_removed', u('D'));
+    await eve.event('group.member_role_changed', u('D'));
+    await dan.event('group.member_removed', u('D'));
     await sleep(100);
     assert.deepEqual(dan.events(), []);
     await Promise.all([dan.close(), eve.close()]);
   });
 
   it('does not deliver someone else\'s removal from a group the user is not in', async () => {
-    h.join('fay', 'F');
-    const fay = await WsClient.open(`${h.ws}/v1/stream`, await h.token('fay'));
+    h.join(u('fay'), u('F'));
+    const fay = await WsClient.open(`${h.ws}/v1/stream`, await h.token(u('fay')));
     await fay.take((m) => m.type === 'ready');
-    h.emit('G', 'group.member_removed', { userId: 'gus', by: 'hal' });
-    h.emit('G', 'group.member_left', { userId: 'hal' });
-    h.emit('F', 'group.renamed', { name: 'marker' });
-    await fay.event('group.renamed', 'F');
+    h.emit(u('G'), 'group.member_removed', { userId: u('gus'), by: u('hal') });
+    h.emit(u('G'), 'group.member_left', { userId: u('hal') });
+    h.emit(u('F'), 'group.renamed', { name: 'marker' });
+    await fay.event('group.renamed', u('F'));
     assert.deepEqual(fay.events(), []);
     await fay.close();
   });
 
   it('delivers a group\'s deletion to its members only', async () => {
-    h.join('ivy', 'H');
-    h.join('jon', 'J');
-    const ivy = await WsClient.open(`${h.ws}/v1/stream`, await h.token('ivy'));
-    const jon = await WsClient.open(`${h.ws}/v1/stream`, await h.token('jon'));
+    h.join(u('ivy'), u('H'));
+    h.join(u('jon'), u('J'));
+    const ivy = await WsClient.open(`${h.ws}/v1/stream`, await h.token(u('ivy')));
+    const jon = await WsClient.open(`${h.ws}/v1/stream`, await h.token(u('jon')));
     await Promise.all([ivy.take((m) => m.type === 'ready'), jon.take((m) => m.type === 'ready')]);
-    h.leave('ivy', 'H');
-    h.emit('H', 'group.deleted');
-    h.emit('J', 'group.renamed', { name: 'marker' });
-    await ivy.event('group.deleted', 'H');
-    await jon.event('group.renamed', 'J');
+    h.leave(u('ivy'), u('H'));
+    h.emit(u('H'), 'group.deleted');
+    h.emit(u('J'), 'group.renamed', { name: 'marker' });
+    await ivy.event('group.deleted', u('H'));
+    await jon.event('group.renamed', u('J'));
     assert.deepEqual(jon.events(), []);
     await Promise.all([ivy.close(), jon.close()]);
   });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
 import type { Hono } from 'hono';
 import { AppError, consumerSpec, createLogger, EventLog, migrate, openDb, uuidv7, type Db, type Envelope, type Operation, type ServiceApi } from '../../src/kit/index.ts';
-import gateway, { createApp, gatewayDeps, type GatewayDeps } from '../../src/gateway/index.ts';
+import gateway, { createApp, gatewayDeps, usersConsumer, type GatewayDeps } from '../../src/gateway/index.ts';
 import { testConfig } from '../support/config.ts';
 import type { HearthConfig } from '../../src/config/index.ts';
 
@@ -81,12 +81,12 @@ export async function pureGateway(dir: string, edit?: (c: HearthConfig) => void)
     return answer(data);
   };
   const log = createLogger({ service: 'gateway', level: 'error', write: () => undefined });
-  const api = { name: 'gateway', settings: testConfig(dir, edit), db, log, request } as unknown as ServiceApi;
   const clock = { offset: 0 };
-  const deps = await gatewayDeps(api, { now: () => Date.now() + clock.offset });
+  const api = { name: 'gateway', settings: testConfig(dir, edit), db, log, request, now: () => Date.now() + clock.offset } as unknown as ServiceApi;
+  const deps = await gatewayDeps(api);
   const app = createApp(deps) as unknown as Hono<never>;
   let logSeq = 0;
-  const consumer = consumerSpec(deps.model.consumer(), new EventLog(db, 'gateway'), log);
+  const consumer = consumerSpec(usersConsumer(deps.model), new EventLog(db, 'gateway'), log);
   return {
     app,
     deps,

@@ -9,8 +9,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { membership, users } from '../../src/contracts/index.ts';
 import { AppError, consumerSpec, createLogger, EventLog, KIT_MIGRATIONS, migrate, openDb, uuidv7, type ConsumerSpec, type Db, type Envelope, type Migration } from '../../src/kit/index.ts';
-import { MIGRATIONS as GATEWAY_MIGRATIONS } from '../../src/gateway/migrations.ts';
-import { ReadModel } from '../../src/gateway/read-model/index.ts';
+import gatewayService, { ReadModel, usersConsumer } from '../../src/gateway/index.ts';
 import { migrations as LOCATION_MIGRATIONS } from '../../services/location/migrations.ts';
 import { membershipConsumer as locationConsumer } from '../../services/location/projections/membership.ts';
 import { migrations as CHAT_MIGRATIONS, usersConsumer as chatConsumer } from '../../services/chat/index.ts';
@@ -42,13 +41,13 @@ describe('membership once: every consumer of users events', { timeout: FILE_TIME
   }
 
   async function copies(): Promise<Copy[]> {
-    const gateway = await database('gateway', GATEWAY_MIGRATIONS);
+    const gateway = await database('gateway', gatewayService.migrations);
     const location = await database('location', LOCATION_MIGRATIONS);
     const chat = await database('chat', CHAT_MIGRATIONS);
     const notifications = await database('notifications', NOTIFICATIONS_MIGRATIONS);
     const deps = { db: notifications, events: new EventLog(notifications, 'notifications'), now: () => Date.now(), settings: readSettings({}), kick: () => undefined };
     return [
-      { name: 'gateway', db: gateway, consumer: consumerSpec(new ReadModel(gateway, log).consumer(), new EventLog(gateway, 'gateway'), log) },
+      { name: 'gateway', db: gateway, consumer: consumerSpec(usersConsumer(new ReadModel(gateway, log)), new EventLog(gateway, 'gateway'), log) },
       { name: 'location', db: location, consumer: consumerSpec(locationConsumer(new EventLog(location, 'location')), new EventLog(location, 'location'), log) },
       { name: 'chat', db: chat, consumer: consumerSpec(chatConsumer(new EventLog(chat, 'chat')), new EventLog(chat, 'chat'), log) },
       { name: 'notifications', db: notifications, consumer: consumerSpec(notificationsConsumer(deps), deps.events, log) },

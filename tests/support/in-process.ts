@@ -9,7 +9,7 @@ import type { NatsConnection } from 'nats';
 import type { HearthConfig } from '../../src/config/index.ts';
 import { decode, encode, type RunningService } from '../../src/kit/index.ts';
 import gateway from '../../src/gateway/index.ts';
-import { usersService } from '../../services/users/index.ts';
+import usersService from '../../services/users/index.ts';
 import { locationService } from '../../services/location/index.ts';
 import { chatService } from '../../services/chat/index.ts';
 import { notificationsService, type NotificationsOptions } from '../../services/notifications/index.ts';
@@ -74,14 +74,14 @@ export async function startInProcessHearth(brokerUrl: string, dir: string, edit?
     url: '',
     brokerUrl,
     config,
-    users: await run(usersService(), usersDb),
+    users: await run(usersService, usersDb),
     location: await run(locationService({ now: o.now }), locationDb),
     chat: await startService(chatService(), brokerUrl, join(dir, `chat-${id}.db`), { settings: config, log: logSink().options, catchupMs: 500, now: o.now }),
     notifications: await notifications(),
     gateway: await startService(gateway, brokerUrl, join(dir, `gateway-${id}.db`), { settings: config, log: (o.gatewayLog ?? logSink()).options, catchupMs: 500 }),
     nc,
     stopUsers: async () => h.users.stop(),
-    startUsers: async () => void (h.users = await run(usersService(), usersDb)),
+    startUsers: async () => void (h.users = await run(usersService, usersDb)),
     stopLocation: async () => h.location.stop(),
     startLocation: async () => void (h.location = await run(locationService({ now: o.now }), locationDb)),
     stopNotifications: async () => h.notifications.stop(),

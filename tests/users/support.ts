@@ -11,7 +11,7 @@ import { createLocalJWKSet, jwtVerify } from 'jose';
 import { loadConfig, type HearthConfig } from '../../src/config/index.ts';
 import { users } from '../../src/contracts/index.ts';
 import { AppError, Requester, type Operation, type ReplyOf, type RequestOf, type RunningService } from '../../src/kit/index.ts';
-import { usersService } from '../../services/users/index.ts';
+import usersService from '../../services/users/index.ts';
 import { client } from '../support/broker.ts';
 import { logSink, startService, type LogSink } from '../support/service.ts';
 
@@ -36,7 +36,7 @@ export async function startUsers(url: string, dir: string, edit: (c: HearthConfi
   edit(config);
   const clock = { offset: 0 };
   const logs = logSink();
-  const svc = await startService(usersService({ now: () => Date.now() + clock.offset }), url, join(dir, `users-${++n}.db`), { settings: config, log: logs.options });
+  const svc = await startService(usersService, url, join(dir, `users-${++n}.db`), { settings: config, log: logs.options, now: () => Date.now() + clock.offset });
   const nc = await client(url, 'users-test');
   const requester = new Requester(nc, { timeoutMs: 10_000, maxRequestBytes: 1 << 18 });
   return {

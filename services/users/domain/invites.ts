@@ -10,13 +10,13 @@ export interface InviteState {
 }
 
 /**
- * Throws why `invite` (undefined: unknown code) cannot be used at `now` (ms), or returns.
+ * Throws why `invite` (undefined: unknown code) cannot be used at `now` (ms), or returns (and `invite` is then known to be there).
  * Revocation is reported before expiry and use count, since it is the deliberate act.
  *
  * @example
  * checkInvite({ expiresAt: '2030-01-01T00:00:00.000Z', maxUses: 1, uses: 1, revokedAt: null }, Date.now()); // throws users.invite_used_up
  */
-export function checkInvite(invite: InviteState | undefined, now: number): void {
+export function checkInvite(invite: InviteState | undefined, now: number): asserts invite is InviteState {
   if (!invite) throw UsersError.inviteInvalid();
   if (invite.revokedAt) throw UsersError.inviteRevoked();
   if (Date.parse(invite.expiresAt) <= now) throw UsersError.inviteExpired({ expiresAt: invite.expiresAt });

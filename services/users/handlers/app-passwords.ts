@@ -5,7 +5,7 @@
  */
 import { users } from '../../../src/contracts/index.ts';
 import { uuidv7 } from '../../../src/kit/index.ts';
-import { fromDb, inTx, isoNow, type Deps } from '../deps.ts';
+import { isoNow, type Deps } from '../deps.ts';
 import { UsersError } from '../domain/errors.ts';
 import { newAppPassword, secretHash } from '../secrets/tokens.ts';
 import { requireActor } from '../store/actors.ts';
@@ -17,9 +17,8 @@ export const MAX_APP_PASSWORDS = 50;
 export function handleAppPasswords(d: Deps): void {
   d.api.handle(users.CreateAppPassword, (req, ctx) =>
     ctx.write(async (tx) => {
-      const read = inTx(tx);
-      const user = await requireActor(read, req.actor);
-      const [count] = await read('SELECT count(*) AS n FROM app_passwords WHERE user_id = ?', [user.id]);
+      const user = await requireActor(tx, req.actor);
+      const [count] = await tx.query('SELECT count(*) AS n FROM app_passwords WHERE user_id = ?', [user.id]);
       if (Number(count!.n) >= MAX_APP_PASSWORDS) throw UsersError.tooManyAppPasswords({ max: MAX_APP_PASSWORDS });
       const id = uuidv7();
       const password = newAppPassword();
@@ -29,9 +28,8 @@ export function handleAppPasswords(d: Deps): void {
   );
 
   d.api.handle(users.ListAppPasswords, async (req) => {
-    const read = fromDb(d.db);
-    await requireActor(read, req.actor);
-    const rows = await read('SELECT id, label, created_at, last_used_at FROM app_passwords WHERE user_id = ? ORDER BY created_at, id', [req.actor.userId]);
+    await requireActor(d.db, req.actor);
+    const rows = await d.db.query('SELECT id, label, created_at, last_used_at FROM app_passwords WHERE user_id = ? ORDER BY created_at, id', [req.actor.userId]);
     return {
       items: rows.map((r) => ({ id: String(r.id), label: String(r.label), createdAt: String(r.created_at), lastUsedAt: r.last_used_at == null ? null : String(r.last_used_at) })),
     };
@@ -39,7 +37,7 @@ export function handleAppPasswords(d: Deps): void {
 
   d.api.handle(users.RevokeAppPassword, (req, ctx) =>
     ctx.write(async (tx) => {
-      await requireActor(inTx(tx), req.actor);
+      await requireActor(tx, req.actor);
       const rs = await tx.execute('DELETE FROM app_passwords WHERE id = ? AND user_id = ?', [req.id, req.actor.userId]);
       if (rs.rowsAffected === 0) throw UsersError.noSuchAppPassword();
       return {};
@@ -48,7 +46,7 @@ export function handleAppPasswords(d: Deps): void {
 
   d.api.handle(users.VerifyAppPassword, (req, ctx) =>
     ctx.write(async (tx) => {
-      const [r] = await inTx(tx)(
+      const [r] = await tx.query(
         'SELECT a.id, a.user_id FROM app_passwords a JOIN users u ON u.id = a.user_id WHERE a.hash = ? AND u.email = ?',
         [secretHash(req.password), req.email],
       );

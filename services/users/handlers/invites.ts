@@ -6,7 +6,7 @@
  * so even to someone already in the group; a preview answers the same refusals.
  */
 import { users } from '../../../src/contracts/index.ts';
-import { fromDb, inTx, isoNow, type Deps } from '../deps.ts';
+import { isoNow, type Deps } from '../deps.ts';
 import { UsersError } from '../domain/errors.ts';
 import { checkInvite, inviteUsable } from '../domain/invites.ts';
 import { decideGroupAction } from '../domain/roles.ts';
@@ -18,14 +18,13 @@ import { findInvite, inviteRow, join, publicInvite, useInvite } from '../store/g
 export function handleInvites(d: Deps): void {
   d.api.handle(users.CreateInvite, (req, ctx) =>
     ctx.write(async (tx) => {
-      const read = inTx(tx);
-      await requireActor(read, req.actor);
-      decideGroupAction('manage_invites', await roleIn(read, req.groupId, req.actor.userId));
+      await requireActor(tx, req.actor);
+      decideGroupAction('manage_invites', await roleIn(tx, req.groupId, req.actor.userId));
       const invite = {
         code: newInviteCode(),
         groupId: req.groupId,
         createdAt: isoNow(d),
-        expiresAt: new Date(d.now() + req.expiresInSeconds * 1000).toISOString(),
+        expiresAt: new Date(d.api.now() + req.expiresInSeconds * 1000).toISOString(),
         maxUses: req.maxUses,
         uses: 0,
       };
@@ -42,46 +41,42 @@ export function handleInvites(d: Deps): void {
   );
 
   d.api.handle(users.ListInvites, async (req) => {
-    const read = fromDb(d.db);
-    await requireActor(read, req.actor);
-    decideGroupAction('manage_invites', await roleIn(read, req.groupId, req.actor.userId));
-    const rows = await read('SELECT * FROM invites WHERE group_id = ? ORDER BY created_at, code', [req.groupId]);
-    return { invites: rows.map(inviteRow).filter((i) => inviteUsable(i, d.now())).map(publicInvite) };
+    await requireActor(d.db, req.actor);
+    decideGroupAction('manage_invites', await roleIn(d.db, req.groupId, req.actor.userId));
+    const rows = await d.db.query('SELECT * FROM invites WHERE group_id = ? ORDER BY created_at, code', [req.groupId]);
+    return { invites: rows.map(inviteRow).filter((i) => inviteUsable(i, d.api.now())).map(publicInvite) };
   });
 
   d.api.handle(users.RevokeInvite, (req, ctx) =>
     ctx.write(async (tx) => {
-      const read = inTx(tx);
-      await requireActor(read, req.actor);
-      const invite = await findInvite(read, req.code);
+      await requireActor(tx, req.actor);
+      const invite = await findInvite(tx, req.code);
       if (!invite) throw UsersError.inviteInvalid();
-      decideGroupAction('manage_invites', await roleIn(read, invite.groupId, req.actor.userId));
+      decideGroupAction('manage_invites', await roleIn(tx, invite.groupId, req.actor.userId));
       if (!invite.revokedAt) await tx.execute('UPDATE invites SET revoked_at = ? WHERE code = ?', [isoNow(d), req.code]);
       return {};
     }),
   );
 
   d.api.handle(users.PreviewInvite, async (req) => {
-    const read = fromDb(d.db);
-    const invite = await findInvite(read, req.code);
-    checkInvite(invite, d.now());
-    const { code, groupId, expiresAt, createdBy } = invite!;
+    const invite = await findInvite(d.db, req.code);
+    checkInvite(invite, d.api.now());
+    const { code, groupId, expiresAt, createdBy } = invite;
     // LEFT JOIN: an inviter who deleted their account leaves the invite working, nameless.
-    const [row] = await read('SELECT g.name, u.display_name FROM groups g LEFT JOIN users u ON u.id = ? WHERE g.id = ?', [createdBy, groupId]);
+    const [row] = await d.db.query('SELECT g.name, u.display_name FROM groups g LEFT JOIN users u ON u.id = ? WHERE g.id = ?', [createdBy, groupId]);
     if (!row) throw UsersError.inviteInvalid(); // deleting a group deletes its invites; never expected
     return { code, groupId, groupName: String(row.name), expiresAt, inviterName: row.display_name == null ? null : String(row.display_name) };
   });
 
   d.api.handle(users.AcceptInvite, (req, ctx) =>
     ctx.write(async (tx) => {
-      const read = inTx(tx);
-      const user = await requireActor(read, req.actor);
-      const invite = await findInvite(read, req.code);
-      checkInvite(invite, d.now());
-      if (await roleIn(read, invite!.groupId, user.id)) throw UsersError.alreadyMember({ groupId: invite!.groupId });
+      const user = await requireActor(tx, req.actor);
+      const invite = await findInvite(tx, req.code);
+      checkInvite(invite, d.api.now());
+      if (await roleIn(tx, invite.groupId, user.id)) throw UsersError.alreadyMember({ groupId: invite.groupId });
       await useInvite(tx, req.code);
-      await join(tx, invite!.groupId, user, 'member', isoNow(d), invite!.createdBy);
-      return { groupId: invite!.groupId };
+      await join(tx, invite.groupId, user, 'member', isoNow(d), invite.createdBy);
+      return { groupId: invite.groupId };
     }),
   );
 }

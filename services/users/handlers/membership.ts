@@ -5,18 +5,17 @@
  */
 import { users } from '../../../src/contracts/index.ts';
 import type { WriteTx } from '../../../src/kit/index.ts';
-import { inTx, type Deps } from '../deps.ts';
+import type { Deps } from '../deps.ts';
 import { decideGroupAction, type GroupAction } from '../domain/roles.ts';
-import { requireActor, roleIn } from '../store/actors.ts';
+import { requireActor, roleIn, roleOf } from '../store/actors.ts';
 
 type Targeted = { actor: users.Actor; groupId: string; userId: string };
 
 /** Checks the actor and target of a targeted action inside `tx`. */
 async function authorize(tx: WriteTx, req: Targeted, action: GroupAction): Promise<void> {
-  const read = inTx(tx);
-  await requireActor(read, req.actor);
-  const role = await roleIn(read, req.groupId, req.actor.userId);
-  decideGroupAction(action, role, { role: await roleIn(read, req.groupId, req.userId), self: req.userId === req.actor.userId });
+  await requireActor(tx, req.actor);
+  const role = await roleIn(tx, req.groupId, req.actor.userId);
+  decideGroupAction(action, role, { role: await roleIn(tx, req.groupId, req.userId), self: req.userId === req.actor.userId });
 }
 
 async function setRole(tx: WriteTx, groupId: string, userId: string, role: users.Role): Promise<void> {
@@ -28,9 +27,8 @@ async function setRole(tx: WriteTx, groupId: string, userId: string, role: users
 export function handleMembership(d: Deps): void {
   d.api.handle(users.LeaveGroup, (req, ctx) =>
     ctx.write(async (tx) => {
-      const read = inTx(tx);
-      await requireActor(read, req.actor);
-      decideGroupAction('leave', await roleIn(read, req.groupId, req.actor.userId));
+      await requireActor(tx, req.actor);
+      decideGroupAction('leave', await roleIn(tx, req.groupId, req.actor.userId));
       await tx.execute('DELETE FROM members WHERE group_id = ? AND user_id = ?', [req.groupId, req.actor.userId]);
       await tx.append(users.MemberLeft, { groupId: req.groupId, userId: req.actor.userId });
       return {};
@@ -49,13 +47,12 @@ export function handleMembership(d: Deps): void {
   d.api.handle(users.ChangeRole, (req, ctx) =>
     ctx.write(async (tx) => {
       await authorize(tx, req, 'change_role');
-      const read = inTx(tx);
-      if ((await roleIn(read, req.groupId, req.userId)) !== req.role) await setRole(tx, req.groupId, req.userId, req.role);
-      const [m] = await read('SELECT m.user_id, u.display_name, m.role, m.joined_at FROM members m JOIN users u ON u.id = m.user_id WHERE m.group_id = ? AND m.user_id = ?', [
+      if ((await roleIn(tx, req.groupId, req.userId)) !== req.role) await setRole(tx, req.groupId, req.userId, req.role);
+      const [m] = await tx.query('SELECT m.user_id, u.display_name, m.role, m.joined_at FROM members m JOIN users u ON u.id = m.user_id WHERE m.group_id = ? AND m.user_id = ?', [
         req.groupId,
         req.userId,
       ]);
-      return { userId: String(m!.user_id), displayName: String(m!.display_name), role: String(m!.role) as users.Role, joinedAt: String(m!.joined_at) };
+      return { userId: String(m!.user_id), displayName: String(m!.display_name), role: roleOf(m!), joinedAt: String(m!.joined_at) };
     }),
   );
 

@@ -1,6 +1,6 @@
 /** `GetMe` and `UpdateProfile`: the actor's own account, never its secrets. */
 import { users } from '../../../src/contracts/index.ts';
-import { fromDb, inTx, type Deps } from '../deps.ts';
+import type { Deps } from '../deps.ts';
 import { checkAvatar } from '../domain/avatar.ts';
 import { requireActor, type UserRow } from '../store/actors.ts';
 
@@ -9,12 +9,12 @@ export const profileOf = (u: UserRow) => ({ id: u.id, email: u.email, displayNam
 
 /** Registers `GetMe` and `UpdateProfile`. */
 export function handleProfile(d: Deps): void {
-  d.api.handle(users.GetMe, async (req) => profileOf(await requireActor(fromDb(d.db), req.actor)));
+  d.api.handle(users.GetMe, async (req) => profileOf(await requireActor(d.db, req.actor)));
 
   d.api.handle(users.UpdateProfile, (req, ctx) => {
     if (req.avatar) checkAvatar(req.avatar);
     return ctx.write(async (tx) => {
-      const user = await requireActor(inTx(tx), req.actor);
+      const user = await requireActor(tx, req.actor);
       const next = { ...user };
       if (req.displayName !== undefined) next.displayName = req.displayName;
       if (req.avatar !== undefined) next.avatar = req.avatar;

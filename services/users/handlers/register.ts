@@ -6,7 +6,7 @@
  */
 import { users } from '../../../src/contracts/index.ts';
 import { uuidv7 } from '../../../src/kit/index.ts';
-import { inTx, isoNow, type Deps } from '../deps.ts';
+import { isoNow, type Deps } from '../deps.ts';
 import { UsersError } from '../domain/errors.ts';
 import { checkInvite } from '../domain/invites.ts';
 import { decideRegistration } from '../domain/registration.ts';
@@ -19,12 +19,11 @@ export function handleRegister(d: Deps): void {
     // Hash before taking the write lock: ~0.1 s of scrypt must not serialise other writes.
     const passwordHash = await hashPassword(req.password);
     return ctx.write(async (tx) => {
-      const read = inTx(tx);
-      const [count] = await read('SELECT count(*) AS n FROM users');
+      const [count] = await tx.query('SELECT count(*) AS n FROM users');
       const admission = decideRegistration({ mode: d.settings.registration, firstAccount: Number(count!.n) === 0, hasInvite: req.invite !== undefined });
-      const invite = admission.useInvite ? await findInvite(read, req.invite!) : undefined;
-      if (admission.useInvite) checkInvite(invite, d.now());
-      if ((await read('SELECT 1 FROM users WHERE email = ?', [req.email])).length) throw UsersError.emailTaken();
+      const invite = admission.useInvite ? await findInvite(tx, req.invite!) : undefined;
+      if (admission.useInvite) checkInvite(invite, d.api.now());
+      if ((await tx.query('SELECT 1 FROM users WHERE email = ?', [req.email])).length) throw UsersError.emailTaken();
 
       const userId = uuidv7();
       const now = isoNow(d);

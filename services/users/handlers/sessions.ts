@@ -4,7 +4,7 @@
  * one it was made from. Each ended session emits `SessionRevoked` in the same transaction.
  */
 import { users } from '../../../src/contracts/index.ts';
-import { fromDb, inTx, type Deps } from '../deps.ts';
+import type { Deps } from '../deps.ts';
 import { UsersError } from '../domain/errors.ts';
 import { sessionExpired } from '../domain/refresh.ts';
 import { hashPassword, verifyPassword } from '../secrets/passwords.ts';
@@ -15,7 +15,7 @@ import { revokeSessions, RevokeReason } from '../store/sessions.ts';
 export function handleSessions(d: Deps): void {
   d.api.handle(users.Logout, (req, ctx) =>
     ctx.write(async (tx) => {
-      await requireActor(inTx(tx), req.actor);
+      await requireActor(tx, req.actor);
       if (!req.everywhere && !req.actor.sessionId) throw UsersError.noSession();
       const which = req.everywhere ? {} : { only: req.actor.sessionId! };
       return { revoked: await revokeSessions(tx, d, req.actor.userId, RevokeReason.Logout, which) };
@@ -23,11 +23,10 @@ export function handleSessions(d: Deps): void {
   );
 
   d.api.handle(users.ListSessions, async (req) => {
-    const read = fromDb(d.db);
-    await requireActor(read, req.actor);
-    const rows = await read('SELECT id, device, created_at, last_used_at FROM sessions WHERE user_id = ? AND revoked_at IS NULL ORDER BY created_at', [req.actor.userId]);
+    await requireActor(d.db, req.actor);
+    const rows = await d.db.query('SELECT id, device, created_at, last_used_at FROM sessions WHERE user_id = ? AND revoked_at IS NULL ORDER BY created_at', [req.actor.userId]);
     const sessions = rows
-      .filter((r) => !sessionExpired(String(r.last_used_at), d.now(), d.settings.refreshTtlMs))
+      .filter((r) => !sessionExpired(String(r.last_used_at), d.api.now(), d.settings.refreshTtlMs))
       .map((r) => ({
         id: String(r.id),
         device: String(r.device),
@@ -40,9 +39,8 @@ export function handleSessions(d: Deps): void {
 
   d.api.handle(users.RevokeSession, (req, ctx) =>
     ctx.write(async (tx) => {
-      const read = inTx(tx);
-      await requireActor(read, req.actor);
-      const [s] = await read('SELECT revoked_at FROM sessions WHERE id = ? AND user_id = ?', [req.sessionId, req.actor.userId]);
+      await requireActor(tx, req.actor);
+      const [s] = await tx.query('SELECT revoked_at FROM sessions WHERE id = ? AND user_id = ?', [req.sessionId, req.actor.userId]);
       if (!s) throw UsersError.noSuchSession();
       // Revoking an ended session again is a no-op, not an error: the outcome the caller wants holds.
       await revokeSessions(tx, d, req.actor.userId, RevokeReason.Revoked, { only: req.sessionId });
@@ -51,11 +49,11 @@ export function handleSessions(d: Deps): void {
   );
 
   d.api.handle(users.ChangePassword, async (req, ctx) => {
-    const user = await requireActor(fromDb(d.db), req.actor);
+    const user = await requireActor(d.db, req.actor);
     if (!(await verifyPassword(req.currentPassword, user.passwordHash))) throw UsersError.wrongPassword();
     const hash = await hashPassword(req.newPassword);
     return ctx.write(async (tx) => {
-      const current = await requireActor(inTx(tx), req.actor);
+      const current = await requireActor(tx, req.actor);
       // Another change committed while this one hashed: the password just verified is stale.
       if (current.passwordHash !== user.passwordHash) throw UsersError.wrongPassword();
       await tx.execute('UPDATE users SET password_hash = ? WHERE id = ?', [hash, user.id]);

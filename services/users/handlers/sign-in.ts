@@ -5,7 +5,7 @@
  * `users.refresh_reused` — so whoever holds the family must sign in again.
  */
 import { users } from '../../../src/contracts/index.ts';
-import { inTx, type Deps } from '../deps.ts';
+import type { Deps } from '../deps.ts';
 import { UsersError } from '../domain/errors.ts';
 import { decideRefresh } from '../domain/refresh.ts';
 import { burnVerification, verifyPassword } from '../secrets/passwords.ts';
@@ -27,7 +27,7 @@ export function handleSignIn(d: Deps): void {
     const ok = user ? await verifyPassword(req.password, user.passwordHash) : await burnVerification(req.password);
     if (!user || !ok) throw UsersError.badCredentials();
     const opened = await ctx.write(async (tx) => {
-      if (!(await findUser(inTx(tx), user.id))) throw UsersError.badCredentials(); // deleted meanwhile
+      if (!(await findUser(tx, user.id))) throw UsersError.badCredentials(); // deleted meanwhile
       return openSession(tx, d, user.id, req.device?.trim() || 'unnamed device');
     });
     return pair(d, user.id, opened.sessionId, opened.refreshToken);
@@ -36,13 +36,13 @@ export function handleSignIn(d: Deps): void {
   d.api.handle(users.Refresh, async (req, ctx) => {
     const hash = secretHash(req.refreshToken);
     const outcome = await ctx.write(async (tx) => {
-      const [r] = await inTx(tx)(
+      const [r] = await tx.query(
         `SELECT t.spent_at, s.id AS session_id, s.user_id, s.revoked_at, s.last_used_at
          FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id WHERE t.hash = ?`,
         [hash],
       );
       const presented = r && { spent: r.spent_at != null, session: { revoked: r.revoked_at != null, lastUsedAt: String(r.last_used_at) } };
-      const decision = decideRefresh(presented, d.now(), d.settings.refreshTtlMs);
+      const decision = decideRefresh(presented, d.api.now(), d.settings.refreshTtlMs);
       const userId = String(r!.user_id);
       const sessionId = String(r!.session_id);
       if (decision === 'revoke_family') {

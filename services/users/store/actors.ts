@@ -3,7 +3,8 @@
  * exist, the session the token names must still be live, and group operations look up
  * the actor's role themselves.
  */
-import type { users } from '../../../src/contracts/index.ts';
+import * as v from 'valibot';
+import { users } from '../../../src/contracts/index.ts';
 import type { Read, Row } from '../deps.ts';
 import { UsersError } from '../domain/errors.ts';
 
@@ -33,7 +34,7 @@ export function userRow(r: Row): UserRow {
 
 /** The user `id`, or undefined. */
 export async function findUser(read: Read, id: string): Promise<UserRow | undefined> {
-  const [r] = await read('SELECT * FROM users WHERE id = ?', [id]);
+  const [r] = await read.query('SELECT * FROM users WHERE id = ?', [id]);
   return r ? userRow(r) : undefined;
 }
 
@@ -45,7 +46,7 @@ export async function requireActor(read: Read, actor: users.Actor): Promise<User
   const user = await findUser(read, actor.userId);
   if (!user) throw UsersError.unknownUser();
   if (actor.sessionId) {
-    const [s] = await read('SELECT revoked_at FROM sessions WHERE id = ? AND user_id = ?', [actor.sessionId, user.id]);
+    const [s] = await read.query('SELECT revoked_at FROM sessions WHERE id = ? AND user_id = ?', [actor.sessionId, user.id]);
     if (!s || s.revoked_at != null) throw UsersError.sessionRevoked();
   }
   return user;
@@ -53,6 +54,9 @@ export async function requireActor(read: Read, actor: users.Actor): Promise<User
 
 /** `userId`'s role in `groupId`, or undefined when not a member (or no such group). */
 export async function roleIn(read: Read, groupId: string, userId: string): Promise<users.Role | undefined> {
-  const [r] = await read('SELECT role FROM members WHERE group_id = ? AND user_id = ?', [groupId, userId]);
-  return r ? (String(r.role) as users.Role) : undefined;
+  const [r] = await read.query('SELECT role FROM members WHERE group_id = ? AND user_id = ?', [groupId, userId]);
+  return r ? roleOf(r) : undefined;
 }
+
+/** A row's `role` column as the contract's role (the table's CHECK allows no other). */
+export const roleOf = (r: Row): users.Role => v.parse(users.Role, r.role);

@@ -4,6 +4,7 @@ import { users } from '../../../src/contracts/index.ts';
 import type { WriteTx } from '../../../src/kit/index.ts';
 import type { Read, Row } from '../deps.ts';
 import type { InviteState } from '../domain/invites.ts';
+import { roleOf } from './actors.ts';
 
 type Group = v.InferOutput<typeof users.Group>;
 
@@ -31,7 +32,7 @@ export function inviteRow(r: Row): InviteRow {
 
 /** The invite with `code`, or undefined. */
 export async function findInvite(read: Read, code: string): Promise<InviteRow | undefined> {
-  const [r] = await read('SELECT * FROM invites WHERE code = ?', [code]);
+  const [r] = await read.query('SELECT * FROM invites WHERE code = ?', [code]);
   return r ? inviteRow(r) : undefined;
 }
 
@@ -44,19 +45,19 @@ const GROUP_SQL = `SELECT g.id, g.name, g.created_at, m.role,
 
 /** The groups `userId` belongs to, with their role and member count, oldest first. */
 export async function groupsOf(read: Read, userId: string): Promise<Group[]> {
-  const rows = await read(`${GROUP_SQL} ORDER BY g.created_at, g.id`, [userId]);
+  const rows = await read.query(`${GROUP_SQL} ORDER BY g.created_at, g.id`, [userId]);
   return rows.map(groupOf);
 }
 
 /** One group as `userId` sees it (they must be a member). */
 export async function groupFor(read: Read, groupId: string, userId: string): Promise<Group> {
-  const [r] = await read(`${GROUP_SQL} WHERE g.id = ?`, [userId, groupId]);
+  const [r] = await read.query(`${GROUP_SQL} WHERE g.id = ?`, [userId, groupId]);
   if (!r) throw new Error(`group ${groupId} vanished inside its own transaction`);
   return groupOf(r);
 }
 
 function groupOf(r: Row): Group {
-  return { id: String(r.id), name: String(r.name), role: String(r.role) as users.Role, memberCount: Number(r.member_count), createdAt: String(r.created_at) };
+  return { id: String(r.id), name: String(r.name), role: roleOf(r), memberCount: Number(r.member_count), createdAt: String(r.created_at) };
 }
 
 /** Adds `user` to `groupId` with `role` and appends `MemberJoined` (naming who invited them, if someone did). */

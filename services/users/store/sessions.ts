@@ -24,7 +24,7 @@ export async function openSession(tx: WriteTx, d: Deps, userId: string, device: 
   const now = isoNow(d);
   const sessionId = uuidv7();
   // Sessions that ended or lapsed a whole ttl ago cannot matter any more: forget them.
-  const cutoff = new Date(d.now() - d.settings.refreshTtlMs).toISOString();
+  const cutoff = new Date(d.api.now() - d.settings.refreshTtlMs).toISOString();
   const stale = 'SELECT id FROM sessions WHERE user_id = ? AND (revoked_at < ? OR last_used_at < ?)';
   await tx.execute(`DELETE FROM refresh_tokens WHERE session_id IN (${stale})`, [userId, cutoff, cutoff]);
   await tx.execute('DELETE FROM sessions WHERE user_id = ? AND (revoked_at < ? OR last_used_at < ?)', [userId, cutoff, cutoff]);
@@ -39,7 +39,7 @@ export async function issueRefreshToken(tx: WriteTx, d: Deps, sessionId: string,
     await tx.execute('UPDATE refresh_tokens SET spent_at = ? WHERE hash = ?', [now, spentHash]);
     await tx.execute('UPDATE sessions SET last_used_at = ? WHERE id = ?', [now, sessionId]);
     // Replays of tokens spent longer ago than a session may idle are refused as unknown anyway.
-    const cutoff = new Date(d.now() - d.settings.refreshTtlMs).toISOString();
+    const cutoff = new Date(d.api.now() - d.settings.refreshTtlMs).toISOString();
     await tx.execute('DELETE FROM refresh_tokens WHERE session_id = ? AND spent_at < ?', [sessionId, cutoff]);
   }
   const token = newRefreshToken();
@@ -58,7 +58,7 @@ export async function revokeSessions(
   reason: RevokeReason,
   which: { only?: string; except?: string } = {},
 ): Promise<number> {
-  const lapsed = new Date(d.now() - d.settings.refreshTtlMs).toISOString();
+  const lapsed = new Date(d.api.now() - d.settings.refreshTtlMs).toISOString();
   const rs = await tx.execute('SELECT id FROM sessions WHERE user_id = ? AND revoked_at IS NULL AND last_used_at >= ? ORDER BY created_at', [userId, lapsed]);
   const ids = rs.rows.map((r) => String(r.id)).filter((id) => (which.only === undefined || id === which.only) && id !== which.except);
   const now = isoNow(d);

@@ -93,8 +93,8 @@ export const locationRoutes = [
     }),
     group: { role: 'member', target: true },
     reply: location.GetTrack.reply,
-    handle: async ({ actor, params, query, call }) => {
-      const to = query.to ?? new Date().toISOString();
+    handle: async ({ actor, params, query, call, deps }) => {
+      const to = query.to ?? new Date(deps.now()).toISOString();
       const from = query.from ?? new Date(Date.parse(to) - DAY_MS).toISOString();
       const range = { actor, groupId: params.groupId, userId: params.userId, from, to };
       if (query.format === 'json') return clientPaths(call(location.GetTrack, { ...range, ...(query.limit ? { limit: query.limit } : {}) }), (p) => `query.${p}`);

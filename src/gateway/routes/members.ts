@@ -1,7 +1,7 @@
 /** `/v1/groups/:groupId/members*` and ownership transfer: who is in a group, and changing that. */
 import * as v from 'valibot';
 import { AppError } from '../../kit/index.ts';
-import { users } from '../../contracts/index.ts';
+import { membership, users } from '../../contracts/index.ts';
 import { route } from '../route-spec.ts';
 import { GroupParams, MemberParams } from './shapes.ts';
 
@@ -69,7 +69,10 @@ export const memberRoutes = [
         throw new AppError('not_found', 'users.no_such_member', 'No such member in this group');
       }
       await call(users.TransferOwnership, { actor, groupId: params.groupId, userId: body.userId });
-      await deps.model.settle(() => deps.model.roleOf(params.groupId, body.userId) === 'owner');
+      await deps.model.settle(() => {
+        const role = deps.model.roleOf(params.groupId, body.userId);
+        return role !== undefined && membership.isOwner(role);
+      });
     },
   }),
 ];

@@ -2,24 +2,46 @@
  * Who may see which group event — pure functions, no I/O. The rule: a user sees the events
  * of a group while they are a member of it; the event that makes them a member and the one
  * that ends it (they left or were removed) are about them, so they see those too; a group's
- * deletion is seen by the users who were members just before it.
+ * deletion is seen by the users who were members just before it. What an event does to
+ * membership is read the way every consumer reads it: `membership.membershipChanges`
+ * (src/contracts), the users event checked against its contract.
  */
-import { users } from '../../contracts/index.ts';
+import { membership } from '../../contracts/index.ts';
 import type { Envelope } from '../../kit/index.ts';
 
 /** How one event changes one user's membership of the event's group. */
 export const MembershipChange = { Joined: 'joined', Left: 'left', Deleted: 'deleted' } as const;
 export type MembershipChange = (typeof MembershipChange)[keyof typeof MembershipChange];
 
-const LEAVING = new Set<string>([users.MemberLeft.type, users.MemberRemoved.type]);
+// An event is judged once per subscriber: its changes are worked out once per event.
+const memo = new WeakMap<Envelope, readonly membership.Change[]>();
 
-/** What `event` does to `userId`'s membership of its group, or null when nothing. */
+function changesOf(event: Envelope): readonly membership.Change[] {
+  let changes = memo.get(event);
+  if (!changes) {
+    try {
+      changes = membership.membershipChanges(event);
+    } catch {
+      // Data its contract refuses changed no membership: the gateway's consumer stepped over it too.
+      changes = [];
+    }
+    memo.set(event, changes);
+  }
+  return changes;
+}
+
+/**
+ * What `event` does to `userId`'s membership of its group, or null when nothing. A join is
+ * a `group.member_joined` (a group's creation makes its owner a member too, but the owner
+ * already counts as one: the stream has always treated it as an ordinary group event).
+ */
 export function membershipChange(event: Envelope, userId: string): MembershipChange | null {
-  if (event.type === users.GroupDeleted.type) return MembershipChange.Deleted;
-  const subject = (event.data as { userId?: unknown } | null | undefined)?.userId;
-  if (subject !== userId) return null;
-  if (event.type === users.MemberJoined.type) return MembershipChange.Joined;
-  return LEAVING.has(event.type) ? MembershipChange.Left : null;
+  for (const c of changesOf(event)) {
+    if (c.kind === 'group_deleted') return MembershipChange.Deleted;
+    if (c.kind === 'member' && c.via === 'joined' && c.userId === userId) return MembershipChange.Joined;
+    if (c.kind === 'left' && c.userId === userId) return MembershipChange.Left;
+  }
+  return null;
 }
 
 /**

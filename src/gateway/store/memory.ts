@@ -3,8 +3,13 @@
  * ways: a group's members, a user's groups), revoked sessions and deleted users. Loaded
  * from the database at start, then kept by applying each committed change.
  */
-import type { users } from '../../contracts/index.ts';
-import type { Change } from './projection.ts';
+import type { membership, users } from '../../contracts/index.ts';
+
+/** A revoked session: its access tokens are refused. */
+export type SessionRevoked = { kind: 'session_revoked'; userId: string; sessionId: string; at: string };
+
+/** One change to the read model: membership as every consumer keeps it, and revoked sessions. */
+export type Change = membership.Change | SessionRevoked;
 
 /** How long a revocation is remembered: longer than any access token lives (at most 1 h) plus clock skew. */
 export const REVOCATION_KEEP_MS = 2 * 3600_000;

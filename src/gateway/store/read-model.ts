@@ -1,17 +1,15 @@
 /**
  * The gateway's read model of the users service (CQRS): who is in which group with which
- * role, which sessions were revoked and which users deleted — built from users events by
- * the kit's consumer, so authorising a request never asks the users service. The database
- * holds it durably; an in-memory copy (memory.ts) answers requests. After each commit it
- * tells its listeners (the stream, and requests waiting to read their own writes).
+ * role, which sessions were revoked and which users deleted — kept from users events by the
+ * gateway's consumer (consumers/users.ts), so authorising a request never asks the users
+ * service. The database holds it durably; an in-memory copy (memory.ts) answers requests.
+ * After each commit it tells its listeners (the stream, and requests waiting to read their
+ * own writes).
  */
-import { on, type ConsumeSpec, type Db, type Envelope, type Logger } from '../../kit/index.ts';
-import { membership, users } from '../../contracts/index.ts';
-import { MemoryModel, REVOCATION_KEEP_MS } from './memory.ts';
-import { gatewayHooks, MEMBERSHIP_OPTIONS, resetSessions, sessionRevoked, writeSession, type Change } from './projection.ts';
-
-export { REVOCATION_KEEP_MS } from './memory.ts';
-export { changesOf, type Change } from './projection.ts';
+import * as v from 'valibot';
+import type { Db, Envelope, Logger } from '../../kit/index.ts';
+import { users } from '../../contracts/index.ts';
+import { MemoryModel, REVOCATION_KEEP_MS, type Change } from './memory.ts';
 
 /** A group event after it is in the read model. */
 export interface GroupEvent {
@@ -31,7 +29,7 @@ export interface Revocation {
  * @example
  * const model = new ReadModel(api.db, api.log);
  * await model.load();
- * api.consume('users', model.consumer());
+ * api.consume('users', usersConsumer(model));
  * model.roleOf(groupId, userId); // 'admin' | undefined
  */
 export class ReadModel {
@@ -41,17 +39,20 @@ export class ReadModel {
   readonly #groupListeners = new Set<(e: GroupEvent) => void>();
   readonly #revocationListeners = new Set<(r: Revocation) => void>();
   readonly #waiters = new Set<() => void>();
+  readonly #now: () => number;
 
-  constructor(db: Db, log: Logger) {
+  /** `now` is the gateway's clock (`api.now`), which revocations are aged by. */
+  constructor(db: Db, log: Logger, now: () => number = Date.now) {
     this.#db = db;
     this.#log = log;
+    this.#now = now;
   }
 
   /** Loads the in-memory copy from the database. */
-  async load(now = Date.now()): Promise<void> {
+  async load(now = this.#now()): Promise<void> {
     this.#memory.clear();
     for (const r of await this.#db.query('SELECT group_id, user_id, role, display_name FROM members')) {
-      this.#memory.apply({ kind: 'member', groupId: String(r.group_id), userId: String(r.user_id), role: String(r.role) as users.Role, displayName: String(r.display_name), via: 'joined', invitedBy: null });
+      this.#memory.apply({ kind: 'member', groupId: String(r.group_id), userId: String(r.user_id), role: v.parse(users.Role, r.role), displayName: String(r.display_name), via: 'joined', invitedBy: null });
     }
     for (const r of await this.#db.query('SELECT session_id, user_id, revoked_at FROM revoked_sessions')) {
       this.#memory.apply({ kind: 'session_revoked', sessionId: String(r.session_id), userId: String(r.user_id), at: String(r.revoked_at) });
@@ -60,27 +61,6 @@ export class ReadModel {
       this.#memory.apply({ kind: 'user_deleted', userId: String(r.user_id), at: String(r.deleted_at) });
     }
     this.#memory.forgetRevocationsBefore(now - REVOCATION_KEEP_MS);
-  }
-
-  /** The consumer of the users service's events that keeps this model. */
-  consumer(): ConsumeSpec {
-    return membership.membershipConsumer(
-      { ...gatewayHooks, committed: (changes, event) => this.#committed(event, changes) },
-      {
-        ...MEMBERSHIP_OPTIONS,
-        also: [
-          on(users.SessionRevoked, async (e, tx) => {
-            const c = sessionRevoked(e);
-            await writeSession(tx, c);
-            tx.afterCommit(() => this.#committed(e, [c]));
-          }),
-        ],
-        reset: async (tx) => {
-          await resetSessions(tx);
-          tx.afterCommit(() => this.#memory.clear());
-        },
-      },
-    );
   }
 
   /** The role of `userId` in `groupId`, or undefined when not a member (or no such group). */
@@ -138,22 +118,28 @@ export class ReadModel {
     return true;
   }
 
+  /** Forgets everything in memory (the consumer's reset, before a rebuild refills it). */
+  clear(): void {
+    this.#memory.clear();
+  }
+
   /** Forgets revocations older than any token they could concern. */
-  async prune(now = Date.now()): Promise<void> {
+  async prune(now = this.#now()): Promise<void> {
     const cutoff = now - REVOCATION_KEEP_MS;
     this.#memory.forgetRevocationsBefore(cutoff);
     await this.#db.write((tx) => tx.execute('DELETE FROM revoked_sessions WHERE revoked_at < ?', [new Date(cutoff).toISOString()]));
   }
 
-  #committed(event: Envelope, changes: readonly Change[]): void {
+  /** Applies what a committed users event changed to the in-memory copy, and tells the listeners (the consumer calls it after each commit). */
+  committed(event: Envelope, changes: readonly Change[]): void {
     for (const c of changes) this.#memory.apply(c);
     for (const c of changes) {
       if (c.kind === 'session_revoked') this.#notify(this.#revocationListeners, { userId: c.userId, sessionId: c.sessionId });
       if (c.kind === 'user_deleted') this.#notify(this.#revocationListeners, { userId: c.userId });
     }
-    // A group event's changes all name its group.
+    // A group event's changes all name its group; no other event's change names one.
     const groupId = changes.map((c) => ('groupId' in c ? c.groupId : undefined)).find((g) => g !== undefined);
-    if (event.type.startsWith('group.') && groupId !== undefined) this.#notify(this.#groupListeners, { groupId, event });
+    if (groupId !== undefined) this.#notify(this.#groupListeners, { groupId, event });
     for (const wake of this.#waiters) wake();
   }
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { uuidv7, type Envelope } from '../../kit/index.ts';
 import { MemoryModel } from './memory.ts';
-import { changesOf } from './projection.ts';
+import { changesOf } from '../consumers/users.ts';
 
 const G = uuidv7();
 const [OWNER, MEMBER] = [uuidv7(), uuidv7()];

@@ -13,7 +13,7 @@ import type { NatsConnection } from 'nats';
 import { after, before, describe, it } from 'node:test';
 import { chat, users } from '../../src/contracts/index.ts';
 import { Requester, type Operation, type ReplyOf, type RequestOf, type RunningService } from '../../src/kit/index.ts';
-import { usersService } from '../../services/users/index.ts';
+import usersService from '../../services/users/index.ts';
 import { chatService } from '../../services/chat/index.ts';
 import { signUpDirect, type SignedIn } from '../support/accounts.ts';
 import { client, useBroker } from '../support/broker.ts';
@@ -53,7 +53,7 @@ describe('chat: on a single-connection database nothing deadlocks', { timeout: F
   before(async () => {
     const config = testConfig(dir);
     const url = broker().url;
-    usersSvc = await startService(usersService(), url, join(dir, 'users.db'), { settings: config, catchupMs: 500 });
+    usersSvc = await startService(usersService, url, join(dir, 'users.db'), { settings: config, catchupMs: 500 });
     chatSvc = await startService(chatService(), url, '', { settings: config, catchupMs: 500, db: { path: join(dir, 'chat.db'), single: true } });
     nc = await client(url, 'chat-single-test');
     requester = new Requester(nc, { timeoutMs: 10_000, maxRequestBytes: 1 << 18 });

@@ -136,6 +136,24 @@ function typeOnly(edge: Edge): boolean {
   return lines.length > 0 && lines.every((l) => /^\s*(import|export) type\s/.test(l));
 }
 
+/**
+ * The one service skeleton (docs/architecture.md, *The service skeleton*): what may stand at
+ * the top of a service's folder. Anything else is a concept of that service alone, listed
+ * here with its reason.
+ */
+const SKELETON = new Set(['index.ts', 'main.ts', 'settings.ts', 'settings.test.ts', 'migrations.ts', 'deps.ts', 'domain', 'handlers', 'projections', 'consumers', 'store']);
+const SERVICE_OWN: Readonly<Record<string, readonly string[]>> = {
+  // Password hashing, signing keys and tokens: the users service's secrets.
+  users: ['secrets'],
+  // Journeys' and SOS' deadlines; the family map as one read (the view a screen asks for).
+  location: ['timers.ts', 'view.ts'],
+  // Delivery to ntfy and webhooks; how long inboxes keep what they hold.
+  notifications: ['forwarding', 'retention.ts'],
+  chat: [],
+};
+/** What a pure domain may import besides itself, src/contracts and src/kit's values: nothing that does I/O. */
+const DOMAIN_PACKAGES = new Set(['valibot', 'node:buffer', 'node:crypto']);
+
 describe('architecture', () => {
   it('keeps embedded-broker/ a library on its own', () => {
     const bad = edges('embedded-broker').filter((e) => outside(e, ['embedded-broker/']));
@@ -186,6 +204,28 @@ describe('architecture', () => {
     const used = new Set(inside.map((e) => `${e.file} -> ${e.target}`));
     const stale = Object.entries(TEST_EXCEPTIONS).flatMap(([file, targets]) => targets.map((t) => `${file} -> ${t}`)).filter((x) => !used.has(x));
     assert.deepEqual(stale, [], 'no longer needed: remove from TEST_EXCEPTIONS');
+  });
+
+  it('gives every service the one skeleton (docs/architecture.md), its own concepts listed', () => {
+    const services = readdirSync(join(root, 'services'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+    assert.deepEqual(services.sort(), Object.keys(SERVICE_OWN).sort(), 'a new service: add it to SERVICE_OWN');
+    for (const svc of services) {
+      const entries = readdirSync(join(root, 'services', svc));
+      const unknown = entries.filter((e) => !SKELETON.has(e) && !SERVICE_OWN[svc]!.includes(e));
+      assert.deepEqual(unknown, [], `services/${svc}: not in the skeleton`);
+      for (const must of ['index.ts', 'main.ts', 'migrations.ts', 'handlers']) assert.ok(entries.includes(must), `services/${svc} has no ${must}`);
+      const stale = SERVICE_OWN[svc]!.filter((e) => !entries.includes(e));
+      assert.deepEqual(stale, [], `services/${svc}: listed but gone`);
+    }
+  });
+
+  it('keeps every domain/ pure: no store, handler, projection or consumer, no I/O', () => {
+    const bad = edges('services')
+      .filter((e) => /^services\/[^/]+\/domain\//.test(e.file) && !e.file.endsWith('.test.ts'))
+      .filter((e) => /^services\/[^/]+\/(store|handlers|projections|consumers)\/|^services\/[^/]+\/(main|deps)\.ts$/.test(e.target));
+    assert.deepEqual(bad, []);
+    const io = packages('services').filter((p) => /^services\/[^/]+\/domain\//.test(p.file) && !p.file.endsWith('.test.ts') && !DOMAIN_PACKAGES.has(p.spec));
+    assert.deepEqual(io, []);
   });
 
   it('keeps src/kit free of internal imports', () => {

@@ -3,13 +3,13 @@
  * Read by the supervisor and the service host only.
  */
 import * as v from 'valibot';
-import { settings } from '../contracts/index.ts';
+import { BUILT_IN_SERVICES, settings } from '../contracts/index.ts';
 
 const { named, section, setting } = settings;
 const { bool, int, num, text, url } = settings.rules;
 
-/** The services Hearth has (or will have) built in; any other name needs an `entry`. */
-export const BUILTIN_SERVICES = ['users', 'location', 'chat', 'notifications', 'gateway'] as const;
+/** The services Hearth has built in (src/contracts/services.ts); any other name needs an `entry`. */
+export const BUILTIN_SERVICES = BUILT_IN_SERVICES;
 
 /** A service name: a lower-case letter, then up to 30 lower-case letters, digits or dashes. */
 export const SERVICE_NAME = /^[a-z][a-z0-9-]{0,30}$/;

@@ -27,3 +27,4 @@ export * as chat from './chat.ts';
 export * as notifications from './notifications.ts';
 export * as membership from './membership/index.ts';
 export * as settings from './settings/index.ts';
+export { BUILT_IN_SERVICES, type BuiltInService } from './services.ts';

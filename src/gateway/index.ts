@@ -5,7 +5,7 @@
  * broker. The boot order is below; see app.ts for the request pipeline and the stream seam.
  */
 import { defineService, type ServiceApi } from '../kit/index.ts';
-import { users } from '../contracts/index.ts';
+import { BUILT_IN_SERVICES, users } from '../contracts/index.ts';
 import { createApp, streamSeam } from './app.ts';
 import { AppPasswordCache, Authenticator, JwksCache } from './auth/index.ts';
 import type { GatewayDeps } from './deps.ts';
@@ -31,8 +31,8 @@ export { createListener, type HttpListener } from './server.ts';
 export { usersConsumer } from './consumers/users.ts';
 export { ReadModel } from './store/index.ts';
 
-/** The services `/readyz` asks when no supervisor answers `sys.ready`. TODO(#6): notifications as it lands. */
-export const READY_SERVICES = ['gateway', 'users', 'location', 'chat', 'notifications'] as const;
+/** The services `/readyz` asks when no supervisor answers `sys.ready`: the built-in ones. */
+export const READY_SERVICES = BUILT_IN_SERVICES;
 const PRUNE_EVERY_MS = 10 * 60_000;
 
 /** Builds the gateway's collaborators on a service API (also used by tests, which move the clock through `api.now`). */

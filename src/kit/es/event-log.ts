@@ -20,6 +20,8 @@ export interface AppendMeta {
   stream?: string;
   correlationId?: string;
   causationId?: string;
+  /** When the event is recorded (ISO): a `WriteTx` gives its transaction's time; default the clock now. */
+  at?: string;
 }
 
 /**
@@ -84,6 +86,11 @@ export class EventLog {
     this.#now = o.now ?? Date.now;
   }
 
+  /** The clock that stamps events' `at` (epoch ms). */
+  now(): number {
+    return this.#now();
+  }
+
   /** Adds an inline projection (applied to every event appended from now on). */
   project(p: InlineProjection): void {
     this.#projections.push(p);
@@ -107,7 +114,7 @@ export class EventLog {
       id: uuidv7(),
       type: type.type,
       version: type.version,
-      at: new Date(this.#now()).toISOString(),
+      at: meta.at ?? new Date(this.#now()).toISOString(),
       source: this.service,
       stream: meta.stream ?? '',
       correlationId: meta.correlationId ?? '',

@@ -106,22 +106,9 @@ function cycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
  * shrinks); reaching an inside anew means exporting it from the folder's index.ts instead.
  */
 const TEST_EXCEPTIONS: Readonly<Record<string, readonly string[]>> = {
-  // Location's storage and its group commit, driven directly on a real libSQL file.
-  'tests/location/group-commit.int.test.ts': ['services/location/store/group-commit.ts'],
-  'tests/location/history.int.test.ts': [
-    'services/location/deps.ts',
-    'services/location/settings.ts',
-    'services/location/store/group-commit.ts',
-    'services/location/store/scopes.ts',
-    'services/location/timers.ts',
-  ],
-  // Time travel builds the location view with settings of its own.
-  'tests/location/time-travel.int.test.ts': ['services/location/settings.ts', 'services/location/view.ts'],
   // TODO(#14): the four copies of the members table fed the same events; goes through the services' faces once they are typed.
   'tests/membership/consumers.int.test.ts': [
     'src/gateway/migrations.ts',
-    'services/location/migrations.ts',
-    'services/location/projections/membership.ts',
     'services/chat/migrations.ts',
     'services/chat/projections/system-messages.ts',
     'services/notifications/migrations.ts',

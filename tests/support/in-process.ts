@@ -69,13 +69,14 @@ export async function startInProcessHearth(brokerUrl: string, dir: string, edit?
   const notificationsDb = join(dir, `notifications-${id}.db`);
   const notifications = () => notificationsService({ now: o.now, forwarder: o.forwarder });
   const run = (def: Parameters<typeof startService>[0], db: string) => startService(def, brokerUrl, db, { settings: config, log: logSink().options, catchupMs: 500 });
+  const runLocation = () => startService(locationService(), brokerUrl, locationDb, { settings: config, log: logSink().options, catchupMs: 500, now: o.now });
   const nc = await client(brokerUrl, 'gateway-test');
   const h: InProcessHearth = {
     url: '',
     brokerUrl,
     config,
     users: await run(usersService(), usersDb),
-    location: await run(locationService({ now: o.now }), locationDb),
+    location: await runLocation(),
     chat: await run(chatService({ now: o.now }), join(dir, `chat-${id}.db`)),
     notifications: await run(notifications(), notificationsDb),
     gateway: await startService(gateway, brokerUrl, join(dir, `gateway-${id}.db`), { settings: config, log: (o.gatewayLog ?? logSink()).options, catchupMs: 500 }),
@@ -83,7 +84,7 @@ export async function startInProcessHearth(brokerUrl: string, dir: string, edit?
     stopUsers: async () => h.users.stop(),
     startUsers: async () => void (h.users = await run(usersService(), usersDb)),
     stopLocation: async () => h.location.stop(),
-    startLocation: async () => void (h.location = await run(locationService({ now: o.now }), locationDb)),
+    startLocation: async () => void (h.location = await runLocation()),
     stopNotifications: async () => h.notifications.stop(),
     startNotifications: async () => void (h.notifications = await run(notifications(), notificationsDb)),
     stop: async () => {

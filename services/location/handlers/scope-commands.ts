@@ -20,7 +20,7 @@ function scopeCommand<R extends Req>(d: Deps, op: Operation<R, location.MemberVi
       const read = inTx(tx);
       const me = await requireMember(read, req.groupId, req.actor.userId);
       const scope = await d.scopes.load(read, req.groupId, req.actor.userId);
-      const events = decide(toCommand(req), scope, { now: d.now(), rules: d.settings.rules, places: await loadCircles(read, req.groupId) });
+      const events = decide(toCommand(req), scope, { now: d.api.now(), rules: d.settings.rules, places: await loadCircles(read, req.groupId) });
       const after = await d.scopes.record(tx, scope, events);
       return memberView(me, after);
     }),

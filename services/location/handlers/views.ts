@@ -21,7 +21,7 @@ export function handleViews(d: Deps): void {
   d.api.handle(location.GetLive, async (req) => {
     const read = fromDb(d.db);
     await requireMember(read, req.groupId, req.actor.userId);
-    const now = d.now();
+    const now = d.api.now();
     const at = req.at === undefined ? undefined : new Date(Date.parse(req.at)).toISOString();
     if (at !== undefined && Date.parse(at) > now) throw new AppError('validation', 'location.at_in_future', 'Time travel goes to the past only', { issues: [{ path: 'at', message: 'is in the future' }] });
     const members = [];

@@ -11,7 +11,6 @@ export { default, locationService } from './main.ts';
 export { migrations } from './migrations.ts';
 export { membershipConsumer } from './consumers/membership.ts';
 export { readSettings, type LocationSettings } from './settings.ts';
-export { emptyScope, evolve, distanceM, type Scope, type RecordedEvent } from './domain/index.ts';
+export { emptyScope, evolve, distanceM, memberView, type Scope, type RecordedEvent } from './domain/index.ts';
 export { recordedOf } from './store/scope-events.ts';
 export { eraseExpired } from './store/retention.ts';
-export { memberView } from './view.ts';

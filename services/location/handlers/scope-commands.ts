@@ -7,10 +7,9 @@
 import type { Operation } from '../../../src/kit/index.ts';
 import { location } from '../../../src/contracts/index.ts';
 import type { Deps } from '../deps.ts';
-import { decide, type Command } from '../domain/index.ts';
+import { decide, memberView, type Command } from '../domain/index.ts';
 import { inTx, requireMember } from '../store/members.ts';
 import { loadCircles } from '../store/places.ts';
-import { memberView } from '../view.ts';
 
 type Req = { actor: { userId: string }; groupId: string };
 

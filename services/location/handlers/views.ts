@@ -7,9 +7,8 @@
 import { AppError } from '../../../src/kit/index.ts';
 import { location } from '../../../src/contracts/index.ts';
 import type { Deps } from '../deps.ts';
-import { downsample, emptyScope, toGeoJson, toGpx, trackDistanceM } from '../domain/index.ts';
+import { downsample, emptyScope, memberView, toGeoJson, toGpx, trackDistanceM } from '../domain/index.ts';
 import { fromDb, groupsOf, membersOf, requireMember, type Read } from '../store/members.ts';
-import { memberView } from '../view.ts';
 
 /** Longest track range one request may ask for. */
 const MAX_RANGE_MS = 366 * 86_400_000;

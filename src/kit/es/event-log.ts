@@ -11,6 +11,7 @@ import { check, type EventType } from '../contract.ts';
 import type { Db, Tx } from '../db/index.ts';
 import type { Envelope } from '../envelope.ts';
 import { uuidv7 } from '../ids.ts';
+import { markChecked } from './checked.ts';
 
 /** Bytes an envelope adds around its strings and data in MessagePack (keys, headers, numbers), rounded up. */
 const ENVELOPE_OVERHEAD = 160;
@@ -127,6 +128,7 @@ export class EventLog {
       [env.id, env.type, env.version, env.at, env.stream, env.correlationId, env.causationId, encode(checked)],
     );
     const full: Envelope<D> = { ...env, seq: Number(rs.rows[0]!.seq) };
+    markChecked(full, type.data);
     for (const p of this.#projections) await p.apply(full, tx);
     tx.afterCommit(() => this.#listeners.forEach((fn) => fn(full.seq)));
     return full;

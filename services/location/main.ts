@@ -16,6 +16,7 @@ import { membershipConsumer } from './consumers/membership.ts';
 import { placesProjection } from './projections/places.ts';
 import { scopeProjection } from './projections/scope.ts';
 import { readSettings } from './settings.ts';
+import { FoldHandoff } from './store/fold-handoff.ts';
 import { ScopeStore } from './store/scopes.ts';
 import { Timers } from './timers.ts';
 
@@ -31,8 +32,9 @@ export function locationService(): ServiceDefinition {
     migrations,
     setup(api) {
       const settings = readSettings(api.settings);
-      const d: Deps = { api, db: api.db, settings, scopes: new ScopeStore(settings.rules, api.events) };
-      api.project(scopeProjection(settings.rules));
+      const handoff = new FoldHandoff(); // record's folds, taken by the scope projection
+      const d: Deps = { api, db: api.db, settings, scopes: new ScopeStore(settings.rules, api.events, handoff) };
+      api.project(scopeProjection(settings.rules, handoff));
       api.project(placesProjection());
       api.consume('users', membershipConsumer(api.events));
       for (const register of [handleFixes, handleScopeCommands, handlePlaces, handleViews, handleHistory]) register(d);

@@ -6,6 +6,7 @@
 import type { EventLog, WriteTx } from '../../../src/kit/index.ts';
 import { emptyScope, evolve, scopeStream, statusOf, type Rules, type Scope, type ScopeEvent } from '../domain/index.ts';
 import type { Read } from './members.ts';
+import type { FoldHandoff } from './fold-handoff.ts';
 import { contractOf, recordedOf } from './scope-events.ts';
 
 const parse = (state: unknown): Scope => JSON.parse(String(state));
@@ -14,16 +15,23 @@ const parse = (state: unknown): Scope => JSON.parse(String(state));
 export class ScopeStore {
   readonly #rules: Rules;
   readonly #events: EventLog;
+  readonly #handoff: FoldHandoff | undefined;
+  /** The newest snapshot's seq of scopes this store loaded or recorded (what the projection would read). */
+  readonly #snapshotSeq = new WeakMap<Scope, number>();
 
-  constructor(rules: Rules, events: EventLog) {
+  /** With `handoff` (shared with the scope projection), `record` hands its folds over. */
+  constructor(rules: Rules, events: EventLog, handoff?: FoldHandoff) {
     this.#rules = rules;
     this.#events = events;
+    this.#handoff = handoff;
   }
 
   /** The scope as it is now (empty when the member never did anything in the group). */
   async load(read: Read, groupId: string, userId: string): Promise<Scope> {
-    const [row] = await read('SELECT state FROM scopes WHERE group_id = ? AND user_id = ?', [groupId, userId]);
-    return row ? parse(row.state) : emptyScope(groupId, userId);
+    const [row] = await read('SELECT state, snapshot_seq FROM scopes WHERE group_id = ? AND user_id = ?', [groupId, userId]);
+    const scope = row ? parse(row.state) : emptyScope(groupId, userId);
+    this.#snapshotSeq.set(scope, row ? Number(row.snapshot_seq) : 0);
+    return scope;
   }
 
   /** Every scope of a group, by member (one query for a group's view). */
@@ -39,10 +47,19 @@ export class ScopeStore {
    */
   async record(tx: WriteTx, scope: Scope, events: readonly ScopeEvent[]): Promise<Scope> {
     let s = scope;
+    let snapshotSeq = this.#snapshotSeq.get(scope);
     for (const e of events) {
       s = evolve(s, { ...e, at: tx.at }, this.#rules);
-      await tx.append(contractOf(e.type), { groupId: s.groupId, userId: s.userId, state: statusOf(s), ...e.data }, { stream: scopeStream(s.groupId, s.userId) });
+      const data = { groupId: s.groupId, userId: s.userId, state: statusOf(s), ...e.data };
+      const append = () => tx.append(contractOf(e.type), data, { stream: scopeStream(s.groupId, s.userId) });
+      if (!this.#handoff || snapshotSeq === undefined) {
+        await append();
+        continue;
+      }
+      const folded = { scope: s, snapshotSeq };
+      snapshotSeq = (await this.#handoff.during(folded, append)) ? folded.snapshotSeq : undefined;
     }
+    if (snapshotSeq !== undefined) this.#snapshotSeq.set(s, snapshotSeq);
     return s;
   }
 

@@ -106,22 +106,6 @@ function cycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
  * shrinks); reaching an inside anew means exporting it from the folder's index.ts instead.
  */
 const TEST_EXCEPTIONS: Readonly<Record<string, readonly string[]>> = {
-  // Location's storage and its group commit, driven directly on a real libSQL file.
-  'tests/location/group-commit.int.test.ts': ['services/location/store/group-commit.ts'],
-  'tests/location/history.int.test.ts': [
-    'services/location/deps.ts',
-    'services/location/settings.ts',
-    'services/location/store/group-commit.ts',
-    'services/location/store/scopes.ts',
-    'services/location/timers.ts',
-  ],
-  // Time travel builds the location view with settings of its own.
-  'tests/location/time-travel.int.test.ts': ['services/location/settings.ts', 'services/location/view.ts'],
-  // TODO(#14): the four copies of the members table fed the same events; goes through the services' faces once they are typed.
-  'tests/membership/consumers.int.test.ts': [
-    'services/location/migrations.ts',
-    'services/location/projections/membership.ts',
-  ],
   // The data-directory lock, held from a second process on every runtime.
   'tests/platform/lock.test.ts': ['src/supervisor/lock.ts'],
   'tests/platform/lock-holder.ts': ['src/supervisor/lock.ts'],
@@ -145,8 +129,8 @@ const SKELETON = new Set(['index.ts', 'main.ts', 'settings.ts', 'settings.test.t
 const SERVICE_OWN: Readonly<Record<string, readonly string[]>> = {
   // Password hashing, signing keys and tokens: the users service's secrets.
   users: ['secrets'],
-  // Journeys' and SOS' deadlines; the family map as one read (the view a screen asks for).
-  location: ['timers.ts', 'view.ts'],
+  // Journeys' and SOS' deadlines, and retention, run on timers.
+  location: ['timers.ts'],
   // Delivery to ntfy and webhooks; how long inboxes keep what they hold.
   notifications: ['forwarding', 'retention.ts'],
   chat: [],

@@ -1,7 +1,6 @@
 /** What every handler of the location service works with, built once in main.ts. */
 import type { Db, ServiceApi } from '../../src/kit/index.ts';
 import type { LocationSettings } from './settings.ts';
-import type { GroupCommit } from './store/group-commit.ts';
 import type { ScopeStore } from './store/scopes.ts';
 
 /** The handlers' shared means. */
@@ -10,8 +9,4 @@ export interface Deps {
   db: Db;
   settings: LocationSettings;
   scopes: ScopeStore;
-  /** Shared transactions for fixes. */
-  commits: GroupCommit;
-  /** The clock (ms since the epoch): `Date.now` except in tests. */
-  now: () => number;
 }

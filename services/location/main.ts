@@ -2,7 +2,7 @@
  * The location service: live sharing per (member, group) scope, journeys, SOS, places,
  * tracks, time travel and exports, event-sourced (docs/location.md). It keeps its own
  * membership read model from the users service's events and answers only through the
- * broker. `locationService({ now })` exists for tests that move the clock.
+ * broker. Its clock is the kit's (`api.now()`; tests move it with `RunOptions.now`).
  */
 import { defineService, type ServiceDefinition } from '../../src/kit/index.ts';
 import type { Deps } from './deps.ts';
@@ -12,34 +12,29 @@ import { handlePlaces } from './handlers/places.ts';
 import { handleScopeCommands } from './handlers/scope-commands.ts';
 import { handleViews } from './handlers/views.ts';
 import { migrations } from './migrations.ts';
-import { membershipConsumer } from './projections/membership.ts';
+import { membershipConsumer } from './consumers/membership.ts';
 import { placesProjection } from './projections/places.ts';
 import { scopeProjection } from './projections/scope.ts';
 import { readSettings } from './settings.ts';
-import { GroupCommit } from './store/group-commit.ts';
+import { FoldHandoff } from './store/fold-handoff.ts';
 import { ScopeStore } from './store/scopes.ts';
 import { Timers } from './timers.ts';
-
-/** Options for building the service; only tests pass any. */
-export interface LocationOptions {
-  /** The clock in ms since the epoch (default `Date.now`). */
-  now?: () => number;
-}
 
 /**
  * Builds the location service.
  *
  * @example
- * const svc = await runService(locationService({ now: () => Date.now() + offset }), options);
+ * const svc = await runService(locationService(), { ...options, now: () => Date.now() + offset });
  */
-export function locationService(o: LocationOptions = {}): ServiceDefinition {
+export function locationService(): ServiceDefinition {
   return defineService({
     name: 'location',
     migrations,
     setup(api) {
       const settings = readSettings(api.settings);
-      const d: Deps = { api, db: api.db, settings, scopes: new ScopeStore(settings.rules, api.events), commits: new GroupCommit(api.db), now: o.now ?? Date.now };
-      api.project(scopeProjection(settings.rules));
+      const handoff = new FoldHandoff(); // record's folds, taken by the scope projection
+      const d: Deps = { api, db: api.db, settings, scopes: new ScopeStore(settings.rules, api.events, handoff) };
+      api.project(scopeProjection(settings.rules, handoff));
       api.project(placesProjection());
       api.consume('users', membershipConsumer(api.events));
       for (const register of [handleFixes, handleScopeCommands, handlePlaces, handleViews, handleHistory]) register(d);

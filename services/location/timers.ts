@@ -6,18 +6,17 @@
  * Retention runs hourly: fixes, their events and old snapshots past `location.retention_days`
  * are erased in bounded batches.
  */
-import type { EventLog, Logger, ServiceApi } from '../../src/kit/index.ts';
+import { writeTx, type Logger, type ServiceApi } from '../../src/kit/index.ts';
 import type { Deps } from './deps.ts';
 import { decide } from './domain/index.ts';
 import { inTx } from './store/members.ts';
 import { loadCircles } from './store/places.ts';
-import { writeTx } from './store/scopes.ts';
+import { eraseExpired } from './store/retention.ts';
 
 /** How often due scopes are looked for. */
 export const TICK_MS = 500;
 const RETENTION_EVERY_MS = 3_600_000;
 const DUE_BATCH = 200;
-const ERASE_BATCH = 5000;
 
 /** The timer loop and the retention job. */
 export class Timers {
@@ -50,14 +49,15 @@ export class Timers {
   /** Decides for every scope whose deadline has passed; returns how many it looked at. */
   async due(): Promise<number> {
     const d = this.#d;
-    const now = d.now();
+    const now = d.api.now();
     const rows = await d.db.query('SELECT group_id, user_id FROM scopes WHERE deadline <= ? ORDER BY deadline LIMIT ?', [now, DUE_BATCH]);
     for (const r of rows) {
-      await d.db.write(async (tx) => {
+      await d.db.write(async (plain) => {
+        const tx = writeTx(plain, d.api.events); // no request: what it appends is untraced
         const read = inTx(tx);
         const scope = await d.scopes.load(read, String(r.group_id), String(r.user_id));
         const events = decide({ type: 'tick' }, scope, { now, rules: d.settings.rules, places: await loadCircles(read, scope.groupId) });
-        if (events.length) await d.scopes.record(writeTx(tx, d.api.events), scope, events);
+        if (events.length) await d.scopes.record(tx, scope, events);
         // Nothing due after all (a clock step, a stale row): park the row until its next real deadline.
         else await tx.execute('UPDATE scopes SET deadline = NULL WHERE group_id = ? AND user_id = ? AND deadline <= ?', [scope.groupId, scope.userId, now]);
       });
@@ -68,27 +68,9 @@ export class Timers {
   /** Erases what is older than the retention window; returns how many events went. */
   async retention(): Promise<number> {
     const d = this.#d;
-    const horizonMs = d.now() - d.settings.retentionMs;
-    const horizon = new Date(horizonMs).toISOString();
-    const events: EventLog = d.api.events;
-    let total = 0;
-    for (;;) {
-      const n = await d.db.write(async (tx) => {
-        const gone = await events.erase(tx, { types: ['location.sampled'], before: horizon, limit: ERASE_BATCH });
-        await tx.execute('DELETE FROM fixes WHERE rowid IN (SELECT rowid FROM fixes WHERE received_at < ? LIMIT ?)', [horizonMs, ERASE_BATCH]);
-        return gone;
-      });
-      total += n;
-      if (n < ERASE_BATCH) break;
-    }
-    await d.db.write((tx) =>
-      tx.execute(
-        `DELETE FROM snapshots WHERE at < ? AND seq < (SELECT max(s2.seq) FROM snapshots s2
-           WHERE s2.group_id = snapshots.group_id AND s2.user_id = snapshots.user_id AND s2.at < ?)`,
-        [horizon, horizon],
-      ),
-    );
-    if (total) this.#log.info('retention erased old fixes', { events: total, before: horizon });
+    const horizon = d.api.now() - d.settings.retentionMs;
+    const total = await eraseExpired(d.db, d.api.events, horizon);
+    if (total) this.#log.info('retention erased old fixes', { events: total, before: new Date(horizon).toISOString() });
     return total;
   }
 

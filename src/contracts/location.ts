@@ -258,6 +258,3 @@ export const scopeEvents = {
   PlaceEntered,
   PlaceLeft,
 } as const;
-
-/** The data of a `location.sampled` event. */
-export type DataOfSampled = v.InferOutput<typeof LocationSampled.data>;

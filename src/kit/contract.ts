@@ -26,10 +26,10 @@ export interface Operation<Req = unknown, Res = unknown, ReqIn = Req> {
   readonly idempotent: boolean;
 }
 
-/** A domain event type. */
-export interface EventType<D = unknown> {
+/** A domain event type; `T` is its name as a literal type, so unions of events can discriminate on it. */
+export interface EventType<D = unknown, T extends string = string> {
   readonly service: string;
-  readonly type: string;
+  readonly type: T;
   readonly subject: string;
   readonly version: number;
   readonly data: Schema<D>;
@@ -90,7 +90,7 @@ export function query<Req, Res, ReqIn = Req>(
  * @example
  * const NoteAdded = event('notes', 'note_added', { version: 1, data: v.object({ id: v.string() }) });
  */
-export function event<D>(service: string, type: string, spec: { version: number; data: Schema<D> }): EventType<D> {
+export function event<D, T extends string>(service: string, type: T, spec: { version: number; data: Schema<D> }): EventType<D, T> {
   checkName('service', service);
   checkName('event type', type, EVENT_TYPE);
   return { service, type, subject: `evt.${service}.${type}`, ...spec };

@@ -21,7 +21,7 @@ export { inlineProjection, consumerSpec } from './service/consumption.ts';
 export { Relay, type RelayOptions } from './es/relay.ts';
 export { Consumer, logReadOp, readCheckpoint, type ConsumerSpec } from './es/consumer.ts';
 export { KIT_MIGRATIONS } from './es/schema.ts';
-export { defineService, type ServiceDefinition, type ServiceApi, type RequestContext, type ServiceHandler, type ProjectionSpec, type ConsumeSpec } from './service/define.ts';
+export { defineService, type ServiceDefinition, type ServiceApi, type RequestContext, type WriteOptions, type ServiceHandler, type ProjectionSpec, type ConsumeSpec } from './service/define.ts';
 export { runService, healthOp, RUN_DEFAULTS, type RunOptions, type RunningService } from './service/run.ts';
 export * from './runtime/index.ts';
 export { HEARTH_VERSION } from './version.ts';

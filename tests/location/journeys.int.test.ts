@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { assertProblem, call } from '../support/http.ts';
 import { joinGroup, makeGroup, signUp, type User } from '../support/accounts.ts';
 import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
-import { distanceM } from '../../services/location/domain/index.ts';
+import { distanceM } from '../../services/location/index.ts';
 import { waitFor } from '../support/poll.ts';
 import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
 import { useBroker } from '../support/broker.ts';

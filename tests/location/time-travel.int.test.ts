@@ -13,9 +13,7 @@ import { startInProcessHearth, type InProcessHearth } from '../support/in-proces
 import type { User } from '../support/accounts.ts';
 import { family } from '../support/family.ts';
 import type { Envelope } from '../../src/kit/index.ts';
-import { emptyScope, evolve, type RecordedEvent } from '../../services/location/domain/index.ts';
-import { readSettings } from '../../services/location/settings.ts';
-import { memberView } from '../../services/location/view.ts';
+import { emptyScope, evolve, memberView, readSettings, recordedOf } from '../../services/location/index.ts';
 import { waitFor } from '../support/poll.ts';
 import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
 import { useBroker } from '../support/broker.ts';
@@ -58,7 +56,7 @@ describe('location: time travel', { timeout: FILE_TIMEOUT }, () => {
     return members.map((m) => {
       const scope = log
         .filter((e) => e.stream === `scope:${group}:${m.userId}` && e.at <= at)
-        .reduce((s, e) => evolve(s, { type: e.type, data: e.data, at: e.at } as RecordedEvent, rules), emptyScope(group, m.userId));
+        .reduce((s, e) => evolve(s, recordedOf(e), rules), emptyScope(group, m.userId));
       return JSON.parse(JSON.stringify(memberView(m, scope)));
     });
   };

@@ -67,23 +67,26 @@ export async function startInProcessHearth(brokerUrl: string, dir: string, edit?
   const usersDb = join(dir, `users-${id}.db`);
   const locationDb = join(dir, `location-${id}.db`);
   const notificationsDb = join(dir, `notifications-${id}.db`);
-  const notifications = () => startService(notificationsService({ forwarder: o.forwarder }), brokerUrl, notificationsDb, { settings: config, log: logSink().options, catchupMs: 500, now: o.now });
-  const run = (def: Parameters<typeof startService>[0], db: string) => startService(def, brokerUrl, db, { settings: config, log: logSink().options, catchupMs: 500 });
+  // Location, chat and notifications run on the test's clock (o.now); users and the gateway on real time.
+  const run = (def: Parameters<typeof startService>[0], db: string, now?: () => number) =>
+    startService(def, brokerUrl, db, { settings: config, log: logSink().options, catchupMs: 500, ...(now ? { now } : {}) });
+  const notifications = () => run(notificationsService({ forwarder: o.forwarder }), notificationsDb, o.now);
+  const runLocation = () => run(locationService(), locationDb, o.now);
   const nc = await client(brokerUrl, 'gateway-test');
   const h: InProcessHearth = {
     url: '',
     brokerUrl,
     config,
     users: await run(usersService, usersDb),
-    location: await run(locationService({ now: o.now }), locationDb),
-    chat: await startService(chatService(), brokerUrl, join(dir, `chat-${id}.db`), { settings: config, log: logSink().options, catchupMs: 500, now: o.now }),
+    location: await runLocation(),
+    chat: await run(chatService(), join(dir, `chat-${id}.db`), o.now),
     notifications: await notifications(),
     gateway: await startService(gateway, brokerUrl, join(dir, `gateway-${id}.db`), { settings: config, log: (o.gatewayLog ?? logSink()).options, catchupMs: 500 }),
     nc,
     stopUsers: async () => h.users.stop(),
     startUsers: async () => void (h.users = await run(usersService, usersDb)),
     stopLocation: async () => h.location.stop(),
-    startLocation: async () => void (h.location = await run(locationService({ now: o.now }), locationDb)),
+    startLocation: async () => void (h.location = await runLocation()),
     stopNotifications: async () => h.notifications.stop(),
     startNotifications: async () => void (h.notifications = await notifications()),
     stop: async () => {

@@ -9,7 +9,7 @@ import { evolve } from './evolve.ts';
 import { distanceM } from './geo.ts';
 import { placeEvents, type Circle } from './places.ts';
 import type { Rules } from './rules.ts';
-import type { Scope } from './state.ts';
+import type { Anchor, Scope } from './state.ts';
 
 /** What can happen to a scope. */
 export type Command =
@@ -90,7 +90,7 @@ function sample(fix: location.Sample, s: Scope, ctx: DecideContext): ScopeEvent[
   // With no anchor (history erased while stuck) there is no still spell to be in: a fix ends it.
   const moved = s.anchor === null || distanceM(s.anchor, fix) > ctx.rules.stuckRadiusM;
   if (j.stuck && moved) out.push({ type: 'journey.stuck_alert_cleared', data: {} });
-  else if (!j.stuck && next.anchor && ms(fix.fixAt) - next.anchor.at >= ctx.rules.stuckAfterMs) out.push(stuck(next));
+  else if (!j.stuck && next.anchor && ms(fix.fixAt) - next.anchor.at >= ctx.rules.stuckAfterMs) out.push(stuck(next.anchor));
   if (!j.late && ctx.now >= ms(j.expectedArrival) + ctx.rules.lateGraceMs) out.push({ type: 'journey.late_alert_raised', data: { expectedArrival: j.expectedArrival } });
   return out;
 }
@@ -103,11 +103,11 @@ function tick(s: Scope, ctx: DecideContext): ScopeEvent[] {
   if (goesOffline) out.push({ type: 'state.went_offline', data: { lastSeen: s.lastFix?.receivedAt ?? null } });
   const j = s.journey;
   if (j && !j.late && ctx.now >= ms(j.expectedArrival) + ctx.rules.lateGraceMs) out.push({ type: 'journey.late_alert_raised', data: { expectedArrival: j.expectedArrival } });
-  if (j && !j.stuck && !goesOffline && !s.offline && s.anchor && ctx.now - s.anchor.at >= ctx.rules.stuckAfterMs) out.push(stuck(s));
+  if (j && !j.stuck && !goesOffline && !s.offline && s.anchor && ctx.now - s.anchor.at >= ctx.rules.stuckAfterMs) out.push(stuck(s.anchor));
   return out;
 }
 
-const stuck = (s: Scope): ScopeEvent => ({ type: 'journey.stuck_alert_raised', data: { lat: s.anchor!.lat, lon: s.anchor!.lon, since: iso(s.anchor!.at) } });
+const stuck = (anchor: Anchor): ScopeEvent => ({ type: 'journey.stuck_alert_raised', data: { lat: anchor.lat, lon: anchor.lon, since: iso(anchor.at) } });
 
 /** When the member counts as offline if no fix comes: the next expected fix plus the grace (null: not watched). */
 export function offlineDeadline(s: Scope, rules: Rules): number | null {

@@ -14,3 +14,4 @@ export { DEFAULT_RULES, rulesOf, type Rules, type LocationSection } from './rule
 export { distanceM } from './geo.ts';
 export { downsample, trackDistanceM } from './track.ts';
 export { toGpx, toGeoJson } from './export.ts';
+export { memberView } from './view.ts';

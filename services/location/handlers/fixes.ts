@@ -5,7 +5,7 @@
  * further in the future than `location.max_future_s` fails the whole batch (nothing is
  * stored); one older than the retention window is skipped as expired.
  */
-import { AppError, type WriteTx } from '../../../src/kit/index.ts';
+import { AppError } from '../../../src/kit/index.ts';
 import { location } from '../../../src/contracts/index.ts';
 import type { Deps } from '../deps.ts';
 import { decide, type Circle } from '../domain/index.ts';
@@ -15,7 +15,7 @@ import { loadCircles } from '../store/places.ts';
 /** Registers the handler. */
 export function handleFixes(d: Deps): void {
   d.api.handle(location.RecordFixes, async (req, ctx) => {
-    const now = d.now();
+    const now = d.api.now();
     const receivedAt = new Date(now).toISOString();
     const future = req.fixes.flatMap((f, i) => (Date.parse(f.timestamp) > now + d.settings.maxFutureMs ? [{ path: `fixes.${i}.timestamp`, message: 'is in the future' }] : []));
     if (future.length) throw new AppError('validation', 'location.fix_in_future', `${future.length} fix(es) are stamped in the future; nothing was stored`, { issues: future });
@@ -37,9 +37,8 @@ export function handleFixes(d: Deps): void {
       }))
       .sort((a, b) => Date.parse(a.fixAt) - Date.parse(b.fixAt));
     const expired = req.fixes.length - samples.length;
-    return d.commits.submit(async (plain) => {
-      // The shared transaction appends with this request's trace ids.
-      const tx: WriteTx = { ...plain, append: (type, data, meta) => d.api.events.append(plain, type, data, { correlationId: ctx.correlationId, causationId: ctx.requestId, ...meta }) };
+    // Phones post often and all at once: concurrent batches share a transaction (group commit).
+    return ctx.write(async (tx) => {
       const read = inTx(tx);
       const shared: string[] = [];
       // A fix is a duplicate when no group took it: every group has it already.
@@ -62,6 +61,6 @@ export function handleFixes(d: Deps): void {
       // With no group to share with, a fix is accepted and goes nowhere.
       const accepted = shared.length ? taken.size : samples.length;
       return { accepted, duplicates: samples.length - accepted, expired, groups: shared };
-    });
+    }, { group: true });
   });
 }

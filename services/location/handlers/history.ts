@@ -21,7 +21,7 @@ export function handleHistory(d: Deps): void {
       for (const groupId of groups) {
         erased += await d.api.events.erase(tx, { stream: scopeStream(groupId, userId), types: ['location.sampled'] });
         const scope = await d.scopes.load(read, groupId, userId);
-        await d.scopes.record(tx, scope, decide({ type: 'erase_history' }, scope, { now: d.now(), rules: d.settings.rules, places: [] }));
+        await d.scopes.record(tx, scope, decide({ type: 'erase_history' }, scope, { now: d.api.now(), rules: d.settings.rules, places: [] }));
       }
       return { erased };
     }),

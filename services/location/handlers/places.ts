@@ -15,7 +15,7 @@ const MAX_PLACES = 100;
 
 /** Registers the handlers. */
 export function handlePlaces(d: Deps): void {
-  const iso = () => new Date(d.now()).toISOString();
+  const iso = () => new Date(d.api.now()).toISOString();
 
   d.api.handle(location.CreatePlace, (req, ctx) =>
     ctx.write(async (tx) => {

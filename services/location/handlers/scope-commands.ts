@@ -7,10 +7,9 @@
 import type { Operation } from '../../../src/kit/index.ts';
 import { location } from '../../../src/contracts/index.ts';
 import type { Deps } from '../deps.ts';
-import { decide, type Command } from '../domain/index.ts';
+import { decide, memberView, type Command } from '../domain/index.ts';
 import { inTx, requireMember } from '../store/members.ts';
 import { loadCircles } from '../store/places.ts';
-import { memberView } from '../view.ts';
 
 type Req = { actor: { userId: string }; groupId: string };
 
@@ -20,7 +19,7 @@ function scopeCommand<R extends Req>(d: Deps, op: Operation<R, location.MemberVi
       const read = inTx(tx);
       const me = await requireMember(read, req.groupId, req.actor.userId);
       const scope = await d.scopes.load(read, req.groupId, req.actor.userId);
-      const events = decide(toCommand(req), scope, { now: d.now(), rules: d.settings.rules, places: await loadCircles(read, req.groupId) });
+      const events = decide(toCommand(req), scope, { now: d.api.now(), rules: d.settings.rules, places: await loadCircles(read, req.groupId) });
       const after = await d.scopes.record(tx, scope, events);
       return memberView(me, after);
     }),

@@ -7,9 +7,8 @@
 import { AppError } from '../../../src/kit/index.ts';
 import { location } from '../../../src/contracts/index.ts';
 import type { Deps } from '../deps.ts';
-import { downsample, emptyScope, toGeoJson, toGpx, trackDistanceM } from '../domain/index.ts';
+import { downsample, emptyScope, memberView, toGeoJson, toGpx, trackDistanceM } from '../domain/index.ts';
 import { fromDb, groupsOf, membersOf, requireMember, type Read } from '../store/members.ts';
-import { memberView } from '../view.ts';
 
 /** Longest track range one request may ask for. */
 const MAX_RANGE_MS = 366 * 86_400_000;
@@ -21,7 +20,7 @@ export function handleViews(d: Deps): void {
   d.api.handle(location.GetLive, async (req) => {
     const read = fromDb(d.db);
     await requireMember(read, req.groupId, req.actor.userId);
-    const now = d.now();
+    const now = d.api.now();
     const at = req.at === undefined ? undefined : new Date(Date.parse(req.at)).toISOString();
     if (at !== undefined && Date.parse(at) > now) throw new AppError('validation', 'location.at_in_future', 'Time travel goes to the past only', { issues: [{ path: 'at', message: 'is in the future' }] });
     const members = [];

@@ -11,6 +11,7 @@ import { check, type EventType } from '../contract.ts';
 import type { Db, Tx } from '../db/index.ts';
 import type { Envelope } from '../envelope.ts';
 import { uuidv7 } from '../ids.ts';
+import { markChecked } from './checked.ts';
 
 /** Bytes an envelope adds around its strings and data in MessagePack (keys, headers, numbers), rounded up. */
 const ENVELOPE_OVERHEAD = 160;
@@ -20,6 +21,8 @@ export interface AppendMeta {
   stream?: string;
   correlationId?: string;
   causationId?: string;
+  /** When the event is recorded (ISO): a `WriteTx` gives its transaction's time; default the clock now. */
+  at?: string;
 }
 
 /**
@@ -84,6 +87,11 @@ export class EventLog {
     this.#now = o.now ?? Date.now;
   }
 
+  /** The clock that stamps events' `at` (epoch ms). */
+  now(): number {
+    return this.#now();
+  }
+
   /** Adds an inline projection (applied to every event appended from now on). */
   project(p: InlineProjection): void {
     this.#projections.push(p);
@@ -107,7 +115,7 @@ export class EventLog {
       id: uuidv7(),
       type: type.type,
       version: type.version,
-      at: new Date(this.#now()).toISOString(),
+      at: meta.at ?? new Date(this.#now()).toISOString(),
       source: this.service,
       stream: meta.stream ?? '',
       correlationId: meta.correlationId ?? '',
@@ -120,6 +128,7 @@ export class EventLog {
       [env.id, env.type, env.version, env.at, env.stream, env.correlationId, env.causationId, encode(checked)],
     );
     const full: Envelope<D> = { ...env, seq: Number(rs.rows[0]!.seq) };
+    markChecked(full, type.data);
     for (const p of this.#projections) await p.apply(full, tx);
     tx.afterCommit(() => this.#listeners.forEach((fn) => fn(full.seq)));
     return full;

@@ -5,7 +5,8 @@
  * appends events in answer (`api.consume`); a consumer's event types come from its handlers,
  * so it steps over every other type without a transaction.
  *
- * Each event's data is checked against its contract's schema before the handler sees it.
+ * Each event's data is checked against its contract's schema before the handler sees it
+ * (once: an event appended in this process was checked by its contract already, es/checked.ts).
  * What an event that fails the check does depends on who reads it:
  * - a **consumer** (another service's events) logs a warning and steps over it: a producer
  *   older or newer than this build may write data this one does not understand, and one
@@ -16,6 +17,7 @@
 import { check, type EventType } from '../contract.ts';
 import type { Envelope } from '../envelope.ts';
 import { AppError } from '../errors.ts';
+import { wasChecked } from './checked.ts';
 import type { WriteTx } from './write-tx.ts';
 
 /** One event type and what to do with it, inside the transaction that records it. */
@@ -57,9 +59,11 @@ export function dispatcher(handlers: readonly EventHandler[], onInvalid: OnInval
     async dispatch(event, tx) {
       const hs = byType.get(event.type);
       if (!hs) return;
+      const schema = hs[0]!.type.data;
       let data: unknown;
       try {
-        data = check(hs[0]!.type.data, event.data, 'kit.invalid_event', `${event.source}'s ${event.type} event (seq ${event.seq})`);
+        // An event this process just appended was checked by this very schema: not again.
+        data = wasChecked(event, schema) ? event.data : check(schema, event.data, 'kit.invalid_event', `${event.source}'s ${event.type} event (seq ${event.seq})`);
       } catch (err) {
         if (onInvalid === 'throw' || !(err instanceof AppError)) throw err;
         return onInvalid(event, err);

@@ -21,6 +21,12 @@ import type { AppendMeta, EventLog } from './event-log.ts';
  * });
  */
 export interface WriteTx extends Tx {
+  /**
+   * When this transaction's events are recorded (ISO, as `Envelope.at`): the kit's clock
+   * read once as the transaction began. Every event `append` writes carries it, so a handler
+   * that folds what it appends can fold with the time the log will hold.
+   */
+  readonly at: string;
   append<D>(type: EventType<D>, data: D, meta?: Pick<AppendMeta, 'stream'>): Promise<Envelope<D>>;
 }
 
@@ -28,13 +34,15 @@ export interface WriteTx extends Tx {
 export type Trace = Pick<AppendMeta, 'correlationId' | 'causationId'>;
 
 /**
- * `tx` with `append` on `events`, stamping `trace` on each event.
+ * `tx` with `append` on `events`, stamping `trace` and the transaction's time on each event
+ * (an empty trace for work outside any request, such as a timer).
  *
  * @example
  * db.write((tx) => fn(writeTx(tx, events, { correlationId, causationId })));
  */
-export function writeTx(tx: Tx, events: EventLog, trace: Trace): WriteTx {
-  return { ...tx, append: (type, data, meta) => events.append(tx, type, data, { ...trace, ...meta }) };
+export function writeTx(tx: Tx, events: EventLog, trace: Trace = {}): WriteTx {
+  const at = new Date(events.now()).toISOString();
+  return { ...tx, at, append: (type, data, meta) => events.append(tx, type, data, { ...trace, stream: meta?.stream, at }) };
 }
 
 /**

@@ -16,10 +16,27 @@ import type { Logger } from '../log.ts';
 
 export type { WriteTx };
 
+/** How `ctx.write` commits. */
+export interface WriteOptions {
+  /**
+   * Share the transaction with other writes arriving meanwhile (group commit, db/group-commit.ts):
+   * one fsync for many small writes; `fn` runs in a savepoint of its own, so its failure rolls
+   * back only its work, and its answer comes after the shared commit. For hot, small, independent
+   * writes (location's fixes); `fn` must not depend on being alone in its transaction.
+   */
+  group?: boolean;
+}
+
 /** What a handler of a service gets: the request's trace, its logger, and its service's means. */
 export interface RequestContext extends HandlerContext {
-  /** One transaction: state changes and the events they cause commit together. */
-  write<T>(fn: (tx: WriteTx) => Promise<T>): Promise<T>;
+  /**
+   * One transaction: state changes and the events they cause commit together.
+   *
+   * @example
+   * ctx.write((tx) => tx.append(NoteAdded, req));
+   * ctx.write((tx) => recordFix(tx, req), { group: true }); // many small writes, one commit
+   */
+  write<T>(fn: (tx: WriteTx) => Promise<T>, o?: WriteOptions): Promise<T>;
   /**
    * Calls another service, passing this request's correlation id on. Under Hearth only the
    * gateway's broker credential may send `svc.` operations; from a service this fails `kit.not_permitted`.

@@ -5,7 +5,7 @@
  */
 import type { NatsConnection, Subscription } from 'nats';
 import { connectBroker, Requester, Responder, type BrokerTarget } from '../bus/index.ts';
-import type { Db, DbOptions } from '../db/index.ts';
+import { GroupCommit, type Db, type DbOptions } from '../db/index.ts';
 import * as v from 'valibot';
 import { EnvelopeSchema, HealthReply, kitSubjects } from '../envelope.ts';
 import { decode, encode } from '../codec.ts';
@@ -108,6 +108,7 @@ async function boot(def: ServiceDefinition, o: RunOptions, opened: { db?: Db; nc
     state === 'ok' ? log.info('storage recovered: writes succeed again', { file: db.storage.file }) : log.error(`storage ${state}`, { file: db.storage.file, reason });
   const now = o.now ?? Date.now;
   const events = new EventLog(db, def.name, { now });
+  const commits = new GroupCommit(db); // ctx.write(fn, { group: true })
 
   // 2. The broker; replies to this service's requests come back under its own inbox prefix.
   const nc = (opened.nc = await connectBroker({ ...o.broker, name: `hearth-${def.name}`, inboxPrefix: kitSubjects.inbox(def.name) }));
@@ -128,7 +129,7 @@ async function boot(def: ServiceDefinition, o: RunOptions, opened: { db?: Db; nc
     events,
     log,
     handle: <O extends Operation>(op: O, fn: ServiceHandler<O>) =>
-      responder.handle(op, (req, ctx) => fn(req, requestContext(ctx, { db, events, requester }))),
+      responder.handle(op, (req, ctx) => fn(req, requestContext(ctx, { db, commits, events, requester }))),
     now,
     project: (p: ProjectionSpec | InlineProjection) => events.project(inlineProjection(p, events)),
     consume: (source: string, spec: ConsumeSpec | ConsumerSpec) =>

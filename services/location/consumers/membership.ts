@@ -40,7 +40,12 @@ export function locationHooks(events: EventLog): membership.MembershipHooks {
   };
 }
 
-/** The consumer of `evt.users.*`. */
+/**
+ * The consumer of `evt.users.*`: the shared membership projection with location's erasure.
+ *
+ * @example
+ * api.consume('users', membershipConsumer(api.events));
+ */
 export function membershipConsumer(events: EventLog): ConsumeSpec {
   return membership.membershipConsumer(locationHooks(events));
 }

@@ -6,11 +6,10 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { openDb } from '../../src/kit/index.ts';
-import { GroupCommit } from '../../services/location/store/group-commit.ts';
+import { GroupCommit, openDb } from '../../src/kit/index.ts';
 import { useTempDir } from '../support/test-file.ts';
 
-describe('location: group commit', () => {
+describe('kit: group commit', () => {
   const dir = useTempDir('group-commit');
 
   it('shares transactions between concurrent jobs and rolls back a failing one alone', async () => {

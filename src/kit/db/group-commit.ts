@@ -1,11 +1,12 @@
 /**
- * Group commit for fixes: phones post often and all at once, and every transaction costs
- * an fsync. Work submitted while a write is under way waits and then runs, in arrival
- * order, in the next transaction together with everything else that arrived meanwhile —
- * each job inside its own savepoint, so one failing job rolls back alone and the others
- * commit. A job's answer is given only after the commit.
+ * Group commit, for many small concurrent writes (a handler asks for it with
+ * `ctx.write(fn, { group: true })`; location's fixes do): phones post often and all at once,
+ * and every transaction costs an fsync. Work submitted while a write is under way waits and
+ * then runs, in arrival order, in the next transaction together with everything else that
+ * arrived meanwhile — each job inside its own savepoint, so one failing job rolls back alone
+ * and the others commit. A job's answer is given only after the commit.
  */
-import type { Db, Tx } from '../../../src/kit/index.ts';
+import type { Db, Tx } from './open.ts';
 
 /** Most jobs in one transaction. */
 const MAX_JOBS = 64;
@@ -30,7 +31,7 @@ export class GroupCommit {
    * Runs `run` in a transaction shared with other jobs; resolves once it committed.
    *
    * @example
-   * const reply = await commits.submit((tx) => recordFixes(tx, req));
+   * const reply = await commits.submit((tx) => tx.execute('INSERT INTO t (n) VALUES (?)', [n]));
    */
   submit<T>(run: (tx: Tx) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -65,7 +66,11 @@ export class GroupCommit {
           for (const job of jobs) job.reject(err); // the commit itself failed: nothing of the batch is stored
           continue;
         }
-        jobs.forEach((job, i) => (outcomes[i]!.ok ? job.resolve(outcomes[i]!.value) : job.reject(outcomes[i]!.value)));
+        jobs.forEach((job, i) => {
+          const outcome = outcomes[i];
+          if (outcome?.ok) job.resolve(outcome.value);
+          else job.reject(outcome?.value);
+        });
       }
     } finally {
       this.#draining = false;

@@ -1,6 +1,6 @@
 /** How a member appears to their group: everything while they share, only that they paused otherwise. */
-import type { location } from '../../src/contracts/index.ts';
-import { statusOf, type Scope } from './domain/index.ts';
+import type { location } from './deps.ts';
+import { statusOf, type Scope } from './state.ts';
 
 /**
  * The group's view of one member's scope.

@@ -6,7 +6,7 @@
  * Retention runs hourly: fixes, their events and old snapshots past `location.retention_days`
  * are erased in bounded batches.
  */
-import { writeTx, type Logger, type ServiceApi } from '../../src/kit/index.ts';
+import type { Logger, ServiceApi } from '../../src/kit/index.ts';
 import type { Deps } from './deps.ts';
 import { decide } from './domain/index.ts';
 import { inTx } from './store/members.ts';
@@ -52,8 +52,7 @@ export class Timers {
     const now = d.api.now();
     const rows = await d.db.query('SELECT group_id, user_id FROM scopes WHERE deadline <= ? ORDER BY deadline LIMIT ?', [now, DUE_BATCH]);
     for (const r of rows) {
-      await d.db.write(async (plain) => {
-        const tx = writeTx(plain, d.api.events); // no request: what it appends is untraced
+      await d.api.write(async (tx) => {
         const read = inTx(tx);
         const scope = await d.scopes.load(read, String(r.group_id), String(r.user_id));
         const events = decide({ type: 'tick' }, scope, { now, rules: d.settings.rules, places: await loadCircles(read, scope.groupId) });

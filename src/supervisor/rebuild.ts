@@ -55,10 +55,11 @@ async function rebuild(config: HearthConfig, name: string, builtins: ServiceLoad
       log: silentLog,
       handle: () => {},
       now: Date.now,
-      project: (p: ProjectionSpec | InlineProjection) => events.project(inlineProjection(p, events)),
-      consume: (source: string, spec: ConsumeSpec | ConsumerSpec) => void consumers.push([source, consumerSpec(spec, events, silentLog)]),
+      project: (p: ProjectionSpec) => events.project(inlineProjection(p, events)),
+      consume: (source: string, spec: ConsumeSpec) => void consumers.push([source, consumerSpec(spec, events, silentLog)]),
       // A rebuild runs no requests and no live traffic: these are never called, or do nothing.
       request: () => Promise.reject(new Error('no requests during a rebuild')),
+      write: () => Promise.reject(new Error('no writes but the rebuild\'s own during a rebuild')),
       subscribe: () => {},
       publish: () => {},
       listen: () => {},

@@ -16,8 +16,7 @@ import type { ConsumeSpec, ProjectionSpec } from './define.ts';
  * @example
  * events.project(inlineProjection(spec, events));
  */
-export function inlineProjection(p: ProjectionSpec | InlineProjection, events: EventLog): InlineProjection {
-  if (!('handlers' in p)) return p; // the deprecated apply(event, tx) form
+export function inlineProjection(p: ProjectionSpec, events: EventLog): InlineProjection {
   const { dispatch } = dispatcher(p.handlers, 'throw');
   return {
     name: p.name,
@@ -33,8 +32,7 @@ export function inlineProjection(p: ProjectionSpec | InlineProjection, events: E
  * @example
  * new Consumer('users', consumerSpec(spec, events, log), deps);
  */
-export function consumerSpec(c: ConsumeSpec | ConsumerSpec, events: EventLog, log: Logger): ConsumerSpec {
-  if (!('handlers' in c)) return c; // the deprecated apply(event, tx) form
+export function consumerSpec(c: ConsumeSpec, events: EventLog, log: Logger): ConsumerSpec {
   const { types, dispatch } = dispatcher(c.handlers, (event, err) =>
     log.warn('event does not match its contract; stepped over', { source: event.source, type: event.type, seq: event.seq, err }),
   );

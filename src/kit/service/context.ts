@@ -1,18 +1,30 @@
-/** The per-request context a service handler gets: trace ids, a logger, writes and calls. */
-import type { CallOptions, HandlerContext, Requester } from '../bus/index.ts';
-import type { Operation, ReplyOf, RequestOf } from '../contract.ts';
+/** The per-request context a service handler gets, and the one way a write is built. */
+import type { HandlerContext } from '../bus/index.ts';
 import type { Db, GroupCommit } from '../db/index.ts';
 import type { EventLog } from '../es/event-log.ts';
-import { writeTx } from '../es/write-tx.ts';
-import type { RequestContext } from './define.ts';
+import { writeTx, type Trace } from '../es/write-tx.ts';
+import type { RequestContext, WriteOptions, WriteTx } from './define.ts';
 
-/** Builds a handler's context: events it appends and calls it makes carry its trace ids. */
-export function requestContext(ctx: HandlerContext, s: { db: Db; commits: GroupCommit; events: EventLog; requester: Requester }): RequestContext {
+/** What a write needs: the database, its group-commit queue and the event log. */
+export interface WriteMeans {
+  db: Db;
+  commits: GroupCommit;
+  events: EventLog;
+}
+
+/**
+ * Runs `fn` in one transaction (alone, or shared with others with `{ group: true }`), its
+ * appends stamped with `trace`: `ctx.write` and `api.write` are both this.
+ *
+ * @example
+ * write(means, trace, (tx) => tx.append(NoteAdded, note));
+ */
+export function write<T>(s: WriteMeans, trace: Trace, fn: (tx: WriteTx) => Promise<T>, o?: WriteOptions): Promise<T> {
+  return o?.group ? s.commits.submit((tx) => fn(writeTx(tx, s.events, trace))) : s.db.write((tx) => fn(writeTx(tx, s.events, trace)));
+}
+
+/** Builds a handler's context: the events it appends carry its trace ids. */
+export function requestContext(ctx: HandlerContext, s: WriteMeans): RequestContext {
   const trace = { correlationId: ctx.correlationId, causationId: ctx.requestId };
-  return {
-    ...ctx,
-    write: (fn, o) => (o?.group ? s.commits.submit((tx) => fn(writeTx(tx, s.events, trace))) : s.db.write((tx) => fn(writeTx(tx, s.events, trace)))),
-    request: <O extends Operation>(op: O, data: RequestOf<O>, call?: CallOptions): Promise<ReplyOf<O>> =>
-      s.requester.request(op, data, { ...trace, ...call }),
-  };
+  return { ...ctx, write: (fn, o) => write(s, trace, fn, o) };
 }

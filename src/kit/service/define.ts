@@ -37,11 +37,6 @@ export interface RequestContext extends HandlerContext {
    * ctx.write((tx) => recordFix(tx, req), { group: true }); // many small writes, one commit
    */
   write<T>(fn: (tx: WriteTx) => Promise<T>, o?: WriteOptions): Promise<T>;
-  /**
-   * Calls another service, passing this request's correlation id on. Under Hearth only the
-   * gateway's broker credential may send `svc.` operations; from a service this fails `kit.not_permitted`.
-   */
-  request<O extends Operation>(op: O, data: RequestOf<O>, call?: CallOptions): Promise<ReplyOf<O>>;
 }
 
 /**
@@ -99,8 +94,6 @@ export interface ServiceApi {
    * ] });
    */
   project(p: ProjectionSpec): void;
-  /** @deprecated An untyped `apply(event, tx)`: use `{ name, reset, handlers: [on(…)] }`. */
-  project(p: InlineProjection): void;
   /**
    * Consumes another service's events with a checkpoint (see Consumer): read models and
    * reactors alike. Its event types are those of `handlers`; others are stepped over. An
@@ -116,9 +109,18 @@ export interface ServiceApi {
    * ] });
    */
   consume(source: string, spec: ConsumeSpec): void;
-  /** @deprecated An untyped `apply(event, tx)` with hand-written `types`: use `{ handlers: [on(…)] }`. */
-  consume(source: string, spec: ConsumerSpec): void;
-  /** Calls another service outside any request (e.g. from an HTTP route of the gateway; see RequestContext.request). */
+  /**
+   * One transaction outside any request (a timer, a retention job): the same `WriteTx` and
+   * options as `ctx.write`; what it appends carries no trace.
+   *
+   * @example
+   * await api.write((tx) => tx.execute('DELETE FROM drafts WHERE at < ?', [horizon]));
+   */
+  write<T>(fn: (tx: WriteTx) => Promise<T>, o?: WriteOptions): Promise<T>;
+  /**
+   * Calls another service (the gateway's routes do; under Hearth only the gateway's broker
+   * credential may send `svc.` operations, so from a service this fails `kit.not_permitted`).
+   */
   request<O extends Operation>(op: O, data: RequestOf<O>, call?: CallOptions): Promise<ReplyOf<O>>;
   /** Live events on `subject` (`evt.users.>`), decoded, with no checkpoint: for real-time fan-out. */
   subscribe(subject: string, fn: (event: Envelope) => void): void;

@@ -14,7 +14,7 @@ import { Consumer, logReadOp, type ConsumerSpec } from '../es/consumer.ts';
 import { Relay } from '../es/relay.ts';
 import { check, type Operation } from '../contract.ts';
 import { createLogger, type Level, type Logger } from '../log.ts';
-import { requestContext } from './context.ts';
+import { requestContext, write } from './context.ts';
 import { serveDamaged } from './damaged.ts';
 import { openStorage } from './storage.ts';
 import { consumerSpec, inlineProjection } from './consumption.ts';
@@ -129,10 +129,11 @@ async function boot(def: ServiceDefinition, o: RunOptions, opened: { db?: Db; nc
     events,
     log,
     handle: <O extends Operation>(op: O, fn: ServiceHandler<O>) =>
-      responder.handle(op, (req, ctx) => fn(req, requestContext(ctx, { db, commits, events, requester }))),
+      responder.handle(op, (req, ctx) => fn(req, requestContext(ctx, { db, commits, events }))),
+    write: (fn, wo) => write({ db, commits, events }, {}, fn, wo),
     now,
-    project: (p: ProjectionSpec | InlineProjection) => events.project(inlineProjection(p, events)),
-    consume: (source: string, spec: ConsumeSpec | ConsumerSpec) =>
+    project: (p: ProjectionSpec) => events.project(inlineProjection(p, events)),
+    consume: (source: string, spec: ConsumeSpec) =>
       void consumers.push(
         new Consumer(source, consumerSpec(spec, events, log), { db, nc, requester, log, catchupMs: o.catchupMs ?? RUN_DEFAULTS.catchupMs, now, graceMs: o.startGraceMs ?? 120_000 }),
       ),

@@ -4,6 +4,7 @@
  * by `seq`, the seq of the event that sent them; a deleted message keeps its row with no
  * text, so pages and read markers stay stable.
  */
+import { membership } from '../../src/contracts/index.ts';
 import type { Migration } from '../../src/kit/index.ts';
 
 /** Forward-only schema steps of the chat service. */
@@ -12,14 +13,7 @@ export const migrations: readonly Migration[] = [
     version: 1,
     name: 'messages',
     sql: `
-CREATE TABLE members (
-  group_id TEXT NOT NULL,
-  user_id TEXT NOT NULL,
-  role TEXT NOT NULL,
-  display_name TEXT NOT NULL,
-  PRIMARY KEY (group_id, user_id)
-);
-CREATE INDEX members_user ON members (user_id);
+${membership.MEMBERS_TABLE}
 CREATE TABLE messages (
   seq INTEGER PRIMARY KEY,
   id TEXT NOT NULL UNIQUE,

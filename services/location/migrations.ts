@@ -4,6 +4,7 @@
  * (members), so `hearth rebuild location` can recreate it. Times are ms since the epoch in
  * INTEGER columns (compared and indexed as numbers); a scope's state is JSON.
  */
+import { membership } from '../../src/contracts/index.ts';
 import type { Migration } from '../../src/kit/index.ts';
 
 /** Forward-only schema steps of the location service. */
@@ -12,14 +13,7 @@ export const migrations: readonly Migration[] = [
     version: 1,
     name: 'scopes-fixes-places',
     sql: `
-CREATE TABLE members (
-  group_id TEXT NOT NULL,
-  user_id TEXT NOT NULL,
-  role TEXT NOT NULL,
-  display_name TEXT NOT NULL,
-  PRIMARY KEY (group_id, user_id)
-);
-CREATE INDEX members_user ON members (user_id);
+${membership.MEMBERS_TABLE}
 CREATE TABLE scopes (
   group_id TEXT NOT NULL,
   user_id TEXT NOT NULL,

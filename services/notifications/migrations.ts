@@ -9,6 +9,7 @@
  * outbox, written in the same transaction as the notification, and `delivery_attempts`
  * the log a user reads.
  */
+import { membership } from '../../src/contracts/index.ts';
 import type { Migration } from '../../src/kit/index.ts';
 
 /** Forward-only schema steps of the notifications service. */
@@ -17,18 +18,8 @@ export const migrations: readonly Migration[] = [
     version: 1,
     name: 'inbox',
     sql: `
-CREATE TABLE members (
-  group_id TEXT NOT NULL,
-  user_id TEXT NOT NULL,
-  role TEXT NOT NULL,
-  display_name TEXT NOT NULL,
-  PRIMARY KEY (group_id, user_id)
-);
-CREATE INDEX members_user ON members (user_id);
-CREATE TABLE groups (
-  group_id TEXT PRIMARY KEY,
-  name TEXT NOT NULL
-);
+${membership.MEMBERS_TABLE}
+${membership.GROUPS_TABLE}
 CREATE TABLE notifications (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   id TEXT NOT NULL UNIQUE,

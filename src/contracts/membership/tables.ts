@@ -2,8 +2,8 @@
  * The shape of a membership copy, the same in every database that keeps one (database per
  * service: each has its own tables; only this declaration is shared). `members` is who is in
  * which group with which role and name; `groups` (kept by those who need group names) is
- * what each group is called. A service's first migration may create them with these
- * statements; the services that shipped before this file created the same columns.
+ * what each group is called. Every service's first migration creates them with these
+ * statements (the SQL is what it always was, so databases made before stay as they are).
  */
 
 /** The `members` table and its by-user index. */

@@ -3,7 +3,7 @@
 // (*.test.ts) and everything under tests/ (benchmarks excluded: they are not tests).
 // `node scripts/test.js tests/web chat` runs the files whose paths contain either word.
 import { readdirSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 
 const roots = ['embedded-broker', 'src', 'services', 'bin', 'tests'];
 const only = process.argv.slice(2);
@@ -18,19 +18,32 @@ const files = roots
   .filter((f) => f.endsWith('.test.ts') && !f.includes('/bench/') && !f.includes('node_modules'))
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
   .sort()
-  // The longest files first (browser tests, then whole appliances), so the run does not end
-  // waiting on one of them while the other slot sits idle.
+  // The longest files first, so the run does not end waiting on one of them.
   .sort((a, b) => weight(b) - weight(a));
 
 function weight(f) {
-  if (f.startsWith('tests/web/')) return 2;
   if (f.startsWith('tests/platform/') || f.startsWith('tests/runtimes/')) return 1;
   return 0;
 }
 
-const result = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', ...files],
-  { stdio: 'inherit' },
-);
-process.exit(result.status ?? 1);
+// Two lanes side by side: the browser tests one at a time (each runs Chromium against its own
+// appliance and spends much of its time waiting on real clocks and pages), everything else two
+// at a time. Three files at once keep the two cores busy; the browser lane's report is printed
+// when it is done, so the two reports do not interleave.
+const browser = files.filter((f) => f.startsWith('tests/web/'));
+const rest = files.filter((f) => !f.startsWith('tests/web/'));
+const lane = (list, concurrency, stdio) =>
+  list.length === 0
+    ? { done: Promise.resolve(0), out: [] }
+    : (() => {
+        const out = [];
+        const child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...list], { stdio });
+        child.stdout?.on('data', (b) => out.push(b));
+        child.stderr?.on('data', (b) => out.push(b));
+        return { done: new Promise((r) => child.on('exit', (code, signal) => r(code ?? (signal ? 1 : 0)))), out };
+      })();
+const web = lane(browser, 1, ['ignore', 'pipe', 'pipe']);
+const others = lane(rest, 2, 'inherit');
+const codes = [await others.done, await web.done];
+for (const b of web.out) process.stdout.write(b);
+process.exit(codes.some((c) => c !== 0) ? 1 : 0);

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { account, apiCall, assertAccessible, assertNoProblems, browserSkip, family, LAPTOP, launchBrowser, person, PHONE, signInPage, startAppliance, WEB_TIMEOUT, type Account, type Appliance, type Person } from './support.ts';
+import { account, apiCall, assertAccessible, assertNoProblems, browserSkip, expectSessionEnd, family, LAPTOP, launchBrowser, person, PHONE, signInPage, startAppliance, WEB_TIMEOUT, type Account, type Appliance, type Person } from './support.ts';
 
 /** What the sign-in page says after a session was ended elsewhere (strings.ts `auth.ended.revoked`). */
 const REVOKED = 'You were signed out (from another device, or your password changed)';
@@ -108,10 +108,7 @@ describe('the account and instance pages', { skip: browserSkip, timeout: 2 * WEB
     await apiCall(app, 'POST', '/v1/auth/logout', { token: eve.token, body: {} });
     const e1 = await person(browser, app);
     const e2 = await person(browser, app);
-    // The other device's calls are refused once its session has ended, and the browser logs each
-    // 401 itself: its renewal, and on a slow machine the screen it was still loading when the
-    // session ended (every one of them sends it to sign-in, asserted below).
-    e2.allowConsole.push(/401 \(Unauthorized\) @ .*\/v1\//);
+    expectSessionEnd(e2);
     await signInPage(e1, eve);
     await signInPage(e2, eve);
     await open(e1.page, 'Account', 'Account');

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { apiCall, assertNoProblems, browserSkip, family, launchBrowser, person, signInPage, startAppliance, WEB_TIMEOUT, type Account, type Appliance } from './support.ts';
+import { apiCall, assertNoProblems, browserSkip, expectSessionEnd, family, launchBrowser, person, signInPage, startAppliance, WEB_TIMEOUT, type Account, type Appliance } from './support.ts';
 
 /** Access tokens live this long (users.access_token_ttl_s), and the gateway tolerates 30 s of clock skew on top. */
 const TTL_S = 60;
@@ -58,7 +58,7 @@ describe('sessions in the browser', { skip: browserSkip, timeout: WEB_TIMEOUT },
     await signInPage(p, bo);
     const other = await apiCall(app, 'POST', '/v1/auth/login', { body: { email: bo.email, password: bo.password } });
     // Sign-out of every session elsewhere ends this page's session too: its stream is closed and its refresh refused.
-    p.allowConsole.push(/401 \(Unauthorized\) @ .*\/v1\/auth\/refresh$/);
+    expectSessionEnd(p);
     await apiCall(app, 'POST', '/v1/auth/logout', { token: other.accessToken, body: { everywhere: true } });
     await p.page.getByRole('heading', { name: 'Sign in to Hearth' }).waitFor({ timeout: 15_000 });
     await p.page.getByText('You were signed out (from another device, or your password changed)').waitFor();
@@ -74,7 +74,7 @@ describe('sessions in the browser', { skip: browserSkip, timeout: WEB_TIMEOUT },
     // Someone else spends the token first …
     await apiCall(app, 'POST', '/v1/auth/refresh', { body: { refreshToken } });
     // … so the page's own renewal (due now: this token has less than a minute left) presents a spent token.
-    p.allowConsole.push(/401 \(Unauthorized\) @ .*\/v1\/auth\/refresh$/);
+    expectSessionEnd(p);
     await p.page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
     await p.page.getByText('this sign-in was used from two places at once').waitFor({ timeout: 15_000 });
     await p.page.getByLabel('Email').waitFor();

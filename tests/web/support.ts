@@ -161,6 +161,16 @@ export async function person(browser: Browser, app: { url: string }, o: BrowserC
   return p;
 }
 
+/**
+ * This person's session is about to end from elsewhere (signed out on another device, a
+ * password change, a stolen refresh token): every call the page makes from then on is
+ * refused with 401 — its renewal, and on a slow machine the screen it is still loading —
+ * and the browser logs each one itself. The test asserts where the page goes instead.
+ */
+export function expectSessionEnd(p: Person): void {
+  p.allowConsole.push(/401 \(Unauthorized\) @ .*\/v1\//);
+}
+
 /** Asserts nothing went wrong in the page (console errors, uncaught errors). */
 export function assertNoProblems(...people: Person[]): void {
   assert.deepEqual(people.flatMap((p) => p.problems), []);

@@ -163,6 +163,9 @@ export async function signOut(everywhere = false): Promise<void> {
  * other tabs too — they see the stored session go.
  */
 export function end(reason: EndReason, everyTab = true): void {
+  // Already ended for a reason the server named (a reused token, say): a call refused at the
+  // same moment only says "revoked", and must not overwrite the words the person should read.
+  if (reason === 'revoked' && auth.value === null && ended.value !== null && ended.value !== 'signed_out') return;
   const userId = auth.value?.userId ?? read()?.userId;
   clearTimeout(timer);
   if (everyTab || read()) localStorage.removeItem(KEY);

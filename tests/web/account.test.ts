@@ -136,6 +136,8 @@ describe('the account and instance pages', { skip: browserSkip, timeout: 2 * WEB
     // This device stayed signed in; "Sign out everywhere" ends both.
     await e1.page.reload();
     await e1.page.getByRole('heading', { level: 1, name: 'Account' }).waitFor();
+    // Everywhere includes this device: calls its screen still has in flight are refused too.
+    expectSessionEnd(e1);
     await e1.page.getByRole('button', { name: 'Sign out everywhere' }).click();
     await e1.page.getByRole('heading', { name: 'Sign in to Hearth' }).waitFor();
     await sentToSignIn(e2);

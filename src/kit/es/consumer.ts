@@ -28,7 +28,7 @@ import { backoffDelay } from '../retry.ts';
 export interface ConsumerSpec {
   /**
    * Applies one event; throwing rolls back and retries later (the source is held up until it succeeds).
-   * @deprecated for services: give `api.consume` typed `handlers: [on(…)]` instead (the kit builds this).
+   * Built by the kit from a service's typed `handlers: [on(…)]` (`api.consume` takes no other form).
    */
   apply(event: Envelope, tx: Tx): Promise<void>;
   /** Empties what this consumer built (for a rebuild). */

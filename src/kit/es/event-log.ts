@@ -58,7 +58,7 @@ export interface InlineProjection {
   reset(tx: Tx): Promise<void>;
   /**
    * Applies one event in the appending transaction.
-   * @deprecated for services: give `api.project` typed `handlers: [on(…)]` instead (the kit builds this).
+   * Built by the kit from a service's typed `handlers: [on(…)]` (`api.project` takes no other form).
    */
   apply(event: Envelope, tx: Tx): Promise<void>;
 }

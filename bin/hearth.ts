@@ -5,6 +5,11 @@
  *   hearth service <name>               one service alone (what `serve` starts per service)
  *   hearth rebuild <service>            rebuild a service's projections (Hearth stopped)
  *   hearth check                        check every service's database file for damage
+ *   hearth backup [--out FILE]          an online backup of every service's database, as one archive
+ *   hearth restore <archive>            restore a backup into a stopped or new data directory
+ *   hearth restore --from-replica URL   … or rebuild it from a Litestream replica
+ *   hearth standby --from-replica URL   keep a copy a few seconds behind the primary, ready to promote
+ *   hearth promote                      make a standby the primary
  *   hearth config                       the effective configuration, secrets redacted
  *   hearth broker [nats-server flags]   the embedded broker alone
  *   hearth version
@@ -21,6 +26,10 @@ Commands:
   service <name>     run one service alone, e.g. on another machine with --broker nats://host:4222
   rebuild <service>  rebuild a service's projections from its event log (stop Hearth first)
   check              check every service's database file for damage (exit 1 if any is damaged)
+  backup             an online backup of every service's database, as one archive (--out FILE)
+  restore ARCHIVE    restore a backup into a stopped or new data directory (--from-replica URL: from a replica)
+  standby            keep a copy of a primary's replica a few seconds behind (--from-replica URL)
+  promote            make the standby on --data DIR the primary
   config             print the effective configuration, secrets redacted
   broker             run the embedded NATS-compatible broker alone (nats-server flags: hearth broker --help)
   version            print the version and the runtime
@@ -47,6 +56,18 @@ switch (command) {
     break;
   case 'check':
     code = await (await supervisor()).runCheck(rest, Object.keys(await services()));
+    break;
+  case 'backup':
+    code = await (await supervisor()).runBackup(rest, Object.keys(await services()));
+    break;
+  case 'restore':
+    code = await (await supervisor()).runRestore(rest, Object.keys(await services()));
+    break;
+  case 'standby':
+    code = await (await supervisor()).runStandby(rest, Object.keys(await services()));
+    break;
+  case 'promote':
+    code = await (await supervisor()).runPromote(rest);
     break;
   case 'config':
     code = await (await supervisor()).runConfigCommand(rest);

@@ -21,6 +21,7 @@ export { redact, formatConfig, isSecretKey, REDACTED } from './redact.ts';
 export { describeSource, type ConfigSource } from './source.ts';
 export { INTERNAL_ENV, envName } from './env.ts';
 export { FLAGS } from './flags.ts';
+export { backupDir } from './backup-settings.ts';
 export { defaultsJson, keysTable, withKeysTable } from './settings-docs.ts';
 export {
   CONFIG,
@@ -35,6 +36,8 @@ export {
   type ServiceConfig,
   type ServiceDbConfig,
   type SupervisorConfig,
+  type BackupConfig,
+  type ReplicationConfig,
   type KitConfig,
   type UsersConfig,
   type GatewayConfig,

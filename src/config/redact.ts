@@ -7,11 +7,11 @@ import type { HearthConfig } from './schema.ts';
 /** What a secret is replaced with. */
 export const REDACTED = '[redacted]';
 
-const SECRET_KEY = /(password|token|secret)$/i;
+const SECRET_KEY = /(password|passphrase|token|secret|secret_access_key)$/i;
 const URL_USERINFO = /^([a-z][a-z0-9+.-]*:\/\/[^:/@?#]*):[^@/?#]*@/i;
 const URL_SECRET_PARAM = /([?&](?:auth_?token|token|password|secret|access_token)=)[^&#]*/gi;
 
-/** True for keys whose values are secrets: `password`, `token`, `auth_token`, `*_secret` … */
+/** True for keys whose values are secrets: `password`, `passphrase`, `token`, `auth_token`, `*_secret`, `secret_access_key` … */
 export function isSecretKey(key: string): boolean {
   return SECRET_KEY.test(key);
 }

@@ -8,6 +8,7 @@
  */
 import { settings } from '../contracts/index.ts';
 import { RUN_DEFAULTS } from '../kit/index.ts';
+import { backup, replication } from './backup-settings.ts';
 import { broker } from './broker-settings.ts';
 import { services } from './services-settings.ts';
 
@@ -36,6 +37,8 @@ export const CONFIG = section({
     health_interval_ms: setting(ms(100, 3_600_000), 2000, 'how often the supervisor asks each service for its health'),
     ready_timeout_ms: setting(ms(100, 86_400_000), 30_000, 'how long start-up may take before `hearth serve` gives up'),
   }),
+  backup,
+  replication,
   public_url: settings.public_url,
   users: settings.users,
   location: settings.location,
@@ -69,6 +72,10 @@ export type ServiceConfig = HearthConfig['services'][string];
 export type ServiceDbConfig = ServiceConfig['db'];
 /** `supervisor`: restart backoff, shutdown and readiness timing. */
 export type SupervisorConfig = HearthConfig['supervisor'];
+/** `backup`: scheduled online backups and their retention. */
+export type BackupConfig = HearthConfig['backup'];
+/** `replication`: continuous replication of every service database with Litestream. */
+export type ReplicationConfig = HearthConfig['replication'];
 /** `users`: who may register, and token lifetimes. */
 export type UsersConfig = HearthConfig['users'];
 /** `location`: thresholds of the location domain, and how long history is kept. */

@@ -9,3 +9,5 @@ export { runServiceHost, type ServiceLoaders } from './service-host.ts';
 export { runRebuild } from './rebuild.ts';
 export { runConfigCommand } from './config-command.ts';
 export { runCheck } from './check-command.ts';
+export { runBackup, runRestore } from './backup/index.ts';
+export { runStandby, runPromote } from './replication/index.ts';

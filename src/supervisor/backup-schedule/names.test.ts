@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { backupName, isPartial, parseName, partialName } from './names.ts';
+
+describe('backup names', () => {
+  it('names a backup by the UTC second it began, .age when encrypted, and reads it back', () => {
+    const at = new Date('2026-12-02T03:30:07.456Z');
+    assert.equal(backupName(at, false), 'hearth-20261202T033007Z.tar');
+    assert.equal(backupName(at, true), 'hearth-20261202T033007Z.tar.age');
+    assert.deepEqual(parseName('hearth-20261202T033007Z.tar.age'), {
+      name: 'hearth-20261202T033007Z.tar.age', at: new Date('2026-12-02T03:30:07Z'), encrypted: true, failed: false,
+    });
+    assert.equal(parseName('hearth-20261202T033007Z.tar.failed')?.failed, true);
+  });
+
+  it('sorts by time as text', () => {
+    const names = ['2026-12-02T03:30:00Z', '2026-11-30T23:59:59Z', '2027-01-01T00:00:00Z'].map((t) => backupName(new Date(t), false));
+    assert.deepEqual([...names].sort(), [names[1], names[0], names[2]]);
+  });
+
+  it('refuses anything else: paths, traversal, other files, impossible dates', () => {
+    for (const bad of [
+      '../hearth-20261202T033000Z.tar', '/etc/passwd', '..%2fhearth-20261202T033000Z.tar', 'hearth-20261202T033000Z.tar/..',
+      'hearth-20261202T033000Z.tar.json', 'hearth-20261302T033000Z.tar', 'hearth-20261231T253000Z.tar', 'hearth-20260230T033000Z.tar',
+      '.hearth-20261202T033000Z.tar.partial', 'hearth-20261202T033000Z.TAR', 'hearth-20261202T033000Z.tar\n', '',
+    ]) assert.equal(parseName(bad), undefined, bad);
+  });
+
+  it('hides a backup being written', () => {
+    assert.equal(partialName('hearth-20261202T033000Z.tar'), '.hearth-20261202T033000Z.tar.partial');
+    assert.ok(isPartial('.hearth-20261202T033000Z.tar.partial'));
+    assert.ok(!isPartial('hearth-20261202T033000Z.tar'));
+  });
+});

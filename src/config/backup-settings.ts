@@ -4,16 +4,33 @@
  * than in src/contracts/settings.
  */
 import { isAbsolute, join } from 'node:path';
+import { Cron } from 'croner';
+import * as v from 'valibot';
 import { settings } from '../contracts/index.ts';
 
 const { section, setting } = settings;
 const { bool, int, ms, text, url } = settings.rules;
 
+/** How croner reads `backup.schedule`: five fields, or six with seconds first. */
+export const CRON_MODE = '5-or-6-parts' as const;
+
+/** True when croner accepts `expr` as a schedule. */
+function isCron(expr: string): boolean {
+  try {
+    new Cron(expr, { mode: CRON_MODE, paused: true }).stop();
+    return true;
+  } catch {
+    return false; // croner's words name the field; the report quotes what is allowed
+  }
+}
+
+const CRON_ALLOWED = 'a cron expression of 5 fields (minute hour day-of-month month day-of-week, e.g. "30 3 * * *") or 6 with seconds first, or "" for no scheduled backups';
+
 /** The `backup` section: scheduled online backups into a directory, with retention. */
 export const backup = section({
   dir: setting(text('a directory path, or "" for <data>/backups'), '',
     'where scheduled backups are written; `""` is `<data>/backups`, a relative path is relative to the data directory. Put it on another disk (a USB drive, a NAS mount): a backup on the same SD card dies with it'),
-  schedule: setting(text('a cron expression (minute hour day-of-month month day-of-week), or "" for no scheduled backups'), '30 3 * * *',
+  schedule: setting(v.pipe(v.string(CRON_ALLOWED), v.check((s) => s === '' || isCron(s), CRON_ALLOWED)), '30 3 * * *',
     'when scheduled backups run, as a cron expression in local time (`30 3 * * *`: every day at 03:30); `""` turns them off'),
   passphrase: setting(text(), '',
     'encrypts scheduled backups with this passphrase ([age](https://age-encryption.org) format); `""`: not encrypted (secret)'),

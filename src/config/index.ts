@@ -21,7 +21,7 @@ export { redact, formatConfig, isSecretKey, REDACTED } from './redact.ts';
 export { describeSource, type ConfigSource } from './source.ts';
 export { INTERNAL_ENV, envName } from './env.ts';
 export { FLAGS } from './flags.ts';
-export { backupDir } from './backup-settings.ts';
+export { backupDir, CRON_MODE } from './backup-settings.ts';
 export { defaultsJson, keysTable, withKeysTable } from './settings-docs.ts';
 export {
   CONFIG,

@@ -43,14 +43,14 @@ const identities: Record<string, { user: string; password: string; inbox?: strin
 const EVENTS = ['evt.users.user.registered', 'evt.chat.message.sent', 'evt.gateway.typing.g1'];
 /** Subjects each identity tries to publish on: user-facing, internal, events, others' inboxes. */
 const PUBLISH = [
-  'svc.users.me', 'svc.users.login', 'svc.chat.send',
+  'svc.users.me', 'svc.users.login', 'svc.chat.send', 'svc.supervisor.backups_list',
   'log.users.read', 'sys.health.users', 'sys.ready',
   ...EVENTS,
   '_INBOX.gateway.r1', '_INBOX.users.r1', '_INBOX.owner.r1',
 ];
 /** Subjects each identity tries to listen on. */
 const SUBSCRIBE = [
-  'svc.users.me', 'svc.users.login', 'svc.chat.send',
+  'svc.users.me', 'svc.users.login', 'svc.chat.send', 'svc.supervisor.backups_list',
   'log.users.read', 'log.chat.read', 'sys.health.users', 'sys.health.chat', 'sys.ready',
   ...EVENTS,
   '_INBOX.gateway.r1', '_INBOX.users.r1', '_INBOX.chat.r1', '_INBOX.owner.r1', '_INBOX.supervisor.r1',
@@ -62,7 +62,7 @@ const expected: Record<string, { publish: string[]; subscribe: string[]; everyth
   'owner (operator)': { publish: ['log.users.read', 'sys.health.users', 'sys.ready'], subscribe: [...EVENTS, '_INBOX.owner.r1'] },
   'owner (full)': { publish: PUBLISH, subscribe: SUBSCRIBE, everything: true },
   gateway: {
-    publish: ['svc.users.me', 'svc.users.login', 'svc.chat.send', 'log.users.read', 'sys.health.users', 'sys.ready', 'evt.gateway.typing.g1'],
+    publish: ['svc.users.me', 'svc.users.login', 'svc.chat.send', 'svc.supervisor.backups_list', 'log.users.read', 'sys.health.users', 'sys.ready', 'evt.gateway.typing.g1'],
     subscribe: [...EVENTS, '_INBOX.gateway.r1'],
   },
   users: {
@@ -73,7 +73,7 @@ const expected: Record<string, { publish: string[]; subscribe: string[]; everyth
     publish: ['log.users.read', 'evt.chat.message.sent'],
     subscribe: ['svc.chat.send', 'log.chat.read', 'sys.health.chat', ...EVENTS, '_INBOX.chat.r1'],
   },
-  supervisor: { publish: ['sys.health.users'], subscribe: ['sys.ready', '_INBOX.supervisor.r1'] },
+  supervisor: { publish: ['sys.health.users'], subscribe: ['sys.ready', 'svc.supervisor.backups_list', '_INBOX.supervisor.r1'] },
 };
 
 const settle = () => new Promise((r) => setTimeout(r, 100));

@@ -56,10 +56,14 @@ export function servicePermissions(name: string): Permissions {
   };
 }
 
-/** The supervisor's permissions: it asks for health and answers readiness. */
+/**
+ * The supervisor's permissions: it asks for health, answers readiness, and answers the
+ * backup operations (`svc.supervisor.>`, src/contracts/backups.ts), which only the gateway
+ * may send (its `svc.>`); no service can be named `supervisor`, so none else listens there.
+ */
 export const SUPERVISOR_PERMISSIONS: Permissions = {
   publish: { allow: ['sys.health.*'] },
-  subscribe: { allow: ['_INBOX.supervisor.>', 'sys.ready'] },
+  subscribe: { allow: ['_INBOX.supervisor.>', 'sys.ready', 'svc.supervisor.>'] },
   allowResponses: RESPOND_ONCE,
 };
 

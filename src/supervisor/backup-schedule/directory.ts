@@ -124,7 +124,7 @@ export class BackupDirectory {
   }
 
   /** Reads up to `length` bytes of a listed backup from `offset`, and the file's size. */
-  async read(name: string, offset: number, length: number): Promise<{ data: Uint8Array; size: number }> {
+  async read(name: string, offset: number, length: number): Promise<{ data: Uint8Array<ArrayBuffer>; size: number }> {
     const fh = await open(this.file(name), 'r').catch((err: NodeJS.ErrnoException) => {
       throw err.code === 'ENOENT' ? notFound(name) : err;
     });

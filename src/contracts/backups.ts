@@ -20,17 +20,22 @@ const S = 'supervisor';
 /** The most a `ReadBackup` returns at once: 256 KiB, a quarter of the default `broker.max_payload`. */
 export const CHUNK_BYTES = 256 * 1024;
 
-/** A scheduled backup's file name, strictly (no path): `hearth-20261202T033000Z.tar`, `.tar.age`, either with `.failed`. */
+/** A scheduled backup's file name, strictly (no path): `hearth-backup-20261202T033000Z.tar.gz`, `.tar.gz.age`, either with `.failed`. */
 export const BackupName = v.pipe(
   v.string(),
-  v.regex(/^hearth-\d{8}T\d{6}Z\.tar(\.age)?(\.failed)?$/, 'must be a backup name such as hearth-20261202T033000Z.tar'),
+  v.regex(/^hearth-backup-\d{8}T\d{6}Z\.tar\.gz(\.age)?(\.failed)?$/, 'must be a backup name such as hearth-backup-20261202T033000Z.tar.gz'),
 );
 
 /** What a backup's manifest says, in short: the Hearth that wrote it and each service's database. */
 export const ManifestSummary = v.object({
+  /** The `hearth version` that wrote it. */
   hearthVersion: v.string(),
-  /** Each service's schema version and event-log head at the snapshot. */
-  services: v.array(v.object({ name: v.string(), schemaVersion: v.number(), head: v.number() })),
+  /** When its snapshots were taken. */
+  createdAt: v.string(),
+  /** Each service's database: its event-log head and schema (migration scope → version) at the snapshot, and its size. */
+  services: v.array(v.object({ name: v.string(), head: v.number(), schema: v.record(v.string(), v.number()), bytes: v.number() })),
+  /** Services left out, and why (a remote database, none yet). */
+  skipped: v.array(v.object({ service: v.string(), reason: v.string() })),
 });
 
 /** One backup in the directory. */

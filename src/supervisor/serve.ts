@@ -7,14 +7,17 @@
  *   5. start the embedded broker with a fresh credential per service (or use `broker.url`);
  *   6. connect the supervisor to the broker and open the HTTP address (/readyz, /healthz);
  *   7. start every service as a child process, restarting any that crash;
- *   8. wait until every service answers its health request, then print the banner.
- * SIGINT/SIGTERM stop it in reverse order: HTTP, services (each finishes its in-flight work
- * and publishes what it committed), broker; exit 0. A second signal kills everything at once.
+ *   8. wait until every service answers its health request, then print the banner;
+ *   9. start the backup schedule and answer the admin's backup requests (backup-schedule/).
+ * SIGINT/SIGTERM stop it in reverse order: backups (a running one finishes, or its files are
+ * removed), HTTP, services (each finishes its in-flight work and publishes what it
+ * committed), broker; exit 0. A second signal kills everything at once.
  */
 import { startBroker, type Broker } from '../../embedded-broker/index.ts';
 import { parseHostPort } from '../config/index.ts';
 import { connectBroker, createLogger, okReply, readinessOp, selfCommand, type Logger } from '../kit/index.ts';
 import { bindProblem, checkAddresses, plannedAddresses, type Address } from './addresses.ts';
+import { startScheduledBackups, type ScheduledBackups } from './backup-schedule/index.ts';
 import { banner } from './banner.ts';
 import { ProcessTable } from './children.ts';
 import { configOrExit, fail } from './command-line.ts';
@@ -117,7 +120,11 @@ export async function runServe(argv: string[], builtins: readonly string[]): Pro
   // The gateway's /readyz asks us: we are the one who knows every service that should run.
   nc.subscribe(readinessOp.subject, { callback: (_err, msg) => msg.respond(okReply(watch.state)) });
 
+  let backups: ScheduledBackups | undefined;
+  let stopping = false;
   const stopped = onSignals(log, async () => {
+    stopping = true;
+    await backups?.stop(config.supervisor.shutdown_timeout_ms);
     watch.stop();
     if (http) {
       await new Promise((r) => http.server.close(r));
@@ -143,6 +150,12 @@ export async function runServe(argv: string[], builtins: readonly string[]): Pro
       .map(([name, s]) => [name, s.reason ?? s.status]),
   );
   process.stdout.write(banner({ url, firstRun, notReady, data: config.data, broker: brokerUrl, wsUrl: broker?.wsUrl, services }));
+  if (!stopping) {
+    backups = await startScheduledBackups({ config, services, nc, log });
+    if (stopping) await backups.stop(0); // a signal came while it started
+    const accounts = watch.state.services.users?.info?.accounts;
+    backups.catchUp(accounts !== undefined && accounts !== '0').catch((err: unknown) => log.error('could not catch up a missed backup', { err }));
+  }
   return stopped;
 }
 

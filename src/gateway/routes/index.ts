@@ -4,6 +4,7 @@
  */
 import { openApiDocument } from '../openapi.ts';
 import { route, type AnyRoute } from '../route-spec.ts';
+import { adminBackupRoutes } from './admin-backups.ts';
 import { authRoutes } from './auth.ts';
 import { groupRoutes } from './groups.ts';
 import { instanceRoutes } from './instance.ts';
@@ -47,4 +48,5 @@ export const ROUTES: readonly AnyRoute[] = [
   ...owntracksRoutes,
   ...chatRoutes,
   ...notificationRoutes,
+  ...adminBackupRoutes,
 ];

@@ -119,8 +119,14 @@ export class BackupDirectory {
     const files = await readdir(this.path).catch(() => [] as string[]);
     const present = new Set(files);
     const stale = files.filter((f) => isPartial(f) || (f.endsWith('.json') && parseName(f.slice(0, -5)) && !present.has(f.slice(0, -5))));
-    for (const f of stale) await rm(join(this.path, f), { force: true });
+    for (const f of stale) await rm(join(this.path, f), { recursive: true, force: true });
     return stale;
+  }
+
+  /** Removes the hidden files and directories a backup of this name was being written or verified in. */
+  async removeTemporaries(name: string): Promise<void> {
+    const files = await readdir(this.path).catch(() => [] as string[]);
+    for (const f of files) if (isPartial(f) && f.includes(name)) await rm(join(this.path, f), { recursive: true, force: true });
   }
 
   /** Reads up to `length` bytes of a listed backup from `offset`, and the file's size. */

@@ -5,12 +5,12 @@ import { backupName, isPartial, parseName, partialName } from './names.ts';
 describe('backup names', () => {
   it('names a backup by the UTC second it began, .age when encrypted, and reads it back', () => {
     const at = new Date('2026-12-02T03:30:07.456Z');
-    assert.equal(backupName(at, false), 'hearth-20261202T033007Z.tar');
-    assert.equal(backupName(at, true), 'hearth-20261202T033007Z.tar.age');
-    assert.deepEqual(parseName('hearth-20261202T033007Z.tar.age'), {
-      name: 'hearth-20261202T033007Z.tar.age', at: new Date('2026-12-02T03:30:07Z'), encrypted: true, failed: false,
+    assert.equal(backupName(at, false), 'hearth-backup-20261202T033007Z.tar.gz');
+    assert.equal(backupName(at, true), 'hearth-backup-20261202T033007Z.tar.gz.age');
+    assert.deepEqual(parseName('hearth-backup-20261202T033007Z.tar.gz.age'), {
+      name: 'hearth-backup-20261202T033007Z.tar.gz.age', at: new Date('2026-12-02T03:30:07Z'), encrypted: true, failed: false,
     });
-    assert.equal(parseName('hearth-20261202T033007Z.tar.failed')?.failed, true);
+    assert.equal(parseName('hearth-backup-20261202T033007Z.tar.gz.failed')?.failed, true);
   });
 
   it('sorts by time as text', () => {
@@ -20,15 +20,16 @@ describe('backup names', () => {
 
   it('refuses anything else: paths, traversal, other files, impossible dates', () => {
     for (const bad of [
-      '../hearth-20261202T033000Z.tar', '/etc/passwd', '..%2fhearth-20261202T033000Z.tar', 'hearth-20261202T033000Z.tar/..',
-      'hearth-20261202T033000Z.tar.json', 'hearth-20261302T033000Z.tar', 'hearth-20261231T253000Z.tar', 'hearth-20260230T033000Z.tar',
-      '.hearth-20261202T033000Z.tar.partial', 'hearth-20261202T033000Z.TAR', 'hearth-20261202T033000Z.tar\n', '',
+      '../hearth-backup-20261202T033000Z.tar.gz', '/etc/passwd', '..%2fhearth-backup-20261202T033000Z.tar.gz', 'hearth-backup-20261202T033000Z.tar.gz/..',
+      'hearth-backup-20261202T033000Z.tar.gz.json', 'hearth-backup-20261302T033000Z.tar.gz', 'hearth-backup-20261231T253000Z.tar.gz', 'hearth-backup-20260230T033000Z.tar.gz', 'hearth-20261202T033000Z.tar',
+      '.hearth-backup-20261202T033000Z.tar.gz.partial', 'hearth-20261202T033000Z.TAR', 'hearth-backup-20261202T033000Z.tar.gz\n', '',
     ]) assert.equal(parseName(bad), undefined, bad);
   });
 
   it('hides a backup being written', () => {
-    assert.equal(partialName('hearth-20261202T033000Z.tar'), '.hearth-20261202T033000Z.tar.partial');
-    assert.ok(isPartial('.hearth-20261202T033000Z.tar.partial'));
-    assert.ok(!isPartial('hearth-20261202T033000Z.tar'));
+    assert.equal(partialName('hearth-backup-20261202T033000Z.tar.gz'), '.hearth-backup-20261202T033000Z.tar.gz.partial');
+    assert.ok(isPartial('.hearth-backup-20261202T033000Z.tar.gz.partial'));
+    assert.ok(isPartial('..hearth-backup-20261202T033000Z.tar.gz.partial.staging-x1Y2'));
+    assert.ok(!isPartial('hearth-backup-20261202T033000Z.tar.gz'));
   });
 });

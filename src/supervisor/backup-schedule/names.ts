@@ -1,14 +1,16 @@
 /**
- * The names of scheduled backups: `hearth-20261202T033000Z.tar` (`.tar.age` when encrypted
- * with `backup.passphrase`), the UTC time it began, so names sort by time whatever the local
+ * The names of scheduled backups: `hearth backup`'s own (`defaultArchiveName`),
+ * `hearth-backup-20261202T033000Z.tar.gz` (`.tar.gz.age` when encrypted with
+ * `backup.passphrase`), the UTC time it began, so names sort by time whatever the local
  * time zone or a daylight-saving change. A backup that failed its verification keeps its
- * name with `.failed` added; one being written is `.<name>.partial` (hidden, never listed).
- * Only names of this shape are listed, served, kept or removed: anything else in the
- * directory is left alone.
+ * name with `.failed` added. Files being written are hidden (`.hearth-backup-…`, never
+ * listed) and removed at the next start if a stop or a crash left them. Only names of these
+ * shapes are listed, served, kept or removed: anything else in the directory is left alone.
  */
+import { defaultArchiveName } from '../backup/index.ts';
 
 /** A backup's name, strictly: nothing else is ever opened (no path, no `..`). */
-export const BACKUP_NAME = /^hearth-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z\.tar(\.age)?(\.failed)?$/;
+export const BACKUP_NAME = /^hearth-backup-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z\.tar\.gz(\.age)?(\.failed)?$/;
 
 /** What a backup's name says about it. */
 export interface NameInfo {
@@ -24,18 +26,17 @@ export interface NameInfo {
  * told apart by the schedule, which moves the second one on a second).
  *
  * @example
- * backupName(new Date('2026-12-02T03:30:00Z'), true); // 'hearth-20261202T033000Z.tar.age'
+ * backupName(new Date('2026-12-02T03:30:00Z'), true); // 'hearth-backup-20261202T033000Z.tar.gz.age'
  */
 export function backupName(at: Date, encrypted: boolean): string {
-  const stamp = at.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-  return `hearth-${stamp}.tar${encrypted ? '.age' : ''}`;
+  return defaultArchiveName(at, encrypted);
 }
 
 /**
  * Reads a name; undefined for anything that is not a backup's name.
  *
  * @example
- * parseName('hearth-20261202T033000Z.tar.failed'); // { at: 2026-12-02T03:30:00Z, encrypted: false, failed: true, … }
+ * parseName('hearth-backup-20261202T033000Z.tar.gz.failed'); // { at: 2026-12-02T03:30:00Z, encrypted: false, failed: true, … }
  * parseName('../etc/passwd'); // undefined
  */
 export function parseName(name: string): NameInfo | undefined {
@@ -53,7 +54,7 @@ export function partialName(name: string): string {
   return `.${name}.partial`;
 }
 
-/** True for a file a backup was being written to (left by a crash or a stop). */
+/** True for a file or directory a backup was being written or verified in (hidden, ours; left by a crash or a stop). */
 export function isPartial(file: string): boolean {
-  return /^\.hearth-.*\.partial$/.test(file);
+  return /^\.+hearth-backup-/.test(file);
 }

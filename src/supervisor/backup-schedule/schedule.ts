@@ -144,8 +144,8 @@ export class BackupSchedule {
     const finished = await Promise.race([r.done.then(() => true), sleep(timeoutMs).then(() => false)]);
     if (finished) return;
     r.abandoned = true;
-    this.#o.log.warn('stopping during a backup; its unfinished file is removed', { name: r.name });
-    await rm(join(this.#o.dir.path, partialName(r.name)), { force: true });
+    this.#o.log.warn('stopping during a backup; its unfinished files are removed', { name: r.name });
+    await this.#o.dir.removeTemporaries(r.name);
   }
 
   #fire(trigger: Trigger): void {
@@ -170,12 +170,12 @@ export class BackupSchedule {
       log.error('backup failed', { name: r.name, trigger: r.trigger, err });
       return end(false, (err as Error).message);
     }
-    if (await this.#gone(r, partial)) return;
+    if (await this.#gone(r)) return;
     let manifest: Awaited<ReturnType<BackupEngine['verify']>>;
     try {
       manifest = await engine.verify(partial);
     } catch (err) {
-      if (await this.#gone(r, partial)) return;
+      if (await this.#gone(r)) return;
       const failed = `${r.name}.failed`;
       const error = (err as Error).message;
       await dir.writeRecord(failed, { status: 'failed', at: this.#now().toISOString(), error });
@@ -183,7 +183,7 @@ export class BackupSchedule {
       log.error('backup failed its verification; kept as .failed', { name: failed, trigger: r.trigger, error });
       return end(false, error);
     }
-    if (await this.#gone(r, partial)) return;
+    if (await this.#gone(r)) return;
     // The record first: a crash between the two leaves a record without its backup, which start-up removes.
     await dir.writeRecord(r.name, { status: 'verified', verifiedAt: this.#now().toISOString(), manifest });
     await dir.rename(partial, r.name);
@@ -193,8 +193,8 @@ export class BackupSchedule {
   }
 
   /** True when a stop gave up waiting for this backup: its partial file goes, and nothing more is done. */
-  async #gone(r: Running, partial: string): Promise<boolean> {
-    if (r.abandoned) await rm(partial, { force: true });
+  async #gone(r: Running): Promise<boolean> {
+    if (r.abandoned) await this.#o.dir.removeTemporaries(r.name);
     return Boolean(r.abandoned);
   }
 

@@ -85,7 +85,7 @@ export class BackupSchedule {
     const stale = await this.#o.dir.tidy();
     if (stale.length) this.#o.log.info('removed unfinished backup files', { files: stale });
     if (!this.#o.cron) return;
-    this.#job = new Cron(this.#o.cron, { mode: CRON_MODE }, () => this.#fire('schedule'));
+    this.#job = new Cron(this.#o.cron, { mode: CRON_MODE }, () => void this.#fire('schedule'));
   }
 
   /** Runs a backup now when a scheduled time was missed (see `missedRun`). */
@@ -95,7 +95,7 @@ export class BackupSchedule {
     const newest = (await this.#o.dir.names()).filter((n) => !n.failed).sort((a, b) => b.at.getTime() - a.at.getTime())[0];
     if (missedRun(last, newest?.at, hasData)) {
       this.#o.log.info('a scheduled backup was missed; making one now', { scheduled: last?.toISOString(), newest: newest?.name ?? null });
-      this.#fire('catch-up');
+      await this.#fire('catch-up');
     }
   }
 
@@ -148,12 +148,13 @@ export class BackupSchedule {
     await this.#o.dir.removeTemporaries(r.name);
   }
 
-  #fire(trigger: Trigger): void {
+  /** Starts a backup unless one is running; resolves once it is under way (never rejects: the log says why not). */
+  async #fire(trigger: Trigger): Promise<void> {
     if (this.#running) {
       this.#o.log.warn('a backup is still being written; this scheduled one is skipped', { running: this.#running.name, trigger });
       return;
     }
-    this.begin(trigger).catch((err: unknown) => this.#o.log.error('could not start a backup', { trigger, err }));
+    await this.begin(trigger).catch((err: unknown) => this.#o.log.error('could not start a backup', { trigger, err }));
   }
 
   async #run(r: Running): Promise<void> {

@@ -8,6 +8,7 @@ import { fail } from '../command-line.ts';
 export { findLitestream, LitestreamMissing, LITESTREAM_PACKAGE } from './find-litestream.ts';
 export { restoreReplica, type RestoredReplica } from './restore-replica.ts';
 export { replicaTarget, replicaName, ReplicationError, type ReplicaTarget } from './litestream-config.ts';
+export { startReplicator, replicatedDbs, LITESTREAM_CONFIG_FILE, type Replicator } from './replicator.ts';
 
 /** `hearth standby --from-replica URL [--data DIR]`. */
 export async function runStandby(_argv: string[], _builtins: readonly string[]): Promise<number> {

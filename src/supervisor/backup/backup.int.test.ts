@@ -19,6 +19,7 @@ import { KIT_MIGRATIONS, migrate, openDb, type ServiceDefinition } from '../../k
 import { takeLock } from '../lock.ts';
 import type { ServiceLoaders } from '../service-host.ts';
 import { readArchive } from './archive.ts';
+import { openFile } from './snapshot.ts';
 import { BackupError, installRestore, verifyBackup, writeBackup, type BackupManifest } from './index.ts';
 
 const notes: ServiceDefinition = { name: 'notes', migrations: [{ version: 1, name: 'init', sql: 'CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL)' }], setup() {} };
@@ -77,7 +78,7 @@ describe('backup archives', { timeout: 120_000 }, () => {
   it('writes the manifest first, then each database, matching its checksum', async () => {
     assert.equal(statSync(archive).mode & 0o777, 0o600);
     assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('.')), [], 'no temporary files left');
-    assert.deepEqual(manifest.databases.map((d) => [d.service, d.head, d.schema]), [['notes', 50, { kit: 2, notes: 1 }]]);
+    assert.deepEqual(manifest.databases.map((d) => [d.service, d.head, d.schema]), [['notes', 50, { kit: KIT_MIGRATIONS.length, notes: 1 }]]);
     assert.deepEqual(manifest.skipped.map((s) => s.service), ['remote', 'ghost']);
     assert.match(manifest.skipped[0]!.reason, /db\.url libsql:\/\/db\.example\.invalid/);
     const into = fresh();
@@ -167,7 +168,12 @@ describe('backup archives', { timeout: 120_000 }, () => {
       const data = fresh();
       const out = sink();
       const restored = await installRestore({ config: target(data), builtins, staging: await staged(), force: false, out });
-      assert.deepEqual(restored.map((r) => [r.service, r.head, r.schema]), [['notes', 50, { kit: 2, notes: 1 }]]);
+      assert.deepEqual(restored.map((r) => [r.service, r.head, r.schema]), [['notes', 50, { kit: KIT_MIGRATIONS.length, notes: 1 }]]);
+      // Stamped: its log begins a new epoch at the restored head (kit stampRestore).
+      const c = await openFile(join(data, 'notes.db'));
+      const epochs = (await c.execute('SELECT id, base FROM kit_epochs ORDER BY position')).rows.map((r) => [r.id, r.base]);
+      c.close();
+      assert.deepEqual(epochs, [[manifest.databases[0]!.epoch, 0], [restored[0]!.epoch, 50]]);
       assert.deepEqual(readdirSync(data).filter((f) => f.endsWith('.db')), ['notes.db']);
       assert.match(out.text(), /restored\s+notes\s+50 events/);
     });

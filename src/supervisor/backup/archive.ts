@@ -25,6 +25,14 @@ const AGE_MAGIC = Buffer.from('age-encryption.org/v1\n');
 const GZIP_MAGIC = Buffer.from([0x1f, 0x8b]);
 /** gzip level: 6 is zlib's default, the usual balance of time and size. */
 const GZIP_LEVEL = 6;
+/**
+ * scrypt's work factor for the passphrase (N = 2^16: 64 MiB and about a second of CPU).
+ * age's own default is 2^18, which costs 256 MiB — here, in JavaScript, the process grew by
+ * ~450 MiB — too much beside Hearth on a 1 GB Raspberry Pi, where scheduled backups run.
+ * A strong passphrase matters far more than the factor (docs/operations.md says so); any
+ * age implementation decrypts either.
+ */
+const SCRYPT_LOG_N = 16;
 
 /** A database to put in the archive: its entry name and where it is now. */
 export interface ArchiveFile {
@@ -48,6 +56,7 @@ export async function writeArchive(out: string, manifest: BackupManifest, files:
   let stream: Readable = through(Readable.from(pack), createGzip({ level: GZIP_LEVEL }));
   if (passphrase) {
     const e = new Encrypter();
+    e.setScryptWorkFactor(SCRYPT_LOG_N);
     e.setPassphrase(passphrase);
     stream = Readable.fromWeb((await e.encrypt(Readable.toWeb(stream) as ReadableStream<Uint8Array>)) as WebReadableStream<Uint8Array>);
   }
@@ -80,29 +89,34 @@ export function isEncrypted(path: string): boolean {
  * without a passphrase or with the wrong one.
  */
 export async function readArchive(file: string, into: string, passphrase?: string): Promise<BackupManifest> {
-  let source: Readable = createReadStream(file);
-  if (isEncrypted(file)) {
-    if (!passphrase) throw new BackupError('passphrase', `${file} is encrypted: give its passphrase (--passphrase-file FILE, or backup.passphrase in the configuration)`);
-    const d = new Decrypter();
-    d.addPassphrase(passphrase);
-    try {
-      source = Readable.fromWeb((await d.decrypt(Readable.toWeb(source) as ReadableStream<Uint8Array>)) as WebReadableStream<Uint8Array>);
-    } catch (err) {
-      const msg = (err as Error).message;
-      if (/no identity matched/.test(msg)) throw new BackupError('passphrase', `${file}: wrong passphrase (the archive is encrypted with another one)`);
-      throw new BackupError('damaged', `${file}: its encryption header is damaged (${msg})`, { cause: err });
-    }
-  } else if (!head(file, GZIP_MAGIC.length).equals(GZIP_MAGIC) && !isTar(file)) {
+  const encrypted = isEncrypted(file); // first: it says so when there is no such file
+  if (encrypted && !passphrase) throw new BackupError('passphrase', `${file} is encrypted: give its passphrase (--passphrase-file FILE, or backup.passphrase in the configuration)`);
+  if (!encrypted && !head(file, GZIP_MAGIC.length).equals(GZIP_MAGIC) && !isTar(file)) {
     throw new BackupError('damaged', `${file} is not a Hearth backup (neither an age-encrypted, a gzip nor a tar file)`);
   }
+  const raw = createReadStream(file);
   try {
+    const source = encrypted ? await decrypt(raw, file, passphrase!) : raw;
     const [first, rest] = await peek(source, GZIP_MAGIC.length);
     return await extract(first.equals(GZIP_MAGIC) ? through(rest, createGunzip()) : rest, file, into);
   } catch (err) {
     if (err instanceof BackupError) throw err;
     throw new BackupError('damaged', `${file} is damaged: ${(err as Error).message}`, { cause: err });
   } finally {
-    source.destroy();
+    raw.destroy();
+  }
+}
+
+/** The plaintext of the age file `raw`; a wrong passphrase is said at once (the header is read first). */
+async function decrypt(raw: Readable, file: string, passphrase: string): Promise<Readable> {
+  const d = new Decrypter();
+  d.addPassphrase(passphrase);
+  try {
+    return Readable.fromWeb((await d.decrypt(Readable.toWeb(raw) as ReadableStream<Uint8Array>)) as WebReadableStream<Uint8Array>);
+  } catch (err) {
+    const msg = (err as Error).message;
+    if (/no identity matched/.test(msg)) throw new BackupError('passphrase', `${file}: wrong passphrase (the archive is encrypted with another one)`);
+    throw new BackupError('damaged', `${file}: its encryption header is damaged (${msg})`, { cause: err });
   }
 }
 

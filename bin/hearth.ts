@@ -60,6 +60,9 @@ switch (command) {
   case 'backup':
     code = await (await supervisor()).runBackup(rest, Object.keys(await services()));
     break;
+  case 'backup-worker': // internal: a scheduled backup, made off the supervisor's event loop
+    code = await (await supervisor()).runBackupWorker(rest, Object.keys(await services()));
+    break;
   case 'restore':
     code = await (await supervisor()).runRestore(rest, await services());
     break;

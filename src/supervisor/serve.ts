@@ -169,7 +169,7 @@ export async function runServe(argv: string[], builtins: readonly string[]): Pro
   );
   process.stdout.write(banner({ url, firstRun, notReady, data: config.data, broker: brokerUrl, wsUrl: broker?.wsUrl, services }));
   if (!stopping) {
-    backups = await startScheduledBackups({ config, services, nc, log });
+    backups = await startScheduledBackups({ config, ...(configFile ? { configFile } : {}), nc, log });
     if (stopping) await backups.stop(0); // a signal came while it started
     const accounts = watch.state.services.users?.info?.accounts;
     backups.catchUp(accounts !== undefined && accounts !== '0').catch((err: unknown) => log.error('could not catch up a missed backup', { err }));

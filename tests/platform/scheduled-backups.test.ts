@@ -10,7 +10,7 @@
  *     get 401, other members 403, names that are not a listed backup 400 or 404.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { verifyBackup, type BackupManifest } from '../../src/supervisor/index.ts';
@@ -57,6 +57,7 @@ describe('scheduled backups under hearth serve', { timeout: 150_000, concurrency
   });
   after(async () => {
     await Promise.all([scheduled?.hearth.stop(), manual?.hearth.stop()]);
+    for (const s of [scheduled, manual]) if (s) rmSync(s.dir, { recursive: true, force: true });
   });
 
   it('writes an encrypted backup at each scheduled time, verified, and keeps the newest of the day', async () => {

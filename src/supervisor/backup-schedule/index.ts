@@ -10,15 +10,16 @@ import type { HearthConfig } from '../../config/index.ts';
 import { backupDir } from '../../config/index.ts';
 import { Responder, type Logger } from '../../kit/index.ts';
 import { BackupDirectory } from './directory.ts';
-import { archiveEngine } from './engine.ts';
+import { workerEngine } from './engine.ts';
 import { answerBackups } from './operations.ts';
 import { BackupSchedule } from './schedule.ts';
 
 export { BackupDirectory, type BackupRecord } from './directory.ts';
-export { BackupSchedule, missedRun, type BackupEngine, type Trigger } from './schedule.ts';
+export { BackupSchedule, missedRun, type Trigger } from './schedule.ts';
 export { retention, isoWeekOf, FAILED_KEEP_MS, type KeepPolicy, type RetentionPlan } from './retention.ts';
 export { backupName, parseName, BACKUP_NAME, type NameInfo } from './names.ts';
-export { archiveEngine, summarize } from './engine.ts';
+export { archiveEngine, workerEngine, summarize, BackupFailed, type BackupEngine, type ManifestSummary } from './engine.ts';
+export { runBackupWorker } from './worker.ts';
 
 /** The running backups: the schedule and the supervisor's answers to the gateway. */
 export interface ScheduledBackups {
@@ -29,20 +30,22 @@ export interface ScheduledBackups {
 }
 
 /**
- * Starts the schedule and the answers on `svc.supervisor.>`; `services`: those whose databases are backed up (the ones this supervisor runs).
+ * Starts the schedule and the answers on `svc.supervisor.>`. Each backup is made by a
+ * `hearth backup-worker` child given the same configuration file (`configFile`), which
+ * backs up the services this configuration runs.
  *
  * @example
- * const backups = await startScheduledBackups({ config, services, nc, log });
+ * const backups = await startScheduledBackups({ config, configFile, nc, log });
  * await backups.catchUp(true);
  * await backups.stop(10_000);
  */
-export async function startScheduledBackups(o: { config: HearthConfig; services: readonly string[]; nc: NatsConnection; log: Logger }): Promise<ScheduledBackups> {
+export async function startScheduledBackups(o: { config: HearthConfig; configFile?: string; nc: NatsConnection; log: Logger }): Promise<ScheduledBackups> {
   const { config } = o;
   const log = o.log.child({ part: 'backups' });
   const dir = new BackupDirectory(backupDir(config));
   const encrypted = config.backup.passphrase !== '';
   const keep = config.backup.keep;
-  const schedule = new BackupSchedule({ cron: config.backup.schedule, keep, encrypted, dir, engine: archiveEngine(config, o.services), log });
+  const schedule = new BackupSchedule({ cron: config.backup.schedule, keep, encrypted, dir, engine: workerEngine({ data: config.data, ...(o.configFile ? { configFile: o.configFile } : {}) }), log });
   await schedule.start();
   const responder = new Responder(o.nc, { service: 'supervisor', log, maxRequestBytes: config.kit.max_request_bytes });
   answerBackups(responder, { schedule, dir, cron: config.backup.schedule, encrypted, keep, maxPayload: config.broker.max_payload });

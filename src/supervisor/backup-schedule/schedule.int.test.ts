@@ -10,12 +10,13 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { loadConfig } from '../../config/index.ts';
 import { AppError, createLogger } from '../../kit/index.ts';
 import { BackupDirectory } from './directory.ts';
-import { archiveEngine } from './engine.ts';
-import { BackupSchedule, type BackupEngine } from './schedule.ts';
+import { archiveEngine, BackupFailed, workerEngine, type BackupEngine } from './engine.ts';
+import { BackupSchedule } from './schedule.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'hearth-backup-schedule-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -23,11 +24,11 @@ const quiet = createLogger({ service: 'test', level: 'error', write: () => {} })
 let n = 0;
 
 /** A fresh data directory and backup directory, and the real engine for them. */
-function setup(): { dir: BackupDirectory; engine: BackupEngine } {
+function setup(): { dir: BackupDirectory; engine: ReturnType<typeof archiveEngine>; data: string } {
   const here = join(root, String(++n));
   mkdirSync(join(here, 'data'), { recursive: true });
   const { config } = loadConfig([], { HEARTH_DATA: join(here, 'data') }, { cwd: here });
-  return { dir: new BackupDirectory(join(here, 'backups')), engine: archiveEngine(config, ['users', 'chat']) };
+  return { dir: new BackupDirectory(join(here, 'backups')), engine: archiveEngine(config, ['users', 'chat']), data: config.data };
 }
 
 const keepAll = { daily: 100, weekly: 0, monthly: 0 };
@@ -53,7 +54,7 @@ describe('the backup schedule', { timeout: 60_000 }, () => {
     assert.equal(b!.name, name);
     assert.equal(b!.status, 'verified');
     assert.ok(b!.bytes > 0 && b!.verifiedAt);
-    assert.deepEqual(b!.manifest?.skipped.map((x) => x.service), ['users', 'chat']); // no database yet
+    assert.deepEqual(b!.manifest?.skipped.map((x) => x.service).sort(), ['chat', 'users']); // no database yet
     assert.deepEqual(readdirSync(dir.path).sort(), [name, `${name}.json`]);
     assert.deepEqual(s.status().last && { name: s.status().last!.name, ok: s.status().last!.ok }, { name, ok: true });
   });
@@ -72,11 +73,13 @@ describe('the backup schedule', { timeout: 60_000 }, () => {
   it('keeps a backup that fails its verification as .failed, with the reason in the list', async () => {
     const { dir, engine } = setup();
     const damaging: BackupEngine = {
-      write: async (out) => {
+      async make(out) {
         await engine.write(out);
         truncateSync(out, 100); // cut short after writing, as a failing disk might
+        return engine.verify(out).catch((err: Error) => {
+          throw new BackupFailed('verify', err.message);
+        });
       },
-      verify: engine.verify,
     };
     const s = new BackupSchedule({ cron: '', keep: keepAll, encrypted: false, dir, engine: damaging, log: quiet });
     const name = await s.begin('manual');
@@ -107,11 +110,11 @@ describe('the backup schedule', { timeout: 60_000 }, () => {
     const { dir, engine } = setup();
     let release = () => {};
     const stuck: BackupEngine = {
-      write: async (out) => {
+      async make(out) {
         await engine.write(out);
         await new Promise<void>((r) => (release = r)); // a slow disk
+        return engine.verify(out);
       },
-      verify: engine.verify,
     };
     const s = new BackupSchedule({ cron: '', keep: keepAll, encrypted: false, dir, engine: stuck, log: quiet });
     await s.begin('manual');
@@ -148,6 +151,30 @@ describe('the backup schedule', { timeout: 60_000 }, () => {
     await s.catchUp(true); // the newest is now after the last midnight
     assert.equal(s.status().running, null);
     await s.stop(1000);
+  });
+
+  it('makes backups in a hearth backup-worker process, encrypted with backup.passphrase, and kills it on a stop', async () => {
+    const here = join(root, 'worker');
+    mkdirSync(join(here, 'data'), { recursive: true });
+    const file = join(here, 'hearth.conf');
+    writeFileSync(file, `backup { passphrase: "correct horse battery staple" }\n`);
+    const command = [process.execPath, fileURLToPath(new URL('../../../bin/hearth.js', import.meta.url))];
+    const worker = workerEngine({ configFile: file, data: join(here, 'data'), command });
+    const dir = new BackupDirectory(join(here, 'backups'));
+    const s = new BackupSchedule({ cron: '', keep: keepAll, encrypted: true, dir, engine: worker, log: quiet });
+    const name = await s.begin('manual');
+    assert.match(name, /\.tar\.gz\.age$/);
+    await settled(s);
+    const [b] = await dir.list();
+    assert.equal(b?.status, 'verified', JSON.stringify(s.status().last));
+    const { config } = loadConfig(['--config', file], { HEARTH_DATA: join(here, 'data') }, { cwd: here });
+    assert.ok((await archiveEngine(config, []).verify(dir.file(name))).skipped.length > 0);
+    await assert.rejects(archiveEngine({ ...config, backup: { ...config.backup, passphrase: '' } }, []).verify(dir.file(name)));
+
+    await s.begin('manual');
+    await s.stop(0); // the worker is still starting: killed, its files removed
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(readdirSync(dir.path).sort(), [name, `${name}.json`]);
   });
 
   it('refuses to read anything but a listed backup', async () => {

@@ -9,25 +9,18 @@
  * once at start (`missedRun`). At shutdown a running backup is given `timeoutMs` to finish;
  * after that its partial file is removed, so nothing half-written is ever listed.
  */
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Cron } from 'croner';
 import type { backups } from '../../contracts/index.ts';
 import { AppError, sleep, type Logger } from '../../kit/index.ts';
 import { CRON_MODE } from '../../config/index.ts';
 import type { BackupDirectory } from './directory.ts';
+import { BackupFailed, type BackupEngine } from './engine.ts';
 import { backupName, partialName } from './names.ts';
 import { retention, type KeepPolicy } from './retention.ts';
 
 /** What starts a backup. */
 export type Trigger = 'schedule' | 'manual' | 'catch-up';
-
-/** Writes and checks archives (the backup module's `writeBackup` and `verifyBackup`, with the passphrase and services bound). */
-export interface BackupEngine {
-  write(out: string): Promise<void>;
-  /** Reads the archive back whole; resolves with its manifest's summary, throws when it is not sound. */
-  verify(file: string): Promise<backups.BackupList['backups'][number]['manifest']>;
-}
 
 /** What the schedule needs. */
 export interface ScheduleOptions {
@@ -43,7 +36,7 @@ export interface ScheduleOptions {
   now?: () => Date;
 }
 
-type Running = { name: string; startedAt: string; trigger: Trigger; done: Promise<void>; abandoned?: boolean };
+type Running = { name: string; startedAt: string; trigger: Trigger; done: Promise<void>; abort: AbortController; abandoned?: boolean };
 
 /**
  * True when a scheduled time passed since the newest good backup was begun, so one is
@@ -118,7 +111,7 @@ export class BackupSchedule {
       });
     }
     // Taken before the first await, so two requests at once cannot both start one.
-    const running: Running = { name: '', startedAt: this.#now().toISOString(), trigger, done: Promise.resolve() };
+    const running: Running = { name: '', startedAt: this.#now().toISOString(), trigger, done: Promise.resolve(), abort: new AbortController() };
     this.#running = running;
     try {
       await this.#o.dir.ensure();
@@ -144,6 +137,7 @@ export class BackupSchedule {
     const finished = await Promise.race([r.done.then(() => true), sleep(timeoutMs).then(() => false)]);
     if (finished) return;
     r.abandoned = true;
+    r.abort.abort();
     this.#o.log.warn('stopping during a backup; its unfinished files are removed', { name: r.name });
     await this.#o.dir.removeTemporaries(r.name);
   }
@@ -163,25 +157,21 @@ export class BackupSchedule {
     const end = (ok: boolean, error: string | null) => {
       this.#last = { name: r.name, at: this.#now().toISOString(), ok, error };
     };
+    let manifest: Awaited<ReturnType<BackupEngine['make']>>;
     try {
-      await engine.write(partial);
-    } catch (err) {
-      await rm(partial, { force: true });
-      if (r.abandoned) return;
-      log.error('backup failed', { name: r.name, trigger: r.trigger, err });
-      return end(false, (err as Error).message);
-    }
-    if (await this.#gone(r)) return;
-    let manifest: Awaited<ReturnType<BackupEngine['verify']>>;
-    try {
-      manifest = await engine.verify(partial);
+      manifest = await engine.make(partial, r.abort.signal);
     } catch (err) {
       if (await this.#gone(r)) return;
-      const failed = `${r.name}.failed`;
       const error = (err as Error).message;
-      await dir.writeRecord(failed, { status: 'failed', at: this.#now().toISOString(), error });
-      await dir.rename(partial, failed);
-      log.error('backup failed its verification; kept as .failed', { name: failed, trigger: r.trigger, error });
+      if (err instanceof BackupFailed && err.stage === 'verify') {
+        const failed = `${r.name}.failed`;
+        await dir.writeRecord(failed, { status: 'failed', at: this.#now().toISOString(), error });
+        await dir.rename(partial, failed);
+        log.error('backup failed its verification; kept as .failed', { name: failed, trigger: r.trigger, error });
+      } else {
+        await dir.removeTemporaries(r.name);
+        log.error('backup failed', { name: r.name, trigger: r.trigger, err });
+      }
       return end(false, error);
     }
     if (await this.#gone(r)) return;

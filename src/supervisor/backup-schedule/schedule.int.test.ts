@@ -3,8 +3,8 @@
  * verifyBackup) in a real directory: written hidden, verified, named; a damaged archive
  * kept as `.failed` with its reason; one at a time; retention by the clock; a stop that
  * gives up on a running backup leaves nothing behind; start-up removes what a crash left.
- * The data directory holds no database here (the archive is its manifest alone): the
- * appliance test (tests/platform/scheduled-backups.test.ts) backs up real ones.
+ * The data directory holds one small database (users, with the kit's tables and three
+ * events); the appliance test (tests/platform/scheduled-backups.test.ts) backs up Hearth's.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { loadConfig } from '../../config/index.ts';
-import { AppError, createLogger } from '../../kit/index.ts';
+import { AppError, createLogger, KIT_MIGRATIONS, migrate, openDb } from '../../kit/index.ts';
 import { BackupDirectory } from './directory.ts';
 import { archiveEngine, BackupFailed, workerEngine, type BackupEngine } from './engine.ts';
 import { BackupSchedule } from './schedule.ts';
@@ -23,10 +23,26 @@ after(() => rmSync(root, { recursive: true, force: true }));
 const quiet = createLogger({ service: 'test', level: 'error', write: () => {} });
 let n = 0;
 
-/** A fresh data directory and backup directory, and the real engine for them. */
-function setup(): { dir: BackupDirectory; engine: ReturnType<typeof archiveEngine>; data: string } {
+/** A users database with the kit's tables and three events. */
+async function makeDb(path: string): Promise<void> {
+  const db = await openDb({ path });
+  try {
+    await migrate(db, 'kit', KIT_MIGRATIONS);
+    await db.write(async (tx) => {
+      for (let i = 1; i <= 3; i++) {
+        await tx.execute("INSERT INTO kit_events (seq, id, type, version, at, data) VALUES (?, ?, 'user.registered', 1, '2026-01-01T00:00:00Z', x'00')", [i, `e${i}`]);
+      }
+    });
+  } finally {
+    db.close();
+  }
+}
+
+/** A fresh data directory (one database) and backup directory, and the real engine for them. */
+async function setup(): Promise<{ dir: BackupDirectory; engine: ReturnType<typeof archiveEngine>; data: string }> {
   const here = join(root, String(++n));
   mkdirSync(join(here, 'data'), { recursive: true });
+  await makeDb(join(here, 'data', 'users.db'));
   const { config } = loadConfig([], { HEARTH_DATA: join(here, 'data') }, { cwd: here });
   return { dir: new BackupDirectory(join(here, 'backups')), engine: archiveEngine(config, ['users', 'chat']), data: config.data };
 }
@@ -43,7 +59,7 @@ async function settled(s: BackupSchedule): Promise<void> {
 
 describe('the backup schedule', { timeout: 60_000 }, () => {
   it('writes a backup hidden, verifies it, then names it and records its manifest', async () => {
-    const { dir, engine } = setup();
+    const { dir, engine } = await setup();
     const s = new BackupSchedule({ cron: '', keep: keepAll, encrypted: false, dir, engine, log: quiet });
     await s.start();
     const name = await s.begin('manual');
@@ -54,13 +70,14 @@ describe('the backup schedule', { timeout: 60_000 }, () => {
     assert.equal(b!.name, name);
     assert.equal(b!.status, 'verified');
     assert.ok(b!.bytes > 0 && b!.verifiedAt);
-    assert.deepEqual(b!.manifest?.skipped.map((x) => x.service).sort(), ['chat', 'users']); // no database yet
+    assert.deepEqual(b!.manifest?.skipped.map((x) => x.service), ['chat']); // no database yet
+    assert.deepEqual(b!.manifest?.services.map((x) => [x.name, x.head]), [['users', 3]]);
     assert.deepEqual(readdirSync(dir.path).sort(), [name, `${name}.json`]);
     assert.deepEqual(s.status().last && { name: s.status().last!.name, ok: s.status().last!.ok }, { name, ok: true });
   });
 
   it('refuses a second backup while one is being written', async () => {
-    const { dir, engine } = setup();
+    const { dir, engine } = await setup();
     const s = new BackupSchedule({ cron: '', keep: keepAll, encrypted: false, dir, engine, log: quiet });
     const first = s.begin('manual');
     await assert.rejects(s.begin('manual'), (e: AppError) => e.code === 'backup.running' && e.kind === 'conflict');
@@ -71,7 +88,7 @@ describe('the backup schedule', { timeout: 60_000 }, () => {
   });
 
   it('keeps a backup that fails its verification as .failed, with the reason in the list', async () => {
-    const { dir, engine } = setup();
+    const { dir, engine } = await setup();
     const damaging: BackupEngine = {
       async make(out) {
         await engine.write(out);
@@ -93,7 +110,7 @@ describe('the backup schedule', { timeout: 60_000 }, () => {
   });
 
   it('prunes by backup.keep after each good backup, by the backups\' own days', async () => {
-    const { dir, engine } = setup();
+    const { dir, engine } = await setup();
     let now = new Date(2026, 11, 1, 3, 30);
     const s = new BackupSchedule({ cron: '', keep: { daily: 2, weekly: 0, monthly: 0 }, encrypted: false, dir, engine, log: quiet, now: () => now });
     const names: string[] = [];
@@ -107,7 +124,7 @@ describe('the backup schedule', { timeout: 60_000 }, () => {
   });
 
   it('gives up on a backup running at a stop: its files are removed and nothing is named', async () => {
-    const { dir, engine } = setup();
+    const { dir, engine } = await setup();
     let release = () => {};
     const stuck: BackupEngine = {
       async make(out) {
@@ -127,7 +144,7 @@ describe('the backup schedule', { timeout: 60_000 }, () => {
   });
 
   it('removes at start what a killed Hearth left half-written, and leaves other files alone', async () => {
-    const { dir, engine } = setup();
+    const { dir, engine } = await setup();
     await dir.ensure();
     for (const f of ['.hearth-backup-20261201T033000Z.tar.gz.partial', 'hearth-backup-20261130T033000Z.tar.gz.json', 'notes.txt', 'hearth-backup-20261129T033000Z.tar.gz']) {
       writeFileSync(join(dir.path, f), 'x');
@@ -140,7 +157,7 @@ describe('the backup schedule', { timeout: 60_000 }, () => {
   });
 
   it('catches up a missed scheduled time at start, once', async () => {
-    const { dir, engine } = setup();
+    const { dir, engine } = await setup();
     const s = new BackupSchedule({ cron: '0 0 * * *', keep: keepAll, encrypted: false, dir, engine, log: quiet });
     await dir.ensure();
     writeFileSync(join(dir.path, 'hearth-backup-20200101T000000Z.tar.gz'), 'an old one');
@@ -156,6 +173,7 @@ describe('the backup schedule', { timeout: 60_000 }, () => {
   it('makes backups in a hearth backup-worker process, encrypted with backup.passphrase, and kills it on a stop', async () => {
     const here = join(root, 'worker');
     mkdirSync(join(here, 'data'), { recursive: true });
+    await makeDb(join(here, 'data', 'users.db'));
     const file = join(here, 'hearth.conf');
     writeFileSync(file, `backup { passphrase: "correct horse battery staple" }\n`);
     const command = [process.execPath, fileURLToPath(new URL('../../../bin/hearth.js', import.meta.url))];
@@ -168,7 +186,7 @@ describe('the backup schedule', { timeout: 60_000 }, () => {
     const [b] = await dir.list();
     assert.equal(b?.status, 'verified', JSON.stringify(s.status().last));
     const { config } = loadConfig(['--config', file], { HEARTH_DATA: join(here, 'data') }, { cwd: here });
-    assert.ok((await archiveEngine(config, []).verify(dir.file(name))).skipped.length > 0);
+    assert.deepEqual((await archiveEngine(config, []).verify(dir.file(name))).services.map((x) => x.name), ['users']);
     await assert.rejects(archiveEngine({ ...config, backup: { ...config.backup, passphrase: '' } }, []).verify(dir.file(name)));
 
     await s.begin('manual');
@@ -178,7 +196,7 @@ describe('the backup schedule', { timeout: 60_000 }, () => {
   });
 
   it('refuses to read anything but a listed backup', async () => {
-    const { dir } = setup();
+    const { dir } = await setup();
     await dir.ensure();
     writeFileSync(join(dir.path, 'notes.txt'), 'private');
     for (const name of ['notes.txt', '../data/users.db', '/etc/passwd', 'hearth-backup-20261202T033000Z.tar.gz']) {

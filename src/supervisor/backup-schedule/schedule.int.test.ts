@@ -195,6 +195,15 @@ describe('the backup schedule', { timeout: 60_000 }, () => {
     assert.deepEqual(readdirSync(dir.path).sort(), [name, `${name}.json`]);
   });
 
+  it('says which directory it cannot use when backup.dir is not one', async () => {
+    const { engine, data } = await setup();
+    const file = join(data, 'not-a-directory');
+    writeFileSync(file, 'x');
+    const s = new BackupSchedule({ cron: '', keep: keepAll, encrypted: false, dir: new BackupDirectory(file), engine, log: quiet });
+    await assert.rejects(s.begin('manual'), (e: AppError) => e.code === 'backup.dir_unusable' && e.message.includes(file) && e.message.includes('backup.dir'));
+    assert.equal(s.status().running, null);
+  });
+
   it('refuses to read anything but a listed backup', async () => {
     const { dir } = await setup();
     await dir.ensure();

@@ -114,17 +114,26 @@ export class BackupSchedule {
     const running: Running = { name: '', startedAt: this.#now().toISOString(), trigger, done: Promise.resolve(), abort: new AbortController() };
     this.#running = running;
     try {
-      await this.#o.dir.ensure();
+      await this.#o.dir.ensure().catch((err: Error) => {
+        throw new AppError('unavailable', 'backup.dir_unusable', `Cannot write backups into ${this.#o.dir.path} (backup.dir): ${err.message}`, undefined, { cause: err });
+      });
       let at = this.#now();
       while (await this.#o.dir.taken(backupName(at, this.#o.encrypted))) at = new Date(at.getTime() + 1000);
       running.name = backupName(at, this.#o.encrypted);
+      if (this.#stopping) throw new AppError('unavailable', 'backup.stopping', 'Hearth is stopping; start the backup after it restarts');
     } catch (err) {
       this.#running = undefined;
       throw err;
     }
-    running.done = this.#run(running).finally(() => {
-      if (this.#running === running) this.#running = undefined;
-    });
+    running.done = this.#run(running)
+      .catch((err: unknown) => {
+        // Not the archive (the engine's failures are handled in #run): the directory itself (a disk gone, no permission).
+        this.#o.log.error('backup failed', { name: running.name, trigger, err });
+        this.#last = { name: running.name, at: this.#now().toISOString(), ok: false, error: (err as Error).message };
+      })
+      .finally(() => {
+        if (this.#running === running) this.#running = undefined;
+      });
     return running.name;
   }
 
@@ -180,7 +189,7 @@ export class BackupSchedule {
     await dir.rename(partial, r.name);
     log.info('backup written and verified', { name: r.name, trigger: r.trigger, dir: dir.path });
     end(true, null);
-    await this.#prune();
+    await this.#prune().catch((err: unknown) => log.error('could not remove old backups (backup.keep)', { dir: dir.path, err }));
   }
 
   /** True when a stop gave up waiting for this backup: its partial file goes, and nothing more is done. */

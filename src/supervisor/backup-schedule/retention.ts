@@ -1,5 +1,5 @@
 /**
- * Which scheduled backups to keep (pure: dates in, names out). After each good backup the
+ * Which scheduled backups to keep (pure: dates in, names out). After each backup the
  * schedule removes the rest. The rules, each on its own, and a backup kept by any of them stays:
  *   - `daily`: the newest backup of each of the `daily` most recent days that have one;
  *   - `weekly`: the same per ISO week (Monday to Sunday);

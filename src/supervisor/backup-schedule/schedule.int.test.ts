@@ -109,6 +109,26 @@ describe('the backup schedule', { timeout: 60_000 }, () => {
     assert.deepEqual(readdirSync(dir.path).sort(), [`${name}.failed`, `${name}.failed.json`]);
   });
 
+  it('removes failed backups after a day even while every backup fails', async () => {
+    const { dir, engine } = await setup();
+    const failing: BackupEngine = {
+      async make(out) {
+        await engine.write(out);
+        truncateSync(out, 100);
+        throw new BackupFailed('verify', 'cut short');
+      },
+    };
+    let now = new Date(2026, 11, 1, 3, 30);
+    const s = new BackupSchedule({ cron: '', keep: keepAll, encrypted: false, dir, engine: failing, log: quiet, now: () => now });
+    const first = await s.begin('schedule');
+    await settled(s);
+    now = new Date(2026, 11, 2, 3, 31);
+    const second = await s.begin('schedule');
+    await settled(s);
+    assert.deepEqual((await dir.list()).map((b) => b.name), [`${second}.failed`]);
+    assert.ok(!readdirSync(dir.path).some((f) => f.startsWith(first)));
+  });
+
   it('prunes by backup.keep after each good backup, by the backups\' own days', async () => {
     const { dir, engine } = await setup();
     let now = new Date(2026, 11, 1, 3, 30);

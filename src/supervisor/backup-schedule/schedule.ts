@@ -181,7 +181,9 @@ export class BackupSchedule {
         await dir.removeTemporaries(r.name);
         log.error('backup failed', { name: r.name, trigger: r.trigger, err });
       }
-      return end(false, error);
+      end(false, error);
+      // Failed backups older than a day go even while every backup fails (they would fill the disk).
+      return this.#prune().catch((e: unknown) => log.error('could not remove old backups (backup.keep)', { dir: dir.path, err: e }));
     }
     if (await this.#gone(r)) return;
     // The record first: a crash between the two leaves a record without its backup, which start-up removes.

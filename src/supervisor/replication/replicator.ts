@@ -55,7 +55,7 @@ export class Replicator {
   readonly #table: ProcessTable;
   readonly #health: ReplicaHealth;
   readonly #log: Logger;
-  readonly #timer: ReturnType<typeof setInterval>;
+  readonly #timer: ReturnType<typeof setInterval> | undefined;
   #lastStatus = new Map<string, string>();
 
   constructor(o: { config: HearthConfig; services: readonly string[]; bin: string; log: Logger }) {
@@ -75,6 +75,11 @@ export class Replicator {
       maxMs: config.supervisor.restart_max_ms,
       resetMs: config.supervisor.restart_reset_ms,
     });
+    if (!dbs.length) {
+      // Every service database is remote (libSQL's own replication): Litestream has nothing to do.
+      this.#log.warn('replication.url is set, but no service database is a local file: nothing to replicate', { url });
+      return;
+    }
     this.#table.start({
       name: 'litestream',
       command: ['/bin/sh', '-c', GUARD, o.bin, 'replicate', '-config', file, '-no-expand-env'],

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadConfig } from '../../config/index.ts';
 import { litestreamEnv, litestreamYaml, replicaName, replicaTarget, ReplicationError } from './litestream-config.ts';
+import { replicatedDbs } from './replicator.ts';
 
 const { replication } = loadConfig([], {}, { cwd: '/' }).config;
 
@@ -62,5 +63,18 @@ describe('litestreamEnv', () => {
   it('sets the configured credentials under both names, over any inherited AWS ones', () => {
     const env = litestreamEnv({ AWS_ACCESS_KEY_ID: 'old', AWS_SECRET_ACCESS_KEY: 'old' }, { ...replication, s3: { ...replication.s3, access_key_id: 'AKID', secret_access_key: 'sekrit' } });
     assert.deepEqual(env, { AWS_ACCESS_KEY_ID: 'AKID', AWS_SECRET_ACCESS_KEY: 'sekrit', LITESTREAM_ACCESS_KEY_ID: 'AKID', LITESTREAM_SECRET_ACCESS_KEY: 'sekrit' });
+  });
+});
+
+describe('replicatedDbs', () => {
+  it('replicates every local service database, and leaves remote ones and embedded replicas to libSQL', () => {
+    const { config } = loadConfig(['--data', '/srv/hearth'], {
+      HEARTH_SERVICES__CHAT__DB__URL: 'libsql://chat.example.com',
+      HEARTH_SERVICES__USERS__DB__SYNC_URL: 'libsql://users.example.com',
+    }, { cwd: '/' });
+    assert.deepEqual(replicatedDbs(config, ['users', 'location', 'chat', 'gateway']), [
+      { service: 'location', path: '/srv/hearth/location.db' },
+      { service: 'gateway', path: '/srv/hearth/gateway.db' },
+    ]);
   });
 });

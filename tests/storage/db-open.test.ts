@@ -1,7 +1,7 @@
 /**
  * Opening a database that is not a plain local file, against real endpoints made here (no
  * libSQL server exists on this machine): a closed port, a port that accepts and never
- * answers, HTTP servers that are not libSQL (404, an HTML page), a host name that does not
+ * answers, HTTP servers that are not libSQL (404, an HTML page) or refuse the token, a host name that does not
  * resolve — as `db.url` and as the primary (`db.sync_url`) of an embedded replica — and
  * `file:` URLs that cannot be created. Each is `storage.unavailable` within the connect
  * bound (a silent server used to make the service wait for ever), naming the service, the
@@ -26,7 +26,7 @@ const BOUND_MS = 10_000 + 15_000;
 describe('opening an unreachable or wrong database', { timeout: 120_000 }, () => {
   const dir = useTempDir('db-open');
   let endpoints: ChildProcess;
-  const port = { silent: 0, closed: 0, notFound: 0, html: 0 };
+  const port = { silent: 0, closed: 0, notFound: 0, html: 0, unauthorized: 0 };
 
   before(async () => {
     endpoints = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'endpoints.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -46,12 +46,14 @@ describe('opening an unreachable or wrong database', { timeout: 120_000 }, () =>
     ['url: HTTP 404', () => ({ url: at('notFound'), authToken: TOKEN }), [/answered, but not as a libSQL server \(.*404/, /sqld or Turso/]],
     ['url: an HTML page', () => ({ url: at('html'), authToken: TOKEN }), [/answered, but not as a libSQL server/]],
     ['url (ws): an HTML page', () => ({ url: at('html', 'ws') }), [/answered, but not as a libSQL server/]],
+    ['url: the token refused', () => ({ url: at('unauthorized'), authToken: TOKEN }), [/the server refused the credentials/, /services\.chat\.db\.auth_token/]],
     ['url: no such host', () => ({ url: 'libsql://no-such-host.invalid', authToken: TOKEN }), [/libsql:\/\/no-such-host\.invalid: the host name does not resolve/, /network and DNS/]],
     ['url: a password and a token in the URL', () => ({ url: `http://me:pw-in-url-77@127.0.0.1:${port.closed}?authToken=qs-token-88`, authToken: TOKEN }), [/database http:\/\/127\.0\.0\.1:\d+: /, /auth_token/]],
     ['sync_url: closed port', () => replica('r-closed', at('closed')), [/the primary http:\/\/127\.0\.0\.1:\d+ of its replica: connection refused/, /services\.chat\.db\.sync_url/]],
     ['sync_url: accepts, never answers', () => replica('r-silent', at('silent')), [/of its replica: no answer within 10 s/]],
     ['sync_url: HTTP 404', () => replica('r-404', at('notFound')), [/of its replica: the server answered, but not as a libSQL server/, /libSQL primary/]],
     ['sync_url: an HTML page', () => replica('r-html', at('html')), [/of its replica: the server answered, but not as a libSQL server/]],
+    ['sync_url: the token refused', () => replica('r-401', at('unauthorized')), [/of its replica: the server refused the credentials/]],
     ['sync_url: no such host', () => replica('r-dns', 'libsql://no-such-host.invalid'), [/the primary libsql:\/\/no-such-host\.invalid of its replica: the host name does not resolve/]],
     ['file: a missing directory', () => ({ url: `file:${join(dir, 'missing', 'x.db')}` }), [/cannot open or create the file/, /directory exists/]],
     ['file: under a file', () => ({ url: `file:${join('/etc/hostname', 'x.db')}` }), [/cannot open or create the file/]],

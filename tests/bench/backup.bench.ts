@@ -62,7 +62,7 @@ async function main(): Promise<void> {
     const load = new Load(h, fam);
 
     const names = ['baseline (no backup)', '`hearth backup`, one after another', 'writeBackup in a long-lived process, one after another'] as const;
-    const phases = names.map((name) => ({ name, samples: [] as Sample[], windows: [] as Window[], notes: [] as string[] }));
+    const phases = names.map((name) => ({ name, samples: [] as Sample[], windows: [] as Window[], notes: [] as string[], rounds: [] as Sample[][] }));
     const loop = new BackupLoop(configFile, out);
     await loop.ready;
     await load.run(Date.now() + 5000); // warm-up
@@ -73,6 +73,7 @@ async function main(): Promise<void> {
         const until = Date.now() + SECONDS * 1000;
         const [samples, extra] = await Promise.all([load.run(until), during(until)]);
         phases[i]!.samples.push(...samples);
+        phases[i]!.rounds.push(samples);
         phases[i]!.windows.push(...extra.windows);
         phases[i]!.notes.push(...extra.times);
       }
@@ -313,7 +314,7 @@ function stats(samples: Sample[]): { n: number; errors: number; p50: number; p99
   return { n: samples.length, errors: samples.filter((s) => !s.ok).length, p50: pct(ms, 50), p99: pct(ms, 99), max: ms.at(-1) ?? NaN };
 }
 
-function report(phases: { name: string; samples: Sample[]; windows: Window[]; note: string }[], dataBytes: number): void {
+function report(phases: { name: string; samples: Sample[]; windows: Window[]; note: string; rounds: Sample[][] }[], dataBytes: number): void {
   const base = stats(phases[0]!.samples);
   const ratio = (x: number, b: number) => (b > 0 ? `×${(x / b).toFixed(2)}` : '—');
   const rows: string[] = [];
@@ -333,6 +334,7 @@ function report(phases: { name: string; samples: Sample[]; windows: Window[]; no
   const kinds = [...new Set(phases[0]!.samples.map((s) => s.kind))];
   const byKind = kinds.map((k) => `| ${k} | ${phases.map((ph) => stats(ph.samples.filter((s) => s.kind === k)).p99).join(' | ')} |`);
   const notes = phases.filter((p) => p.note).map((p) => `- ${p.name}: ${p.note}`);
+  const byRound = phases.map((p) => `| ${p.name} | ${p.rounds.map((r) => { const x = stats(r); return `${x.p50} / ${x.p99}`; }).join(' | ')} |`);
   process.stdout.write(`
 ### Backups under load (\`npm run bench:backup\`)
 
@@ -343,6 +345,12 @@ ${RATE} requests/s, open loop, ${ROUNDS} rounds of ${SECONDS} s per phase; laten
 | phase | requests | errors | p50 | p99 | max | p50 vs baseline | p99 vs baseline | max vs baseline |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${rows.join('\n')}
+
+p50 / p99 in each round, ms (the rounds ran one after another; the machine's other load moves them):
+
+| phase | ${phases[0]!.rounds.map((_, i) => `round ${i + 1}`).join(' | ')} |
+| --- | ${phases[0]!.rounds.map(() => '---').join(' | ')} |
+${byRound.join('\n')}
 
 p99 by request, ms:
 

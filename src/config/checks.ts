@@ -54,6 +54,13 @@ function dbChecks(merged: Merged, name: string, db: Record<string, unknown>): Co
     out.push(problemAt(merged, ['services', name, 'db', 'sync_url'], 'an embedded replica needs a local file, but db.url is remote',
       '"" while db.url names a remote database (set db.url to "" or a file: URL to make a replica)'));
   }
+  // The libSQL client cannot send a password in a URL (it fails, and its error shows the URL).
+  for (const [key, value] of [['url', url], ['sync_url', syncUrl]] as const) {
+    if (/^[a-z]+:\/\/[^/@]*@/i.test(value)) {
+      out.push(problemAt(merged, ['services', name, 'db', key], 'a user name or password in the URL, which the libSQL client cannot use',
+        'the URL without them; put the token in db.auth_token'));
+    }
+  }
   if (num(db.sync_interval) > 0 && syncUrl === '') {
     out.push(problemAt(merged, ['services', name, 'db', 'sync_interval'], 'set without db.sync_url',
       '0 unless db.sync_url makes the database an embedded replica'));

@@ -16,13 +16,14 @@ export const SERVICE_NAME = /^[a-z][a-z0-9-]{0,30}$/;
 
 const SERVICE_NAME_ALLOWED = 'a service name: a lower-case letter, then up to 30 lower-case letters, digits or "-"';
 const DB_URL = '"" (the file <data>/<service>.db) or a libsql://, http(s)://, ws(s):// or file: URL';
-const SYNC_URL = '"" (no replica) or the libsql://, http(s):// or ws(s):// URL of the primary';
+const SYNC_URL = '"" (no replica) or the libsql:// or http(s):// URL of the primary';
 
 /** `services.<name>.db`: handed to the libSQL client as they are. */
 const db = section({
   url: setting(url(['libsql:', 'http:', 'https:', 'ws:', 'wss:', 'file:'], DB_URL), '',
     '`""` is the file `<data>/<name>.db`; else a `libsql://`, `http(s)://`, `ws(s)://` or `file:` URL'),
-  sync_url: setting(url(['libsql:', 'http:', 'https:', 'ws:', 'wss:'], SYNC_URL), '',
+  // Not ws(s)://: libSQL's embedded replica syncs over HTTP only ("unsupported scheme ws").
+  sync_url: setting(url(['libsql:', 'http:', 'https:'], SYNC_URL), '',
     'makes the local file an embedded replica of this remote primary'),
   auth_token: setting(text(), '', 'the token for the remote database or primary (secret)'),
   sync_interval: setting(num(0, 86400, 'a number of seconds from 0 (no background sync) to 86400'), 0,

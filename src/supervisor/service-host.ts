@@ -10,7 +10,8 @@ import { pathToFileURL } from 'node:url';
 import type { HearthConfig } from '../config/index.ts';
 import { configOrExit, fail } from './command-line.ts';
 import { restrictUmask } from './data-dir.ts';
-import { createLogger, runService, type DbOptions, type RunningService, type ServiceDefinition } from '../kit/index.ts';
+import { isDatabaseUnavailable, serveUntilOpen } from './db-unavailable.ts';
+import { createLogger, runService, type DbOptions, type ServiceDefinition } from '../kit/index.ts';
 
 /** Loads a built-in service's definition by name. */
 export type ServiceLoaders = Readonly<Record<string, () => Promise<{ default: ServiceDefinition }>>>;
@@ -72,16 +73,19 @@ export async function runServiceHost(argv: string[], builtins: ServiceLoaders): 
       }, SIGNAL_GRACE_MS);
     });
   }
-  let svc: RunningService;
+  let svc: { stop(): Promise<void> };
+  let fatal: (code: number) => void = () => {};
+  const failed = new Promise<number>((r) => (fatal = r));
   try {
     const def = await loadDefinition(config, name, builtins);
-    svc = await runService(def, {
-      broker: {
-        url: config.broker.url || `nats://${config.broker.host}:${config.broker.port}`,
-        user: config.broker.user,
-        password: config.broker.password,
-        token: config.broker.token,
-      },
+    const broker = {
+      url: config.broker.url || `nats://${config.broker.host}:${config.broker.port}`,
+      user: config.broker.user,
+      password: config.broker.password,
+      token: config.broker.token,
+    };
+    const start = () => runService(def, {
+      broker,
       db: dbOptions(config, name),
       log: { level: config.log.level, format: config.log.format },
       requestTimeoutMs: config.kit.request_timeout_ms,
@@ -89,6 +93,13 @@ export async function runServiceHost(argv: string[], builtins: ServiceLoaders): 
       relayBatch: config.kit.relay_batch,
       catchupMs: config.kit.catchup_interval_ms,
       settings: config,
+    });
+    // A database that cannot be opened is not a crash to restart: the service says why
+    // (in /readyz and the banner) and tries again itself (db-unavailable.ts).
+    svc = await start().catch((err: unknown) => {
+      if (!isDatabaseUnavailable(err)) throw err;
+      const retry = { initialMs: config.supervisor.restart_initial_ms, maxMs: config.supervisor.restart_max_ms };
+      return serveUntilOpen(err, { service: name, broker, log, retry, start, onFatal: (e) => (log.error('could not start', { err: e }), fatal(1)) });
     });
   } catch (err) {
     log.error('could not start', { err });
@@ -108,6 +119,7 @@ export async function runServiceHost(argv: string[], builtins: ServiceLoaders): 
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
+    void failed.then(done);
   });
 }
 

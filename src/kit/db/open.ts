@@ -13,9 +13,12 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Client, InArgs, ResultSet, Row } from '@libsql/client';
-import { AppError } from '../errors.ts';
 import { Mutex } from './mutex.ts';
 import { StorageCondition } from './condition.ts';
+import { describeOpenFailure, probePrimary, redactUrl, withinConnectTimeout, type OpenTarget } from './reach.ts';
+import { storageFault } from './storage-errors.ts';
+
+export { redactUrl };
 
 /** Where a service's database lives. */
 export interface DbOptions {
@@ -138,25 +141,43 @@ export class Db {
   }
 }
 
-/** Opens (and for a local file, creates) a service database. */
+/**
+ * Opens (and for a local file, creates) a service database. A remote database must answer
+ * its first statement, and the primary of an embedded replica its first request, within
+ * DB_CONNECT_TIMEOUT_MS; any failure to open is `storage.unavailable`, saying which service,
+ * which URL (without credentials), what went wrong and what to check (reach.ts).
+ */
 export async function openDb(o: DbOptions): Promise<Db> {
   const url = o.url || (o.path ? pathToFileURL(o.path).href : '');
   if (!url) throw new Error('openDb needs a path or a url');
   const local = url.startsWith('file:');
+  const secrets = secretsOf(o);
+  const target: OpenTarget = { service: o.service, key: 'url', url, secrets };
   if (local && o.path && !o.url) {
     // A new file is private to this user whatever the umask (SQLite gives -wal and -shm the
     // database file's mode).
     mkdirSync(dirname(o.path), { recursive: true, mode: 0o700 });
-    try {
-      closeSync(openSync(o.path, 'wx', 0o600));
-    } catch {
-      // it exists already (left as it is), or libSQL will report what is wrong below
+    // Not for an embedded replica: libSQL refuses to sync into an existing file it did not
+    // make ("without a wal_index"); the service host's umask keeps the files it makes private.
+    if (!o.syncUrl) {
+      try {
+        closeSync(openSync(o.path, 'wx', 0o600));
+      } catch {
+        // it exists already (left as it is), or libSQL will report what is wrong below
+      }
     }
+  }
+  if (o.syncUrl) {
+    // Before libSQL's native client, which waits without a bound, and blocks the process while it does.
+    await probePrimary({ ...target, key: 'sync_url', url: o.syncUrl }, o.authToken);
+    // libSQL's native tracing writes coloured text to stdout (three lines per failed handshake,
+    // at every restart), which breaks JSON logs; what it says is in the error we throw.
+    process.env.RUST_LOG ??= 'off';
   }
   // Loaded here, not at the top: libSQL's native addon costs ~10 MiB of memory, and
   // processes that never open a database (the supervisor) should not pay for it.
   const { createClient } = await import('@libsql/client');
-  let client: Client;
+  let client: Client | undefined;
   try {
     client = createClient({
       url,
@@ -166,19 +187,38 @@ export async function openDb(o: DbOptions): Promise<Db> {
       ...(local ? { timeout: 5000 } : {}),
       intMode: 'number',
     });
-    if (local) {
+    if (o.syncUrl) {
+      // An embedded replica's file and its journal are libSQL's: it refuses these pragmas
+      // (Sqlite3UnsupportedStatement) and keeps its own index beside the file.
+      await client.sync();
+    } else if (local) {
       await client.execute('PRAGMA journal_mode = WAL');
       await client.execute('PRAGMA synchronous = FULL');
+    } else {
+      // The remote clients connect lazily: this is the first contact, and it must end.
+      await withinConnectTimeout(target, client.execute('SELECT 1'));
     }
-    if (o.syncUrl) await client.sync();
   } catch (err) {
-    throw new AppError('unavailable', 'kit.db_open_failed', `Cannot open database ${redactUrl(url)}`, undefined, { cause: err });
+    client?.close();
+    if (storageFault(err)) throw err; // a damaged or full file: the storage condition's business
+    throw describeOpenFailure(o.syncUrl && !/Unable to open connection to local/.test(String(err)) ? { ...target, key: 'sync_url', url: o.syncUrl } : target, err);
   }
   const storage = new StorageCondition(o.service ?? 'this', local && o.path && !o.url ? o.path : redactUrl(url));
   return new Db(client, { local, single: Boolean(o.syncUrl || o.single), storage });
 }
 
-/** A URL without credentials or query (which may hold a token). */
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//').replace(/\?.*$/, '');
+/** What must never appear in a message: the token, and any password or query (which may hold a token) in the URLs. */
+function secretsOf(o: DbOptions): string[] {
+  const out = o.authToken ? [o.authToken] : [];
+  for (const u of [o.url, o.syncUrl]) {
+    if (!u) continue;
+    try {
+      const parsed = new URL(u);
+      if (parsed.password) out.push(decodeURIComponent(parsed.password), parsed.password);
+      for (const v of parsed.searchParams.values()) if (v.length >= 4) out.push(v);
+    } catch {
+      // not a URL: the client says so, and there is nothing in it to hide
+    }
+  }
+  return out;
 }

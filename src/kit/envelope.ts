@@ -23,6 +23,17 @@ export interface Envelope<D = unknown> {
   correlationId: string;
   causationId: string;
   data: D;
+  /**
+   * The producer's epoch when it published the event (see es/epoch.ts): set on live events
+   * by the relay, absent in log pages (the page's `epochs` says it) and from older producers.
+   */
+  epoch?: string;
+}
+
+/** One epoch of a service's log: its id and the head at which it began (0 for the first). */
+export interface EpochInfo {
+  id: string;
+  base: number;
 }
 
 /** Schema of an envelope (data left to the event's own schema). */
@@ -37,6 +48,7 @@ export const EnvelopeSchema = v.object({
   correlationId: v.string(),
   causationId: v.string(),
   data: v.unknown(),
+  epoch: v.optional(v.string()),
 }) as v.GenericSchema<unknown, Envelope>;
 
 /** Most events one `log.<service>.read` returns. */
@@ -48,10 +60,14 @@ export const LogReadRequest = v.strictObject({
   limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(LOG_READ_MAX)), 100),
 });
 
-/** The answer to a log read: the events and the log's head (last committed seq). */
+/**
+ * The answer to a log read: the events, the log's head (last committed seq) and its epoch
+ * history, oldest first, the current epoch last (absent from producers older than epochs).
+ */
 export const LogReadReply = v.object({
   events: v.array(EnvelopeSchema),
   head: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  epochs: v.optional(v.array(v.object({ id: v.string(), base: v.pipe(v.number(), v.integer(), v.minValue(0)) }))),
 });
 
 /**

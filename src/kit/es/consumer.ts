@@ -13,16 +13,23 @@
  * a log read, an unreachable producer (no responders, timeout, open circuit) is logged at
  * debug level only, for `graceMs`. A warning means something is really wrong: the producer
  * answered before and fails now, it is still away after the grace, or an event cannot be applied.
+ *
+ * After a restore (es/epoch.ts) the checkpoint may be ahead of the producer's log: every log
+ * page carries the producer's epoch history, and the consumer reconciles its checkpoint with
+ * it before it applies anything from the page. Until a first log read has done so after
+ * start, and whenever a live event comes from an epoch it has not read in, a live event
+ * only sends the consumer to the log: nothing is applied or dropped by seq alone.
  */
 import type { NatsConnection, Subscription } from 'nats';
 import { isInfrastructureFailure, type Requester } from '../bus/index.ts';
 import { decode } from '../codec.ts';
 import type { Operation } from '../contract.ts';
 import type { Db, Tx } from '../db/index.ts';
-import { EnvelopeSchema, kitSubjects, LOG_READ_MAX, LogReadReply, LogReadRequest, type Envelope } from '../envelope.ts';
+import { EnvelopeSchema, kitSubjects, LOG_READ_MAX, LogReadReply, LogReadRequest, type Envelope, type EpochInfo } from '../envelope.ts';
 import { check } from '../contract.ts';
 import type { Logger } from '../log.ts';
 import { backoffDelay } from '../retry.ts';
+import { epochsText, parseEpochs, reconcile } from './epoch.ts';
 
 /** What a consumer does with each event of its source, inside the checkpoint's transaction. */
 export interface ConsumerSpec {
@@ -45,8 +52,16 @@ export interface ConsumerSpec {
 /** Stepped-over events after which the checkpoint is stored anyway. */
 const SAVE_EVERY = 1000;
 
+/** A page of a producer's log (`log.<source>.read`). */
+export interface LogPage {
+  events: Envelope[];
+  head: number;
+  /** The producer's epoch history, current last (absent from producers older than epochs). */
+  epochs?: EpochInfo[];
+}
+
 /** The log-read operation of a source service. */
-export function logReadOp(source: string): Operation<{ after: number; limit?: number }, { events: Envelope[]; head: number }> {
+export function logReadOp(source: string): Operation<{ after: number; limit?: number }, LogPage> {
   return {
     kind: 'query',
     service: source,
@@ -56,7 +71,7 @@ export function logReadOp(source: string): Operation<{ after: number; limit?: nu
     request: LogReadRequest,
     reply: LogReadReply,
     idempotent: true,
-  } as Operation<{ after: number; limit?: number }, { events: Envelope[]; head: number }>;
+  } as Operation<{ after: number; limit?: number }, LogPage>;
 }
 
 /**
@@ -91,6 +106,12 @@ export class Consumer {
   readonly #wanted: ReadonlySet<string> | undefined;
   /** Events stepped over since the checkpoint was last stored. */
   #unsaved = 0;
+  /** The producer's epoch history the checkpoint was read in, as stored (null: none stored). */
+  #known: string | null = null;
+  /** The producer's current epoch as last read. */
+  #epoch: string | undefined;
+  /** A log read since start has reconciled the checkpoint with the producer's epochs. */
+  #reconciled = false;
 
   constructor(
     source: string,
@@ -117,7 +138,9 @@ export class Consumer {
   /** Loads the checkpoint, subscribes to live events, and catches up from the log. */
   async start(): Promise<void> {
     this.#startedAt = Date.now();
-    this.#checkpoint = await readCheckpoint(this.#db, this.source);
+    const row = (await this.#db.query('SELECT seq, epochs FROM kit_checkpoints WHERE source = ?', [this.source]))[0];
+    this.#checkpoint = Number(row?.seq ?? 0);
+    this.#known = row?.epochs == null ? null : String(row.epochs);
     this.#sub = this.#nc.subscribe(`evt.${this.source}.>`, { callback: (_err, msg) => msg && this.#enqueue(() => this.#onLive(msg.data)) });
     this.#enqueue(() => this.#catchUp());
     await this.#queue;
@@ -172,8 +195,12 @@ export class Consumer {
 
   async #onLive(bytes: Uint8Array): Promise<void> {
     const event = check(EnvelopeSchema, decode(bytes), 'kit.invalid_event', 'event envelope');
-    if (event.source !== this.source || event.seq <= this.#checkpoint) return; // a duplicate, or not ours
+    if (event.source !== this.source) return;
     this.#answered = true; // the producer runs: it publishes
+    // Seqs compare only within one epoch: before the log has been read since start, or from a
+    // producer that began a new epoch (restored), the log decides what is new.
+    if (!this.#reconciled || (event.epoch !== undefined && event.epoch !== this.#epoch)) return this.#catchUp();
+    if (event.seq <= this.#checkpoint) return; // a duplicate
     if (event.seq === this.#checkpoint + 1) await this.#apply([event], false);
     else await this.#catchUp(); // a gap: something was missed
   }
@@ -188,6 +215,7 @@ export class Consumer {
       const page = await this.#req.request(logReadOp(this.source), { after: before, limit: LOG_READ_MAX }, { breaker: false });
       if (!this.#answered && this.#failures > 0) this.#log.debug('the producer answers', { checkpoint: before, head: page.head });
       this.#answered = true;
+      if (await this.#reconcile(page)) continue; // moved back: read again from there
       if (page.events.length) await this.#apply(page.events, true);
       if (page.events.length && this.#checkpoint === before) {
         throw new Error(`${this.source}'s log answered events after ${before} that do not follow it`);
@@ -207,8 +235,13 @@ export class Consumer {
     const wanted = this.#wanted;
     if (wanted && !events.some((e) => e.seq > this.#checkpoint && wanted.has(e.type))) return this.#stepOver(events, fromLog);
     const next = await this.#db.write(async (tx) => {
+      const stored = await txCheckpoint(tx, this.source);
+      if (stored.epochs !== this.#known) {
+        this.#reconciled = false;
+        throw new Error(`another instance reconciled the ${this.source} checkpoint with a restored producer; reading the log again`);
+      }
       // The stored checkpoint is the truth if another instance moved it; this one's may be ahead by stepped-over events.
-      let cp = Math.max(await txCheckpoint(tx, this.source), this.#checkpoint);
+      let cp = Math.max(stored.seq, this.#checkpoint);
       for (const e of events) {
         if (e.seq <= cp) continue;
         // A page from the log may step over erased events; a live event must follow on.
@@ -222,6 +255,39 @@ export class Consumer {
     this.#checkpoint = next;
     this.#unsaved = 0;
     this.#failures = 0;
+  }
+
+  /**
+   * Reconciles the checkpoint with the producer's epoch history and head (es/epoch.ts), in
+   * one transaction with the stored one; returns whether it moved (the page is then stale).
+   */
+  async #reconcile(page: LogPage): Promise<boolean> {
+    const theirs = page.epochs;
+    const theirsText = theirs ? epochsText(theirs) : this.#known;
+    this.#epoch = theirs?.at(-1)?.id;
+    if (theirsText === this.#known && this.#checkpoint <= page.head) return (this.#reconciled = true), false;
+    const old = this.#checkpoint;
+    const moved = await this.#db.write(async (tx) => {
+      const stored = await txCheckpoint(tx, this.source);
+      // Read in the same history as this instance: its stepped-over events count; otherwise another instance reconciled first.
+      const from = stored.epochs === this.#known ? Math.max(stored.seq, this.#checkpoint) : stored.seq;
+      const known = stored.epochs === null ? undefined : (parseEpochs(stored.epochs) ?? []);
+      const r = reconcile(from, known, theirs ?? known ?? [], page.head);
+      await tx.execute(
+        `INSERT INTO kit_checkpoints (source, seq, updated_at, epochs) VALUES (?, ?, ?, ?)
+         ON CONFLICT (source) DO UPDATE SET seq = excluded.seq, updated_at = excluded.updated_at, epochs = excluded.epochs`,
+        [this.source, r.checkpoint, new Date(this.#now()).toISOString(), theirsText],
+      );
+      return { ...r, from };
+    });
+    this.#checkpoint = moved.checkpoint;
+    this.#known = theirsText;
+    this.#unsaved = 0;
+    this.#reconciled = true;
+    if (moved.why) {
+      this.#log.warn('checkpoint moved back to reconcile with the producer', { from: moved.from, to: moved.checkpoint, head: page.head, why: moved.why });
+    } else if (theirsText !== null) this.#log.debug('producer epoch history read', { checkpoint: moved.checkpoint, epoch: this.#epoch });
+    return moved.checkpoint !== old;
   }
 
   /** Moves past events `apply` does not want, without a transaction (see `ConsumerSpec.types`). */
@@ -262,7 +328,8 @@ async function storeCheckpoint(tx: Tx, source: string, seq: number, now: number)
   );
 }
 
-async function txCheckpoint(tx: Tx, source: string): Promise<number> {
-  const rs = await tx.execute('SELECT seq FROM kit_checkpoints WHERE source = ?', [source]);
-  return Number(rs.rows[0]?.seq ?? 0);
+async function txCheckpoint(tx: Tx, source: string): Promise<{ seq: number; epochs: string | null }> {
+  const rs = await tx.execute('SELECT seq, epochs FROM kit_checkpoints WHERE source = ?', [source]);
+  const row = rs.rows[0];
+  return { seq: Number(row?.seq ?? 0), epochs: row?.epochs == null ? null : String(row.epochs) };
 }

@@ -18,6 +18,8 @@ import type { EventLog } from './event-log.ts';
 /** Relay settings. */
 export interface RelayOptions {
   batch: number;
+  /** The log's current epoch (es/epoch.ts), stamped on every event published; none: not stamped. */
+  epoch?: string;
   pollMs?: number;
   flushTimeoutMs?: number;
 }
@@ -35,7 +37,7 @@ export class Relay {
   readonly #events: EventLog;
   readonly #nc: NatsConnection;
   readonly #log: Logger;
-  readonly #o: Required<RelayOptions>;
+  readonly #o: Required<Omit<RelayOptions, 'epoch'>> & Pick<RelayOptions, 'epoch'>;
   #published = 0;
   #head = 0;
   #wake: (() => void) | undefined;
@@ -110,7 +112,7 @@ export class Relay {
       return false;
     }
     for (const e of events) {
-      this.#nc.publish(kitSubjects.event(e.source, e.type), encode(e), {
+      this.#nc.publish(kitSubjects.event(e.source, e.type), encode(this.#o.epoch ? { ...e, epoch: this.#o.epoch } : e), {
         headers: traceHeaders({ correlationId: e.correlationId, causationId: e.id }),
       });
     }

@@ -37,4 +37,17 @@ CREATE TABLE kit_floor (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT N
 INSERT INTO kit_floor (id, seq) VALUES (1, 0);
 `,
   },
+  {
+    version: 3,
+    name: 'epochs',
+    // The log's epoch history (es/epoch.ts): the first epoch begins at 0 (a database that
+    // already has events began its log there too); each restore appends one. A checkpoint
+    // remembers the producer's history it was read in (JSON [[id, base], …]; NULL: stored
+    // before epochs existed, when nothing had been restored with a stamp).
+    sql: `
+CREATE TABLE kit_epochs (position INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, base INTEGER NOT NULL, began_at TEXT NOT NULL);
+INSERT INTO kit_epochs (position, id, base, began_at) VALUES (1, lower(hex(randomblob(16))), 0, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+ALTER TABLE kit_checkpoints ADD COLUMN epochs TEXT;
+`,
+  },
 ];

@@ -12,6 +12,7 @@ import { decode, encode } from '../codec.ts';
 import { EventLog, type InlineProjection } from '../es/event-log.ts';
 import { Consumer, logReadOp, type ConsumerSpec } from '../es/consumer.ts';
 import { Relay } from '../es/relay.ts';
+import { readEpochs } from '../es/epoch.ts';
 import { check, type Operation } from '../contract.ts';
 import { createLogger, type Level, type Logger } from '../log.ts';
 import { requestContext, write } from './context.ts';
@@ -109,12 +110,14 @@ async function boot(def: ServiceDefinition, o: RunOptions, opened: { db?: Db; nc
   const now = o.now ?? Date.now;
   const events = new EventLog(db, def.name, { now });
   const commits = new GroupCommit(db); // ctx.write(fn, { group: true })
+  // The log's epoch history changes only while no service runs on the database (a restore).
+  const epochs = await readEpochs(db);
 
   // 2. The broker; replies to this service's requests come back under its own inbox prefix.
   const nc = (opened.nc = await connectBroker({ ...o.broker, name: `hearth-${def.name}`, inboxPrefix: kitSubjects.inbox(def.name) }));
   const requester = new Requester(nc, { timeoutMs: o.requestTimeoutMs ?? RUN_DEFAULTS.requestTimeoutMs, maxRequestBytes });
   const responder = new Responder(nc, { service: def.name, log, maxRequestBytes });
-  const relay = new Relay(db, events, nc, log, { batch: o.relayBatch ?? RUN_DEFAULTS.relayBatch });
+  const relay = new Relay(db, events, nc, log, { batch: o.relayBatch ?? RUN_DEFAULTS.relayBatch, epoch: epochs.at(-1)?.id });
   const consumers: Consumer[] = [];
   const starting: (() => Promise<void> | void)[] = [];
   const onStop: (() => Promise<void> | void)[] = [];
@@ -181,6 +184,7 @@ async function boot(def: ServiceDefinition, o: RunOptions, opened: { db?: Db; nc
   responder.handle(logReadOp(def.name), async ({ after, limit }) => ({
     events: await events.readPage(after, limit ?? 100, replyBudget),
     head: await events.head(),
+    epochs,
   }));
   let status: 'ok' | 'starting' | 'stopping' = 'starting';
   responder.handle(healthOp(def.name), async () => {

@@ -61,7 +61,7 @@ switch (command) {
     code = await (await supervisor()).runBackup(rest, Object.keys(await services()));
     break;
   case 'restore':
-    code = await (await supervisor()).runRestore(rest, Object.keys(await services()));
+    code = await (await supervisor()).runRestore(rest, await services());
     break;
   case 'standby':
     code = await (await supervisor()).runStandby(rest, Object.keys(await services()));

@@ -9,5 +9,5 @@ export { runServiceHost, type ServiceLoaders } from './service-host.ts';
 export { runRebuild } from './rebuild.ts';
 export { runConfigCommand } from './config-command.ts';
 export { runCheck } from './check-command.ts';
-export { runBackup, runRestore } from './backup/index.ts';
+export { runBackup, runRestore, writeBackup, verifyBackup, installRestore, BackupError, type BackupManifest, type RestoredDatabase } from './backup/index.ts';
 export { runStandby, runPromote, findLitestream, LitestreamMissing, restoreReplica, ReplicationError, type RestoredReplica } from './replication/index.ts';

@@ -47,6 +47,14 @@ export interface InstallOptions {
   force: boolean;
   /** Where to say what was restored. */
   out: NodeJS.WritableStream;
+  /** The caller holds the data directory's lock already (a standby refreshing its copy). */
+  lockHeld?: boolean;
+  /**
+   * What becomes of the databases in the data directory under `force`: every one moved aside
+   * (the default), or `'staged'`: only the staged services' deleted and replaced, the others
+   * left as they are (a standby refreshing the databases that changed in its disposable copy).
+   */
+  replaced?: 'aside' | 'staged';
 }
 
 /** The files of one service database in a directory. */
@@ -66,7 +74,7 @@ export async function installRestore(o: InstallOptions): Promise<RestoredDatabas
   mkdirSync(data, { recursive: true, mode: 0o700 });
   let lock;
   try {
-    lock = await takeLock(data);
+    lock = o.lockHeld ? undefined : await takeLock(data);
   } catch (err) {
     if (err instanceof LockError && err.pid) throw new BackupError('refused', `Hearth is running on ${data} (pid ${err.pid}); stop it before restoring`);
     throw new BackupError('refused', `cannot lock ${data}: ${(err as Error).message}`, { cause: err });
@@ -94,7 +102,9 @@ export async function installRestore(o: InstallOptions): Promise<RestoredDatabas
         client.close();
       }
     }
-    if (present.length) {
+    if (o.replaced === 'staged') {
+      for (const f of present) if (staged.some((s) => f.startsWith(dbFile(s)))) rmSync(join(data, f), { force: true });
+    } else if (present.length) {
       const aside = join(data, `replaced-${utcStamp(new Date())}`);
       mkdirSync(aside, { mode: 0o700 });
       for (const f of present) renameSync(join(data, f), join(aside, f));
@@ -112,7 +122,7 @@ export async function installRestore(o: InstallOptions): Promise<RestoredDatabas
     }
     return restored;
   } finally {
-    lock.release();
+    lock?.release();
   }
 }
 

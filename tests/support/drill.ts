@@ -178,3 +178,61 @@ export async function mentionReachesInbox(url: string, who: { ann: User; bo: Use
     return r.status === 200 && r.body.items.some((x: { type: string; body: string }) => x.type === 'mention' && x.body.includes(text));
   }, timeoutMs);
 }
+
+/** One drill's figures. */
+export interface DrillResult extends Outcome {
+  /** `hearth restore --from-replica` into a new data directory, start to exit. */
+  restoreMs: number;
+  /** `hearth serve` on it, start to /readyz 200. */
+  startMs: number;
+  /** restoreMs + startMs: from the decision to restore to a family served again. */
+  rtoMs: number;
+}
+
+/**
+ * The drill, once, in `dir`: a replicating Hearth, a family writing for `writeMs`, the
+ * whole appliance SIGKILLed, a restore from the replica into a new data directory, what it
+ * holds counted, Hearth started on it. Resolves with the figures and the restored Hearth
+ * (still running: the caller checks what it serves, then stops it).
+ */
+export async function drill(dir: string, writeMs: number): Promise<{ result: DrillResult; served: HearthProcess; url: string; http: string; file: string; who: { ann: User; bo: User; group: string } }> {
+  const replica = join(dir, 'replica');
+  const primaryHttp = await freeHttp();
+  const primaryFile = drillConfig(dir, { name: 'primary', data: join(dir, 'primary'), http: primaryHttp, replica });
+  const primary = spawnGroup(['serve', '--config', primaryFile]);
+  let workload: Workload;
+  let who: { ann: User; bo: User; group: string };
+  try {
+    await whenReady(primaryHttp, Date.now());
+    who = await drillFamily(`http://${primaryHttp}`);
+    workload = new Workload();
+    workload.start(`http://${primaryHttp}`, who);
+    await sleep(writeMs);
+  } catch (err) {
+    await killGroup(primary.child.pid!).catch(() => undefined);
+    throw new Error(`${(err as Error).message}\n${primary.output().slice(-3000)}`);
+  }
+  const killedAt = await killGroup(primary.child.pid!);
+  await workload.stop();
+
+  const http = await freeHttp();
+  const data = join(dir, 'restored');
+  const file = drillConfig(dir, { name: 'restored', data, http, replica: join(dir, 'replica-2') });
+  const t0 = Date.now();
+  const restore = spawnHearth('node', ['restore', '--from-replica', replicaUrl(replica), '--config', file]);
+  const code = await restore.exited;
+  const restoreMs = Date.now() - t0;
+  if (code !== 0) throw new Error(`hearth restore --from-replica exited with ${code}:\n${restore.output()}`);
+  const counted = outcome(workload.acked, await present(data, who), killedAt);
+
+  const t1 = Date.now();
+  const served = spawnGroup(['serve', '--config', file]);
+  let startMs: number;
+  try {
+    startMs = await whenReady(http, t1);
+  } catch (err) {
+    await served.stop('SIGKILL');
+    throw new Error(`${(err as Error).message}\n${served.output().slice(-3000)}`);
+  }
+  return { result: { ...counted, restoreMs, startMs, rtoMs: restoreMs + startMs }, served, url: `http://${http}`, http, file, who };
+}

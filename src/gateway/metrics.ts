@@ -3,8 +3,10 @@
  * status; a latency histogram by route and method; problem answers by route and code;
  * rate-limit refusals; open streams (a getter the stream registers); breaker states of the
  * services the gateway calls. Routes are the matched patterns (`/v1/groups/:groupId`), or
- * `unmatched`, so label values stay few.
+ * `unmatched`, so label values stay few. With replication configured, `renderReplication`
+ * adds the supervisor's view of Litestream (`hearth_replication_*`).
  */
+import type { ReplicationReadiness } from '../kit/index.ts';
 
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
 /** Breaker state → gauge value. */
@@ -105,4 +107,34 @@ function safe(fn: () => number): number {
   } catch {
     return 0; // a broken getter must not break the whole scrape
   }
+}
+
+/** Replica status → gauge value. */
+export const REPLICA_STATUS_VALUE: Readonly<Record<string, number>> = { ok: 0, starting: 1, lagging: 2, failing: 3 };
+
+/**
+ * Continuous replication in Prometheus text (nothing when it is not configured): per
+ * service database its lag, status, errors and when it last shipped; Litestream's restarts.
+ *
+ * @example
+ * renderReplication(readiness.replication); // '# HELP hearth_replication_lag_seconds …'
+ */
+export function renderReplication(r: ReplicationReadiness | undefined): string {
+  if (!r) return '';
+  const out: string[] = [];
+  const dbs = Object.entries(r.databases);
+  const gauge = (name: string, type: string, help: string, value: (d: ReplicationReadiness['databases'][string]) => number | undefined) => {
+    out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+    for (const [service, d] of dbs) {
+      const n = value(d);
+      if (n !== undefined) out.push(`${name}{${labels({ service })}} ${n}`);
+    }
+  };
+  gauge('hearth_replication_lag_seconds', 'gauge', 'Seconds for which the replica has lacked writes Litestream has read from the database (0: caught up)', (d) => d.lagSeconds);
+  gauge('hearth_replication_status', 'gauge', 'Replica status per database (0 ok, 1 starting, 2 lagging, 3 failing)', (d) => REPLICA_STATUS_VALUE[d.status] ?? 3);
+  gauge('hearth_replication_errors_total', 'counter', 'Errors Litestream reported for the database since Hearth started', (d) => d.errors);
+  gauge('hearth_replication_last_shipped_timestamp_seconds', 'gauge', 'When Litestream last shipped something for the database (Unix time)', (d) => (d.shippedAt ? Date.parse(d.shippedAt) / 1000 : undefined));
+  out.push('# HELP hearth_replication_litestream_up Whether the Litestream process runs', '# TYPE hearth_replication_litestream_up gauge', `hearth_replication_litestream_up ${r.litestream.running ? 1 : 0}`);
+  out.push('# HELP hearth_replication_litestream_restarts_total Times the supervisor restarted Litestream', '# TYPE hearth_replication_litestream_restarts_total counter', `hearth_replication_litestream_restarts_total ${r.litestream.restarts}`);
+  return out.join('\n') + '\n';
 }

@@ -90,6 +90,38 @@ export const HealthReply = v.object({
 });
 export type HealthReply = v.InferOutput<typeof HealthReply>;
 
+/**
+ * Continuous replication as the supervisor sees it (docs/operations.md): Litestream's
+ * process, and per service database whether its replica is `ok`, `lagging`, `failing` or
+ * `starting`, how far behind it is, and the last error Litestream reported for it.
+ * A failing replica does not make Hearth not ready: the family can still use it.
+ */
+export const ReplicationReadiness = v.object({
+  /** `ok`, or `degraded` when any database is lagging or failing or Litestream is not running. */
+  status: v.string(),
+  /** Where the replicas go (`replication.url`). */
+  url: v.string(),
+  litestream: v.object({ running: v.boolean(), pid: v.number(), restarts: v.number() }),
+  databases: v.record(
+    v.string(),
+    v.object({
+      status: v.string(),
+      /** Seconds for which the replica has lacked writes Litestream has read from the database (0: it holds them all). */
+      lagSeconds: v.number(),
+      /** This database's replica (`/mnt/nas/hearth/chat`, `s3://bucket/prefix/chat`). */
+      replica: v.string(),
+      /** When Litestream last shipped something for this database (ISO time). */
+      shippedAt: v.optional(v.string()),
+      /** Errors Litestream reported for this database since Hearth started. */
+      errors: v.number(),
+      /** The last of them, and when; shown while nothing has been shipped since. */
+      error: v.optional(v.string()),
+      errorAt: v.optional(v.string()),
+    }),
+  ),
+});
+export type ReplicationReadiness = v.InferOutput<typeof ReplicationReadiness>;
+
 /** `sys.ready`: the supervisor's view of every service (what `/readyz` shows). */
 export const ReadinessReply = v.object({
   ready: v.boolean(),
@@ -108,6 +140,8 @@ export const ReadinessReply = v.object({
       error: v.optional(v.string()),
     }),
   ),
+  /** Present when `replication.url` is set. */
+  replication: v.optional(ReplicationReadiness),
 });
 export type ReadinessReply = v.InferOutput<typeof ReadinessReply>;
 

@@ -11,7 +11,7 @@ export { createLogger, redactFields, LEVELS, type Level, type Logger, type Field
 export { retry, backoffDelay, backoffCeiling, sleep, type Backoff, type RetryOptions } from './retry.ts';
 export { CircuitBreaker, type BreakerOptions, type BreakerState } from './breaker.ts';
 export { command, query, event, check, type Operation, type EventType, type Schema, type RequestOf, type ParsedRequestOf, type ReplyOf, type DataOf } from './contract.ts';
-export { EnvelopeSchema, LogReadRequest, LogReadReply, HealthReply, ReadinessReply, readinessOp, LOG_READ_MAX, kitSubjects, Headers, type Envelope, type EpochInfo } from './envelope.ts';
+export { EnvelopeSchema, LogReadRequest, LogReadReply, HealthReply, ReadinessReply, ReplicationReadiness, readinessOp, LOG_READ_MAX, kitSubjects, Headers, type Envelope, type EpochInfo } from './envelope.ts';
 export * from './bus/index.ts';
 export * from './db/index.ts';
 export { EventLog, eraseCondition, type AppendMeta, type EraseFilter, type InlineProjection } from './es/event-log.ts';

@@ -9,6 +9,7 @@
  * at once (`service-host.ts` stops on it).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { backoffCeiling, type Logger } from '../kit/index.ts';
 
 /** How children are started and restarted. */
@@ -16,6 +17,12 @@ export interface ChildSpec {
   name: string;
   command: string[];
   env: Record<string, string>;
+  /** Receives each line the child prints (stdout and stderr), instead of them going to ours. */
+  output?: (line: string) => void;
+  /** Called each time the child is started (again). */
+  onSpawn?: () => void;
+  /** In a session of its own: a Ctrl+C at the terminal reaches the supervisor, not the child, which is stopped in its turn. */
+  detached?: boolean;
 }
 
 /** Restart policy. */
@@ -98,8 +105,11 @@ export class ProcessTable {
 
   #spawn(slot: Slot): void {
     const [cmd, ...args] = slot.spec.command;
-    const child = spawn(cmd!, args, { env: slot.spec.env, stdio: ['pipe', 'inherit', 'inherit'] });
+    const { output } = slot.spec;
+    const child = spawn(cmd!, args, { env: slot.spec.env, stdio: ['pipe', output ? 'pipe' : 'inherit', output ? 'pipe' : 'inherit'], detached: slot.spec.detached ?? false });
     child.stdin?.on('error', () => {}); // never written to; an exited child's pipe is no news
+    if (output) for (const stream of [child.stdout, child.stderr]) if (stream) createInterface({ input: stream }).on('line', output);
+    slot.spec.onSpawn?.();
     slot.child = child;
     slot.startedAt = Date.now();
     slot.exited = new Promise((resolve) => {

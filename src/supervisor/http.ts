@@ -21,13 +21,15 @@ export function startHttp(host: string, port: number, readiness: () => Readiness
     if (path === '/healthz') return send(200, 'application/json', { status: 'ok' });
     if (path === '/readyz') {
       const r = readiness();
-      if (r.ready) return send(200, 'application/json', { status: 'ready', services: r.services });
+      const replication = r.replication ? { replication: r.replication } : {};
+      if (r.ready) return send(200, 'application/json', { status: 'ready', services: r.services, ...replication });
       return send(503, 'application/problem+json', {
         type: 'urn:hearth:problem:not-ready',
         title: 'Not ready',
         status: 503,
         detail: 'Some services are not healthy yet',
         services: r.services,
+        ...replication,
       });
     }
     send(404, 'application/problem+json', { type: 'about:blank', title: 'Not Found', status: 404 });

@@ -6,10 +6,12 @@
  *   4. check that every address to listen on is free (each one that is not: one line, exit 2);
  *   5. start the embedded broker with a fresh credential per service (or use `broker.url`);
  *   6. connect the supervisor to the broker and open the HTTP address (/readyz, /healthz);
- *   7. start every service as a child process, restarting any that crash;
+ *   7. start every service as a child process, restarting any that crash, and Litestream
+ *      when `replication.url` is set (found at step 1: a missing one stops Hearth there);
  *   8. wait until every service answers its health request, then print the banner.
  * SIGINT/SIGTERM stop it in reverse order: HTTP, services (each finishes its in-flight work
- * and publishes what it committed), broker; exit 0. A second signal kills everything at once.
+ * and publishes what it committed), Litestream (it ships their last writes), broker; exit 0.
+ * A second signal kills everything at once.
  */
 import { startBroker, type Broker } from '../../embedded-broker/index.ts';
 import { parseHostPort } from '../config/index.ts';
@@ -23,6 +25,7 @@ import { DataDirError, makePrivate, restrictUmask } from './data-dir.ts';
 import { startHttp } from './http.ts';
 import { LockError, takeLock, type DataLock } from './lock.ts';
 import { planServices } from './plan.ts';
+import { findLitestream, LitestreamMissing, ReplicationError, replicaTarget, startReplicator, type Replicator } from './replication/index.ts';
 import { HealthWatch } from './readiness.ts';
 import { brokerLogger, childEnv } from './wiring.ts';
 
@@ -41,6 +44,16 @@ export async function runServe(argv: string[], builtins: readonly string[], hand
   const { config, configFile } = loaded;
   const log = createLogger({ service: 'supervisor', level: config.log.level, format: config.log.format });
   const { services, children } = planServices(config, builtins);
+  let litestream: string | undefined;
+  if (config.replication.url) {
+    try {
+      replicaTarget(config.replication.url);
+      litestream = findLitestream(config);
+    } catch (err) {
+      if (err instanceof LitestreamMissing || err instanceof ReplicationError) return fail(err.message);
+      throw err;
+    }
+  }
 
   restrictUmask();
   let lock: DataLock;
@@ -98,9 +111,11 @@ export async function runServe(argv: string[], builtins: readonly string[], hand
   });
 
   const watch = new HealthWatch(nc, services, log, config.supervisor.health_interval_ms);
+  let replicator: Replicator | undefined;
+  const readiness = () => (replicator ? { ...watch.state, replication: replicator.state() } : watch.state);
   // Once the gateway exists it serves the HTTP address (and /readyz); until then, we do.
   const { host, port } = parseHostPort(config.http);
-  const http = services.includes('gateway') ? undefined : await listening(plannedAddresses(config), () => startHttp(host, port, () => watch.state));
+  const http = services.includes('gateway') ? undefined : await listening(plannedAddresses(config), () => startHttp(host, port, readiness));
   if (http === null) {
     await nc.close().catch(() => undefined);
     await broker?.close();
@@ -122,9 +137,10 @@ export async function runServe(argv: string[], builtins: readonly string[], hand
       env: childEnv(process.env, config, { brokerUrl, credential: cred, instance: child.id }),
     });
   }
+  if (litestream) replicator = startReplicator({ config, services, bin: litestream, log });
   watch.start();
   // The gateway's /readyz asks us: we are the one who knows every service that should run.
-  nc.subscribe(readinessOp.subject, { callback: (_err, msg) => msg.respond(okReply(watch.state)) });
+  nc.subscribe(readinessOp.subject, { callback: (_err, msg) => msg.respond(okReply(readiness())) });
 
   const stopped = onSignals(log, async () => {
     watch.stop();
@@ -133,12 +149,14 @@ export async function runServe(argv: string[], builtins: readonly string[], hand
       http.server.closeAllConnections?.();
     }
     await table.stopAll(config.supervisor.shutdown_timeout_ms);
+    await replicator?.stop(config.supervisor.shutdown_timeout_ms);
     await nc.close().catch(() => undefined); // already closed by the broker going away
     await broker?.close();
     unlock();
     log.info('stopped');
   }, () => {
     table.killAll();
+    replicator?.kill();
     unlock();
   });
 

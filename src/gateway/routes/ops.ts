@@ -2,9 +2,12 @@
  * Operations: `/healthz` (the gateway process answers), `/readyz` (every service answers
  * its health request: 200, else 503 problem naming who does not, and why when a service
  * said why — a full disk, a damaged database file) and `/metrics` (Prometheus text).
+ * Both show continuous replication when it is configured (`replication`: each database's
+ * replica ok, lagging or failing); a failing replica leaves Hearth ready (docs/operations.md).
  */
 import * as v from 'valibot';
 import { healthOp, readinessOp, type ReadinessReply } from '../../kit/index.ts';
+import { renderReplication } from '../metrics.ts';
 import type { GatewayDeps } from '../deps.ts';
 import { route } from '../route-spec.ts';
 import { DEFAULT_RETRY_AFTER_S, problemResponse } from '../problem.ts';
@@ -30,17 +33,17 @@ export const opsRoutes = [
     summary: 'Every service answers its health request',
     tag,
     access: 'public',
-    reply: v.object({ status: v.literal('ready'), services: v.record(v.string(), v.unknown()) }),
+    reply: v.object({ status: v.literal('ready'), services: v.record(v.string(), v.unknown()), replication: v.optional(v.unknown()) }),
     handle: async ({ deps, requestId }) => {
-      const services = await readiness(deps, requestId);
+      const { services, replication } = await readiness(deps, requestId);
       const down = Object.keys(services).filter((n) => services[n]!.status !== 'ok').sort();
-      if (!down.length) return { status: 'ready', services };
+      if (!down.length) return { status: 'ready', services, ...(replication ? { replication } : {}) };
       const why = down.map((n) => (services[n]!.reason ? `${n} (${services[n]!.reason})` : n));
       const res = problemResponse(
         new AppError('unavailable', 'gateway.not_ready', `Not ready: ${why.join('; ')}`, { retryAfterSeconds: DEFAULT_RETRY_AFTER_S }),
         requestId,
       );
-      const body = { ...(await res.json()), services };
+      const body = { ...(await res.json()), services, ...(replication ? { replication } : {}) };
       return new Response(JSON.stringify(body), { status: res.status, headers: res.headers });
     },
   }),
@@ -51,11 +54,14 @@ export const opsRoutes = [
     tag,
     access: 'public',
     replyType: 'text/plain; version=0.0.4; charset=utf-8',
-    handle: ({ deps, ip }) => {
+    handle: async ({ deps, ip, requestId }) => {
       // Route counts and breaker states are for the owner's scraper, not the internet: only a
       // client on this machine (after trusted proxies are peeled off) may read them.
       if (!isLoopback(ip)) throw new AppError('forbidden', 'gateway.metrics_local_only', '/metrics answers clients on this machine only');
-      return new Response(deps.metrics.render(), { headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' } });
+      const replication = await deps.upstream
+        .call(readinessOp, {}, requestId, { timeoutMs: HEALTH_TIMEOUT_MS, retry: false })
+        .then((r) => r.replication, () => undefined); // no supervisor: no replication series
+      return new Response(deps.metrics.render() + renderReplication(replication), { headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' } });
     },
   }),
 ];
@@ -65,9 +71,9 @@ export const opsRoutes = [
  * should run (plug-ins included) and answers `sys.ready`; a gateway running alone asks the
  * services it knows itself.
  */
-async function readiness(deps: GatewayDeps, requestId: string): Promise<ReadinessReply['services']> {
+async function readiness(deps: GatewayDeps, requestId: string): Promise<Pick<ReadinessReply, 'services' | 'replication'>> {
   try {
-    return (await deps.upstream.call(readinessOp, {}, requestId, { timeoutMs: HEALTH_TIMEOUT_MS, retry: false })).services;
+    return await deps.upstream.call(readinessOp, {}, requestId, { timeoutMs: HEALTH_TIMEOUT_MS, retry: false });
   } catch {
     // no supervisor (or it is busy): ask the services we know
   }
@@ -82,7 +88,7 @@ async function readiness(deps: GatewayDeps, requestId: string): Promise<Readines
       }
     }),
   );
-  return services;
+  return { services };
 }
 
 /** True for 127.0.0.0/8, ::1 and IPv4-mapped loopback. */

@@ -5,5 +5,6 @@
 export { findLitestream, LitestreamMissing, LITESTREAM_PACKAGE } from './find-litestream.ts';
 export { restoreReplica, type RestoredReplica } from './restore-replica.ts';
 export { replicaTarget, replicaName, ReplicationError, type ReplicaTarget } from './litestream-config.ts';
+export { startReplicator, replicatedDbs, LITESTREAM_CONFIG_FILE, type Replicator } from './replicator.ts';
 export { runStandby } from './standby.ts';
 export { runPromote } from './promote.ts';

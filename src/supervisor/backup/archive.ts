@@ -80,29 +80,34 @@ export function isEncrypted(path: string): boolean {
  * without a passphrase or with the wrong one.
  */
 export async function readArchive(file: string, into: string, passphrase?: string): Promise<BackupManifest> {
-  let source: Readable = createReadStream(file);
-  if (isEncrypted(file)) {
-    if (!passphrase) throw new BackupError('passphrase', `${file} is encrypted: give its passphrase (--passphrase-file FILE, or backup.passphrase in the configuration)`);
-    const d = new Decrypter();
-    d.addPassphrase(passphrase);
-    try {
-      source = Readable.fromWeb((await d.decrypt(Readable.toWeb(source) as ReadableStream<Uint8Array>)) as WebReadableStream<Uint8Array>);
-    } catch (err) {
-      const msg = (err as Error).message;
-      if (/no identity matched/.test(msg)) throw new BackupError('passphrase', `${file}: wrong passphrase (the archive is encrypted with another one)`);
-      throw new BackupError('damaged', `${file}: its encryption header is damaged (${msg})`, { cause: err });
-    }
-  } else if (!head(file, GZIP_MAGIC.length).equals(GZIP_MAGIC) && !isTar(file)) {
+  const encrypted = isEncrypted(file); // first: it says so when there is no such file
+  if (encrypted && !passphrase) throw new BackupError('passphrase', `${file} is encrypted: give its passphrase (--passphrase-file FILE, or backup.passphrase in the configuration)`);
+  if (!encrypted && !head(file, GZIP_MAGIC.length).equals(GZIP_MAGIC) && !isTar(file)) {
     throw new BackupError('damaged', `${file} is not a Hearth backup (neither an age-encrypted, a gzip nor a tar file)`);
   }
+  const raw = createReadStream(file);
   try {
+    const source = encrypted ? await decrypt(raw, file, passphrase!) : raw;
     const [first, rest] = await peek(source, GZIP_MAGIC.length);
     return await extract(first.equals(GZIP_MAGIC) ? through(rest, createGunzip()) : rest, file, into);
   } catch (err) {
     if (err instanceof BackupError) throw err;
     throw new BackupError('damaged', `${file} is damaged: ${(err as Error).message}`, { cause: err });
   } finally {
-    source.destroy();
+    raw.destroy();
+  }
+}
+
+/** The plaintext of the age file `raw`; a wrong passphrase is said at once (the header is read first). */
+async function decrypt(raw: Readable, file: string, passphrase: string): Promise<Readable> {
+  const d = new Decrypter();
+  d.addPassphrase(passphrase);
+  try {
+    return Readable.fromWeb((await d.decrypt(Readable.toWeb(raw) as ReadableStream<Uint8Array>)) as WebReadableStream<Uint8Array>);
+  } catch (err) {
+    const msg = (err as Error).message;
+    if (/no identity matched/.test(msg)) throw new BackupError('passphrase', `${file}: wrong passphrase (the archive is encrypted with another one)`);
+    throw new BackupError('damaged', `${file}: its encryption header is damaged (${msg})`, { cause: err });
   }
 }
 

@@ -54,7 +54,7 @@ export async function writeBackup(o: WriteBackupOptions): Promise<BackupManifest
     let done = 0;
     for (const service of o.services) {
       const db = dbOptions(o.config, service);
-      if (db.url) manifest.skipped.push({ service, reason: `its database is remote (${redactUrl(db.url)}); back it up on its server` });
+      if (db.url) manifest.skipped.push({ service, reason: `its database is not a file here (db.url ${redactUrl(db.url)}); back it up where it lives` });
       else if (!existsSync(db.path!)) manifest.skipped.push({ service, reason: 'it has no database yet' });
       else {
         const copy = join(staging, dbFile(service));

@@ -18,8 +18,7 @@ import { Writable } from 'node:stream';
 import type { HearthConfig } from '../../config/index.ts';
 import { installRestore } from '../backup/index.ts';
 import type { ServiceLoaders } from '../service-host.ts';
-import { replicaTarget } from './litestream-config.ts';
-import { restoreReplica } from './restore-replica.ts';
+import { replicaTarget, restoreReplica } from '../replication/index.ts';
 import type { StandbyStatus } from './standby-http.ts';
 
 /** What one refresh did. */

@@ -1,8 +1,8 @@
 /**
  * The disaster drill (#15, docs/operations.md "The disaster drill: RPO and RTO"): a family's
  * Hearth replicating with Litestream to a file target while Ann writes chat messages and Bo
- * sends location fixes through the API; the whole appliance SIGKILLed at once (its process
- * group: supervisor, services and Litestream, as in a power cut); `hearth restore
+ * sends location fixes through the API; the whole appliance SIGKILLed at once (the
+ * supervisor's process group with its services, and Litestream's: a power cut); `hearth restore
  * --from-replica` into a new data directory; and Hearth started on it.
  *
  * Counted: every write acknowledged more than WINDOW_MS before the kill (the sync interval,

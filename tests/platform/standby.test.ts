@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { signIn } from '../support/accounts.ts';
 import { sql } from '../support/database.ts';
-import { drillConfig, drillFamily, freeHttp, killGroup, mentionReachesInbox, outcome, present, replicaUrl, spawnGroup, whenReady, Workload, WINDOW_MS } from '../support/drill.ts';
+import { applianceGroups, drillConfig, drillFamily, freeHttp, killGroup, mentionReachesInbox, outcome, present, replicaUrl, spawnGroup, whenReady, Workload, WINDOW_MS } from '../support/drill.ts';
 import { spawnHearth } from '../support/hearth-process.ts';
 import { call, getJson } from '../support/http.ts';
 import { sleep, waitFor } from '../support/poll.ts';
@@ -31,8 +31,10 @@ describe('hearth standby and hearth promote', { timeout: 240_000 }, () => {
     // A new replica location for the promoted standby: the old primary may come back and write to the old one.
     const standbyFile = drillConfig(dir, { name: 'standby', data: join(dir, 'standby'), http: standbyHttp, replica: join(dir, 'replica-2') });
     const standby = spawnHearth('node', ['standby', '--from-replica', replicaUrl(replica), '--config', standbyFile]);
+    let groups = [primary.child.pid!];
     try {
       await whenReady(primaryHttp, Date.now());
+      groups = await applianceGroups(primaryHttp, primary.child.pid!);
       const who = await drillFamily(`http://${primaryHttp}`);
       const first = await call({ url: `http://${primaryHttp}` }, 'POST', `/v1/groups/${who.group}/messages`, { token: who.ann.token, body: { text: 'before the standby looked', txnId: 'first' } });
       assert.equal(first.status, 201, first.text);
@@ -61,7 +63,7 @@ describe('hearth standby and hearth promote', { timeout: 240_000 }, () => {
       const workload = new Workload();
       workload.start(`http://${primaryHttp}`, who);
       await sleep(4000);
-      const killedAt = await killGroup(primary.child.pid!);
+      const killedAt = await killGroup(...groups);
       await workload.stop();
 
       const t0 = Date.now();
@@ -87,7 +89,7 @@ describe('hearth standby and hearth promote', { timeout: 240_000 }, () => {
       await waitFor('the promoted primary\'s replica', () => existsSync(join(dir, 'replica-2', 'chat', 'generations')), 30_000);
       assert.equal(await standby.stop('SIGTERM'), 0, standby.output().slice(-2000));
     } finally {
-      await killGroup(primary.child.pid!).catch(() => undefined);
+      await killGroup(...groups).catch(() => undefined);
       await standby.stop('SIGKILL');
     }
   });

@@ -73,18 +73,38 @@ export async function whenReady(http: string, since: number, timeoutMs = 120_000
   return Date.now() - since;
 }
 
-/** SIGKILLs the process group `pgid` at once and waits until every process in it is gone. */
-export async function killGroup(pgid: number): Promise<number> {
+/**
+ * The process groups of the appliance serving at `http`: the supervisor's (`pgid`, with its
+ * services) and Litestream's, which runs in a group of its own so that a Ctrl+C reaches it
+ * after the services (and which, left alone, would be stopped gently when the supervisor
+ * dies, shipping the last writes: no power cut does that).
+ */
+export async function applianceGroups(http: string, pgid: number): Promise<number[]> {
+  const litestream = await waitFor('Litestream\'s pid in /readyz', async () => {
+    const r = await fetch(`http://${http}/readyz`).then((x) => x.json() as Promise<{ replication?: { litestream?: { pid?: number } } }>);
+    return r.replication?.litestream?.pid;
+  }, 30_000);
+  return [pgid, litestream];
+}
+
+/** SIGKILLs every process of the groups `pgids` at once (a power cut) and waits until all are gone; resolves with the moment. */
+export async function killGroup(...pgids: number[]): Promise<number> {
   const at = Date.now();
-  process.kill(-pgid, 'SIGKILL');
-  await waitFor(`process group ${pgid} to be gone`, () => {
+  for (const g of pgids) {
     try {
-      process.kill(-pgid, 0);
+      process.kill(-g, 'SIGKILL');
+    } catch {
+      // that group is gone already
+    }
+  }
+  await waitFor(`process groups ${pgids.join(', ')} to be gone`, () => pgids.every((g) => {
+    try {
+      process.kill(-g, 0);
       return false;
     } catch {
       return true;
     }
-  }, 10_000);
+  }), 10_000);
   return at;
 }
 
@@ -220,19 +240,21 @@ export async function drill(dir: string, writeMs: number): Promise<{ result: Dri
   const primaryHttp = await freeHttp();
   const primaryFile = drillConfig(dir, { name: 'primary', data: join(dir, 'primary'), http: primaryHttp, replica });
   const primary = spawnGroup(['serve', '--config', primaryFile]);
+  let groups = [primary.child.pid!];
   let workload: Workload;
   let who: { ann: User; bo: User; group: string };
   try {
     await whenReady(primaryHttp, Date.now());
+    groups = await applianceGroups(primaryHttp, primary.child.pid!);
     who = await drillFamily(`http://${primaryHttp}`);
     workload = new Workload();
     workload.start(`http://${primaryHttp}`, who);
     await sleep(writeMs);
   } catch (err) {
-    await killGroup(primary.child.pid!).catch(() => undefined);
+    await killGroup(...groups).catch(() => undefined);
     throw new Error(`${(err as Error).message}\n${primary.output().slice(-3000)}`);
   }
-  const killedAt = await killGroup(primary.child.pid!);
+  const killedAt = await killGroup(...groups);
   await workload.stop();
 
   const http = await freeHttp();

@@ -25,6 +25,14 @@ const AGE_MAGIC = Buffer.from('age-encryption.org/v1\n');
 const GZIP_MAGIC = Buffer.from([0x1f, 0x8b]);
 /** gzip level: 6 is zlib's default, the usual balance of time and size. */
 const GZIP_LEVEL = 6;
+/**
+ * scrypt's work factor for the passphrase (N = 2^16: 64 MiB and about a second of CPU).
+ * age's own default is 2^18, which costs 256 MiB — here, in JavaScript, the process grew by
+ * ~450 MiB — too much beside Hearth on a 1 GB Raspberry Pi, where scheduled backups run.
+ * A strong passphrase matters far more than the factor (docs/operations.md says so); any
+ * age implementation decrypts either.
+ */
+const SCRYPT_LOG_N = 16;
 
 /** A database to put in the archive: its entry name and where it is now. */
 export interface ArchiveFile {
@@ -48,6 +56,7 @@ export async function writeArchive(out: string, manifest: BackupManifest, files:
   let stream: Readable = through(Readable.from(pack), createGzip({ level: GZIP_LEVEL }));
   if (passphrase) {
     const e = new Encrypter();
+    e.setScryptWorkFactor(SCRYPT_LOG_N);
     e.setPassphrase(passphrase);
     stream = Readable.fromWeb((await e.encrypt(Readable.toWeb(stream) as ReadableStream<Uint8Array>)) as WebReadableStream<Uint8Array>);
   }

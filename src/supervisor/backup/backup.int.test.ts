@@ -19,6 +19,7 @@ import { KIT_MIGRATIONS, migrate, openDb, type ServiceDefinition } from '../../k
 import { takeLock } from '../lock.ts';
 import type { ServiceLoaders } from '../service-host.ts';
 import { readArchive } from './archive.ts';
+import { openFile } from './snapshot.ts';
 import { BackupError, installRestore, verifyBackup, writeBackup, type BackupManifest } from './index.ts';
 
 const notes: ServiceDefinition = { name: 'notes', migrations: [{ version: 1, name: 'init', sql: 'CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL)' }], setup() {} };
@@ -71,15 +72,15 @@ describe('backup archives', { timeout: 120_000 }, () => {
     archive = join(dir, 'one.tar.gz');
     const seen: string[] = [];
     manifest = await writeBackup({ config, services: ['notes', 'ghost', 'remote'], out: archive, onProgress: (p) => seen.push(`${p.service} ${p.done}/${p.total}`) });
-    assert.deepEqual(seen, ['notes 1/3', 'ghost 2/3', 'remote 3/3']);
+    assert.deepEqual(seen, ['remote 1/3', 'ghost 2/3', 'notes 3/3'], 'consumers (later in the list) first');
   });
 
   it('writes the manifest first, then each database, matching its checksum', async () => {
     assert.equal(statSync(archive).mode & 0o777, 0o600);
     assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('.')), [], 'no temporary files left');
-    assert.deepEqual(manifest.databases.map((d) => [d.service, d.head, d.schema]), [['notes', 50, { kit: 2, notes: 1 }]]);
-    assert.deepEqual(manifest.skipped.map((s) => s.service), ['ghost', 'remote']);
-    assert.match(manifest.skipped[1]!.reason, /db\.url libsql:\/\/db\.example\.invalid/);
+    assert.deepEqual(manifest.databases.map((d) => [d.service, d.head, d.schema]), [['notes', 50, { kit: KIT_MIGRATIONS.length, notes: 1 }]]);
+    assert.deepEqual(manifest.skipped.map((s) => s.service), ['remote', 'ghost']);
+    assert.match(manifest.skipped[0]!.reason, /db\.url libsql:\/\/db\.example\.invalid/);
     const into = fresh();
     mkdirSync(into);
     const read = await readArchive(archive, into);
@@ -100,7 +101,7 @@ describe('backup archives', { timeout: 120_000 }, () => {
   it('encrypts with a passphrase, and refuses the wrong one or none', async () => {
     const enc = join(dir, 'enc.tar.gz.age');
     await writeBackup({ config, services: ['notes'], out: enc, passphrase: 'correct horse battery staple' });
-    assert.match(readFileSync(enc).subarray(0, 40).toString('latin1'), /^age-encryption\.org\/v1\n-> scrypt /);
+    assert.match(readFileSync(enc).subarray(0, 80).toString('latin1'), /^age-encryption\.org\/v1\n-> scrypt \S+ 16\n/);
     await assert.rejects(verifyBackup(enc, { passphrase: 'wrong' }), isBackupError('passphrase', /wrong passphrase/));
     await assert.rejects(verifyBackup(enc), isBackupError('passphrase', /is encrypted/));
     assert.equal((await verifyBackup(enc, { passphrase: 'correct horse battery staple' })).databases[0]!.sha256, manifest.databases[0]!.sha256);
@@ -167,7 +168,12 @@ describe('backup archives', { timeout: 120_000 }, () => {
       const data = fresh();
       const out = sink();
       const restored = await installRestore({ config: target(data), builtins, staging: await staged(), force: false, out });
-      assert.deepEqual(restored.map((r) => [r.service, r.head, r.schema]), [['notes', 50, { kit: 2, notes: 1 }]]);
+      assert.deepEqual(restored.map((r) => [r.service, r.head, r.schema]), [['notes', 50, { kit: KIT_MIGRATIONS.length, notes: 1 }]]);
+      // Stamped: its log begins a new epoch at the restored head (kit stampRestore).
+      const c = await openFile(join(data, 'notes.db'));
+      const epochs = (await c.execute('SELECT id, base FROM kit_epochs ORDER BY position')).rows.map((r) => [r.id, r.base]);
+      c.close();
+      assert.deepEqual(epochs, [[manifest.databases[0]!.epoch, 0], [restored[0]!.epoch, 50]]);
       assert.deepEqual(readdirSync(data).filter((f) => f.endsWith('.db')), ['notes.db']);
       assert.match(out.text(), /restored\s+notes\s+50 events/);
     });

@@ -10,7 +10,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HearthConfig } from '../../config/index.ts';
-import { openDb } from '../../kit/index.ts';
+import { openDb, stampRestore } from '../../kit/index.ts';
 import { LockError, lockHolder, takeLock } from '../lock.ts';
 import { planServices } from '../plan.ts';
 import type { ServiceLoaders } from '../service-host.ts';
@@ -19,7 +19,6 @@ import { dbFile } from './manifest.ts';
 import { describeSize, utcStamp } from './names.ts';
 import { checkKnownSchema } from './schema-check.ts';
 import { openFile, readFacts } from './snapshot.ts';
-import { stampRestore } from './stamp.ts';
 import { checkIntegrity } from './verify.ts';
 
 /** A database `installRestore` put in place. */

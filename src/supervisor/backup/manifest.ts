@@ -27,7 +27,7 @@ const Database = v.object({
   schema: v.record(v.string(), v.pipe(v.number(), v.integer(), v.minValue(0))),
   /** The event log's head: the highest sequence number ever given out. */
   head: v.pipe(v.number(), v.integer(), v.minValue(0)),
-  /** The restore epoch of its event log, when it has been restored before. */
+  /** The id of its event log's current epoch (a new one begins at every restore). */
   epoch: v.optional(v.string()),
 });
 

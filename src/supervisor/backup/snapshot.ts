@@ -37,7 +37,7 @@ export interface DatabaseFacts {
   schema: Record<string, number>;
   /** The event log's head (0 for a database without one). */
   head: number;
-  /** Its restore epoch, when the kit records one. */
+  /** The id of its event log's current epoch (kit_epochs), when it has one. */
   epoch?: string;
 }
 
@@ -54,18 +54,9 @@ export async function readFacts(client: Client): Promise<DatabaseFacts> {
     const floor = tables.has('kit_floor') ? '(SELECT seq FROM kit_floor WHERE id = 1)' : '0';
     head = Number((await client.execute(`SELECT max((SELECT coalesce(max(seq), 0) FROM kit_events), coalesce(${floor}, 0)) AS head`)).rows[0]!.head);
   }
-  const epoch = tables.has('kit_epoch') ? await readEpoch(client) : undefined;
-  return { schema, head, ...(epoch ? { epoch } : {}) };
-}
-
-/** The restore epoch, if the kit's table for it has one (its shape is the kit's; read defensively). */
-async function readEpoch(client: Client): Promise<string | undefined> {
-  try {
-    const row = (await client.execute('SELECT epoch FROM kit_epoch LIMIT 1')).rows[0];
-    return row?.epoch == null ? undefined : String(row.epoch);
-  } catch {
-    return undefined; // a table of another shape: the manifest simply does not say
-  }
+  // The current epoch of its event log (kit/es/epoch.ts): a new one begins at every restore.
+  const epoch = tables.has('kit_epochs') ? (await client.execute('SELECT id FROM kit_epochs ORDER BY position DESC LIMIT 1')).rows[0]?.id : undefined;
+  return { schema, head, ...(epoch == null ? {} : { epoch: String(epoch) }) };
 }
 
 /** The size and hex SHA-256 of a file, read as a stream. */

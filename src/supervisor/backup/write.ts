@@ -4,6 +4,12 @@
  * manifest and one archive, written under a temporary name and renamed when complete, so
  * a half-written archive never carries the final name. The data lock is not taken: a
  * running Hearth holds it, and the snapshots need none.
+ *
+ * The copies are taken one after another, consumers first: the services come in producer
+ * order (users, location, chat, notifications, gateway — each consumes only those before
+ * it), and are copied in reverse. So a consumer's checkpoint in its copy is never ahead of
+ * its producer's copied event log (heads only grow); the events in between are read again
+ * from the producer's log after a restore, and consumers apply them once.
  */
 import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -25,7 +31,7 @@ export interface BackupProgress {
 /** What `writeBackup` needs. */
 export interface WriteBackupOptions {
   config: HearthConfig;
-  /** The services whose databases to back up (planServices(config, builtins).services). */
+  /** The services whose databases to back up, producers first (planServices(config, builtins).services). */
   services: readonly string[];
   /** The archive to write; must not exist yet. */
   out: string;
@@ -52,7 +58,7 @@ export async function writeBackup(o: WriteBackupOptions): Promise<BackupManifest
     const manifest: BackupManifest = { format: BACKUP_FORMAT, hearth: HEARTH_VERSION, created_at: new Date().toISOString(), databases: [], skipped: [] };
     const files: ArchiveFile[] = [];
     let done = 0;
-    for (const service of o.services) {
+    for (const service of [...o.services].reverse()) {
       const db = dbOptions(o.config, service);
       if (db.url) manifest.skipped.push({ service, reason: `its database is not a file here (db.url ${redactUrl(db.url)}); back it up where it lives` });
       else if (!existsSync(db.path!)) manifest.skipped.push({ service, reason: 'it has no database yet' });

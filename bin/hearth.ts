@@ -26,8 +26,8 @@ Commands:
   service <name>     run one service alone, e.g. on another machine with --broker nats://host:4222
   rebuild <service>  rebuild a service's projections from its event log (stop Hearth first)
   check              check every service's database file for damage (exit 1 if any is damaged)
-  backup             an online backup of every service's database, as one archive (--out FILE)
-  restore ARCHIVE    restore a backup into a stopped or new data directory (--from-replica URL: from a replica)
+  backup             an online backup of every service's database, as one archive (--out FILE; --encrypt or --passphrase-file FILE)
+  restore ARCHIVE    restore a backup into a stopped or new data directory (--force, --passphrase-file FILE; --from-replica URL: from a replica)
   standby            keep a copy of a primary's replica a few seconds behind (--from-replica URL)
   promote            make the standby on --data DIR the primary
   config             print the effective configuration, secrets redacted

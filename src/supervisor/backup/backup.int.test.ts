@@ -89,8 +89,10 @@ describe('backup archives', { timeout: 120_000 }, () => {
     assert.equal(createHash('sha256').update(bytes).digest('hex'), manifest.databases[0]!.sha256);
   });
 
-  it('refuses to write over an existing file', async () => {
+  it('refuses to write over an existing file, or an archive with nothing in it', async () => {
     await assert.rejects(writeBackup({ config, services: ['notes'], out: archive }), isBackupError('refused', /exists already/));
+    await assert.rejects(writeBackup({ config, services: ['ghost'], out: join(dir, 'none.tar.gz') }), isBackupError('missing', /nothing to back up .*ghost: it has no database yet/));
+    assert.ok(!readdirSync(dir).some((f) => f.includes('none.tar.gz')));
   });
 
   it('verifies a good archive, and leaves nothing behind', async () => {

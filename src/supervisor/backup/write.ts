@@ -78,6 +78,9 @@ export async function writeBackup(o: WriteBackupOptions): Promise<BackupManifest
       }
       o.onProgress?.({ service, done: ++done, total: o.services.length });
     }
+    if (!files.length) {
+      throw new BackupError('missing', `nothing to back up in ${o.config.data}: ${manifest.skipped.map((x) => `${x.service}: ${x.reason}`).join('; ') || 'no services'}`);
+    }
     await writeArchive(partial, manifest, files, o.passphrase);
     renameSync(partial, o.out);
     return manifest;

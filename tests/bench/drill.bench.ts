@@ -10,12 +10,11 @@
  * Each run: `hearth serve` (Node) replicating with Litestream to a folder every
  * SYNC_MS; Ann sends chat messages and Bo location fixes through the API, each one after
  * the other's answer, for DRILL_WRITE_MS (default 6000); the supervisor's process group
- * and Litestream's are SIGKILLed at once; the replica is restored into a new data directory
- * (restoreReplica + installRestore, what `hearth restore --from-replica` does) and `hearth
- * serve` started on it. Measured:
+ * and Litestream's are SIGKILLed at once; `hearth restore --from-replica` rebuilds a new data
+ * directory from the replica and `hearth serve` is started on it. Measured:
  *   - RPO: from the kill back to the last acknowledged write up to which every acknowledged
  *     write is in the restored databases (what the family lost, in time);
- *   - RTO: the restore, plus the start until /readyz answers 200;
+ *   - RTO: the restore command (its own start included), plus the start until /readyz 200;
  *   - the baseline, in the same run: that Hearth stopped (SIGTERM) and started again on the
  *     same restored data directory, until /readyz 200 — a plain start, no restore. RTO ÷
  *     baseline says what the restore adds to a start.

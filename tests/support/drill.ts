@@ -6,13 +6,9 @@
  * power cut); a family writing chat messages and location fixes through the API, each
  * acknowledged write recorded with its time; and what a copy of the databases holds of them.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { Writable } from 'node:stream';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { SERVICES } from '../../services/index.ts';
-import { loadConfig } from '../../src/config/index.ts';
-import { installRestore, restoreReplica } from '../../src/supervisor/index.ts';
 import { call } from './http.ts';
 import { family } from './family.ts';
 import type { User } from './accounts.ts';
@@ -203,25 +199,9 @@ export async function mentionReachesInbox(url: string, who: { ann: User; bo: Use
   }, timeoutMs);
 }
 
-/**
- * What `hearth restore --from-replica URL` does, in this process: restoreReplica into a
- * staging directory beside the data directory, then installRestore.
- * TODO(#15): run the command itself once r15-backup wires --from-replica.
- */
-export async function restoreFromReplica(url: string, file: string): Promise<void> {
-  const { config } = loadConfig(['--config', file]);
-  const staging = join(dirname(config.data), `.${basename(config.data)}.restore`);
-  try {
-    await restoreReplica({ config, url, services: Object.keys(SERVICES), into: staging });
-    await installRestore({ config, builtins: SERVICES, staging, force: false, out: new Writable({ write: (_c, _e, cb) => cb() }) });
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
-  }
-}
-
 /** One drill's figures. */
 export interface DrillResult extends Outcome {
-  /** `hearth restore --from-replica` into a new data directory, start to exit. */
+  /** `hearth restore --from-replica` into a new data directory, the command's start to its exit. */
   restoreMs: number;
   /** `hearth serve` on it, start to /readyz 200. */
   startMs: number;
@@ -261,8 +241,10 @@ export async function drill(dir: string, writeMs: number): Promise<{ result: Dri
   const data = join(dir, 'restored');
   const file = drillConfig(dir, { name: 'restored', data, http, replica: join(dir, 'replica-2') });
   const t0 = Date.now();
-  await restoreFromReplica(replicaUrl(replica), file);
+  const restore = spawnHearth('node', ['restore', '--from-replica', replicaUrl(replica), '--config', file]);
+  const code = await restore.exited;
   const restoreMs = Date.now() - t0;
+  if (code !== 0) throw new Error(`hearth restore --from-replica exited with ${code}:\n${restore.output()}`);
   const counted = outcome(workload.acked, await present(data, who), killedAt);
 
   const t1 = Date.now();

@@ -98,8 +98,8 @@ describe('hearth standby and hearth promote', { timeout: 240_000 }, () => {
     const http = await freeHttp();
     const replica = join(dir, 'nowhere');
     const file = drillConfig(dir, { name: 'refusals', data: join(dir, 'refusals'), http, replica: '' });
-    const run = async (args: string[]) => {
-      const h = spawnHearth('node', args);
+    const run = async (args: string[], env: Record<string, string> = {}) => {
+      const h = spawnHearth('node', args, { env });
       return { code: await h.exited, out: h.output() };
     };
 
@@ -123,6 +123,10 @@ describe('hearth standby and hearth promote', { timeout: 240_000 }, () => {
     assert.match(r.out, /holds a Hearth's data \(chat\.db\) that a standby would overwrite/);
     assert.equal(readFileSync(join(data, 'chat.db'), 'utf8'), 'the family\'s messages');
 
+    // Without Litestream there is nothing to restore with.
+    r = await run(['standby', '--from-replica', replicaUrl(replica), '--config', file], { HEARTH_REPLICATION__LITESTREAM: join(dir, 'no-such-litestream') });
+    assert.equal(r.code, 2, r.out);
+    assert.match(r.out, /no-such-litestream/);
     r = await run(['promote', '--config', file]);
     assert.equal(r.code, 1);
     assert.match(r.out, /no standby is running on \S+refusals; start one with hearth standby --from-replica URL/);

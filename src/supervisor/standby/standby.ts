@@ -25,6 +25,7 @@ import { configOrExit, fail } from '../command-line.ts';
 import { DataDirError, makePrivate, restrictUmask } from '../data-dir.ts';
 import { LockError, takeLock, type DataLock } from '../lock.ts';
 import { planServices } from '../plan.ts';
+import { findLitestream, LitestreamMissing, replicaTarget, ReplicationError } from '../replication/index.ts';
 import { runServe } from '../serve.ts';
 import type { ServiceLoaders } from '../service-host.ts';
 import { Follower } from './follow.ts';
@@ -44,6 +45,13 @@ export async function runStandby(argv: string[], builtins: ServiceLoaders): Prom
   const { config } = loaded;
   if (sameReplica(config.replication.url, url)) {
     return fail(`replication.url is ${url}, the replica this standby follows: once promoted it would write where the old primary writes, and two primaries on one replica ruin it. Set replication.url to a new location (or "" for none) in the standby's configuration`);
+  }
+  try {
+    replicaTarget(url);
+    findLitestream(config); // the standby restores with it, and the promoted primary replicates with it
+  } catch (err) {
+    if (err instanceof LitestreamMissing || err instanceof ReplicationError) return fail(err.message);
+    throw err;
   }
   const log = createLogger({ service: 'standby', level: config.log.level, format: config.log.format });
   const { services } = planServices(config, Object.keys(builtins));

@@ -43,9 +43,9 @@ export class Follower {
     this.#o = o;
   }
 
-  /** Whether the copy was ever brought up to date. */
+  /** Whether the copy holds any database restored from the replica (else promoting it would start an empty Hearth). */
   get hasCopy(): boolean {
-    return this.#refreshedAt !== undefined;
+    return this.#installed.size > 0;
   }
 
   /** When the copy was last known to match the replica (ms since the epoch). */

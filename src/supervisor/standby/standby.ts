@@ -29,6 +29,7 @@ import { findLitestream, LitestreamMissing, replicaTarget, ReplicationError } fr
 import { runServe } from '../serve.ts';
 import type { ServiceLoaders } from '../service-host.ts';
 import { Follower } from './follow.ts';
+import { RefreshLoop } from './refresh-loop.ts';
 import { listenControl, type PromoteReport } from './standby-control.ts';
 import { startStandbyHttp } from './standby-http.ts';
 
@@ -159,6 +160,10 @@ async function lastRefresh(follower: Follower, url: string, report: PromoteRepor
   report.say(`a last restore from ${url}`);
   try {
     const r = await follower.refresh();
+    if (!follower.hasCopy) {
+      report.failed(`the replica at ${url} holds no database yet: nothing to promote`);
+      return false;
+    }
     const at = follower.status().replicaAt;
     const what = r.restored.length ? `restored ${r.restored.join(', ')}` : 'the copy was up to date';
     report.say(`${what}${r.missing.length ? ` (nothing in the replica for ${r.missing.join(', ')})` : ''}${at ? `; the replica's newest change: ${at}` : ''}`);
@@ -173,52 +178,6 @@ async function lastRefresh(follower: Follower, url: string, report: PromoteRepor
     const age = Math.round((Date.now() - follower.refreshedAt!) / 1000);
     report.say(`the replica cannot be read (${why}): promoting the copy as of ${new Date(follower.refreshedAt!).toISOString()} (${age} s old)`);
     return true;
-  }
-}
-
-/** Refreshes the copy every `everyMs`, one refresh at a time, logging what changes. */
-class RefreshLoop {
-  readonly #follower: Follower;
-  readonly #log: Logger;
-  readonly #everyMs: number;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #running: Promise<void> = Promise.resolve();
-  #stopped = true;
-  #failing = false;
-
-  constructor(follower: Follower, log: Logger, everyMs: number) {
-    this.#follower = follower;
-    this.#log = log;
-    this.#everyMs = everyMs;
-  }
-
-  start(): void {
-    this.#stopped = false;
-    this.#tick();
-  }
-
-  /** Stops, after the refresh under way (if any) is done. */
-  async stop(): Promise<void> {
-    this.#stopped = true;
-    clearTimeout(this.#timer);
-    await this.#running;
-  }
-
-  #tick(): void {
-    this.#running = this.#follower.refresh().then(
-      (r) => {
-        if (this.#failing) this.#log.info('the replica can be read again');
-        this.#failing = false;
-        if (r.restored.length) this.#log.debug('refreshed', { restored: r.restored });
-      },
-      (err: Error) => {
-        if (!this.#failing) this.#log.error('cannot refresh the copy from the replica (trying again)', { err: err.message });
-        this.#failing = true;
-      },
-    );
-    void this.#running.then(() => {
-      if (!this.#stopped) this.#timer = setTimeout(() => this.#tick(), this.#everyMs);
-    });
   }
 }
 

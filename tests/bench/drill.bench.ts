@@ -8,8 +8,8 @@
  *   DRILL_RUNS=2 DRILL_WRITE_MS=3000 npm run bench:drill   a quick look
  *
  * Each run: `hearth serve` (Node) replicating with Litestream to a folder every
- * SYNC_MS; Ann sends chat messages and Bo location fixes through the API, each one after
- * the other's answer, for DRILL_WRITE_MS (default 6000); the supervisor's process group
+ * SYNC_MS; Ann sends chat messages and Bo location fixes through the API, each write once
+ * the previous one is answered, for DRILL_WRITE_MS (default 6000); the supervisor's process group
  * and Litestream's are SIGKILLed at once; `hearth restore --from-replica` rebuilds a new data
  * directory from the replica and `hearth serve` is started on it. Measured:
  *   - RPO: from the kill back to the last acknowledged write up to which every acknowledged

@@ -47,6 +47,7 @@ describe('hearth standby and hearth promote', { timeout: 240_000 }, () => {
       assert.equal(ready.status, 'standby');
       assert.equal(ready.replica, replicaUrl(replica));
       assert.equal(typeof ready.behindMs, 'number');
+      assert.equal(typeof ready.refreshMs, 'number');
       assert.equal((await fetch(`http://${standbyHttp}/healthz`)).status, 200);
       const elsewhere = await call({ url: `http://${standbyHttp}` }, 'POST', '/v1/auth/login', { body: { email: who.ann.email, password: who.ann.password } });
       assert.equal(elsewhere.status, 503);
@@ -58,7 +59,8 @@ describe('hearth standby and hearth promote', { timeout: 240_000 }, () => {
       const m = await call({ url: `http://${primaryHttp}` }, 'POST', `/v1/groups/${who.group}/messages`, { token: who.ann.token, body: { text: 'does the standby see this', txnId: 'seen' } });
       assert.equal(m.status, 201, m.text);
       await waitFor('the message in the standby\'s chat.db', async () => (await sql(join(dir, 'standby', 'chat.db'), "SELECT 1 FROM messages WHERE txn_id = 'seen'")).length === 1, 30_000);
-      t.diagnostic(`a write on the primary was in the standby's copy ${Date.now() - sent} ms later`);
+      const lag = (await getJson(`http://${standbyHttp}/readyz`)).body;
+      t.diagnostic(`a write on the primary was in the standby's copy ${Date.now() - sent} ms later (its last refresh took ${lag.refreshMs} ms)`);
 
       const workload = new Workload();
       workload.start(`http://${primaryHttp}`, who);

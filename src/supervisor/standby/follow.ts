@@ -36,6 +36,7 @@ export class Follower {
   readonly #installed = new Map<string, string>();
   #refreshedAt: number | undefined;
   #replicaAt: number | undefined;
+  #refreshMs: number | undefined;
   #error: string | undefined;
   #promoting = false;
 
@@ -59,7 +60,7 @@ export class Follower {
     return {
       replica: this.#o.url,
       state: this.#promoting ? 'promoting' : 'following',
-      ...(this.#refreshedAt === undefined ? {} : { refreshedAt: new Date(this.#refreshedAt).toISOString(), behindMs: now - this.#refreshedAt }),
+      ...(this.#refreshedAt === undefined ? {} : { refreshedAt: new Date(this.#refreshedAt).toISOString(), behindMs: now - this.#refreshedAt, refreshMs: this.#refreshMs! }),
       ...(this.#replicaAt === undefined ? {} : { replicaAt: new Date(this.#replicaAt).toISOString() }),
       ...(this.#error ? { error: this.#error } : {}),
     };
@@ -97,6 +98,7 @@ export class Follower {
       const newest = Math.max(...[...positions.values()].map((p) => p?.at ?? 0));
       if (newest > 0) this.#replicaAt = newest;
       this.#refreshedAt = started;
+      this.#refreshMs = Date.now() - started;
       this.#error = undefined;
       return out;
     } catch (err) {

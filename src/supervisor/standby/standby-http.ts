@@ -16,6 +16,8 @@ export interface StandbyStatus {
   replicaAt?: string;
   /** How far behind the copy is, in milliseconds: now − the newest change it holds (or − refreshedAt). */
   behindMs?: number;
+  /** How long the last successful refresh took (restoring what changed), in milliseconds. */
+  refreshMs?: number;
   /** The last refresh's error, if it failed (the copy is then as of `refreshedAt`). */
   error?: string;
   /** `promoting` once `hearth promote` asked. */

@@ -29,7 +29,7 @@ export const replication = section({
   url: setting(url(['file:', 's3:'], '"" (no replication), a file:///absolute/path or an s3://bucket/prefix URL'), '',
     '`""`: no replication; `file:///mnt/nas/hearth` or `s3://bucket/prefix`: Litestream streams every service database there'),
   litestream: setting(text('the path of the litestream executable, or "" to use the one bundled with Hearth'), '',
-    'the Litestream executable; `""`: the one bundled with Hearth (npm `@flydotio/litestream`), else `litestream` on the PATH'),
+    'the Litestream executable (a path, or a name on the PATH); `""`: the one inside the compiled binary, or from npm `@flydotio/litestream-<platform>-<arch>` when run from source (linux-x64 only), else `litestream` on the PATH'),
   sync_interval_ms: setting(ms(100, 3_600_000), 1000,
     'how often Litestream ships new writes to the replica: the most a dead disk can cost you'),
   snapshot_interval_ms: setting(ms(60_000, 2_592_000_000), 86_400_000,
@@ -44,7 +44,7 @@ export const replication = section({
     region: setting(text(), '', 'the bucket\'s region; `""` lets Litestream find it'),
     access_key_id: setting(text(), '', 'the access key ID (`""`: from `AWS_ACCESS_KEY_ID` or `LITESTREAM_ACCESS_KEY_ID`)'),
     secret_access_key: setting(text(), '', '… and its secret (secret)'),
-    force_path_style: setting(bool, false, 'path-style URLs (`endpoint/bucket/key`), which most S3-compatible servers need'),
+    force_path_style: setting(bool, false, 'path-style URLs (`endpoint/bucket/key`), which most S3-compatible servers need; with `endpoint` set Litestream uses them anyway'),
     skip_verify: setting(bool, false, 'accept the endpoint\'s TLS certificate unchecked (a self-signed server at home)'),
   }),
 });

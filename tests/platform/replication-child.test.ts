@@ -135,4 +135,19 @@ describe('the Litestream child', { timeout: 240_000 }, () => {
     assert.match(metrics, /^hearth_replication_status\{service="ledger"\} 3$/m);
     assert.equal(await hearth.stop('SIGTERM'), 0);
   });
+
+  it('shows an S3 endpoint that refuses as failing, and Hearth stays ready', async () => {
+    // Port 9 (discard): nothing listens, so every connection is refused.
+    const { hearth } = serve('replication { url: "s3://family/hearth", sync_interval_ms: 200, s3 { endpoint: "http://127.0.0.1:9", access_key_id: "AKIDTEST", secret_access_key: "x" } }');
+    const { http, broker } = await bannerOf(hearth, 90_000);
+    await addEntries(broker, 'e', 3);
+    const r = await waitFor('the ledger replica failing', async () => {
+      const a = await getJson(`${http}/readyz`);
+      return a.body.replication?.databases?.ledger?.status === 'failing' ? a : undefined;
+    }, 60_000);
+    assert.equal(r.status, 200);
+    assert.equal(r.body.replication.databases.ledger.replica, 's3://family/hearth/ledger');
+    assert.match(r.body.replication.databases.ledger.error, /connection refused/);
+    assert.equal(await hearth.stop('SIGTERM'), 0);
+  });
 });

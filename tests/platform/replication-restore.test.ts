@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { createLogger, openDb, type Db } from '../../src/kit/index.ts';
 import { LitestreamMissing, ReplicationError, restoreReplica, startReplicator, type Replicator } from '../../src/supervisor/replication/index.ts';
@@ -24,14 +25,14 @@ let n = 0;
 
 /** A data folder with a `notes` database of `rows` rows, replicated to `url` until `stop`. */
 async function replicated(url: string, edit: (c: HearthConfig) => void = () => {}) {
-  const data = join(dir, `data-${++n}`);
   const config = testConfig(dir, (c) => {
-    c.data = data;
+    c.data = join(dir, `data-${++n}`);
     c.replication.url = url;
     c.replication.sync_interval_ms = 100;
     c.supervisor.health_interval_ms = 100;
     edit(c);
   });
+  const data = config.data;
   const logs: string[] = [];
   const log = createLogger({ service: 'supervisor', level: 'debug', format: 'json', write: (l) => void logs.push(l) });
   const db = await openDb({ path: join(data, 'notes.db') });
@@ -73,6 +74,18 @@ describe('replication to a folder and back', { timeout: FILE_TIMEOUT }, () => {
     assert.deepEqual(seen, ['notes', 'never']);
     assert.deepEqual(readdirSync(into), ['notes.db'], 'nothing but the restored database');
     assert.deepEqual(await sql(join(into, 'notes.db'), 'SELECT count(*) AS n, max(text) AS last FROM notes'), [{ n: 50, last: 'note 9' }]);
+  });
+
+  it('copes with folder names that need quoting: spaces, quotes, a dollar sign, accents', async () => {
+    const odd = join(dir, 'it\'s "our" $HOME été');
+    const url = pathToFileURL(join(odd, 'replica')).href;
+    const { config, db, replicator } = await replicated(url, (c) => (c.data = join(odd, 'data')));
+    const t0 = Date.now();
+    await write(db, ['one', 'two']);
+    await shipped(replicator, t0);
+    const [notes] = await restoreReplica({ config, url, services: ['notes'], into: join(odd, 'restored') });
+    assert.equal(notes!.found, true);
+    assert.deepEqual(await sql(notes!.path, 'SELECT text FROM notes ORDER BY id'), [{ text: 'one' }, { text: 'two' }]);
   });
 
   it('refuses a folder that already holds one of the databases, and writes nothing', async () => {

@@ -91,7 +91,7 @@ function notExecutable(file: string): string | undefined {
  */
 function extracted(asset: string): string {
   const dir = privateDir();
-  const file = join(dir, basename(asset));
+  const file = join(dir, basename(asset).replace(/\.$/, '')); // Bun names an extensionless asset `litestream-<hash>.`
   const size = statSync(asset).size;
   try {
     if (statSync(file).size === size && !notExecutable(file)) return file;

@@ -37,6 +37,7 @@ export interface LitestreamRecord {
   level?: string;
   msg?: string;
   db?: string;
+  replica?: string;
   position?: string;
   sz?: number;
   error?: string;
@@ -77,7 +78,7 @@ export function shadowPosition(path: string): WalPosition | undefined {
 
 /** `<g>/<index hex>:<offset>` → a position. */
 export function parsePosition(s: string | undefined): WalPosition | undefined {
-  const m = /^([0-9a-f]+)\/([0-9a-f]{8}):(\d+)$/.exec(s ?? '');
+  const m = /^([^/]+)\/([0-9a-f]{8}):(\d+)$/.exec(s ?? '');
   return m ? { generation: m[1]!, index: parseInt(m[2]!, 16), offset: Number(m[3]) } : undefined;
 }
 

@@ -55,8 +55,10 @@ export class Replicator {
   readonly #table: ProcessTable;
   readonly #health: ReplicaHealth;
   readonly #log: Logger;
-  readonly #timer: ReturnType<typeof setInterval>;
+  readonly #timer: ReturnType<typeof setInterval> | undefined;
   #lastStatus = new Map<string, string>();
+  /** The last error logged per database: an unreachable replica fails again at every sync, and is logged once. */
+  #lastError = new Map<string, string>();
 
   constructor(o: { config: HearthConfig; services: readonly string[]; bin: string; log: Logger }) {
     const { config } = o;
@@ -75,6 +77,11 @@ export class Replicator {
       maxMs: config.supervisor.restart_max_ms,
       resetMs: config.supervisor.restart_reset_ms,
     });
+    if (!dbs.length) {
+      // Every service database is remote (libSQL's own replication): Litestream has nothing to do.
+      this.#log.warn('replication.url is set, but no service database is a local file: nothing to replicate', { url });
+      return;
+    }
     this.#table.start({
       name: 'litestream',
       command: ['/bin/sh', '-c', GUARD, o.bin, 'replicate', '-config', file, '-no-expand-env'],
@@ -131,8 +138,14 @@ export class Replicator {
     this.#health.record(r);
     const { time: _t, level, msg, ...fields } = r;
     const text = String(msg ?? 'litestream');
-    if (level === 'ERROR') this.#log.error(text, fields);
-    else if (level === 'WARN') this.#log.warn(text, fields);
-    else this.#log.debug(text, fields);
+    const db = typeof r.db === 'string' ? r.db : '';
+    if (level === 'ERROR') {
+      const again = this.#lastError.get(db) === `${text}: ${r.error}`;
+      this.#lastError.set(db, `${text}: ${r.error}`);
+      this.#log[again ? 'debug' : 'error'](text, fields);
+      return;
+    }
+    if (text === 'wal segment written' || text === 'snapshot written') this.#lastError.delete(db);
+    this.#log[level === 'WARN' ? 'warn' : 'debug'](text, fields);
   }
 }

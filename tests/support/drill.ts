@@ -13,7 +13,7 @@ import { call } from './http.ts';
 import { family } from './family.ts';
 import type { User } from './accounts.ts';
 import { sql } from './database.ts';
-import { hearthCommand, spawnHearth, type HearthProcess } from './hearth-process.ts';
+import { hearthCommand, spawnHearth, type HearthProcess, type HearthRuntime } from './hearth-process.ts';
 import { freePort } from './net.ts';
 import { sleep, waitFor } from './poll.ts';
 
@@ -58,9 +58,9 @@ export async function freeHttp(): Promise<string> {
   return `127.0.0.1:${await freePort()}`;
 }
 
-/** A `hearth <args>` in a process group of its own (its pid is the group's id). */
-export function spawnGroup(args: string[]): HearthProcess {
-  return spawnHearth({ binary: 'setsid' }, hearthCommand('node', args));
+/** A `hearth <args>` (on Node unless told) in a process group of its own (its pid is the group's id). */
+export function spawnGroup(args: string[], rt: HearthRuntime = 'node'): HearthProcess {
+  return spawnHearth({ binary: 'setsid' }, hearthCommand(rt, args));
 }
 
 /** Waits until `http`'s /readyz answers 200; resolves with the ms it took from `since`. */

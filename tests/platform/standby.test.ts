@@ -124,6 +124,12 @@ describe('hearth standby and hearth promote', { timeout: 240_000 }, () => {
     assert.equal(r.code, 2);
     assert.match(r.out, /holds a Hearth's data \(chat\.db\) that a standby would overwrite/);
     assert.equal(readFileSync(join(data, 'chat.db'), 'utf8'), 'the family\'s messages');
+    // … nor is another replica's standby copy.
+    writeFileSync(join(data, 'hearth.standby.json'), JSON.stringify({ replica: 'file:///mnt/elsewhere' }));
+    r = await run(['standby', '--from-replica', replicaUrl(replica), '--config', theirs]);
+    assert.equal(r.code, 2);
+    assert.match(r.out, /holds a standby's copy of file:\/\/\/mnt\/elsewhere, not of/);
+    assert.equal(readFileSync(join(data, 'chat.db'), 'utf8'), 'the family\'s messages');
 
     // Without Litestream there is nothing to restore with.
     r = await run(['standby', '--from-replica', replicaUrl(replica), '--config', file], { HEARTH_REPLICATION__LITESTREAM: join(dir, 'no-such-litestream') });

@@ -20,8 +20,6 @@ import { assertSameTables, CONSUMING, dbFile, everyConsumerActivity, headOf, set
 
 /** What re-reading does not yet leave as it was (TODO(#15): see docs/operations.md "Consistency after a restore"). */
 const KNOWN: Record<string, string> = {
-  location: 'an old departure read again erases what the member shared after coming back',
-  chat: 'an old departure read again drops the read marker set after coming back; a join in a group deleted since is announced and erased again',
   notifications: 'old events read again are judged against today\u2019s membership: members who joined later are told',
 };
 

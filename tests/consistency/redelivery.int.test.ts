@@ -18,12 +18,6 @@ import { useBroker } from '../support/broker.ts';
 import { useTempDir } from '../support/test-file.ts';
 import { assertSameTables, CONSUMING, dbFile, everyConsumerActivity, headOf, setCheckpoints, settled, snapshots, type Snapshot } from './support.ts';
 
-/** What re-reading does not yet leave as it was (TODO(#15): see docs/operations.md "Consistency after a restore"). */
-const KNOWN: Record<string, string> = {
-  location: 'an old departure read again erases what the member shared after coming back',
-  chat: 'an old departure read again drops the read marker set after coming back; a join in a group deleted since is announced and erased again',
-  notifications: 'old events read again are judged against today\u2019s membership: members who joined later are told',
-};
 
 describe('every consumer applies re-delivered events once', { timeout: 240_000 }, () => {
   const broker = useBroker();
@@ -60,7 +54,7 @@ describe('every consumer applies re-delivered events once', { timeout: 240_000 }
         now = await snapshots(dir, CONSUMING);
       });
       for (const service of CONSUMING) {
-        it(`leaves every table of ${service} as it was`, { todo: KNOWN[service] }, () => assertSameTables(now[service]!, was[service]!, service));
+        it(`leaves every table of ${service} as it was`, () => assertSameTables(now[service]!, was[service]!, service));
       }
     });
   }

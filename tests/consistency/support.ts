@@ -38,7 +38,9 @@ export type Snapshot = Record<string, string[]>;
 
 /**
  * Every table of a database file except the checkpoints (what a test moves), the migration
- * ledger and FTS5's internal tables (their layout depends on the order of writes, not on content).
+ * ledger and FTS5's internal tables (their layout depends on the order of writes, not on
+ * content), with the log's head in place of `kit_floor` (an erasure raises the floor to the
+ * head of the moment, whether or not it found anything: the head is what counts).
  */
 export async function snapshot(file: string): Promise<Snapshot> {
   const db = await openDb({ path: file });
@@ -48,10 +50,12 @@ export async function snapshot(file: string): Promise<Snapshot> {
     const out: Snapshot = {};
     for (const { name } of tables) {
       const n = String(name);
-      if (['kit_checkpoints', 'kit_migrations', 'sqlite_sequence'].includes(n) || virtual.some((v) => n.startsWith(`${v}_`))) continue;
+      if (['kit_checkpoints', 'kit_migrations', 'kit_floor', 'sqlite_sequence'].includes(n) || virtual.some((v) => n.startsWith(`${v}_`))) continue;
       const rows = await db.query(`SELECT ${virtual.includes(n) ? 'rowid, ' : ''}* FROM "${n}"`);
       out[n] = rows.map((r) => JSON.stringify(Object.entries(r).map(([k, v]) => [k, v instanceof ArrayBuffer ? Buffer.from(v).toString('hex') : v]))).sort();
     }
+    const [h] = await db.query('SELECT max((SELECT coalesce(max(seq), 0) FROM kit_events), (SELECT seq FROM kit_floor WHERE id = 1)) AS head');
+    out['(log head)'] = [String(h!.head)];
     return out;
   } finally {
     db.close();

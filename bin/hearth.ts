@@ -67,7 +67,7 @@ switch (command) {
     code = await (await supervisor()).runRestore(rest, await services());
     break;
   case 'standby':
-    code = await (await supervisor()).runStandby(rest, Object.keys(await services()));
+    code = await (await supervisor()).runStandby(rest, await services());
     break;
   case 'promote':
     code = await (await supervisor()).runPromote(rest);

@@ -42,4 +42,13 @@ CREATE TABLE read_markers (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'deleted-groups',
+    // Groups whose conversation was erased (consumers/users.ts): a users event about one, read
+    // again (a checkpoint moved back), must not announce anything there. Kept by a rebuild.
+    sql: `
+CREATE TABLE deleted_groups (group_id TEXT PRIMARY KEY);
+`,
+  },
 ];

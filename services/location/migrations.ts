@@ -77,4 +77,14 @@ CREATE TABLE suggestions (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'departures',
+    // The departures whose erasure was done (consumers/membership.ts): one read again (a
+    // checkpoint moved back) must not erase what the member shared after coming back. Kept
+    // by a rebuild: the erased events are gone from the log, the erasure stays done.
+    sql: `
+CREATE TABLE departures (event_id TEXT NOT NULL, group_id TEXT NOT NULL, user_id TEXT NOT NULL, PRIMARY KEY (event_id, group_id, user_id));
+`,
+  },
 ];

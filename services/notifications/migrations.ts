@@ -84,4 +84,15 @@ CREATE TABLE delivery_attempts (
 CREATE INDEX delivery_attempts_target ON delivery_attempts (target_id, at);
 `,
   },
+  {
+    version: 2,
+    name: 'member-since',
+    // The event by which each member last joined each group (consumers/users.ts): an event from
+    // before it, read again (a checkpoint moved back), tells them nothing. Kept when they leave
+    // (a rejoin replaces it); '~' (after every id) once the group or the account is deleted.
+    // Kept by a rebuild.
+    sql: `
+CREATE TABLE member_since (group_id TEXT NOT NULL, user_id TEXT NOT NULL, join_id TEXT NOT NULL, PRIMARY KEY (group_id, user_id));
+`,
+  },
 ];

@@ -53,6 +53,8 @@ export const replication = section({
     'how often Litestream writes a full snapshot to the replica (restores replay the WAL since the last one)'),
   retention_ms: setting(ms(3_600_000, 31_536_000_000), 259_200_000,
     'how long the replica keeps snapshots and WAL: how far back a restore can go'),
+  standby_interval_ms: setting(ms(500, 3_600_000), 2000,
+    'how often `hearth standby` brings its copy up to date with the replica (a file replica: only the databases that changed)'),
   s3: section({
     endpoint: setting(url(['http:', 'https:'], '"" (Amazon S3) or the http(s):// URL of an S3-compatible server'), '',
       '`""`: Amazon S3; else an S3-compatible server (MinIO, Backblaze B2, Garage …)'),

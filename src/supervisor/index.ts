@@ -10,5 +10,6 @@ export { runRebuild } from './rebuild.ts';
 export { runConfigCommand } from './config-command.ts';
 export { runCheck } from './check-command.ts';
 export { runBackup, runRestore, writeBackup, verifyBackup, installRestore, BackupError, type BackupManifest, type RestoredDatabase } from './backup/index.ts';
-export { runStandby, runPromote, findLitestream, LitestreamMissing, restoreReplica, ReplicationError, type RestoredReplica } from './replication/index.ts';
+export { findLitestream, LitestreamMissing, restoreReplica, ReplicationError, type RestoredReplica } from './replication/index.ts';
+export { runStandby, runPromote } from './standby/index.ts';
 export { runBackupWorker } from './backup-schedule/index.ts';

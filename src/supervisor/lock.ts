@@ -181,7 +181,7 @@ function probe(file: string): Promise<Probe> {
 }
 
 /** The path to bind or connect to: `file`, or relative to the working directory if that is too long. */
-function socketPath(file: string): string {
+export function socketPath(file: string): string {
   if (Buffer.byteLength(file) <= MAX_SOCKET_PATH) return file;
   const rel = relative(process.cwd(), file);
   if (Buffer.byteLength(rel) <= MAX_SOCKET_PATH) return rel;

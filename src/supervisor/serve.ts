@@ -32,8 +32,16 @@ import { findLitestream, LitestreamMissing, ReplicationError, replicaTarget, sta
 import { HealthWatch } from './readiness.ts';
 import { brokerLogger, childEnv } from './wiring.ts';
 
+/** What a promoted standby hands `runServe` (replication/standby.ts): its lock, and who to tell once Hearth is up. */
+export interface Handover {
+  /** The data directory's lock, already held: taken over rather than released and taken again. */
+  lock?: DataLock;
+  /** Called once, after the banner: the HTTP URL, and which services are not ready (none when ready). */
+  onStarted?: (o: { url: string; ready: boolean; notReady: Record<string, string> }) => void;
+}
+
 /** Runs Hearth until SIGINT/SIGTERM; resolves with the exit code. `builtins`: the services this build has. */
-export async function runServe(argv: string[], builtins: readonly string[]): Promise<number> {
+export async function runServe(argv: string[], builtins: readonly string[], handover: Handover = {}): Promise<number> {
   const loaded = configOrExit(argv);
   if (typeof loaded === 'number') return loaded;
   const { config, configFile } = loaded;
@@ -55,8 +63,9 @@ export async function runServe(argv: string[], builtins: readonly string[]): Pro
   try {
     const fixed = makePrivate(config.data);
     if (fixed.length) log.warn('the data directory was readable by other users; made it private', { data: config.data, fixed: fixed.slice(0, 20), count: fixed.length });
-    lock = await takeLock(config.data, (m) => log.warn(m, { data: config.data }));
+    lock = handover.lock ?? await takeLock(config.data, (m) => log.warn(m, { data: config.data }));
   } catch (err) {
+    handover.lock?.release();
     const known = err instanceof DataDirError || err instanceof LockError;
     return fail(known ? err.message : `cannot use the data directory ${config.data}: ${(err as Error).message}`);
   }
@@ -174,6 +183,7 @@ export async function runServe(argv: string[], builtins: readonly string[]): Pro
     const accounts = watch.state.services.users?.info?.accounts;
     backups.catchUp(accounts !== undefined && accounts !== '0').catch((err: unknown) => log.error('could not catch up a missed backup', { err }));
   }
+  handover.onStarted?.({ url, ready: watch.state.ready, notReady });
   return stopped;
 }
 

@@ -48,8 +48,10 @@ describe('the outbox', { timeout: FILE_TIMEOUT }, () => {
       await waitFor('100 events', () => events.envelopes.length >= 100);
       assert.deepEqual(events.seqs(), range(1, 100));
 
-      const { events: logged } = await req.request(logReadOp('ledger'), { after: 0, limit: 1000 });
-      assert.deepEqual(events.envelopes, logged); // what went out is exactly what was committed
+      const { events: logged, epochs } = await req.request(logReadOp('ledger'), { after: 0, limit: 1000 });
+      // What went out is exactly what was committed, stamped with the log's current epoch.
+      assert.deepEqual(events.envelopes.map(({ epoch: _, ...e }) => e), logged);
+      assert.deepEqual(new Set(events.envelopes.map((e) => e.epoch)), new Set([epochs!.at(-1)!.id]));
       for (const [i, e] of events.envelopes.entries()) {
         check(EnvelopeSchema, e, 'test.bad_envelope');
         assert.equal(e.source, 'ledger');

@@ -52,6 +52,13 @@ export interface InProcessOptions {
   forwarder?: NotificationsOptions['forwarder'];
   /** Where the gateway's log lines go (default: a sink nobody reads). */
   gatewayLog?: LogSink;
+  /**
+   * Name the databases `<service>.db`, as in a data directory, so that a later start on the
+   * same `dir` runs on them again (default: a fresh set per start).
+   */
+  sameFiles?: boolean;
+  /** Where every service's log lines go (default: a sink nobody reads; the gateway's: `gatewayLog`). */
+  log?: LogSink;
 }
 
 /**
@@ -64,12 +71,13 @@ export interface InProcessOptions {
 export async function startInProcessHearth(brokerUrl: string, dir: string, edit?: (c: HearthConfig) => void, o: InProcessOptions = {}): Promise<InProcessHearth> {
   const config = testConfig(dir, edit);
   const id = ++n;
-  const usersDb = join(dir, `users-${id}.db`);
-  const locationDb = join(dir, `location-${id}.db`);
-  const notificationsDb = join(dir, `notifications-${id}.db`);
+  const file = (service: string) => join(dir, o.sameFiles ? `${service}.db` : `${service}-${id}.db`);
+  const usersDb = file('users');
+  const locationDb = file('location');
+  const notificationsDb = file('notifications');
   // Location, chat and notifications run on the test's clock (o.now); users and the gateway on real time.
   const run = (def: Parameters<typeof startService>[0], db: string, now?: () => number) =>
-    startService(def, brokerUrl, db, { settings: config, log: logSink().options, catchupMs: 500, ...(now ? { now } : {}) });
+    startService(def, brokerUrl, db, { settings: config, log: (o.log ?? logSink()).options, catchupMs: 500, ...(now ? { now } : {}) });
   const notifications = () => run(notificationsService({ forwarder: o.forwarder }), notificationsDb, o.now);
   const runLocation = () => run(locationService(), locationDb, o.now);
   const nc = await client(brokerUrl, 'gateway-test');
@@ -79,9 +87,9 @@ export async function startInProcessHearth(brokerUrl: string, dir: string, edit?
     config,
     users: await run(usersService, usersDb),
     location: await runLocation(),
-    chat: await run(chatService(), join(dir, `chat-${id}.db`), o.now),
+    chat: await run(chatService(), file('chat'), o.now),
     notifications: await notifications(),
-    gateway: await startService(gateway, brokerUrl, join(dir, `gateway-${id}.db`), { settings: config, log: (o.gatewayLog ?? logSink()).options, catchupMs: 500 }),
+    gateway: await startService(gateway, brokerUrl, file('gateway'), { settings: config, log: (o.gatewayLog ?? o.log ?? logSink()).options, catchupMs: 500 }),
     nc,
     stopUsers: async () => h.users.stop(),
     startUsers: async () => void (h.users = await run(usersService, usersDb)),

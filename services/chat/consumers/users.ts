@@ -6,10 +6,12 @@
  */
 import type { ConsumeSpec, EventLog, Tx } from '../../../src/kit/index.ts';
 import { membership } from '../../../src/contracts/index.ts';
-import { chatStream, memberSystemKind } from '../domain/messages.ts';
+import { causeTxnId, chatStream, memberSystemKind } from '../domain/messages.ts';
+import { findSent } from '../store/messages.ts';
 import { announce } from './announce.ts';
 
 async function eraseGroup(tx: Tx, events: EventLog, groupId: string): Promise<void> {
+  await tx.execute('INSERT INTO deleted_groups (group_id) VALUES (?) ON CONFLICT DO NOTHING', [groupId]);
   await tx.execute('DELETE FROM messages_fts WHERE rowid IN (SELECT seq FROM messages WHERE group_id = ?)', [groupId]);
   for (const t of ['messages', 'read_markers']) await tx.execute(`DELETE FROM ${t} WHERE group_id = ?`, [groupId]);
   await events.erase(tx, { stream: chatStream(groupId) });
@@ -28,6 +30,8 @@ export function chatHooks(events: EventLog): membership.MembershipHooks {
     async before(tx, c, e) {
       // A leaver's name, read while `members` still lists them.
       if (c.kind !== 'left') return;
+      // A departure read again (its message is there) must not drop a read marker set after a rejoin.
+      if (await findSent(tx, c.groupId, null, causeTxnId(e.id))) return;
       const kind = memberSystemKind(c);
       const name = (await membership.memberOf(tx, c.groupId, c.userId))?.displayName ?? 'A member';
       await tx.execute('DELETE FROM read_markers WHERE group_id = ? AND user_id = ?', [c.groupId, c.userId]);

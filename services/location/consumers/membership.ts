@@ -4,7 +4,8 @@
  * group, being removed from it, a deleted group or a deleted account erase what this
  * service holds of that member there — positions, tracks, snapshots and the scope's
  * events — in the same transaction as the membership change, so the group stops seeing
- * them at once.
+ * them at once. Each departure erases once (`departures`, keyed on the event): read again,
+ * it would erase what the member shared after coming back.
  */
 import type { ConsumeSpec, EventLog, Tx } from '../../../src/kit/index.ts';
 import { membership } from '../../../src/contracts/index.ts';
@@ -23,6 +24,12 @@ async function eraseGroup(tx: Tx, events: EventLog, groupId: string): Promise<vo
   await events.erase(tx, { stream: placesStream(groupId) });
 }
 
+/** Records that `eventId`'s departure of `userId` from `groupId` is erased; false when it was already. */
+async function firstDeparture(tx: Tx, eventId: string, groupId: string, userId: string): Promise<boolean> {
+  const rs = await tx.execute('INSERT INTO departures (event_id, group_id, user_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [eventId, groupId, userId]);
+  return rs.rowsAffected === 1;
+}
+
 /** What location adds to the membership projection: erasure. */
 export function locationHooks(events: EventLog): membership.MembershipHooks {
   return {
@@ -33,8 +40,8 @@ export function locationHooks(events: EventLog): membership.MembershipHooks {
       await tx.execute('DELETE FROM suggestions WHERE user_id = ?', [c.userId]);
       await events.erase(tx, { stream: `suggestions:${c.userId}` });
     },
-    async after(tx, c) {
-      if (c.kind === 'left') await eraseScope(tx, events, c.groupId, c.userId);
+    async after(tx, c, e) {
+      if (c.kind === 'left' && (await firstDeparture(tx, e.id, c.groupId, c.userId))) await eraseScope(tx, events, c.groupId, c.userId);
       if (c.kind === 'group_deleted') await eraseGroup(tx, events, c.groupId);
     },
   };

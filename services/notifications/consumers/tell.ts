@@ -12,10 +12,16 @@ import { fresh } from '../domain/fresh.ts';
 import { groupView } from '../store/groups.ts';
 import { notify } from '../store/inbox.ts';
 
-/** Stores what `drafts` makes of `cause` for group `groupId`, unless `cause` is old news. */
+/**
+ * Stores what `drafts` makes of `cause` for group `groupId`, unless `cause` is old news; a
+ * member who joined after `cause` (read again when a checkpoint moved back: `member_since`,
+ * UUIDv7 ids ordered by time) is not told of it.
+ */
 export async function tell(d: Deps, tx: WriteTx, cause: Envelope, groupId: string, drafts: (g: GroupView) => Draft[]): Promise<void> {
   if (!fresh(cause, d.now(), d.settings.maxAgeMs)) return;
-  if ((await notify(tx, cause, drafts(await groupView(tx, groupId)), d.now())) > 0) tx.afterCommit(d.kick);
+  const later = new Set((await tx.query('SELECT user_id FROM member_since WHERE group_id = ? AND join_id > ?', [groupId, cause.id])).map((r) => String(r.user_id)));
+  const told = drafts(await groupView(tx, groupId)).filter((x) => !later.has(x.userId));
+  if ((await notify(tx, cause, told, d.now())) > 0) tx.afterCommit(d.kick);
 }
 
 /**

@@ -19,6 +19,12 @@ async function eraseUser(tx: Tx, d: Deps, userId: string): Promise<void> {
   for (const t of ['deliveries', 'targets', 'preferences']) await tx.execute(`DELETE FROM ${t} WHERE user_id = ?`, [userId]);
 }
 
+/**
+ * `member_since.join_id` of a deleted group's members and of a deleted account: after every
+ * UUIDv7 (hex digits sort before it), so an old event read again tells them nothing.
+ */
+const GONE = '~';
+
 /** The membership projection keeps group names here too (the texts use them). */
 const MEMBERSHIP_OPTIONS: membership.MembershipOptions = { groups: true };
 
@@ -32,6 +38,11 @@ function notificationsHooks(d: Deps): membership.MembershipHooks {
     async before(tx, c, e) {
       switch (c.kind) {
         case 'member':
+          // UUIDv7 ids order by time: the latest join is the greatest id.
+          await tx.execute(
+            'INSERT INTO member_since (group_id, user_id, join_id) VALUES (?, ?, ?) ON CONFLICT (group_id, user_id) DO UPDATE SET join_id = max(join_id, excluded.join_id)',
+            [c.groupId, c.userId, e.id],
+          );
           if (c.via === 'joined') await tell(d, tx, e, c.groupId, (g) => memberRule(c, g));
           return;
         case 'left':
@@ -41,9 +52,11 @@ function notificationsHooks(d: Deps): membership.MembershipHooks {
           return;
         case 'group_deleted':
           await eraseNotifications(tx, d.events, 'group_id = ?', [c.groupId]);
+          await tx.execute(`UPDATE member_since SET join_id = '${GONE}' WHERE group_id = ?`, [c.groupId]);
           return;
         case 'user_deleted':
           await eraseUser(tx, d, c.userId);
+          await tx.execute(`UPDATE member_since SET join_id = '${GONE}' WHERE user_id = ?`, [c.userId]);
           return;
         default:
           return;

@@ -220,6 +220,9 @@ export class Consumer {
       if (page.events.length && this.#checkpoint === before) {
         throw new Error(`${this.source}'s log answered events after ${before} that do not follow it`);
       }
+      // Nothing left up to the head: the seqs in between were erased. Only a producer that sends
+      // its epochs reads its head before the page (older ones read it after: an event may fall between).
+      if (page.events.length === 0 && page.epochs && page.head > this.#checkpoint) this.#stepTo(page.head);
       // A page may be cut short to fit the broker's payload limit: go on until the head.
       if (page.events.length === 0 || this.#checkpoint >= page.head || this.#stopped) {
         if (this.#checkpoint > started + LOG_READ_MAX) this.#log.info('caught up', { from: started, to: this.#checkpoint });
@@ -302,6 +305,12 @@ export class Consumer {
     this.#checkpoint = cp;
     this.#failures = 0;
     if (this.#unsaved >= SAVE_EVERY) await this.#save();
+  }
+
+  /** Moves the checkpoint past erased seqs up to `seq`, stored like stepped-over events. */
+  #stepTo(seq: number): void {
+    this.#unsaved += seq - this.#checkpoint;
+    this.#checkpoint = seq;
   }
 
   /** Stores a checkpoint that moved past stepped-over events only. */

@@ -181,11 +181,12 @@ async function boot(def: ServiceDefinition, o: RunOptions, opened: { db?: Db; nc
   // 4. The kit's own answers: the event log and health. A log page is cut to fit half the
   //    broker's payload limit (the client knows the server's); a reader asks again for the rest.
   const replyBudget = Math.floor(nc.info!.max_payload / 2);
-  responder.handle(logReadOp(def.name), async ({ after, limit }) => ({
-    events: await events.readPage(after, limit ?? 100, replyBudget),
-    head: await events.head(),
-    epochs,
-  }));
+  // The head is read before the page: every event at or below it that still exists is then in
+  // the page or after it, so a reader may step over an empty page's seqs up to the head (erased).
+  responder.handle(logReadOp(def.name), async ({ after, limit }) => {
+    const head = await events.head();
+    return { head, events: await events.readPage(after, limit ?? 100, replyBudget), epochs };
+  });
   let status: 'ok' | 'starting' | 'stopping' = 'starting';
   responder.handle(healthOp(def.name), async () => {
     await db.probeSpace(); // while the disk is full: has room come back?

@@ -28,8 +28,9 @@ export function canAsk(): boolean {
 /** Asks for a passphrase on the terminal, without echo. */
 export function askPassphrase(prompt: string): Promise<string> {
   const stdin = process.stdin;
-  process.stderr.write(prompt);
+  // Echo off before the prompt shows: whatever is typed (or pasted) once it is visible is never echoed.
   stdin.setRawMode(true);
+  process.stderr.write(prompt);
   stdin.setEncoding('utf8');
   stdin.resume();
   return new Promise((resolve, reject) => {

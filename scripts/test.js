@@ -26,24 +26,32 @@ function weight(f) {
   return 0;
 }
 
+// `--test-force-exit`: a file ends when its tests have, even if something it started is still
+// running (tests/support/hearth-process.ts then ends the Hearths it left behind), so one
+// failed test never keeps the whole run waiting.
 // Two lanes side by side: the browser tests one at a time (each runs Chromium against its own
 // appliance and spends much of its time waiting on real clocks and pages), everything else two
-// at a time. Three files at once keep the two cores busy; the browser lane's report is printed
+// at a time. Three files at once keep the two cores busy; the serial lane's report is printed
 // when it is done, so the two reports do not interleave.
-const browser = files.filter((f) => f.startsWith('tests/web/'));
-const rest = files.filter((f) => !f.startsWith('tests/web/'));
+// The serial lane also takes, after the browser files, a few long platform files whose time is
+// mostly waiting (restores, a standby's catch-up, the drill): the browser files alone end it
+// about halfway through the other lane's run.
+const serialToo = ['tests/platform/backup-restore', 'tests/platform/standby.test', 'tests/platform/drill', 'tests/platform/restore-replica', 'tests/platform/scheduled-backups'];
+const serial = (f) => f.startsWith('tests/web/') || serialToo.some((s) => f.startsWith(s));
+const inSerial = [...files.filter((f) => f.startsWith('tests/web/')), ...files.filter((f) => serial(f) && !f.startsWith('tests/web/'))];
+const rest = files.filter((f) => !serial(f));
 const lane = (list, concurrency, stdio) =>
   list.length === 0
     ? { done: Promise.resolve(0), out: [] }
     : (() => {
         const out = [];
-        const child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...list], { stdio });
+        const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-force-exit', `--test-concurrency=${concurrency}`, ...list], { stdio });
         child.stdout?.on('data', (b) => out.push(b));
         child.stderr?.on('data', (b) => out.push(b));
         return { done: new Promise((r) => child.on('exit', (code, signal) => r(code ?? (signal ? 1 : 0)))), out };
       })();
-const web = lane(browser, 1, ['ignore', 'pipe', 'pipe']);
+const serialLane = lane(inSerial, 1, ['ignore', 'pipe', 'pipe']);
 const others = lane(rest, 2, 'inherit');
-const codes = [await others.done, await web.done];
-for (const b of web.out) process.stdout.write(b);
+const codes = [await others.done, await serialLane.done];
+for (const b of serialLane.out) process.stdout.write(b);
 process.exit(codes.some((c) => c !== 0) ? 1 : 0);

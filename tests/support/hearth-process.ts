@@ -43,6 +43,26 @@ export interface HearthProcess {
   stop(signal?: NodeJS.Signals): Promise<number | string>;
 }
 
+/** Every Hearth this test file started that has not exited yet. */
+const running = new Set<ChildProcess>();
+let reaper = false;
+
+/**
+ * Ends, with the test file, every Hearth it started and left running (a test that failed
+ * before its `stop`, a banner that never came): the runner passes `--test-force-exit`, so a
+ * file ends when its tests do, and this takes its appliances with it — their services follow
+ * their supervisor (service-host.ts) — rather than leaving them to load the machine.
+ */
+function reapOnExit(child: ChildProcess): void {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  if (reaper) return;
+  reaper = true;
+  process.once('exit', () => {
+    for (const c of running) c.kill('SIGKILL');
+  });
+}
+
 /**
  * Starts `hearth <args>`.
  *
@@ -54,6 +74,7 @@ export function spawnHearth(rt: HearthRuntime, args: string[], o: { env?: Record
   const [cmd, ...rest] = hearthCommand(rt, args);
   const as = o.uid === undefined ? {} : { uid: o.uid, gid: o.gid ?? o.uid };
   const child = spawn(cmd!, rest, { cwd: o.cwd ?? root, env: { ...process.env, ...o.env }, stdio: ['ignore', 'pipe', 'pipe'], ...as });
+  reapOnExit(child);
   let out = '';
   const listeners = new Set<() => void>();
   const onData = (b: Buffer) => {

@@ -110,10 +110,30 @@ describe('the installable app', { skip: browserSkip, timeout: WEB_TIMEOUT }, () 
       p.allowConsole.push(/ERR_CONNECTION_REFUSED|WebSocket connection to|Failed to load resource/);
       await a.stop();
       b = await startAppliance('', 'node', { http, data, web: `app_dir: "${next}"`, tiles });
-      await p.page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r!.update()));
-      await p.page.getByRole('status').filter({ hasText: 'Hearth has been updated.' }).waitFor({ timeout: 20_000 });
-      // The new worker takes control as it activates, and deletes the old shell while it does.
+      // A browser looks for a new worker on navigation and once a day; the test asks at once,
+      // and asks again while no new shell is being installed (a check made while B was still
+      // busy starting can fail, and the browser then waits for its next occasion).
       const shell = `hearth-shell-${built.version}`;
+      await p.page.waitForFunction(
+        async (name) => {
+          const r = await navigator.serviceWorker.getRegistration();
+          if (!(await caches.keys()).includes(name)) await r?.update().catch(() => undefined);
+          return (await caches.keys()).includes(name);
+        },
+        shell,
+        { polling: 1_000, timeout: 30_000 },
+      );
+      const updated = p.page.getByRole('status').filter({ hasText: 'Hearth has been updated.' });
+      await updated.waitFor({ timeout: 30_000 }).catch(async (e: Error) => {
+        // Say what the browser saw, so a failure here can be read from the log.
+        const seen = await p!.page.evaluate(async () => {
+          const r = await navigator.serviceWorker.getRegistration();
+          const state = (w: ServiceWorker | null | undefined) => (w ? `${w.state} ${w.scriptURL}` : null);
+          return { installing: state(r?.installing), waiting: state(r?.waiting), active: state(r?.active), controller: state(navigator.serviceWorker.controller), caches: await caches.keys(), url: location.href, text: document.body.innerText.slice(0, 500) };
+        });
+        throw new Error(`${e.message}\nthe browser saw: ${JSON.stringify(seen, null, 1)}`);
+      });
+      // The new worker takes control as it activates, and deletes the old shell while it does.
       await p.page.waitForFunction(async (name) => JSON.stringify(await caches.keys()) === JSON.stringify([name]), shell, { timeout: 10_000 });
       await p.page.getByRole('button', { name: 'Reload' }).click();
       await p.page.getByRole('navigation', { name: 'Main' }).waitFor();

@@ -34,4 +34,11 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'members_display_name',
     sql: `ALTER TABLE members ADD COLUMN display_name TEXT NOT NULL DEFAULT '';`,
   },
+  {
+    // A replayed answer keeps the headers that are part of it (`Location` of a 201/202,
+    // `Cache-Control: no-store` of one that shows a secret once), as JSON.
+    version: 3,
+    name: 'idempotency_headers',
+    sql: `ALTER TABLE idempotency ADD COLUMN headers TEXT;`,
+  },
 ];

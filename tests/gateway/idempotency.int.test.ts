@@ -110,6 +110,20 @@ describe('gateway: idempotency edge cases', () => {
     assert.equal(retried.headers.get('idempotent-replayed'), null);
   });
 
+  it('replays the headers that are part of the answer: a started backup\'s Location', async () => {
+    let runs = 0;
+    g.answers['svc.users.me'] = () => ({ id: USER, email: 'a@example.org', displayName: 'A', avatar: null, admin: true, createdAt: new Date().toISOString() });
+    g.answers['svc.supervisor.backup_start'] = () => (runs++, { name: 'hearth-backup-20261202T210000Z.tar.gz' });
+    const start = () => g.request('/v1/admin/backups', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'idempotency-key': 'k-backup' } });
+    const first = await start();
+    const again = await start();
+    assert.deepEqual([first.status, again.status, again.headers.get('idempotent-replayed')], [202, 202, 'true']);
+    assert.equal(again.headers.get('location'), '/v1/admin/backups/hearth-backup-20261202T210000Z.tar.gz');
+    assert.equal(again.headers.get('location'), first.headers.get('location'));
+    assert.deepEqual(await again.json(), await first.json());
+    assert.equal(runs, 1);
+  });
+
   it('forgets a stored answer after idempotency_hours', async () => {
     let runs = 0;
     g.answers['svc.users.create_group'] = () => (runs++, group('Family'));

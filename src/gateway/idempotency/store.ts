@@ -10,7 +10,7 @@ import type { Db } from '../../kit/index.ts';
 /** What `begin` decided. */
 export type Claim =
   | { kind: 'new' }
-  | { kind: 'replay'; status: number; contentType: string; body: string }
+  | { kind: 'replay'; status: number; contentType: string; body: string; headers: Record<string, string> }
   | { kind: 'mismatch' }
   | { kind: 'in_flight' };
 
@@ -19,7 +19,7 @@ export type Claim =
  *
  * @example
  * const claim = await store.begin(userId, key, fingerprint);
- * if (claim.kind === 'new') await store.finish(userId, key, 201, 'application/json', body);
+ * if (claim.kind === 'new') await store.finish(userId, key, 201, 'application/json', body, { location: '/v1/groups/1' });
  */
 export class IdempotencyStore {
   readonly #db: Db;
@@ -43,7 +43,8 @@ export class IdempotencyStore {
       if (row) {
         if (row.fingerprint !== fingerprint) return { kind: 'mismatch' } as const;
         if (row.state === 'done') {
-          return { kind: 'replay', status: Number(row.status), contentType: String(row.content_type), body: String(row.body ?? '') } as const;
+          const headers = row.headers ? (JSON.parse(String(row.headers)) as Record<string, string>) : {};
+          return { kind: 'replay', status: Number(row.status), contentType: String(row.content_type), body: String(row.body ?? ''), headers } as const;
         }
         if (now - Number(row.created_at) < this.#staleMs) return { kind: 'in_flight' } as const;
       }
@@ -55,13 +56,14 @@ export class IdempotencyStore {
     });
   }
 
-  /** Stores the response of a claimed key. */
-  async finish(scope: string, key: string, status: number, contentType: string, body: string): Promise<void> {
+  /** Stores the response of a claimed key, with the headers a replay repeats. */
+  async finish(scope: string, key: string, status: number, contentType: string, body: string, headers: Record<string, string> = {}): Promise<void> {
     await this.#db.write((tx) =>
-      tx.execute(`UPDATE idempotency SET state = 'done', status = ?, content_type = ?, body = ? WHERE scope = ? AND key = ?`, [
+      tx.execute(`UPDATE idempotency SET state = 'done', status = ?, content_type = ?, body = ?, headers = ? WHERE scope = ? AND key = ?`, [
         status,
         contentType,
         body,
+        Object.keys(headers).length ? JSON.stringify(headers) : null,
         scope,
         key,
       ]),

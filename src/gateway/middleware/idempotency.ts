@@ -1,9 +1,10 @@
 /**
  * `Idempotency-Key` on POST: the first request with a key runs and its answer is stored
  * (for `gateway.idempotency_hours`); the same key with the same request replays that
- * answer with `Idempotent-Replayed: true` and never runs the command again; with another
- * request it is 422; while the first is still running it is 409. Answers of 5xx are not
- * stored (the command may not have happened; the client should retry with the same key).
+ * answer (status, body, `Location` and `Cache-Control`) with `Idempotent-Replayed: true`
+ * and never runs the command again; with another request it is 422; while the first is
+ * still running it is 409. Answers of 5xx are not stored (the command may not have
+ * happened; the client should retry with the same key).
  */
 import { createHash } from 'node:crypto';
 import { AppError } from '../../kit/index.ts';
@@ -41,7 +42,7 @@ export async function once(
     throw new AppError('conflict', 'gateway.idempotency_in_flight', 'A request with this Idempotency-Key is still being processed');
   }
   if (found.kind === 'replay') {
-    const headers: Record<string, string> = { 'idempotent-replayed': 'true' };
+    const headers: Record<string, string> = { ...found.headers, 'idempotent-replayed': 'true' };
     if (found.contentType) headers['content-type'] = found.contentType;
     return new Response(found.status === 204 ? null : found.body, { status: found.status, headers });
   }
@@ -53,6 +54,18 @@ export async function once(
     throw err;
   }
   if (res.status >= 500) await store.abandon(scope, key);
-  else await store.finish(scope, key, res.status, res.headers.get('content-type') ?? '', await res.clone().text());
+  else await store.finish(scope, key, res.status, res.headers.get('content-type') ?? '', await res.clone().text(), replayed(res.headers));
   return res;
+}
+
+/** The headers that are part of an answer, which a replay repeats (the rest are the moment's). */
+const REPLAYED = ['location', 'cache-control', 'content-location'];
+
+function replayed(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of REPLAYED) {
+    const value = headers.get(name);
+    if (value !== null) out[name] = value;
+  }
+  return out;
 }

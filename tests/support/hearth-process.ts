@@ -123,8 +123,11 @@ export function spawnHearth(rt: HearthRuntime, args: string[], o: { env?: Record
   };
 }
 
-/** The addresses the banner of `hearth serve` shows. */
-export async function bannerOf(h: HearthProcess, ms = 30_000): Promise<{ http: string; broker: string }> {
+/**
+ * The addresses the banner of `hearth serve` shows. The wait is a bound on a hang, not a
+ * timing: a start takes 2–5 s alone, and CI runs three test files at once on two cores.
+ */
+export async function bannerOf(h: HearthProcess, ms = 60_000): Promise<{ http: string; broker: string }> {
   const [, http] = await h.waitForOutput(/open\s+(http:\/\/\S+)/, ms);
   const [, broker] = await h.waitForOutput(/broker\s+(nats:\/\/\S+)/, ms);
   return { http: http!, broker: broker! };

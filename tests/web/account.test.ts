@@ -3,11 +3,15 @@
  * picture (cropped and shrunk in the browser to the API's limit), password change and
  * sessions (other devices are sent to sign-in), app passwords (shown once, working with
  * Basic auth) and the OwnTracks settings, deleting an account, and the Instance page for
- * the person who runs this Hearth (and its refusal for anyone else).
+ * the person who runs this Hearth (backing up and downloading, and its refusal for anyone else).
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { verifyBackup } from '../../src/supervisor/backup/index.ts';
 import { account, apiCall, assertAccessible, assertNoProblems, browserSkip, expectSessionEnd, family, LAPTOP, launchBrowser, person, PHONE, signInPage, startAppliance, WEB_TIMEOUT, type Account, type Appliance, type Person } from './support.ts';
 
 /** What the sign-in page says after a session was ended elsewhere (strings.ts `auth.ended.revoked`). */
@@ -220,6 +224,32 @@ describe('the account and instance pages', { skip: browserSkip, timeout: 2 * WEB
     await apiCall(app, 'GET', '/v1/me', { token: fay.token, expect: 401 });
     assertNoProblems(f);
     await f.context.close();
+  });
+
+  it('lets the person who runs this Hearth back it up now, see the backup checked, and download it', async () => {
+    const a = await person(browser, app, LAPTOP);
+    await signInPage(a, ann);
+    await a.page.goto('/admin');
+    const section = a.page.getByRole('region', { name: 'Backups' });
+    await section.getByText('Next backup').waitFor();
+    await section.getByText('the last 7 days, 4 weeks and 6 months').waitFor();
+    await section.getByText('Not encrypted').waitFor();
+    await section.getByRole('button', { name: 'Back up now' }).click();
+    await a.page.getByText('A backup is being made. It is checked before it is listed.').waitFor();
+    // Followed until it is listed, checked (the supervisor reads it back whole).
+    const item = section.getByRole('list', { name: 'Backups' }).getByRole('listitem').filter({ hasText: 'Checked' });
+    await item.waitFor({ timeout: 60_000 });
+    await section.getByRole('button', { name: 'Back up now' }).waitFor();
+    await assertAccessible(a.page, 'instance page with a backup (1280 px)');
+
+    const [download] = await Promise.all([a.page.waitForEvent('download'), item.getByRole('button', { name: /^Download the backup of / }).click()]);
+    assert.match(download.suggestedFilename(), /^hearth-backup-\d{8}T\d{6}Z\.tar\.gz$/);
+    const file = join(mkdtempSync(join(tmpdir(), 'hearth-web-backup-')), download.suggestedFilename());
+    await download.saveAs(file);
+    const manifest = await verifyBackup(file);
+    assert.deepEqual(manifest.databases.map((d) => d.service).sort(), ['chat', 'gateway', 'location', 'notifications', 'users']);
+    assertNoProblems(a);
+    await a.context.close();
   });
 
   it('shows the person who runs this Hearth its services, version and settings, and refuses anyone else (1280 px)', async () => {

@@ -49,16 +49,19 @@ export interface HttpOptions {
   body?: unknown;
   headers?: Record<string, string>;
   signal?: AbortSignal;
+  /** The answer is a file (a backup to download): resolve with its Blob rather than JSON. */
+  binary?: boolean;
 }
 
 /**
- * Sends a request; resolves with the parsed JSON (undefined for 204), rejects with ApiError.
+ * Sends a request; resolves with the parsed JSON (undefined for 204), or the Blob with
+ * `binary`; rejects with ApiError.
  *
  * @example
  * const instance = await http<{ version: string }>('GET', '/v1/instance');
  */
 export async function http<T>(method: string, path: string, o: HttpOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json', ...o.headers };
+  const headers: Record<string, string> = { accept: o.binary ? '*/*' : 'application/json', ...o.headers };
   let body: string | undefined;
   if (o.body !== undefined) {
     body = JSON.stringify(o.body);
@@ -71,6 +74,7 @@ export async function http<T>(method: string, path: string, o: HttpOptions = {})
     if ((err as Error).name === 'AbortError') throw err;
     throw new ApiError(0, 'network', 'No answer from the server');
   }
+  if (res.ok && o.binary) return (await res.blob()) as T;
   const text = await res.text().catch(() => '');
   let json: unknown;
   try {

@@ -1,12 +1,13 @@
 /**
  * The Instance page (`/admin`), for the person who runs this Hearth (the instance admin):
- * its services' health, version, registration mode and public address, and rotating the
- * signing keys. Anyone else is told it is not for them. Reached from the Account view.
+ * its services' health, version, registration mode and public address, its backups (made
+ * on a schedule, started now, downloaded), and rotating the signing keys. Anyone else is told it is not for them. Reached from the Account view.
  */
 import { useEffect } from 'preact/hooks';
 import { me } from '../../stores/me.ts';
 import { instance, loadInstance } from '../../stores/instance.ts';
 import { t } from '../../strings.ts';
+import { Backups } from './backups.tsx';
 import { RotateKeys } from './rotate-keys.tsx';
 import { Services } from './services.tsx';
 import './admin.css';
@@ -53,6 +54,7 @@ function AdminSections() {
           </dl>
         )}
       </section>
+      <Backups />
       <RotateKeys />
     </>
   );

@@ -22,7 +22,9 @@ export {
   type OwnTracksCard,
   type OwnTracksLwt,
   type OwnTracksStatus,
+  type OwnTracksEncrypted,
 } from './payload.ts';
+export { open, seal } from './crypto.ts';
 export { toFix, toWaypoints, BATTERY_STATES, WAYPOINTS_MAX, RADIUS_MIN, RADIUS_MAX, type HearthWaypoint } from './translate.ts';
 export { deviceOf, sanitiseLabel, DEFAULT_DEVICE, type OwnTracksIdentity, type HeaderSource, type QuerySource } from './device.ts';
 export { friendsReply, type Friend, type FriendsReplyOptions, type OwnTracksReply, type OwnTracksFriendLocation, type OwnTracksFriendCard } from './friends.ts';

@@ -16,10 +16,13 @@ const Device = v.pipe(v.string(), v.regex(/^[\w.@:-]{1,64}$/, 'must be 1–64 le
 /** The longest secret Hearth keeps (the apps use at most the first 32 bytes of it). */
 export const PHONE_KEY_MAX = 256;
 /**
- * The largest held message: an `encrypted` message's `data` (base64), kept below the
- * broker's 1 MiB message limit with room for the rest of the request.
+ * The largest held message: an `encrypted` message's `data` (base64), below the default
+ * `kit.max_request_bytes` (256 KiB) with room for the rest of the request. A real
+ * encrypted location is under 1 kB; only one carrying a POI photo is bigger.
  */
-export const HELD_DATA_MAX = 900_000;
+export const HELD_DATA_MAX = 200_000;
+/** A page of held messages stays under this many bytes of `data` (the broker's messages are at most 1 MiB). */
+export const HELD_PAGE_BYTES = 600_000;
 
 /** Why a phone's message could not be read: no secret set, or one that does not open it. */
 export const UnreadableReason = v.picklist(['no_key', 'wrong_key']);
@@ -55,7 +58,7 @@ export const HoldPhoneMessage = command(S, 'hold_phone_message', {
 export const HeldMessage = v.object({ id: Id, device: v.string(), data: v.string(), heldAt: v.string() });
 export type HeldMessage = v.InferOutput<typeof HeldMessage>;
 
-/** The actor's held messages, oldest first, after `after` (an id), at most `limit`. */
+/** The actor's held messages, oldest first, after `after` (an id), at most `limit` and `HELD_PAGE_BYTES` (always at least one). */
 export const ListHeldPhoneMessages = query(S, 'held_phone_messages', {
   version: 1,
   request: v.strictObject({ actor: Actor, after: v.optional(Id), limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(200)), 50) }),

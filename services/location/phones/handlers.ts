@@ -48,7 +48,7 @@ export function handlePhones(d: Deps): void {
   );
 
   d.api.handle(location.ListHeldPhoneMessages, async (req) => ({
-    messages: await listHeld(d.db, req.actor.userId, since(), req.after, req.limit),
+    messages: await listHeld(d.db, req.actor.userId, since(), req.after, req.limit, location.HELD_PAGE_BYTES),
   }));
 
   d.api.handle(location.ReleaseHeldPhoneMessages, (req, ctx) =>

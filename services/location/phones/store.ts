@@ -48,10 +48,18 @@ export async function hold(tx: Tx, m: { id: string; userId: string; device: stri
   await tx.execute('INSERT INTO phone_held (id, user_id, device, data, held_at) VALUES (?, ?, ?, ?, ?)', [m.id, m.userId, m.device, m.data, m.at]);
 }
 
-/** The user's held messages after `after`, oldest first. */
-export async function listHeld(r: Reader, userId: string, since: number, after: string | undefined, limit: number): Promise<location.HeldMessage[]> {
+/** The user's held messages after `after`, oldest first, at most `limit` of them and about `maxBytes` of data (at least one). */
+export async function listHeld(r: Reader, userId: string, since: number, after: string | undefined, limit: number, maxBytes: number): Promise<location.HeldMessage[]> {
   const found = await rows(r, 'SELECT id, device, data, held_at FROM phone_held WHERE user_id = ? AND held_at >= ? AND id > ? ORDER BY id LIMIT ?', [userId, since, after ?? '', limit]);
-  return found.map((r) => ({ id: String(r.id), device: String(r.device), data: String(r.data), heldAt: new Date(Number(r.held_at)).toISOString() }));
+  const page: location.HeldMessage[] = [];
+  let bytes = 0;
+  for (const r of found) {
+    const data = String(r.data);
+    bytes += data.length;
+    if (page.length > 0 && bytes > maxBytes) break; // the rest on the next page
+    page.push({ id: String(r.id), device: String(r.device), data, heldAt: new Date(Number(r.held_at)).toISOString() });
+  }
+  return page;
 }
 
 /** Forgets the given held messages of the user; returns how many went. */

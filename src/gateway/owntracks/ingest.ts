@@ -44,6 +44,10 @@ export function unseal(data: string, secret: string): OwnTracksMessage | null {
 
 const PAGE = 100;
 const draining = new Map<string, Promise<DrainResult>>();
+// What the last drain per user left held, and with which secret: messages another secret
+// sealed may wait for days, and a post must not try them all again each time.
+const left = new Map<string, { secret: string; held: number }>();
+const MEMO_MAX = 10_000;
 
 /** What a drain did: messages handled (and released), and those still held (another secret). */
 export interface DrainResult {
@@ -56,12 +60,21 @@ export interface DrainResult {
  * as a post (fixes batched per device), and releases each page once it is handled; the ones
  * it does not open stay held. One drain per user at a time in this process: `wait` waits
  * for a running one and then drains again (a new secret), otherwise a running drain is
- * joined. A crash mid-drain leaves the rest held, to be drained on the phone's next post.
+ * joined, and none starts when the last one with this secret left exactly `held` behind. A crash mid-drain leaves the rest held, to be drained on the phone's next post.
  */
-export function drainHeld(call: Call, actor: Actor, secret: string, log: Logger, wait = false): Promise<DrainResult> {
+export function drainHeld(call: Call, actor: Actor, secret: string, log: Logger, wait = false, held?: number): Promise<DrainResult> {
   const running = draining.get(actor.userId);
   if (running && !wait) return running;
-  const next = (running ?? Promise.resolve()).catch(() => undefined).then(() => drainAll(call, actor, secret, log));
+  const last = left.get(actor.userId);
+  if (!wait && last && last.secret === secret && last.held === held) return Promise.resolve({ processed: 0, held: last.held });
+  const next = (running ?? Promise.resolve())
+    .catch(() => undefined)
+    .then(() => drainAll(call, actor, secret, log))
+    .then((r) => {
+      if (left.size >= MEMO_MAX) left.clear();
+      left.set(actor.userId, { secret, held: r.held });
+      return r;
+    });
   draining.set(actor.userId, next);
   const done = () => void (draining.get(actor.userId) === next && draining.delete(actor.userId));
   next.then(done, done);

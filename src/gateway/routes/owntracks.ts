@@ -65,7 +65,7 @@ export const owntracksRoutes = [
           else {
             secret = key;
             // Held messages left by a crash mid-drain go in behind this one.
-            if (held > 0) void drainHeld(call, actor, key!, deps.log).catch((err: unknown) => deps.log.warn('draining held OwnTracks messages failed; the next post tries again', { userId: actor.userId, err }));
+            if (held > 0) void drainHeld(call, actor, key!, deps.log, false, held).catch((err: unknown) => deps.log.warn('draining held OwnTracks messages failed; the next post tries again', { userId: actor.userId, err }));
           }
         }
         if (msg) {

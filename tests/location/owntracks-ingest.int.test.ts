@@ -260,4 +260,19 @@ describe('location: OwnTracks never loses, never poisons', { timeout: 300_000 },
     const removed = await call(h, 'PUT', '/v1/me/owntracks', { token: jo.token, body: { encryptionKey: null } });
     assert.deepEqual(removed.body, { encryptionKeySet: false, processed: 0, heldMessages: 0 });
   });
+
+  it('erases a deleted account\u2019s secret, held messages and phone events', async () => {
+    const kim = await member('Kim');
+    const count = async (sql: string) => Number((await h.location.db.query(sql, [kim.userId]))[0]!.n);
+    assert.equal((await call(h, 'PUT', '/v1/me/owntracks', { token: kim.token, body: { encryptionKey: 'kim' } })).status, 200);
+    assert.equal((await android(kim.basic, sealed(androidLocation(nowS()), 'not kim'))).status, 200);
+    await waitFor('the unreadable event', () => unreadable.some((e) => e.userId === kim.userId));
+    assert.equal(await count('SELECT count(*) AS n FROM phone_keys WHERE user_id = ?'), 1);
+    assert.equal(await count('SELECT count(*) AS n FROM phone_held WHERE user_id = ?'), 1);
+    assert.equal(await count("SELECT count(*) AS n FROM kit_events WHERE stream = 'phone:' || ?"), 1);
+    assert.equal((await call(h, 'DELETE', '/v1/me', { token: kim.token, body: { password: kim.password } })).status, 204);
+    await waitFor('Kim\u2019s phones erased', async () => ((await count('SELECT count(*) AS n FROM phone_keys WHERE user_id = ?')) === 0 ? true : undefined));
+    assert.equal(await count('SELECT count(*) AS n FROM phone_held WHERE user_id = ?'), 0);
+    assert.equal(await count("SELECT count(*) AS n FROM kit_events WHERE stream = 'phone:' || ?"), 0);
+  });
 });

@@ -20,8 +20,7 @@
 import * as v from 'valibot';
 import { AppError } from '../../kit/index.ts';
 import { location } from '../../contracts/index.ts';
-import { deviceOf, parseOwnTracks, friendsReply, seal, type OwnTracksMessage } from '../owntracks/index.ts';
-import { drainHeld, ingest, unseal, type Call } from '../owntracks/ingest.ts';
+import { deviceOf, drainHeld, friendsReply, ingest, parseOwnTracks, seal, unseal, type Call, type OwnTracksMessage } from '../owntracks/index.ts';
 import { route } from '../route-spec.ts';
 
 const Label = v.optional(v.pipe(v.string(), v.maxLength(200)));

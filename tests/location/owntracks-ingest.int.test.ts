@@ -276,3 +276,30 @@ describe('location: OwnTracks never loses, never poisons', { timeout: 300_000 },
     assert.equal(await count("SELECT count(*) AS n FROM kit_events WHERE stream = 'phone:' || ?"), 0);
   });
 });
+
+describe('location: OwnTracks per-device bounds', { timeout: 120_000 }, () => {
+  const broker = useBroker();
+  const dir = useTempDir('loc-owntracks-bounds');
+  let h: InProcessHearth;
+  after(() => h?.stop());
+
+  it('refuses a device past gateway.owntracks_device_rate_per_minute with 429, and not the user\u2019s other phone', async () => {
+    h = await startInProcessHearth(broker().url, dir, (c) => void (c.gateway.owntracks_device_rate_per_minute = 60));
+    const lee = await signUp(h, 'Lee');
+    const basic: [string, string] = [lee.email, (await call(h, 'POST', '/v1/me/app-passwords', { token: lee.token, body: { label: 'OwnTracks' } })).body.password];
+    const post = (device: string, tst: number) => call(h, 'POST', '/v1/owntracks', { basic, body: androidLocation(tst), headers: { 'x-limit-d': device } });
+    const start = nowS() - 200;
+    // A minute's worth at once, then one a second (the bucket refills while the test posts).
+    let ok = 0;
+    let over: Answer | undefined;
+    for (let i = 0; i < 120 && !over; i++) {
+      const r = await post('flooder', start + i);
+      if (r.status === 200) ok += 1;
+      else over = r;
+    }
+    assert.ok(over, 'refused at last');
+    assertProblem(over, 429, 'gateway.rate_limited');
+    assert.ok(ok >= 60 && ok < 80, `${ok} accepted first`);
+    assert.equal((await post('phone', start + 150)).status, 200, 'another device has its own bucket');
+  });
+});

@@ -133,6 +133,37 @@ describe('location: OwnTracks never loses, never poisons', { timeout: 300_000 },
     assert.equal((await status(cy)).encryptionKeySet, true);
   });
 
+  it('answers every message type each app sends, sealed, with a sealed reply', async () => {
+    const lu = await member('Lu');
+    const secret = 'lu-secret';
+    assert.equal((await call(h, 'PUT', '/v1/me/owntracks', { token: lu.token, body: { encryptionKey: secret } })).status, 200);
+    const tst = nowS() - 40;
+    // Android names a non-location message's topic NOKEY in HTTP mode (HttpMessageProcessorEndpoint.onFinalizeMessage).
+    const androidBodies = [
+      androidLocation(tst),
+      { _type: 'transition', acc: 10, desc: 'School', event: 'enter', lat: 52.37, lon: 4.89, rid: 'r1', t: 'c', tid: 'bo', tst: tst + 1, wtst: tst - 900, topic: 'NOKEY' },
+      { _type: 'waypoint', desc: 'School', lat: 52.37, lon: 4.89, rad: 120, rid: 'r1', tst: tst - 900, topic: 'NOKEY' },
+      { _type: 'waypoints', waypoints: [{ _type: 'waypoint', desc: 'Gym', lat: 52.36, lon: 4.9, rad: 80, rid: 'r2', tst: tst - 800 }], topic: 'NOKEY' },
+      { _type: 'status', android: { hib: 1, bo: 1, loc: 0, ps: 0, wifi: 1 }, topic: 'NOKEY' },
+    ];
+    const iosBodies = [
+      iosLocation(tst + 2),
+      { _type: 'transition', acc: 5, desc: 'Office', event: 'leave', lat: 51.5, lon: -0.12, rid: 'x9', t: 'c', tid: 'bi', tst: tst + 3, wtst: tst - 500, topic: 'owntracks/lu/iphone' },
+      { _type: 'card', name: 'Lu', tid: 'bi', face: Buffer.alloc(2000, 1).toString('base64') },
+      { _type: 'status', iOS: { altimeter: true, backgroundRefreshStatus: 'available', locationManagerAuthorizationStatus: 'authorizedAlways' }, _id: 'abc' },
+    ];
+    for (const [post, bodies] of [[android, androidBodies], [ios, iosBodies]] as const) {
+      for (const body of bodies) {
+        const r = await post(lu.basic, sealed(body, secret));
+        assert.equal(r.status, 200, `${body._type}: ${r.text}`);
+        assert.ok(Array.isArray(unsealed(r.body, secret)), body._type);
+      }
+    }
+    assert.equal((await track(lu)).total, 4, 'two locations and two transitions with a position');
+    const suggestions = (await call(h, 'GET', `/v1/groups/${group}/place-suggestions`, { token: ann.token })).body.suggestions.filter((s: any) => s.userId === lu.userId);
+    assert.deepEqual(suggestions.map((s: any) => s.name).sort(), ['Gym', 'School']);
+  });
+
   it('holds encrypted messages until the right secret is set, tells the user once, then records them all', async () => {
     const di = await member('Di');
     const tst = nowS() - 60;

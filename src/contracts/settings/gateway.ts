@@ -8,7 +8,7 @@ export const gateway = section({
     'comma-separated IPs of reverse proxies whose `X-Forwarded-For` is believed (for rate limits and logs)'),
   cors_origins: setting(text('a comma-separated list of origins allowed to call the API from a browser, "*", or ""'), '',
     'comma-separated origins allowed to call the API from a browser, or `*`; `""` allows none'),
-  max_body_bytes: setting(bytes(1024, 16 * 1024 * 1024), 1_048_576, 'the largest request body; bigger ones get 413'),
+  max_body_bytes: setting(bytes(1024, 16 * 1024 * 1024), 1_048_576, 'the largest request body; bigger ones get 413 (not on `POST /v1/owntracks`, which takes up to 64 MiB: a phone\'s photo of a point of interest)'),
   auth_rate_per_minute: setting(int(1, 100_000), 10, 'sign-in, registration and invite-preview attempts per client IP per minute'),
   user_rate_per_minute: setting(int(1, 1_000_000), 600, 'requests per signed-in user per minute'),
   ip_rate_per_minute: setting(int(1, 1_000_000), 1200, 'requests per client IP per minute (not on `POST /v1/owntracks`, which has its own bounds)'),

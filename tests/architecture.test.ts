@@ -129,8 +129,9 @@ const SKELETON = new Set(['index.ts', 'main.ts', 'settings.ts', 'settings.test.t
 const SERVICE_OWN: Readonly<Record<string, readonly string[]>> = {
   // Password hashing, signing keys and tokens: the users service's secrets.
   users: ['secrets'],
-  // Journeys' and SOS' deadlines, and retention, run on timers.
-  location: ['timers.ts'],
+  // Journeys' and SOS' deadlines, and retention, run on timers; a member's phones (their
+  // OwnTracks secret and the messages held for it), kept outside the event log.
+  location: ['timers.ts', 'phones'],
   // Delivery to ntfy and webhooks; how long inboxes keep what they hold.
   notifications: ['forwarding', 'retention.ts'],
   chat: [],

@@ -12,6 +12,7 @@ import { handlePlaces } from './handlers/places.ts';
 import { handleScopeCommands } from './handlers/scope-commands.ts';
 import { handleViews } from './handlers/views.ts';
 import { migrations } from './migrations.ts';
+import { handlePhones } from './phones/handlers.ts';
 import { membershipConsumer } from './consumers/membership.ts';
 import { placesProjection } from './projections/places.ts';
 import { scopeProjection } from './projections/scope.ts';
@@ -37,7 +38,7 @@ export function locationService(): ServiceDefinition {
       api.project(scopeProjection(settings.rules, handoff));
       api.project(placesProjection());
       api.consume('users', membershipConsumer(api.events));
-      for (const register of [handleFixes, handleScopeCommands, handlePlaces, handleViews, handleHistory]) register(d);
+      for (const register of [handleFixes, handleScopeCommands, handlePlaces, handleViews, handleHistory, handlePhones]) register(d);
       const timers = new Timers(d, api);
       api.onStart(() => timers.start());
       api.onStop(() => timers.stop());

@@ -1,7 +1,8 @@
 /**
  * The location database: everything here is a projection of the service's own event log
  * (scopes, fixes, snapshots, places, suggestions) or of the users service's events
- * (members), so `hearth rebuild location` can recreate it. Times are ms since the epoch in
+ * (members), so `hearth rebuild location` can recreate it — all but the phones' tables
+ * (version 3), which a rebuild keeps. Times are ms since the epoch in
  * INTEGER columns (compared and indexed as numbers); a scope's state is JSON.
  */
 import { membership } from '../../src/contracts/index.ts';
@@ -85,6 +86,29 @@ CREATE TABLE suggestions (
     // by a rebuild: the erased events are gone from the log, the erasure stays done.
     sql: `
 CREATE TABLE departures (event_id TEXT NOT NULL, group_id TEXT NOT NULL, user_id TEXT NOT NULL, PRIMARY KEY (event_id, group_id, user_id));
+`,
+  },
+  {
+    version: 3,
+    name: 'phones',
+    // Not projections (phones/store.ts): a member's OwnTracks secret (kept out of the event
+    // log) and the encrypted messages held until it is set. A rebuild keeps them.
+    sql: `
+CREATE TABLE phone_keys (
+  user_id TEXT PRIMARY KEY,
+  secret TEXT,
+  set_at INTEGER NOT NULL,
+  unreadable_told INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE phone_held (
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  device TEXT NOT NULL,
+  data TEXT NOT NULL,
+  held_at INTEGER NOT NULL
+);
+CREATE INDEX phone_held_user ON phone_held (user_id, id);
+CREATE INDEX phone_held_age ON phone_held (held_at);
 `,
   },
 ];

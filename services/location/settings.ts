@@ -12,6 +12,10 @@ export interface LocationSettings {
   retentionMs: number;
   /** How far ahead of the server's clock a fix may be stamped (phones' clocks drift). */
   maxFutureMs: number;
+  /** How long an unreadable phone message is held (`location.phone_held_days`). */
+  heldMs: number;
+  /** How many unreadable phone messages one user may have held (`location.phone_held_max`). */
+  heldMax: number;
 }
 
 /**
@@ -26,5 +30,7 @@ export function readSettings(raw: unknown): LocationSettings {
     rules: rulesOf(location),
     retentionMs: location.retention_days * 86_400_000,
     maxFutureMs: location.max_future_s * 1000,
+    heldMs: location.phone_held_days * 86_400_000,
+    heldMax: location.phone_held_max,
   };
 }

@@ -12,6 +12,7 @@ import { decide } from './domain/index.ts';
 import { inTx } from './store/members.ts';
 import { loadCircles } from './store/places.ts';
 import { eraseExpired } from './store/retention.ts';
+import { eraseExpiredHeld } from './phones/store.ts';
 
 /** How often due scopes are looked for. */
 export const TICK_MS = 500;
@@ -69,6 +70,7 @@ export class Timers {
     const d = this.#d;
     const horizon = d.api.now() - d.settings.retentionMs;
     const total = await eraseExpired(d.db, d.api.events, horizon);
+    await d.db.write((tx) => eraseExpiredHeld(tx, d.api.now() - d.settings.heldMs)); // phone messages held past location.phone_held_days
     if (total) this.#log.info('retention erased old fixes', { events: total, before: new Date(horizon).toISOString() });
     return total;
   }

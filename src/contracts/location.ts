@@ -71,6 +71,8 @@ export const Sample = v.object({
   fixAt: v.string(),
   /** When Hearth received it. */
   receivedAt: v.string(),
+  /** The phone's own stamp, when it was too far ahead of Hearth's clock and `fixAt` was clamped to `receivedAt` (OwnTracks only). */
+  clampedFrom: v.optional(v.string()),
 });
 export type Sample = v.InferOutput<typeof Sample>;
 
@@ -129,10 +131,18 @@ const Limit = (max: number, dflt: number) => v.optional(v.pipe(v.number(), v.int
 
 // ── commands ───────────────────────────────────────────────────────────────────────────
 
-/** Records fixes (oldest to newest in any order) for every group the actor shares with; a fix already recorded for (device, fix time) is skipped. */
+/**
+ * Records fixes (oldest to newest in any order) for every group the actor shares with; a fix already recorded for (device, fix time) is skipped.
+ * A fix stamped more than `location.max_future_s` ahead fails the batch, unless `clampFuture`: then it is recorded at the time it was received, its stamp kept as `clampedFrom`.
+ */
 export const RecordFixes = command(S, 'record_fixes', {
   version: 1,
-  request: v.strictObject({ actor: Actor, fixes: v.pipe(v.array(Fix), v.minLength(1, 'must hold at least one fix'), v.maxLength(MAX_BATCH, `must hold at most ${MAX_BATCH} fixes`)), device: v.optional(Device) }),
+  request: v.strictObject({
+    actor: Actor,
+    fixes: v.pipe(v.array(Fix), v.minLength(1, 'must hold at least one fix'), v.maxLength(MAX_BATCH, `must hold at most ${MAX_BATCH} fixes`)),
+    device: v.optional(Device),
+    clampFuture: v.optional(v.boolean()),
+  }),
   reply: v.object({ accepted: v.number(), duplicates: v.number(), expired: v.number(), groups: v.array(Id) }),
 });
 
@@ -258,3 +268,6 @@ export const scopeEvents = {
   PlaceEntered,
   PlaceLeft,
 } as const;
+
+// The phones' secret and the messages held until it is set: their own file, one concept.
+export * from './location-phones.ts';

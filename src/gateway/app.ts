@@ -1,7 +1,7 @@
 /**
  * The gateway's Hono app, middleware first (in order: request id, client IP, metrics and
- * version header → deprecation headers of deprecated routes → 405 for known paths with another method → CORS → per-IP rate limit →
- * declared body length → the web app's pages and files at `/`), then the route table, then 404 for the rest; every error is
+ * version header → deprecation headers of deprecated routes → 405 for known paths with another method → CORS → per-IP rate limit
+ * (not on phone routes) → declared body length (a phone route's own) → the web app's pages and files at `/`), then the route table, then 404 for the rest; every error is
  * answered by `onError` as problem+json (problem.ts maps kinds to statuses once).
  *
  * Stream seam — what `src/gateway/stream` gets from here (`streamSeam`):
@@ -92,11 +92,14 @@ export function createApp(deps: GatewayDeps, routes: readonly AnyRoute[] = ROUTE
   );
   const cors = corsFor(deps.settings.corsOrigins);
   if (cors) app.use('*', cors);
+  // Phone routes (`limit: 'phone'`) have their own bounds: no per-IP limit, their own body limit.
+  const phone = new Map(routes.filter((r) => r.limit === 'phone').map((r) => [`${r.method} ${r.path}`, r]));
+  const phoneRoute = (c: { req: { method: string; path: string } }) => phone.get(`${c.req.method} ${c.req.path}`);
   app.use('*', async (c, next) => {
-    deps.limiter.take('ip', c.get('ip'));
+    if (!phoneRoute(c)) deps.limiter.take('ip', c.get('ip'));
     await next();
   });
-  app.use('*', declaredLength(deps.settings.maxBodyBytes));
+  app.use('*', declaredLength((c) => phoneRoute(c)?.maxBodyBytes ?? deps.settings.maxBodyBytes));
   app.use('*', serveWebApp(deps.web, deps.settings.tileUrl));
   mountRoutes(app, routes, deps);
   app.notFound((c) => answerError(c, new AppError('not_found', 'gateway.no_route', `Nothing at ${c.req.method} ${c.req.path}`), deps.log));

@@ -13,7 +13,7 @@ import { IdempotencyStore } from './idempotency/store.ts';
 import { LIVE_SUBJECTS, LiveFeed, PERSONAL_SUBJECTS } from './live-feed.ts';
 import { Metrics } from './metrics.ts';
 import { MIGRATIONS } from './migrations.ts';
-import { RateLimiter } from './rate-limiter.ts';
+import { PHONES_PER_USER, RateLimiter } from './rate-limiter.ts';
 import { usersConsumer } from './consumers/users.ts';
 import { ReadModel } from './store/index.ts';
 import { createListener } from './server.ts';
@@ -44,7 +44,10 @@ export async function gatewayDeps(api: ServiceApi): Promise<GatewayDeps> {
   const upstream = new Upstream(api.request);
   const metrics = new Metrics();
   metrics.setBreakers(() => upstream.breakers());
-  const limiter = new RateLimiter({ ip: settings.ipRatePerMinute, user: settings.userRatePerMinute, auth: settings.authRatePerMinute }, now);
+  const limiter = new RateLimiter(
+    { ip: settings.ipRatePerMinute, user: settings.userRatePerMinute, auth: settings.authRatePerMinute, device: settings.owntracksDeviceRatePerMinute, phones: PHONES_PER_USER * settings.owntracksDeviceRatePerMinute },
+    now,
+  );
   limiter.onLimited = (scope) => metrics.limited(scope);
   const jwks = new JwksCache(() => upstream.call(users.GetJwks, {}), { now });
   const appPasswords = new AppPasswordCache((email, password) => upstream.call(users.VerifyAppPassword, { email, password }), { now });

@@ -1,6 +1,7 @@
 /**
  * Turns the route table into Hono routes. For each request, in this order: the sign-in
- * rate limit (auth routes), authentication, the per-user rate limit, path parameters, the
+ * rate limit (auth routes), authentication, the per-user rate limit (not on phone routes,
+ * whose handlers take per-device buckets), path parameters, the
  * group check against the read model (a non-member gets 404 — whether the group exists is
  * not revealed — a member with too small a role 403, a target who is not a member 404),
  * query, body, then the handler — once per Idempotency-Key on POST.
@@ -43,12 +44,12 @@ async function run(c: GatewayContext, r: AnyRoute, deps: GatewayDeps): Promise<R
   const ip = c.get('ip');
   const requestId = c.get('requestId');
   if (r.limit === 'auth') deps.limiter.take('auth', ip);
-  const actor = r.access === 'public' ? undefined : await deps.auth.fromHeader(c.req.header('authorization'), r.access, ip);
-  if (actor) deps.limiter.take('user', actor.userId);
+  const actor = r.access === 'public' ? undefined : await authenticate(c, r, deps, ip);
+  if (actor && r.limit !== 'phone') deps.limiter.take('user', actor.userId);
   const params = validate(r.params ?? NoParams, c.req.param(), 'params') as Record<string, string>;
   if (r.group) authorize(deps, r.group, params, actor!);
   const query = validate(r.query ?? NoQuery, c.req.query(), 'query');
-  const body = r.body ? await readJson(c.req.raw, deps.settings.maxBodyBytes) : undefined;
+  const body = r.body ? await readJson(c.req.raw, r.maxBodyBytes ?? deps.settings.maxBodyBytes) : undefined;
   const input = {
     params,
     query,
@@ -65,6 +66,16 @@ async function run(c: GatewayContext, r: AnyRoute, deps: GatewayDeps): Promise<R
   if (!key) return answer();
   const claim = { scope: actor ? `user:${actor.userId}` : `ip:${ip}`, key, fingerprint: fingerprint(c.req.method, c.req.path, body?.raw ?? new Uint8Array(0)) };
   return once(deps.idempotency, claim, () => answer().catch((err: unknown) => answerError(c, err, deps.log)));
+}
+
+async function authenticate(c: GatewayContext, r: AnyRoute, deps: GatewayDeps, ip: string): Promise<Actor> {
+  try {
+    return await deps.auth.fromHeader(c.req.header('authorization'), r.access as Exclude<typeof r.access, 'public'>, ip);
+  } catch (err) {
+    // A phone route skipped the per-IP limit before routing: a failed sign-in pays it here.
+    if (r.limit === 'phone') deps.limiter.take('ip', ip);
+    throw err;
+  }
 }
 
 function authorize(deps: GatewayDeps, rule: GroupRule, params: Record<string, string>, actor: Actor): void {

@@ -34,6 +34,19 @@ describe('RateLimiter', () => {
     refused(() => limiter.take('auth', 'a'));
   });
 
+  it('limits phones per device and per user when given their rates, and not at all when not', () => {
+    const limiter = new RateLimiter({ ip: 1, user: 1, auth: 1, device: 2, phones: 3 }, () => 0);
+    limiter.take('device', 'u1\0pixel');
+    limiter.take('device', 'u1\0pixel');
+    refused(() => limiter.take('device', 'u1\0pixel'));
+    limiter.take('device', 'u1\0iphone');
+    for (let i = 0; i < 3; i++) limiter.take('phones', 'u1');
+    refused(() => limiter.take('phones', 'u1'));
+    const open = new RateLimiter({ ip: 1, user: 1, auth: 1 }, () => 0);
+    for (let i = 0; i < 100; i++) open.take('device', 'u1\0pixel');
+    assert.equal(open.size, 0, 'no bucket for a scope without a rate');
+  });
+
   it('prunes only buckets that have refilled', () => {
     let now = 0;
     const limiter = new RateLimiter({ ip: 60, user: 60, auth: 60 }, () => now);

@@ -7,8 +7,17 @@
  */
 import { AppError } from '../kit/index.ts';
 
-/** The scopes limited: every request per client IP, every request per user, sign-in attempts per IP. */
-export type LimitScope = 'ip' | 'user' | 'auth';
+/**
+ * The scopes limited: every request per client IP, every request per user, sign-in attempts
+ * per IP; and on `POST /v1/owntracks` instead of the first two, posts per (user, device)
+ * and per user over all their phones (`PHONES_PER_USER` devices' worth).
+ */
+export type LimitScope = 'ip' | 'user' | 'auth' | 'device' | 'phones';
+/** The scopes every limiter has; the phones' are optional (absent: not limited). */
+export type LimitRates = Readonly<Record<'ip' | 'user' | 'auth', number>> & Partial<Readonly<Record<'device' | 'phones', number>>>;
+
+/** How many phones' worth of posts one user may make to `/v1/owntracks` together. */
+export const PHONES_PER_USER = 4;
 
 interface Bucket {
   tokens: number;
@@ -25,13 +34,13 @@ const MAX_BUCKETS = 100_000;
  * limiter.take('auth', '192.0.2.1'); // throws gateway.rate_limited (429) when empty
  */
 export class RateLimiter {
-  readonly #perMinute: Readonly<Record<LimitScope, number>>;
+  readonly #perMinute: LimitRates;
   readonly #now: () => number;
   readonly #buckets = new Map<string, Bucket>();
   /** Called on each refusal (metrics). */
   onLimited: (scope: LimitScope) => void = () => undefined;
 
-  constructor(perMinute: Readonly<Record<LimitScope, number>>, now: () => number = Date.now) {
+  constructor(perMinute: LimitRates, now: () => number = Date.now) {
     this.#perMinute = perMinute;
     this.#now = now;
   }
@@ -39,6 +48,7 @@ export class RateLimiter {
   /** Takes one token for `key` in `scope`, or throws 429 with the seconds until one is back. */
   take(scope: LimitScope, key: string): void {
     const capacity = this.#perMinute[scope];
+    if (capacity === undefined) return;
     const perMs = capacity / 60_000;
     const now = this.#now();
     const id = `${scope}\0${key}`;
@@ -64,7 +74,7 @@ export class RateLimiter {
     const now = this.#now();
     for (const [id, b] of this.#buckets) {
       const scope = id.slice(0, id.indexOf('\0')) as LimitScope;
-      const capacity = this.#perMinute[scope];
+      const capacity = this.#perMinute[scope] ?? 0;
       if (b.tokens + ((now - b.at) * capacity) / 60_000 >= capacity) this.#buckets.delete(id);
     }
   }

@@ -67,8 +67,15 @@ export interface RouteSpec<A extends Access, P extends ObjectSchema, Q extends O
   summary: string;
   tag: string;
   access: A;
-  /** `auth`: also limited by `gateway.auth_rate_per_minute` per client IP. */
-  limit?: 'auth';
+  /**
+   * `auth`: also limited by `gateway.auth_rate_per_minute` per client IP. `phone`: neither
+   * the per-IP nor the per-user limit applies (a phone flushing its backlog must never be
+   * refused); the handler takes the per-device buckets itself, and a request that fails
+   * authentication costs its IP a token. Only for routes without path parameters.
+   */
+  limit?: 'auth' | 'phone';
+  /** The largest body this route reads (default `gateway.max_body_bytes`). */
+  maxBodyBytes?: number;
   params?: P;
   query?: Q;
   body?: B;

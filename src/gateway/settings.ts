@@ -29,6 +29,8 @@ export interface GatewaySettings {
   authRatePerMinute: number;
   userRatePerMinute: number;
   ipRatePerMinute: number;
+  /** `gateway.owntracks_device_rate_per_minute`: posts per (user, device) to `/v1/owntracks`. */
+  owntracksDeviceRatePerMinute: number;
   idempotencyHours: number;
   streamBuffer: number;
   /** `gateway.max_streams_per_user`: live streams (WebSocket + SSE) one user may hold; a new one ends the oldest. */
@@ -66,6 +68,7 @@ export function readSettings(raw: unknown): GatewaySettings {
     authRatePerMinute: g.auth_rate_per_minute,
     userRatePerMinute: g.user_rate_per_minute,
     ipRatePerMinute: g.ip_rate_per_minute,
+    owntracksDeviceRatePerMinute: g.owntracks_device_rate_per_minute,
     idempotencyHours: g.idempotency_hours,
     streamBuffer: g.stream_buffer,
     maxStreamsPerUser: g.max_streams_per_user,

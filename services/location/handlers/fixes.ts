@@ -3,7 +3,8 @@
  * they share with, in fix-time order. A fix already recorded for (device, fix time) is a
  * duplicate and is skipped, so a phone may upload the same batch again; a fix stamped
  * further in the future than `location.max_future_s` fails the whole batch (nothing is
- * stored); one older than the retention window is skipped as expired.
+ * stored) — or, with `clampFuture` (the OwnTracks route), is recorded at the time it was
+ * received with its own stamp kept as `clampedFrom`; one older than the retention window is skipped as expired.
  */
 import { AppError } from '../../../src/kit/index.ts';
 import { location } from '../../../src/contracts/index.ts';
@@ -17,7 +18,8 @@ export function handleFixes(d: Deps): void {
   d.api.handle(location.RecordFixes, async (req, ctx) => {
     const now = d.api.now();
     const receivedAt = new Date(now).toISOString();
-    const future = req.fixes.flatMap((f, i) => (Date.parse(f.timestamp) > now + d.settings.maxFutureMs ? [{ path: `fixes.${i}.timestamp`, message: 'is in the future' }] : []));
+    const ahead = (f: location.Fix) => Date.parse(f.timestamp) > now + d.settings.maxFutureMs;
+    const future = req.clampFuture ? [] : req.fixes.flatMap((f, i) => (ahead(f) ? [{ path: `fixes.${i}.timestamp`, message: 'is in the future' }] : []));
     if (future.length) throw new AppError('validation', 'location.fix_in_future', `${future.length} fix(es) are stamped in the future; nothing was stored`, { issues: future });
     const horizon = now - d.settings.retentionMs;
     const samples = req.fixes
@@ -32,7 +34,8 @@ export function handleFixes(d: Deps): void {
         battery: f.battery ?? null,
         batteryState: f.batteryState ?? null,
         device: f.device ?? req.device ?? 'default',
-        fixAt: new Date(Date.parse(f.timestamp)).toISOString(),
+        // Clamped (OwnTracks: a phone must never be refused): recorded as received, its own stamp kept.
+        ...(req.clampFuture && ahead(f) ? { fixAt: receivedAt, clampedFrom: f.timestamp } : { fixAt: new Date(Date.parse(f.timestamp)).toISOString() }),
         receivedAt,
       }))
       .sort((a, b) => Date.parse(a.fixAt) - Date.parse(b.fixAt));

@@ -6,7 +6,7 @@
  * off because the client hung up is `gateway.client_aborted` — the client's doing, not
  * ours: nobody is left to read the answer, and errors.ts logs it at debug only.
  */
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { AppError } from '../../kit/index.ts';
 import type { GatewayEnv } from '../context.ts';
 
@@ -21,9 +21,10 @@ const tooLarge = (limit: number) => new AppError('too_large', 'gateway.body_too_
 export const CLIENT_ABORTED = 'gateway.client_aborted';
 const JSON_TYPE = /^application\/(?:[a-z0-9.+-]+\+)?json$/;
 
-/** Refuses any request whose declared length is over the limit (before routing reads anything). */
-export function declaredLength(max: number): MiddlewareHandler<GatewayEnv> {
+/** Refuses any request whose declared length is over the limit (before routing reads anything); `max` may depend on the request. */
+export function declaredLength(limit: number | ((c: Context<GatewayEnv>) => number)): MiddlewareHandler<GatewayEnv> {
   return async (c, next) => {
+    const max = typeof limit === 'number' ? limit : limit(c);
     const length = c.req.header('content-length');
     if (length !== undefined && (!/^\d+$/.test(length) || Number(length) > max)) {
       throw /^\d+$/.test(length) ? tooLarge(max) : new AppError('validation', 'gateway.bad_content_length', 'Content-Length is not a number');

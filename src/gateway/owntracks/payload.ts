@@ -4,7 +4,8 @@
  * (https://owntracks.org/booklet/tech/json/, https://owntracks.org/booklet/tech/http/).
  * Required fields are strict: a position that is not a real position is refused. Optional
  * readings are lenient: one of the wrong type reads as absent, so a phone reporting junk
- * for, say, its battery still gets its position through. Unknown fields are dropped.
+ * for, say, its battery still gets its position through. Unknown fields are dropped — an iOS
+ * location's POI photo (`image`, base64, several MB) among them: the position is kept.
  */
 import * as v from 'valibot';
 import { location } from '../../contracts/index.ts';
@@ -89,6 +90,8 @@ export const LwtPayload = v.object({ tst: maybe(Num) });
 const Details = maybe(v.record(v.string(), v.unknown()));
 /** `_type=status`: device settings outside the app. */
 export const StatusPayload = v.object({ iOS: Details, android: Details, _id: Str });
+/** `_type=encrypted`: another message sealed with the user's secret (crypto.ts), base64 in `data`. */
+export const EncryptedPayload = v.object({ data: v.pipe(v.string('must be a string'), v.nonEmpty('must not be empty')) }, REQUIRED);
 
 const SCHEMAS = {
   location: LocationPayload,
@@ -98,6 +101,7 @@ const SCHEMAS = {
   card: CardPayload,
   lwt: LwtPayload,
   status: StatusPayload,
+  encrypted: EncryptedPayload,
 } as const;
 type Kind = keyof typeof SCHEMAS;
 
@@ -108,6 +112,7 @@ export type OwnTracksWaypoints = v.InferOutput<typeof WaypointsPayload>;
 export type OwnTracksCard = v.InferOutput<typeof CardPayload>;
 export type OwnTracksLwt = v.InferOutput<typeof LwtPayload>;
 export type OwnTracksStatus = v.InferOutput<typeof StatusPayload>;
+export type OwnTracksEncrypted = v.InferOutput<typeof EncryptedPayload>;
 
 /** One message from the app, by `kind` (its `_type`); `ignored` for any other `_type`. */
 export type OwnTracksMessage =
@@ -118,6 +123,7 @@ export type OwnTracksMessage =
   | ({ kind: 'card' } & OwnTracksCard)
   | ({ kind: 'lwt' } & OwnTracksLwt)
   | ({ kind: 'status' } & OwnTracksStatus)
+  | ({ kind: 'encrypted' } & OwnTracksEncrypted)
   | { kind: 'ignored'; type: string };
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -130,7 +136,7 @@ const OneObject = v.pipe(
 
 /**
  * Reads a parsed JSON body the app POSTed. Any `_type` this layer does not know (`cmd`,
- * `beacon`, `steps`, `encrypted` …) reads as `ignored`, not as an error (the OwnTracks
+ * `beacon`, `steps` …) reads as `ignored`, not as an error (the OwnTracks
  * Recorder, too, takes any `_type` and treats only the location-like ones as positions).
  * Throws a validation `AppError` (`owntracks.invalid_payload`, details `{ issues: [{ path,
  * message }] }` as the kit's `check`) for anything else that is not a message it can use.

@@ -91,11 +91,20 @@ describe('parseOwnTracks: the documented payloads', () => {
 });
 
 describe('parseOwnTracks: other types', () => {
-  for (const body of [doc.cmd, doc.steps, { _type: 'encrypted', data: 'AAAA' }, { _type: 'beacon' }, { _type: 'request' }, { _type: '' }]) {
+  for (const body of [doc.cmd, doc.steps, { _type: 'beacon' }, { _type: 'request' }, { _type: '' }]) {
     it(`ignores _type ${JSON.stringify(body._type)}`, () => assert.deepEqual(parseOwnTracks(body), { kind: 'ignored', type: body._type }));
   }
   for (const type of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
     it(`ignores _type ${type} rather than finding Object's`, () => assert.equal(parseOwnTracks({ _type: type }).kind, 'ignored'));
+  }
+});
+
+describe('parseOwnTracks: encrypted', () => {
+  it('reads an encrypted message as its data, left for the route to open', () => {
+    assert.deepEqual(parseOwnTracks({ _type: 'encrypted', data: 'AAAA' }), { kind: 'encrypted', data: 'AAAA' });
+  });
+  for (const body of [{ _type: 'encrypted' }, { _type: 'encrypted', data: 5 }, { _type: 'encrypted', data: '' }]) {
+    it(`refuses ${JSON.stringify(body)} (nothing to open)`, () => assert.throws(() => parseOwnTracks(body), { code: 'owntracks.invalid_payload' }));
   }
 });
 

@@ -6,6 +6,7 @@
  */
 import { membership } from '../../src/contracts/index.ts';
 import type { Migration } from '../../src/kit/index.ts';
+import { PHONE_COMMANDS_SQL } from './phones/command-store.ts';
 
 /** Forward-only schema steps of the location service. */
 export const migrations: readonly Migration[] = [
@@ -86,5 +87,14 @@ CREATE TABLE suggestions (
     sql: `
 CREATE TABLE departures (event_id TEXT NOT NULL, group_id TEXT NOT NULL, user_id TEXT NOT NULL, PRIMARY KEY (event_id, group_id, user_id));
 `,
+  },
+  // MERGE(#16): a stand-in for the ingest branch's migration 3 (phone keys, held messages),
+  // which replaces it at merge; kept empty here so that migration 4 can carry its number.
+  { version: 3, name: 'phones-ingest-placeholder', sql: 'SELECT 1;' },
+  {
+    version: 4,
+    name: 'phone-commands',
+    // Commands waiting for members' phones and the phones each user posts from (phones/command-store.ts).
+    sql: PHONE_COMMANDS_SQL,
   },
 ];

@@ -8,10 +8,13 @@
  * are accepted and ignored, as the OwnTracks recorder does. The answer is always the
  * friends the app should show: a card and a location for everyone visible to the user.
  * An empty body (the app sends one when a friend is deleted on the phone) gets the same.
+ * After the friends come the `cmd`s waiting for the posting phone ("locate now", pushed
+ * places: owntracks/commands.ts), each handed out once.
  */
 import * as v from 'valibot';
 import { location } from '../../contracts/index.ts';
 import { deviceOf, parseOwnTracks, toFix, toWaypoints, friendsReply, type OwnTracksMessage } from '../owntracks/index.ts';
+import { phoneCommands } from '../owntracks/commands.ts';
 import { route } from '../route-spec.ts';
 
 const Label = v.optional(v.pipe(v.string(), v.maxLength(200)));
@@ -31,7 +34,7 @@ export const owntracksRoutes = [
     // An empty body reads as {}: the app's "friend deleted" ping. Anything else must be an OwnTracks message.
     parseBody: (body) => (isEmptyObject(body) ? EMPTY : parseOwnTracks(body)),
     reply: v.array(v.looseObject({ _type: v.string() })),
-    handle: async ({ actor, body, query, header, call }) => {
+    handle: async ({ actor, body, query, header, call, deps }) => {
       if ((body as unknown) !== EMPTY) {
         const msg = body as unknown as OwnTracksMessage;
         const topic = 'topic' in msg && typeof msg.topic === 'string' ? msg.topic : undefined;
@@ -42,7 +45,10 @@ export const owntracksRoutes = [
         if (waypoints.length) await call(location.ImportWaypoints, { actor, waypoints });
       }
       const { friends } = await call(location.GetFriends, { actor });
-      return friendsReply(friends);
+      // #16: commands waiting for this phone ("locate now", pushed places) ride after the friends.
+      const bodyTopic = (body as unknown) !== EMPTY && 'topic' in body && typeof body.topic === 'string' ? body.topic : undefined;
+      const phone = deviceOf({ headers: { get: (name) => header(name) ?? null }, query: { u: query.u, d: query.d }, topic: bodyTopic }).device;
+      return [...friendsReply(friends), ...(await phoneCommands(call, actor, phone, deps.log))];
     },
   }),
 ];

@@ -129,14 +129,15 @@ const SKELETON = new Set(['index.ts', 'main.ts', 'settings.ts', 'settings.test.t
 const SERVICE_OWN: Readonly<Record<string, readonly string[]>> = {
   // Password hashing, signing keys and tokens: the users service's secrets.
   users: ['secrets'],
-  // Journeys' and SOS' deadlines, and retention, run on timers.
-  location: ['timers.ts'],
+  // Journeys' and SOS' deadlines, and retention, run on timers; what waits for members' phones (OwnTracks, #16).
+  location: ['timers.ts', 'phones'],
   // Delivery to ntfy and webhooks; how long inboxes keep what they hold.
   notifications: ['forwarding', 'retention.ts'],
   chat: [],
 };
 /** What a pure domain may import besides itself, src/contracts and src/kit's values: nothing that does I/O. */
-const DOMAIN_PACKAGES = new Set(['valibot', 'node:buffer', 'node:crypto']);
+// jimp: decodes and encodes images in memory (users/domain/face.ts, the OwnTracks face); its file reading is never used.
+const DOMAIN_PACKAGES = new Set(['valibot', 'node:buffer', 'node:crypto', 'jimp']);
 
 describe('architecture', () => {
   it('keeps embedded-broker/ a library on its own', () => {

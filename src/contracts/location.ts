@@ -207,7 +207,11 @@ export const ListSuggestions = query(S, 'suggestions', { version: 1, request: v.
 export const GetFriends = query(S, 'friends', {
   version: 1,
   request: v.strictObject({ actor: Actor }),
-  reply: v.object({ friends: v.array(v.object({ userId: Id, displayName: v.string(), lastFix: Sample })) }),
+  reply: v.object({
+    friends: v.array(v.object({ userId: Id, displayName: v.string(), lastFix: Sample })),
+    /** Everyone else the actor shares a group with, shown or not (for stable tids); absent from older services. */
+    coMembers: v.optional(v.array(v.object({ userId: Id, displayName: v.string() }))),
+  }),
 });
 
 // ── phone commands (OwnTracks `cmd`) ─────────────────────────────────────────────────

@@ -1,5 +1,7 @@
 /**
- * Commands for phones through the real gateway, users and location services (#16): "locate
+ * What Hearth sends phones beyond positions, through the real gateway, users and location
+ * services (#16): friends' faces (the avatar made small, as the apps decode it) and tids
+ * that stay put while others pause, join or leave; and commands. "Locate
  * now" reaches the member's phones once each with their next OwnTracks post, and no one
  * else's; it is refused across groups like any other group route and limited per asker and
  * member; pushing places is for admins and carries the waypoints as the apps import them,
@@ -7,6 +9,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { Buffer } from 'node:buffer';
+import { Jimp } from 'jimp';
 import * as docs from '../support/fixtures/owntracks.ts';
 import { assertProblem, call } from '../support/http.ts';
 import { joinGroup, makeGroup, signUp, type User } from '../support/accounts.ts';
@@ -139,6 +143,45 @@ describe('location: commands for phones (locate now, places)', { timeout: FILE_T
     assert.deepEqual([home2.rid, home2.tst, home2.rad], [byName.get('Home').rid, byName.get('Home').tst, 200]);
     // Ann's own phone gets the places too (she is a member).
     assert.equal((await commandsOf(ann, 'iphone')).filter((c) => c.action === 'setWaypoints').length, 1);
+  });
+
+  it('puts each friend\u2019s avatar on their card as `face`: a 128\u00d7128 JPEG, base64 without a data: prefix', async () => {
+    const big = new Jimp({ width: 400, height: 300, color: 0x33aa55ff });
+    const avatar = `data:image/png;base64,${(await big.getBuffer('image/png')).toString('base64')}`;
+    const set = await call(h, 'PATCH', '/v1/me', { token: bo.token, body: { avatar } });
+    assert.equal(set.status, 200, set.text);
+    assert.equal((await post(bo, 'pixel')).status, 200); // Bo has a fix to show
+    // The gateway forgets the face it kept for Bo when his profile event arrives, a moment after the change.
+    const card = await waitFor('Bo\u2019s face on his card', async () => ((await post(ann, 'iphone')).body as any[]).find((o) => o._type === 'card' && o.name === 'Bo' && o.face));
+    assert.match(card.face, /^[A-Za-z0-9+/]+=*$/, 'plain base64, as both apps decode it');
+    const img = await Jimp.fromBuffer(Buffer.from(card.face, 'base64'));
+    assert.deepEqual([img.width, img.height, img.mime], [128, 128, 'image/jpeg']);
+    assert.ok(card.face.length < 8000, `small enough to ride on every reply (${card.face.length} chars)`);
+    // Ann has no avatar: Bo's phone shows her tid.
+    const annCard = ((await post(bo, 'pixel')).body as any[]).find((o) => o._type === 'card' && o.name === 'Ann');
+    assert.ok(annCard && !('face' in annCard));
+  });
+
+  it('keeps a friend\u2019s tid when a namesake pauses and when someone joins or leaves', async () => {
+    const bob = await signUp(h, 'Bob'); // registered after Bo: tidOf('Bob') is BO, taken by Bo
+    basic.set(bob.userId, [bob.email, (await call(h, 'POST', '/v1/me/app-passwords', { token: bob.token, body: { label: 'OwnTracks' } })).body.password]);
+    await joinGroup(h, group, ann, bob);
+    await waitFor('location knows Bob', async () => ((await call(h, 'GET', `/v1/groups/${group}/live`, { token: ann.token })).body.members.length === 3 ? true : undefined));
+    for (const who of [bo, bob]) assert.equal((await post(who, 'pixel')).status, 200);
+    const tids = async () => new Map(((await post(ann, 'iphone')).body as any[]).filter((o) => o._type === 'card').map((o) => [o.name, o.tid]));
+    const before = await tids();
+    assert.deepEqual([before.get('Bo'), before.get('Bob')], ['BO', 'BB']);
+    // Bo pauses: he is no longer shown, Bob keeps BB (else the phone would file Bob under Bo's old tid).
+    assert.equal((await call(h, 'DELETE', `/v1/groups/${group}/sharing`, { token: bo.token })).status, 200);
+    const paused = await tids();
+    assert.deepEqual([paused.has('Bo'), paused.get('Bob')], [false, 'BB']);
+    assert.equal((await call(h, 'POST', `/v1/groups/${group}/sharing`, { token: bo.token })).status, 200);
+    assert.equal((await post(bo, 'pixel')).status, 200);
+    // Bob, the newest, leaves: Bo keeps BO.
+    assert.equal((await call(h, 'DELETE', `/v1/groups/${group}/members/${bob.userId}`, { token: ann.token })).status, 204);
+    await waitFor('location forgets Bob', async () => ((await call(h, 'GET', `/v1/groups/${group}/live`, { token: ann.token })).body.members.length === 2 ? true : undefined));
+    const left = await tids();
+    assert.deepEqual([left.get('Bo'), left.has('Bob')], ['BO', false]);
   });
 
   it('refuses bad input', async () => {

@@ -15,6 +15,7 @@ import * as v from 'valibot';
 import { location } from '../../contracts/index.ts';
 import { deviceOf, parseOwnTracks, toFix, toWaypoints, friendsReply, type OwnTracksMessage } from '../owntracks/index.ts';
 import { phoneCommands } from '../owntracks/commands.ts';
+import { friendFaces } from '../owntracks/faces.ts';
 import { route } from '../route-spec.ts';
 
 const Label = v.optional(v.pipe(v.string(), v.maxLength(200)));
@@ -44,11 +45,12 @@ export const owntracksRoutes = [
         const waypoints = toWaypoints(msg);
         if (waypoints.length) await call(location.ImportWaypoints, { actor, waypoints });
       }
-      const { friends } = await call(location.GetFriends, { actor });
-      // #16: commands waiting for this phone ("locate now", pushed places) ride after the friends.
+      const { friends, coMembers } = await call(location.GetFriends, { actor });
+      // #16: friends' faces on their cards; commands waiting for this phone ("locate now", pushed places) after the friends.
       const bodyTopic = (body as unknown) !== EMPTY && 'topic' in body && typeof body.topic === 'string' ? body.topic : undefined;
       const phone = deviceOf({ headers: { get: (name) => header(name) ?? null }, query: { u: query.u, d: query.d }, topic: bodyTopic }).device;
-      return [...friendsReply(friends), ...(await phoneCommands(call, actor, phone, deps.log))];
+      const faces = await friendFaces(deps, call, actor, friends.map((f) => f.userId));
+      return [...friendsReply(friends, { faces, coMembers }), ...(await phoneCommands(call, actor, phone, deps.log))];
     },
   }),
 ];

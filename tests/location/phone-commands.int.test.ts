@@ -194,4 +194,15 @@ describe('location: commands for phones (locate now, places)', { timeout: FILE_T
     const odd = await call(h, 'POST', '/v1/owntracks', { basic: basic.get(bo.userId)!, body: { ...docs.quicksetupLocation, tst: nowS(), topic: 'owntracks/bo/\u00e9\u00e9 phone \u{1F4F1}' } });
     assert.equal(odd.status, 200, odd.text);
   });
+
+  it('forgets a deleted account\u2019s phones and what waited for them or was asked by them', async () => {
+    const count = async (sql: string, args: string[]) => Number((await h.location.db.query(sql, args))[0]!.n);
+    assert.equal((await locate(ann, group, bo)).status, 202);
+    assert.ok((await count('SELECT count(*) AS n FROM phone_devices WHERE user_id = ?', [bo.userId])) > 0);
+    assert.equal((await call(h, 'DELETE', '/v1/me', { token: bo.token, body: { password: bo.password } })).status, 204);
+    await waitFor('Bo gone from location', async () => (await count('SELECT count(*) AS n FROM members WHERE user_id = ?', [bo.userId])) === 0 || undefined);
+    assert.equal(await count('SELECT count(*) AS n FROM phone_devices WHERE user_id = ?', [bo.userId]), 0);
+    assert.equal(await count('SELECT count(*) AS n FROM phone_commands WHERE user_id = ? OR asked_by = ?', [bo.userId, bo.userId]), 0);
+    assert.ok((await count('SELECT count(*) AS n FROM phone_devices WHERE user_id = ?', [ann.userId])) > 0, 'Ann\u2019s phone is still known');
+  });
 });

@@ -4,12 +4,14 @@
  * group, being removed from it, a deleted group or a deleted account erase what this
  * service holds of that member there — positions, tracks, snapshots and the scope's
  * events — in the same transaction as the membership change, so the group stops seeing
- * them at once. Each departure erases once (`departures`, keyed on the event): read again,
- * it would erase what the member shared after coming back.
+ * them at once; a deleted account's phones and the commands waiting for them go too.
+ * Each departure erases once (`departures`, keyed on the event): read again, it would
+ * erase what the member shared after coming back.
  */
 import type { ConsumeSpec, EventLog, Tx } from '../../../src/kit/index.ts';
 import { membership } from '../../../src/contracts/index.ts';
 import { placesStream, scopeStream } from '../domain/index.ts';
+import { forgetGroupCommands, forgetPhonesOf } from '../phones/command-store.ts';
 
 /** Erases a member's scope in a group: its rows and its events. */
 export async function eraseScope(tx: Tx, events: EventLog, groupId: string, userId: string): Promise<void> {
@@ -39,10 +41,14 @@ export function locationHooks(events: EventLog): membership.MembershipHooks {
       for (const { groupId } of await membership.groupsOf(tx, c.userId)) await eraseScope(tx, events, groupId, c.userId);
       await tx.execute('DELETE FROM suggestions WHERE user_id = ?', [c.userId]);
       await events.erase(tx, { stream: `suggestions:${c.userId}` });
+      await forgetPhonesOf(tx, c.userId);
     },
     async after(tx, c, e) {
       if (c.kind === 'left' && (await firstDeparture(tx, e.id, c.groupId, c.userId))) await eraseScope(tx, events, c.groupId, c.userId);
-      if (c.kind === 'group_deleted') await eraseGroup(tx, events, c.groupId);
+      if (c.kind === 'group_deleted') {
+        await eraseGroup(tx, events, c.groupId);
+        await forgetGroupCommands(tx, c.groupId);
+      }
     },
   };
 }

@@ -99,3 +99,14 @@ export async function takeCommands(tx: Exec, userId: string, device: string, now
     .filter((r) => Number(r.expires_at) > now)
     .map((r) => ({ id: Number(r.id), action: String(r.action), groupId: r.group_id == null ? null : String(r.group_id), body: JSON.parse(String(r.body)) as location.PhoneCommand }));
 }
+
+/** Forgets a deleted account's phones, the commands waiting for them and those it asked for. */
+export async function forgetPhonesOf(tx: Exec, userId: string): Promise<void> {
+  await tx.execute('DELETE FROM phone_commands WHERE user_id = ? OR asked_by = ?', [userId, userId]);
+  await tx.execute('DELETE FROM phone_devices WHERE user_id = ?', [userId]);
+}
+
+/** Drops what waits for phones from a deleted group (its places). */
+export async function forgetGroupCommands(tx: Exec, groupId: string): Promise<void> {
+  await tx.execute('DELETE FROM phone_commands WHERE group_id = ?', [groupId]);
+}

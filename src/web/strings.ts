@@ -191,6 +191,12 @@ export const t = {
       notSharing: (name: string) => `${name} is not sharing their location with this group.`,
       unknown: 'unknown',
     },
+    /** "Locate now" on a member's details (#16). */
+    locate: {
+      button: (name: string) => `Locate ${name} now`,
+      asked: (name: string) => `Asked ${name}’s phone. It answers the next time it reports, and the map moves then.`,
+      noPhone: (name: string) => `${name} has no phone with OwnTracks on Hearth yet. If they set one up within the hour, it will answer.`,
+    },
     modes: { driving: 'driving', walking: 'walking', cycling: 'cycling' } as Record<string, string>,
     modeNames: { driving: 'Driving', walking: 'Walking', cycling: 'Cycling' } as Record<string, string>,
     time: {
@@ -264,6 +270,8 @@ export const t = {
       deleteText: 'The place goes for everyone in the group.',
       item: (name: string, radius: string) => `${name}, ${radius}`,
       readOnly: 'Only the group’s admins can change places.',
+      push: 'Send places to everyone’s phones',
+      pushed: (places: number, members: number) => `${places} ${places === 1 ? 'place' : 'places'} sent to ${members} ${members === 1 ? 'member' : 'members'}: their phones get them the next time they report.`,
       added: (name: string) => `${name} added.`,
       deleted: (name: string) => `${name} deleted.`,
     },

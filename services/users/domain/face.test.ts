@@ -3,6 +3,7 @@ import { Buffer } from 'node:buffer';
 import { describe, it } from 'node:test';
 import { Jimp, intToRGBA } from 'jimp';
 import { FACE_PX, faceOf } from './face.ts';
+import { imageSize } from './image-size.ts';
 
 const dataUrl = (type: string, bytes: Uint8Array) => `data:${type};base64,${Buffer.from(bytes).toString('base64')}`;
 
@@ -27,5 +28,18 @@ describe('faceOf', () => {
     assert.equal(await faceOf(null), null);
     assert.equal(await faceOf(dataUrl('image/png', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]))), null, 'a PNG header with nothing behind it');
     assert.equal(await faceOf('not a data url'), null);
+  });
+
+  it('reads the declared size of PNG and JPEG headers, and decodes nothing that declares too many pixels', async () => {
+    const png = await new Jimp({ width: 33, height: 17, color: 0xffffffff }).getBuffer('image/png');
+    const jpeg = await new Jimp({ width: 33, height: 17, color: 0xffffffff }).getBuffer('image/jpeg');
+    assert.deepEqual(imageSize(png), { width: 33, height: 17 });
+    assert.deepEqual(imageSize(jpeg), { width: 33, height: 17 });
+    assert.equal(imageSize(new Uint8Array([0xff, 0xd8, 0xff])), undefined);
+    // A PNG whose header says 20000×20000 (1.6 GB to decode): no face, and no attempt.
+    const bomb = Buffer.from(png);
+    bomb.writeUInt32BE(20_000, 16);
+    bomb.writeUInt32BE(20_000, 20);
+    assert.equal(await faceOf(dataUrl('image/png', bomb)), null);
   });
 });

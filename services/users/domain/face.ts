@@ -15,11 +15,14 @@
  */
 import { Buffer } from 'node:buffer';
 import { Jimp } from 'jimp';
+import { imageSize } from './image-size.ts';
 
 /** The side of the square face, in pixels. */
 export const FACE_PX = 128;
 /** JPEG quality of the face. */
 const QUALITY = 80;
+/** Largest picture decoded (pixels): a small file may declare a huge one, and decoding takes 4 bytes a pixel. */
+export const FACE_MAX_PIXELS = 4096 * 4096;
 /** A WebP avatar passed on unchanged must be at most this big (decoded bytes). */
 export const FACE_WEBP_MAX = 16 * 1024;
 
@@ -27,7 +30,8 @@ const DATA_URL = /^data:(image\/[a-z]+);base64,([A-Za-z0-9+/=]*)$/;
 
 /**
  * The OwnTracks face for an avatar data URL, or null when there is none to give (no avatar,
- * an image that does not decode, a WebP too big to pass on).
+ * an image that does not decode or declares more than FACE_MAX_PIXELS, a WebP too big to
+ * pass on).
  *
  * @example
  * await faceOf('data:image/png;base64,iVBORw0KGgo…'); // '/9j/4AAQSkZJRgABAQAAAQABAAD…' (a 128×128 JPEG)
@@ -37,6 +41,8 @@ export async function faceOf(avatar: string | null): Promise<string | null> {
   if (!m) return null;
   const bytes = Buffer.from(m[2]!, 'base64');
   if (m[1] === 'image/webp') return bytes.length <= FACE_WEBP_MAX ? bytes.toString('base64') : null;
+  const size = imageSize(bytes);
+  if (!size || size.width * size.height > FACE_MAX_PIXELS) return null;
   try {
     const img = await Jimp.fromBuffer(bytes);
     img.cover({ w: FACE_PX, h: FACE_PX });

@@ -12,6 +12,8 @@ import type { Actor } from '../auth/index.ts';
 
 /** How long a face is kept before it is asked for again. */
 export const FACE_TTL_MS = 10 * 60_000;
+/** Most ids in one `users.GetFaces` (its contract's bound). */
+const FACES_PER_ASK = 500;
 /** Most faces kept (each a few KB): the oldest go first. */
 const MAX_FACES = 5000;
 
@@ -42,10 +44,13 @@ export class FaceCache {
       else missing.push(id);
     }
     if (missing.length === 0) return out;
-    for (const { userId, face } of (await fetch(missing)).faces) {
-      out.set(userId, face);
-      this.#faces.delete(userId); // re-inserted last: the Map's order is the age order
-      this.#faces.set(userId, { face, at: now });
+    // GetFaces takes at most FACES_PER_ASK ids at a time.
+    for (let i = 0; i < missing.length; i += FACES_PER_ASK) {
+      for (const { userId, face } of (await fetch(missing.slice(i, i + FACES_PER_ASK))).faces) {
+        out.set(userId, face);
+        this.#faces.delete(userId); // re-inserted last: the Map's order is the age order
+        this.#faces.set(userId, { face, at: now });
+      }
     }
     while (this.#faces.size > MAX_FACES) this.#faces.delete(this.#faces.keys().next().value!);
     return out;

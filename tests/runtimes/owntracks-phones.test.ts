@@ -1,5 +1,5 @@
 /**
- * The OwnTracks additions of #16 on Deno and Bun, the real appliance under each: an avatar
+ * The OwnTracks additions of #16 on Deno, Bun and the compiled binary, the real appliance under each: an avatar
  * is made into a face (Jimp, pure JavaScript, in the users service) and rides on the card
  * another member's phone gets; "locate now" reaches the member's phone once.
  */
@@ -7,13 +7,21 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Jimp } from 'jimp';
 import { serveAppliance } from '../support/appliance.ts';
-import { runtimeSkip } from '../support/hearth-process.ts';
+import { runtimeSkip, type HearthRuntime } from '../support/hearth-process.ts';
+import { binarySkip, buildBinary } from '../support/binary.ts';
 import { apiCall, family } from '../web/support.ts';
 
-for (const rt of ['deno', 'bun'] as const) {
-  describe(`OwnTracks faces and locate on ${rt}`, { skip: runtimeSkip(rt), timeout: 300_000 }, () => {
+const runtimes: [string, () => HearthRuntime, string | undefined][] = [
+  ['Deno', () => 'deno', runtimeSkip('deno')],
+  ['Bun', () => 'bun', runtimeSkip('bun')],
+  // Jimp bundled by `bun build --compile` into the one executable.
+  ['the compiled binary', () => ({ binary: buildBinary() }), binarySkip],
+];
+
+for (const [name, rt, skip] of runtimes) {
+  describe(`OwnTracks faces and locate on ${name}`, { skip, timeout: 300_000 }, () => {
     it('puts the avatar on the card as a JPEG face and hands reportLocation to the phone once', async () => {
-      const s = await serveAppliance('', { rt });
+      const s = await serveAppliance('', { rt: rt() });
       try {
         const f = await family(s, ['Ann', 'Bo']);
         const [ann, bo] = f.people as any[];

@@ -49,8 +49,8 @@ export const owntracksRoutes = [
       // #16: friends' faces on their cards; commands waiting for this phone ("locate now", pushed places) after the friends.
       const bodyTopic = (body as unknown) !== EMPTY && 'topic' in body && typeof body.topic === 'string' ? body.topic : undefined;
       const phone = deviceOf({ headers: { get: (name) => header(name) ?? null }, query: { u: query.u, d: query.d }, topic: bodyTopic }).device;
-      const faces = await friendFaces(deps, call, actor, friends.map((f) => f.userId));
-      return [...friendsReply(friends, { faces, coMembers }), ...(await phoneCommands(call, actor, phone, deps.log))];
+      const [faces, commands] = await Promise.all([friendFaces(deps, call, actor, friends.map((f) => f.userId)), phoneCommands(call, actor, phone, deps.log)]);
+      return [...friendsReply(friends, { faces, coMembers }), ...commands];
     },
   }),
 ];

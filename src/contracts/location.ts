@@ -222,8 +222,9 @@ export type PhoneCommand = v.InferOutput<typeof PhoneCommand>;
 
 /**
  * "Locate now": asks `userId`'s phones to report at once (OwnTracks `reportLocation`, taken by
- * each phone once, with its next post). Any member of the group may ask; a few asks per asker
- * and member within a window (`location.locate_too_often` beyond). `devices`: the phones known
+ * each phone once, with its next post). Any member of the group may ask about a member who
+ * shares with it (else `location.member_not_sharing`); a few asks per asker and member within
+ * a window (`location.locate_too_often` beyond). `devices`: the phones known
  * to get it now (a phone that never posted gets it with its first post, while it is fresh).
  */
 export const LocateMember = command(S, 'locate_member', {

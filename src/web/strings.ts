@@ -130,6 +130,7 @@ export const t = {
       'users.avatar_mismatch': 'That picture is not a PNG, JPEG or WebP image. Please choose another.',
       'location.sos_active': 'Your SOS is on: say you are safe before pausing.',
       'location.not_sharing': 'You have paused sharing with this group: resume it first.',
+      'location.member_not_sharing': 'They are not sharing their location with this group, so their phone is not asked.',
       'location.journey_active': 'A journey is already under way: end it first.',
       'location.arrival_in_past': 'The expected arrival must be later than now.',
       'location.at_in_future': 'That time has not happened yet.',

@@ -85,6 +85,14 @@ describe('location: commands for phones (locate now, places)', { timeout: FILE_T
     assert.deepEqual(await commandsOf(ann, 'iphone'), []);
   });
 
+  it('does not ask the phone of a member who paused sharing with the group', async () => {
+    assert.equal((await call(h, 'DELETE', `/v1/groups/${group}/sharing`, { token: bo.token })).status, 200);
+    assertProblem(await locate(ann, group, bo), 403, 'location.member_not_sharing');
+    assert.equal((await locate(bo, group, bo)).status, 202, 'their own phones, still');
+    assert.deepEqual(await commandsOf(bo, 'pixel'), [{ _type: 'cmd', action: 'reportLocation' }]);
+    assert.equal((await call(h, 'POST', `/v1/groups/${group}/sharing`, { token: bo.token })).status, 200);
+  });
+
   it('refuses "locate now" across groups with the same answer as any other group route', async () => {
     assertProblem(await locate(cy, group, bo), 404, 'membership.not_a_member');
     assertProblem(await locate(ann, other, cy), 404, 'membership.not_a_member');

@@ -1,6 +1,6 @@
 /**
  * Phone commands: "locate now" (`LocateMember`, any member about any member of the same
- * group, a few times per window), pushing a group's places to its members' phones
+ * group who shares with it, a few times per window), pushing a group's places to its members' phones
  * (`PushPlaces`, admins), and handing a phone what waits for it (`TakePhoneCommands`, asked
  * by the OwnTracks route on every post). See phones/commands.ts for what the apps do.
  */
@@ -19,6 +19,10 @@ export function handlePhoneCommands(d: Deps): void {
       const read = inTx(tx);
       await requireMember(read, req.groupId, req.actor.userId);
       await requireMember(read, req.groupId, req.userId);
+      // A member who paused sharing with the group chose not to be seen there: their phone is not asked.
+      if (req.userId !== req.actor.userId && !(await d.scopes.load(read, req.groupId, req.userId)).sharing) {
+        throw new AppError('forbidden', 'location.member_not_sharing', 'This member is not sharing their location with the group, so their phone is not asked');
+      }
       const now = d.api.now();
       const recent = await recentLocates(tx, req.actor.userId, req.userId, now);
       if (recent.count >= LOCATE_LIMIT) {

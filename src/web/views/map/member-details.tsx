@@ -132,7 +132,7 @@ export function MemberDetails({ m, onClose }: { m: MemberView; onClose: () => vo
           {d.center}
         </button>
       )}
-      {groupId && !past.value && <LocateNow groupId={groupId} userId={m.userId} name={m.displayName} />}
+      {groupId && !past.value && m.sharing && <LocateNow groupId={groupId} userId={m.userId} name={m.displayName} />}
     </section>
   );
 }

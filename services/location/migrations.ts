@@ -88,7 +88,7 @@ CREATE TABLE suggestions (
 CREATE TABLE departures (event_id TEXT NOT NULL, group_id TEXT NOT NULL, user_id TEXT NOT NULL, PRIMARY KEY (event_id, group_id, user_id));
 `,
   },
-  // MERGE(#16): a stand-in for the ingest branch's migration 3 (phone keys, held messages),
+  // TODO(#16): a stand-in for the ingest branch's migration 3 (phone keys, held messages),
   // which replaces it at merge; kept empty here so that migration 4 can carry its number.
   { version: 3, name: 'phones-ingest-placeholder', sql: 'SELECT 1;' },
   {

@@ -130,14 +130,15 @@ const SERVICE_OWN: Readonly<Record<string, readonly string[]>> = {
   // Password hashing, signing keys and tokens: the users service's secrets.
   users: ['secrets'],
   // Journeys' and SOS' deadlines, and retention, run on timers; a member's phones (their
-  // OwnTracks secret and the messages held for it), kept outside the event log.
+  // OwnTracks secret, the messages held for it, the commands waiting for them), kept outside the event log.
   location: ['timers.ts', 'phones'],
   // Delivery to ntfy and webhooks; how long inboxes keep what they hold.
   notifications: ['forwarding', 'retention.ts'],
   chat: [],
 };
 /** What a pure domain may import besides itself, src/contracts and src/kit's values: nothing that does I/O. */
-const DOMAIN_PACKAGES = new Set(['valibot', 'node:buffer', 'node:crypto']);
+// jimp: decodes and encodes images in memory (users/domain/face.ts, the OwnTracks face); its file reading is never used.
+const DOMAIN_PACKAGES = new Set(['valibot', 'node:buffer', 'node:crypto', 'jimp']);
 
 describe('architecture', () => {
   it('keeps embedded-broker/ a library on its own', () => {

@@ -8,6 +8,7 @@ import { defineService, type ServiceDefinition } from '../../src/kit/index.ts';
 import type { Deps } from './deps.ts';
 import { handleFixes } from './handlers/fixes.ts';
 import { handleHistory } from './handlers/history.ts';
+import { handlePhoneCommands } from './handlers/phone-commands.ts';
 import { handlePlaces } from './handlers/places.ts';
 import { handleScopeCommands } from './handlers/scope-commands.ts';
 import { handleViews } from './handlers/views.ts';
@@ -38,7 +39,7 @@ export function locationService(): ServiceDefinition {
       api.project(scopeProjection(settings.rules, handoff));
       api.project(placesProjection());
       api.consume('users', membershipConsumer(api.events));
-      for (const register of [handleFixes, handleScopeCommands, handlePlaces, handleViews, handleHistory, handlePhones]) register(d);
+      for (const register of [handleFixes, handleScopeCommands, handlePlaces, handleViews, handleHistory, handlePhones, handlePhoneCommands]) register(d);
       const timers = new Timers(d, api);
       api.onStart(() => timers.start());
       api.onStop(() => timers.stop());

@@ -7,6 +7,7 @@
  */
 import { membership } from '../../src/contracts/index.ts';
 import type { Migration } from '../../src/kit/index.ts';
+import { PHONE_COMMANDS_SQL } from './phones/command-store.ts';
 
 /** Forward-only schema steps of the location service. */
 export const migrations: readonly Migration[] = [
@@ -110,5 +111,11 @@ CREATE TABLE phone_held (
 CREATE INDEX phone_held_user ON phone_held (user_id, id);
 CREATE INDEX phone_held_age ON phone_held (held_at);
 `,
+  },
+  {
+    version: 4,
+    name: 'phone-commands',
+    // Commands waiting for members' phones and the phones each user posts from (phones/command-store.ts).
+    sql: PHONE_COMMANDS_SQL,
   },
 ];

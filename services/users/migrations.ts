@@ -85,4 +85,12 @@ CREATE TABLE invites (
 );
 CREATE INDEX invites_group ON invites (group_id);`,
   },
+  {
+    version: 3,
+    name: 'faces',
+    // The OwnTracks face made from the avatar when it is set (domain/face.ts): base64 of a
+    // 128×128 JPEG, '' when the avatar gives none, NULL when not made yet (avatars set
+    // before this version: made the first time the face is asked for).
+    sql: `ALTER TABLE users ADD COLUMN face TEXT;`,
+  },
 ];

@@ -217,7 +217,49 @@ export const ListSuggestions = query(S, 'suggestions', { version: 1, request: v.
 export const GetFriends = query(S, 'friends', {
   version: 1,
   request: v.strictObject({ actor: Actor }),
-  reply: v.object({ friends: v.array(v.object({ userId: Id, displayName: v.string(), lastFix: Sample })) }),
+  reply: v.object({
+    friends: v.array(v.object({ userId: Id, displayName: v.string(), lastFix: Sample })),
+    /** Everyone else the actor shares a group with, shown or not (for stable tids); absent from older services. */
+    coMembers: v.optional(v.array(v.object({ userId: Id, displayName: v.string() }))),
+  }),
+});
+
+// ── phone commands (OwnTracks `cmd`) ─────────────────────────────────────────────────
+
+/** One OwnTracks `cmd` object, as the app reads it from a reply (`{"_type":"cmd","action":…}`). */
+export const PhoneCommand = v.looseObject({ _type: v.literal('cmd'), action: v.string() });
+export type PhoneCommand = v.InferOutput<typeof PhoneCommand>;
+
+/**
+ * "Locate now": asks `userId`'s phones to report at once (OwnTracks `reportLocation`, taken by
+ * each phone once, with its next post). Any member of the group may ask about a member who
+ * shares with it (else `location.member_not_sharing`); a few asks per asker and member within
+ * a window (`location.locate_too_often` beyond). `devices`: the phones known
+ * to get it now (a phone that never posted gets it with its first post, while it is fresh).
+ */
+export const LocateMember = command(S, 'locate_member', {
+  version: 1,
+  request: v.strictObject({ ...GroupScoped, userId: Id }),
+  reply: v.object({ devices: v.number(), expiresAt: v.string() }),
+});
+/** Sends the group's places to every member's phones as OwnTracks waypoints (`setWaypoints`); admins only. */
+export const PushPlaces = command(S, 'push_places', {
+  version: 1,
+  request: v.strictObject(GroupScoped),
+  reply: v.object({ places: v.number(), members: v.number() }),
+});
+/**
+ * The commands waiting for the actor's phone `device`, each an OwnTracks `cmd` object, marked
+ * delivered as they are taken (a second call answers none of them again). The OwnTracks route
+ * appends them to its reply.
+ *
+ * @example
+ * const { commands } = await call(location.TakePhoneCommands, { actor, device: 'iphone' }); // [{ _type: 'cmd', action: 'reportLocation' }]
+ */
+export const TakePhoneCommands = command(S, 'take_phone_commands', {
+  version: 1,
+  request: v.strictObject({ actor: Actor, device: Device }),
+  reply: v.object({ commands: v.array(PhoneCommand) }),
 });
 
 // ── events ─────────────────────────────────────────────────────────────────────────────

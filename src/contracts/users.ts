@@ -132,6 +132,20 @@ export const UpdateProfile = command(S, 'update_profile', {
   reply: Profile,
 });
 
+/**
+ * The small pictures OwnTracks shows for friends (a card's `face`): per user, base64 of a
+ * 128×128 JPEG made from their avatar (no `data:` prefix), or null. Asked by the gateway for
+ * users the actor shares a group with (others come back null).
+ *
+ * @example
+ * const { faces } = await api.request(users.GetFaces, { actor, userIds: [bo] }); // [{ userId: bo, face: '/9j/4AAQ…' }]
+ */
+export const GetFaces = query(S, 'faces', {
+  version: 1,
+  request: v.strictObject({ actor: Actor, userIds: v.pipe(v.array(Id), v.maxLength(500)) }),
+  reply: v.object({ faces: v.array(v.object({ userId: Id, face: v.nullable(v.string()) })) }),
+});
+
 /** Deletes the account (password required); emits `user.deleted`. An owner must first transfer or delete their groups. */
 export const DeleteAccount = command(S, 'delete_account', {
   version: 1,

@@ -21,6 +21,7 @@ import { readSettings } from './settings.ts';
 import { Upstream } from './upstream.ts';
 import { mountStream, TYPING_SUBJECTS } from './stream/index.ts';
 import { loadWebAssets } from './web/index.ts';
+import { forgetFace } from './owntracks/faces.ts';
 
 export { createApp, streamSeam, type StreamSeam } from './app.ts';
 export type { GatewayDeps } from './deps.ts';
@@ -66,6 +67,8 @@ export default defineService({
     api.consume('users', usersConsumer(deps.model));
     for (const subject of LIVE_SUBJECTS) api.subscribe(subject, (e) => deps.feed.push(e));
     for (const subject of PERSONAL_SUBJECTS) api.subscribe(subject, (e) => deps.feed.pushPersonal(e));
+    // A changed avatar: the friends' faces kept for OwnTracks replies are asked for again (#16).
+    api.subscribe(users.UserProfileUpdated.subject, (e) => forgetFace(deps, (e.data as { userId: string }).userId));
     // Typing indicators are plain broker messages (never stored), so every gateway instance sees them.
     api.listen(TYPING_SUBJECTS, (data, subject) => deps.feed.pushTyping(data, subject));
     deps.feed.connect((subject, data) => api.publish(subject, data));

@@ -28,6 +28,8 @@ export const STATUS_OF_CODE: Readonly<Record<string, number>> = {
   'gateway.unsupported_media_type': 415,
   'gateway.idempotency_mismatch': 422,
   'gateway.rate_limited': 429,
+  // "Locate now" asked too often about the same member (the location service counts: services/location/phones).
+  'location.locate_too_often': 429,
   'stream.upgrade_required': 426,
   // Answered before the app sees the request (wire-errors.ts): Node's parser's own statuses.
   'gateway.request_timeout': 408,

@@ -20,7 +20,7 @@ describe('users: account', { timeout: FILE_TIMEOUT }, () => {
   });
   after(() => h?.stop());
 
-  it('shows the profile without any secret, and updates name and avatar; only a name change is an event', async () => {
+  it('shows the profile without any secret, and updates name and avatar; a change of either is an event', async () => {
     const events = collectEvents(h.nc, 'evt.users.user.profile_updated');
     const a = await signUpDirect(h, 'Ann');
     const me = await h.call(users.GetMe, { actor: a.actor });
@@ -31,9 +31,37 @@ describe('users: account', { timeout: FILE_TIMEOUT }, () => {
     const renamed = await h.call(users.UpdateProfile, { actor: a.actor, displayName: '  Annie ' });
     assert.deepEqual([renamed.displayName, renamed.avatar], ['Annie', PNG]);
     assert.equal((await h.call(users.UpdateProfile, { actor: a.actor, avatar: null })).avatar, null);
-    await waitFor('profile event', () => events.envelopes.length >= 1);
+    assert.equal((await h.call(users.UpdateProfile, { actor: a.actor, displayName: 'Annie', avatar: null })).avatar, null, 'nothing changed');
+    await waitFor('profile events', () => events.envelopes.length >= 3);
     await new Promise((r) => setTimeout(r, 100));
-    assert.deepEqual(events.envelopes.map((e) => e.data), [{ userId: a.userId, displayName: 'Annie' }]);
+    // The avatar's changes travel as the same event (the name unchanged): the gateway renews the face it keeps for phones.
+    assert.deepEqual(
+      events.envelopes.map((e) => e.data),
+      [{ userId: a.userId, displayName: 'Ann' }, { userId: a.userId, displayName: 'Annie' }, { userId: a.userId, displayName: 'Annie' }],
+    );
+  });
+
+  it('gives the OwnTracks faces of oneself and of group mates only, made small from the avatar', async () => {
+    const dee = await signUpDirect(h, 'Dee');
+    const eve = await signUpDirect(h, 'Eve');
+    const stranger = await signUpDirect(h, 'Fay');
+    const group = await h.call(users.CreateGroup, { actor: dee.actor, name: 'Pair' });
+    const invite = await h.call(users.CreateInvite, { actor: dee.actor, groupId: group.id });
+    await h.call(users.AcceptInvite, { actor: eve.actor, code: invite.code });
+    for (const u of [dee, stranger]) await h.call(users.UpdateProfile, { actor: u.actor, avatar: PNG });
+    // An avatar set before faces existed (users migration 3) gets its face when first asked for.
+    await h.svc.db.write((tx) => tx.execute('UPDATE users SET face = NULL WHERE id = ?', [dee.userId]));
+    const { faces } = await h.call(users.GetFaces, { actor: eve.actor, userIds: [dee.userId, stranger.userId, eve.userId, dee.userId] });
+    const byId = new Map(faces.map((f) => [f.userId, f.face]));
+    assert.match(byId.get(dee.userId) ?? '', /^\/9j\//, 'a JPEG, base64 with no data: prefix');
+    assert.equal(byId.get(stranger.userId), null, 'not a group mate');
+    assert.equal(byId.get(eve.userId), null, 'no avatar');
+    assert.equal(faces.length, 3, 'each user once');
+    const [row] = await h.svc.db.query('SELECT face FROM users WHERE id = ?', [dee.userId]);
+    assert.equal(row!.face, byId.get(dee.userId), 'made once and kept');
+    await h.call(users.UpdateProfile, { actor: dee.actor, avatar: null });
+    assert.equal((await h.call(users.GetFaces, { actor: eve.actor, userIds: [dee.userId] })).faces[0]!.face, null, 'gone with the avatar');
+    await rejectsWith(h.call(users.GetFaces, { actor: eve.actor, userIds: ['not-an-id'] as string[] }), 'kit.invalid_request');
   });
 
   it('creates app passwords shown once and stored hashed, verifies them by email, lists and revokes them', async () => {

@@ -6,13 +6,14 @@
  * events — in the same transaction as the membership change, so the group stops seeing
  * them at once. Each departure erases once (`departures`, keyed on the event): read again,
  * it would erase what the member shared after coming back. A deleted account also loses its
- * phones' secret and held messages.
+ * phones' secret, held messages and the commands waiting for its phones.
  */
 import type { ConsumeSpec, EventLog, Tx } from '../../../src/kit/index.ts';
 import { membership } from '../../../src/contracts/index.ts';
 import { placesStream, scopeStream } from '../domain/index.ts';
 import { phoneStream } from '../phones/handlers.ts';
 import { erasePhones } from '../phones/store.ts';
+import { forgetGroupCommands, forgetPhonesOf } from '../phones/command-store.ts';
 
 /** Erases a member's scope in a group: its rows and its events. */
 export async function eraseScope(tx: Tx, events: EventLog, groupId: string, userId: string): Promise<void> {
@@ -44,10 +45,14 @@ export function locationHooks(events: EventLog): membership.MembershipHooks {
       await events.erase(tx, { stream: `suggestions:${c.userId}` });
       await erasePhones(tx, c.userId);
       await events.erase(tx, { stream: phoneStream(c.userId) });
+      await forgetPhonesOf(tx, c.userId);
     },
     async after(tx, c, e) {
       if (c.kind === 'left' && (await firstDeparture(tx, e.id, c.groupId, c.userId))) await eraseScope(tx, events, c.groupId, c.userId);
-      if (c.kind === 'group_deleted') await eraseGroup(tx, events, c.groupId);
+      if (c.kind === 'group_deleted') {
+        await eraseGroup(tx, events, c.groupId);
+        await forgetGroupCommands(tx, c.groupId);
+      }
     },
   };
 }

@@ -58,16 +58,20 @@ export function handleViews(d: Deps): void {
   d.api.handle(location.GetFriends, async (req) => {
     const read = fromDb(d.db);
     const newest = new Map<string, { userId: string; displayName: string; lastFix: location.Sample }>();
+    const others = new Map<string, { userId: string; displayName: string }>();
     for (const { groupId } of await groupsOf(read, req.actor.userId)) {
       const scopes = await d.scopes.loadGroup(read, groupId);
       for (const m of await membersOf(read, groupId)) {
         const s = scopes.get(m.userId);
+        if (m.userId !== req.actor.userId) others.set(m.userId, { userId: m.userId, displayName: m.displayName });
         if (m.userId === req.actor.userId || !s?.sharing || !s.lastFix) continue;
         const seen = newest.get(m.userId);
         if (!seen || Date.parse(s.lastFix.fixAt) > Date.parse(seen.lastFix.fixAt)) newest.set(m.userId, { userId: m.userId, displayName: m.displayName, lastFix: s.lastFix });
       }
     }
-    return { friends: [...newest.values()] };
+    // Everyone else the actor shares a group with, shown or not: the tids are assigned over
+    // them all, so a friend's tid does not move when another pauses or has no fix (#16).
+    return { friends: [...newest.values()], coMembers: [...others.values()] };
   });
 }
 

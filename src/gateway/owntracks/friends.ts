@@ -37,6 +37,8 @@ export interface OwnTracksFriendCard {
   tid: string;
   topic: string;
   name?: string;
+  /** The friend's picture, shown instead of the tid: base64 of a small JPEG (or WebP), no `data:` prefix (faces.ts). */
+  face?: string;
 }
 
 /** The body to answer a POST with: `[]` when there is no one to show. */
@@ -46,6 +48,14 @@ export type OwnTracksReply = (OwnTracksFriendCard | OwnTracksFriendLocation)[];
 export interface FriendsReplyOptions {
   /** Send each friend's card (their display name); default true. */
   cards?: boolean;
+  /** Faces by user id (users.GetFaces), put on the cards; a friend without one gets none. */
+  faces?: ReadonlyMap<string, string | null>;
+  /**
+   * Everyone else the poster shares a group with, shown or not (`GetFriends`' `coMembers`):
+   * tids are assigned over them all, in user-id order, so a friend keeps their tid when
+   * another pauses, has no fix yet, or a newer member joins.
+   */
+  coMembers?: readonly { userId: string; displayName: string }[];
 }
 
 const whole = (n: number | null): number | undefined => (n === null || !Number.isFinite(n) ? undefined : Math.round(n));
@@ -68,7 +78,9 @@ function locationOf(fix: location.Sample, tid: string, topic: string, tstMs: num
  * The reply for the friends the poster may see: per friend a `card` then a `location`,
  * sharing a tid (distinct across the reply) and a topic `owntracks/<userId>/<device>`.
  * Null readings are left out. Friends are ordered by user id — ids are time-ordered, so an
- * older account keeps its tid when a newcomer with the same initials arrives. A friend whose
+ * older account keeps its tid when a newcomer with the same initials arrives — and tids are
+ * assigned over `coMembers` too, so no one's tid moves when someone else stops showing.
+ * Only a member leaving every shared group can move the tid of a newer namesake. A friend whose
  * fix has no usable position or time is left out; a user given twice keeps the newer fix.
  */
 export function friendsReply(friends: readonly Friend[], opts: FriendsReplyOptions = {}): OwnTracksReply {
@@ -80,14 +92,21 @@ export function friendsReply(friends: readonly Friend[], opts: FriendsReplyOptio
     if (!seen || at > seen.at) newest.set(friend.userId, { friend, at });
   }
   const ordered = [...newest.values()].sort((a, b) => (a.friend.userId < b.friend.userId ? -1 : a.friend.userId > b.friend.userId ? 1 : 0));
-  const tids = assignTids(ordered.map(({ friend }) => ({ key: friend.userId, name: friend.displayName })));
+  const everyone = new Map<string, string>();
+  for (const m of opts.coMembers ?? []) everyone.set(m.userId, m.displayName);
+  for (const { friend } of ordered) everyone.set(friend.userId, friend.displayName);
+  const byId = [...everyone].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const tids = assignTids(byId.map(([key, name]) => ({ key, name })));
   const reply: OwnTracksReply = [];
   for (const { friend, at } of ordered) {
     const tid = tids.get(friend.userId)!;
     const topic = `owntracks/${sanitiseLabel(friend.userId) ?? 'user'}/${sanitiseLabel(friend.lastFix.device) ?? DEFAULT_DEVICE}`;
     if (opts.cards !== false) {
       const name = friend.displayName.trim();
-      reply.push(name === '' ? { _type: 'card', tid, topic } : { _type: 'card', tid, topic, name });
+      const card: OwnTracksFriendCard = name === '' ? { _type: 'card', tid, topic } : { _type: 'card', tid, topic, name };
+      const face = opts.faces?.get(friend.userId);
+      if (face) card.face = face;
+      reply.push(card);
     }
     reply.push(locationOf(friend.lastFix, tid, topic, at));
   }

@@ -16,11 +16,16 @@
  *   the location service until the right one is set, and answered in the clear.
  * No per-user or per-IP limit here: per-device buckets (`gateway.owntracks_device_rate_per_minute`)
  * and a body limit of `OWNTRACKS_MAX_BODY` bytes instead.
+ * After the friends (with their faces) come the `cmd`s waiting for the posting phone
+ * ("locate now", pushed places: owntracks/commands.ts), each handed out once, sealed with
+ * the rest when the post was.
  */
 import * as v from 'valibot';
 import { AppError } from '../../kit/index.ts';
 import { location } from '../../contracts/index.ts';
 import { deviceOf, drainHeld, friendsReply, ingest, parseOwnTracks, seal, unseal, type Call, type OwnTracksMessage } from '../owntracks/index.ts';
+import { phoneCommands } from '../owntracks/commands.ts';
+import { friendFaces } from '../owntracks/faces.ts';
 import { route } from '../route-spec.ts';
 
 const Label = v.optional(v.pipe(v.string(), v.maxLength(200)));
@@ -54,6 +59,7 @@ export const owntracksRoutes = [
       deps.limiter.take('device', `${actor.userId}\0${sent}`);
       deps.limiter.take('phones', actor.userId);
       let secret: string | null = null;
+      let phone = sent;
       if ((body as unknown) !== EMPTY) {
         const posted = body as unknown as OwnTracksMessage;
         let msg: OwnTracksMessage | null = posted;
@@ -69,11 +75,14 @@ export const owntracksRoutes = [
         }
         if (msg) {
           const topic = 'topic' in msg && typeof msg.topic === 'string' ? msg.topic : undefined;
-          await ingest(call, actor, msg, deviceOf({ headers, query: { u: query.u, d: query.d }, topic }).device);
+          phone = deviceOf({ headers, query: { u: query.u, d: query.d }, topic }).device;
+          await ingest(call, actor, msg, phone);
         }
       }
-      const { friends } = await call(location.GetFriends, { actor });
-      const reply: object[] = friendsReply(friends);
+      const { friends, coMembers } = await call(location.GetFriends, { actor });
+      // Friends' faces on their cards; the commands waiting for this phone ("locate now", pushed places) after the friends.
+      const [faces, commands] = await Promise.all([friendFaces(deps, call, actor, friends.map((f) => f.userId)), phoneCommands(call, actor, phone, deps.log)]);
+      const reply: object[] = [...friendsReply(friends, { faces, coMembers }), ...commands];
       // Sealed only when the post was, with the secret that opened it: the apps open a sealed reply as they seal.
       return secret === null ? reply : { _type: 'encrypted', data: seal(JSON.stringify(reply), secret) };
     },

@@ -96,3 +96,36 @@ describe('friendsReply', () => {
     assert.deepEqual(card, { _type: 'card', tid: 'AA', topic: `owntracks/${JANE}/android` });
   });
 });
+
+describe('friendsReply: faces and stable tids (#16)', () => {
+  const tidsOf = (reply: ReturnType<typeof friendsReply>) => new Map(reply.filter((o) => o._type === 'card').map((o) => [o.topic.split('/')[1], o.tid]));
+
+  it('puts a friend\u2019s face on their card, base64 as given, and none where there is none', () => {
+    const faces = new Map([[JANE, '/9j/4AAQSkZJRg=='], [JOHN, null]]);
+    const reply = friendsReply([friend(JANE, 'Jane Doe'), friend(JOHN, 'John Roe')], { faces });
+    const cards = reply.filter((o) => o._type === 'card');
+    assert.deepEqual(cards.map((c) => ('face' in c ? c.face : undefined)), ['/9j/4AAQSkZJRg==', undefined]);
+    assert.ok(!reply.some((o) => o._type === 'location' && 'face' in o), 'faces go on cards only');
+  });
+
+  it('keeps a friend\u2019s tid when a namesake who registered earlier pauses, and when others join or leave', () => {
+    const coMembers = [
+      { userId: JANE, displayName: 'Jane Doe' },
+      { userId: JOHN, displayName: 'John Doe' },
+      { userId: JACK, displayName: 'Jack Doe' },
+    ];
+    const all = tidsOf(friendsReply([friend(JANE, 'Jane Doe'), friend(JOHN, 'John Doe'), friend(JACK, 'Jack Doe')], { coMembers }));
+    assert.deepEqual([all.get(JANE), all.get(JOHN), all.get(JACK)], ['JD', 'JO', 'JA']);
+    // Jane pauses (no longer a friend shown, still a co-member): John and Jack keep theirs.
+    const janePaused = tidsOf(friendsReply([friend(JOHN, 'John Doe'), friend(JACK, 'Jack Doe')], { coMembers }));
+    assert.deepEqual([janePaused.get(JOHN), janePaused.get(JACK)], ['JO', 'JA']);
+    // Jack (the newest) leaves: the others keep theirs.
+    const jackGone = tidsOf(friendsReply([friend(JANE, 'Jane Doe'), friend(JOHN, 'John Doe')], { coMembers: coMembers.slice(0, 2) }));
+    assert.deepEqual([jackGone.get(JANE), jackGone.get(JOHN)], ['JD', 'JO']);
+    // A newer namesake joins: everyone already there keeps theirs, the newcomer gets a free one.
+    const NEWER = '0190f5b5-0000-7e0b-9c1d-4f2a8b6e1d93';
+    const joined = tidsOf(friendsReply([friend(JANE, 'Jane Doe'), friend(JOHN, 'John Doe'), friend(JACK, 'Jack Doe'), friend(NEWER, 'Jo Doe')], { coMembers: [...coMembers, { userId: NEWER, displayName: 'Jo Doe' }] }));
+    assert.deepEqual([joined.get(JANE), joined.get(JOHN), joined.get(JACK)], ['JD', 'JO', 'JA']);
+    assert.equal(new Set(joined.values()).size, 4);
+  });
+});

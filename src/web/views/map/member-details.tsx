@@ -15,6 +15,7 @@ import { t } from '../../strings.ts';
 import { Avatar, ErrorMessage, TimeAgo } from '../../ui/index.ts';
 import { here, mapHandle, past, shownPlaces, track } from './map-state.ts';
 import { batteryWords, distanceWords, stateWords } from './member-status.ts';
+import { LocateNow } from './locate-now.tsx';
 
 type TrackState = { kind: 'loading' } | { kind: 'ok'; total: number; distanceM: number } | { kind: 'notSharing' } | { kind: 'error'; error: unknown };
 
@@ -131,6 +132,7 @@ export function MemberDetails({ m, onClose }: { m: MemberView; onClose: () => vo
           {d.center}
         </button>
       )}
+      {groupId && !past.value && m.sharing && <LocateNow groupId={groupId} userId={m.userId} name={m.displayName} />}
     </section>
   );
 }

@@ -1,7 +1,7 @@
 /**
  * The group's places as a list (each a button that shows it on the map), and for the
- * group's admins and owner "Add a place" and the editor of the place selected; everyone
- * else sees them read-only.
+ * group's admins and owner "Add a place", the editor of the place selected and "Send places
+ * to everyone's phones"; everyone else sees them read-only.
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { Group } from '../../api/types.ts';
@@ -9,6 +9,7 @@ import { formatDistance } from '../../lib/geo.ts';
 import { t } from '../../strings.ts';
 import { canEditPlaces, mapHandle, pick, selectedPlace, shownPlaces } from './map-state.ts';
 import { PlaceForm } from './place-form.tsx';
+import { PushPlaces } from './push-places.tsx';
 
 /** The places section. */
 export function PlacesPanel({ group }: { group: Group }) {
@@ -59,6 +60,7 @@ export function PlacesPanel({ group }: { group: Group }) {
           {p.add}
         </button>
       )}
+      {editable && list.length > 0 && <PushPlaces groupId={group.id} />}
       {!editable && <p class="hint">{p.readOnly}</p>}
     </section>
   );

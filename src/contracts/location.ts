@@ -240,6 +240,13 @@ export const PlaceRemoved = event(S, 'place.removed', { version: 1, data: v.obje
 /** A member proposed a place (stream `suggestions:<userId>`). */
 export const PlaceSuggested = event(S, 'place.suggested', { version: 1, data: v.object({ suggestion: Suggestion }) });
 
+/**
+ * A user's phone posts encrypted messages Hearth cannot read: no key set (`no_key`) or one
+ * that does not open them (`wrong_key`). Published at most once per user until their key
+ * is (re)set; the messages are kept and read once the right key is set.
+ */
+export const PhoneUnreadable = event(S, 'phone.unreadable', { version: 1, data: v.object({ userId: Id, device: v.string(), reason: v.picklist(['no_key', 'wrong_key']), at: v.string() }) });
+
 /** Every event of a member's scope, by type. */
 export const scopeEvents = {
   LocationSampled,

@@ -125,6 +125,7 @@ describe('gateway: bad input on every route', { timeout: FILE_TIMEOUT }, () => {
       'PUT /v1/groups/:groupId/read-marker': { messageId: '01900000-0000-7000-8000-0000000000bb' },
       'POST /v1/notifications/read': { all: true },
       'PUT /v1/notifications/preferences': { mutes: [], types: {}, quietHours: null },
+      'PATCH /v1/groups/:groupId/alert-settings': { silenceMinutes: 60 },
       'POST /v1/notifications/targets': { kind: 'webhook', url: 'https://hooks.example.home/hearth' },
       'POST /v1/owntracks': { _type: 'location', lat: 52.5, lon: 13.4, tst: Math.floor(Date.now() / 1000) },
     };

@@ -31,6 +31,7 @@ function validBody(r: AnyRoute, target: string): unknown {
     'POST /v1/groups/:groupId/messages': { text: 'hello', txnId: 't1' },
     'PATCH /v1/groups/:groupId/messages/:messageId': { text: 'hello' },
     'PUT /v1/groups/:groupId/read-marker': { messageId: SOME_MESSAGE },
+    'PATCH /v1/groups/:groupId/alert-settings': { silenceMinutes: 60 },
   };
   const key = `${r.method} ${r.path}`;
   if (!r.body) return undefined;

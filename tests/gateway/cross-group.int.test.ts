@@ -81,7 +81,7 @@ describe('gateway: the cross-group matrix', { timeout: FILE_TIMEOUT }, () => {
   it('treats every route with a :groupId as group-scoped', () => {
     const unguarded = ROUTES.filter((r) => r.path.includes(':groupId') && !r.group).map((r) => `${r.method} ${r.path}`);
     assert.deepEqual(unguarded, []);
-    assert.equal(groupRoutes.length, 31);
+    assert.equal(groupRoutes.length, 33);
   });
 
   it('answers 404 to a non-member on every group-scoped route of another group, leaking nothing', async () => {

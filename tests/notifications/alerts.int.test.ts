@@ -76,7 +76,7 @@ describe('notifications: the alert rules', { timeout: FILE_TIMEOUT }, () => {
 
   it('group alert settings: members read them, admins change them, bad values are refused', async () => {
     assert.deepEqual((await alerts(cy.token)).body, { groupId: family, lowBatteryPercent: 15, silenceMinutes: 120 });
-    assertProblem(await alerts(cy.token, { lowBatteryPercent: 20 }), 403);
+    assertProblem(await alerts(cy.token, { lowBatteryPercent: 20 }), 403, 'users.insufficient_role');
     assertProblem(await alerts(stranger.token), 404, 'membership.not_a_member');
     assertProblem(await alerts(stranger.token, { lowBatteryPercent: 20 }), 404, 'membership.not_a_member');
     for (const bad of [{}, { lowBatteryPercent: 3 }, { lowBatteryPercent: 51 }, { lowBatteryPercent: 12.5 }, { lowBatteryPercent: '15' }, { silenceMinutes: 5 }, { silenceMinutes: 10_081 }, { silence: 60 }]) {

@@ -258,6 +258,7 @@ export const GroupAlertsIn = v.pipe(
   v.strictObject({ lowBatteryPercent: v.optional(LowBatteryPercent), silenceMinutes: v.optional(SilenceMinutes) }),
   v.check((x) => x.lowBatteryPercent !== undefined || x.silenceMinutes !== undefined, 'give lowBatteryPercent, silenceMinutes or both'),
 );
+/** A group's alert settings (any member). */
 export const GetGroupAlerts = query(S, 'group_alerts', { version: 1, request: v.strictObject({ actor: Actor, groupId: Id }), reply: GroupAlerts });
 /** Changes a group's alert settings (its owner and admins). */
 export const SetGroupAlerts = command(S, 'set_group_alerts', {

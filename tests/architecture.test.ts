@@ -131,8 +131,8 @@ const SERVICE_OWN: Readonly<Record<string, readonly string[]>> = {
   users: ['secrets'],
   // Journeys' and SOS' deadlines, and retention, run on timers.
   location: ['timers.ts'],
-  // Delivery to ntfy and webhooks; how long inboxes keep what they hold.
-  notifications: ['forwarding', 'retention.ts'],
+  // Delivery to ntfy and webhooks; how long inboxes keep what they hold; the stopped-reporting timer.
+  notifications: ['forwarding', 'retention.ts', 'silence.ts'],
   chat: [],
 };
 /** What a pure domain may import besides itself, src/contracts and src/kit's values: nothing that does I/O. */

@@ -60,8 +60,9 @@ export const TEXTS: Record<Type, (x: TextVars) => { title: string; body: string 
   }),
 };
 
-/** A silence in words: "2 hours", "1 hour 30 minutes", "45 minutes". */
+/** A silence in words: "2 hours", "1 hour 30 minutes", "45 minutes", "2 days". */
 export function inWords(minutes: number): string {
+  if (minutes >= 1440 && minutes % 1440 === 0) return minutes === 1440 ? '1 day' : `${minutes / 1440} days`;
   const h = Math.floor(minutes / 60);
   const m = minutes % 60;
   const hours = h === 1 ? '1 hour' : `${h} hours`;

@@ -19,7 +19,7 @@ import { locationConsumer } from './consumers/location.ts';
 import { usersConsumer } from './consumers/users.ts';
 import { startRetention } from './retention.ts';
 import { readSettings } from './settings.ts';
-import { startSilenceTimer } from './silence.ts';
+import { graceAfterStart, startSilenceTimer } from './silence.ts';
 
 /** Options for building the service; only tests pass any. */
 export interface NotificationsOptions {
@@ -58,10 +58,11 @@ export function notificationsService(o: NotificationsOptions = {}): ServiceDefin
       handleTargets(api, d, forwarder);
       let stopRetention = () => {};
       let stopSilence = () => {};
-      api.onStart(() => {
+      api.onStart(async () => {
         forwarder.start();
         stopRetention = startRetention(d, api.log);
         // After the consumers caught up: a silence is judged on the reports already read.
+        await graceAfterStart(d, api).catch((err: unknown) => api.log.warn('could not hold back pending silences after the start', { err }));
         stopSilence = startSilenceTimer(d, api, api.log);
       });
       api.onStop(async () => {

@@ -4,7 +4,8 @@
  * Every `TICK_MS` the due rows are looked for and each is told in a write transaction that
  * re-reads it — so deadlines survive restarts, and two instances ticking at once tell once.
  * The inbox rows are keyed on (group, member, last report): even a crash between telling
- * and marking told, or a row read twice, makes no second notification.
+ * and marking told, or a row read twice, makes no second notification. After a start,
+ * pending silences wait `STARTUP_GRACE_MS` (an outage is not the phones' silence).
  */
 import type { Logger, ServiceApi } from '../../src/kit/index.ts';
 import type { Deps } from './deps.ts';
@@ -39,7 +40,20 @@ export async function tellSilences(d: Deps, api: Pick<ServiceApi, 'write'>): Pro
   return rows.length;
 }
 
-/** Starts the timer; returns its stop function. */
+/**
+ * After a start, no silence is told for this long. When the whole appliance was down, the
+ * phones could not report either: silences that "ran out" meanwhile are the outage's, and
+ * the phones flush what they queued once Hearth answers again (OwnTracks on Android reports
+ * at least every 15 minutes by default). A phone still silent after it is told then.
+ */
+export const STARTUP_GRACE_MS = 15 * 60_000;
+
+/** Holds back every pending silence until `STARTUP_GRACE_MS` after now (see there). */
+export async function graceAfterStart(d: Deps, api: Pick<ServiceApi, 'write'>): Promise<void> {
+  await api.write((tx) => tx.execute('UPDATE silence_watch SET deadline = max(deadline, ?) WHERE deadline IS NOT NULL', [d.now() + STARTUP_GRACE_MS]));
+}
+
+/** Starts the timer (after the start's grace: graceAfterStart); returns its stop function. */
 export function startSilenceTimer(d: Deps, api: Pick<ServiceApi, 'write'>, log: Logger): () => void {
   let busy = false;
   const every = setInterval(() => {

@@ -1,8 +1,8 @@
 /**
  * Stopped reporting, on a clock the test moves: a sharing member silent longer than the
- * group's setting is announced to the others once — also when the deadline passes while
- * the notifications service is down, and not again after restarts — and again only after
- * they reported and fell silent anew. Pausing sharing is not silence. The timer looks every
+ * group's setting is announced to the others once — also when the deadline passed while
+ * the notifications service was down (after the start's grace), and not again after
+ * restarts — and again only after they reported and fell silent anew. Pausing sharing is not silence. The timer looks every
  * second; "nothing more came" is checked after several of its ticks.
  */
 import assert from 'node:assert/strict';
@@ -57,6 +57,9 @@ describe('notifications: stopped reporting', { timeout: FILE_TIMEOUT }, () => {
     await h.stopNotifications();
     offset += 15 * MIN; // the deadline passes while the service is down
     await h.startNotifications();
+    await sleep(2500);
+    assert.deepEqual(await silences(ann), [], 'not at once after a start: an outage is not the phone\u2019s silence');
+    offset += 16 * MIN; // past the start's grace
     const [n] = await waitInbox(h, ann, 1, (x) => x.type === 'stopped_reporting');
     assert.equal(n.title, 'Bo stopped reporting');
     assert.equal(n.body, 'Hearth has not heard from Bo\u2019s phone for over 30 minutes (Family). It may be switched off, out of battery or without a connection.');

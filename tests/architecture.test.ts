@@ -132,8 +132,8 @@ const SERVICE_OWN: Readonly<Record<string, readonly string[]>> = {
   // Journeys' and SOS' deadlines, and retention, run on timers; a member's phones (their
   // OwnTracks secret, the messages held for it, the commands waiting for them), kept outside the event log.
   location: ['timers.ts', 'phones'],
-  // Delivery to ntfy and webhooks; how long inboxes keep what they hold.
-  notifications: ['forwarding', 'retention.ts'],
+  // Delivery to ntfy and webhooks; how long inboxes keep what they hold; the stopped-reporting timer.
+  notifications: ['forwarding', 'retention.ts', 'silence.ts'],
   chat: [],
 };
 /** What a pure domain may import besides itself, src/contracts and src/kit's values: nothing that does I/O. */

@@ -2,12 +2,14 @@
  * The notifications service: rules over the users, location and chat services' events
  * make notifications, stored once per (event, recipient) in each user's inbox with a
  * `notification.created` event for the live stream; preferences decide what is dropped or
- * kept quiet; the forwarder posts the rest to the users' ntfy topics and webhooks.
+ * kept quiet; the forwarder posts the rest to the users' ntfy topics and webhooks. The
+ * silence timer tells when a sharing member stops reporting.
  * `notificationsService({ forwarder })` exists for tests (the clock is `RunOptions.now`).
  */
 import { defineService, type ServiceDefinition } from '../../src/kit/index.ts';
 import type { Deps } from './deps.ts';
 import { Forwarder, type ForwarderOptions } from './forwarding/index.ts';
+import { handleGroupAlerts } from './handlers/group-alerts.ts';
 import { handleInbox } from './handlers/inbox.ts';
 import { handlePreferences } from './handlers/preferences.ts';
 import { handleTargets } from './handlers/targets.ts';
@@ -17,6 +19,7 @@ import { locationConsumer } from './consumers/location.ts';
 import { usersConsumer } from './consumers/users.ts';
 import { startRetention } from './retention.ts';
 import { readSettings } from './settings.ts';
+import { graceAfterStart, startSilenceTimer } from './silence.ts';
 
 /** Options for building the service; only tests pass any. */
 export interface NotificationsOptions {
@@ -51,13 +54,19 @@ export function notificationsService(o: NotificationsOptions = {}): ServiceDefin
       api.consume('chat', chatConsumer(d));
       handleInbox(api, d);
       handlePreferences(api, d);
+      handleGroupAlerts(api, d);
       handleTargets(api, d, forwarder);
       let stopRetention = () => {};
-      api.onStart(() => {
+      let stopSilence = () => {};
+      api.onStart(async () => {
         forwarder.start();
         stopRetention = startRetention(d, api.log);
+        // After the consumers caught up: a silence is judged on the reports already read.
+        await graceAfterStart(d, api).catch((err: unknown) => api.log.warn('could not hold back pending silences after the start', { err }));
+        stopSilence = startSilenceTimer(d, api, api.log);
       });
       api.onStop(async () => {
+        stopSilence();
         stopRetention();
         await forwarder.stop();
       });

@@ -7,7 +7,8 @@
  * `cause_at` is when the cause happened (a departure erases what happened before it).
  * `targets` are where a user's notifications are forwarded; `deliveries` is the forwarding
  * outbox, written in the same transaction as the notification, and `delivery_attempts`
- * the log a user reads.
+ * the log a user reads. Version 3 adds what the alert rules remember (low battery, stopped
+ * reporting) and each group's alert settings.
  */
 import { membership } from '../../src/contracts/index.ts';
 import type { Migration } from '../../src/kit/index.ts';
@@ -93,6 +94,21 @@ CREATE INDEX delivery_attempts_target ON delivery_attempts (target_id, at);
     // Kept by a rebuild.
     sql: `
 CREATE TABLE member_since (group_id TEXT NOT NULL, user_id TEXT NOT NULL, join_id TEXT NOT NULL, PRIMARY KEY (group_id, user_id));
+`,
+  },
+  {
+    version: 3,
+    name: 'alerts',
+    // group_alerts: a group's alert settings (no row: the defaults; a NULL column: that alert is
+    // off). battery_marks: per (group, member, phone) the newest fix judged and whether this
+    // discharge was told. silence_watch: per sharing (group, member) the last report (ms) and
+    // when silence is told (deadline NULL: told already, or off) — the timer's due list, so
+    // it survives restarts. All three are kept from location.sampled (consumers/location.ts).
+    sql: `
+CREATE TABLE group_alerts (group_id TEXT PRIMARY KEY, low_battery_percent INTEGER, silence_minutes INTEGER);
+CREATE TABLE battery_marks (group_id TEXT NOT NULL, user_id TEXT NOT NULL, device TEXT NOT NULL, fix_at TEXT NOT NULL, low INTEGER NOT NULL, PRIMARY KEY (group_id, user_id, device));
+CREATE TABLE silence_watch (group_id TEXT NOT NULL, user_id TEXT NOT NULL, last_ms INTEGER NOT NULL, told INTEGER NOT NULL DEFAULT 0, deadline INTEGER, PRIMARY KEY (group_id, user_id));
+CREATE INDEX silence_due ON silence_watch (deadline) WHERE deadline IS NOT NULL;
 `,
   },
 ];

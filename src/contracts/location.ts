@@ -292,6 +292,7 @@ export const PlaceRemoved = event(S, 'place.removed', { version: 1, data: v.obje
 /** A member proposed a place (stream `suggestions:<userId>`). */
 export const PlaceSuggested = event(S, 'place.suggested', { version: 1, data: v.object({ suggestion: Suggestion }) });
 
+
 /** Every event of a member's scope, by type. */
 export const scopeEvents = {
   LocationSampled,

@@ -31,6 +31,9 @@ export const NotificationType = v.picklist([
   'member_removed',
   'invite_accepted',
   'mention',
+  'low_battery',
+  'stopped_reporting',
+  'phone_unreadable',
 ]);
 export type NotificationType = v.InferOutput<typeof NotificationType>;
 /** The types that cannot be turned off or muted: an SOS always comes through. */
@@ -90,11 +93,31 @@ const MuteIn = v.pipe(
 export const Mute = v.object({ groupId: Id, until: v.nullable(v.string()) });
 export const QuietHours = v.strictObject({ start: ClockTime, end: ClockTime, timeZone: TimeZone });
 
-/** A user's preferences as read back. Types not listed are on. */
+/** Which crossings a watch tells of: arriving at a place, leaving it, or both. */
+export const WatchOn = v.picklist(['arrive', 'leave', 'both']);
+/**
+ * "Tell me when Sam arrives at School": one group's place (null: any of its places) and
+ * member (null: anyone), arriving, leaving or both. A user with watches in a group hears
+ * only the arrivals and departures in that group that one of them matches.
+ */
+export const WatchIn = v.strictObject({
+  groupId: Id,
+  userId: v.optional(v.nullable(Id), null),
+  placeId: v.optional(v.nullable(Id), null),
+  on: v.optional(WatchOn, 'arrive'),
+});
+/** A watch as stored and read back. */
+export const Watch = v.object({ groupId: Id, userId: v.nullable(Id), placeId: v.nullable(Id), on: WatchOn });
+export type Watch = v.InferOutput<typeof Watch>;
+/** The most watches one user may have. */
+export const MAX_WATCHES = 50;
+
+/** A user's preferences as read back. Types not listed are on; no watches in a group: every arrival and departure there. */
 export const Preferences = v.object({
   mutes: v.array(Mute),
   types: v.record(v.string(), v.boolean()),
   quietHours: v.nullable(v.object({ start: v.string(), end: v.string(), timeZone: v.string() })),
+  watches: v.array(Watch),
 });
 export type Preferences = v.InferOutput<typeof Preferences>;
 
@@ -208,12 +231,43 @@ export const PreferencesIn = v.strictObject({
     {},
   ),
   quietHours: v.optional(v.nullable(QuietHours), null),
+  watches: v.optional(v.pipe(v.array(WatchIn), v.maxLength(MAX_WATCHES, `must hold at most ${MAX_WATCHES} watches`)), []),
 });
 /** Replaces the actor's preferences. */
 export const SetPreferences = command(S, 'set_preferences', {
   version: 1,
   request: v.strictObject({ actor: Actor, ...PreferencesIn.entries }),
   reply: Preferences,
+  idempotent: true,
+});
+
+// ── group alert settings ───────────────────────────────────────────────────────────────
+
+/** Low battery: a phone at or below this percentage, unplugged (null: off). */
+export const LowBatteryPercent = v.nullable(v.pipe(v.number('must be a number or null'), v.integer('must be a whole percentage'), v.minValue(5, 'must be 5–50 %'), v.maxValue(50, 'must be 5–50 %')));
+/** Stopped reporting: a sharing member silent this many minutes (null: off). */
+export const SilenceMinutes = v.nullable(v.pipe(v.number('must be a number or null'), v.integer('must be whole minutes'), v.minValue(15, 'must be 15–10080 minutes'), v.maxValue(10_080, 'must be 15–10080 minutes')));
+/** Defaults of a group that set nothing: 15 % and two hours (docs/notifications.md says why). */
+export const DEFAULT_GROUP_ALERTS = { lowBatteryPercent: 15, silenceMinutes: 120 } as const;
+
+/** A group's alert settings, as every member reads them. */
+export const GroupAlerts = v.object({ groupId: Id, lowBatteryPercent: v.nullable(v.number()), silenceMinutes: v.nullable(v.number()) });
+export type GroupAlerts = v.InferOutput<typeof GroupAlerts>;
+/** What an admin changes (what is left out stays as it is; null turns the alert off). */
+export const GroupAlertsIn = v.pipe(
+  v.strictObject({ lowBatteryPercent: v.optional(LowBatteryPercent), silenceMinutes: v.optional(SilenceMinutes) }),
+  v.check((x) => x.lowBatteryPercent !== undefined || x.silenceMinutes !== undefined, 'give lowBatteryPercent, silenceMinutes or both'),
+);
+/** A group's alert settings (any member). */
+export const GetGroupAlerts = query(S, 'group_alerts', { version: 1, request: v.strictObject({ actor: Actor, groupId: Id }), reply: GroupAlerts });
+/** Changes a group's alert settings (its owner and admins). */
+export const SetGroupAlerts = command(S, 'set_group_alerts', {
+  version: 1,
+  request: v.pipe(
+    v.strictObject({ actor: Actor, groupId: Id, lowBatteryPercent: v.optional(LowBatteryPercent), silenceMinutes: v.optional(SilenceMinutes) }),
+    v.check((x) => x.lowBatteryPercent !== undefined || x.silenceMinutes !== undefined, 'give lowBatteryPercent, silenceMinutes or both'),
+  ),
+  reply: GroupAlerts,
   idempotent: true,
 });
 

@@ -31,6 +31,7 @@ function validBody(r: AnyRoute, target: string): unknown {
     'POST /v1/groups/:groupId/messages': { text: 'hello', txnId: 't1' },
     'PATCH /v1/groups/:groupId/messages/:messageId': { text: 'hello' },
     'PUT /v1/groups/:groupId/read-marker': { messageId: SOME_MESSAGE },
+    'PATCH /v1/groups/:groupId/alert-settings': { silenceMinutes: 60 },
   };
   const key = `${r.method} ${r.path}`;
   if (!r.body) return undefined;
@@ -80,7 +81,7 @@ describe('gateway: the cross-group matrix', { timeout: FILE_TIMEOUT }, () => {
   it('treats every route with a :groupId as group-scoped', () => {
     const unguarded = ROUTES.filter((r) => r.path.includes(':groupId') && !r.group).map((r) => `${r.method} ${r.path}`);
     assert.deepEqual(unguarded, []);
-    assert.equal(groupRoutes.length, 33); // #16 added locate and places/push
+    assert.equal(groupRoutes.length, 35); // #16 added locate, places/push and alert-settings (GET, PATCH)
   });
 
   it('answers 404 to a non-member on every group-scoped route of another group, leaking nothing', async () => {

@@ -47,7 +47,7 @@ describe('notifications: preferences', { timeout: FILE_TIMEOUT }, () => {
   });
 
   it('reads back the defaults, then what was set (a mute "for 8 hours" as the instant it ends)', async () => {
-    assert.deepEqual((await call(h, 'GET', '/v1/notifications/preferences', { token: bo.token })).body, { mutes: [], types: {}, quietHours: null });
+    assert.deepEqual((await call(h, 'GET', '/v1/notifications/preferences', { token: bo.token })).body, { mutes: [], types: {}, quietHours: null, watches: [] });
     const before = Date.now();
     const set = await prefs({ mutes: [{ groupId: family, forMinutes: 480 }], types: { place_left: false }, quietHours: { start: '22:00', end: '07:00', timeZone: 'Europe/Berlin' } });
     assert.equal(set.status, 200, set.text);

@@ -15,13 +15,15 @@ import { notify } from '../store/inbox.ts';
 /**
  * Stores what `drafts` makes of `cause` for group `groupId`, unless `cause` is old news; a
  * member who joined after `cause` (read again when a checkpoint moved back: `member_since`,
- * UUIDv7 ids ordered by time) is not told of it.
+ * UUIDv7 ids ordered by time) is not told of it. With `key`, the inbox rows are keyed on
+ * it instead of the event id: one happening seen through several events (a fix in each of
+ * the member's groups) tells a member of two of those groups once.
  */
-export async function tell(d: Deps, tx: WriteTx, cause: Envelope, groupId: string, drafts: (g: GroupView) => Draft[]): Promise<void> {
+export async function tell(d: Deps, tx: WriteTx, cause: Envelope, groupId: string, drafts: (g: GroupView) => Draft[], key?: string): Promise<void> {
   if (!fresh(cause, d.now(), d.settings.maxAgeMs)) return;
   const later = new Set((await tx.query('SELECT user_id FROM member_since WHERE group_id = ? AND join_id > ?', [groupId, cause.id])).map((r) => String(r.user_id)));
   const told = drafts(await groupView(tx, groupId)).filter((x) => !later.has(x.userId));
-  if ((await notify(tx, cause, told, d.now())) > 0) tx.afterCommit(d.kick);
+  if ((await notify(tx, key === undefined ? cause : { ...cause, id: key }, told, d.now())) > 0) tx.afterCommit(d.kick);
 }
 
 /**

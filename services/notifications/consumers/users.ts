@@ -3,12 +3,14 @@
  * projection), the member rules (joined, left, removed, invite accepted), and erasure — a
  * deleted account takes its inbox, preferences and targets with it; a deleted group, every
  * notification about it; a member who leaves or is removed loses the group's notifications
- * (the removed member is then told, in the one notification they keep).
+ * (the removed member is then told, in the one notification they keep). The alert rules'
+ * memory of a member (battery, silence) goes when they leave; a group's, with the group.
  */
 import type { ConsumeSpec, Tx } from '../../../src/kit/index.ts';
 import { membership, notifications } from '../../../src/contracts/index.ts';
 import type { Deps } from '../deps.ts';
 import { memberRule } from '../domain/rules.ts';
+import { forgetAlerts } from '../store/alerts.ts';
 import { eraseNotifications } from '../store/inbox.ts';
 import { tell } from './tell.ts';
 
@@ -48,14 +50,17 @@ function notificationsHooks(d: Deps): membership.MembershipHooks {
         case 'left':
           // What happened before they left (a rebuild re-reading an old departure must not erase what came after a rejoin).
           await eraseNotifications(tx, d.events, 'user_id = ? AND group_id = ? AND cause_at <= ?', [c.userId, c.groupId, e.at]);
+          await forgetAlerts(tx, { groupId: c.groupId, userId: c.userId });
           await tell(d, tx, e, c.groupId, (g) => memberRule(c, g));
           return;
         case 'group_deleted':
           await eraseNotifications(tx, d.events, 'group_id = ?', [c.groupId]);
+          await forgetAlerts(tx, { groupId: c.groupId });
           await tx.execute(`UPDATE member_since SET join_id = '${GONE}' WHERE group_id = ?`, [c.groupId]);
           return;
         case 'user_deleted':
           await eraseUser(tx, d, c.userId);
+          await forgetAlerts(tx, { userId: c.userId });
           await tx.execute(`UPDATE member_since SET join_id = '${GONE}' WHERE user_id = ?`, [c.userId]);
           return;
         default:

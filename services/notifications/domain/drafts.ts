@@ -20,7 +20,8 @@ export interface Draft {
   userId: string;
   type: Type;
   priority: notifications.Priority;
-  groupId: string;
+  /** The group it is about (null: none, e.g. a notice about the user's own phone). */
+  groupId: string | null;
   actorId: string | null;
   title: string;
   body: string;
@@ -45,6 +46,9 @@ const PRIORITY: Record<Type, notifications.Priority> = {
   member_removed: 'default',
   invite_accepted: 'default',
   mention: 'high',
+  low_battery: 'default',
+  stopped_reporting: 'high',
+  phone_unreadable: 'high',
 };
 
 /** A notification of `type` about `g`, its texts filled in (the type's priority unless given). */

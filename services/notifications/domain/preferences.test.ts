@@ -39,7 +39,7 @@ describe('judge', () => {
   });
 
   it('lets SOS through a mute, a switched-off type and quiet hours, loudly', () => {
-    const p: Prefs = { mutes: [{ groupId: G, until: null }], types: { sos_raised: false, sos_cleared: false }, quietHours: { start: '00:00', end: '23:59', timeZone: 'UTC' } };
+    const p: Prefs = { mutes: [{ groupId: G, until: null }], types: { sos_raised: false, sos_cleared: false }, quietHours: { start: '00:00', end: '23:59', timeZone: 'UTC' }, watches: [] };
     assert.equal(judge(p, 'sos_raised', G, NOON), 'loud');
     assert.equal(judge(p, 'sos_cleared', G, NOON), 'loud');
     assert.equal(judge(p, 'went_offline', G, NOON), 'drop');

@@ -8,8 +8,8 @@ import { notifications } from '../../../src/contracts/index.ts';
 /** Preferences as stored. */
 export type Prefs = notifications.Preferences;
 
-/** Nothing muted, every type on, no quiet hours. */
-export const DEFAULT_PREFS: Prefs = { mutes: [], types: {}, quietHours: null };
+/** Nothing muted, every type on, no quiet hours, no watches (every arrival and departure). */
+export const DEFAULT_PREFS: Prefs = { mutes: [], types: {}, quietHours: null, watches: [] };
 
 /** The verdict on one notification: not at all, inbox only, or inbox and forwarded. */
 export type Verdict = 'drop' | 'quiet' | 'loud';

@@ -20,6 +20,14 @@ export interface TextVars {
   excerpt?: string;
   /** While what: "an SOS" or "a journey". */
   during?: string;
+  /** A battery level, `12`. */
+  level?: number;
+  /** How long, in words: "2 hours", "45 minutes". */
+  silence?: string;
+  /** The phone's name (its OwnTracks device id). */
+  device?: string;
+  /** Why a phone's messages cannot be read: no key set, or not the phone's key. */
+  reason?: 'no_key' | 'wrong_key';
 }
 
 /** The title and body of each notification type. */
@@ -38,7 +46,29 @@ export const TEXTS: Record<Type, (x: TextVars) => { title: string; body: string 
   member_removed: (x) => ({ title: `${x.name} was removed from ${x.group}`, body: `${x.name} is no longer a member of ${x.group}.` }),
   invite_accepted: (x) => ({ title: `${x.name} accepted your invite`, body: `${x.name} joined ${x.group} with your invite.` }),
   mention: (x) => ({ title: `${x.name} mentioned you in ${x.group}`, body: x.excerpt ?? '' }),
+  low_battery: (x) => ({ title: `${x.name}’s phone battery is low`, body: `${x.name}’s phone is at ${x.level} % and not charging (${x.group}).` }),
+  stopped_reporting: (x) => ({
+    title: `${x.name} stopped reporting`,
+    body: `Hearth has not heard from ${x.name}’s phone for over ${x.silence} (${x.group}). It may be switched off, out of battery or without a connection.`,
+  }),
+  phone_unreadable: (x) => ({
+    title: 'Hearth cannot read your phone’s locations yet',
+    body:
+      x.reason === 'wrong_key'
+        ? `Your phone (${x.device}) encrypts its locations with a key that is not the one set in Hearth. Set the same key in Hearth as in the OwnTracks app; what your phone sent is kept and read as soon as the keys match.`
+        : `Your phone (${x.device}) sends encrypted locations, and Hearth has no key to read them. Set the same key in Hearth as in the OwnTracks app; what your phone sent is kept and read as soon as the key is set.`,
+  }),
 };
+
+/** A silence in words: "2 hours", "1 hour 30 minutes", "45 minutes", "2 days". */
+export function inWords(minutes: number): string {
+  if (minutes >= 1440 && minutes % 1440 === 0) return minutes === 1440 ? '1 day' : `${minutes / 1440} days`;
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  const hours = h === 1 ? '1 hour' : `${h} hours`;
+  const mins = m === 1 ? '1 minute' : `${m} minutes`;
+  return h === 0 ? mins : m === 0 ? hours : `${hours} ${mins}`;
+}
 
 /** What the removed member themselves is told. */
 export const YOU_WERE_REMOVED = (x: TextVars): { title: string; body: string } => ({ title: `You were removed from ${x.group}`, body: `An admin removed you from ${x.group}.` });

@@ -35,6 +35,9 @@ export const NTFY_TAGS = {
   member_removed: ['bust_in_silhouette'],
   invite_accepted: ['handshake'],
   mention: ['speech_balloon'],
+  low_battery: ['battery'],
+  stopped_reporting: ['mobile_phone_off'],
+  phone_unreadable: ['lock'],
   test: ['test_tube'],
 } as const satisfies Record<ForwardMessage['type'], readonly string[]>;
 

@@ -7,6 +7,7 @@ import { uuidv7, type Envelope, type EventLog, type Tx, type WriteTx } from '../
 import { notifications } from '../../../src/contracts/index.ts';
 import type { Draft } from '../domain/drafts.ts';
 import { judge } from '../domain/preferences.ts';
+import { watched } from '../domain/watches.ts';
 import { enqueue } from '../forwarding/index.ts';
 import { loadPrefs } from './preferences.ts';
 
@@ -31,16 +32,18 @@ export function toNotification(r: Row): notifications.Notification {
 
 /**
  * Stores the drafts caused by `cause` that the recipients' preferences let through; returns
- * how many were new. A draft whose (cause, recipient) is already stored is a redelivery or a
+ * how many were new (an arrival or departure only when the recipient's watches let it through:
+ * domain/watches.ts). A draft whose (cause, recipient) is already stored is a redelivery or a
  * rebuild and is skipped, so nothing is notified — or forwarded — twice. `tx` is the
  * consumer's transaction of `cause`: the kit traces each `notification.created` to it.
  */
-export async function notify(tx: WriteTx, cause: Envelope, drafts: readonly Draft[], nowMs: number): Promise<number> {
+export async function notify(tx: WriteTx, cause: Pick<Envelope, 'id' | 'at'>, drafts: readonly Draft[], nowMs: number): Promise<number> {
   let made = 0;
   const createdAt = new Date(nowMs).toISOString();
   for (const d of drafts) {
-    const verdict = judge(await loadPrefs(tx, d.userId), d.type, d.groupId, nowMs);
-    if (verdict === 'drop') continue;
+    const prefs = await loadPrefs(tx, d.userId);
+    const verdict = judge(prefs, d.type, d.groupId, nowMs);
+    if (verdict === 'drop' || !watched(prefs, d)) continue;
     const n: notifications.Notification = {
       id: uuidv7(),
       type: d.type,

@@ -1,12 +1,14 @@
 /**
  * The notification routes: the inbox (pages by cursor, unread count, marking read),
  * preferences, and forwarding targets with their test action and delivery log. Everything
- * here is the caller's own; the service keys every query on the actor.
+ * here is the caller's own; the service keys every query on the actor. And a group's alert
+ * settings (low battery, stopped reporting), which every member reads and admins change.
  */
 import * as v from 'valibot';
 import { AppError } from '../../kit/index.ts';
 import { notifications, users } from '../../contracts/index.ts';
 import { route } from '../route-spec.ts';
+import { GroupParams } from './shapes.ts';
 
 const tag = 'notifications';
 const service = 'notifications';
@@ -126,5 +128,30 @@ export const notificationRoutes = [
     query: v.object({ limit: Limit }),
     reply: notifications.ListDeliveries.reply,
     handle: ({ actor, params, query, call }) => call(notifications.ListDeliveries, { actor, targetId: params.targetId, ...(query.limit ? { limit: query.limit } : {}) }),
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/groups/:groupId/alert-settings',
+    summary: 'The group\u2019s alert settings: low battery threshold and stopped-reporting silence (null: off)',
+    tag,
+    access: 'user',
+    service,
+    params: GroupParams,
+    group: { role: 'member' },
+    reply: notifications.GroupAlerts,
+    handle: ({ actor, params, call }) => call(notifications.GetGroupAlerts, { actor, groupId: params.groupId }),
+  }),
+  route({
+    method: 'PATCH',
+    path: '/v1/groups/:groupId/alert-settings',
+    summary: 'Change the group\u2019s alert settings (admin or owner): {lowBatteryPercent?, silenceMinutes?}, null turns one off',
+    tag,
+    access: 'user',
+    service,
+    params: GroupParams,
+    group: { role: 'admin' },
+    body: notifications.GroupAlertsIn,
+    reply: notifications.GroupAlerts,
+    handle: ({ actor, params, body, call }) => call(notifications.SetGroupAlerts, { actor, groupId: params.groupId, ...body }),
   }),
 ];

@@ -20,5 +20,6 @@ export type Journey = location.Journey;
 export type Message = chat.Message;
 export type Notification = notifications.Notification;
 export type Preferences = notifications.Preferences;
+export type GroupAlerts = notifications.GroupAlerts;
 export type Target = notifications.Target;
 export type DeliveryAttempt = notifications.DeliveryAttempt;

@@ -20,6 +20,8 @@ export interface PreferencesIn {
   mutes: MuteIn[];
   types: Record<string, boolean>;
   quietHours: Preferences['quietHours'];
+  /** Arrival and departure watches; kept as they are by every change this app makes. */
+  watches: Preferences['watches'];
 }
 
 /** The types that cannot be turned off: an SOS always comes through (contracts' `ALWAYS`). */
@@ -41,6 +43,8 @@ function asInput(p: Preferences): PreferencesIn {
     mutes: p.mutes.map((m) => (m.until ? { groupId: m.groupId, until: m.until } : { groupId: m.groupId })),
     types: Object.fromEntries(Object.entries(p.types).filter(([k]) => !ALWAYS_ON.includes(k))),
     quietHours: p.quietHours,
+    // A PUT replaces everything: watches set elsewhere (the API) must survive a switch flipped here.
+    watches: p.watches ?? [],
   };
 }
 

@@ -1,16 +1,19 @@
 /**
- * The notification settings: muted groups, which types to be told about, quiet hours,
- * this device's own notifications, and forwarding to a phone (ntfy, webhook).
+ * The notification settings: muted groups, which types to be told about, which arrivals
+ * and departures, quiet hours, the group's alerts (admins change them), this device's own
+ * notifications, and forwarding to a phone (ntfy, webhook).
  */
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../../strings.ts';
 import { ErrorMessage } from '../../ui/index.ts';
 import { DeviceNotifications } from './device.tsx';
+import { GroupAlerts } from './group-alerts.tsx';
 import { Mutes } from './mutes.tsx';
 import { loadPrefs, prefs } from './prefs.ts';
 import { QuietHours } from './quiet-hours.tsx';
 import { Targets } from './targets.tsx';
 import { Types } from './types.tsx';
+import { Watches } from './watches.tsx';
 
 /** The settings section of the Alerts view. */
 export function Settings() {
@@ -27,9 +30,11 @@ export function Settings() {
         <>
           <Mutes p={p} />
           <Types p={p} />
+          <Watches p={p} />
           <QuietHours p={p} />
         </>
       )}
+      <GroupAlerts />
       <DeviceNotifications />
       <Targets />
     </div>

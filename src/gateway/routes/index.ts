@@ -11,6 +11,7 @@ import { instanceRoutes } from './instance.ts';
 import { inviteRoutes } from './invites.ts';
 import { locationRoutes } from './location.ts';
 import { owntracksRoutes } from './owntracks.ts';
+import { owntracksSetupRoutes } from './owntracks-setup.ts';
 import { chatRoutes } from './chat.ts';
 import { notificationRoutes } from './notifications.ts';
 import { meRoutes } from './me.ts';
@@ -46,6 +47,7 @@ export const ROUTES: readonly AnyRoute[] = [
   ...inviteRoutes,
   ...locationRoutes,
   ...owntracksRoutes,
+  ...owntracksSetupRoutes,
   ...chatRoutes,
   ...notificationRoutes,
   ...adminBackupRoutes,

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { qrSvg } from '../../src/gateway/owntracks/qr.ts';
+import { qrSvg } from '../../src/gateway/owntracks/index.ts';
 import { account, apiCall, assertAccessible, assertNoProblems, browserSkip, launchBrowser, person, signInPage, startAppliance, WEB_TIMEOUT, type Account, type Appliance } from './support.ts';
 
 describe('setting up a phone', { skip: browserSkip, timeout: WEB_TIMEOUT }, () => {

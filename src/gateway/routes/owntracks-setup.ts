@@ -7,8 +7,7 @@
  */
 import * as v from 'valibot';
 import { users } from '../../contracts/index.ts';
-import { DEVICE_ID, deviceIdOf, phoneBaseUrl, owntracksConfiguration, setupLink } from '../owntracks/setup.ts';
-import { qrSvg } from '../owntracks/qr.ts';
+import { DEVICE_ID, deviceIdOf, phoneBaseUrl, owntracksConfiguration, qrSvg, setupLink } from '../owntracks/index.ts';
 import { route } from '../route-spec.ts';
 
 /** What the route answers (the configuration is loose: its keys are the apps'). */

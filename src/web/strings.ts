@@ -434,7 +434,7 @@ export const t = {
     ],
     ntfyUrl: 'Topic address',
     ntfyToken: 'Access token (optional)',
-    ntfyTokenHint: 'Only if your own ntfy server needs a login.',
+    ntfyTokenHint: 'Only if your own ntfy server needs a login. Or, instead, put your ntfy name and password in the address: https://name:password@ntfy.example.home/topic — Hearth keeps them hidden.',
     addNtfy: 'Add ntfy topic',
     webhookTitle: 'Add a webhook',
     webhookHelp: 'Hearth sends each alert as a signed POST to this address (docs/notifications.md explains how to check the signature).',

@@ -146,7 +146,7 @@ describe('the account and instance pages', { skip: browserSkip, timeout: 2 * WEB
     await e2.context.close();
   });
 
-  it('creates an app password shown once that works with Basic auth, shows the OwnTracks settings, and revokes it', async () => {
+  it('creates an app password shown once that works with Basic auth, offers to set up a phone, and revokes it', async () => {
     const a = await person(browser, app, { ...PHONE, permissions: ['clipboard-read', 'clipboard-write'] });
     await signInPage(a, ann);
     await open(a.page, 'Account', 'Account');

@@ -39,7 +39,6 @@ export interface OwnTracksConfiguration {
   mode: 3;
   url: string;
   auth: true;
-  usePassword: true;
   username: string;
   password: string;
   deviceId: string;
@@ -49,8 +48,6 @@ export interface OwnTracksConfiguration {
   locatorInterval: number;
   extendedData: true;
   cmd: true;
-  allowRemoteLocation: true;
-  remoteConfiguration: false;
 }
 
 /** "ann-phone" for Ann Smith: lower-case letters and digits, as the apps' own ids look. */
@@ -78,7 +75,6 @@ export function owntracksConfiguration(o: { publicUrl: string; email: string; pa
     mode: 3,
     url: `${o.publicUrl.replace(/\/+$/, '')}/v1/owntracks`,
     auth: true,
-    usePassword: true, // iOS keeps the password only with this on (its HTTP template has it on already)
     username: o.email,
     password: o.password,
     deviceId: o.deviceId,
@@ -90,8 +86,9 @@ export function owntracksConfiguration(o: { publicUrl: string; email: string; pa
     locatorInterval: 300,
     extendedData: true, // battery level and charging: the low-battery alert needs them
     cmd: true, // act on commands in Hearth's replies ("locate now", places); off by default on iOS
-    allowRemoteLocation: true, // iOS: answer "locate now"
-    remoteConfiguration: false, // Hearth never reconfigures a phone behind its owner's back
+    // Left at the apps' defaults, to keep the QR code small: iOS `usePassword` and
+    // `allowRemoteLocation` (on), `remoteConfiguration` (off on both: Hearth never changes
+    // a phone's settings behind its owner's back).
   };
 }
 

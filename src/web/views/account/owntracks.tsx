@@ -39,7 +39,7 @@ function SetupCard({ setup }: { setup: PhoneSetup }) {
   ];
   return (
     <div class="card stack phone-setup">
-      <img class="setup-qr" src={setup.qrSrc} alt={t.account.setupQr} width={260} height={260} />
+      <img class="setup-qr" src={setup.qrSrc} alt={t.account.setupQr} width={320} height={320} />
       <a class="btn" href={setup.link}>
         {t.account.openInOwntracks}
       </a>

@@ -46,6 +46,7 @@ export function notificationsService(o: NotificationsOptions = {}): ServiceDefin
         now,
         timeoutMs: settings.forwardTimeoutMs,
         maxAttempts: settings.forwardMaxAttempts,
+        publicUrl: settings.publicUrl,
         ...o.forwarder,
       });
       const d: Deps = { db: api.db, events: api.events, now, settings, kick: () => forwarder.kick() };

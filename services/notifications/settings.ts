@@ -13,6 +13,8 @@ export interface NotificationSettings {
   retentionMs: number;
   forwardTimeoutMs: number;
   forwardMaxAttempts: number;
+  /** Where the family reaches the web app (`public_url`, or `http://<http>` when that is empty; no trailing slash): the base of links in forwarded messages. */
+  publicUrl: string;
 }
 
 /**
@@ -22,11 +24,16 @@ export interface NotificationSettings {
  * readSettings({}).maxAgeMs; // 86 400 000
  */
 export function readSettings(raw: unknown): NotificationSettings {
-  const { notifications: c } = settings.readSettings({ notifications: settings.notifications }, raw, 'notifications.bad_settings', 'notifications settings');
+  const s = settings.readSettings(
+    { notifications: settings.notifications, public_url: settings.public_url, http: settings.http },
+    raw, 'notifications.bad_settings', 'notifications settings',
+  );
+  const c = s.notifications;
   return {
     maxAgeMs: c.max_age_s * 1000,
     retentionMs: c.retention_days * 86_400_000,
     forwardTimeoutMs: c.forward_timeout_s * 1000,
     forwardMaxAttempts: c.forward_max_attempts,
+    publicUrl: (s.public_url || `http://${s.http}`).replace(/\/+$/, ''),
   };
 }

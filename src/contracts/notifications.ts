@@ -135,6 +135,24 @@ export const TargetUrl = v.pipe(
     }
   }, 'must be an http or https URL without credentials'),
 );
+/**
+ * An ntfy topic URL: http or https, and it may carry a user and password
+ * (`https://user:pass@host/topic`, sent as HTTP Basic); the service takes them out before
+ * it stores the URL, so no list shows them back.
+ */
+export const NtfyUrl = v.pipe(
+  v.string(),
+  v.maxLength(2048),
+  v.url('must be a URL'),
+  v.check((s) => {
+    try {
+      const u = new URL(s);
+      return u.protocol === 'http:' || u.protocol === 'https:';
+    } catch {
+      return false; // not a URL: v.url already said so
+    }
+  }, 'must be an http or https URL'),
+);
 const Label = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(80), noNul);
 /** A secret the user gives: 16–256 printable ASCII characters. */
 const Secret = v.pipe(v.string(), v.regex(/^[\x21-\x7e]{16,256}$/, 'must be 16–256 printable ASCII characters'));
@@ -274,9 +292,12 @@ export const SetGroupAlerts = command(S, 'set_group_alerts', {
 // ── targets ────────────────────────────────────────────────────────────────────────────
 
 export const ListTargets = query(S, 'targets', { version: 1, request: v.strictObject({ actor: Actor }), reply: v.object({ targets: v.array(Target) }) });
-/** A target as a client adds it: an ntfy topic URL (with an optional access token) or a webhook (with an optional secret). */
+/**
+ * A target as a client adds it: an ntfy topic URL (with an optional access token, or a
+ * `user:pass@` in the URL, not both) or a webhook (with an optional secret).
+ */
 export const TargetIn = v.variant('kind', [
-  v.strictObject({ kind: v.literal('ntfy'), url: TargetUrl, label: v.optional(Label), token: v.optional(NtfyToken) }),
+  v.strictObject({ kind: v.literal('ntfy'), url: NtfyUrl, label: v.optional(Label), token: v.optional(NtfyToken) }),
   v.strictObject({ kind: v.literal('webhook'), url: TargetUrl, label: v.optional(Label), secret: v.optional(Secret) }),
 ]);
 /** Adds a target. A webhook without a secret gets a generated one; the secret is in this reply only. */

@@ -2,7 +2,7 @@
  * The account and instance pages in a real browser against the real appliance: name and
  * picture (cropped and shrunk in the browser to the API's limit), password change and
  * sessions (other devices are sent to sign-in), app passwords (shown once, working with
- * Basic auth) and the OwnTracks settings, deleting an account, and the Instance page for
+ * Basic auth) and where phones are set up, deleting an account, and the Instance page for
  * the person who runs this Hearth (backing up and downloading, and its refusal for anyone else).
  */
 import assert from 'node:assert/strict';
@@ -150,7 +150,7 @@ describe('the account and instance pages', { skip: browserSkip, timeout: 2 * WEB
     await e2.context.close();
   });
 
-  it('creates an app password shown once that works with Basic auth, shows the OwnTracks settings, and revokes it', async () => {
+  it('creates an app password shown once that works with Basic auth, offers to set up a phone, and revokes it', async () => {
     const a = await person(browser, app, { ...PHONE, permissions: ['clipboard-read', 'clipboard-write'] });
     await signInPage(a, ann);
     await open(a.page, 'Account', 'Account');
@@ -171,18 +171,9 @@ describe('the account and instance pages', { skip: browserSkip, timeout: 2 * WEB
     assert.equal(me.status, 200);
     assert.equal((await me.json()).email, ann.email);
 
-    // OwnTracks: the settings to type in, and an app password of its own that works there.
-    // Without public_url: the address this browser reached Hearth at, which phones can reach too.
-    await a.page.getByText(`${app.url}/v1/owntracks`, { exact: true }).waitFor();
-    await a.page.getByText(ann.email, { exact: true }).waitFor();
-    await a.page.getByRole('button', { name: 'Copy URL' }).waitFor();
-    await a.page.getByRole('button', { name: 'Create an app password for OwnTracks' }).click();
-    const owntracks = await a.page.getByRole('dialog', { name: 'Your new app password' }).getByLabel('App password').inputValue();
-    await a.page.getByRole('dialog').getByText('OwnTracks', { exact: true }).waitFor();
-    await a.page.getByRole('button', { name: 'Done' }).click();
-    const fix = { _type: 'location', lat: 51.5, lon: -0.12, acc: 10, tst: Math.floor(Date.now() / 1000), tid: 'AN' };
-    const posted = await basic(app, ann, owntracks, '/v1/owntracks', { method: 'POST', body: JSON.stringify(fix), headers: { 'x-limit-d': 'ann-phone' } });
-    assert.equal(posted.status, 200, await posted.text());
+    // Setting up a phone (its QR code, link and file): tests/web/phone-setup.test.ts.
+    await a.page.getByRole('button', { name: 'Set up a phone' }).waitFor();
+    await apiCall(app, 'POST', '/v1/me/app-passwords', { token: ann.token, body: { label: 'OwnTracks' } });
     await assertAccessible(a.page, 'account view with app passwords');
 
     await a.page.getByRole('button', { name: 'Revoke Script' }).click();

@@ -42,6 +42,8 @@ export interface ForwarderOptions {
   /** How often old deliveries and attempts are pruned (default hourly). */
   pruneEveryMs?: number;
   random?: () => number;
+  /** The base of links into the web app (`public_url`); '' sends none. */
+  publicUrl?: string;
 }
 
 type Settings = Required<Omit<ForwarderOptions, 'db' | 'log'>>;
@@ -94,6 +96,7 @@ export class Forwarder {
       batch: 50,
       pruneEveryMs: 3_600_000,
       random: Math.random,
+      publicUrl: '',
       ...definedOnly(o),
     };
   }
@@ -200,7 +203,7 @@ export class Forwarder {
   }
 
   async #send(breaker: CircuitBreaker, target: TargetRow, d: Due): Promise<SendResult> {
-    const req = buildRequest(target, d.message, d.id, this.#o.now());
+    const req = buildRequest(target, d.message, d.id, this.#o.now(), this.#o.publicUrl ? { publicUrl: this.#o.publicUrl } : {});
     if ('kind' in req) return req;
     const wasOpen = breaker.state !== 'closed';
     try {

@@ -7,5 +7,5 @@
  */
 export { Forwarder, type ForwarderOptions } from './forwarder.ts';
 export { enqueue, deliveryLog, prune, forgetTargetDeliveries, RETENTION } from './store.ts';
-export { ntfyRequest, splitTopicUrl, NTFY_PRIORITY, NTFY_TAGS, type TargetAddress } from './ntfy.ts';
+export { ntfyRequest, ntfyCredentials, shownUrl, splitTopicUrl, webAppLink, NTFY_PRIORITY, NTFY_TAGS, OPEN_MAP, type TargetAddress, type LinkBase } from './ntfy.ts';
 export { webhookRequest, sign, verifySignature, WEBHOOK_HEADERS, type WebhookBody, type HeaderBag } from './webhook.ts';

@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { notifications } from '../../../src/contracts/index.ts';
-import { clip, NTFY_TAGS, ntfyRequest, splitTopicUrl } from './ntfy.ts';
+import { Buffer } from 'node:buffer';
+import { clip, NTFY_TAGS, ntfyCredentials, ntfyRequest, OPEN_MAP, shownUrl, splitTopicUrl, webAppLink } from './ntfy.ts';
 
 const message = (over: Partial<notifications.ForwardMessage> = {}): notifications.ForwardMessage => ({
   notificationId: '01900000-0000-7000-8000-000000000001',
@@ -80,5 +81,55 @@ describe('ntfy: the published message', () => {
     assert.ok(body.message.endsWith('…'));
     assert.ok(!body.message.includes('\uFFFD'), 'no broken character');
     assert.equal(clip('short', 10), 'short');
+  });
+});
+
+describe('ntfy: links into the web app', () => {
+  const G = '01900000-0000-7000-8000-0000000000aa';
+  const links = { publicUrl: 'https://hearth.example.home/' };
+
+  it('opens the group’s map on a click, and gives an SOS a button to open it', () => {
+    const { init } = ntfyRequest({ url: 'https://ntfy.sh/t', secret: null }, message({ groupId: G }), links);
+    const body = JSON.parse(String(init.body));
+    assert.equal(body.click, `https://hearth.example.home/map?group=${G}`);
+    assert.deepEqual(body.actions, [{ action: 'view', label: OPEN_MAP, url: body.click }]);
+  });
+
+  it('opens the chat for a mention, the alerts for a message of no group, and adds a button to nothing but an SOS', () => {
+    assert.equal(webAppLink('https://h.example', { type: 'mention', groupId: G }), `https://h.example/chat?group=${G}`);
+    assert.equal(webAppLink('https://h.example', { type: 'test', groupId: null }), 'https://h.example/alerts');
+    const { init } = ntfyRequest({ url: 'https://ntfy.sh/t', secret: null }, message({ type: 'place_entered', priority: 'default', groupId: G }), links);
+    const body = JSON.parse(String(init.body));
+    assert.equal(body.click, `https://hearth.example.home/map?group=${G}`);
+    assert.equal(body.actions, undefined);
+  });
+
+  it('sends no click when it knows no public URL', () => {
+    assert.equal(publish('https://ntfy.sh/t', message({ groupId: G })).body.click, undefined);
+  });
+});
+
+describe('ntfy: credentials in the URL', () => {
+  it('turns user:pass@ into Basic (percent-decoded) and keeps the URL without it', () => {
+    const { url, authorization } = ntfyCredentials('https://ann:p%40ss%3Aw@ntfy.example/ntfy/family');
+    assert.equal(url, 'https://ntfy.example/ntfy/family');
+    assert.equal(authorization, `Basic ${Buffer.from('ann:p@ss:w').toString('base64')}`);
+  });
+
+  it('takes ntfy’s ?auth= out, keeping other query parameters', () => {
+    const auth = Buffer.from('Bearer tk_abc').toString('base64url');
+    assert.deepEqual(ntfyCredentials(`https://ntfy.example/family?x=1&auth=${auth}`), { url: 'https://ntfy.example/family?x=1', authorization: 'Bearer tk_abc' });
+    assert.deepEqual(ntfyCredentials('https://ntfy.example/family?auth=bm9wZQ'), { url: 'https://ntfy.example/family', authorization: null }, 'an unreadable auth is dropped, not sent');
+    assert.deepEqual(ntfyCredentials('https://ntfy.example/family'), { url: 'https://ntfy.example/family', authorization: null });
+  });
+
+  it('sends a stored Authorization value as it is, a bare token as Bearer', () => {
+    assert.equal(publish('https://ntfy.sh/t', message(), 'Basic YTpi').headers.Authorization, 'Basic YTpi');
+    assert.equal(publish('https://ntfy.sh/t', message(), 'tk_abc').headers.Authorization, 'Bearer tk_abc');
+  });
+
+  it('shows a URL stored with credentials without them', () => {
+    assert.equal(shownUrl('https://a:b@ntfy.example/t?auth=QmFzaWMgWVRwaQ'), 'https://ntfy.example/t');
+    assert.equal(shownUrl('not a url //a:b@x'), 'not a url //x');
   });
 });

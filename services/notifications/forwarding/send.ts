@@ -6,7 +6,7 @@
 import type { notifications } from '../../../src/contracts/index.ts';
 import { AppError } from '../../../src/kit/index.ts';
 import { classifyError, classifyResponse, type SendResult } from './classify.ts';
-import { ntfyRequest } from './ntfy.ts';
+import { ntfyRequest, type LinkBase } from './ntfy.ts';
 import type { TargetRow } from './queue.ts';
 import { webhookRequest } from './webhook.ts';
 
@@ -16,21 +16,21 @@ export interface OutgoingRequest {
   init: RequestInit;
 }
 
-type Builder = (t: TargetRow, m: notifications.ForwardMessage, deliveryId: number, nowMs: number) => OutgoingRequest;
-const BUILDERS: Record<string, Builder> = { ntfy: (t, m) => ntfyRequest(t, m), webhook: webhookRequest };
+type Builder = (t: TargetRow, m: notifications.ForwardMessage, deliveryId: number, nowMs: number, links: LinkBase) => OutgoingRequest;
+const BUILDERS: Record<string, Builder> = { ntfy: (t, m, _id, _now, links) => ntfyRequest(t, m, links), webhook: webhookRequest };
 
 /**
  * The request for one delivery (`message` as stored: JSON), or a refusal when it cannot be
  * built — an unknown kind, a bad URL or message. Refusal texts never quote the URL.
  *
  * @example
- * const req = buildRequest(target, row.message, row.id, Date.now());
+ * const req = buildRequest(target, row.message, row.id, Date.now(), { publicUrl: 'https://hearth.example.home' });
  */
-export function buildRequest(target: TargetRow, message: string, deliveryId: number, nowMs: number): OutgoingRequest | SendResult {
+export function buildRequest(target: TargetRow, message: string, deliveryId: number, nowMs: number, links: LinkBase = {}): OutgoingRequest | SendResult {
   const build = BUILDERS[target.kind];
   if (!build) return { kind: 'refused', status: null, error: 'unknown target kind' };
   try {
-    return build(target, JSON.parse(message) as notifications.ForwardMessage, deliveryId, nowMs);
+    return build(target, JSON.parse(message) as notifications.ForwardMessage, deliveryId, nowMs, links);
   } catch (err) {
     // Our own validation texts are safe to show; anything else (a URL parser's) may quote the URL.
     return { kind: 'refused', status: null, error: err instanceof AppError ? err.message : 'cannot build the request (bad URL or message)' };

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { AppError, uuidv7, type ServiceApi } from '../../../src/kit/index.ts';
 import { notifications } from '../../../src/contracts/index.ts';
 import type { Deps } from '../deps.ts';
-import { deliveryLog, enqueue, forgetTargetDeliveries, type Forwarder } from '../forwarding/index.ts';
+import { deliveryLog, enqueue, forgetTargetDeliveries, ntfyCredentials, shownUrl, type Forwarder } from '../forwarding/index.ts';
 import { TEST_MESSAGE } from '../domain/texts.ts';
 
 const noTarget = () => new AppError('not_found', 'notifications.no_target', 'No such target among yours');
@@ -18,7 +18,7 @@ export function handleTargets(api: ServiceApi, d: Deps, forwarder: Forwarder): v
     id: String(r.id),
     kind: String(r.kind) as notifications.TargetKind,
     label: String(r.label),
-    url: String(r.url),
+    url: shownUrl(String(r.url)),
     hasSecret: r.secret != null,
     createdAt: String(r.created_at),
     state: forwarder.breakerState(String(r.id)),
@@ -39,8 +39,13 @@ export function handleTargets(api: ServiceApi, d: Deps, forwarder: Forwarder): v
       const t = req.target;
       const [n] = (await tx.execute('SELECT count(*) AS n FROM targets WHERE user_id = ?', [me])).rows;
       if (Number(n!.n) >= notifications.MAX_TARGETS) throw new AppError('conflict', 'notifications.too_many_targets', `At most ${notifications.MAX_TARGETS} targets; delete one first`);
-      const secret = t.kind === 'webhook' ? (t.secret ?? randomBytes(32).toString('base64url')) : (t.token ?? null);
-      const row = { id: uuidv7(), user_id: me, kind: t.kind, label: t.label ?? new URL(t.url).host, url: t.url, secret, created_at: new Date(d.now()).toISOString() };
+      // ntfy: a user and password in the URL (or its ?auth=) become the secret; the URL kept has none.
+      const given = t.kind === 'ntfy' ? ntfyCredentials(t.url) : { url: t.url, authorization: null };
+      if (t.kind === 'ntfy' && t.token && given.authorization) {
+        throw new AppError('validation', 'notifications.ntfy_two_credentials', 'Give either an access token or a user and password in the URL, not both');
+      }
+      const secret = t.kind === 'webhook' ? (t.secret ?? randomBytes(32).toString('base64url')) : (t.token ?? given.authorization);
+      const row = { id: uuidv7(), user_id: me, kind: t.kind, label: t.label ?? new URL(given.url).host, url: given.url, secret, created_at: new Date(d.now()).toISOString() };
       await tx.execute('INSERT INTO targets (id, user_id, kind, label, url, secret, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [row.id, row.user_id, row.kind, row.label, row.url, row.secret, row.created_at]);
       // The webhook secret is shown once, to its owner; an ntfy token was theirs to begin with.
       return { target: toTarget(row), secret: t.kind === 'webhook' ? secret : null };

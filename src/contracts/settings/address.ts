@@ -1,6 +1,7 @@
 /**
  * Where Hearth is reached: top-level keys the gateway and the users service read (the
- * gateway listens on `http`; tokens and invite links name `public_url`).
+ * gateway listens on `http`; tokens, invite links, phone set-up and forwarded alerts' links name
+ * `public_url`; the notifications service reads both too).
  */
 import { setting } from './declare.ts';
 import { hostPort, url } from './rules.ts';
@@ -13,5 +14,5 @@ export const http = setting(hostPort, '127.0.0.1:8080',
 export const public_url = setting(
   url(['http:', 'https:'], '"" (the http address) or the http(s):// URL clients use to reach Hearth'),
   '',
-  'the URL clients reach Hearth at (`https://hearth.example.home`): the token issuer and the base of invite links; `""` means `http://<http>`',
+  'the URL clients reach Hearth at (`https://hearth.example.home`): the token issuer, and the base of invite links, the phones\u2019 set-up and links in forwarded alerts; `""` means `http://<http>`',
 );

@@ -13,6 +13,8 @@
  * const fix = toFix(msg, device); // → RecordFixes { fixes: [fix], device }
  * const waypoints = toWaypoints(msg); // → ImportWaypoints { waypoints } when not empty
  * return friendsReply(friends); // the response body: [] or cards and locations
+ *
+ * And the phone set-up: `owntracksConfiguration`, its `setupLink` and the link's `qrSvg`.
  */
 export {
   parseOwnTracks,
@@ -33,3 +35,5 @@ export { toFix, toWaypoints, BATTERY_STATES, WAYPOINTS_MAX, RADIUS_MIN, RADIUS_M
 export { deviceOf, sanitiseLabel, DEFAULT_DEVICE, type OwnTracksIdentity, type HeaderSource, type QuerySource } from './device.ts';
 export { friendsReply, type Friend, type FriendsReplyOptions, type OwnTracksReply, type OwnTracksFriendLocation, type OwnTracksFriendCard } from './friends.ts';
 export { tidOf } from './tid.ts';
+export { owntracksConfiguration, setupLink, deviceIdOf, phoneBaseUrl, DEVICE_ID, type OwnTracksConfiguration } from './setup.ts';
+export { qrSvg } from './qr.ts';

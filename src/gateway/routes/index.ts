@@ -12,6 +12,7 @@ import { inviteRoutes } from './invites.ts';
 import { locationRoutes } from './location.ts';
 import { owntracksRoutes } from './owntracks.ts';
 import { phoneCommandRoutes } from './phone-commands.ts';
+import { owntracksSetupRoutes } from './owntracks-setup.ts';
 import { chatRoutes } from './chat.ts';
 import { notificationRoutes } from './notifications.ts';
 import { meRoutes } from './me.ts';
@@ -48,6 +49,7 @@ export const ROUTES: readonly AnyRoute[] = [
   ...locationRoutes,
   ...owntracksRoutes,
   ...phoneCommandRoutes,
+  ...owntracksSetupRoutes,
   ...chatRoutes,
   ...notificationRoutes,
   ...adminBackupRoutes,

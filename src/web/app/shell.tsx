@@ -3,6 +3,7 @@
  * progress (on every view), the current view, and the main navigation — "Map", "Chat",
  * "Alerts", "Group", "Account" — as links (a tab bar on a phone, a side bar on a laptop).
  */
+import { useEffect, useRef } from 'preact/hooks';
 import { offline } from '../api/session.ts';
 import { connection } from '../api/stream.ts';
 import { currentGroup, groups, groupsLoaded, pickGroup } from '../stores/groups.ts';
@@ -32,8 +33,25 @@ const VIEWS = {
 } as const;
 type ViewPath = keyof typeof VIEWS;
 
+/**
+ * A link naming a group (`/map?group=<id>`, as forwarded alerts open) shows that group,
+ * once per visit of the link, as soon as it is among mine — a pick made afterwards stands.
+ */
+function useGroupFromLink(): void {
+  const here = route.value;
+  const wanted = here.query.get('group');
+  const known = !!wanted && groups.value.some((g) => g.id === wanted);
+  const handled = useRef<typeof here | null>(null);
+  useEffect(() => {
+    if (!wanted || !known || handled.current === here) return;
+    handled.current = here;
+    if (currentGroup.peek()?.id !== wanted) pickGroup(wanted);
+  }, [here, known]);
+}
+
 /** The shell around the views. */
 export function Shell() {
+  useGroupFromLink();
   const path = route.value.path;
   const known = path in VIEWS;
   if (!known) queueMicrotask(() => navigate('/map', { replace: true }));

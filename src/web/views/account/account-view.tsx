@@ -38,7 +38,7 @@ export function AccountView() {
       <PasswordForm />
       <Sessions />
       <AppPasswords />
-      {profile && <OwnTracks profile={profile} />}
+      <OwnTracks />
       <section class="section" aria-labelledby="signout-title">
         <h2 id="signout-title">{t.account.signOutTitle}</h2>
         <div class="row">

@@ -1,60 +1,86 @@
 /**
- * The settings to type into the OwnTracks app (docs/api.md, "OwnTracks"), each with Copy:
- * mode HTTP, this Hearth's `/v1/owntracks` URL, my email, an app password (made here, for
- * OwnTracks alone) and a device id to suggest.
+ * Setting up a phone (docs/api.md, "Setting up a phone"): three plain steps, a button that
+ * makes a set-up on the server, then its QR code, the link to tap on the phone itself, the
+ * settings file, and — folded away — the settings to type in by hand.
  */
-import type { Profile } from '../../api/types.ts';
-import { shareableUrl } from '../../stores/instance.ts';
 import { t } from '../../strings.ts';
 import { CopyButton, ErrorMessage, useAction } from '../../ui/index.ts';
-import { createAppPassword } from './sessions-store.ts';
+import { clearPhoneSetup, makePhoneSetup, phoneSetup, type PhoneSetup } from './phone-setup-store.ts';
 
-/** "ann-phone" for Ann: lower case letters and digits only, as OwnTracks likes them. */
-export function deviceIdOf(name: string): string {
-  const base = name.normalize('NFKD').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 20);
-  return `${base || 'my'}-phone`;
-}
-
-/** The OwnTracks section. */
-export function OwnTracks({ profile }: { profile: Profile }) {
+/** The phone section. */
+export function OwnTracks() {
   const { busy, error, run } = useAction();
-  const rows = [
-    { id: 'ot-url', name: t.account.url, value: shareableUrl('/v1/owntracks') },
-    { id: 'ot-user', name: t.account.username, value: profile.email },
-    { id: 'ot-device', name: t.account.deviceId, value: deviceIdOf(profile.displayName) },
-  ];
-
+  const setup = phoneSetup.value;
   return (
     <section class="section" aria-labelledby="owntracks-title">
       <h2 id="owntracks-title">{t.account.owntracks}</h2>
       <p class="hint">{t.account.owntracksLead}</p>
-      <dl class="card owntracks-settings">
-        <div class="owntracks-setting">
-          <dt>{t.account.mode}</dt>
-          <dd>
-            <code>{t.account.modeValue}</code>
-          </dd>
-        </div>
-        {rows.map((r) => (
-          <div class="owntracks-setting" key={r.id}>
-            <dt>{r.name}</dt>
+      <ol class="owntracks-steps">
+        <li>{t.account.owntracksStep1}</li>
+        <li>{t.account.owntracksStep2}</li>
+        <li>{t.account.owntracksStep3}</li>
+      </ol>
+      <button type="button" class="btn primary" disabled={busy} onClick={() => void run(makePhoneSetup)}>
+        {setup ? t.account.setUpAnother : t.account.setUpPhone}
+      </button>
+      <ErrorMessage error={error} />
+      {setup && <SetupCard setup={setup} />}
+    </section>
+  );
+}
+
+function SetupCard({ setup }: { setup: PhoneSetup }) {
+  const c = setup.configuration;
+  const rows = [
+    { id: 'ot-url', name: t.account.url, value: c.url },
+    { id: 'ot-user', name: t.account.username, value: c.username },
+    { id: 'ot-password', name: t.account.owntracksPassword, value: c.password },
+    { id: 'ot-device', name: t.account.deviceId, value: c.deviceId },
+  ];
+  return (
+    <div class="card stack phone-setup">
+      <img class="setup-qr" src={setup.qrSrc} alt={t.account.setupQr} width={320} height={320} />
+      <a class="btn" href={setup.link}>
+        {t.account.openInOwntracks}
+      </a>
+      <p class="hint">
+        <a href={setup.fileUrl} download="hearth.otrc">
+          {t.account.downloadSettings}
+        </a>
+        {' — '}
+        {t.account.downloadHint}
+      </p>
+      <p class="notice">{t.account.setupShownOnce}</p>
+      <details>
+        <summary>{t.account.manualTitle}</summary>
+        <p class="hint">{t.account.manualLead}</p>
+        <dl class="owntracks-settings">
+          <div class="owntracks-setting">
+            <dt>{t.account.mode}</dt>
             <dd>
-              <code id={r.id}>{r.value}</code>
-              <CopyButton text={r.value} label={t.account.copyField(r.name)} target={r.id} />
+              <code>{t.account.modeValue}</code>
             </dd>
           </div>
-        ))}
-        <div class="owntracks-setting">
-          <dt>{t.account.owntracksPassword}</dt>
-          <dd>
-            <span>{t.account.owntracksPasswordValue}</span>
-            <button type="button" class="btn small" disabled={busy} onClick={() => void run(() => createAppPassword(t.account.owntracksLabel))}>
-              {t.account.createOwntracks}
-            </button>
-          </dd>
-        </div>
-      </dl>
-      <ErrorMessage error={error} />
-    </section>
+          <div class="owntracks-setting">
+            <dt>{t.account.authentication}</dt>
+            <dd>
+              <code>{t.account.authenticationValue}</code>
+            </dd>
+          </div>
+          {rows.map((r) => (
+            <div class="owntracks-setting" key={r.id}>
+              <dt>{r.name}</dt>
+              <dd>
+                <code id={r.id}>{r.value}</code>
+                <CopyButton text={r.value} label={t.account.copyField(r.name)} target={r.id} />
+              </dd>
+            </div>
+          ))}
+        </dl>
+      </details>
+      <button type="button" class="btn" onClick={clearPhoneSetup}>
+        {t.account.setupDone}
+      </button>
+    </div>
   );
 }

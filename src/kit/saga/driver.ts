@@ -139,7 +139,7 @@ export class SagaDriver {
         : step.timeoutMs !== undefined && row.attempts > 0 && now - row.since > step.timeoutMs
           ? new AppError('timeout', 'kit.saga_step_timeout', `Step ${step.name} made no progress for ${step.timeoutMs} ms: ${row.lastError?.message ?? 'no answer'}`)
           : undefined;
-      if (late) return void (await this.#fail(tx, def, cur, i, late));
+      if (late) return void (await this.#fail(tx, def, cur, i, late, false)); // the step keeps its participant's last error
       await updateStep(tx, s.id, i, { attempts: row.attempts + 1, status: 'running' });
       if (step.kind === 'local') {
         const result = await step.run(tx, scope(cur));
@@ -207,9 +207,9 @@ export class SagaDriver {
   }
 
   /** Step `i` failed for good: compensate from it (its effect is unknown) backwards. */
-  async #fail(tx: WriteTx, def: SagaDefinition<unknown>, s: SagaRow, i: number, e: AppError): Promise<void> {
+  async #fail(tx: WriteTx, def: SagaDefinition<unknown>, s: SagaRow, i: number, e: AppError, stepError = true): Promise<void> {
     this.#m.log.warn('saga step failed; compensating', { sagaId: s.id, type: s.type, step: def.steps[i]!.name, code: e.code });
-    await updateStep(tx, s.id, i, { status: 'failed', lastError: wire(e) });
+    await updateStep(tx, s.id, i, { status: 'failed', ...(stepError ? { lastError: wire(e) } : {}) });
     await updateSaga(tx, s.id, tx.at, { state: 'compensating', step: i, waitingFor: null, lastError: wire(e), nextAt: Date.now() });
   }
 

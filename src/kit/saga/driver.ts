@@ -36,6 +36,9 @@ export const DEFAULT_STEP_RETRY: Backoff = { initialMs: 200, maxMs: 30_000 };
 /** Errors worth another attempt: the participant was away, slow, busy or failed inside. */
 export const retryableStepError = (e: AppError): boolean => e.retryable || e.kind === 'internal' || e.kind === 'insufficient_storage';
 
+/** How long a saga whose attempt threw is left alone (so a persistent fault does not spin). */
+const REST_MS = 2000;
+
 const wire = (e: AppError): SagaError => ({ code: e.code, message: e.message });
 
 /** Runs a service's sagas. */
@@ -43,6 +46,8 @@ export class SagaDriver {
   readonly #m: DriverMeans;
   readonly #defs = new Map<string, SagaDefinition<unknown>>();
   readonly #busy = new Map<string, Promise<void>>();
+  /** Sagas whose last attempt threw before recording anything (a database fault, a bug in a `store`): left alone a while. */
+  readonly #resting = new Map<string, number>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #started = false;
   #stopped = false;
@@ -88,10 +93,15 @@ export class SagaDriver {
     this.#passing = true;
     try {
       const limit = (this.#m.concurrency ?? 4) - this.#busy.size;
-      const ids = limit > 0 ? (await dueSagas(this.#m.db, Date.now(), limit + this.#busy.size)).filter((id) => !this.#busy.has(id)).slice(0, limit) : [];
+      const now = Date.now();
+      for (const [id, until] of this.#resting) if (until <= now) this.#resting.delete(id);
+      const ids = limit > 0 ? (await dueSagas(this.#m.db, now, limit + this.#busy.size + this.#resting.size)).filter((id) => !this.#busy.has(id) && !this.#resting.has(id)).slice(0, limit) : [];
       for (const id of ids) {
         const p = this.#advance(id)
-          .catch((err) => this.#m.log.error('saga attempt failed', { sagaId: id, err }))
+          .catch((err) => {
+            this.#resting.set(id, Date.now() + REST_MS);
+            this.#m.log.error('saga attempt failed before its outcome was recorded; tried again later', { sagaId: id, err });
+          })
           .finally(() => {
             this.#busy.delete(id);
             this.wake(); // the saga's next step is usually due at once

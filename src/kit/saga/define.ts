@@ -69,7 +69,7 @@ export interface UntilStep<I, O extends Operation = Operation> extends StepTimin
 export interface LocalStep<I> extends StepTiming {
   kind: 'local';
   run: (tx: WriteTx, s: SagaScope<I>) => Promise<unknown>;
-  compensate?: (tx: WriteTx, s: SagaScope<I>) => Promise<void>;
+  compensate?: (tx: WriteTx, s: SagaScope<I>) => Promise<unknown>;
 }
 
 /** One step of a saga. */

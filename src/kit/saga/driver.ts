@@ -182,7 +182,9 @@ export class SagaDriver {
         if (step.done(reply as never)) return this.#stepDone(tx, def, now, i, reply);
         return updateSaga(tx, s.id, tx.at, { nextAt: Date.now() + backoffDelay(step.retry ?? DEFAULT_STEP_RETRY, claim.attempts - 1) });
       }
-      // pages: the page is stored with the cursor that points past it, so it is stored once.
+      // pages: the page is stored with the cursor that points past it, so it is stored once
+      // (and not at all if another driver on the same database stored it meanwhile).
+      if (now.cursor !== cur.cursor) return;
       await step.store(tx, reply as never, scope(now));
       await updateStep(tx, s.id, i, { pages: claim.pages + 1, since: Date.now(), lastError: null });
       const next = step.next(reply as never);

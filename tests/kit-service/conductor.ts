@@ -2,7 +2,7 @@
  * The saga orchestrator of the tests. Its `move` saga: hold at north (undone by a release),
  * hold at south (likewise; `settings.southTimeoutMs` bounds it), wait until south says the
  * hold settled (begins `settings.graceMs` after the holds: the saga can be cancelled until
- * then), collect north's items page by page, and finish locally. Hooks record the outcome.
+ * then; `settings.deadlineMs` bounds the whole saga), collect north's items page by page, and finish locally. Hooks record the outcome.
  */
 import * as v from 'valibot';
 import { call, defineService, local, pages, saga, until, type WriteTx } from '../../src/kit/index.ts';
@@ -11,8 +11,8 @@ import { CancelMove, depotOps, GetConductor, StartMove } from './saga-contracts.
 const north = depotOps('north');
 const south = depotOps('south');
 
-const Settings = v.object({ southTimeoutMs: v.optional(v.number()), graceMs: v.optional(v.number()) });
-const Input = v.object({ key: v.string(), amount: v.number(), slowMs: v.optional(v.number()) });
+const Settings = v.object({ southTimeoutMs: v.optional(v.number()), graceMs: v.optional(v.number()), deadlineMs: v.optional(v.number()) });
+const Input = v.object({ key: v.string(), amount: v.number(), slowMs: v.optional(v.number()), refuse: v.optional(v.picklist(['north', 'south'])) });
 type Input = v.InferOutput<typeof Input>;
 
 const quick = { initialMs: 100, maxMs: 400 };
@@ -24,12 +24,13 @@ function moveSaga(o: v.InferOutput<typeof Settings>) {
     type: 'move',
     input: Input,
     cancellableUntil: 'settle',
+    deadlineMs: o.deadlineMs,
     steps: [
-      call({ name: 'hold_north', send: north.Hold, request: ({ input }) => ({ key: input.key, amount: input.amount }), compensate: { send: north.Release, request: ({ input }) => ({ key: input.key }) }, retry: quick }),
+      call({ name: 'hold_north', send: north.Hold, request: ({ input }) => ({ key: input.key, amount: input.amount, refuse: input.refuse }), compensate: { send: north.Release, request: ({ input }) => ({ key: input.key }) }, retry: quick }),
       call({
         name: 'hold_south',
         send: south.Hold,
-        request: ({ input }) => ({ key: input.key, amount: input.amount, slowMs: input.slowMs }),
+        request: ({ input }) => ({ key: input.key, amount: input.amount, slowMs: input.slowMs, refuse: input.refuse }),
         compensate: { send: south.Release, request: ({ input }) => ({ key: input.key }) },
         retry: quick,
         timeoutMs: o.southTimeoutMs,

@@ -3,7 +3,7 @@
  * saga steps (`api.sagaStep`: once per saga and step). With HEARTH_TEST_DIE_AT=hold in its
  * environment it SIGKILLs itself right after a hold commits, before it answers.
  */
-import { defineService, type ServiceDefinition } from '../../src/kit/index.ts';
+import { AppError, defineService, type ServiceDefinition } from '../../src/kit/index.ts';
 import { depotOps, type DepotName } from './saga-contracts.ts';
 
 /** The depot service under `name`. */
@@ -21,7 +21,8 @@ export function depot(name: DepotName): ServiceDefinition {
       },
     ],
     setup(svc) {
-      svc.sagaStep(ops.Hold, async ({ key, amount, slowMs }, tx, step) => {
+      svc.sagaStep(ops.Hold, async ({ key, amount, slowMs, refuse }, tx, step) => {
+        if (refuse === name) throw new AppError('conflict', 'depot.refused', `${name} refuses to hold ${key}`);
         if (slowMs) await new Promise((r) => setTimeout(r, slowMs));
         const rs = await tx.execute('INSERT INTO holds (saga_id, key, amount, at_ms) VALUES (?, ?, ?, ?)', [step.sagaId, key, amount, Date.now()]);
         if (process.env.HEARTH_TEST_DIE_AT === 'hold') tx.afterCommit(() => process.kill(process.pid, 'SIGKILL'));

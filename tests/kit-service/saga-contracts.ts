@@ -15,10 +15,15 @@ const Key = v.pipe(v.string(), v.minLength(1), v.maxLength(100));
 /** A depot's saga operations and its test query. */
 export function depotOps(name: DepotName) {
   return {
-    /** Holds `amount` under `key` (after `slowMs`, to be caught in flight); applied once per saga. */
+    /** Holds `amount` under `key` (after `slowMs`, to be caught in flight; refused when `refuse` names this depot); applied once per saga. */
     Hold: sagaCommand(name, 'hold', {
       version: 1,
-      request: v.object({ key: Key, amount: v.pipe(v.number(), v.integer()), slowMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10_000))) }),
+      request: v.object({
+        key: Key,
+        amount: v.pipe(v.number(), v.integer()),
+        slowMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10_000))),
+        refuse: v.optional(v.picklist(['north', 'south'])),
+      }),
       reply: v.object({ holdId: v.number() }),
     }),
     /** Undoes this saga's hold (harmless when there is none). */
@@ -46,7 +51,12 @@ export function depotOps(name: DepotName) {
 /** Starts a `move` saga. */
 export const StartMove = command('conductor', 'start', {
   version: 1,
-  request: v.strictObject({ key: Key, amount: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100)), slowMs: v.optional(v.number()) }),
+  request: v.strictObject({
+    key: Key,
+    amount: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100)),
+    slowMs: v.optional(v.number()),
+    refuse: v.optional(v.picklist(['north', 'south'])),
+  }),
   reply: v.object({ sagaId: v.string(), state: v.string(), created: v.boolean() }),
 });
 

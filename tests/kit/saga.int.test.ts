@@ -125,6 +125,24 @@ describe('sagas', { timeout: FILE_TIMEOUT }, () => {
     });
   });
 
+  it('compensates the steps before a step its participant refuses, and leaves the refused one alone', async () => {
+    await withConductor({}, async () => {
+      const { sagaId } = await req.request(StartMove, { key: 'r', amount: 1, refuse: 'south' });
+      const failed = await until(sagaId, 'failed');
+      assert.equal(failed.lastError?.code, 'depot.refused');
+      assert.deepEqual(failed.steps.map((s) => [s.name, s.status, s.attempts, s.undoAttempts]), [
+        ['hold_north', 'compensated', 1, 1],
+        ['hold_south', 'failed', 1, 0],
+        ['settle', 'pending', 0, 0],
+        ['collect', 'pending', 0, 0],
+        ['finish', 'pending', 0, 0],
+      ]);
+      assert.deepEqual((await depot('north', sagaId)).holds.map((h) => h.released), [true]);
+      assert.deepEqual(await depot('south', sagaId), { holds: [], releases: [] });
+      assert.deepEqual(await req.request(GetConductor, { sagaId }), { items: [], finished: 0, outcome: 'failed' });
+    });
+  });
+
   it('answers bad input to the query operations with kit.invalid_request, an unknown id with kit.no_such_saga', async () => {
     await withConductor({}, async () => {
       for (const bad of [{ limit: 0 }, { limit: 201 }, { limit: 1.5 }, { state: 'bogus' }, { before: '' }, { extra: 1 }, 'list'] as unknown[]) {
@@ -147,6 +165,14 @@ describe('sagas', { timeout: FILE_TIMEOUT }, () => {
   it('gives a step up after its timeout while its participant is down, and compensates only what was reached', async () => {
     await southSvc!.stop();
     southSvc = undefined;
+    await withConductor({ deadlineMs: 1500 }, async () => {
+      // No step timeout: the saga's deadline ends it.
+      const { sagaId } = await req.request(StartMove, { key: 'd', amount: 1 });
+      const failed = await until(sagaId, 'failed');
+      assert.equal(failed.lastError?.code, 'kit.saga_deadline');
+      assert.equal(failed.deadline !== null, true);
+      assert.equal((await depot('north', sagaId)).releases.length, 1);
+    });
     await withConductor({ southTimeoutMs: 1500 }, async () => {
       const { sagaId } = await req.request(StartMove, { key: 't', amount: 1 });
       const failed = await until(sagaId, 'failed');

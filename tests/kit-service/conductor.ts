@@ -5,14 +5,15 @@
  * then; `settings.deadlineMs` bounds the whole saga), collect north's items page by page, and finish locally. Hooks record the outcome.
  */
 import * as v from 'valibot';
-import { call, defineService, local, pages, saga, until, type WriteTx } from '../../src/kit/index.ts';
+import { AppError, call, defineService, local, pages, saga, until, type WriteTx } from '../../src/kit/index.ts';
 import { CancelMove, depotOps, GetConductor, StartMove } from './saga-contracts.ts';
 
 const north = depotOps('north');
 const south = depotOps('south');
 
 const Settings = v.object({ southTimeoutMs: v.optional(v.number()), graceMs: v.optional(v.number()), deadlineMs: v.optional(v.number()) });
-const Input = v.object({ key: v.string(), amount: v.number(), slowMs: v.optional(v.number()), refuse: v.optional(v.picklist(['north', 'south'])) });
+const Input = v.object({ key: v.string(), amount: v.number(), slowMs: v.optional(v.number()), refuse: v.optional(v.picklist(['north', 'south', 'conductor'])) });
+const depotRefusal = (i: Input) => (i.refuse === 'conductor' ? undefined : i.refuse);
 type Input = v.InferOutput<typeof Input>;
 
 const quick = { initialMs: 100, maxMs: 400 };
@@ -26,11 +27,11 @@ function moveSaga(o: v.InferOutput<typeof Settings>) {
     cancellableUntil: 'settle',
     deadlineMs: o.deadlineMs,
     steps: [
-      call({ name: 'hold_north', send: north.Hold, request: ({ input }) => ({ key: input.key, amount: input.amount, refuse: input.refuse }), compensate: { send: north.Release, request: ({ input }) => ({ key: input.key }) }, retry: quick }),
+      call({ name: 'hold_north', send: north.Hold, request: ({ input }) => ({ key: input.key, amount: input.amount, refuse: depotRefusal(input) }), compensate: { send: north.Release, request: ({ input }) => ({ key: input.key }) }, retry: quick }),
       call({
         name: 'hold_south',
         send: south.Hold,
-        request: ({ input }) => ({ key: input.key, amount: input.amount, slowMs: input.slowMs, refuse: input.refuse }),
+        request: ({ input }) => ({ key: input.key, amount: input.amount, slowMs: input.slowMs, refuse: depotRefusal(input) }),
         compensate: { send: south.Release, request: ({ input }) => ({ key: input.key }) },
         retry: quick,
         timeoutMs: o.southTimeoutMs,
@@ -46,7 +47,13 @@ function moveSaga(o: v.InferOutput<typeof Settings>) {
         next: (page) => page.next,
         retry: quick,
       }),
-      local({ name: 'finish', run: (tx, { sagaId }) => tx.execute('INSERT INTO finished (saga_id) VALUES (?)', [sagaId]) }),
+      local({
+        name: 'finish',
+        run: async (tx, { sagaId, input }) => {
+          await tx.execute('INSERT INTO finished (saga_id) VALUES (?)', [sagaId]);
+          if (input.refuse === 'conductor') throw new AppError('conflict', 'conductor.refused', 'The conductor refuses to finish');
+        },
+      }),
     ],
     onCompleted: outcome('completed'),
     onFailed: outcome('failed'),

@@ -55,7 +55,8 @@ export const StartMove = command('conductor', 'start', {
     key: Key,
     amount: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100)),
     slowMs: v.optional(v.number()),
-    refuse: v.optional(v.picklist(['north', 'south'])),
+    /** Who refuses its step: a depot its hold, the conductor its local `finish`. */
+    refuse: v.optional(v.picklist(['north', 'south', 'conductor'])),
   }),
   reply: v.object({ sagaId: v.string(), state: v.string(), created: v.boolean() }),
 });

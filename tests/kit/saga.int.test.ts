@@ -143,6 +143,19 @@ describe('sagas', { timeout: FILE_TIMEOUT }, () => {
     });
   });
 
+  it('compensates every step done, the later first, when the orchestrator\u2019s own last step refuses; its change rolled back', async () => {
+    await withConductor({}, async () => {
+      const { sagaId } = await req.request(StartMove, { key: 'f', amount: 1, refuse: 'conductor' });
+      const failed = await until(sagaId, 'failed');
+      assert.equal(failed.lastError?.code, 'conductor.refused');
+      assert.deepEqual(failed.steps.map((s) => s.status), ['compensated', 'compensated', 'done', 'done', 'failed']);
+      const n = await depot('north', sagaId);
+      const s = await depot('south', sagaId);
+      assert.ok(s.releases[0]!.atMs <= n.releases[0]!.atMs, 'south (the later step) is undone first');
+      assert.deepEqual(await req.request(GetConductor, { sagaId }), { items: [1], finished: 0, outcome: 'failed' });
+    });
+  });
+
   it('answers bad input to the query operations with kit.invalid_request, an unknown id with kit.no_such_saga', async () => {
     await withConductor({}, async () => {
       for (const bad of [{ limit: 0 }, { limit: 201 }, { limit: 1.5 }, { state: 'bogus' }, { before: '' }, { extra: 1 }, 'list'] as unknown[]) {

@@ -139,7 +139,7 @@ export class SagaDriver {
     const step = def.steps[i]!;
     const scope = (r: SagaRow): SagaScope<unknown> => ({ sagaId: r.id, input: r.input, results: r.results });
     // Claim the attempt: attempts + 1, or give up when the step or the saga is out of time.
-    const claim = await this.#m.write(s.id, async (tx) => {
+    const claimed = this.#m.write(s.id, async (tx) => {
       const now = Date.now();
       const cur = await loadSaga(tx, s.id);
       if (!cur || cur.state !== 'running' || cur.step !== i) return undefined; // moved meanwhile (a cancellation)
@@ -159,6 +159,8 @@ export class SagaDriver {
       await updateSaga(tx, s.id, tx.at, { waitingFor: 'awaiting' in step && step.awaiting ? step.awaiting : `${step.send.subject} reply` });
       return { cur, attempts: row.attempts + 1, pages: row.pages };
     });
+    // A local step that throws rolled its transaction back: its error is recorded like a participant's.
+    const claim = step.kind === 'local' ? await claimed.catch((err: unknown) => this.#failedAttempt(def, s, i, step, undefined, toAppError(err))) : await claimed;
     if (!claim || step.kind === 'local') return;
     const { cur } = claim;
     let reply: unknown;
@@ -193,10 +195,16 @@ export class SagaDriver {
     });
   }
 
-  async #failedAttempt(def: SagaDefinition<unknown>, s: SagaRow, i: number, step: SagaStep<unknown>, attempts: number, e: AppError): Promise<void> {
+  /** Records a failed attempt (`attempts` undefined: the attempt's claim rolled back, so it is counted here). */
+  async #failedAttempt(def: SagaDefinition<unknown>, s: SagaRow, i: number, step: SagaStep<unknown>, attempts: number | undefined, e: AppError): Promise<void> {
     await this.#m.write(s.id, async (tx) => {
       const cur = await loadSaga(tx, s.id);
       if (!cur || cur.state !== 'running' || cur.step !== i) return;
+      if (attempts === undefined) {
+        const row = (await loadStep(tx, s.id, i)) ?? (await beginStep(tx, s.id, i, step.name, Date.now(), tx.at));
+        attempts = row.attempts + 1;
+        await updateStep(tx, s.id, i, { attempts });
+      }
       if (!retryableStepError(e)) return this.#fail(tx, def, cur, i, e); // the participant answered: it refused
       this.#m.log.debug('saga step will be tried again', { sagaId: s.id, step: step.name, code: e.code, attempts });
       await updateStep(tx, s.id, i, { lastError: wire(e), ...(e.code === 'kit.no_responders' ? {} : { reached: true }) });

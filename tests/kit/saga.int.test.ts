@@ -116,6 +116,18 @@ describe('sagas', { timeout: FILE_TIMEOUT }, () => {
     });
   });
 
+  it('undoes a step that was in flight when the cancellation came, once its answer is in', async () => {
+    await withConductor({ graceMs: 60_000 }, async () => {
+      const { sagaId } = await req.request(StartMove, { key: 'inflight', amount: 1, slowMs: 800 });
+      await waitFor('the hold at south in flight', async () => step(await saga(sagaId), 'hold_south').attempts === 1);
+      await req.request(CancelMove, { sagaId });
+      const ended = await until(sagaId, 'cancelled');
+      assert.deepEqual(ended.steps.slice(0, 2).map((s) => [s.status, s.undoAttempts]), [['compensated', 1], ['compensated', 1]]);
+      const s = await depot('south', sagaId);
+      assert.deepEqual([s.holds.map((h) => h.released), s.releases.map((r) => r.released)], [[true], [1]], 'south applied the hold, then undid it');
+    });
+  });
+
   it('refuses a cancellation once the boundary step has begun', async () => {
     await withConductor({}, async () => {
       const { sagaId } = await req.request(StartMove, { key: 'late', amount: 1 });

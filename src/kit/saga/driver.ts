@@ -176,9 +176,11 @@ export class SagaDriver {
       return this.#failedAttempt(def, cur, i, step, claim.attempts, toAppError(err));
     }
     await this.#m.write(s.id, async (tx) => {
+      // Reached, even when the saga moved meanwhile (cancelled while this was in flight): its
+      // compensation, which waits for this attempt (one attempt per saga at a time), must undo it.
+      await updateStep(tx, s.id, i, { reached: true });
       const now = await loadSaga(tx, s.id);
       if (!now || now.state !== 'running' || now.step !== i) return;
-      await updateStep(tx, s.id, i, { reached: true });
       if (step.kind === 'call') return this.#stepDone(tx, def, now, i, reply);
       if (step.kind === 'until') {
         if (step.done(reply as never)) return this.#stepDone(tx, def, now, i, reply);
@@ -199,6 +201,8 @@ export class SagaDriver {
   async #failedAttempt(def: SagaDefinition<unknown>, s: SagaRow, i: number, step: SagaStep<unknown>, attempts: number | undefined, e: AppError): Promise<void> {
     await this.#m.write(s.id, async (tx) => {
       const cur = await loadSaga(tx, s.id);
+      const reached = retryableStepError(e) && e.code !== 'kit.no_responders'; // a refusal applied nothing
+      if (reached && attempts !== undefined) await updateStep(tx, s.id, i, { reached: true }); // as above, even if the saga moved
       if (!cur || cur.state !== 'running' || cur.step !== i) return;
       if (attempts === undefined) {
         const row = (await loadStep(tx, s.id, i)) ?? (await beginStep(tx, s.id, i, step.name, Date.now(), tx.at));
@@ -207,7 +211,7 @@ export class SagaDriver {
       }
       if (!retryableStepError(e)) return this.#fail(tx, def, cur, i, e); // the participant answered: it refused
       this.#m.log.debug('saga step will be tried again', { sagaId: s.id, step: step.name, code: e.code, attempts });
-      await updateStep(tx, s.id, i, { lastError: wire(e), ...(e.code === 'kit.no_responders' ? {} : { reached: true }) });
+      await updateStep(tx, s.id, i, { lastError: wire(e) });
       await updateSaga(tx, s.id, tx.at, { lastError: wire(e), nextAt: Date.now() + backoffDelay(step.retry ?? DEFAULT_STEP_RETRY, attempts - 1) });
     });
   }

@@ -64,6 +64,7 @@ export class SagaDriver {
     this.#defs.set(def.type, def);
   }
 
+  /** The definition registered for `type` (undefined: a saga type this build does not run). */
   definition(type: string): SagaDefinition<unknown> | undefined {
     return this.#defs.get(type);
   }

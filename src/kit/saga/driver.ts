@@ -116,8 +116,11 @@ export class SagaDriver {
     }
     if (this.#stopped) return;
     if (this.#again) return void ((this.#again = false), this.wake());
+    // A saga due already is in flight (its end wakes the driver), waiting for a free slot
+    // (likewise), resting or of an unknown type: none is worth a look before the next poll.
     const next = await nextDue(this.#m.db).catch(() => undefined);
-    const wait = Math.max(0, Math.min(this.#m.pollMs ?? 1000, next === undefined ? Infinity : next - Date.now()));
+    const pollMs = this.#m.pollMs ?? 1000;
+    const wait = next === undefined || next <= Date.now() ? pollMs : Math.min(pollMs, next - Date.now());
     clearTimeout(this.#timer);
     if (!this.#stopped) this.#timer = setTimeout(() => void this.#pass(), wait);
   }
@@ -128,6 +131,7 @@ export class SagaDriver {
     if (!s || (s.state !== 'running' && s.state !== 'compensating')) return;
     const def = this.#defs.get(s.type);
     if (!def) {
+      this.#resting.set(id, Infinity); // for as long as this process runs
       this.#m.log.warn('saga of a type this service does not define left as it is', { sagaId: id, type: s.type });
       return;
     }

@@ -2,8 +2,10 @@
  * The saga runtime in one process against a real broker and real database files: the
  * `conductor` orchestrator and the `north`/`south` participants of tests/kit-service. The
  * happy path (each step once, pages stored once, the local step and the hook), a start
- * repeated under the same key, cancellation with compensation in reverse order, a
- * participant down longer than its step's timeout, and bad input to the query operations.
+ * repeated under the same key, cancellation with compensation in reverse order (a step in
+ * flight included; a participant down while compensating, across an orchestrator restart),
+ * refusals by a participant and by the orchestrator's own step, a participant down longer
+ * than its step's timeout or the saga's deadline, and bad input to the query operations.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -125,6 +127,31 @@ describe('sagas', { timeout: FILE_TIMEOUT }, () => {
       assert.deepEqual(ended.steps.slice(0, 2).map((s) => [s.status, s.undoAttempts]), [['compensated', 1], ['compensated', 1]]);
       const s = await depot('south', sagaId);
       assert.deepEqual([s.holds.map((h) => h.released), s.releases.map((r) => r.released)], [[true], [1]], 'south applied the hold, then undid it');
+    });
+  });
+
+  it('keeps compensating while a participant is down, across a restart of the orchestrator, and ends cancelled once it is back', async () => {
+    let sagaId = '';
+    await withConductor({ graceMs: 60_000 }, async () => {
+      ({ sagaId } = await req.request(StartMove, { key: 'undo-later', amount: 1 }));
+      await waitFor('both holds done', async () => (await saga(sagaId)).step === 'settle');
+      await southSvc!.stop();
+      southSvc = undefined;
+      await req.request(CancelMove, { sagaId });
+      await waitFor('the undo at south retried', async () => step(await saga(sagaId), 'hold_south').undoAttempts >= 2);
+    });
+    await withConductor({ graceMs: 60_000 }, async () => {
+      const waiting = await saga(sagaId);
+      assert.equal(waiting.state, 'compensating');
+      assert.equal(waiting.step, 'hold_south');
+      assert.equal(step(waiting, 'hold_south').lastError?.code, 'kit.no_responders');
+      assert.equal((await depot('north', sagaId)).releases.length, 0, 'north waits for south: reverse order');
+      southSvc = await startService(south, url(), join(dir, 'south.db'));
+      await until(sagaId, 'cancelled');
+      const n = await depot('north', sagaId);
+      const s = await depot('south', sagaId);
+      assert.deepEqual([s.releases.length, n.releases.length], [1, 1]);
+      assert.ok(s.releases[0]!.atMs <= n.releases[0]!.atMs);
     });
   });
 

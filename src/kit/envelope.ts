@@ -164,6 +164,8 @@ export const kitSubjects = {
   logRead: (service: string) => `log.${service}.read`,
   health: (service: string) => `sys.health.${service}`,
   inbox: (service: string) => `_INBOX.${service}`,
+  /** Saga step operations a participant answers (saga/define.ts `sagaCommand`, `sagaQuery`). */
+  sagaSteps: (service: string) => `saga.${service}.>`,
 } as const;
 
 /** NATS header names the kit uses. */

@@ -3,7 +3,8 @@
  * each identity (the owner in each role, the gateway, two services, the supervisor) tries
  * to publish and to subscribe on every class of subject — user-facing operations
  * (`svc.*`), internal requests (`log.*.read`, `sys.*`), domain events, and other
- * processes' reply inboxes — and each attempt is expected allowed or denied by an explicit
+ * processes' reply inboxes, saga steps (`saga.<service>.*`: each service listens for its own;
+ * nobody may send them until #17 names the orchestrator) — and each attempt is expected allowed or denied by an explicit
  * table, not by re-reading the permissions. The same table runs against the embedded
  * broker as `hearth serve` starts it and against nats-server given the same users.
  */
@@ -47,6 +48,7 @@ const PUBLISH = [
   'log.users.read', 'sys.health.users', 'sys.ready',
   ...EVENTS,
   '_INBOX.gateway.r1', '_INBOX.users.r1', '_INBOX.owner.r1',
+  'saga.chat.erase_user',
 ];
 /** Subjects each identity tries to listen on. */
 const SUBSCRIBE = [
@@ -54,6 +56,7 @@ const SUBSCRIBE = [
   'log.users.read', 'log.chat.read', 'sys.health.users', 'sys.health.chat', 'sys.ready',
   ...EVENTS,
   '_INBOX.gateway.r1', '_INBOX.users.r1', '_INBOX.chat.r1', '_INBOX.owner.r1', '_INBOX.supervisor.r1',
+  'saga.users.erase_user', 'saga.chat.erase_user',
 ];
 
 /** What each identity may do; everything else in PUBLISH and SUBSCRIBE must be denied. */
@@ -67,11 +70,11 @@ const expected: Record<string, { publish: string[]; subscribe: string[]; everyth
   },
   users: {
     publish: ['log.users.read', 'evt.users.user.registered'],
-    subscribe: ['svc.users.me', 'svc.users.login', 'log.users.read', 'sys.health.users', ...EVENTS, '_INBOX.users.r1'],
+    subscribe: ['svc.users.me', 'svc.users.login', 'log.users.read', 'sys.health.users', ...EVENTS, '_INBOX.users.r1', 'saga.users.erase_user'],
   },
   chat: {
     publish: ['log.users.read', 'evt.chat.message.sent'],
-    subscribe: ['svc.chat.send', 'log.chat.read', 'sys.health.chat', ...EVENTS, '_INBOX.chat.r1'],
+    subscribe: ['svc.chat.send', 'log.chat.read', 'sys.health.chat', ...EVENTS, '_INBOX.chat.r1', 'saga.chat.erase_user'],
   },
   supervisor: { publish: ['sys.health.users'], subscribe: ['sys.ready', 'svc.supervisor.backups_list', '_INBOX.supervisor.r1'] },
 };

@@ -44,14 +44,16 @@ export function servicePermissions(name: string): Permissions {
     // The gateway alone sends user-facing operations, follows every event, and asks everyone's health.
     return {
       publish: { allow: ['svc.>', 'log.*.read', 'sys.health.*', 'sys.ready', 'evt.gateway.>'] },
-      subscribe: { allow: ['svc.gateway.>', 'log.gateway.read', 'sys.health.gateway', 'evt.>', '_INBOX.gateway.>'] },
+      subscribe: { allow: ['svc.gateway.>', 'log.gateway.read', 'sys.health.gateway', 'evt.>', '_INBOX.gateway.>', 'saga.gateway.>'] },
       allowResponses: RESPOND_ONCE,
     };
   }
   // No `svc.>`: a service (even a compromised one) cannot ask another to act for a user.
+  // Every service listens for the saga steps it may take part in (`saga.<name>.>`, kit/saga);
+  // only an orchestrator will be allowed to send them (#17 wires which one).
   return {
     publish: { allow: [`evt.${name}.>`, 'log.*.read'] },
-    subscribe: { allow: [`svc.${name}.>`, `log.${name}.read`, `sys.health.${name}`, 'evt.>', `_INBOX.${name}.>`] },
+    subscribe: { allow: [`svc.${name}.>`, `log.${name}.read`, `sys.health.${name}`, 'evt.>', `_INBOX.${name}.>`, `saga.${name}.>`] },
     allowResponses: RESPOND_ONCE,
   };
 }

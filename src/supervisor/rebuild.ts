@@ -7,7 +7,7 @@
  * catch-up, which logs its progress).
  */
 import type { HearthConfig } from '../config/index.ts';
-import { consumerSpec, EventLog, inlineProjection, KIT_MIGRATIONS, migrate, openDb, type ConsumerSpec, type ConsumeSpec, type InlineProjection, type ProjectionSpec, type ServiceApi } from '../kit/index.ts';
+import { consumerSpec, EventLog, inlineProjection, KIT_MIGRATIONS, migrate, openDb, sagaHandle, type ConsumerSpec, type ConsumeSpec, type InlineProjection, type ProjectionSpec, type ServiceApi } from '../kit/index.ts';
 import { configOrExit, fail } from './command-line.ts';
 import { restrictUmask } from './data-dir.ts';
 import { LockError, takeLock } from './lock.ts';
@@ -64,6 +64,8 @@ async function rebuild(config: HearthConfig, name: string, builtins: ServiceLoad
       publish: () => {},
       listen: () => {},
       report: () => {},
+      saga: (def) => sagaHandle(def, () => {}, silentLog), // nothing drives sagas during a rebuild
+      sagaStep: () => {},
       onStart: () => {},
       onStop: () => {},
     };

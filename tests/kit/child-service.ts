@@ -16,11 +16,11 @@ export interface ChildService {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts `service` against the broker at `url` with its database at `db`; resolves once it prints `ready`. */
-export function startChild(service: 'ledger' | 'tally', url: string, db: string, timeoutMs = 20_000): Promise<ChildService> {
+/** Starts `service` against the broker at `url` with its database at `db` (and `env` added); resolves once it prints `ready`. */
+export function startChild(service: 'ledger' | 'tally' | 'conductor' | 'north' | 'south', url: string, db: string, timeoutMs = 20_000, env: Record<string, string> = {}): Promise<ChildService> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'tests/kit-service/run.ts')], {
     cwd: root,
-    env: { ...process.env, HEARTH_TEST_SERVICE: service, HEARTH_TEST_BROKER_URL: url, HEARTH_TEST_DB: db },
+    env: { ...process.env, HEARTH_TEST_SERVICE: service, HEARTH_TEST_BROKER_URL: url, HEARTH_TEST_DB: db, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';

@@ -50,4 +50,51 @@ INSERT INTO kit_epochs (position, id, base, began_at) VALUES (1, lower(hex(rando
 ALTER TABLE kit_checkpoints ADD COLUMN epochs TEXT;
 `,
   },
+  {
+    version: 4,
+    name: 'sagas',
+    // Sagas (saga/): kit_sagas and kit_saga_steps are the orchestrator's state machines, one
+    // row per saga and one per step begun; kit_saga_applied is the participant's record of
+    // each step it applied (saga id, step) with its first answer, written in the step's own
+    // transaction. A step's `reached` is 1 once an attempt may have reached its participant
+    // (anything but no responders): only then is there something to compensate. Times the driver schedules by are epoch ms; the others ISO text.
+    sql: `
+CREATE TABLE kit_sagas (
+  id TEXT PRIMARY KEY,
+  type TEXT NOT NULL,
+  key TEXT,
+  input BLOB NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('running', 'compensating', 'completed', 'failed', 'cancelled')),
+  step INTEGER NOT NULL,
+  results BLOB NOT NULL,
+  cursor TEXT,
+  next_at INTEGER NOT NULL,
+  deadline_at INTEGER,
+  waiting_for TEXT,
+  last_error TEXT,
+  cancelled INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  finished_at TEXT
+);
+CREATE INDEX kit_sagas_due ON kit_sagas (next_at) WHERE state IN ('running', 'compensating');
+CREATE UNIQUE INDEX kit_sagas_key ON kit_sagas (type, key) WHERE key IS NOT NULL AND state IN ('running', 'compensating');
+CREATE TABLE kit_saga_steps (
+  saga_id TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('running', 'done', 'failed', 'compensating', 'compensated')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  undo_attempts INTEGER NOT NULL DEFAULT 0,
+  pages INTEGER NOT NULL DEFAULT 0,
+  reached INTEGER NOT NULL DEFAULT 0,
+  since INTEGER NOT NULL,
+  last_error TEXT,
+  started_at TEXT NOT NULL,
+  done_at TEXT,
+  PRIMARY KEY (saga_id, position)
+);
+CREATE TABLE kit_saga_applied (saga_id TEXT NOT NULL, step TEXT NOT NULL, reply BLOB NOT NULL, at TEXT NOT NULL, PRIMARY KEY (saga_id, step));
+`,
+  },
 ];

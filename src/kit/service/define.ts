@@ -13,6 +13,9 @@ import type { WriteTx } from '../es/write-tx.ts';
 import type { EventHandler } from '../es/handlers.ts';
 import type { ConsumerSpec } from '../es/consumer.ts';
 import type { Logger } from '../log.ts';
+import type { SagaDefinition, StepDataOf, StepRequest } from '../saga/define.ts';
+import type { SagaHandle } from '../saga/handle.ts';
+import type { StepContext } from '../saga/participant.ts';
 
 export type { WriteTx };
 
@@ -132,6 +135,25 @@ export interface ServiceApi {
   publish(subject: string, data: unknown): void;
   /** Plain messages on `subject`, decoded from MessagePack but not checked: anything may arrive, the caller validates. */
   listen(subject: string, fn: (data: unknown, subject: string) => void): void;
+  /**
+   * Orchestrates sagas of `def`'s type (saga/, docs/sagas.md): the kit's driver runs them
+   * from the service's start (resuming every unfinished one) to its stop. Start one with the
+   * handle, inside the transaction of the command that asks for it.
+   *
+   * @example
+   * const deletion = svc.saga(DeleteAccount);
+   * svc.handle(DeleteMe, (req, ctx) => ctx.write((tx) => deletion.start(tx, { userId: req.actor }, { key: `user:${req.actor}` })));
+   */
+  saga<I>(def: SagaDefinition<I>): SagaHandle<I>;
+  /**
+   * Answers a saga step command (`sagaCommand(…)`, on `saga.<service>.<name>`) as a
+   * participant: `fn` runs in one transaction and at most once per (saga id, step); a repeat
+   * gets the first answer (saga/participant.ts).
+   *
+   * @example
+   * svc.sagaStep(EraseUser, async ({ userId }, tx) => ({ erased: (await tx.execute('DELETE FROM messages WHERE author = ?', [userId])).rowsAffected }));
+   */
+  sagaStep<O extends Operation>(op: O, fn: (data: StepDataOf<O>, tx: WriteTx, step: StepContext) => Promise<ReplyOf<O>>): void;
   /** Adds `key: value` to this service's health answer (e.g. the URL it serves). */
   report(key: string, value: string): void;
   /** Runs once the service is ready (handlers listening, consumers caught up). */

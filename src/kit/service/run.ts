@@ -19,6 +19,11 @@ import { requestContext, write } from './context.ts';
 import { serveDamaged } from './damaged.ts';
 import { openStorage } from './storage.ts';
 import { consumerSpec, inlineProjection } from './consumption.ts';
+import { SagaDriver } from '../saga/driver.ts';
+import { sagaHandle } from '../saga/handle.ts';
+import { applyStepOnce } from '../saga/participant.ts';
+import { sagaGetOp, sagaListOp, sagaQueries } from '../saga/ops.ts';
+import type { SagaDefinition, StepRequest } from '../saga/define.ts';
 import type { ConsumeSpec, ProjectionSpec, ServiceApi, ServiceDefinition, ServiceHandler } from './define.ts';
 
 /** Everything a service needs from configuration. */
@@ -44,6 +49,8 @@ export interface RunOptions {
    * waits quietly (debug lines only) before it warns (default 120000).
    */
   startGraceMs?: number;
+  /** Longest pause (ms) between two looks of the saga driver for due sagas (default 1000). */
+  sagaPollMs?: number;
 }
 
 /**
@@ -123,6 +130,15 @@ async function boot(def: ServiceDefinition, o: RunOptions, opened: { db?: Db; nc
   const onStop: (() => Promise<void> | void)[] = [];
   const live: Subscription[] = [];
   const info: Record<string, string> = {};
+  const requestTimeoutMs = o.requestTimeoutMs ?? RUN_DEFAULTS.requestTimeoutMs;
+  const sagas = new SagaDriver({
+    db,
+    requester,
+    log,
+    requestTimeoutMs,
+    pollMs: o.sagaPollMs,
+    write: (correlationId, fn) => write({ db, commits, events }, { correlationId }, fn),
+  });
 
   // 3. The service registers what it does.
   const api: ServiceApi = {
@@ -172,6 +188,14 @@ async function boot(def: ServiceDefinition, o: RunOptions, opened: { db?: Db; nc
           },
         }),
       ),
+    saga: (def) => {
+      sagas.register(def as SagaDefinition<unknown>);
+      return sagaHandle(def, () => sagas.wake(), log);
+    },
+    sagaStep: (op, fn) =>
+      responder.handle(op, (req, ctx) =>
+        requestContext(ctx, { db, commits, events }).write((tx) => applyStepOnce(tx, req as StepRequest<never>, (data, step) => fn(data, tx, step))),
+      ),
     report: (key, value) => void (info[key] = value),
     onStart: (fn) => void starting.push(fn),
     onStop: (fn) => void onStop.push(fn),
@@ -203,12 +227,17 @@ async function boot(def: ServiceDefinition, o: RunOptions, opened: { db?: Db; nc
       info,
     };
   });
-  responder.listen([kitSubjects.logRead(def.name), kitSubjects.health(def.name)]);
+  // Every service answers what sagas it runs (none: an empty list), for the gateway's views.
+  const sagaViews = sagaQueries(db, def.name, (type) => sagas.definition(type));
+  responder.handle(sagaListOp(def.name), (req) => sagaViews.list(req));
+  responder.handle(sagaGetOp(def.name), (req) => sagaViews.get(req));
+  responder.listen([kitSubjects.logRead(def.name), kitSubjects.health(def.name), kitSubjects.sagaSteps(def.name)]);
 
   // 5. Publishing and consuming.
   await relay.start();
   await Promise.all(consumers.map((c) => c.start()));
   for (const fn of starting) await fn();
+  sagas.start(); // resumes every unfinished saga (after a crash, where it stood)
   status = 'ok';
   log.info('ready', { ms: Date.now() - started, head: await events.head() });
 
@@ -232,6 +261,7 @@ async function boot(def: ServiceDefinition, o: RunOptions, opened: { db?: Db; nc
       (stopping ??= (async () => {
         status = 'stopping';
         for (const fn of onStop) await fn();
+        await sagas.stop(); // attempts in flight end (each within its request timeout); the rest resume at the next start
         for (const s of live) s.unsubscribe();
         if (!connected) {
           log.warn('stopping without the broker; unpublished events go out at the next start');

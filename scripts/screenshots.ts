@@ -42,6 +42,14 @@ try {
   await say(dee, 'On my way home too — see https://example.com/route for the detour');
   await say(ann, 'Thanks everyone ❤');
 
+  // One backup, checked, for the Instance page.
+  await apiCall(app, 'POST', '/v1/admin/backups', { token: ann.token, expect: 202 });
+  for (let i = 0; i < 120; i++) {
+    const list = await apiCall(app, 'GET', '/v1/admin/backups', { token: ann.token });
+    if (!list.running && list.backups.some((b: { status: string }) => b.status === 'verified')) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+
   const shoot = async (page: Page, name: string, size: 'phone' | 'laptop') => {
     await page.waitForTimeout(600); // tiles and fonts settle
     await page.screenshot({ path: join(out, `${name}-${size}.png`) });
@@ -76,9 +84,19 @@ try {
     await nav(p.page, 'Account');
     await p.page.getByRole('heading', { level: 1 }).first().waitFor();
     await shoot(p.page, 'account', size);
+    await p.page.getByRole('button', { name: 'Set up a phone' }).click();
+    const qr = p.page.getByRole('img', { name: 'Code to scan with your phone to set up OwnTracks' });
+    await qr.waitFor();
+    await qr.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await shoot(p.page, 'phone-setup', size);
+    await p.page.getByRole('button', { name: 'Done' }).click();
     await p.page.goto('/admin');
     await p.page.getByText('Every service is working.').waitFor();
+    const backups = p.page.getByRole('region', { name: 'Backups' });
+    await backups.getByRole('listitem').filter({ hasText: 'Checked' }).first().waitFor();
     await shoot(p.page, 'instance', size);
+    await backups.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await shoot(p.page, 'backups', size);
 
     // Cy needs help: the SOS reaches Ann's screen whatever she looks at.
     await nav(p.page, 'Alerts');
@@ -87,6 +105,12 @@ try {
     await p.page.getByRole('list', { name: 'Inbox' }).getByText(/SOS/).first().waitFor();
     await shoot(p.page, 'alerts', size);
     await apiCall(app, 'DELETE', `/v1/groups/${family.id}/sos`, { token: cy.token });
+    await p.page.getByRole('alert').filter({ hasText: 'SOS from Cy Lee' }).waitFor({ state: 'detached' });
+    // The alerts a family chooses: arrivals and departures, and the group's own alerts.
+    await p.page.getByRole('navigation', { name: 'Alerts sections' }).getByRole('link', { name: 'Notification settings' }).click();
+    const arrivals = p.page.getByRole('heading', { name: 'Arrivals and departures' });
+    await arrivals.evaluate((el) => (el.scrollIntoView({ block: 'start' }), window.scrollBy(0, -70))); // clear of the top bar
+    await shoot(p.page, 'alert-settings', size);
     await p.context.close();
   }
 } finally {

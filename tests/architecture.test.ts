@@ -138,7 +138,8 @@ const SERVICE_OWN: Readonly<Record<string, readonly string[]>> = {
 };
 /** What a pure domain may import besides itself, src/contracts and src/kit's values: nothing that does I/O. */
 // jimp: decodes and encodes images in memory (users/domain/face.ts, the OwnTracks face); its file reading is never used.
-const DOMAIN_PACKAGES = new Set(['valibot', 'node:buffer', 'node:crypto', 'jimp']);
+// image-size: reads an image's declared size from its bytes (users/domain/image-size.ts); its file reading is never used.
+const DOMAIN_PACKAGES = new Set(['valibot', 'node:buffer', 'node:crypto', 'jimp', 'image-size']);
 
 describe('architecture', () => {
   it('keeps embedded-broker/ a library on its own', () => {

@@ -121,38 +121,33 @@ export const Preferences = v.object({
 });
 export type Preferences = v.InferOutput<typeof Preferences>;
 
+/** An http or https URL of at most 2048 characters; with `credentials: false`, none in it. */
+const httpUrl = (o: { credentials: boolean }) =>
+  v.pipe(
+    v.string(),
+    v.maxLength(2048),
+    v.url('must be a URL'),
+    v.check(
+      (s) => {
+        try {
+          const u = new URL(s);
+          return (u.protocol === 'http:' || u.protocol === 'https:') && (o.credentials || (!u.username && !u.password));
+        } catch {
+          return false; // not a URL: v.url already said so
+        }
+      },
+      o.credentials ? 'must be an http or https URL' : 'must be an http or https URL without credentials',
+    ),
+  );
+
 /** A URL a target posts to: http or https, no user name or password in it. */
-export const TargetUrl = v.pipe(
-  v.string(),
-  v.maxLength(2048),
-  v.url('must be a URL'),
-  v.check((s) => {
-    try {
-      const u = new URL(s);
-      return (u.protocol === 'http:' || u.protocol === 'https:') && !u.username && !u.password;
-    } catch {
-      return false; // not a URL: v.url already said so
-    }
-  }, 'must be an http or https URL without credentials'),
-);
+export const TargetUrl = httpUrl({ credentials: false });
 /**
  * An ntfy topic URL: http or https, and it may carry a user and password
  * (`https://user:pass@host/topic`, sent as HTTP Basic); the service takes them out before
  * it stores the URL, so no list shows them back.
  */
-export const NtfyUrl = v.pipe(
-  v.string(),
-  v.maxLength(2048),
-  v.url('must be a URL'),
-  v.check((s) => {
-    try {
-      const u = new URL(s);
-      return u.protocol === 'http:' || u.protocol === 'https:';
-    } catch {
-      return false; // not a URL: v.url already said so
-    }
-  }, 'must be an http or https URL'),
-);
+export const NtfyUrl = httpUrl({ credentials: true });
 const Label = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(80), noNul);
 /** A secret the user gives: 16–256 printable ASCII characters. */
 const Secret = v.pipe(v.string(), v.regex(/^[\x21-\x7e]{16,256}$/, 'must be 16–256 printable ASCII characters'));

@@ -6,10 +6,9 @@
  * hand them out, the reply goes without them and they wait for the post after.
  */
 import { location } from '../../contracts/index.ts';
-import type { Operation, ReplyOf, RequestOf, Logger } from '../../kit/index.ts';
+import type { Logger } from '../../kit/index.ts';
 import type { Actor } from '../auth/index.ts';
-
-type Call = <O extends Operation>(op: O, data: RequestOf<O>) => Promise<ReplyOf<O>>;
+import type { RequestFn as Call } from '../upstream.ts';
 
 /**
  * The `cmd` objects for `device` (each handed out once), or none when they cannot be had now.

@@ -7,8 +7,9 @@
  * reply goes without faces (the apps then show the tid): a post is never refused for it.
  */
 import { users } from '../../contracts/index.ts';
-import type { Logger, Operation, ReplyOf, RequestOf } from '../../kit/index.ts';
+import type { Logger, ReplyOf } from '../../kit/index.ts';
 import type { Actor } from '../auth/index.ts';
+import type { RequestFn as Call } from '../upstream.ts';
 
 /** How long a face is kept before it is asked for again. */
 export const FACE_TTL_MS = 10 * 60_000;
@@ -16,8 +17,6 @@ export const FACE_TTL_MS = 10 * 60_000;
 const FACES_PER_ASK = 500;
 /** Most faces kept (each a few KB): the oldest go first. */
 const MAX_FACES = 5000;
-
-type Call = <O extends Operation>(op: O, data: RequestOf<O>) => Promise<ReplyOf<O>>;
 
 /**
  * Faces by user id, each kept for FACE_TTL_MS.

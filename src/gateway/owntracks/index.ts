@@ -30,7 +30,7 @@ export {
   type OwnTracksEncrypted,
 } from './payload.ts';
 export { open, seal, keyOf } from './crypto.ts';
-export { ingest, unseal, drainHeld, type Call, type DrainResult } from './ingest.ts';
+export { ingest, unseal, drainHeld, type DrainResult } from './ingest.ts';
 export { toFix, toWaypoints, BATTERY_STATES, WAYPOINTS_MAX, RADIUS_MIN, RADIUS_MAX, type HearthWaypoint } from './translate.ts';
 export { deviceOf, sanitiseLabel, DEFAULT_DEVICE, type OwnTracksIdentity, type HeaderSource, type QuerySource } from './device.ts';
 export { friendsReply, type Friend, type FriendsReplyOptions, type OwnTracksReply, type OwnTracksFriendLocation, type OwnTracksFriendCard } from './friends.ts';

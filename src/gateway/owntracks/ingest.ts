@@ -6,15 +6,14 @@
  * `ImportWaypoints`. The calls are passed in, so this file needs no broker of its own.
  */
 import { location } from '../../contracts/index.ts';
-import type { Logger, Operation, ReplyOf, RequestOf } from '../../kit/index.ts';
+import type { Logger } from '../../kit/index.ts';
+import type { Actor } from '../auth/index.ts';
+import type { RequestFn as Call } from '../upstream.ts';
 import { open } from './crypto.ts';
 import { DEFAULT_DEVICE, deviceOf } from './device.ts';
 import { parseOwnTracks, type OwnTracksMessage } from './payload.ts';
 import { toFix, toWaypoints } from './translate.ts';
 
-/** Calls a service (the route's `call`). */
-export type Call = <O extends Operation>(op: O, data: RequestOf<O>) => Promise<ReplyOf<O>>;
-type Actor = { userId: string; sessionId?: string };
 
 /** Records what one message carries, sent from `device`. */
 export async function ingest(call: Call, actor: Actor, msg: OwnTracksMessage, device: string): Promise<void> {

@@ -23,7 +23,8 @@
 import * as v from 'valibot';
 import { AppError } from '../../kit/index.ts';
 import { location } from '../../contracts/index.ts';
-import { deviceOf, drainHeld, friendsReply, ingest, parseOwnTracks, seal, unseal, type Call, type OwnTracksMessage } from '../owntracks/index.ts';
+import { deviceOf, drainHeld, friendsReply, ingest, parseOwnTracks, seal, unseal, type OwnTracksMessage } from '../owntracks/index.ts';
+import type { RequestFn as Call } from '../upstream.ts';
 import { phoneCommands } from '../owntracks/commands.ts';
 import { friendFaces } from '../owntracks/faces.ts';
 import { route } from '../route-spec.ts';

@@ -125,7 +125,7 @@ function typeOnly(edge: Edge): boolean {
  * the top of a service's folder. Anything else is a concept of that service alone, listed
  * here with its reason.
  */
-const SKELETON = new Set(['index.ts', 'main.ts', 'settings.ts', 'settings.test.ts', 'migrations.ts', 'deps.ts', 'domain', 'handlers', 'projections', 'consumers', 'store']);
+const SKELETON = new Set(['index.ts', 'main.ts', 'settings.ts', 'settings.test.ts', 'migrations.ts', 'deps.ts', 'domain', 'handlers', 'projections', 'consumers', 'store', 'sagas']);
 const SERVICE_OWN: Readonly<Record<string, readonly string[]>> = {
   // Password hashing, signing keys and tokens: the users service's secrets.
   users: ['secrets'],

@@ -69,7 +69,7 @@ const expected: Record<string, { publish: string[]; subscribe: string[]; everyth
     subscribe: [...EVENTS, '_INBOX.gateway.r1'],
   },
   users: {
-    publish: ['log.users.read', 'evt.users.user.registered'],
+    publish: ['log.users.read', 'evt.users.user.registered', 'saga.chat.erase_user'],
     subscribe: ['svc.users.me', 'svc.users.login', 'log.users.read', 'sys.health.users', ...EVENTS, '_INBOX.users.r1', 'saga.users.erase_user'],
   },
   chat: {

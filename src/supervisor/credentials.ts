@@ -38,6 +38,9 @@ function secret(): string {
   return randomBytes(24).toString('base64url');
 }
 
+/** The one service that orchestrates sagas (docs/sagas.md): it alone may send saga steps. */
+export const SAGA_ORCHESTRATOR = 'users';
+
 /** The permissions of service `name`. */
 export function servicePermissions(name: string): Permissions {
   if (name === 'gateway') {
@@ -50,9 +53,9 @@ export function servicePermissions(name: string): Permissions {
   }
   // No `svc.>`: a service (even a compromised one) cannot ask another to act for a user.
   // Every service listens for the saga steps it may take part in (`saga.<name>.>`, kit/saga);
-  // only an orchestrator will be allowed to send them (#17 wires which one).
+  // only the orchestrator of the three sagas (users: account and group deletion, export) sends them.
   return {
-    publish: { allow: [`evt.${name}.>`, 'log.*.read'] },
+    publish: { allow: [`evt.${name}.>`, 'log.*.read', ...(name === SAGA_ORCHESTRATOR ? ['saga.>'] : [])] },
     subscribe: { allow: [`svc.${name}.>`, `log.${name}.read`, `sys.health.${name}`, 'evt.>', `_INBOX.${name}.>`, `saga.${name}.>`] },
     allowResponses: RESPOND_ONCE,
   };

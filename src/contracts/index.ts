@@ -26,6 +26,7 @@ export * as location from './location.ts';
 export * as chat from './chat.ts';
 export * as notifications from './notifications.ts';
 export * as backups from './backups.ts';
+export * as sagas from './sagas/index.ts';
 export * as membership from './membership/index.ts';
 export * as settings from './settings/index.ts';
 export { BUILT_IN_SERVICES, type BuiltInService } from './services.ts';

@@ -10,6 +10,7 @@ import { usersConsumer } from './consumers/users.ts';
 import { handleReads } from './handlers/read.ts';
 import { handleWrites } from './handlers/write.ts';
 import { migrations } from './migrations.ts';
+import { mountAccountDeletion } from './sagas/account-deletion.ts';
 import { messagesProjection } from './projections/messages.ts';
 
 /**
@@ -25,6 +26,7 @@ export function chatService(): ServiceDefinition {
     setup(api) {
       api.project(messagesProjection());
       api.consume('users', usersConsumer(api.events));
+      mountAccountDeletion(api);
       api.consume('location', locationConsumer());
       handleWrites(api);
       handleReads(api);

@@ -15,6 +15,7 @@ import { handleViews } from './handlers/views.ts';
 import { migrations } from './migrations.ts';
 import { handlePhones } from './phones/handlers.ts';
 import { membershipConsumer } from './consumers/membership.ts';
+import { mountAccountDeletion } from './sagas/account-deletion.ts';
 import { placesProjection } from './projections/places.ts';
 import { scopeProjection } from './projections/scope.ts';
 import { readSettings } from './settings.ts';
@@ -39,6 +40,7 @@ export function locationService(): ServiceDefinition {
       api.project(scopeProjection(settings.rules, handoff));
       api.project(placesProjection());
       api.consume('users', membershipConsumer(api.events));
+      mountAccountDeletion(api);
       for (const register of [handleFixes, handleScopeCommands, handlePlaces, handleViews, handleHistory, handlePhones, handlePhoneCommands]) register(d);
       const timers = new Timers(d, api);
       api.onStart(() => timers.start());

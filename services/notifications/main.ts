@@ -17,6 +17,7 @@ import { migrations } from './migrations.ts';
 import { chatConsumer } from './consumers/chat.ts';
 import { locationConsumer } from './consumers/location.ts';
 import { usersConsumer } from './consumers/users.ts';
+import { mountAccountDeletion } from './sagas/account-deletion.ts';
 import { startRetention } from './retention.ts';
 import { readSettings } from './settings.ts';
 import { graceAfterStart, startSilenceTimer } from './silence.ts';
@@ -53,6 +54,7 @@ export function notificationsService(o: NotificationsOptions = {}): ServiceDefin
       api.consume('users', usersConsumer(d));
       api.consume('location', locationConsumer(d));
       api.consume('chat', chatConsumer(d));
+      mountAccountDeletion(api, d);
       handleInbox(api, d);
       handlePreferences(api, d);
       handleGroupAlerts(api, d);

@@ -1,5 +1,5 @@
 /** What every handler of the users service works with, built once in main.ts. */
-import type { Db, ServiceApi, Tx } from '../../src/kit/index.ts';
+import type { Db, SagaHandle, ServiceApi, Tx } from '../../src/kit/index.ts';
 import type { SigningKeys } from './secrets/signing-keys.ts';
 import type { UsersSettings } from './settings.ts';
 
@@ -9,6 +9,8 @@ export interface Deps {
   db: Db;
   settings: UsersSettings;
   keys: SigningKeys;
+  /** The account-deletion saga (sagas/account-deletion.ts): started by `DeleteAccount`, cancelled by a sign-in within its grace period. */
+  accountDeletion: SagaHandle<{ userId: string }>;
 }
 
 /** A database row. */

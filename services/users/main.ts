@@ -20,6 +20,7 @@ import { handleRegister } from './handlers/register.ts';
 import { handleSessions } from './handlers/sessions.ts';
 import { handleSignIn } from './handlers/sign-in.ts';
 import { migrations } from './migrations.ts';
+import { mountAccountDeletion } from './sagas/account-deletion.ts';
 import { SigningKeys } from './secrets/signing-keys.ts';
 import { readSettings } from './settings.ts';
 
@@ -38,7 +39,8 @@ export default defineService({
     const settings = readSettings(api.settings);
     const keys = new SigningKeys(api.db, { issuer: settings.issuer, ttlS: settings.accessTtlS, now: () => api.now() });
     await keys.ensure(); // before any handler listens: a sign-in must always find a key
-    const d: Deps = { api, db: api.db, settings, keys };
+    const d = { api, db: api.db, settings, keys } as Deps;
+    d.accountDeletion = mountAccountDeletion(d);
     for (const register of [handleRegister, handleSignIn, handleSessions, handleProfile, handleDeleteAccount, handleAppPasswords, handleKeys, handleGroups, handleInvites, handleMembership, handleInstance, handleFaces]) {
       register(d);
     }

@@ -93,4 +93,11 @@ CREATE INDEX invites_group ON invites (group_id);`,
     // before this version: made the first time the face is asked for).
     sql: `ALTER TABLE users ADD COLUMN face TEXT;`,
   },
+  {
+    version: 4,
+    name: 'account_deletion',
+    // The account-deletion saga under way (its id): sign-in stops at once, and the person's
+    // sessions may only follow the deletion (services/users/sagas/account-deletion.ts).
+    sql: `ALTER TABLE users ADD COLUMN deleting_saga TEXT;`,
+  },
 ];

@@ -16,6 +16,8 @@ export interface UsersSettings {
   registration: Registration;
   accessTtlS: number;
   refreshTtlMs: number;
+  /** Milliseconds between asking to delete the account and the erasure (signing in within them cancels it). */
+  deletionGraceMs: number;
 }
 
 /**
@@ -36,5 +38,6 @@ export function readSettings(raw: unknown): UsersSettings {
     registration: users.registration,
     accessTtlS: users.access_token_ttl_s,
     refreshTtlMs: users.refresh_token_ttl_days * 86_400_000,
+    deletionGraceMs: users.deletion_grace_s * 1000,
   };
 }

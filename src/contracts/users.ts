@@ -46,6 +46,8 @@ export const TokenPair = v.object({
   tokenType: v.literal('Bearer'),
   userId: Id,
   sessionId: Id,
+  /** True on a sign-in that cancelled the account's deletion (within its grace period, `users.deletion_grace_s`). */
+  deletionCancelled: v.optional(v.boolean()),
 });
 export type TokenPair = v.InferOutput<typeof TokenPair>;
 
@@ -146,11 +148,15 @@ export const GetFaces = query(S, 'faces', {
   reply: v.object({ faces: v.array(v.object({ userId: Id, face: v.nullable(v.string()) })) }),
 });
 
-/** Deletes the account (password required); emits `user.deleted`. An owner must first transfer or delete their groups. */
+/**
+ * Starts deleting the account (password required): the account-deletion saga
+ * (contracts/sagas/account-deletion.ts), answered with its id and state; `user.deleted`
+ * comes last. An owner must first transfer or delete their groups that have other members.
+ */
 export const DeleteAccount = command(S, 'delete_account', {
   version: 1,
   request: v.strictObject({ actor: Actor, password: v.pipe(v.string(), v.maxLength(1024)) }),
-  reply: Ok,
+  reply: v.object({ sagaId: Id, status: v.string() }),
 });
 
 // ── app passwords ──────────────────────────────────────────────────────────────────────

@@ -15,6 +15,7 @@ import { Metrics } from './metrics.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { PHONES_PER_USER, RateLimiter } from './rate-limiter.ts';
 import { usersConsumer } from './consumers/users.ts';
+import { mountAccountDeletion } from './sagas/account-deletion.ts';
 import { ReadModel } from './store/index.ts';
 import { createListener } from './server.ts';
 import { readSettings } from './settings.ts';
@@ -65,6 +66,7 @@ export default defineService({
     // 1. Collaborators and the read model, which the kit's consumer keeps from users events.
     const deps = await gatewayDeps(api);
     api.consume('users', usersConsumer(deps.model));
+    mountAccountDeletion(api, deps);
     for (const subject of LIVE_SUBJECTS) api.subscribe(subject, (e) => deps.feed.push(e));
     for (const subject of PERSONAL_SUBJECTS) api.subscribe(subject, (e) => deps.feed.pushPersonal(e));
     // A changed avatar: the friends' faces kept for OwnTracks replies are asked for again (#16).

@@ -2,7 +2,8 @@
  * The consumer of `evt.users.*`: chat's membership read model (the shared projection,
  * src/contracts/membership), the group's story as system messages (a member joined, left or
  * was removed), and erasure — a deleted group takes its conversation with it (rows and
- * events); a deleted account is anonymised in what it wrote.
+ * events). A deleted account is anonymised by the account-deletion saga's step
+ * (sagas/account-deletion.ts), before `user.deleted`.
  */
 import type { ConsumeSpec, EventLog, Tx } from '../../../src/kit/index.ts';
 import { membership } from '../../../src/contracts/index.ts';
@@ -10,18 +11,12 @@ import { causeTxnId, chatStream, memberSystemKind } from '../domain/messages.ts'
 import { findSent } from '../store/messages.ts';
 import { announce } from './announce.ts';
 
-async function eraseGroup(tx: Tx, events: EventLog, groupId: string): Promise<void> {
+/** Erases a group's conversation (rows, search index, events); also the account-deletion saga's, for a person's solo groups. */
+export async function eraseGroup(tx: Tx, events: EventLog, groupId: string): Promise<void> {
   await tx.execute('INSERT INTO deleted_groups (group_id) VALUES (?) ON CONFLICT DO NOTHING', [groupId]);
   await tx.execute('DELETE FROM messages_fts WHERE rowid IN (SELECT seq FROM messages WHERE group_id = ?)', [groupId]);
   for (const t of ['messages', 'read_markers']) await tx.execute(`DELETE FROM ${t} WHERE group_id = ?`, [groupId]);
   await events.erase(tx, { stream: chatStream(groupId) });
-}
-
-async function anonymise(tx: Tx, userId: string): Promise<void> {
-  await tx.execute("UPDATE messages SET author_id = NULL, author_name = 'Deleted account' WHERE author_id = ?", [userId]);
-  // The group's story keeps its shape ("… joined", "… left") without the name.
-  await tx.execute("UPDATE messages SET system = json_set(system, '$.name', 'Deleted account') WHERE kind = 'system' AND json_extract(system, '$.userId') = ?", [userId]);
-  await tx.execute('DELETE FROM read_markers WHERE user_id = ?', [userId]);
 }
 
 /** What chat adds to the membership projection: member system messages and erasure (`events`: chat's log, for erasing a group's stream). */
@@ -42,7 +37,6 @@ export function chatHooks(events: EventLog): membership.MembershipHooks {
         const kind = memberSystemKind(c);
         if (kind) await announce(tx, e, { groupId: c.groupId, kind, userId: c.userId, name: c.displayName });
       } else if (c.kind === 'group_deleted') await eraseGroup(tx, events, c.groupId);
-      else if (c.kind === 'user_deleted') await anonymise(tx, c.userId);
     },
   };
 }

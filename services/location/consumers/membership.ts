@@ -5,15 +5,13 @@
  * service holds of that member there — positions, tracks, snapshots and the scope's
  * events — in the same transaction as the membership change, so the group stops seeing
  * them at once. Each departure erases once (`departures`, keyed on the event): read again,
- * it would erase what the member shared after coming back. A deleted account also loses its
- * phones' secret, held messages and the commands waiting for its phones.
+ * it would erase what the member shared after coming back. A deleted account is erased by
+ * the account-deletion saga's step (sagas/account-deletion.ts), before `user.deleted`.
  */
 import type { ConsumeSpec, EventLog, Tx } from '../../../src/kit/index.ts';
 import { membership } from '../../../src/contracts/index.ts';
 import { placesStream, scopeStream } from '../domain/index.ts';
-import { phoneStream } from '../phones/handlers.ts';
-import { erasePhones } from '../phones/store.ts';
-import { forgetGroupCommands, forgetPhonesOf } from '../phones/command-store.ts';
+import { forgetGroupCommands } from '../phones/command-store.ts';
 
 /** Erases a member's scope in a group: its rows and its events. */
 export async function eraseScope(tx: Tx, events: EventLog, groupId: string, userId: string): Promise<void> {
@@ -21,7 +19,8 @@ export async function eraseScope(tx: Tx, events: EventLog, groupId: string, user
   await events.erase(tx, { stream: scopeStream(groupId, userId) });
 }
 
-async function eraseGroup(tx: Tx, events: EventLog, groupId: string): Promise<void> {
+/** Erases a group: every member's scope, its places, and their events (also the account-deletion saga's, for a person's solo groups). */
+export async function eraseGroup(tx: Tx, events: EventLog, groupId: string): Promise<void> {
   const rs = await tx.execute('SELECT user_id FROM scopes WHERE group_id = ?', [groupId]);
   for (const r of rs.rows) await eraseScope(tx, events, groupId, String(r.user_id));
   for (const t of ['scopes', 'fixes', 'snapshots', 'places']) await tx.execute(`DELETE FROM ${t} WHERE group_id = ?`, [groupId]);
@@ -37,16 +36,6 @@ async function firstDeparture(tx: Tx, eventId: string, groupId: string, userId: 
 /** What location adds to the membership projection: erasure. */
 export function locationHooks(events: EventLog): membership.MembershipHooks {
   return {
-    async before(tx, c) {
-      // The groups a deleted account was in, read while `members` still lists them.
-      if (c.kind !== 'user_deleted') return;
-      for (const { groupId } of await membership.groupsOf(tx, c.userId)) await eraseScope(tx, events, groupId, c.userId);
-      await tx.execute('DELETE FROM suggestions WHERE user_id = ?', [c.userId]);
-      await events.erase(tx, { stream: `suggestions:${c.userId}` });
-      await erasePhones(tx, c.userId);
-      await events.erase(tx, { stream: phoneStream(c.userId) });
-      await forgetPhonesOf(tx, c.userId);
-    },
     async after(tx, c, e) {
       if (c.kind === 'left' && (await firstDeparture(tx, e.id, c.groupId, c.userId))) await eraseScope(tx, events, c.groupId, c.userId);
       if (c.kind === 'group_deleted') {

@@ -1,31 +1,24 @@
 /**
  * The consumer of `evt.users.*`: the membership read model and group names (the shared
  * projection), the member rules (joined, left, removed, invite accepted), and erasure — a
- * deleted account takes its inbox, preferences and targets with it; a deleted group, every
- * notification about it; a member who leaves or is removed loses the group's notifications
+ * deleted group takes every notification about it (a deleted account is erased by the
+ * account-deletion saga's step, sagas/account-deletion.ts); a member who leaves or is removed loses the group's notifications
  * (the removed member is then told, in the one notification they keep). The alert rules'
  * memory of a member (battery, silence) goes when they leave; a group's, with the group.
  */
-import type { ConsumeSpec, Tx } from '../../../src/kit/index.ts';
-import { membership, notifications } from '../../../src/contracts/index.ts';
+import type { ConsumeSpec } from '../../../src/kit/index.ts';
+import { membership } from '../../../src/contracts/index.ts';
 import type { Deps } from '../deps.ts';
 import { memberRule } from '../domain/rules.ts';
 import { forgetAlerts } from '../store/alerts.ts';
 import { eraseNotifications } from '../store/inbox.ts';
 import { tell } from './tell.ts';
 
-async function eraseUser(tx: Tx, d: Deps, userId: string): Promise<void> {
-  await eraseNotifications(tx, d.events, 'user_id = ?', [userId]);
-  await d.events.erase(tx, { stream: notifications.inboxStream(userId) });
-  await tx.execute('DELETE FROM delivery_attempts WHERE target_id IN (SELECT id FROM targets WHERE user_id = ?)', [userId]);
-  for (const t of ['deliveries', 'targets', 'preferences']) await tx.execute(`DELETE FROM ${t} WHERE user_id = ?`, [userId]);
-}
-
 /**
  * `member_since.join_id` of a deleted group's members and of a deleted account: after every
  * UUIDv7 (hex digits sort before it), so an old event read again tells them nothing.
  */
-const GONE = '~';
+export const GONE = '~';
 
 /** The membership projection keeps group names here too (the texts use them). */
 const MEMBERSHIP_OPTIONS: membership.MembershipOptions = { groups: true };
@@ -59,8 +52,8 @@ function notificationsHooks(d: Deps): membership.MembershipHooks {
           await tx.execute(`UPDATE member_since SET join_id = '${GONE}' WHERE group_id = ?`, [c.groupId]);
           return;
         case 'user_deleted':
-          await eraseUser(tx, d, c.userId);
-          await forgetAlerts(tx, { userId: c.userId });
+          // Their inbox, preferences, targets and every notification about them went in the
+          // account-deletion saga's step (sagas/account-deletion.ts), before this event.
           await tx.execute(`UPDATE member_since SET join_id = '${GONE}' WHERE user_id = ?`, [c.userId]);
           return;
         default:

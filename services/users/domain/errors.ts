@@ -34,6 +34,8 @@ export const UsersError = {
   notAMember: membership.notAMember,
   noSuchMember: err('not_found', 'no_such_member', 'No such member in this group'),
   insufficientRole: err('forbidden', 'insufficient_role', 'Your role in this group does not allow this'),
+  accountDeleting: err('forbidden', 'account_deleting', 'This account is being deleted; only its deletion can be followed'),
+  noAccountDeletion: err('not_found', 'no_account_deletion', 'This account has not asked to be deleted'),
   ownerMustTransfer: err('conflict', 'owner_must_transfer', 'The owner must transfer the group (or delete it) first'),
   invalidTarget: err('conflict', 'invalid_target', 'This cannot be done to that member'),
   adminOnly: err('forbidden', 'admin_only', 'Only the instance admin may do this'),

@@ -47,7 +47,7 @@ export function handleAppPasswords(d: Deps): void {
   d.api.handle(users.VerifyAppPassword, (req, ctx) =>
     ctx.write(async (tx) => {
       const [r] = await tx.query(
-        'SELECT a.id, a.user_id FROM app_passwords a JOIN users u ON u.id = a.user_id WHERE a.hash = ? AND u.email = ?',
+        'SELECT a.id, a.user_id FROM app_passwords a JOIN users u ON u.id = a.user_id WHERE a.hash = ? AND u.email = ? AND u.deleting_saga IS NULL', // an account being deleted takes no more data from its phones
         [secretHash(req.password), req.email],
       );
       if (!r) throw UsersError.badCredentials();

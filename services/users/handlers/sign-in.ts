@@ -5,6 +5,7 @@
  * `users.refresh_reused` — so whoever holds the family must sign in again.
  */
 import { users } from '../../../src/contracts/index.ts';
+import { AppError, type WriteTx } from '../../../src/kit/index.ts';
 import type { Deps } from '../deps.ts';
 import { UsersError } from '../domain/errors.ts';
 import { decideRefresh } from '../domain/refresh.ts';
@@ -18,6 +19,22 @@ async function pair(d: Deps, userId: string, sessionId: string, refreshToken: st
   return { accessToken: token, refreshToken, expiresIn, tokenType: 'Bearer' as const, userId, sessionId };
 }
 
+/**
+ * Signing in while the account is being deleted: within the grace period (erasure not
+ * begun) it cancels the deletion, which the saga compensates; after it, it is refused
+ * (`users.account_deleting`).
+ */
+async function cancelDeletion(d: Deps, tx: WriteTx, userId: string, sagaId: string): Promise<true> {
+  try {
+    await d.accountDeletion.cancel(tx, sagaId);
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'kit.saga_not_cancellable') throw UsersError.accountDeleting({ sagaId });
+    throw err;
+  }
+  await tx.execute('UPDATE users SET deleting_saga = NULL WHERE id = ?', [userId]);
+  return true;
+}
+
 /** Registers `Login` and `Refresh`. */
 export function handleSignIn(d: Deps): void {
   d.api.handle(users.Login, async (req, ctx) => {
@@ -27,10 +44,13 @@ export function handleSignIn(d: Deps): void {
     const ok = user ? await verifyPassword(req.password, user.passwordHash) : await burnVerification(req.password);
     if (!user || !ok) throw UsersError.badCredentials();
     const opened = await ctx.write(async (tx) => {
-      if (!(await findUser(tx, user.id))) throw UsersError.badCredentials(); // deleted meanwhile
-      return openSession(tx, d, user.id, req.device?.trim() || 'unnamed device');
+      const now = await findUser(tx, user.id);
+      if (!now) throw UsersError.badCredentials(); // deleted meanwhile
+      const deletionCancelled = now.deletingSaga !== null && (await cancelDeletion(d, tx, user.id, now.deletingSaga));
+      return { ...(await openSession(tx, d, user.id, req.device?.trim() || 'unnamed device')), deletionCancelled };
     });
-    return pair(d, user.id, opened.sessionId, opened.refreshToken);
+    if (opened.deletionCancelled) ctx.log.info('account deletion cancelled by signing in', { userId: user.id });
+    return { ...(await pair(d, user.id, opened.sessionId, opened.refreshToken)), ...(opened.deletionCancelled ? { deletionCancelled: true } : {}) };
   });
 
   d.api.handle(users.Refresh, async (req, ctx) => {

@@ -17,6 +17,8 @@ export interface UserRow {
   admin: boolean;
   createdAt: string;
   passwordHash: string;
+  /** The account-deletion saga under way, or null. */
+  deletingSaga: string | null;
 }
 
 /** Maps a `users` row. */
@@ -29,6 +31,7 @@ export function userRow(r: Row): UserRow {
     admin: Number(r.admin) === 1,
     createdAt: String(r.created_at),
     passwordHash: String(r.password_hash),
+    deletingSaga: r.deleting_saga == null ? null : String(r.deleting_saga),
   };
 }
 
@@ -39,12 +42,15 @@ export async function findUser(read: Read, id: string): Promise<UserRow | undefi
 }
 
 /**
- * The actor's account; throws `users.unknown_user` when it is gone and
- * `users.session_revoked` when the session named by the token has ended.
+ * The actor's account; throws `users.unknown_user` when it is gone,
+ * `users.session_revoked` when the session named by the token has ended, and
+ * `users.account_deleting` while the account is being deleted (unless `o.deleting`: the
+ * requests that follow or repeat the deletion).
  */
-export async function requireActor(read: Read, actor: users.Actor): Promise<UserRow> {
+export async function requireActor(read: Read, actor: users.Actor, o: { deleting?: boolean } = {}): Promise<UserRow> {
   const user = await findUser(read, actor.userId);
   if (!user) throw UsersError.unknownUser();
+  if (user.deletingSaga !== null && !o.deleting) throw UsersError.accountDeleting({ sagaId: user.deletingSaga });
   if (actor.sessionId) {
     const [s] = await read.query('SELECT revoked_at FROM sessions WHERE id = ? AND user_id = ?', [actor.sessionId, user.id]);
     if (!s || s.revoked_at != null) throw UsersError.sessionRevoked();

@@ -4,7 +4,7 @@
  * cannot be used to mint more app passwords, change the password or delete the account.
  */
 import * as v from 'valibot';
-import { users } from '../../contracts/index.ts';
+import { sagas, users } from '../../contracts/index.ts';
 import { route } from '../route-spec.ts';
 import { AppPasswordParams, SessionParams } from './shapes.ts';
 
@@ -37,13 +37,24 @@ export const meRoutes = [
   route({
     method: 'DELETE',
     path: '/v1/me',
-    summary: 'Delete my account (password required; an owner must first transfer or delete their groups)',
+    summary: 'Delete my account (password required; an owner must first transfer or delete their groups): starts the deletion, followed at GET /v1/me/deletion',
     tag,
     access: 'session',
     service: 'users',
     body: v.strictObject({ password: Secret }),
-    status: 204,
+    status: 202,
+    reply: sagas.AccountDeletionStarted,
     handle: ({ actor, body, call }) => call(users.DeleteAccount, { actor, password: body.password }),
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/me/deletion',
+    summary: "How far my account's deletion has got (the one request my sessions may still make while it runs)",
+    tag,
+    access: 'user',
+    service: 'users',
+    reply: sagas.AccountDeletionProgress,
+    handle: ({ actor, call }) => call(sagas.GetAccountDeletion, { actor }),
   }),
   route({
     method: 'POST',

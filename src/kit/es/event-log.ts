@@ -195,6 +195,36 @@ export class EventLog {
     return rs.rowsAffected;
   }
 
+  /**
+   * Replaces the data of the event `seq` (same type and version: the caller keeps it valid
+   * against its contract), for anonymising a person in events that must stay (a message
+   * others still read, the group a deleted owner created). Consumers that read it already
+   * keep what they made of it; a rebuild reads the new data. Returns false when there is no such event.
+   *
+   * @example
+   * await events.redact(tx, e.seq, { ...e.data, ownerName: 'Deleted account' });
+   */
+  async redact(tx: Tx, seq: number, data: unknown): Promise<boolean> {
+    const rs = await tx.execute('UPDATE kit_events SET data = ? WHERE seq = ?', [encode(data), seq]);
+    return rs.rowsAffected === 1;
+  }
+
+  /**
+   * The events of `types` (names), oldest first, `limit` at a time after `afterSeq`, read in
+   * `tx` (for a participant that searches its own log for a person's traces).
+   *
+   * @example
+   * for (let after = 0, page; (page = await events.scan(tx, ['chat.message.sent'], after)).length; after = page.at(-1)!.seq) …
+   */
+  async scan(tx: Tx, types: readonly string[], afterSeq: number, limit = 500, stream?: string): Promise<Envelope[]> {
+    const marks = types.map(() => '?').join(', ');
+    const rs = await tx.execute(
+      `SELECT * FROM kit_events WHERE seq > ? AND type IN (${marks})${stream === undefined ? '' : ' AND stream = ?'} ORDER BY seq LIMIT ?`,
+      [afterSeq, ...types, ...(stream === undefined ? [] : [stream]), limit],
+    );
+    return rs.rows.map((r) => this.#envelope(r as Row));
+  }
+
   /** The last seq handed out (0 for a log never written), erased or not. */
   async head(): Promise<number> {
     const rows = await this.#db.query('SELECT max((SELECT coalesce(max(seq), 0) FROM kit_events), (SELECT seq FROM kit_floor WHERE id = 1)) AS head');

@@ -4,4 +4,4 @@ export { SagaDriver, DEFAULT_STEP_RETRY, retryableStepError, type DriverMeans } 
 export { sagaHandle, type SagaHandle, type SagaStarted } from './handle.ts';
 export { applyStepOnce, type StepContext } from './participant.ts';
 export { sagaListOp, sagaGetOp, sagaQueries, sagaView, SagaView, SagaStepView } from './ops.ts';
-export { SagaState, type SagaRow, type StepRow, type StepStatus, type SagaError } from './store.ts';
+export { SagaState, listSagas, loadSteps, type SagaRow, type StepRow, type StepStatus, type SagaError } from './store.ts';

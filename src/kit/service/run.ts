@@ -21,7 +21,7 @@ import { openStorage } from './storage.ts';
 import { consumerSpec, inlineProjection } from './consumption.ts';
 import { SagaDriver } from '../saga/driver.ts';
 import { sagaHandle } from '../saga/handle.ts';
-import { applyStepOnce } from '../saga/participant.ts';
+import { applyStepOnce, killAfterStepForTests } from '../saga/participant.ts';
 import { sagaGetOp, sagaListOp, sagaQueries } from '../saga/ops.ts';
 import type { SagaDefinition, StepRequest } from '../saga/define.ts';
 import type { ConsumeSpec, ProjectionSpec, ServiceApi, ServiceDefinition, ServiceHandler } from './define.ts';
@@ -194,7 +194,12 @@ async function boot(def: ServiceDefinition, o: RunOptions, opened: { db?: Db; nc
     },
     sagaStep: (op, fn) =>
       responder.handle(op, (req, ctx) =>
-        requestContext(ctx, { db, commits, events }).write((tx) => applyStepOnce(tx, req as StepRequest<never>, (data, step) => fn(data, tx, step))),
+        requestContext(ctx, { db, commits, events }).write((tx) =>
+          applyStepOnce(tx, req as StepRequest<never>, (data, step) => {
+            killAfterStepForTests(tx, `${def.name}.${op.name}`);
+            return fn(data, tx, step);
+          }),
+        ),
       ),
     report: (key, value) => void (info[key] = value),
     onStart: (fn) => void starting.push(fn),

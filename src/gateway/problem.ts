@@ -75,6 +75,8 @@ export interface Problem {
   detail: string;
   code: string;
   errors?: FieldError[];
+  /** The groups a refusal is about (`users.owner_must_transfer`: transfer or delete these first). */
+  groupIds?: string[];
   requestId?: string;
 }
 
@@ -105,6 +107,8 @@ export function toProblem(thrown: unknown, requestId?: string): RenderedProblem 
   };
   const errors = fieldErrors(err);
   if (errors) body.errors = errors;
+  const groupIds = (err.details as { groupIds?: unknown } | undefined)?.groupIds;
+  if (err.kind !== 'internal' && Array.isArray(groupIds) && groupIds.every((g) => typeof g === 'string')) body.groupIds = groupIds;
   if (requestId) body.requestId = requestId;
   const headers: Record<string, string> = { 'content-type': 'application/problem+json' };
   if (status === 503 || status === 504 || status === 429) headers['retry-after'] = String(retryAfter(err));

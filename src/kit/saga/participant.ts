@@ -42,13 +42,13 @@ export async function applyStepOnce<D, R>(tx: WriteTx, req: StepRequest<D>, fn: 
 
 /**
  * For the crash tests only (tests/sagas/account-deletion*.test.ts): when the environment
- * variable `HEARTH_TEST_SAGA_KILL` lists `<service>.<step op>` (comma-separated), the
+ * variable `TEST_HEARTH_SAGA_KILL` lists `<service>.<step op>` (comma-separated), the
  * process SIGKILLs itself right after such a step's transaction commits and before it
  * answers — the worst moment: the effect is stored, the orchestrator never hears of it.
  * Only a step's first application gets here (a repeat is answered from the record), so a
  * restarted process answers the retry and dies again only at another saga's step.
  */
 export function killAfterStepForTests(tx: WriteTx, which: string): void {
-  const list = globalThis.process?.env?.HEARTH_TEST_SAGA_KILL;
+  const list = globalThis.process?.env?.TEST_HEARTH_SAGA_KILL;
   if (list && list.split(',').includes(which)) tx.afterCommit(() => globalThis.process.kill(globalThis.process.pid, 'SIGKILL'));
 }

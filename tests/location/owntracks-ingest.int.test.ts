@@ -301,7 +301,7 @@ describe('location: OwnTracks never loses, never poisons', { timeout: 300_000 },
     assert.equal(await count('SELECT count(*) AS n FROM phone_keys WHERE user_id = ?'), 1);
     assert.equal(await count('SELECT count(*) AS n FROM phone_held WHERE user_id = ?'), 1);
     assert.equal(await count("SELECT count(*) AS n FROM kit_events WHERE stream = 'phone:' || ?"), 1);
-    assert.equal((await call(h, 'DELETE', '/v1/me', { token: kim.token, body: { password: kim.password } })).status, 204);
+    assert.equal((await call(h, 'DELETE', '/v1/me', { token: kim.token, body: { password: kim.password } })).status, 202);
     await waitFor('Kim\u2019s phones erased', async () => ((await count('SELECT count(*) AS n FROM phone_keys WHERE user_id = ?')) === 0 ? true : undefined));
     assert.equal(await count('SELECT count(*) AS n FROM phone_held WHERE user_id = ?'), 0);
     assert.equal(await count("SELECT count(*) AS n FROM kit_events WHERE stream = 'phone:' || ?"), 0);

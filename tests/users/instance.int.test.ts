@@ -11,6 +11,7 @@ import { rejectsWith, startUsers, type UsersHarness } from './support.ts';
 import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
 import { useBroker } from '../support/broker.ts';
 import { signUpDirect, type SignedIn } from '../support/accounts.ts';
+import { waitFor } from '../support/poll.ts';
 
 describe('users: before sign-in', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
@@ -67,7 +68,10 @@ describe('users: before sign-in', { timeout: FILE_TIMEOUT }, () => {
       await h.call(users.ChangeRole, { actor: mum.actor, groupId: g.id, userId: dad.userId, role: 'admin' });
       const byDad = await h.call(users.CreateInvite, { actor: dad.actor, groupId: g.id });
       await h.call(users.DeleteAccount, { actor: dad.actor, password: dad.password });
-      const preview = await h.call(users.PreviewInvite, { code: byDad.code });
+      const preview = await waitFor('the inviter gone', async () => {
+        const p = await h.call(users.PreviewInvite, { code: byDad.code });
+        return p.inviterName === null ? p : undefined;
+      });
       assert.deepEqual([preview.groupName, preview.inviterName], ['Cousins', null]);
     });
 

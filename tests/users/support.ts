@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import type { NatsConnection } from 'nats';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { loadConfig, type HearthConfig } from '../../src/config/index.ts';
-import { users } from '../../src/contracts/index.ts';
-import { AppError, Requester, type Operation, type ReplyOf, type RequestOf, type RunningService } from '../../src/kit/index.ts';
+import { sagas, users } from '../../src/contracts/index.ts';
+import { AppError, createLogger, Requester, Responder, type Operation, type ReplyOf, type RequestOf, type RunningService } from '../../src/kit/index.ts';
 import usersService from '../../services/users/index.ts';
 import { client } from '../support/broker.ts';
 import { logSink, startService, type LogSink } from '../support/service.ts';
@@ -38,6 +38,7 @@ export async function startUsers(url: string, dir: string, edit: (c: HearthConfi
   const logs = logSink();
   const svc = await startService(usersService, url, join(dir, `users-${++n}.db`), { settings: config, log: logs.options, now: () => Date.now() + clock.offset });
   const nc = await client(url, 'users-test');
+  standInParticipants(nc, logs);
   const requester = new Requester(nc, { timeoutMs: 10_000, maxRequestBytes: 1 << 18 });
   return {
     svc,
@@ -51,6 +52,20 @@ export async function startUsers(url: string, dir: string, edit: (c: HearthConfi
       await svc.stop();
     },
   };
+}
+
+/**
+ * The participants of the account-deletion saga for a users service running alone: each
+ * confirms its erase step at once (the real steps are tested with every service in
+ * tests/sagas/account-deletion.int.test.ts). Without them a deletion would wait for ever.
+ */
+function standInParticipants(nc: NatsConnection, logs: LogSink): void {
+  const steps = [sagas.AccountDeletionEraseLocation, sagas.AccountDeletionEraseChat, sagas.AccountDeletionEraseNotifications, sagas.AccountDeletionEraseGateway];
+  for (const op of steps) {
+    const r = new Responder(nc, { service: op.service, log: createLogger({ service: `stand-in ${op.service}`, ...logs.options }), maxRequestBytes: 1 << 18 });
+    r.handle(op, async () => ({ erased: 0 }));
+    r.listen([`saga.${op.service}.>`]);
+  }
 }
 
 /** Asserts that `p` rejects with the AppError `code` (and `kind` when given). */

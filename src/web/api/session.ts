@@ -162,7 +162,19 @@ export async function signOut(everywhere = false): Promise<void> {
  * Ends the session here: forgets the tokens, tells listeners, and (when `everyTab`) the
  * other tabs too — they see the stored session go.
  */
+let deletionAsked = false;
+
+/**
+ * Says this account's deletion was asked (or, false, that it ended otherwise): whichever
+ * part of the app first finds the session refused (a call, the stream), its end is then
+ * the account's deletion, not a revocation.
+ */
+export function expectDeletion(asked: boolean): void {
+  deletionAsked = asked;
+}
+
 export function end(reason: EndReason, everyTab = true): void {
+  if (deletionAsked && reason === 'revoked') reason = 'deleted';
   // Already ended for a reason the server named (a reused token, say): a call refused at the
   // same moment only says "revoked", and must not overwrite the words the person should read.
   if (reason === 'revoked' && auth.value === null && ended.value !== null && ended.value !== 'signed_out') return;
@@ -171,6 +183,7 @@ export function end(reason: EndReason, everyTab = true): void {
   if (everyTab || read()) localStorage.removeItem(KEY);
   auth.value = null;
   ended.value = reason;
+  deletionAsked = false;
   if (userId) for (const fn of endListeners) fn(userId, reason);
 }
 

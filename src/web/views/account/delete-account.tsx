@@ -8,7 +8,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError } from '../../api/client.ts';
-import { end } from '../../api/session.ts';
+import { end, expectDeletion } from '../../api/session.ts';
 import { navigate } from '../../app/router.ts';
 import { groups } from '../../stores/groups.ts';
 import { t } from '../../strings.ts';
@@ -80,6 +80,7 @@ export function DeleteAccount() {
       if (stopped) return;
       if (p === 'gone' || p?.status === 'completed') return leave();
       if (p) setRunning(p);
+      if (p && (p.status === 'cancelled' || p.status === 'failed')) expectDeletion(false);
       if (!p || p.status === 'running' || p.status === 'compensating') timer = setTimeout(ask, POLL_MS);
     };
     void ask();
@@ -119,6 +120,7 @@ export function DeleteAccount() {
           onConfirm={async () => {
             const started = await api<{ sagaId: string; status: string }>('DELETE', '/v1/me', { body: { password } });
             close();
+            expectDeletion(true);
             setRunning({ sagaId: started.sagaId, status: started.status, step: null, steps: [], graceEndsAt: null, error: null });
           }}
         >

@@ -72,11 +72,14 @@ export class Db {
   readonly #writes = new Mutex();
   /** Embedded replicas have a single connection, so reads must queue behind writes too. */
   readonly #single: boolean;
+  /** A local file this process owns (not an embedded replica, whose file and journal are libSQL's): it is scrubbed. */
+  readonly #own: boolean;
 
-  constructor(client: Client, o: { local: boolean; single: boolean; storage?: StorageCondition }) {
+  constructor(client: Client, o: { local: boolean; single: boolean; own?: boolean; storage?: StorageCondition }) {
     this.client = client;
     this.local = o.local;
     this.#single = o.single;
+    this.#own = o.own ?? false;
     this.storage = o.storage ?? new StorageCondition('this', 'the database');
   }
 
@@ -117,6 +120,9 @@ export class Db {
       const tx = await this.client.transaction('write');
       const hooks: (() => void)[] = [];
       try {
+        // Deleted rows' bytes are overwritten, not left in free pages (an erased person must
+        // be gone from the file). A connection setting: the client's pool may hand out a new one.
+        if (this.#own) await tx.execute('PRAGMA secure_delete = ON');
         const result = await fn({
           query: async (sql, args = []) => (await tx.execute({ sql, args })).rows,
           execute: (sql, args = []) => tx.execute({ sql, args }),
@@ -133,6 +139,20 @@ export class Db {
         tx.close();
       }
     });
+  }
+
+  /**
+   * Copies the write-ahead log into the file and empties it (`wal_checkpoint(TRUNCATE)`),
+   * between writes: the WAL keeps old versions of pages, so an erasure is only gone from
+   * the disk once it is checkpointed. Best effort (a reader holding an old snapshot makes it
+   * partial); nothing for a database that is not a local file of ours.
+   *
+   * @example
+   * await db.checkpoint(); // after an erasure, and when the service stops
+   */
+  async checkpoint(): Promise<void> {
+    if (!this.#own || this.storage.state === 'corrupt') return;
+    await this.#writes.run(() => this.client.execute('PRAGMA wal_checkpoint(TRUNCATE)')).catch(() => undefined);
   }
 
   /** Closes every connection. */
@@ -204,7 +224,7 @@ export async function openDb(o: DbOptions): Promise<Db> {
     throw describeOpenFailure(o.syncUrl && !/Unable to open connection to local/.test(String(err)) ? { ...target, key: 'sync_url', url: o.syncUrl } : target, err);
   }
   const storage = new StorageCondition(o.service ?? 'this', local && o.path && !o.url ? o.path : redactUrl(url));
-  return new Db(client, { local, single: Boolean(o.syncUrl || o.single), storage });
+  return new Db(client, { local, single: Boolean(o.syncUrl || o.single), own: local && !o.syncUrl, storage });
 }
 
 /** What must never appear in a message: the token, and any password or query (which may hold a token) in the URLs. */

@@ -56,6 +56,9 @@ export interface Tx {
   afterCommit(fn: () => void): void;
 }
 
+/** How long a statement waits for a lock held by another connection (SQLite's busy timeout). */
+const BUSY_TIMEOUT_MS = 5000;
+
 /**
  * One service database.
  *
@@ -144,15 +147,19 @@ export class Db {
   /**
    * Copies the write-ahead log into the file and empties it (`wal_checkpoint(TRUNCATE)`),
    * between writes: the WAL keeps old versions of pages, so an erasure is only gone from
-   * the disk once it is checkpointed. Best effort (a reader holding an old snapshot makes it
-   * partial); nothing for a database that is not a local file of ours.
+   * the disk once it is checkpointed. Best effort, waiting at most 100 ms for readers: a
+   * reader holding an old snapshot (Litestream holds one for as long as it replicates)
+   * leaves it undone, and writes must not queue behind it. Nothing for a database that is
+   * not a local file of ours.
    *
    * @example
    * await db.checkpoint(); // after an erasure, and when the service stops
    */
   async checkpoint(): Promise<void> {
     if (!this.#own || this.storage.state === 'corrupt') return;
-    await this.#writes.run(() => this.client.execute('PRAGMA wal_checkpoint(TRUNCATE)')).catch(() => undefined);
+    // One connection for the three statements (executeMultiple), outside any transaction.
+    const sql = `PRAGMA busy_timeout = 100; PRAGMA wal_checkpoint(TRUNCATE); PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS};`;
+    await this.#writes.run(() => this.client.executeMultiple(sql)).catch(() => undefined);
   }
 
   /** Closes every connection. */
@@ -204,7 +211,7 @@ export async function openDb(o: DbOptions): Promise<Db> {
       ...(o.syncUrl ? { syncUrl: o.syncUrl } : {}),
       ...(o.authToken ? { authToken: o.authToken } : {}),
       ...(o.syncIntervalSec ? { syncInterval: o.syncIntervalSec } : {}),
-      ...(local ? { timeout: 5000 } : {}),
+      ...(local ? { timeout: BUSY_TIMEOUT_MS } : {}),
       intMode: 'number',
     });
     if (o.syncUrl) {

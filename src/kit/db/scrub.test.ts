@@ -54,4 +54,26 @@ describe('erasure on disk', () => {
       db.close();
     }
   });
+
+  it('gives way to a reader holding an old snapshot (as Litestream does), and finishes once it is gone', async () => {
+    const path = join(dir, 'held.db');
+    const db = await openDb({ path, service: 'held' });
+    const reader = await openDb({ path, service: 'reader' });
+    try {
+      await db.write(async (tx) => void (await tx.execute('CREATE TABLE t (x TEXT)')));
+      const snapshot = await reader.client.transaction('read');
+      await snapshot.execute('SELECT count(*) FROM t'); // the read transaction now holds its snapshot
+      await db.write((tx) => tx.execute('INSERT INTO t VALUES (?)', [SECRET]));
+      await db.checkpoint(); // must return (within its 100 ms wait), not hold writes for the 5 s busy timeout
+      await db.write((tx) => tx.execute('DELETE FROM t'));
+      assert.ok(readFileSync(`${path}-wal`).length > 0, 'the WAL could not be emptied under the reader');
+      snapshot.close();
+      await db.checkpoint();
+      assert.equal(readFileSync(`${path}-wal`).length, 0);
+      assert.equal(holds(path), false);
+    } finally {
+      reader.close();
+      db.close();
+    }
+  });
 });

@@ -703,6 +703,14 @@ export const t = {
     download: (when: string) => `Download the backup of ${when}`,
     downloadShort: 'Download',
     downloading: 'Downloading…',
+    sagas: 'Deletions and exports',
+    sagasLead: 'When someone deletes their account or a group, or downloads their data, every part of Hearth does its share. Here you see how far each one got. Nothing to do unless one has failed.',
+    noSagas: 'None yet.',
+    sagasUnavailable: (names: string) => `Not answering, so not shown: ${names}.`,
+    sagaType: { delete_account: 'Account deletion', delete_group: 'Group deletion', export: 'Data export' } as Record<string, string>,
+    sagaState: { running: 'In progress', compensating: 'Being undone', completed: 'Done', failed: 'Failed', cancelled: 'Cancelled' } as Record<string, string>,
+    sagaSteps: (done: number, all: number) => `${done} of ${all} steps`,
+    sagaWaiting: (service: string) => `Now with the ${service} service`,
   },
 };
 

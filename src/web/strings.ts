@@ -394,6 +394,7 @@ export const t = {
       low_battery: 'someone’s phone battery runs low',
       stopped_reporting: 'someone’s phone stops reporting',
       phone_unreadable: 'Hearth cannot read what my phone sends',
+      group_deleted: 'a group I am in is being deleted',
     } as Record<string, string>,
     watchesTitle: 'Arrivals and departures',
     watchesLead: (group: string) =>

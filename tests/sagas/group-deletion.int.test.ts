@@ -9,7 +9,9 @@
  * data until retention prunes it (docs/sagas.md).
  */
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { openDb } from '../../src/kit/index.ts';
 import { serveAppliance, type Served } from '../support/appliance.ts';
 import { joinGroup, makeGroup, signUp, type User } from '../support/accounts.ts';
 import { knownToLocation } from '../support/family.ts';
@@ -66,7 +68,9 @@ describe('deleting a group (the group-deletion saga)', { timeout: 300_000 }, () 
     return group;
   }
 
+  let deleted = 0;
   async function startDeletion(group: string): Promise<string> {
+    deleted++;
     const r = await call(app, 'DELETE', `/v1/groups/${group}`, { token: ann.token });
     assert.equal(r.status, 202, r.text);
     assert.equal(r.body.status, 'running');
@@ -125,8 +129,9 @@ describe('deleting a group (the group-deletion saga)', { timeout: 300_000 }, () 
       await atStep(group, 'erase_chat');
       // Told before anything was erased: Bo's notice names the group.
       const inbox = await call(app, 'GET', '/v1/notifications', { token: bo.token });
-      const notice = inbox.body.items.find((x: { type: string; groupId: string }) => x.type === 'group_deleted' && x.groupId === group);
-      assert.ok(notice, `Bo was told: ${inbox.text}`);
+      const notices = inbox.body.items.filter((x: { type: string; groupId: string }) => x.type === 'group_deleted' && x.groupId === group);
+      assert.equal(notices.length, 1, `Bo was told once: ${inbox.text}`);
+      const notice = notices[0];
       assert.match(notice.title, new RegExp(secrets[secrets.length - 3]!));
       await waitFor('a second attempt at chat', async () => ((await status(group))?.steps[1].attempts ?? 0) >= 2 || undefined, 30_000);
     } finally {
@@ -190,5 +195,16 @@ describe('deleting a group (the group-deletion saga)', { timeout: 300_000 }, () 
     assert.equal(await app.hearth.stop('SIGTERM'), 0);
     const found = findInFiles(app.data, secrets);
     assert.deepEqual(found, [], describeFound(found));
+    // Each step of each deletion was applied once: one record per (saga, step) in each participant.
+    const usersDb = await openDb({ path: join(app.data, 'users.db') });
+    const ids = (await usersDb.query("SELECT id, state FROM kit_sagas WHERE type = 'delete_group'")).map((r) => [String(r.id), String(r.state)]);
+    await usersDb.close();
+    assert.deepEqual(ids.map(([, state]) => state), Array(deleted).fill('completed'));
+    for (const [svc, steps] of [['notifications', ['erase_notifications', 'notify_members']], ['chat', ['erase_chat']], ['location', ['erase_location']], ['gateway', ['erase_gateway']]] as const) {
+      const db = await openDb({ path: join(app.data, `${svc}.db`) });
+      const rows = await db.query(`SELECT step, count(*) AS n FROM kit_saga_applied WHERE saga_id IN (${ids.map(() => '?').join(', ')}) GROUP BY step ORDER BY step`, ids.map(([id]) => id!));
+      await db.close();
+      assert.deepEqual(rows.map((r) => [String(r.step), Number(r.n)]), steps.map((s) => [s, deleted]), svc);
+    }
   });
 });

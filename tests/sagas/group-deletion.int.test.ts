@@ -5,7 +5,7 @@
  * its step and SIGKILLed there (chat instead stays frozen longer than a request's timeout,
  * then resumes); the orchestrator (users) SIGKILLed while the saga waits on a participant;
  * and, after a clean stop, no file of the data directory holds a deleted group's name or its
- * messages' text. Backups are off here (`backup.schedule ""`): a scheduled backup keeps old
+ * messages' text, and each participant recorded each step of each deletion once. Backups are off here (`backup.schedule ""`): a scheduled backup keeps old
  * data until retention prunes it (docs/sagas.md).
  */
 import assert from 'node:assert/strict';

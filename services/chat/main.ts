@@ -10,6 +10,7 @@ import { usersConsumer } from './consumers/users.ts';
 import { handleReads } from './handlers/read.ts';
 import { handleWrites } from './handlers/write.ts';
 import { migrations } from './migrations.ts';
+import { groupDeletionSteps } from './sagas/group-deletion.ts';
 import { messagesProjection } from './projections/messages.ts';
 
 /**
@@ -28,6 +29,7 @@ export function chatService(): ServiceDefinition {
       api.consume('location', locationConsumer());
       handleWrites(api);
       handleReads(api);
+      groupDeletionSteps(api);
     },
   });
 }

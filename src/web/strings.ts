@@ -394,6 +394,7 @@ export const t = {
       low_battery: 'someone’s phone battery runs low',
       stopped_reporting: 'someone’s phone stops reporting',
       phone_unreadable: 'Hearth cannot read what my phone sends',
+      group_deleted: 'a group I am in is being deleted',
     } as Record<string, string>,
     watchesTitle: 'Arrivals and departures',
     watchesLead: (group: string) =>
@@ -566,6 +567,24 @@ export const t = {
     deleteExplain: (group: string) => `This deletes ${group} for everyone: its members, places, chat and shared locations. It cannot be undone.`,
     deleteType: (group: string) => `Type “${group}” to confirm`,
     deleteConfirm: 'Delete the group forever',
+    deletion: {
+      title: (group: string) => `Deleting ${group}`,
+      lead: (group: string) => `${group} is closed: nobody can send messages, share locations or join any more. Its members have been told. Hearth is now erasing it everywhere.`,
+      stepsLabel: 'Progress',
+      step: {
+        notify_members: 'Telling the members',
+        erase_chat: 'Erasing the chat',
+        erase_location: 'Erasing places and shared locations',
+        erase_notifications: 'Erasing notifications',
+        erase_gateway: 'Erasing saved answers',
+        delete_group: 'Removing the group',
+      } as Record<string, string>,
+      done: 'done',
+      running: 'under way',
+      pending: 'waiting',
+      waiting: 'A part of Hearth is not answering right now; the deletion goes on as soon as it is back.',
+      failed: 'The deletion could not finish. The group is open again; ask the person who runs Hearth to look (Instance page).',
+    },
   },
 
   // ── account (views/account) ─────────────────────────────────────────────────────────

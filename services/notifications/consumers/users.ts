@@ -14,6 +14,20 @@ import { forgetAlerts } from '../store/alerts.ts';
 import { eraseNotifications } from '../store/inbox.ts';
 import { tell } from './tell.ts';
 
+/**
+ * Erases every notification about a group in `tx` (with its deliveries and inbox events) and
+ * the alert rules' memory of it; a late event about the group tells no one who was in it.
+ * Returns the notifications erased. The group-deletion saga's step (sagas/group-deletion.ts)
+ * and the account-deletion saga (a person's solo groups) call it; so does this consumer at
+ * `group.deleted` (then it finds nothing left).
+ */
+export async function eraseGroup(tx: Tx, d: Pick<Deps, 'events'>, groupId: string): Promise<number> {
+  const erased = await eraseNotifications(tx, d.events, 'group_id = ?', [groupId]);
+  await forgetAlerts(tx, { groupId });
+  await tx.execute(`UPDATE member_since SET join_id = '${GONE}' WHERE group_id = ?`, [groupId]);
+  return erased;
+}
+
 async function eraseUser(tx: Tx, d: Deps, userId: string): Promise<void> {
   await eraseNotifications(tx, d.events, 'user_id = ?', [userId]);
   await d.events.erase(tx, { stream: notifications.inboxStream(userId) });
@@ -54,9 +68,7 @@ function notificationsHooks(d: Deps): membership.MembershipHooks {
           await tell(d, tx, e, c.groupId, (g) => memberRule(c, g));
           return;
         case 'group_deleted':
-          await eraseNotifications(tx, d.events, 'group_id = ?', [c.groupId]);
-          await forgetAlerts(tx, { groupId: c.groupId });
-          await tx.execute(`UPDATE member_since SET join_id = '${GONE}' WHERE group_id = ?`, [c.groupId]);
+          await eraseGroup(tx, d, c.groupId);
           return;
         case 'user_deleted':
           await eraseUser(tx, d, c.userId);

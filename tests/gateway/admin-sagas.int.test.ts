@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { uuidv7 } from '../../src/kit/index.ts';
 import { assertProblem, call } from '../support/http.ts';
-import { signUp, type User } from '../support/accounts.ts';
+import { makeGroup, signUp, type User } from '../support/accounts.ts';
+import { waitFor } from '../support/poll.ts';
 import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
 import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
 import { useBroker } from '../support/broker.ts';
@@ -31,6 +32,26 @@ describe('gateway: the admin’s sagas', { timeout: FILE_TIMEOUT }, () => {
     assert.ok(Array.isArray(a.body.sagas));
     assert.deepEqual(a.body.unavailable, []);
     assert.equal(a.headers.get('cache-control'), 'no-store');
+  });
+
+  it('shows a group’s deletion, from the service that orchestrates it, until it has completed', async () => {
+    const groupId = await makeGroup(h, bo, 'Bo’s lot');
+    const started = await call(h, 'DELETE', `/v1/groups/${groupId}`, { token: bo.token });
+    assert.equal(started.status, 202, started.text);
+    const { sagaId } = started.body;
+    const listed = await waitFor('the completed deletion in the list', async () => {
+      const a = await call(h, 'GET', '/v1/admin/sagas?type=delete_group', { token: admin.token });
+      const s = a.body.sagas.find((x: { id: string }) => x.id === sagaId);
+      return s?.state === 'completed' && s;
+    }, 30_000);
+    assert.equal(listed.service, 'users');
+    assert.equal(listed.key, `group:${groupId}`);
+    assert.ok(listed.steps.every((x: { status: string }) => x.status === 'done'), JSON.stringify(listed.steps));
+    assert.ok(!JSON.stringify(listed).includes('Bo’s lot'), 'no names: ids only');
+    const one = await call(h, 'GET', `/v1/admin/sagas/${sagaId}`, { token: admin.token });
+    assert.deepEqual([one.status, one.body.id, one.body.service], [200, sagaId, 'users']);
+    const none = await call(h, 'GET', '/v1/admin/sagas?state=running&type=delete_group', { token: admin.token });
+    assert.deepEqual(none.body.sagas, []);
   });
 
   it('refuses everyone else', async () => {

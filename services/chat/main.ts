@@ -11,6 +11,7 @@ import { handleReads } from './handlers/read.ts';
 import { handleWrites } from './handlers/write.ts';
 import { migrations } from './migrations.ts';
 import { mountAccountDeletion } from './sagas/account-deletion.ts';
+import { groupDeletionSteps } from './sagas/group-deletion.ts';
 import { messagesProjection } from './projections/messages.ts';
 
 /**
@@ -30,6 +31,7 @@ export function chatService(): ServiceDefinition {
       api.consume('location', locationConsumer());
       handleWrites(api);
       handleReads(api);
+      groupDeletionSteps(api);
     },
   });
 }

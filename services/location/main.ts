@@ -18,6 +18,7 @@ import { membershipConsumer } from './consumers/membership.ts';
 import { mountAccountDeletion } from './sagas/account-deletion.ts';
 import { placesProjection } from './projections/places.ts';
 import { scopeProjection } from './projections/scope.ts';
+import { handleGroupDeletion } from './sagas/group-deletion.ts';
 import { readSettings } from './settings.ts';
 import { FoldHandoff } from './store/fold-handoff.ts';
 import { ScopeStore } from './store/scopes.ts';
@@ -41,7 +42,7 @@ export function locationService(): ServiceDefinition {
       api.project(placesProjection());
       api.consume('users', membershipConsumer(api.events));
       mountAccountDeletion(api);
-      for (const register of [handleFixes, handleScopeCommands, handlePlaces, handleViews, handleHistory, handlePhones, handlePhoneCommands]) register(d);
+      for (const register of [handleFixes, handleScopeCommands, handlePlaces, handleViews, handleHistory, handlePhones, handlePhoneCommands, handleGroupDeletion]) register(d);
       const timers = new Timers(d, api);
       api.onStart(() => timers.start());
       api.onStop(() => timers.stop());

@@ -19,6 +19,7 @@ import { locationConsumer } from './consumers/location.ts';
 import { usersConsumer } from './consumers/users.ts';
 import { mountAccountDeletion } from './sagas/account-deletion.ts';
 import { startRetention } from './retention.ts';
+import { handleGroupDeletion } from './sagas/group-deletion.ts';
 import { readSettings } from './settings.ts';
 import { graceAfterStart, startSilenceTimer } from './silence.ts';
 
@@ -59,6 +60,7 @@ export function notificationsService(o: NotificationsOptions = {}): ServiceDefin
       handlePreferences(api, d);
       handleGroupAlerts(api, d);
       handleTargets(api, d, forwarder);
+      handleGroupDeletion(api, d);
       let stopRetention = () => {};
       let stopSilence = () => {};
       api.onStart(async () => {

@@ -34,6 +34,8 @@ export const NotificationType = v.picklist([
   'low_battery',
   'stopped_reporting',
   'phone_unreadable',
+  /** The group's owner is deleting it (told to every other member before its data is erased). */
+  'group_deleted',
 ]);
 export type NotificationType = v.InferOutput<typeof NotificationType>;
 /** The types that cannot be turned off or muted: an SOS always comes through. */

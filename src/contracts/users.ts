@@ -187,8 +187,11 @@ export const RotateKeys = command(S, 'rotate_keys', { version: 1, request: v.str
 
 export const CreateGroup = command(S, 'create_group', { version: 1, request: v.strictObject({ actor: Actor, name: GroupName }), reply: Group });
 export const RenameGroup = command(S, 'rename_group', { version: 1, request: v.strictObject({ actor: Actor, groupId: Id, name: GroupName }), reply: Group });
-/** Deletes a group (owner only). */
-export const DeleteGroup = command(S, 'delete_group', { version: 1, request: v.strictObject({ actor: Actor, groupId: Id }), reply: Ok });
+/**
+ * Deletes a group (owner only): starts the group-deletion saga (contracts/sagas/group-deletion.ts)
+ * and answers its id and state; asked again while it runs, the same saga.
+ */
+export const DeleteGroup = command(S, 'delete_group', { version: 2, request: v.strictObject({ actor: Actor, groupId: Id }), reply: v.object({ sagaId: v.string(), status: v.string() }) });
 export const ListGroups = query(S, 'groups', { version: 1, request: v.strictObject({ actor: Actor }), reply: v.object({ groups: v.array(Group) }) });
 export const ListMembers = query(S, 'members', { version: 1, request: v.strictObject({ actor: Actor, groupId: Id }), reply: v.object({ members: v.array(Member) }) });
 

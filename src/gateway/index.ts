@@ -23,6 +23,7 @@ import { Upstream } from './upstream.ts';
 import { mountStream, TYPING_SUBJECTS } from './stream/index.ts';
 import { loadWebAssets } from './web/index.ts';
 import { forgetFace } from './owntracks/faces.ts';
+import { groupDeletionSteps } from './sagas/group-deletion.ts';
 
 export { createApp, streamSeam, type StreamSeam } from './app.ts';
 export type { GatewayDeps } from './deps.ts';
@@ -67,6 +68,7 @@ export default defineService({
     const deps = await gatewayDeps(api);
     api.consume('users', usersConsumer(deps.model));
     mountAccountDeletion(api, deps);
+    groupDeletionSteps(api);
     for (const subject of LIVE_SUBJECTS) api.subscribe(subject, (e) => deps.feed.push(e));
     for (const subject of PERSONAL_SUBJECTS) api.subscribe(subject, (e) => deps.feed.pushPersonal(e));
     // A changed avatar: the friends' faces kept for OwnTracks replies are asked for again (#16).

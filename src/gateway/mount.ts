@@ -63,6 +63,7 @@ async function run(c: GatewayContext, r: AnyRoute, deps: GatewayDeps): Promise<R
   };
   const answer = async () => respond(c, r, await r.handle(input));
   const key = c.req.method === 'POST' ? idempotencyKey(c.req.header('idempotency-key')) : undefined;
+  if (r.secret) return noStore(await answer());
   if (!key) return answer();
   const claim = { scope: actor ? `user:${actor.userId}` : `ip:${ip}`, key, fingerprint: fingerprint(c.req.method, c.req.path, body?.raw ?? new Uint8Array(0)) };
   return once(deps.idempotency, claim, () => answer().catch((err: unknown) => answerError(c, err, deps.log)));
@@ -86,6 +87,12 @@ function authorize(deps: GatewayDeps, rule: GroupRule, params: Record<string, st
   if (rule.target && !deps.model.roleOf(groupId, params.userId!)) {
     throw new AppError('not_found', 'users.no_such_member', 'No such member in this group');
   }
+}
+
+/** A secret's answer: never cached by anyone on the way (RFC 6749 §5.1 asks this of token answers). */
+function noStore(res: Response): Response {
+  res.headers.set('cache-control', 'no-store');
+  return res;
 }
 
 function respond(c: GatewayContext, r: AnyRoute, result: unknown): Response {

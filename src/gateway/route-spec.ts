@@ -90,6 +90,12 @@ export interface RouteSpec<A extends Access, P extends ObjectSchema, Q extends O
   replyType?: string;
   /** The service the route needs (its outage makes the route answer 503). */
   service?: string;
+  /**
+   * Its answer shows a secret once (tokens, a new app password): sent with
+   * `Cache-Control: no-store` and never kept for an `Idempotency-Key` replay — a retry does
+   * it again (a new session, a new password) rather than the gateway's database holding it.
+   */
+  secret?: true;
   /** Left out of the OpenAPI document (the document itself). */
   hidden?: boolean;
   /** Marks the route deprecated, with its sunset and where to read more. */

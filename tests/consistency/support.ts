@@ -190,7 +190,8 @@ export async function everyConsumerActivity(h: InProcessHearth): Promise<{ users
   const temp = await makeGroup(h, bo, 'Weekend');
   await joinGroup(h, temp, bo, di);
   await ok('POST', `/v1/groups/${temp}/messages`, di.token, { text: 'hello weekend', txnId: 'd1' });
-  await ok('DELETE', `/v1/groups/${temp}`, bo.token);
+  await ok('DELETE', `/v1/groups/${temp}`, bo.token, undefined, [202]);
+  await waitFor('the weekend group\u2019s deletion to complete', async () => (await call(h, 'GET', `/v1/groups/${temp}/deletion`, { token: bo.token })).body?.status === 'completed' || undefined);
   await ok('POST', `/v1/groups/${group}/messages`, di.token, { text: 'bye @Cy', txnId: 'd2' });
   await ok('DELETE', '/v1/me', di.token, { password: di.password });
   const eve = await signUp(h, 'Eve');

@@ -124,6 +124,21 @@ describe('gateway: idempotency edge cases', () => {
     assert.equal(runs, 1);
   });
 
+  it('never keeps an answer that shows a secret: a retry signs in again, and the database holds no token', async () => {
+    let runs = 0;
+    g.answers['svc.users.login'] = () => (runs++, { accessToken: `access-${runs}`, refreshToken: `refresh-secret-${runs}`, expiresIn: 900, tokenType: 'Bearer', userId: USER, sessionId: uuidv7() });
+    const login = () =>
+      g.request('/v1/auth/login', { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': 'k-login' }, body: JSON.stringify({ email: 'a@example.org', password: 'a long password' }) });
+    const [first, again] = [await login(), await login()];
+    assert.deepEqual([first.status, again.status], [200, 200]);
+    assert.equal(again.headers.get('idempotent-replayed'), null);
+    assert.equal(first.headers.get('cache-control'), 'no-store');
+    assert.notEqual((await first.json()).refreshToken, (await again.json()).refreshToken);
+    assert.equal(runs, 2);
+    const kept = await g.db.query("SELECT count(*) AS n FROM idempotency WHERE body LIKE '%refresh-secret%'");
+    assert.equal(kept[0]!.n, 0);
+  });
+
   it('forgets a stored answer after idempotency_hours', async () => {
     let runs = 0;
     g.answers['svc.users.create_group'] = () => (runs++, group('Family'));

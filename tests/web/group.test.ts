@@ -232,7 +232,10 @@ describe('the group view', { skip: browserSkip, timeout: 2 * WEB_TIMEOUT }, () =
     await dialog.getByLabel('Type “Summer camp” to confirm').fill('Summer');
     assert.equal(await confirm.isDisabled(), true);
     await dialog.getByLabel('Type “Summer camp” to confirm').fill('Summer camp');
+    // The deletion is a saga (202): the page follows it until it has completed, then the group goes.
+    const followed = a.page.waitForResponse((r) => r.url().endsWith('/deletion') && r.status() === 200);
     await confirm.click();
+    assert.equal((await (await followed).json()).groupId !== undefined, true);
     await a.page.getByText('Summer camp was deleted.').waitFor();
     await a.page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
     assert.deepEqual(await names(), ['Home']);

@@ -3,12 +3,15 @@
  * the button makes a set-up, its QR code is an image with a name (the server's SVG of the
  * very link shown), the link to tap decodes to an OwnTracks configuration whose password
  * signs a real `POST /v1/owntracks`, the settings file is that configuration, the manual
- * settings are there folded away, and Done forgets the password.
+ * settings are there folded away, and Done forgets the password. The encryption secret:
+ * a locked location waiting for it is announced, typing the phone's secret reads it, and it
+ * can be turned off again.
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
+import nacl from 'tweetnacl';
 import { qrSvg } from '../../src/gateway/owntracks/index.ts';
 import { account, apiCall, assertAccessible, assertNoProblems, browserSkip, launchBrowser, person, signInPage, startAppliance, WEB_TIMEOUT, type Account, type Appliance } from './support.ts';
 
@@ -74,6 +77,41 @@ describe('setting up a phone', { skip: browserSkip, timeout: WEB_TIMEOUT }, () =
     await a.page.getByRole('button', { name: 'Done' }).click();
     await qr.waitFor({ state: 'detached' });
     assert.equal(await a.page.getByText(c.password).count(), 0, 'the password is not shown again');
+    assertNoProblems(a);
+    await a.context.close();
+  });
+
+  it('takes the phone’s encryption secret, and reads the locked locations that waited for it', async () => {
+    const secret = 'correct horse battery';
+    const created = await apiCall(app, 'POST', '/v1/me/app-passwords', { token: ann.token, body: { label: 'Locked phone' }, expect: 201 });
+    const k = new Uint8Array(32);
+    k.set(new TextEncoder().encode(secret)); // as the apps: UTF-8 bytes, zero-padded to 32
+    const nonce = nacl.randomBytes(24);
+    const fix = { _type: 'location', lat: 48.85, lon: 2.35, acc: 12, tst: Math.floor(Date.now() / 1000), tid: 'an' };
+    const box = nacl.secretbox(new TextEncoder().encode(JSON.stringify(fix)), nonce, k);
+    const posted = await fetch(`${app.url}/v1/owntracks`, {
+      method: 'POST',
+      body: JSON.stringify({ _type: 'encrypted', data: Buffer.concat([nonce, box]).toString('base64') }),
+      headers: { authorization: `Basic ${Buffer.from(`${ann.email}:${created.password}`).toString('base64')}`, 'content-type': 'application/json', 'x-limit-d': 'locked' },
+    });
+    assert.equal(posted.status, 200, await posted.text());
+
+    const a = await person(browser, app);
+    await signInPage(a, ann);
+    await a.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account' }).click();
+    await a.page.getByRole('heading', { level: 3, name: 'Encryption (optional)' }).waitFor();
+    await a.page.getByRole('alert').filter({ hasText: 'Your phone sent 1 locked location that Hearth cannot read yet' }).waitFor();
+    await a.page.getByLabel('Encryption secret (the same as in OwnTracks)').fill(secret);
+    await a.page.getByRole('button', { name: 'Save secret' }).click();
+    await a.page.getByRole('status').filter({ hasText: 'Secret saved. 1 waiting location was read.' }).waitFor();
+    await a.page.getByText('Encryption is on: Hearth has your phone’s secret.').waitFor();
+    assert.deepEqual(await apiCall(app, 'GET', '/v1/me/owntracks', { token: ann.token }), { encryptionKeySet: true, heldMessages: 0 });
+    assert.equal(await a.page.getByLabel('Encryption secret (the same as in OwnTracks)').inputValue(), '', 'the secret is not left in the field');
+    await assertAccessible(a.page, 'phone encryption');
+
+    await a.page.getByRole('button', { name: 'Turn encryption off' }).click();
+    await a.page.getByRole('status').filter({ hasText: 'Encryption turned off.' }).waitFor();
+    assert.deepEqual(await apiCall(app, 'GET', '/v1/me/owntracks', { token: ann.token }), { encryptionKeySet: false, heldMessages: 0 });
     assertNoProblems(a);
     await a.context.close();
   });

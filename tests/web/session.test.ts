@@ -1,13 +1,14 @@
 /**
  * Tokens in a real browser, with access tokens that live 60 s (the shortest Hearth allows):
- * expiry passes unnoticed (the refresh token is rotated before, the open WebSocket is
+ * expiry passes unnoticed (on a page signed in before the other tests, checked last, so the
+ * wait overlaps them) (the refresh token is rotated before, the open WebSocket is
  * re-authenticated, requests keep working); a sign-out elsewhere and a reused refresh token
  * bring the person back to sign-in with words saying why; sign-out forgets the session.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { apiCall, assertNoProblems, browserSkip, expectSessionEnd, family, launchBrowser, person, signInPage, startAppliance, WEB_TIMEOUT, type Account, type Appliance } from './support.ts';
+import { apiCall, assertNoProblems, browserSkip, expectSessionEnd, family, launchBrowser, person, signInPage, startAppliance, WEB_TIMEOUT, type Account, type Appliance, type Person } from './support.ts';
 
 /** Access tokens live this long (users.access_token_ttl_s), and the gateway tolerates 30 s of clock skew on top. */
 const TTL_S = 60;
@@ -18,39 +19,24 @@ describe('sessions in the browser', { skip: browserSkip, timeout: WEB_TIMEOUT },
   let ann: Account;
   let bo: Account;
   let groupId: string;
+  /** Cy's page, signed in first and left open while the other tests run: its token expires meanwhile (the last test). */
+  let cy: Person;
+  let cySignedInAt: number;
+  let cyFirstRefresh: string;
 
   before(async () => {
     [app, browser] = await Promise.all([startAppliance(`users { access_token_ttl_s: ${TTL_S} }`), launchBrowser()]);
-    const f = await family(app, ['Ann', 'Bo']);
+    const f = await family(app, ['Ann', 'Bo', 'Cy']);
     [ann, bo] = f.people as [Account, Account];
     groupId = f.groupId;
+    cy = await person(browser, app);
+    await signInPage(cy, f.people[2]!);
+    cySignedInAt = Date.now();
+    cyFirstRefresh = await cy.page.evaluate(() => JSON.parse(localStorage.getItem('hearth.session')!).refreshToken);
   });
   after(async () => {
     await browser?.close();
     await app?.stop();
-  });
-
-  it('lets an access token expire unnoticed: the stream stays live and requests keep working', async () => {
-    const p = await person(browser, app);
-    await signInPage(p, ann);
-    const firstRefresh = await p.page.evaluate(() => JSON.parse(localStorage.getItem('hearth.session')!).refreshToken);
-    // Well past expiry plus the gateway's clock tolerance.
-    await p.page.waitForTimeout((TTL_S + 35) * 1000);
-    const laterRefresh = await p.page.evaluate(() => JSON.parse(localStorage.getItem('hearth.session')!).refreshToken);
-    assert.notEqual(laterRefresh, firstRefresh, 'the refresh token was rotated');
-    await p.page.getByRole('navigation', { name: 'Main' }).waitFor();
-    assert.equal(await p.page.getByRole('heading', { name: 'Sign in to Hearth' }).count(), 0);
-
-    // A live event still arrives on the stream opened before the first token expired …
-    const fresh = await apiCall(app, 'POST', '/v1/auth/login', { body: { email: ann.email, password: ann.password } });
-    await apiCall(app, 'PATCH', `/v1/groups/${groupId}`, { token: fresh.accessToken, body: { name: 'The Lees' } });
-    await p.page.getByText('The Lees').first().waitFor({ timeout: 10_000 });
-    // … and the page's own requests work with a renewed token (the account page loads the sessions).
-    await p.page.getByRole('link', { name: 'Account' }).click();
-    await p.page.getByRole('link', { name: 'Map' }).click();
-    await p.page.getByRole('region', { name: 'Map' }).waitFor();
-    assertNoProblems(p);
-    await p.context.close();
   });
 
   it('brings the person back to sign-in with words when they are signed out elsewhere', async () => {
@@ -117,6 +103,27 @@ describe('sessions in the browser', { skip: browserSkip, timeout: WEB_TIMEOUT },
         }),
     );
     assert.equal(cached, 0, 'nothing of the family is left in this browser');
+    assertNoProblems(p);
+    await p.context.close();
+  });
+
+  it('lets an access token expire unnoticed: the stream stays live and requests keep working', async () => {
+    const p = cy;
+    // Well past expiry plus the gateway's clock tolerance, counted from Cy's sign-in (the other tests ran meanwhile).
+    await p.page.waitForTimeout(Math.max(0, cySignedInAt + (TTL_S + 35) * 1000 - Date.now()));
+    const laterRefresh = await p.page.evaluate(() => JSON.parse(localStorage.getItem('hearth.session')!).refreshToken);
+    assert.notEqual(laterRefresh, cyFirstRefresh, 'the refresh token was rotated');
+    await p.page.getByRole('navigation', { name: 'Main' }).waitFor();
+    assert.equal(await p.page.getByRole('heading', { name: 'Sign in to Hearth' }).count(), 0);
+
+    // A live event still arrives on the stream opened before the first token expired …
+    const fresh = await apiCall(app, 'POST', '/v1/auth/login', { body: { email: ann.email, password: ann.password } });
+    await apiCall(app, 'PATCH', `/v1/groups/${groupId}`, { token: fresh.accessToken, body: { name: 'The Lees' } });
+    await p.page.getByText('The Lees').first().waitFor({ timeout: 10_000 });
+    // … and the page's own requests work with a renewed token (the account page loads the sessions).
+    await p.page.getByRole('link', { name: 'Account' }).click();
+    await p.page.getByRole('link', { name: 'Map' }).click();
+    await p.page.getByRole('region', { name: 'Map' }).waitFor();
     assertNoProblems(p);
     await p.context.close();
   });

@@ -11,12 +11,22 @@ import { causeTxnId, chatStream, memberSystemKind } from '../domain/messages.ts'
 import { findSent } from '../store/messages.ts';
 import { announce } from './announce.ts';
 
-/** Erases a group's conversation (rows, search index, events); also the account-deletion saga's, for a person's solo groups. */
-export async function eraseGroup(tx: Tx, events: EventLog, groupId: string): Promise<void> {
+/**
+ * Erases a group's conversation in `tx`: its messages (and their words in the full-text
+ * index, whose segments are then merged so the old ones go), read markers and events; the
+ * group is remembered in `deleted_groups` so nothing is announced there again. Returns the
+ * messages erased. The group-deletion saga's step (sagas/group-deletion.ts) and the
+ * account-deletion saga (a person's solo groups) call it; so does this consumer at
+ * `group.deleted` (then it finds nothing left).
+ */
+export async function eraseGroup(tx: Tx, events: EventLog, groupId: string): Promise<number> {
   await tx.execute('INSERT INTO deleted_groups (group_id) VALUES (?) ON CONFLICT DO NOTHING', [groupId]);
-  await tx.execute('DELETE FROM messages_fts WHERE rowid IN (SELECT seq FROM messages WHERE group_id = ?)', [groupId]);
-  for (const t of ['messages', 'read_markers']) await tx.execute(`DELETE FROM ${t} WHERE group_id = ?`, [groupId]);
+  const fts = await tx.execute('DELETE FROM messages_fts WHERE rowid IN (SELECT seq FROM messages WHERE group_id = ?)', [groupId]);
+  if (fts.rowsAffected > 0) await tx.execute("INSERT INTO messages_fts (messages_fts) VALUES ('optimize')");
+  const erased = (await tx.execute('DELETE FROM messages WHERE group_id = ?', [groupId])).rowsAffected;
+  await tx.execute('DELETE FROM read_markers WHERE group_id = ?', [groupId]);
   await events.erase(tx, { stream: chatStream(groupId) });
+  return erased;
 }
 
 /** What chat adds to the membership projection: member system messages and erasure (`events`: chat's log, for erasing a group's stream). */

@@ -19,12 +19,21 @@ export async function eraseScope(tx: Tx, events: EventLog, groupId: string, user
   await events.erase(tx, { stream: scopeStream(groupId, userId) });
 }
 
-/** Erases a group: every member's scope, its places, and their events (also the account-deletion saga's, for a person's solo groups). */
-export async function eraseGroup(tx: Tx, events: EventLog, groupId: string): Promise<void> {
+/**
+ * Erases what location holds of a group in `tx`: every member's scope (positions, tracks,
+ * snapshots and their events), the group's places and their events, and the commands
+ * waiting for phones about it; returns the fixes erased. The group-deletion saga's step
+ * (sagas/group-deletion.ts) and the account-deletion saga (a person's solo groups) call
+ * it; so does this consumer at `group.deleted` (then it finds nothing left).
+ */
+export async function eraseGroup(tx: Tx, events: EventLog, groupId: string): Promise<number> {
+  const [fixes] = (await tx.execute('SELECT count(*) AS n FROM fixes WHERE group_id = ?', [groupId])).rows;
   const rs = await tx.execute('SELECT user_id FROM scopes WHERE group_id = ?', [groupId]);
   for (const r of rs.rows) await eraseScope(tx, events, groupId, String(r.user_id));
   for (const t of ['scopes', 'fixes', 'snapshots', 'places']) await tx.execute(`DELETE FROM ${t} WHERE group_id = ?`, [groupId]);
   await events.erase(tx, { stream: placesStream(groupId) });
+  await forgetGroupCommands(tx, groupId);
+  return Number(fixes?.n ?? 0);
 }
 
 /** Records that `eventId`'s departure of `userId` from `groupId` is erased; false when it was already. */
@@ -38,10 +47,7 @@ export function locationHooks(events: EventLog): membership.MembershipHooks {
   return {
     async after(tx, c, e) {
       if (c.kind === 'left' && (await firstDeparture(tx, e.id, c.groupId, c.userId))) await eraseScope(tx, events, c.groupId, c.userId);
-      if (c.kind === 'group_deleted') {
-        await eraseGroup(tx, events, c.groupId);
-        await forgetGroupCommands(tx, c.groupId);
-      }
+      if (c.kind === 'group_deleted') await eraseGroup(tx, events, c.groupId);
     },
   };
 }

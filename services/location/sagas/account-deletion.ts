@@ -8,7 +8,7 @@
 import { sagas } from '../../../src/contracts/index.ts';
 import type { ServiceApi, WriteTx } from '../../../src/kit/index.ts';
 import { eraseGroup, eraseScope } from '../consumers/membership.ts';
-import { forgetGroupCommands, forgetPhonesOf } from '../phones/command-store.ts';
+import { forgetPhonesOf } from '../phones/command-store.ts';
 import { phoneStream } from '../phones/handlers.ts';
 import { erasePhones } from '../phones/store.ts';
 
@@ -33,10 +33,7 @@ export async function eraseUser(tx: WriteTx, api: Pick<ServiceApi, 'events'>, us
 export function mountAccountDeletion(api: ServiceApi): void {
   api.sagaStep(sagas.AccountDeletionEraseLocation, async ({ userId, afterSeq, soloGroupIds }, tx) => {
     await sagas.usersReadUpTo(tx, afterSeq);
-    for (const groupId of soloGroupIds) {
-      await eraseGroup(tx, api.events, groupId);
-      await forgetGroupCommands(tx, groupId);
-    }
+    for (const groupId of soloGroupIds) await eraseGroup(tx, api.events, groupId);
     return { erased: (await eraseUser(tx, api, userId)) + soloGroupIds.length };
   });
 }

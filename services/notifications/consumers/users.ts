@@ -6,13 +6,27 @@
  * (the removed member is then told, in the one notification they keep). The alert rules'
  * memory of a member (battery, silence) goes when they leave; a group's, with the group.
  */
-import type { ConsumeSpec } from '../../../src/kit/index.ts';
+import type { ConsumeSpec, Tx } from '../../../src/kit/index.ts';
 import { membership } from '../../../src/contracts/index.ts';
 import type { Deps } from '../deps.ts';
 import { memberRule } from '../domain/rules.ts';
 import { forgetAlerts } from '../store/alerts.ts';
 import { eraseNotifications } from '../store/inbox.ts';
 import { tell } from './tell.ts';
+
+/**
+ * Erases every notification about a group in `tx` (with its deliveries and inbox events) and
+ * the alert rules' memory of it; a late event about the group tells no one who was in it.
+ * Returns the notifications erased. The group-deletion saga's step (sagas/group-deletion.ts)
+ * and the account-deletion saga (a person's solo groups) call it; so does this consumer at
+ * `group.deleted` (then it finds nothing left).
+ */
+export async function eraseGroup(tx: Tx, d: Pick<Deps, 'events'>, groupId: string): Promise<number> {
+  const erased = await eraseNotifications(tx, d.events, 'group_id = ?', [groupId]);
+  await forgetAlerts(tx, { groupId });
+  await tx.execute(`UPDATE member_since SET join_id = '${GONE}' WHERE group_id = ?`, [groupId]);
+  return erased;
+}
 
 /**
  * `member_since.join_id` of a deleted group's members and of a deleted account: after every
@@ -47,9 +61,7 @@ function notificationsHooks(d: Deps): membership.MembershipHooks {
           await tell(d, tx, e, c.groupId, (g) => memberRule(c, g));
           return;
         case 'group_deleted':
-          await eraseNotifications(tx, d.events, 'group_id = ?', [c.groupId]);
-          await forgetAlerts(tx, { groupId: c.groupId });
-          await tx.execute(`UPDATE member_since SET join_id = '${GONE}' WHERE group_id = ?`, [c.groupId]);
+          await eraseGroup(tx, d, c.groupId);
           return;
         case 'user_deleted':
           // Their inbox, preferences, targets and every notification about them went in the

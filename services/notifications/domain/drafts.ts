@@ -49,6 +49,7 @@ const PRIORITY: Record<Type, notifications.Priority> = {
   low_battery: 'default',
   stopped_reporting: 'high',
   phone_unreadable: 'high',
+  group_deleted: 'high',
 };
 
 /** A notification of `type` about `g`, its texts filled in (the type's priority unless given). */

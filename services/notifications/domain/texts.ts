@@ -51,6 +51,7 @@ export const TEXTS: Record<Type, (x: TextVars) => { title: string; body: string 
     title: `${x.name} stopped reporting`,
     body: `Hearth has not heard from ${x.name}’s phone for over ${x.silence} (${x.group}). It may be switched off, out of battery or without a connection.`,
   }),
+  group_deleted: (x) => ({ title: `${x.group} is being deleted`, body: `${x.name} is deleting ${x.group}: its messages, places and shared locations are being erased.` }),
   phone_unreadable: (x) => ({
     title: 'Hearth cannot read your phone’s locations yet',
     body:

@@ -51,6 +51,7 @@ export const NTFY_TAGS = {
   member_joined: ['wave'],
   member_left: ['bust_in_silhouette'],
   member_removed: ['bust_in_silhouette'],
+  group_deleted: ['wastebasket'],
   invite_accepted: ['handshake'],
   mention: ['speech_balloon'],
   low_battery: ['battery'],

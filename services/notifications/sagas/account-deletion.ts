@@ -8,7 +8,7 @@
  */
 import { notifications, sagas } from '../../../src/contracts/index.ts';
 import type { ServiceApi, WriteTx } from '../../../src/kit/index.ts';
-import { GONE } from '../consumers/users.ts';
+import { eraseGroup, GONE } from '../consumers/users.ts';
 import type { Deps } from '../deps.ts';
 import { forgetAlerts } from '../store/alerts.ts';
 import { eraseNotifications } from '../store/inbox.ts';
@@ -34,11 +34,7 @@ export function mountAccountDeletion(api: ServiceApi, d: Pick<Deps, 'events'>): 
   api.sagaStep(sagas.AccountDeletionEraseNotifications, async ({ userId, afterSeq, soloGroupIds }, tx) => {
     await sagas.usersReadUpTo(tx, afterSeq);
     let n = 0;
-    for (const groupId of soloGroupIds) {
-      n += await eraseNotifications(tx, d.events, 'group_id = ?', [groupId]);
-      await forgetAlerts(tx, { groupId });
-      await tx.execute(`UPDATE member_since SET join_id = '${GONE}' WHERE group_id = ?`, [groupId]);
-    }
+    for (const groupId of soloGroupIds) n += await eraseGroup(tx, d, groupId);
     return { erased: n + (await eraseUser(tx, d, userId)) };
   });
 }

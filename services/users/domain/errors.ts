@@ -38,6 +38,7 @@ export const UsersError = {
   noAccountDeletion: err('not_found', 'no_account_deletion', 'This account has not asked to be deleted'),
   ownerMustTransfer: err('conflict', 'owner_must_transfer', 'The owner must transfer the group (or delete it) first'),
   invalidTarget: err('conflict', 'invalid_target', 'This cannot be done to that member'),
+  noGroupDeletion: err('not_found', 'no_group_deletion', 'You have not deleted this group'),
   adminOnly: err('forbidden', 'admin_only', 'Only the instance admin may do this'),
   noSuchSession: err('not_found', 'no_such_session', 'No such session'),
   noSuchAppPassword: err('not_found', 'no_such_app_password', 'No such app password'),

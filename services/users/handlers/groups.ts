@@ -1,10 +1,10 @@
-/** Groups themselves: `CreateGroup`, `RenameGroup`, `DeleteGroup`, `ListGroups`, `ListMembers`. */
+/** Groups themselves: `CreateGroup`, `RenameGroup`, `ListGroups`, `ListMembers` (`DeleteGroup`: delete-group.ts). */
 import { users } from '../../../src/contracts/index.ts';
 import { uuidv7 } from '../../../src/kit/index.ts';
 import { isoNow, type Deps } from '../deps.ts';
 import { decideGroupAction } from '../domain/roles.ts';
 import { requireActor, roleIn, roleOf } from '../store/actors.ts';
-import { deleteGroup, groupFor, groupsOf, join } from '../store/groups.ts';
+import { groupFor, groupsOf, join } from '../store/groups.ts';
 
 /** Registers the group operations. */
 export function handleGroups(d: Deps): void {
@@ -27,15 +27,6 @@ export function handleGroups(d: Deps): void {
       await tx.execute('UPDATE groups SET name = ? WHERE id = ?', [req.name, req.groupId]);
       await tx.append(users.GroupRenamed, { groupId: req.groupId, name: req.name });
       return groupFor(tx, req.groupId, req.actor.userId);
-    }),
-  );
-
-  d.api.handle(users.DeleteGroup, (req, ctx) =>
-    ctx.write(async (tx) => {
-      await requireActor(tx, req.actor);
-      decideGroupAction('delete', await roleIn(tx, req.groupId, req.actor.userId));
-      await deleteGroup(tx, req.groupId);
-      return {};
     }),
   );
 

@@ -7,6 +7,7 @@ import * as v from 'valibot';
 import { users } from '../../../src/contracts/index.ts';
 import type { Read, Row } from '../deps.ts';
 import { UsersError } from '../domain/errors.ts';
+import { BEING_DELETED } from './being-deleted.ts';
 
 /** The account row of a user (without the password hash unless asked for). */
 export interface UserRow {
@@ -58,9 +59,9 @@ export async function requireActor(read: Read, actor: users.Actor, o: { deleting
   return user;
 }
 
-/** `userId`'s role in `groupId`, or undefined when not a member (or no such group). */
+/** `userId`'s role in `groupId`, or undefined when not a member (or no such group, or its deletion has begun). */
 export async function roleIn(read: Read, groupId: string, userId: string): Promise<users.Role | undefined> {
-  const [r] = await read.query('SELECT role FROM members WHERE group_id = ? AND user_id = ?', [groupId, userId]);
+  const [r] = await read.query(`SELECT m.role FROM members m JOIN groups g ON g.id = m.group_id WHERE m.group_id = ? AND m.user_id = ? AND NOT ${BEING_DELETED}`, [groupId, userId]);
   return r ? roleOf(r) : undefined;
 }
 

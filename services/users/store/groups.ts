@@ -1,10 +1,11 @@
 /** Group rows, members and invites as the handlers need them, plus joining (with its event). */
 import type * as v from 'valibot';
 import { users } from '../../../src/contracts/index.ts';
-import type { WriteTx } from '../../../src/kit/index.ts';
+import { decode, type EventLog, type WriteTx } from '../../../src/kit/index.ts';
 import type { Read, Row } from '../deps.ts';
 import type { InviteState } from '../domain/invites.ts';
 import { roleOf } from './actors.ts';
+import { BEING_DELETED } from './being-deleted.ts';
 
 type Group = v.InferOutput<typeof users.Group>;
 
@@ -43,9 +44,9 @@ const GROUP_SQL = `SELECT g.id, g.name, g.created_at, m.role,
   (SELECT count(*) FROM members c WHERE c.group_id = g.id) AS member_count
   FROM groups g JOIN members m ON m.group_id = g.id AND m.user_id = ?`;
 
-/** The groups `userId` belongs to, with their role and member count, oldest first. */
+/** The groups `userId` belongs to, with their role and member count, oldest first (not those being deleted). */
 export async function groupsOf(read: Read, userId: string): Promise<Group[]> {
-  const rows = await read.query(`${GROUP_SQL} ORDER BY g.created_at, g.id`, [userId]);
+  const rows = await read.query(`${GROUP_SQL} WHERE NOT ${BEING_DELETED} ORDER BY g.created_at, g.id`, [userId]);
   return rows.map(groupOf);
 }
 
@@ -69,6 +70,21 @@ export async function join(tx: WriteTx, groupId: string, user: { id: string; dis
 /** Counts one use of an invite. */
 export async function useInvite(tx: WriteTx, code: string): Promise<void> {
   await tx.execute('UPDATE invites SET uses = uses + 1 WHERE code = ?', [code]);
+}
+
+/** The users events that name a group in their data (`groupId`); `group.deleted` is not one of them here. */
+const GROUP_EVENT_TYPES = [users.GroupCreated, users.GroupRenamed, users.MemberJoined, users.MemberLeft, users.MemberRemoved, users.MemberRoleChanged].map((t) => t.type);
+
+/**
+ * Erases from the users log every event about `groupId` (its name in `group.created` and
+ * `group.renamed`, its members' names in `group.member_joined` …); returns how many. Every
+ * consumer has read them (the group-deletion saga's steps waited for that); `group.deleted`,
+ * appended after, is what they read next.
+ */
+export async function eraseGroupEvents(tx: WriteTx, events: EventLog, groupId: string): Promise<number> {
+  const rows = await tx.query(`SELECT seq, data FROM kit_events WHERE type IN (${GROUP_EVENT_TYPES.map(() => '?').join(', ')})`, GROUP_EVENT_TYPES);
+  const seqs = rows.filter((r) => (decode(new Uint8Array(r.data as ArrayBuffer)) as { groupId?: unknown }).groupId === groupId).map((r) => Number(r.seq));
+  return seqs.length ? events.erase(tx, { seqs }) : 0;
 }
 
 /** Deletes a group with its members and invites, appending `GroupDeleted`. */

@@ -21,8 +21,8 @@ const tag = 'admin';
 /** `:name`: a backup's name and nothing else (a path, `..`, anything encoded is a 400). */
 const NameParams = v.strictObject({ name: backups.BackupName });
 
-/** Throws 403 unless `actor` is the instance admin. */
-async function requireInstanceAdmin(i: Pick<RouteInput<unknown, unknown, unknown, Actor>, 'actor' | 'call'>): Promise<void> {
+/** Throws 403 unless `actor` is the instance admin (read from the users service, never the client). */
+export async function requireInstanceAdmin(i: Pick<RouteInput<unknown, unknown, unknown, Actor>, 'actor' | 'call'>): Promise<void> {
   const me = await i.call(users.GetMe, { actor: i.actor });
   if (!me.admin) throw new AppError('forbidden', 'users.admin_only', 'Only the instance admin may do this');
 }

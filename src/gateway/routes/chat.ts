@@ -7,12 +7,11 @@
 import * as v from 'valibot';
 import { chat, location, users } from '../../contracts/index.ts';
 import { route } from '../route-spec.ts';
-import { GroupParams } from './shapes.ts';
+import { GroupParams, PageLimit } from './shapes.ts';
 
 const tag = 'chat';
 const service = 'chat';
 const MessageParams = v.strictObject({ groupId: users.Id, messageId: users.Id });
-const Limit = (max: number) => v.optional(v.pipe(v.string(), v.regex(/^\d{1,3}$/, 'must be a whole number'), v.transform(Number), v.minValue(1), v.maxValue(max)));
 const Cursor = v.optional(v.union([users.Id, location.IsoTime], 'must be a message id or an ISO 8601 date-time'));
 
 /** The chat routes. */
@@ -39,7 +38,7 @@ export const chatRoutes = [
     access: 'user',
     service,
     params: GroupParams,
-    query: v.object({ before: Cursor, after: Cursor, limit: Limit(chat.MAX_PAGE) }),
+    query: v.object({ before: Cursor, after: Cursor, limit: PageLimit(chat.MAX_PAGE) }),
     group: { role: 'member' },
     reply: chat.GetHistory.reply,
     handle: ({ actor, params, query, call }) =>
@@ -53,7 +52,7 @@ export const chatRoutes = [
     access: 'user',
     service,
     params: GroupParams,
-    query: v.object({ q: v.pipe(v.string('is required'), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(200)), limit: Limit(chat.MAX_PAGE) }),
+    query: v.object({ q: v.pipe(v.string('is required'), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(200)), limit: PageLimit(chat.MAX_PAGE) }),
     group: { role: 'member' },
     reply: chat.SearchMessages.reply,
     handle: ({ actor, params, query, call }) => call(chat.SearchMessages, { actor, groupId: params.groupId, q: query.q, ...(query.limit ? { limit: query.limit } : {}) }),

@@ -5,7 +5,7 @@
  * caller's next request is authorised by the state it just created.
  */
 import * as v from 'valibot';
-import { membership, users } from '../../contracts/index.ts';
+import { membership, sagas, users } from '../../contracts/index.ts';
 import { route } from '../route-spec.ts';
 import { GroupParams } from './shapes.ts';
 
@@ -72,17 +72,26 @@ export const groupRoutes = [
   route({
     method: 'DELETE',
     path: '/v1/groups/:groupId',
-    summary: 'Delete a group (owner)',
+    summary: 'Delete a group (owner): starts its deletion, followed at /v1/groups/{groupId}/deletion',
     tag,
     access: 'user',
     service: 'users',
     params: GroupParams,
     group: { role: 'owner' },
-    status: 204,
-    handle: async ({ actor, params, call, deps }) => {
-      await call(users.DeleteGroup, { actor, groupId: params.groupId });
-      await deps.model.settle(() => !deps.model.roleOf(params.groupId, actor.userId));
-    },
+    status: 202,
+    reply: users.DeleteGroup.reply,
+    handle: ({ actor, params, call }) => call(users.DeleteGroup, { actor, groupId: params.groupId }),
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/groups/:groupId/deletion',
+    summary: 'How far the deletion of a group I deleted has got (the owner who started it; also once the group is gone)',
+    tag,
+    access: 'user',
+    service: 'users',
+    params: GroupParams,
+    reply: sagas.GroupDeletionView,
+    handle: ({ actor, params, call }) => call(sagas.GetGroupDeletion, { actor, groupId: params.groupId }),
   }),
   route({
     method: 'POST',

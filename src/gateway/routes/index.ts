@@ -5,6 +5,7 @@
 import { openApiDocument } from '../openapi.ts';
 import { route, type AnyRoute } from '../route-spec.ts';
 import { adminBackupRoutes } from './admin-backups.ts';
+import { adminSagaRoutes } from './admin-sagas.ts';
 import { authRoutes } from './auth.ts';
 import { groupRoutes } from './groups.ts';
 import { instanceRoutes } from './instance.ts';
@@ -53,4 +54,5 @@ export const ROUTES: readonly AnyRoute[] = [
   ...chatRoutes,
   ...notificationRoutes,
   ...adminBackupRoutes,
+  ...adminSagaRoutes,
 ];

@@ -107,6 +107,7 @@ export const meRoutes = [
     summary: 'Create an app password for a device (HTTP Basic: email + this password); shown only in this answer',
     tag,
     access: 'session',
+    secret: true,
     service: 'users',
     body: v.strictObject({ label: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(80)) }),
     status: 201,

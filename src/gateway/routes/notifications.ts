@@ -8,12 +8,12 @@ import * as v from 'valibot';
 import { AppError } from '../../kit/index.ts';
 import { notifications, users } from '../../contracts/index.ts';
 import { route } from '../route-spec.ts';
-import { GroupParams } from './shapes.ts';
+import { GroupParams, PageLimit } from './shapes.ts';
 
 const tag = 'notifications';
 const service = 'notifications';
 const TargetParams = v.strictObject({ targetId: users.Id });
-const Limit = v.optional(v.pipe(v.string(), v.regex(/^\d{1,3}$/, 'must be a whole number'), v.transform(Number), v.minValue(1), v.maxValue(notifications.MAX_PAGE)));
+const Limit = PageLimit(notifications.MAX_PAGE);
 const Bool = v.optional(v.pipe(v.picklist(['true', 'false'], 'must be true or false'), v.transform((s) => s === 'true')));
 
 /** The notification routes. */

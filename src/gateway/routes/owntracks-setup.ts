@@ -26,6 +26,7 @@ export const owntracksSetupRoutes = [
     summary: 'Set up a phone: a new app password in an OwnTracks configuration, its owntracks:/// link and a QR code of the link; shown only in this answer',
     tag: 'me',
     access: 'session',
+    secret: true,
     service: 'users',
     body: v.strictObject({ deviceId: v.optional(v.pipe(v.string(), v.trim(), v.regex(DEVICE_ID, 'letters, digits, - and _ only, at most 32'))) }),
     status: 201,

@@ -15,6 +15,9 @@ export const SessionParams = v.strictObject({ sessionId: users.Id });
 /** An app password's `:id`. */
 export const AppPasswordParams = v.strictObject({ id: users.Id });
 
+/** `?limit=`: a page size from 1 to `max` (a whole number in the query string); optional. */
+export const PageLimit = (max: number) => v.optional(v.pipe(v.string(), v.regex(/^\d{1,3}$/, 'must be a whole number'), v.transform(Number), v.minValue(1), v.maxValue(max)));
+
 /** An invite as the API shows it: with the link to share. */
 export const InviteWithUrl = v.object({ ...users.Invite.entries, url: v.string() });
 

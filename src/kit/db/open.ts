@@ -56,6 +56,9 @@ export interface Tx {
   afterCommit(fn: () => void): void;
 }
 
+/** How long a statement waits for a lock held by another connection (SQLite's busy timeout). */
+const BUSY_TIMEOUT_MS = 5000;
+
 /**
  * One service database.
  *
@@ -72,11 +75,14 @@ export class Db {
   readonly #writes = new Mutex();
   /** Embedded replicas have a single connection, so reads must queue behind writes too. */
   readonly #single: boolean;
+  /** A local file this process owns (not an embedded replica, whose file and journal are libSQL's): it is scrubbed. */
+  readonly #own: boolean;
 
-  constructor(client: Client, o: { local: boolean; single: boolean; storage?: StorageCondition }) {
+  constructor(client: Client, o: { local: boolean; single: boolean; own?: boolean; storage?: StorageCondition }) {
     this.client = client;
     this.local = o.local;
     this.#single = o.single;
+    this.#own = o.own ?? false;
     this.storage = o.storage ?? new StorageCondition('this', 'the database');
   }
 
@@ -117,6 +123,9 @@ export class Db {
       const tx = await this.client.transaction('write');
       const hooks: (() => void)[] = [];
       try {
+        // Deleted rows' bytes are overwritten, not left in free pages (an erased person must
+        // be gone from the file). A connection setting: the client's pool may hand out a new one.
+        if (this.#own) await tx.execute('PRAGMA secure_delete = ON');
         const result = await fn({
           query: async (sql, args = []) => (await tx.execute({ sql, args })).rows,
           execute: (sql, args = []) => tx.execute({ sql, args }),
@@ -133,6 +142,24 @@ export class Db {
         tx.close();
       }
     });
+  }
+
+  /**
+   * Copies the write-ahead log into the file and empties it (`wal_checkpoint(TRUNCATE)`),
+   * between writes: the WAL keeps old versions of pages, so an erasure is only gone from
+   * the disk once it is checkpointed. Best effort, waiting at most 100 ms for readers: a
+   * reader holding an old snapshot (Litestream holds one for as long as it replicates)
+   * leaves it undone, and writes must not queue behind it. Nothing for a database that is
+   * not a local file of ours.
+   *
+   * @example
+   * await db.checkpoint(); // after an erasure, and when the service stops
+   */
+  async checkpoint(): Promise<void> {
+    if (!this.#own || this.storage.state === 'corrupt') return;
+    // One connection for the three statements (executeMultiple), outside any transaction.
+    const sql = `PRAGMA busy_timeout = 100; PRAGMA wal_checkpoint(TRUNCATE); PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS};`;
+    await this.#writes.run(() => this.client.executeMultiple(sql)).catch(() => undefined);
   }
 
   /** Closes every connection. */
@@ -184,7 +211,7 @@ export async function openDb(o: DbOptions): Promise<Db> {
       ...(o.syncUrl ? { syncUrl: o.syncUrl } : {}),
       ...(o.authToken ? { authToken: o.authToken } : {}),
       ...(o.syncIntervalSec ? { syncInterval: o.syncIntervalSec } : {}),
-      ...(local ? { timeout: 5000 } : {}),
+      ...(local ? { timeout: BUSY_TIMEOUT_MS } : {}),
       intMode: 'number',
     });
     if (o.syncUrl) {
@@ -204,7 +231,7 @@ export async function openDb(o: DbOptions): Promise<Db> {
     throw describeOpenFailure(o.syncUrl && !/Unable to open connection to local/.test(String(err)) ? { ...target, key: 'sync_url', url: o.syncUrl } : target, err);
   }
   const storage = new StorageCondition(o.service ?? 'this', local && o.path && !o.url ? o.path : redactUrl(url));
-  return new Db(client, { local, single: Boolean(o.syncUrl || o.single), storage });
+  return new Db(client, { local, single: Boolean(o.syncUrl || o.single), own: local && !o.syncUrl, storage });
 }
 
 /** What must never appear in a message: the token, and any password or query (which may hold a token) in the URLs. */

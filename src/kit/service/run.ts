@@ -194,12 +194,15 @@ async function boot(def: ServiceDefinition, o: RunOptions, opened: { db?: Db; nc
     },
     sagaStep: (op, fn) =>
       responder.handle(op, (req, ctx) =>
-        requestContext(ctx, { db, commits, events }).write((tx) =>
-          applyStepOnce(tx, req as StepRequest<never>, (data, step) => {
-            killAfterStepForTests(tx, `${def.name}.${op.name}`);
-            return fn(data, tx, step);
-          }),
-        ),
+        requestContext(ctx, { db, commits, events })
+          .write((tx) =>
+            applyStepOnce(tx, req as StepRequest<never>, (data, step) => {
+              killAfterStepForTests(tx, `${def.name}.${op.name}`);
+              return fn(data, tx, step);
+            }),
+          )
+          // A step is most often an erasure: out of the WAL at once rather than at the next automatic checkpoint.
+          .finally(() => void db.checkpoint()),
       ),
     report: (key, value) => void (info[key] = value),
     onStart: (fn) => void starting.push(fn),
@@ -276,6 +279,7 @@ async function boot(def: ServiceDefinition, o: RunOptions, opened: { db?: Db; nc
         await Promise.all(consumers.map((c) => c.stop()));
         await relay.stop();
         if (!nc.isClosed()) await nc.drain().catch(() => nc.close()); // drain can fail if the broker just went away
+        await db.checkpoint(); // a clean stop leaves an empty WAL: nothing erased lingers in it
         db.close();
         log.info('stopped');
       })()),

@@ -149,6 +149,8 @@ onEvent('notification.read', (e) => {
   const d = e.event.data as { ids: string[] | null; upTo: string | null; unread: number };
   applyRead(d.ids, d.upTo, d.unread);
 });
+// A deleted group's notifications were erased with it (its deletion notice too): the inbox as it now is.
+onEvent('group.deleted', () => void loadInbox().catch(() => undefined));
 onSync(() => void catchUp().catch(() => undefined));
 
 // Signing in shows the inbox as it was last known at once (also offline); the stream's

@@ -1,10 +1,12 @@
 /**
  * Setting up a phone (docs/api.md, "Setting up a phone"): three plain steps, a button that
  * makes a set-up on the server, then its QR code, the link to tap on the phone itself, the
- * settings file, and — folded away — the settings to type in by hand.
+ * settings file, and — folded away — the settings to type in by hand; then the optional
+ * encryption secret (phone-encryption.tsx).
  */
 import { t } from '../../strings.ts';
 import { CopyButton, ErrorMessage, useAction } from '../../ui/index.ts';
+import { PhoneEncryption } from './phone-encryption.tsx';
 import { clearPhoneSetup, makePhoneSetup, phoneSetup, type PhoneSetup } from './phone-setup-store.ts';
 
 /** The phone section. */
@@ -25,6 +27,7 @@ export function OwnTracks() {
       </button>
       <ErrorMessage error={error} />
       {setup && <SetupCard setup={setup} />}
+      <PhoneEncryption />
     </section>
   );
 }

@@ -1,7 +1,7 @@
 /**
  * The Instance page (`/admin`), for the person who runs this Hearth (the instance admin):
  * its services' health, version, registration mode and public address, its backups (made
- * on a schedule, started now, downloaded), and rotating the signing keys. Anyone else is told it is not for them. Reached from the Account view.
+ * on a schedule, started now, downloaded), the deletions and exports under way, and rotating the signing keys. Anyone else is told it is not for them. Reached from the Account view.
  */
 import { useEffect } from 'preact/hooks';
 import { me } from '../../stores/me.ts';
@@ -9,6 +9,7 @@ import { instance, loadInstance } from '../../stores/instance.ts';
 import { t } from '../../strings.ts';
 import { Backups } from './backups.tsx';
 import { RotateKeys } from './rotate-keys.tsx';
+import { Sagas } from './sagas.tsx';
 import { Services } from './services.tsx';
 import './admin.css';
 
@@ -55,6 +56,7 @@ function AdminSections() {
         )}
       </section>
       <Backups />
+      <Sagas />
       <RotateKeys />
     </>
   );

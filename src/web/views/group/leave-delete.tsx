@@ -1,8 +1,8 @@
 /**
  * Leaving the group (anyone; the owner is told to hand it over or delete it first) and
- * deleting it (the owner, who types its name to confirm). Either way the group goes from
- * the page at once: the views move to another group, or to "Name your group" when none
- * is left.
+ * deleting it (the owner, who types its name to confirm, then follows the deletion:
+ * deletion-progress.tsx). Once it is left, or its deletion has completed, the group goes
+ * from the page: the views move to another group, or to "Name your group" when none is left.
  */
 import { useState } from 'preact/hooks';
 import { api, ApiError } from '../../api/client.ts';
@@ -11,11 +11,13 @@ import { toast } from '../../app/toast.ts';
 import { dropGroup } from '../../stores/groups.ts';
 import { t } from '../../strings.ts';
 import { ConfirmDialog, Dialog, Field } from '../../ui/index.ts';
+import { DeletionProgress } from './deletion-progress.tsx';
 
 /** The "Leave or delete" section of `group`. */
 export function LeaveDelete({ group }: { group: Group }) {
   const [open, setOpen] = useState<'leave' | 'delete' | null>(null);
   const [typed, setTyped] = useState('');
+  const [following, setFollowing] = useState(false);
   const owner = group.role === 'owner';
   const close = () => (setOpen(null), setTyped(''));
   const ownerWords = (err: unknown) => (err instanceof ApiError && err.code === 'users.owner_must_transfer' ? t.group.ownerCannotLeave(group.name) : undefined);
@@ -67,13 +69,14 @@ export function LeaveDelete({ group }: { group: Group }) {
           onClose={close}
           onConfirm={async () => {
             await api('DELETE', `/v1/groups/${group.id}`);
-            dropGroup(group.id, t.groups.deleted(group.name));
+            setFollowing(true);
           }}
         >
           <p>{t.group.deleteExplain(group.name)}</p>
           <Field label={t.group.deleteType(group.name)} autocomplete="off" value={typed} onValue={setTyped} />
         </ConfirmDialog>
       )}
+      {following && <DeletionProgress group={group} onClose={() => setFollowing(false)} />}
     </section>
   );
 }

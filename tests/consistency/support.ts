@@ -193,7 +193,8 @@ export async function everyConsumerActivity(h: InProcessHearth): Promise<{ users
   await ok('DELETE', `/v1/groups/${temp}`, bo.token, undefined, [202]);
   await waitFor('the weekend group\u2019s deletion to complete', async () => (await call(h, 'GET', `/v1/groups/${temp}/deletion`, { token: bo.token })).body?.status === 'completed' || undefined);
   await ok('POST', `/v1/groups/${group}/messages`, di.token, { text: 'bye @Cy', txnId: 'd2' });
-  await ok('DELETE', '/v1/me', di.token, { password: di.password });
+  await ok('DELETE', '/v1/me', di.token, { password: di.password }, [202]);
+  await waitFor('Di\u2019s account deletion to complete', async () => (await call(h, 'GET', '/v1/me/deletion', { token: di.token })).status === 401 || undefined, 15_000);
   const eve = await signUp(h, 'Eve');
   await joinGroup(h, group, ann, eve);
   return { users: [...users, eve], group };

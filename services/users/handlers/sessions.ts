@@ -15,7 +15,7 @@ import { revokeSessions, RevokeReason } from '../store/sessions.ts';
 export function handleSessions(d: Deps): void {
   d.api.handle(users.Logout, (req, ctx) =>
     ctx.write(async (tx) => {
-      await requireActor(tx, req.actor);
+      await requireActor(tx, req.actor, { deleting: true }); // signing out is allowed while the account is being deleted
       if (!req.everywhere && !req.actor.sessionId) throw UsersError.noSession();
       const which = req.everywhere ? {} : { only: req.actor.sessionId! };
       return { revoked: await revokeSessions(tx, d, req.actor.userId, RevokeReason.Logout, which) };

@@ -41,4 +41,11 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'idempotency_headers',
     sql: `ALTER TABLE idempotency ADD COLUMN headers TEXT;`,
   },
+  {
+    // Accounts being deleted (users' user.deletion_requested … withdrawn / user.deleted): their
+    // sessions may only follow the deletion and sign out (src/gateway/sagas/account-deletion.ts).
+    version: 4,
+    name: 'deleting_users',
+    sql: `CREATE TABLE deleting_users (user_id TEXT PRIMARY KEY);`,
+  },
 ];

@@ -39,6 +39,9 @@ export function validate<T>(schema: v.GenericSchema<unknown, T>, value: unknown,
   throw new AppError('validation', 'gateway.invalid_request', `Invalid ${where}: ${issues[0]!.path}: ${issues[0]!.message}`, { issues });
 }
 
+/** What the sessions of an account being deleted may still do: follow it, ask again, sign out. */
+const FOLLOWS_DELETION = new Set(['GET /v1/me/deletion', 'DELETE /v1/me', 'POST /v1/auth/logout']);
+
 async function run(c: GatewayContext, r: AnyRoute, deps: GatewayDeps): Promise<Response> {
   c.set('route', r.path);
   const ip = c.get('ip');
@@ -46,6 +49,9 @@ async function run(c: GatewayContext, r: AnyRoute, deps: GatewayDeps): Promise<R
   if (r.limit === 'auth') deps.limiter.take('auth', ip);
   const actor = r.access === 'public' ? undefined : await authenticate(c, r, deps, ip);
   if (actor && r.limit !== 'phone') deps.limiter.take('user', actor.userId);
+  if (actor && deps.model.isDeleting(actor.userId) && !FOLLOWS_DELETION.has(`${r.method} ${r.path}`)) {
+    throw new AppError('forbidden', 'users.account_deleting', 'This account is being deleted; only its deletion can be followed');
+  }
   const params = validate(r.params ?? NoParams, c.req.param(), 'params') as Record<string, string>;
   if (r.group) authorize(deps, r.group, params, actor!);
   const query = validate(r.query ?? NoQuery, c.req.query(), 'query');

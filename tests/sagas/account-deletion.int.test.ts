@@ -78,12 +78,16 @@ describe('deleting an account (the saga, in a spawned appliance)', { timeout: 18
     assert.equal(p.body.sagaId, started.body.sagaId);
     assert.ok(p.body.graceEndsAt, 'the grace period is shown');
     assertProblem(await call(h, 'GET', '/v1/me', { token: cy.token }), 403, 'users.account_deleting');
+    // The gateway too, for every other service, once it has read users' event (a moment later).
+    await waitFor('the gateway refusing Cy', async () => (await call(h, 'GET', '/v1/notifications', { token: cy.token })).status === 403);
+    assertProblem(await call(h, 'GET', '/v1/groups', { token: cy.token }), 403, 'users.account_deleting');
     const again = await call(h, 'DELETE', '/v1/me', { token: cy.token, body: { password: cy.password } });
     assert.equal(again.body.sagaId, started.body.sagaId, 'asked again: the same deletion');
     const login = await call(h, 'POST', '/v1/auth/login', { body: { email: cy.email, password: cy.password } });
     assert.equal(login.status, 200, login.text);
     assert.equal(login.body.deletionCancelled, true);
     const back = { ...cy, token: login.body.accessToken as string };
+    assert.equal((await call(h, 'GET', '/v1/notifications', { token: back.token })).status, 200, 'the gateway knows at once');
     await waitFor('the deletion cancelled', async () => (await progress(back)).body.status === 'cancelled', 10_000);
     assert.equal((await call(h, 'GET', '/v1/me', { token: back.token })).status, 200);
     await new Promise((r) => setTimeout(r, GRACE_S * 1000 + 500)); // past the grace: nothing was erased after all

@@ -23,7 +23,10 @@ export function handleDeleteAccount(d: Deps): void {
       await refuseOwnerOfOthers(tx, user.id);
       const started = await d.accountDeletion.start(tx, { userId: user.id }, { key: sagas.accountDeletionKey(user.id) });
       await tx.execute('UPDATE users SET deleting_saga = ? WHERE id = ?', [started.sagaId, user.id]);
-      if (started.created) ctx.log.info('account deletion started', { userId: user.id, sagaId: started.sagaId });
+      if (started.created) {
+        await tx.append(sagas.AccountDeletionRequested, { userId: user.id });
+        ctx.log.info('account deletion started', { userId: user.id, sagaId: started.sagaId });
+      }
       return { sagaId: started.sagaId, status: started.state };
     });
   });

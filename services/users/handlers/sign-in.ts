@@ -4,7 +4,7 @@
  * presented again revokes its session — committed first, then answered with
  * `users.refresh_reused` — so whoever holds the family must sign in again.
  */
-import { users } from '../../../src/contracts/index.ts';
+import { sagas, users } from '../../../src/contracts/index.ts';
 import { AppError, type WriteTx } from '../../../src/kit/index.ts';
 import type { Deps } from '../deps.ts';
 import { UsersError } from '../domain/errors.ts';
@@ -32,6 +32,7 @@ async function cancelDeletion(d: Deps, tx: WriteTx, userId: string, sagaId: stri
     throw err;
   }
   await tx.execute('UPDATE users SET deleting_saga = NULL WHERE id = ?', [userId]);
+  await tx.append(sagas.AccountDeletionWithdrawn, { userId });
   return true;
 }
 

@@ -110,7 +110,11 @@ async function deleteAccount(tx: WriteTx, d: Deps, userId: string, left: Left): 
   await tx.append(users.UserDeleted, { userId });
 }
 
-const endDeletion = async (tx: WriteTx, { input }: { input: AccountDeletionInput }) => void (await tx.execute('UPDATE users SET deleting_saga = NULL WHERE id = ?', [input.userId]));
+/** The saga ended without erasing (cancelled, or refused): sign-in works again (a sign-in that cancelled did this already). */
+async function endDeletion(tx: WriteTx, { input }: { input: AccountDeletionInput }): Promise<void> {
+  const rs = await tx.execute('UPDATE users SET deleting_saga = NULL WHERE id = ? AND deleting_saga IS NOT NULL', [input.userId]);
+  if (rs.rowsAffected) await tx.append(sagas.AccountDeletionWithdrawn, { userId: input.userId });
+}
 
 /** The saga, timed by the service's settings. */
 export function accountDeletionSaga(d: Deps) {

@@ -7,7 +7,7 @@
  * notifications' texts).
  */
 import * as v from 'valibot';
-import { AppError, query, sagaCommand, type Tx } from '../../kit/index.ts';
+import { AppError, event, query, sagaCommand, type Tx } from '../../kit/index.ts';
 import { Actor, Id } from '../users.ts';
 
 /** The saga's type (its key is `user:<id>`). */
@@ -51,6 +51,14 @@ export const GetAccountDeletion = query('users', 'account_deletion', {
   request: v.strictObject({ actor: Actor }),
   reply: AccountDeletionProgress,
 });
+
+/**
+ * Users' events about a deletion under way (ids only): the gateway lets the person's
+ * sessions do nothing but follow it (and sign out) from `requested` until `withdrawn`
+ * (cancelled by a sign-in within the grace period, or failed) or `user.deleted`.
+ */
+export const AccountDeletionRequested = event('users', 'user.deletion_requested', { version: 1, data: v.object({ userId: Id }) });
+export const AccountDeletionWithdrawn = event('users', 'user.deletion_withdrawn', { version: 1, data: v.object({ userId: Id }) });
 
 /** What every participant's erase step gets: whom, the users-log seq to have read first, and the person's groups that went with them. */
 export const AccountDeletionEraseRequest = v.object({

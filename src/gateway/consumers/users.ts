@@ -8,7 +8,7 @@
  * stepped over: a newer users service may add some.
  */
 import { check, on, type ConsumeSpec, type DataOf, type Envelope, type Tx } from '../../kit/index.ts';
-import { membership, users } from '../../contracts/index.ts';
+import { membership, sagas, users } from '../../contracts/index.ts';
 import type { Change, ReadModel, SessionRevoked } from '../store/index.ts';
 
 /** The change a `session.revoked` event makes. */
@@ -30,7 +30,16 @@ export function changesOf(event: Envelope): Change[] {
 
 /** What the gateway adds to the membership projection: it remembers deleted accounts. */
 const rememberDeleted: NonNullable<membership.MembershipHooks['after']> = async (tx, c) => {
-  if (c.kind === 'user_deleted') await tx.execute('INSERT OR REPLACE INTO deleted_users (user_id, deleted_at) VALUES (?, ?)', [c.userId, c.at]);
+  if (c.kind !== 'user_deleted') return;
+  await tx.execute('INSERT OR REPLACE INTO deleted_users (user_id, deleted_at) VALUES (?, ?)', [c.userId, c.at]);
+  await tx.execute('DELETE FROM deleting_users WHERE user_id = ?', [c.userId]);
+};
+
+/** An account's deletion began (`on`) or was withdrawn: kept in `deleting_users`, then in memory. */
+const deletion = (model: ReadModel, on: boolean) => async (e: Envelope<{ userId: string }>, tx: Tx) => {
+  if (on) await tx.execute('INSERT OR IGNORE INTO deleting_users (user_id) VALUES (?)', [e.data.userId]);
+  else await tx.execute('DELETE FROM deleting_users WHERE user_id = ?', [e.data.userId]);
+  tx.afterCommit(() => model.deletionCommitted(e.data.userId, on));
 };
 
 /** Writes a session change in the consumer's transaction. */
@@ -57,10 +66,12 @@ export function usersConsumer(model: ReadModel): ConsumeSpec {
           await writeSession(tx, c);
           tx.afterCommit(() => model.committed(e, [c]));
         }),
+        on(sagas.AccountDeletionRequested, deletion(model, true)),
+        on(sagas.AccountDeletionWithdrawn, deletion(model, false)),
       ],
       // Empties what the gateway keeps besides membership (the membership consumer empties that).
       reset: async (tx) => {
-        for (const table of ['revoked_sessions', 'deleted_users']) await tx.execute(`DELETE FROM ${table}`);
+        for (const table of ['revoked_sessions', 'deleted_users', 'deleting_users']) await tx.execute(`DELETE FROM ${table}`);
         tx.afterCommit(() => model.clear());
       },
     },

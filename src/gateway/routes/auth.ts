@@ -37,8 +37,12 @@ export const authRoutes = [
     service: 'users',
     body: v.strictObject({ email: users.Email, password: v.pipe(v.string(), v.maxLength(1024)), device: v.optional(v.pipe(v.string(), v.maxLength(MAX_DEVICE))) }),
     reply: users.TokenPair,
-    handle: ({ body, header, call }) =>
-      call(users.Login, { ...body, device: body.device ?? (header('user-agent') ?? 'unknown').slice(0, MAX_DEVICE) }),
+    handle: async ({ body, header, call, deps }) => {
+      const pair = await call(users.Login, { ...body, device: body.device ?? (header('user-agent') ?? 'unknown').slice(0, MAX_DEVICE) });
+      // A sign-in that cancelled the account's deletion: its tokens work here once the withdrawal is read.
+      if (pair.deletionCancelled) await deps.model.settle(() => !deps.model.isDeleting(pair.userId));
+      return pair;
+    },
   }),
   route({
     method: 'POST',

@@ -39,6 +39,8 @@ export class ReadModel {
   readonly #groupListeners = new Set<(e: GroupEvent) => void>();
   readonly #revocationListeners = new Set<(r: Revocation) => void>();
   readonly #waiters = new Set<() => void>();
+  /** Accounts being deleted (their sessions may only follow the deletion). */
+  readonly #deleting = new Set<string>();
   readonly #now: () => number;
 
   /** `now` is the gateway's clock (`api.now`), which revocations are aged by. */
@@ -61,6 +63,20 @@ export class ReadModel {
       this.#memory.apply({ kind: 'user_deleted', userId: String(r.user_id), at: String(r.deleted_at) });
     }
     this.#memory.forgetRevocationsBefore(now - REVOCATION_KEEP_MS);
+    this.#deleting.clear();
+    for (const r of await this.#db.query('SELECT user_id FROM deleting_users')) this.#deleting.add(String(r.user_id));
+  }
+
+  /** True while the account is being deleted (from its `user.deletion_requested` until withdrawn or deleted). */
+  isDeleting(userId: string): boolean {
+    return this.#deleting.has(userId);
+  }
+
+  /** Records, after the consumer's commit, that `userId`'s deletion began (`on`) or ended. */
+  deletionCommitted(userId: string, on: boolean): void {
+    if (on) this.#deleting.add(userId);
+    else this.#deleting.delete(userId);
+    for (const wake of this.#waiters) wake();
   }
 
   /** The role of `userId` in `groupId`, or undefined when not a member (or no such group). */
@@ -121,6 +137,7 @@ export class ReadModel {
   /** Forgets everything in memory (the consumer's reset, before a rebuild refills it). */
   clear(): void {
     this.#memory.clear();
+    this.#deleting.clear();
   }
 
   /** Forgets revocations older than any token they could concern. */
@@ -133,6 +150,7 @@ export class ReadModel {
   /** Applies what a committed users event changed to the in-memory copy, and tells the listeners (the consumer calls it after each commit). */
   committed(event: Envelope, changes: readonly Change[]): void {
     for (const c of changes) this.#memory.apply(c);
+    for (const c of changes) if (c.kind === 'user_deleted') this.#deleting.delete(c.userId);
     for (const c of changes) {
       if (c.kind === 'session_revoked') this.#notify(this.#revocationListeners, { userId: c.userId, sessionId: c.sessionId });
       if (c.kind === 'user_deleted') this.#notify(this.#revocationListeners, { userId: c.userId });

@@ -128,6 +128,7 @@ describe('users: account', { timeout: FILE_TIMEOUT }, () => {
     assert.deepEqual(
       events.envelopes.slice(before).filter(about).map((e) => [e.type, e.data]),
       [
+        ['user.deletion_requested', { userId: z.userId }],
         ['group.deleted', { groupId: solo.id }],
         ['group.member_left', { groupId: shared.id, userId: z.userId }],
         ['session.revoked', { userId: z.userId, sessionId: z.sessionId, reason: 'account_deleted' }],

@@ -11,6 +11,7 @@ import { handleReads } from './handlers/read.ts';
 import { handleWrites } from './handlers/write.ts';
 import { migrations } from './migrations.ts';
 import { messagesProjection } from './projections/messages.ts';
+import { handleExportSaga } from './sagas/export.ts';
 
 /**
  * Builds the chat service.
@@ -28,6 +29,7 @@ export function chatService(): ServiceDefinition {
       api.consume('location', locationConsumer());
       handleWrites(api);
       handleReads(api);
+      handleExportSaga(api);
     },
   });
 }

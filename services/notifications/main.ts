@@ -20,6 +20,7 @@ import { usersConsumer } from './consumers/users.ts';
 import { startRetention } from './retention.ts';
 import { readSettings } from './settings.ts';
 import { graceAfterStart, startSilenceTimer } from './silence.ts';
+import { handleExportSaga } from './sagas/export.ts';
 
 /** Options for building the service; only tests pass any. */
 export interface NotificationsOptions {
@@ -57,6 +58,7 @@ export function notificationsService(o: NotificationsOptions = {}): ServiceDefin
       handlePreferences(api, d);
       handleGroupAlerts(api, d);
       handleTargets(api, d, forwarder);
+      handleExportSaga(api);
       let stopRetention = () => {};
       let stopSilence = () => {};
       api.onStart(async () => {

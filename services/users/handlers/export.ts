@@ -8,7 +8,7 @@ import { open } from 'node:fs/promises';
 import { sagas } from '../../../src/contracts/index.ts';
 import { AppError } from '../../../src/kit/index.ts';
 import type { Deps } from '../deps.ts';
-import { exportPaths, listExports, readMeta, removeExport, type ExportMeta } from '../export/files.ts';
+import { exportPaths, listExports, readMeta, removeExport, type ExportMeta } from '../store/exports.ts';
 import { mountExportSaga } from '../sagas/export.ts';
 
 const SWEEP_MS = 10 * 60_000;

@@ -10,8 +10,8 @@ import { sagas } from '../../../src/contracts/index.ts';
 import { local, pages, readSectionPage, saga, type Operation, type SagaStep, type Section, type ServiceApi } from '../../../src/kit/index.ts';
 import * as v from 'valibot';
 import type { Deps } from '../deps.ts';
-import { writeArchive, type Part } from '../export/archive.ts';
-import { exportPaths, listParts, readMeta, removeExport, sizeOf, writeMeta, writePart } from '../export/files.ts';
+import { writeArchive, type Part } from './export-archive.ts';
+import { exportPaths, listParts, readMeta, removeExport, sizeOf, writeMeta, writePart } from '../store/exports.ts';
 
 type Input = { userId: string };
 

@@ -6,7 +6,7 @@
  */
 import { open, readFile } from 'node:fs/promises';
 import { Zip, ZipDeflate } from 'fflate';
-import { readme } from './readme.ts';
+import { readme } from './export-readme.ts';
 
 /** One part on disk: which service and section it belongs to, and its file. */
 export interface Part {

@@ -2,7 +2,8 @@
  * "Export my data" through the gateway, with every service in this process (their clock
  * movable, for the link's expiry): the archive of a member with data in every service parses
  * and holds it all, without a secret; bad input and the wrong caller are refused; a new
- * export removes the old one's files; and the link expires (410, files gone).
+ * export removes the old one's files; a deleted account's exports go; and the link expires
+ * (410, files gone).
  */
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -120,6 +121,15 @@ describe('export my data (in process)', { timeout: FILE_TIMEOUT }, () => {
     // Bo has none of Ann's.
     assert.equal((await status(bo)).state, 'none');
     assertProblem(await call(h, 'GET', '/v1/me/export/download', { token: bo.token }), 404, 'export.not_found');
+  });
+
+  it("removes an account's exports when the account is deleted (the archive holds its e-mail)", async () => {
+    const cy = await signUp(h, 'Cy');
+    const sagaId = await exportOf(cy);
+    assert.equal(existsSync(join(exportsDir, sagaId)), true);
+    const gone = await call(h, 'DELETE', '/v1/me', { body: { password: cy.password }, token: cy.token });
+    assert.ok([202, 204].includes(gone.status), gone.text);
+    await waitFor("Cy's export removed", () => !existsSync(join(exportsDir, sagaId)) || undefined, 20_000);
   });
 
   it('removes the earlier export when a new one is made, then expires the link', async () => {

@@ -2,13 +2,14 @@
  * "Export my data": start the export saga (sagas/export.ts), show where the person's latest
  * export stands, and read its archive in chunks for the gateway's download. A link runs out
  * `users.export_link_hours` after the archive was made: then its directory is removed (on the
- * next look at it, or by the sweep every ten minutes) and the download answers 410.
+ * next look at it, or by the sweep every ten minutes) and the download answers 410. An
+ * erased account's exports go when `user.deleted` is seen, else at the next sweep.
  */
 import { open } from 'node:fs/promises';
-import { sagas } from '../../../src/contracts/index.ts';
+import { sagas, users } from '../../../src/contracts/index.ts';
 import { AppError } from '../../../src/kit/index.ts';
 import type { Deps } from '../deps.ts';
-import { exportPaths, listExports, readMeta, removeExport, type ExportMeta } from '../store/exports.ts';
+import { exportPaths, listExports, readMeta, removeExport, removeExportsOf, type ExportMeta } from '../store/exports.ts';
 import { mountExportSaga } from '../sagas/export.ts';
 
 const SWEEP_MS = 10 * 60_000;
@@ -71,10 +72,20 @@ export function handleExport(d: Deps): void {
       const [r] = await d.db.query('SELECT state FROM kit_sagas WHERE id = ?', [id]);
       const state = r ? String(r.state) : 'gone';
       if (state === 'running' || state === 'compensating') continue;
+      // An account erased meanwhile: its archive holds the e-mail and name, so it goes at once.
+      const owner = (await readMeta(root, id))?.userId;
+      if (owner && (await d.db.query('SELECT 1 FROM users WHERE id = ?', [owner])).length === 0) {
+        await removeExport(root, id);
+        continue;
+      }
       if (state === 'completed' && (await live(id)) !== 'expired') continue;
       await removeExport(root, id);
     }
   };
+  d.api.subscribe(users.UserDeleted.subject, (e) => {
+    const { userId } = e.data as { userId: string };
+    void removeExportsOf(d.db, root, userId).catch((err: unknown) => d.api.log.warn('could not remove the exports of an erased account', { err }));
+  });
   let timer: ReturnType<typeof setInterval> | undefined;
   const run = () => void sweep().catch((err: unknown) => d.api.log.warn('could not sweep expired exports', { err }));
   d.api.onStart(() => {

@@ -6,6 +6,7 @@
  */
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Tx } from '../../../src/kit/index.ts';
 
 /** What is known of a finished archive. */
 export interface ExportMeta {
@@ -66,4 +67,17 @@ export const sizeOf = async (path: string): Promise<number> => (await stat(path)
 export async function listExports(root: string): Promise<string[]> {
   const names = await readdir(root).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? [] : Promise.reject(err)));
   return names.filter((n) => /^[0-9a-f-]{36}$/.test(n));
+}
+
+/**
+ * Removes every export of `userId` (the archive holds their e-mail and name): for the
+ * account's erasure, which must leave nothing of them in `<data>`.
+ *
+ * @example
+ * await removeExportsOf(tx, d.settings.exportsDir, userId);
+ */
+export async function removeExportsOf(q: Pick<Tx, 'query'>, root: string, userId: string): Promise<number> {
+  const rows = await q.query("SELECT id FROM kit_sagas WHERE type = 'export' AND key = ?", [`user:${userId}`]);
+  for (const r of rows) await removeExport(root, String(r.id));
+  return rows.length;
 }

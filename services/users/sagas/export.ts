@@ -40,6 +40,8 @@ export function exportSaga(d: Deps) {
   return saga<Input>({
     type: sagas.EXPORT_SAGA,
     input: v.object({ userId: v.string() }),
+    // A service down for a day: give up (the person sees "failed" and may try again) rather than hold the key for ever.
+    deadlineMs: 24 * 3600_000,
     steps: [
       local({
         name: 'prepare',
@@ -72,6 +74,9 @@ export function exportSaga(d: Deps) {
         },
       }),
     ],
+    // The parts collected so far go at once; the person may start again.
+    onFailed: (_tx, { sagaId }) => removeExport(root, sagaId),
+    onCancelled: (_tx, { sagaId }) => removeExport(root, sagaId),
   });
 }
 

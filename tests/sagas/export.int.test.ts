@@ -10,7 +10,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { makeGroup, joinGroup, signUp, type User } from '../support/accounts.ts';
-import { useBroker } from '../support/broker.ts';
+import { rawRequest, useBroker } from '../support/broker.ts';
+import { encode } from '../../src/kit/index.ts';
 import { assertProblem, call } from '../support/http.ts';
 import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
 import { waitFor } from '../support/poll.ts';
@@ -78,6 +79,23 @@ describe('export my data (in process)', { timeout: FILE_TIMEOUT }, () => {
     assertProblem(await call(h, 'GET', '/v1/me/export/download', {}), 401);
     assert.deepEqual(await status(ann), { state: 'none', sagaId: null, step: null, startedAt: null, expiresAt: null, size: null, download: null, error: null });
     assertProblem(await call(h, 'GET', '/v1/me/export/download', { token: ann.token }), 404, 'export.not_found');
+    // An app password (a phone's) cannot take everything out: exports need a signed-in session.
+    const app = await call(h, 'POST', '/v1/me/app-passwords', { body: { label: 'script' }, token: ann.token });
+    const basic = `Basic ${Buffer.from(`${ann.email}:${app.body.password}`).toString('base64')}`;
+    const refused = await fetch(`${h.url}/v1/me/export`, { method: 'POST', headers: { authorization: basic } });
+    assert.equal(refused.status, 401);
+    assert.equal(refused.headers.get('content-type'), 'application/problem+json');
+    assert.equal((await call(h, 'DELETE', `/v1/me/app-passwords/${app.body.id}`, { token: ann.token })).status, 204);
+  });
+
+  it("refuses a participant's page request it cannot answer (a cursor it did not write, a bad limit)", async () => {
+    const ask = (data: unknown) => rawRequest(h.nc, 'saga.location.export_page', encode({ sagaId: 'test', step: 'location', data }));
+    assert.equal((await ask({ userId: ann.userId, cursor: '0|0|{', limit: 10 })).error?.code, 'kit.bad_cursor');
+    assert.equal((await ask({ userId: ann.userId, cursor: '0|7|', limit: 10 })).error?.code, 'kit.bad_cursor');
+    assert.equal((await ask({ userId: ann.userId, limit: 0 })).error?.kind, 'validation');
+    assert.equal((await ask({ userId: 'not-a-uuid', limit: 10 })).error?.kind, 'validation');
+    const first = (await ask({ userId: ann.userId, limit: 10 })).ok as { page: number; section: string; lines: string[]; next: string };
+    assert.deepEqual([first.page, first.section, first.lines.length], [0, 'fixes', 10]);
   });
 
   it("puts all of Ann's data, and nobody else's and no secret, in one archive that parses", async () => {
@@ -102,7 +120,8 @@ describe('export my data (in process)', { timeout: FILE_TIMEOUT }, () => {
     assert.deepEqual(j('users/profile.json').map((p) => [p.email, p.displayName]), [[ann.email, 'Ann']]);
     assert.deepEqual(j('users/groups.json').map((g) => [g.groupId, g.name, g.role]), [[group, 'Family & <Friends>', 'owner']]);
     assert.ok(j('users/sessions.json').some((x) => x.id === ann.sessionId));
-    assert.deepEqual(j('users/app-passwords.json').map((x) => Object.keys(x).sort()), [['createdAt', 'id', 'label', 'lastUsedAt']]);
+    assert.ok(j('users/app-passwords.json').some((x) => x.label === 'OwnTracks phone'));
+    for (const x of j('users/app-passwords.json')) assert.deepEqual(Object.keys(x).sort(), ['createdAt', 'id', 'label', 'lastUsedAt']);
     assert.equal(j('location/fixes.json').length, 30);
     assert.deepEqual(j('location/places.json').map((p) => p.name), ['Home']);
     assert.deepEqual(j('chat/messages.json').map((m) => m.text), ['Hello from Ann', 'Ann says <b>hi</b> & "bye"']);

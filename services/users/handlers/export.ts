@@ -18,9 +18,8 @@ type Latest = { id: string; state: string; step: number; createdAt: string; last
 
 /** Registers the export commands and the sweep of expired exports. */
 export function handleExport(d: Deps): void {
-  const exports = mountExportSaga(d);
+  const { handle: exports, stepNames } = mountExportSaga(d);
   const root = d.settings.exportsDir;
-  const stepNames = ['prepare', 'users', 'location', 'chat', 'notifications', 'assemble'];
 
   const latest = async (userId: string): Promise<Latest | undefined> => {
     const [r] = await d.db.query('SELECT id, state, step, created_at, last_error FROM kit_sagas WHERE type = ? AND key = ? ORDER BY id DESC LIMIT 1', [sagas.EXPORT_SAGA, `user:${userId}`]);

@@ -6,7 +6,7 @@
  * its expiry and removes the parts. Also users' own read: profile, groups and roles,
  * sessions and app passwords, without secrets.
  */
-import { sagas } from '../../../src/contracts/index.ts';
+import { sagas, users } from '../../../src/contracts/index.ts';
 import { local, pages, readSectionPage, saga, type Operation, type SagaStep, type Section, type ServiceApi } from '../../../src/kit/index.ts';
 import * as v from 'valibot';
 import type { Deps } from '../deps.ts';
@@ -39,7 +39,7 @@ export function exportSaga(d: Deps) {
   }));
   return saga<Input>({
     type: sagas.EXPORT_SAGA,
-    input: v.object({ userId: v.string() }),
+    input: v.object({ userId: users.Id }),
     // A service down for a day: give up (the person sees "failed" and may try again) rather than hold the key for ever.
     deadlineMs: 24 * 3600_000,
     steps: [
@@ -97,8 +97,9 @@ function ownSections(api: ServiceApi, userId: string): Section[] {
   ];
 }
 
-/** Registers the saga and users' own read; returns the handle the export commands start it with. */
+/** Registers the saga and users' own read; returns the handle the export commands start it with, and its step names in order. */
 export function mountExportSaga(d: Deps) {
   d.api.handle(sagas.ExportUsersPage, ({ data }) => readSectionPage(ownSections(d.api, data.userId), data.cursor, data.limit, sagas.EXPORT_PAGE_BYTES));
-  return d.api.saga(exportSaga(d));
+  const def = exportSaga(d);
+  return { handle: d.api.saga(def), stepNames: def.steps.map((s) => s.name) };
 }

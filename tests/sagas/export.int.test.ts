@@ -59,6 +59,9 @@ describe('export my data (in process)', { timeout: FILE_TIMEOUT }, () => {
       if (text.includes('deletes')) assert.equal((await call(h, 'DELETE', `/v1/groups/${group}/messages/${r.body.message.id}`, { token: ann.token })).status, 200);
     }
     assert.equal((await call(h, 'POST', `/v1/groups/${group}/messages`, { body: { text: 'Bo writes this', txnId: crypto.randomUUID() }, token: bo.token })).status, 201);
+    const journey = await call(h, 'POST', `/v1/groups/${group}/journey`, { body: { mode: 'walking', destination: { name: 'Grandma', lat: 52.6, lon: 13.5 }, expectedArrival: new Date(Date.now() + 3600_000).toISOString() }, token: ann.token });
+    assert.equal(journey.status, 201, journey.text);
+    assert.equal((await call(h, 'DELETE', `/v1/groups/${group}/journey`, { token: ann.token })).status, 200);
     const place = await call(h, 'POST', `/v1/groups/${group}/places`, { body: { name: 'Home', lat: 52.5, lon: 13.4, radius: 100 }, token: ann.token });
     assert.equal(place.status, 201, place.text);
     const app = await call(h, 'POST', '/v1/me/app-passwords', { body: { label: 'OwnTracks phone' }, token: ann.token });
@@ -112,7 +115,7 @@ describe('export my data (in process)', { timeout: FILE_TIMEOUT }, () => {
     assert.equal(bytes.length, s.size);
     const a = readArchive(bytes);
     assert.deepEqual(a.names.filter((n) => !n.endsWith('.gpx')).sort(), [
-      'README.txt', 'chat/messages.json', 'location/fixes.json', 'location/place-suggestions.json', 'location/places.json', 'location/sharing-and-journeys.json',
+      'README.txt', 'chat/messages.json', 'location/fixes.json', 'location/journeys-and-alerts.json', 'location/place-suggestions.json', 'location/places.json', 'location/sharing-and-journeys.json',
       'notifications/notifications.json', 'notifications/preferences.json', 'notifications/targets.json',
       'users/app-passwords.json', 'users/groups.json', 'users/profile.json', 'users/sessions.json',
     ]);
@@ -124,6 +127,9 @@ describe('export my data (in process)', { timeout: FILE_TIMEOUT }, () => {
     for (const x of j('users/app-passwords.json')) assert.deepEqual(Object.keys(x).sort(), ['createdAt', 'id', 'label', 'lastUsedAt']);
     assert.equal(j('location/fixes.json').length, 30);
     assert.deepEqual(j('location/places.json').map((p) => p.name), ['Home']);
+    const history = j('location/journeys-and-alerts.json');
+    assert.deepEqual(history.filter((e) => e.type.startsWith('journey.')).map((e) => [e.type, e.groupId, e.destination?.name]), [['journey.routing_started', group, 'Grandma'], ['journey.routing_stopped', group, undefined]]);
+    assert.ok(history.every((e) => e.type !== 'location.sampled' && !('userId' in e)));
     assert.deepEqual(j('chat/messages.json').map((m) => m.text), ['Hello from Ann', 'Ann says <b>hi</b> & "bye"']);
     assert.deepEqual(j('notifications/targets.json').map((t) => [t.kind, t.url]), [['ntfy', 'https://ntfy.example.org/ann-topic'], ['webhook', 'https://hooks.example.org/ann']]);
     assert.ok(j('notifications/notifications.json').length >= 1, 'Bo joining was told to Ann');

@@ -1,11 +1,11 @@
 /**
  * location's part in the export saga (docs/sagas.md, "Exporting my data"): the person's
  * fixes (in every group, ordered by group and time: the orchestrator writes one GPX track
- * per group from them), the places and suggestions they created, and their sharing and
- * journey state per group. Reads only: asking for the same cursor again gives the same page.
+ * per group from them), the places and suggestions they created, their sharing and
+ * journey state per group, and the history of their journeys, SOS, arrivals and departures. Reads only: asking for the same cursor again gives the same page.
  */
 import { sagas } from '../../../src/contracts/index.ts';
-import { readSectionPage, type Section, type ServiceApi } from '../../../src/kit/index.ts';
+import { decode, readSectionPage, type Section, type ServiceApi } from '../../../src/kit/index.ts';
 
 const iso = (ms: unknown) => (ms === null || ms === undefined ? null : new Date(Number(ms)).toISOString());
 const num = (x: unknown) => (x === null || x === undefined ? null : Number(x));
@@ -49,6 +49,23 @@ function sections(api: ServiceApi, userId: string): Section[] {
       read: async (after, limit) => {
         const rows = await api.db.query('SELECT group_id, status, sharing, state FROM scopes WHERE user_id = ? AND group_id > ? ORDER BY group_id LIMIT ?', [userId, after?.[0] ?? '', limit]);
         return rows.map((r) => ({ key: [r.group_id], line: JSON.stringify({ groupId: r.group_id, status: r.status, sharing: Number(r.sharing) === 1, state: JSON.parse(String(r.state)) as unknown }) }));
+      },
+    },
+    {
+      // Journeys, SOS, arrivals and departures, sharing paused and resumed: the person's scope
+      // events (their fixes are the section above), from the event log — the read models keep only the latest.
+      name: 'journeys-and-alerts',
+      read: async (after, limit) => {
+        const rows = await api.db.query(
+          `SELECT seq, type, at, data FROM kit_events
+           WHERE stream IN (SELECT 'scope:' || group_id || ':' || user_id FROM scopes WHERE user_id = ?) AND type <> 'location.sampled' AND seq > ?
+           ORDER BY seq LIMIT ?`,
+          [userId, Number(after?.[0] ?? 0), limit],
+        );
+        return rows.map((r) => {
+          const { userId: _self, groupId, ...rest } = decode(new Uint8Array(r.data as ArrayBuffer)) as Record<string, unknown>;
+          return { key: [Number(r.seq)], line: JSON.stringify({ at: r.at, type: r.type, groupId, ...rest }) };
+        });
       },
     },
   ];

@@ -23,6 +23,7 @@ location/tracks/*.gpx        the same locations as one GPX track per group
 location/places.json         the places you created
 location/place-suggestions.json  the places you suggested
 location/sharing-and-journeys.json  your sharing state and journey (if any) in each group
+location/journeys-and-alerts.json   your journeys, SOS alerts, arrivals and departures
 chat/messages.json           every message you wrote (deleted messages are gone)
 notifications/notifications.json  the notifications you received
 notifications/preferences.json    your notification settings

@@ -25,7 +25,7 @@ const PARTICIPANTS = [
 
 /** A part's file name: step number and name, page number, section — all fixed by the step and its cursor. */
 const partName = (n: number, step: string, page: sagas.ExportPage) => `${n}-${step}-${String(page.page).padStart(6, '0')}-${page.section}.jsonl`;
-const PART = /^\d+-([a-z]+)-\d{6}-([a-z][a-z0-9-]*)\.jsonl$/;
+const PART = /^\d+-([a-z]+)-\d{6,}-([a-z][a-z0-9-]*)\.jsonl$/;
 
 /** The saga, for the settings given. */
 export function exportSaga(d: Deps) {

@@ -12,6 +12,7 @@ import { handleWrites } from './handlers/write.ts';
 import { migrations } from './migrations.ts';
 import { groupDeletionSteps } from './sagas/group-deletion.ts';
 import { messagesProjection } from './projections/messages.ts';
+import { handleExportSaga } from './sagas/export.ts';
 
 /**
  * Builds the chat service.
@@ -30,6 +31,7 @@ export function chatService(): ServiceDefinition {
       handleWrites(api);
       handleReads(api);
       groupDeletionSteps(api);
+      handleExportSaga(api);
     },
   });
 }

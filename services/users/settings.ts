@@ -4,6 +4,7 @@
  * the ranges the configuration is loaded with, and its defaults, so the service also runs
  * with no settings at all.
  */
+import { join } from 'node:path';
 import { settings } from '../../src/contracts/index.ts';
 
 /** Who may create an account (the first account always may, and becomes the instance admin). */
@@ -16,6 +17,12 @@ export interface UsersSettings {
   registration: Registration;
   accessTtlS: number;
   refreshTtlMs: number;
+  /** How long an export's download stays available (`users.export_link_hours`). */
+  exportLinkMs: number;
+  /** The most records an export asks a participant for at once (`users.export_page_rows`). */
+  exportPageRows: number;
+  /** Where exports are kept: `<data>/exports` (`data` is Hearth's data directory). */
+  exportsDir: string;
 }
 
 /**
@@ -36,5 +43,14 @@ export function readSettings(raw: unknown): UsersSettings {
     registration: users.registration,
     accessTtlS: users.access_token_ttl_s,
     refreshTtlMs: users.refresh_token_ttl_days * 86_400_000,
+    exportLinkMs: users.export_link_hours * 3_600_000,
+    exportPageRows: users.export_page_rows,
+    exportsDir: join(dataDir(raw), 'exports'),
   };
+}
+
+/** Hearth's data directory (`data`, declared in src/config; default ./data as there). */
+function dataDir(raw: unknown): string {
+  const data = raw !== null && typeof raw === 'object' ? (raw as { data?: unknown }).data : undefined;
+  return typeof data === 'string' && data !== '' ? data : './data';
 }

@@ -13,6 +13,7 @@ import { migrations } from './migrations.ts';
 import { mountAccountDeletion } from './sagas/account-deletion.ts';
 import { groupDeletionSteps } from './sagas/group-deletion.ts';
 import { messagesProjection } from './projections/messages.ts';
+import { handleExportSaga } from './sagas/export.ts';
 
 /**
  * Builds the chat service.
@@ -32,6 +33,7 @@ export function chatService(): ServiceDefinition {
       handleWrites(api);
       handleReads(api);
       groupDeletionSteps(api);
+      handleExportSaga(api);
     },
   });
 }

@@ -23,6 +23,7 @@ import { readSettings } from './settings.ts';
 import { FoldHandoff } from './store/fold-handoff.ts';
 import { ScopeStore } from './store/scopes.ts';
 import { Timers } from './timers.ts';
+import { handleExportSaga } from './sagas/export.ts';
 
 /**
  * Builds the location service.
@@ -42,6 +43,7 @@ export function locationService(): ServiceDefinition {
       api.project(placesProjection());
       api.consume('users', membershipConsumer(api.events));
       mountAccountDeletion(api);
+      handleExportSaga(api);
       for (const register of [handleFixes, handleScopeCommands, handlePlaces, handleViews, handleHistory, handlePhones, handlePhoneCommands, handleGroupDeletion]) register(d);
       const timers = new Timers(d, api);
       api.onStart(() => timers.start());

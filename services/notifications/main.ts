@@ -22,6 +22,7 @@ import { startRetention } from './retention.ts';
 import { handleGroupDeletion } from './sagas/group-deletion.ts';
 import { readSettings } from './settings.ts';
 import { graceAfterStart, startSilenceTimer } from './silence.ts';
+import { handleExportSaga } from './sagas/export.ts';
 
 /** Options for building the service; only tests pass any. */
 export interface NotificationsOptions {
@@ -61,6 +62,7 @@ export function notificationsService(o: NotificationsOptions = {}): ServiceDefin
       handleGroupAlerts(api, d);
       handleTargets(api, d, forwarder);
       handleGroupDeletion(api, d);
+      handleExportSaga(api);
       let stopRetention = () => {};
       let stopSilence = () => {};
       api.onStart(async () => {

@@ -10,6 +10,7 @@ import type { Deps } from './deps.ts';
 import { handleAppPasswords } from './handlers/app-passwords.ts';
 import { handleDeleteAccount } from './handlers/delete-account.ts';
 import { handleDeleteGroup } from './handlers/delete-group.ts';
+import { handleExport } from './handlers/export.ts';
 import { handleFaces } from './handlers/faces.ts';
 import { handleGroups } from './handlers/groups.ts';
 import { handleInstance } from './handlers/instance.ts';
@@ -42,7 +43,7 @@ export default defineService({
     await keys.ensure(); // before any handler listens: a sign-in must always find a key
     const d = { api, db: api.db, settings, keys } as Deps;
     d.accountDeletion = mountAccountDeletion(d);
-    for (const register of [handleRegister, handleSignIn, handleSessions, handleProfile, handleDeleteAccount, handleAppPasswords, handleKeys, handleGroups, handleDeleteGroup, handleInvites, handleMembership, handleInstance, handleFaces]) {
+    for (const register of [handleRegister, handleSignIn, handleSessions, handleProfile, handleDeleteAccount, handleAppPasswords, handleKeys, handleGroups, handleDeleteGroup, handleInvites, handleMembership, handleInstance, handleFaces, handleExport]) {
       register(d);
     }
     api.report('issuer', settings.issuer);

@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { readSettings } from './settings.ts';
 
 describe('users settings', () => {
   it('takes the defaults of config/defaults.json when nothing is set', () => {
-    assert.deepEqual(readSettings(undefined), { issuer: 'http://127.0.0.1:8080', registration: 'invite-only', accessTtlS: 900, refreshTtlMs: 30 * 86_400_000 });
+    assert.deepEqual(readSettings(undefined), {
+      issuer: 'http://127.0.0.1:8080', registration: 'invite-only', accessTtlS: 900, refreshTtlMs: 30 * 86_400_000,
+      exportLinkMs: 24 * 3_600_000, exportPageRows: 500, exportsDir: join('data', 'exports'),
+    });
   });
 
   it('derives the issuer from the http address when public_url is empty, and drops a trailing slash otherwise', () => {
@@ -15,6 +19,13 @@ describe('users settings', () => {
   it('reads the users section, ignoring keys it does not use', () => {
     const s = readSettings({ gateway: { x: 1 }, users: { registration: 'closed', access_token_ttl_s: 60, refresh_token_ttl_days: 1 } });
     assert.deepEqual([s.registration, s.accessTtlS, s.refreshTtlMs], ['closed', 60, 86_400_000]);
+  });
+
+  it('keeps exports in <data>/exports, for how long export_link_hours says', () => {
+    const s = readSettings({ data: '/srv/hearth', users: { export_link_hours: 2, export_page_rows: 50 } });
+    assert.deepEqual([s.exportsDir, s.exportLinkMs, s.exportPageRows], ['/srv/hearth/exports', 7_200_000, 50]);
+    assert.throws(() => readSettings({ users: { export_link_hours: 0 } }), { code: 'users.bad_settings' });
+    assert.throws(() => readSettings({ users: { export_page_rows: 5 } }), { code: 'users.bad_settings' });
   });
 
   it('refuses values the configuration schema would refuse', () => {

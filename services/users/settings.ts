@@ -4,6 +4,7 @@
  * the ranges the configuration is loaded with, and its defaults, so the service also runs
  * with no settings at all.
  */
+import { join } from 'node:path';
 import { settings } from '../../src/contracts/index.ts';
 
 /** Who may create an account (the first account always may, and becomes the instance admin). */
@@ -18,6 +19,12 @@ export interface UsersSettings {
   refreshTtlMs: number;
   /** Milliseconds between asking to delete the account and the erasure (signing in within them cancels it). */
   deletionGraceMs: number;
+  /** How long an export's download stays available (`users.export_link_hours`). */
+  exportLinkMs: number;
+  /** The most records an export asks a participant for at once (`users.export_page_rows`). */
+  exportPageRows: number;
+  /** Where exports are kept: `<data>/exports` (`data` is Hearth's data directory). */
+  exportsDir: string;
 }
 
 /**
@@ -39,5 +46,14 @@ export function readSettings(raw: unknown): UsersSettings {
     accessTtlS: users.access_token_ttl_s,
     refreshTtlMs: users.refresh_token_ttl_days * 86_400_000,
     deletionGraceMs: users.deletion_grace_s * 1000,
+    exportLinkMs: users.export_link_hours * 3_600_000,
+    exportPageRows: users.export_page_rows,
+    exportsDir: join(dataDir(raw), 'exports'),
   };
+}
+
+/** Hearth's data directory (`data`, declared in src/config; default ./data as there). */
+function dataDir(raw: unknown): string {
+  const data = raw !== null && typeof raw === 'object' ? (raw as { data?: unknown }).data : undefined;
+  return typeof data === 'string' && data !== '' ? data : './data';
 }

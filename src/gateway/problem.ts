@@ -31,6 +31,8 @@ export const STATUS_OF_CODE: Readonly<Record<string, number>> = {
   // "Locate now" asked too often about the same member (the location service counts: services/location/phones).
   'location.locate_too_often': 429,
   'stream.upgrade_required': 426,
+  // An export whose download link ran out (its files are gone): 410, not 404 — there was one.
+  'export.expired': 410,
   // Answered before the app sees the request (wire-errors.ts): Node's parser's own statuses.
   'gateway.request_timeout': 408,
   'gateway.expectation_failed': 417,
@@ -45,6 +47,7 @@ const TITLES: Readonly<Record<number, string>> = {
   405: 'Method Not Allowed',
   408: 'Request Timeout',
   409: 'Conflict',
+  410: 'Gone',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   417: 'Expectation Failed',

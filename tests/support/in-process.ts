@@ -49,6 +49,8 @@ let n = 0;
 /** What else a test may set: the services' clock, the forwarder's timing. */
 export interface InProcessOptions {
   now?: () => number;
+  /** The users service's clock (default: real time), for what it times itself (an export's link). */
+  usersNow?: () => number;
   forwarder?: NotificationsOptions['forwarder'];
   /** Where the gateway's log lines go (default: a sink nobody reads). */
   gatewayLog?: LogSink;
@@ -85,14 +87,14 @@ export async function startInProcessHearth(brokerUrl: string, dir: string, edit?
     url: '',
     brokerUrl,
     config,
-    users: await run(usersService, usersDb),
+    users: await run(usersService, usersDb, o.usersNow),
     location: await runLocation(),
     chat: await run(chatService(), file('chat'), o.now),
     notifications: await notifications(),
     gateway: await startService(gateway, brokerUrl, file('gateway'), { settings: config, log: (o.gatewayLog ?? o.log ?? logSink()).options, catchupMs: 500 }),
     nc,
     stopUsers: async () => h.users.stop(),
-    startUsers: async () => void (h.users = await run(usersService, usersDb)),
+    startUsers: async () => void (h.users = await run(usersService, usersDb, o.usersNow)),
     stopLocation: async () => h.location.stop(),
     startLocation: async () => void (h.location = await runLocation()),
     stopNotifications: async () => h.notifications.stop(),

@@ -2,16 +2,17 @@
  * The account and instance pages in a real browser against the real appliance: name and
  * picture (cropped and shrunk in the browser to the API's limit), password change and
  * sessions (other devices are sent to sign-in), app passwords (shown once, working with
- * Basic auth) and where phones are set up, deleting an account, and the Instance page for
+ * Basic auth) and where phones are set up, downloading my data, deleting an account, and the Instance page for
  * the person who runs this Hearth (backing up and downloading, and its refusal for anyone else).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { verifyBackup } from '../../src/supervisor/backup/index.ts';
+import { readArchive } from '../sagas/export-archive.ts';
 import { account, apiCall, assertAccessible, assertNoProblems, browserSkip, expectSessionEnd, family, LAPTOP, launchBrowser, person, PHONE, signInPage, startAppliance, WEB_TIMEOUT, type Account, type Appliance, type Person } from './support.ts';
 
 /** What the sign-in page says after a session was ended elsewhere (strings.ts `auth.ended.revoked`). */
@@ -194,6 +195,25 @@ describe('the account and instance pages', { skip: browserSkip, timeout: 2 * WEB
     assert.equal((await apiCall(app, 'GET', '/v1/me', { token: ann.token })).email, ann.email);
     assertNoProblems(a);
     await a.context.close();
+  });
+
+  it('prepares a copy of my data, follows it, and downloads it as a ZIP that parses', async () => {
+    const gus = await newcomer('Gus');
+    const g = await person(browser, app);
+    await signInPage(g, gus);
+    await open(g.page, 'Account', 'Account');
+    const section = g.page.getByRole('region', { name: 'Download my data' });
+    await section.getByRole('button', { name: 'Prepare my data' }).click();
+    await section.getByRole('status').filter({ hasText: 'Your data is ready' }).waitFor({ timeout: 20_000 });
+    await assertAccessible(g.page, 'account view with an export ready');
+    const [download] = await Promise.all([g.page.waitForEvent('download'), section.getByRole('button', { name: 'Download my data' }).click()]);
+    assert.match(download.suggestedFilename(), /^hearth-export-\d{4}-\d\d-\d\d\.zip$/);
+    const archive = readArchive(new Uint8Array(readFileSync((await download.path())!)));
+    assert.deepEqual((archive.json.get('users/profile.json') as { email: string }[]).map((p) => p.email), [gus.email]);
+    assert.ok(archive.names.includes('README.txt'));
+    await section.getByRole('button', { name: 'Prepare a new copy' }).waitFor();
+    assertNoProblems(g);
+    await g.context.close();
   });
 
   it('deletes my account after my password, and the sign-in page says so', async () => {

@@ -1,7 +1,7 @@
-/** `users`: who may register, and how long tokens live. Read by the users service and the gateway. */
+/** `users`: who may register, how long tokens live, and how exports are made and kept. Read by the users service and the gateway. */
 import { RegistrationMode } from '../users.ts';
 import { section, setting } from './declare.ts';
-import { days, oneOf, seconds } from './rules.ts';
+import { days, int, oneOf, seconds } from './rules.ts';
 
 /** The `users` section. */
 export const users = section({
@@ -12,4 +12,8 @@ export const users = section({
   refresh_token_ttl_days: setting(days(1, 365), 30, 'a session ends after this many days without a refresh'),
   deletion_grace_s: setting(seconds(0, 30 * 86400), 0,
     'after someone asks to delete their account, seconds before the erasure begins; signing in again within them cancels the deletion (0: erasure begins at once, and signing in is refused from the start)'),
+  export_link_hours: setting(int(1, 720, 'an integer number of hours from 1 to 720'), 24,
+    'how long the download of "Export my data" stays available, hours; then the archive is deleted from `<data>/exports`'),
+  export_page_rows: setting(int(10, 5000), 500,
+    'the most records the export asks a service for at once (a page also stops near 256 KiB); smaller pages use less memory, larger ones finish sooner'),
 });

@@ -17,6 +17,7 @@ import { owntracksSetupRoutes } from './owntracks-setup.ts';
 import { chatRoutes } from './chat.ts';
 import { notificationRoutes } from './notifications.ts';
 import { meRoutes } from './me.ts';
+import { exportRoutes } from './export.ts';
 import { memberRoutes } from './members.ts';
 import { opsRoutes } from './ops.ts';
 import { wellKnownRoutes } from './well-known.ts';
@@ -44,6 +45,7 @@ export const ROUTES: readonly AnyRoute[] = [
   ...instanceRoutes,
   ...authRoutes,
   ...meRoutes,
+  ...exportRoutes,
   ...groupRoutes,
   ...memberRoutes,
   ...inviteRoutes,

@@ -5,3 +5,4 @@ export { sagaHandle, type SagaHandle, type SagaStarted } from './handle.ts';
 export { applyStepOnce, type StepContext } from './participant.ts';
 export { sagaListOp, sagaGetOp, sagaQueries, sagaView, SagaView, SagaStepView } from './ops.ts';
 export { SagaState, listSagas, loadSteps, type SagaRow, type StepRow, type StepStatus, type SagaError } from './store.ts';
+export { readSectionPage, readSectionCursor, sectionCursor, type Section, type SectionKey, type SectionRow, type SectionCursor, type SectionPage } from './sectioned-pages.ts';

@@ -1,6 +1,6 @@
 /**
  * The account view (`/account`): my name and picture, password, where I am signed in,
- * app passwords and the OwnTracks settings, signing out, deleting my account — and, for
+ * app passwords and the OwnTracks settings, downloading my data, signing out, deleting my account — and, for
  * the person who runs this Hearth, the way to its Instance page (not in the main nav).
  */
 import { signOut } from '../../api/session.ts';
@@ -9,6 +9,7 @@ import { me } from '../../stores/me.ts';
 import { t } from '../../strings.ts';
 import { AppPasswords } from './app-passwords.tsx';
 import { DeleteAccount } from './delete-account.tsx';
+import { ExportData } from './export.tsx';
 import { OwnTracks } from './owntracks.tsx';
 import { PasswordForm } from './password.tsx';
 import { Profile } from './profile.tsx';
@@ -39,6 +40,7 @@ export function AccountView() {
       <Sessions />
       <AppPasswords />
       <OwnTracks />
+      <ExportData />
       <section class="section" aria-labelledby="signout-title">
         <h2 id="signout-title">{t.account.signOutTitle}</h2>
         <div class="row">

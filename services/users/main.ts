@@ -41,6 +41,7 @@ export default defineService({
     const settings = readSettings(api.settings);
     const keys = new SigningKeys(api.db, { issuer: settings.issuer, ttlS: settings.accessTtlS, now: () => api.now() });
     await keys.ensure(); // before any handler listens: a sign-in must always find a key
+    // `accountDeletion` is set right after: the saga's steps are built from `d` itself.
     const d = { api, db: api.db, settings, keys } as Deps;
     d.accountDeletion = mountAccountDeletion(d);
     for (const register of [handleRegister, handleSignIn, handleSessions, handleProfile, handleDeleteAccount, handleAppPasswords, handleKeys, handleGroups, handleDeleteGroup, handleInvites, handleMembership, handleInstance, handleFaces, handleExport]) {

@@ -16,7 +16,7 @@
  */
 import * as v from 'valibot';
 import { membership, sagas, users } from '../../../src/contracts/index.ts';
-import { call, listSagas, loadSteps, local, saga, sagaView, type SagaHandle, type WriteTx } from '../../../src/kit/index.ts';
+import { call, listSagas, loadSteps, local, saga, sagaView, type SagaDefinition, type SagaHandle, type WriteTx } from '../../../src/kit/index.ts';
 import type { Deps } from '../deps.ts';
 import { UsersError } from '../domain/errors.ts';
 import { requireActor, roleOf } from '../store/actors.ts';
@@ -145,7 +145,7 @@ export function accountDeletionSaga(d: Deps) {
 async function progress(d: Deps, userId: string, def: ReturnType<typeof accountDeletionSaga>): Promise<sagas.AccountDeletionProgress> {
   const [s] = await listSagas(d.db, { type: sagas.ACCOUNT_DELETION, key: sagas.accountDeletionKey(userId), limit: 1 });
   if (!s) throw UsersError.noAccountDeletion();
-  const view = sagaView(s, await loadSteps(d.db, s.id), def as never, 'users');
+  const view = sagaView(s, await loadSteps(d.db, s.id), def as unknown as SagaDefinition<unknown>, 'users');
   const first = view.steps[0];
   const waitingForGrace = view.state === 'running' && first?.status === 'pending';
   const current = view.steps.find((x) => x.name === view.step);

@@ -78,9 +78,11 @@ describe('gateway: the cross-group matrix', { timeout: FILE_TIMEOUT }, () => {
     }
   }
 
-  it('treats every route with a :groupId as group-scoped', () => {
+  it('treats every route with a :groupId as group-scoped, but the deletion status that outlives the group', () => {
     const unguarded = ROUTES.filter((r) => r.path.includes(':groupId') && !r.group).map((r) => `${r.method} ${r.path}`);
-    assert.deepEqual(unguarded, []);
+    // Answered by users to the owner who started the deletion, also once the group is gone
+    // (no membership left to check at the edge); the next test shows it tells nobody else anything.
+    assert.deepEqual(unguarded, ['GET /v1/groups/:groupId/deletion']);
     assert.equal(groupRoutes.length, 35); // #16 added locate, places/push and alert-settings (GET, PATCH)
   });
 
@@ -94,6 +96,21 @@ describe('gateway: the cross-group matrix', { timeout: FILE_TIMEOUT }, () => {
       }
     });
     assert.deepEqual(seen, [], 'no request reached the users service');
+  });
+
+  it('shows the deletion status of a group to nobody but the owner who started it', async () => {
+    const groupC = await makeGroup(h, alice, 'Charlie');
+    await joinGroup(h, groupC, alice, ben);
+    const started = await call(h, 'DELETE', `/v1/groups/${groupC}`, { token: alice.token });
+    assert.equal(started.status, 202);
+    for (const [who, group] of [[bob, groupC], [ben, groupC], [alice, groupB], [ben, groupB]] as const) {
+      const res = await call(h, 'GET', `/v1/groups/${group}/deletion`, { token: who.token });
+      assertProblem(res, 404, 'users.no_group_deletion');
+      for (const secret of ['Charlie', 'Bravo', alice.userId, bob.userId, started.body.sagaId]) assert.ok(!res.text.includes(secret), `leaks ${secret}`);
+    }
+    const own = await call(h, 'GET', `/v1/groups/${groupC}/deletion`, { token: alice.token });
+    assert.equal(own.status, 200);
+    assert.equal(own.body.sagaId, started.body.sagaId);
   });
 
   it('answers the same 404 for a group that does not exist at all', async () => {

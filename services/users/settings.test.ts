@@ -6,7 +6,7 @@ import { readSettings } from './settings.ts';
 describe('users settings', () => {
   it('takes the defaults of config/defaults.json when nothing is set', () => {
     assert.deepEqual(readSettings(undefined), {
-      issuer: 'http://127.0.0.1:8080', registration: 'invite-only', accessTtlS: 900, refreshTtlMs: 30 * 86_400_000,
+      issuer: 'http://127.0.0.1:8080', registration: 'invite-only', accessTtlS: 900, refreshTtlMs: 30 * 86_400_000, deletionGraceMs: 0,
       exportLinkMs: 24 * 3_600_000, exportPageRows: 500, exportsDir: join('data', 'exports'),
     });
   });
@@ -26,6 +26,11 @@ describe('users settings', () => {
     assert.deepEqual([s.exportsDir, s.exportLinkMs, s.exportPageRows], ['/srv/hearth/exports', 7_200_000, 50]);
     assert.throws(() => readSettings({ users: { export_link_hours: 0 } }), { code: 'users.bad_settings' });
     assert.throws(() => readSettings({ users: { export_page_rows: 5 } }), { code: 'users.bad_settings' });
+  });
+
+  it('gives a deleted account the grace deletion_grace_s says before its erasure begins', () => {
+    assert.equal(readSettings({ users: { deletion_grace_s: 3600 } }).deletionGraceMs, 3_600_000);
+    assert.throws(() => readSettings({ users: { deletion_grace_s: -1 } }), { code: 'users.bad_settings' });
   });
 
   it('refuses values the configuration schema would refuse', () => {

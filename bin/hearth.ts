@@ -81,7 +81,9 @@ switch (command) {
   case 'version':
   case '--version': {
     const { HEARTH_VERSION, runtimeVersion } = await import('../src/kit/index.ts');
-    process.stdout.write(`hearth ${HEARTH_VERSION} (${runtimeVersion()})\n`);
+    // From source: TypeScript run by tsx, Bun or Deno; otherwise compiled (build/node/ or the binary).
+    const from = import.meta.url.endsWith('.ts') ? ', from TypeScript source' : '';
+    process.stdout.write(`hearth ${HEARTH_VERSION} (${runtimeVersion()}${from})\n`);
     code = 0;
     break;
   }

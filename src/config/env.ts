@@ -11,8 +11,8 @@ import type { ConfigMap, Layer } from './merge.ts';
 import { kindAt } from './schema-walk.ts';
 import type { ConfigSource } from './source.ts';
 
-/** Variables Hearth's own processes set for each other; they are not configuration. */
-export const INTERNAL_ENV: readonly string[] = ['HEARTH_SERVICE', 'HEARTH_SUPERVISED'];
+/** Variables Hearth's own processes set for each other, or bin/hearth.js reads; they are not configuration. */
+export const INTERNAL_ENV: readonly string[] = ['HEARTH_SERVICE', 'HEARTH_SUPERVISED', 'HEARTH_FROM_SOURCE'];
 
 const PREFIX = 'HEARTH_';
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;

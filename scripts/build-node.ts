@@ -1,0 +1,67 @@
+/**
+ * Compiles Hearth's TypeScript once into plain JavaScript for Node (`build/node/`), so that
+ * `bin/hearth.js` — every Hearth process started from source under Node: `npm start`, the
+ * supervisor's children, the tests' appliances — starts without the TypeScript loader.
+ * tsx costs each process about 0.6 s of CPU to start (its loader thread and esbuild); a
+ * Hearth is six processes, and a Raspberry Pi's core is several times slower than a PC's
+ * (docs/benchmarks.md, "Starting from source").
+ *
+ *   node --import tsx scripts/build-node.ts      # or: npm run build:node
+ *
+ * `npm start` and `npm test` run it first (their `pre…` scripts); it takes about a second.
+ * esbuild bundles `bin/hearth.ts` with code splitting (each command still loads only its
+ * own code) and leaves every npm package to Node. Next to the code it writes
+ * `sources.json`: each source file it read, with its size and modification time.
+ * `bin/hearth.js` uses the compiled code only while every one of them is unchanged, so an
+ * edited source file is never run stale: until the next build, Hearth runs from source.
+ */
+import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as esbuild from 'esbuild';
+
+const root = join(import.meta.dirname, '..');
+
+/** Builds into `build/node/`; returns how many source files went in. */
+export async function buildNode(outDir = join(root, 'build', 'node')): Promise<number> {
+  const tmp = `${outDir}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  const result = await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: [join(root, 'bin', 'hearth.ts')],
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    outdir: tmp,
+    sourcemap: 'linked',
+    metafile: true,
+    logLevel: 'warning',
+    plugins: [
+      {
+        // The web app is built separately (scripts/build-web.ts) and loaded when the gateway starts.
+        name: 'web-app-outside',
+        setup(build) {
+          build.onResolve({ filter: /build\/web\/bundle\.mjs$/ }, () => ({ path: '../web/bundle.mjs', external: true }));
+        },
+      },
+    ],
+  });
+  const inputs: Record<string, [number, number]> = {};
+  for (const file of Object.keys(result.metafile.inputs)) {
+    const st = statSync(join(root, file));
+    inputs[file] = [st.mtimeMs, st.size];
+  }
+  writeFileSync(join(tmp, 'sources.json'), JSON.stringify({ inputs }));
+  // Replaced whole: a process starting meanwhile finds no sources.json and runs from source.
+  rmSync(outDir, { recursive: true, force: true });
+  renameSync(tmp, outDir);
+  return Object.keys(inputs).length;
+}
+
+if (process.argv[1] && import.meta.filename === process.argv[1]) {
+  const started = performance.now();
+  const n = await buildNode();
+  console.log(`build-node: ${n} source files into build/node/ (${Math.round(performance.now() - started)} ms)`);
+}

@@ -87,7 +87,10 @@ describe('stopping a service', { timeout: FILE_TIMEOUT }, () => {
     const svc = await startService(ledger, broker().url, path);
     const events = collectEvents(nc, 'evt.ledger.>');
     await nc.flush();
-    const burst = new Requester(nc, { timeoutMs: 5000, maxRequestBytes: 1 << 16, breaker: { threshold: 1000, cooldownMs: 1 } });
+    // Long enough that no committed entry's answer can time out on a loaded machine: the test
+    // is about what stop() does, and a reply that arrives after the client gave up is
+    // committed but not acknowledged (the reason idempotency keys exist).
+    const burst = new Requester(nc, { timeoutMs: 30_000, maxRequestBytes: 1 << 16, breaker: { threshold: 1000, cooldownMs: 1 } });
 
     const outcomes = range(1, 300).map((i) =>
       burst.request(AddEntry, { key: 'burst', amount: i }).then(

@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { users } from '../../src/contracts/index.ts';
+import { sagas, users } from '../../src/contracts/index.ts';
+import { waitFor } from '../support/poll.ts';
 import { rejectsWith, startUsers, type UsersHarness } from './support.ts';
 import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
 import { useBroker } from '../support/broker.ts';
@@ -45,6 +46,11 @@ describe('users: groups and invites', { timeout: FILE_TIMEOUT }, () => {
     await join(g.id, dad);
     assert.equal((await h.call(users.RenameGroup, { actor: mum.actor, groupId: g.id, name: 'New name' })).name, 'New name');
     await h.call(users.DeleteGroup, { actor: mum.actor, groupId: g.id });
+    // At once, while its deletion runs …
+    await rejectsWith(h.call(users.ListMembers, { actor: dad.actor, groupId: g.id }), 'membership.not_a_member', 'not_found');
+    assert.equal((await h.call(users.ListGroups, { actor: dad.actor })).groups.some((x) => x.id === g.id), false);
+    // … and once it has completed (the other services' steps are stand-ins here).
+    await waitFor('the deletion to complete', async () => (await h.call(sagas.GetGroupDeletion, { actor: mum.actor, groupId: g.id })).status === 'completed');
     await rejectsWith(h.call(users.ListMembers, { actor: dad.actor, groupId: g.id }), 'membership.not_a_member', 'not_found');
     assert.equal((await h.call(users.ListGroups, { actor: dad.actor })).groups.some((x) => x.id === g.id), false);
   });

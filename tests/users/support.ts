@@ -55,16 +55,19 @@ export async function startUsers(url: string, dir: string, edit: (c: HearthConfi
 }
 
 /**
- * The participants of the account-deletion saga for a users service running alone: each
- * confirms its erase step at once (the real steps are tested with every service in
- * tests/sagas/account-deletion.int.test.ts). Without them a deletion would wait for ever.
+ * The participants of the account- and group-deletion sagas for a users service running
+ * alone: each confirms its step at once (the real steps are tested with every service in
+ * tests/sagas/). Without them a deletion would wait for ever, or fail and show the group again.
  */
 function standInParticipants(nc: NatsConnection, logs: LogSink): void {
-  const steps = [sagas.AccountDeletionEraseLocation, sagas.AccountDeletionEraseChat, sagas.AccountDeletionEraseNotifications, sagas.AccountDeletionEraseGateway];
-  for (const op of steps) {
-    const r = new Responder(nc, { service: op.service, log: createLogger({ service: `stand-in ${op.service}`, ...logs.options }), maxRequestBytes: 1 << 18 });
-    r.handle(op, async () => ({ erased: 0 }));
-    r.listen([`saga.${op.service}.>`]);
+  const steps = [
+    sagas.AccountDeletionEraseLocation, sagas.AccountDeletionEraseChat, sagas.AccountDeletionEraseNotifications, sagas.AccountDeletionEraseGateway,
+    sagas.GroupDeletionNotifyMembers, sagas.GroupDeletionEraseChat, sagas.GroupDeletionEraseLocation, sagas.GroupDeletionEraseNotifications, sagas.GroupDeletionEraseGateway,
+  ];
+  for (const service of new Set(steps.map((op) => op.service))) {
+    const r = new Responder(nc, { service, log: createLogger({ service: `stand-in ${service}`, ...logs.options }), maxRequestBytes: 1 << 18 });
+    for (const op of steps.filter((x) => x.service === service)) r.handle(op as typeof sagas.AccountDeletionEraseChat, async () => ({ erased: 0 }));
+    r.listen([`saga.${service}.>`]);
   }
 }
 

@@ -11,7 +11,7 @@ import { eraseGroup } from '../consumers/users.ts';
 /** Answers `saga.chat.group_deletion_erase`. */
 export function groupDeletionSteps(api: ServiceApi): void {
   api.sagaStep(sagas.GroupDeletionEraseChat, async ({ groupId, usersSeq }, tx) => {
-    await sagas.requireUsersEventsRead(tx, 'chat', usersSeq);
+    await sagas.usersReadUpTo(tx, usersSeq);
     await membership.writeMembership(tx, { kind: 'group_deleted', groupId });
     return { erased: await eraseGroup(tx, api.events, groupId) };
   });

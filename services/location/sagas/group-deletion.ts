@@ -11,7 +11,7 @@ import type { Deps } from '../deps.ts';
 /** Answers `saga.location.group_deletion_erase`. */
 export function handleGroupDeletion(d: Deps): void {
   d.api.sagaStep(sagas.GroupDeletionEraseLocation, async ({ groupId, usersSeq }, tx) => {
-    await sagas.requireUsersEventsRead(tx, 'location', usersSeq);
+    await sagas.usersReadUpTo(tx, usersSeq);
     await membership.writeMembership(tx, { kind: 'group_deleted', groupId });
     return { erased: await eraseGroup(tx, d.api.events, groupId) };
   });

@@ -22,7 +22,7 @@ const NOTICE_GRACE_MS = 30_000;
 /** Answers `saga.notifications.group_deletion_notify` and `saga.notifications.group_deletion_erase`. */
 export function handleGroupDeletion(api: ServiceApi, d: Deps): void {
   api.sagaStep(sagas.GroupDeletionNotifyMembers, async ({ groupId, usersSeq, ownerId }, tx, step) => {
-    await sagas.requireUsersEventsRead(tx, 'notifications', usersSeq);
+    await sagas.usersReadUpTo(tx, usersSeq);
     const g = await groupView(tx, groupId);
     const made = make('group_deleted', g, ownerId, { name: g.members.get(ownerId) ?? 'The owner', group: g.name });
     const drafts = [...g.members.keys()].filter((u) => u !== ownerId).map((userId) => ({ ...made, userId }));
@@ -32,7 +32,7 @@ export function handleGroupDeletion(api: ServiceApi, d: Deps): void {
   });
 
   api.sagaStep(sagas.GroupDeletionEraseNotifications, async ({ groupId, usersSeq }, tx) => {
-    await sagas.requireUsersEventsRead(tx, 'notifications', usersSeq);
+    await sagas.usersReadUpTo(tx, usersSeq);
     const since = new Date(d.now() - NOTICE_GRACE_MS).toISOString();
     const [pending] = await tx.query(
       `SELECT count(*) AS n FROM deliveries dl JOIN notifications n ON n.id = dl.notification_id

@@ -7,7 +7,7 @@
  * notifications' texts).
  */
 import * as v from 'valibot';
-import { AppError, event, query, sagaCommand, type Tx } from '../../kit/index.ts';
+import { event, query, sagaCommand } from '../../kit/index.ts';
 import { Actor, Id } from '../users.ts';
 
 /** The saga's type (its key is `user:<id>`). */
@@ -82,18 +82,3 @@ export const AccountDeletionEraseChat = erase('chat');
 export const AccountDeletionEraseNotifications = erase('notifications');
 /** The gateway forgets the person's stored idempotent answers (its read model follows users' events). */
 export const AccountDeletionEraseGateway = erase('gateway');
-
-/**
- * Throws a retryable `saga.consumer_behind` (unavailable) until this service's consumer of
- * users' events has stored a checkpoint at or past `seq`: the saga tries the step again
- * with backoff. `tx` is the step's transaction.
- *
- * @example
- * svc.sagaStep(AccountDeletionEraseChat, async (req, tx) => { await usersReadUpTo(tx, req.afterSeq); … });
- */
-export async function usersReadUpTo(tx: Pick<Tx, 'query'>, seq: number): Promise<void> {
-  if (seq <= 0) return;
-  const [row] = await tx.query("SELECT seq FROM kit_checkpoints WHERE source = 'users'", []);
-  const at = Number(row?.seq ?? 0);
-  if (at < seq) throw new AppError('unavailable', 'saga.consumer_behind', `The users events up to ${seq} are not read here yet (at ${at})`, { seq, at });
-}

@@ -4,12 +4,12 @@
  * is started by `users.DeleteGroup` (its reply is the saga's id and state).
  *
  * Every step's request carries `usersSeq`: the users log's head when the saga started. A
- * participant answers `<svc>.users_events_behind` (unavailable: the saga retries with
+ * participant answers `saga.consumer_behind` (unavailable: the saga retries with
  * backoff) until its consumer of users' events has read that far, so no event about the
  * group (a late `member_joined`) can write its name again after the step erased it.
  */
 import * as v from 'valibot';
-import { AppError, query, sagaCommand, type Tx } from '../../kit/index.ts';
+import { query, sagaCommand } from '../../kit/index.ts';
 import { Actor, Id } from '../users.ts';
 
 /** What each participant's step is given: the group and how far its users consumer must have read. */
@@ -64,20 +64,3 @@ export type GroupDeletionView = v.InferOutput<typeof GroupDeletionView>;
  * anyone else, or a group never deleted: `users.no_group_deletion` (not found).
  */
 export const GetGroupDeletion = query('users', 'group_deletion', { version: 1, request: v.strictObject({ actor: Actor, groupId: Id }), reply: GroupDeletionView });
-
-/**
- * Refuses, retryably (`<service>.users_events_behind`, unavailable), while this service's
- * consumer of users' events has not stored a checkpoint at `usersSeq` (the saga retries
- * with backoff). Users gives, as `usersSeq`, the last membership event of its log when the
- * saga started: every consumer applies those (storing its checkpoint with them).
- *
- * @example
- * svc.sagaStep(GroupDeletionEraseChat, async ({ groupId, usersSeq }, tx) => { await requireUsersEventsRead(tx, 'chat', usersSeq); … });
- */
-export async function requireUsersEventsRead(tx: Pick<Tx, 'query'>, service: string, usersSeq: number): Promise<void> {
-  const [row] = await tx.query("SELECT seq FROM kit_checkpoints WHERE source = 'users'");
-  const read = Number(row?.seq ?? 0);
-  if (read < usersSeq) {
-    throw new AppError('unavailable', `${service}.users_events_behind`, `${service} has read the users events up to ${read}, not yet ${usersSeq}; the group's deletion waits`, { read, usersSeq });
-  }
-}

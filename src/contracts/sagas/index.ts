@@ -2,3 +2,4 @@
 export * from './account-deletion.ts';
 export * from './group-deletion.ts';
 export * from './export.ts';
+export * from './users-events.ts';

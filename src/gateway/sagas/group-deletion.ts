@@ -20,7 +20,7 @@ export async function eraseGroupAnswers(tx: Pick<Tx, 'execute'>, groupId: string
 /** Answers `saga.gateway.group_deletion_erase`. */
 export function groupDeletionSteps(api: ServiceApi): void {
   api.sagaStep(sagas.GroupDeletionEraseGateway, async ({ groupId, usersSeq }, tx) => {
-    await sagas.requireUsersEventsRead(tx, 'gateway', usersSeq);
+    await sagas.usersReadUpTo(tx, usersSeq);
     return { erased: await eraseGroupAnswers(tx, groupId) };
   });
 }

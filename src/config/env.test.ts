@@ -33,8 +33,8 @@ describe('readEnv', () => {
   }
 
   it('ignores the internal variables, other variables and lower-case names', () => {
-    const env = { HEARTH_SERVICE: 'users', HEARTH_SUPERVISED: '4242', PATH: '/bin', hearth_data: '/x' };
-    assert.deepEqual(INTERNAL_ENV, ['HEARTH_SERVICE', 'HEARTH_SUPERVISED']);
+    const env = { HEARTH_SERVICE: 'users', HEARTH_SUPERVISED: '4242', HEARTH_FROM_SOURCE: '1', PATH: '/bin', hearth_data: '/x' };
+    assert.deepEqual(INTERNAL_ENV, ['HEARTH_SERVICE', 'HEARTH_SUPERVISED', 'HEARTH_FROM_SOURCE']);
     assert.deepEqual(readEnv(env).layer.values, {});
   });
 

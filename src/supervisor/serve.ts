@@ -52,6 +52,11 @@ export async function runServe(argv: string[], loaders: ServiceLoaders, handover
   const loaded = configOrExit(argv);
   if (typeof loaded === 'number') return loaded;
   const { config, configFile } = loaded;
+  // Where a start goes, in ms since the process began (performance.now()'s origin), logged
+  // once everything is healthy: the owner's and the start benchmark's (tests/bench/start.bench.ts) view.
+  const phases: Record<string, number> = {};
+  const mark = (phase: string) => void (phases[phase] = Math.round(performance.now()));
+  mark('configured');
   const log = createLogger({ service: 'supervisor', level: config.log.level, format: config.log.format });
   const { services, children } = planServices(config, builtins);
   let litestream: string | undefined;
@@ -77,6 +82,7 @@ export async function runServe(argv: string[], loaders: ServiceLoaders, handover
     return fail(known ? err.message : `cannot use the data directory ${config.data}: ${(err as Error).message}`);
   }
   const unlock = () => lock.release();
+  mark('locked');
   const busy = await checkAddresses(plannedAddresses(config));
   if (busy.length) {
     unlock();
@@ -110,6 +116,7 @@ export async function runServe(argv: string[], loaders: ServiceLoaders, handover
       return 2;
     }
     broker = started;
+    mark('broker');
     brokerUrl = broker.url;
   }
   const external = config.broker.url ? { user: config.broker.user, password: config.broker.password, token: config.broker.token } : undefined;
@@ -120,6 +127,7 @@ export async function runServe(argv: string[], loaders: ServiceLoaders, handover
     ...(external ?? creds.supervisor),
   });
 
+  mark('connected');
   const watch = new HealthWatch(nc, services, log, config.supervisor.health_interval_ms);
   let replicator: Replicator | undefined;
   const readiness = () => (replicator ? { ...watch.state, replication: replicator.state() } : watch.state);
@@ -154,6 +162,7 @@ export async function runServe(argv: string[], loaders: ServiceLoaders, handover
     }
   }
   if (litestream) replicator = startReplicator({ config, services, bin: litestream, log });
+  mark('services_launched');
   watch.start();
   // The gateway's /readyz asks us: we are the one who knows every service that should run.
   nc.subscribe(readinessOp.subject, { callback: (_err, msg) => msg.respond(okReply(readiness())) });
@@ -181,6 +190,8 @@ export async function runServe(argv: string[], loaders: ServiceLoaders, handover
   });
 
   await watch.whenReady(config.supervisor.ready_timeout_ms);
+  mark('healthy');
+  log.info('started', { mode: config.supervisor.one_process ? 'one-process' : 'multi-process', ms: phases.healthy, phases });
   if (!watch.state.ready) log.warn('some services are not healthy yet; /readyz says which', { services: watch.state.services });
   const url = http ? `http://${host}:${http.port}` : (watch.state.services.gateway?.info?.url ?? `http://${config.http}`);
   const firstRun = watch.state.services.users?.info?.accounts === '0';

@@ -9,7 +9,8 @@
  *   npm run bench:start -- --binary dist/hearth   the compiled binary instead of Node
  *
  * Each start: spawn → the first `/readyz` 200, polled every 10 ms on a port chosen before
- * the spawn. The modes take turns (multi, one, multi, one, …) so that a machine whose load
+ * the spawn, and the CPU time the process tree had used by then (what a start costs when
+ * the cores are busy with other work). The modes take turns (multi, one, multi, one, …) so that a machine whose load
  * changes weighs on both alike; each mode keeps its own data directory, so its first start
  * creates the databases and the rest reopen them. From each start's JSON log, where the time
  * went: when each service said `ready` (after exec) and how long its own boot took, and when
@@ -24,6 +25,7 @@ import { join } from 'node:path';
 import { freePort } from '../support/net.ts';
 import { root } from '../support/hearth-process.ts';
 import { descendants, memoryOf, type Memory } from './kit-proc.ts';
+import { cpuSeconds } from './proc-stats.ts';
 import { stopChild } from './kit-binary.ts';
 import { log, median } from './kit-support.ts';
 
@@ -39,6 +41,8 @@ const SERVICES = ['users', 'location', 'chat', 'notifications', 'gateway'];
 
 interface Start {
   ms: number;
+  /** CPU seconds (user + system) the process tree had used by then: a start's cost on a machine with one free core. */
+  cpu: number;
   /** Per service: ms after exec it said `ready`, and its own boot's ms. */
   ready: Record<string, { at: number; boot: number }>;
   healthyAt?: number;
@@ -86,12 +90,13 @@ async function start(mode: (typeof MODES)[number], last: boolean): Promise<{ sta
       await sleep(10);
     }
     const ms = performance.now() - t0;
+    const cpu = [child.pid!, ...descendants(child.pid!)].reduce((t, pid) => t + cpuSeconds(pid), 0);
     if (last) {
       await sleep(IDLE_MS);
       const pids = [child.pid!, ...descendants(child.pid!)];
       memory = pids.map((pid, i) => ({ pid, name: i === 0 ? 'supervisor' : 'child', mem: memoryOf(pid) }));
     }
-    const s: Start = { ms, ready: {}, phases: {} };
+    const s: Start = { ms, cpu, ready: {}, phases: {} };
     for (const line of out.split('\n')) {
       if (!line.startsWith('{')) continue;
       const l = JSON.parse(line) as { time: string; service: string; msg: string; ms?: number; phases?: Record<string, number> };
@@ -137,6 +142,7 @@ const figure = (name: string, fn: (r: Result) => number, fmt: (n: number) => str
 figure('exec → /readyz 200, median, ms', (r) => median(r.starts.map((s) => s.ms)), (n) => n.toFixed(0), '≤ 1,000');
 figure('exec → /readyz 200, first (empty data dir), ms', (r) => r.starts[0]!.ms, (n) => n.toFixed(0), '≤ 1,000');
 figure('exec → /readyz 200, max, ms', (r) => Math.max(...r.starts.map((s) => s.ms)), (n) => n.toFixed(0), '≤ 1,000');
+figure('CPU time used by then (all processes), median, ms', (r) => median(r.starts.map((s) => s.cpu * 1000)), (n) => n.toFixed(0), '');
 figure('processes at idle', (r) => r.memory.length, String, '');
 figure('idle RSS, sum, MiB', (r) => r.memory.reduce((t, p) => t + p.mem.rss, 0), mib, '');
 figure('idle PSS, sum, MiB', (r) => r.memory.reduce((t, p) => t + p.mem.pss, 0), mib, '≤ 100 (one-process)');

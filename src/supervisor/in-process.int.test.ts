@@ -5,13 +5,15 @@
  * that gives up (`onFatal`) too, and stopping waits for a service still starting.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import type { NatsConnection } from 'nats';
-import { useBroker, client } from '../../tests/support/broker.ts';
+import { after, before, describe, it } from 'node:test';
+import { connect, type NatsConnection } from 'nats';
+import { createLogger as brokerLogger, startBroker, type Broker } from '../../embedded-broker/index.ts';
 import { createLogger } from '../kit/index.ts';
 import { InProcessTable } from './in-process.ts';
 
-const broker = useBroker();
+let broker: Broker;
+before(async () => void (broker = await startBroker({ port: -1 }, brokerLogger({ debug: false, trace: false, quiet: true }))));
+after(() => broker.close());
 
 /** A logger that keeps what the table says (JSON lines), to read its decisions rather than time them. */
 function recording(): { log: ReturnType<typeof createLogger>; lines: Record<string, unknown>[] } {
@@ -61,7 +63,7 @@ describe('InProcessTable', { timeout: 30_000 }, () => {
     table.start({
       name: 'chat',
       start: async () => {
-        const nc = await client(broker().url, 'chat');
+        const nc = await connect({ servers: broker.url, name: 'chat' });
         const n = conns.push(nc);
         return { nc, stop: async () => void (stops.push(n), await nc.close()) };
       },

@@ -12,7 +12,7 @@
  * started again after the same delays as a child (children.ts: 250 ms doubling up to
  * `restart_max_ms`, starting over after `restart_reset_ms` up). What it cannot stand in
  * for: an uncaught exception, a runaway loop or a SIGKILL takes the whole process, and
- * with it every service; the OS service manager (config/hearth.service) starts Hearth again.
+ * with it every service; the OS service manager (systemd's `Restart=on-failure`) starts Hearth again.
  */
 import type { HearthConfig } from '../config/index.ts';
 import { backoffCeiling, createLogger, type Logger, type RunOptions } from '../kit/index.ts';

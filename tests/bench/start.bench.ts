@@ -7,6 +7,8 @@
  *   npm run bench:start                     5 starts per mode, then 10 s idle
  *   BENCH_STARTS=3 npm run bench:start      fewer starts
  *   npm run bench:start -- --binary dist/hearth   the compiled binary instead of Node
+ *   BENCH_BASELINE=/tmp/old npm run bench:start   also another checkout's multi-process start
+ *                                           (built: npm run build:node there), taking turns too
  *
  * Each start: spawn → the first `/readyz` 200, polled every 10 ms on a port chosen before
  * the spawn, and the CPU time the process tree had used by then (what a start costs when
@@ -33,10 +35,18 @@ const STARTS = Number(process.env.BENCH_STARTS ?? '5') || 5;
 const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? '10000') || 10_000;
 const at = process.argv.indexOf('--binary');
 const binary = at >= 0 ? process.argv[at + 1] : undefined;
-const MODES = [
-  { name: 'multi-process', args: [] as string[] },
+const baseline = process.env.BENCH_BASELINE;
+interface Mode {
+  name: string;
+  args: string[];
+  /** Another checkout to run (BENCH_BASELINE). */
+  root?: string;
+}
+const MODES: Mode[] = [
+  { name: 'multi-process', args: [] },
   { name: 'one-process', args: ['--one-process'] },
-] as const;
+  ...(baseline ? [{ name: 'baseline multi-process', args: [], root: baseline }] : []),
+];
 const SERVICES = ['users', 'location', 'chat', 'notifications', 'gateway'];
 
 interface Start {
@@ -56,7 +66,7 @@ interface Result {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const dir = mkdtempSync(join(tmpdir(), 'hearth-start-bench-'));
-const command = (args: string[]) => (binary ? [binary, ...args] : [process.execPath, '--max-semi-space-size=2', join(root, 'bin/hearth.js'), ...args]);
+const command = (args: string[], from = root) => (binary ? [binary, ...args] : [process.execPath, '--max-semi-space-size=2', join(from, 'bin/hearth.js'), ...args]);
 
 function configFile(mode: string): string {
   const file = join(dir, `${mode}.conf`);
@@ -72,12 +82,12 @@ async function readyz(url: string): Promise<number> {
   }
 }
 
-async function start(mode: (typeof MODES)[number], last: boolean): Promise<{ start: Start; memory: Result['memory'] }> {
+async function start(mode: Mode, last: boolean): Promise<{ start: Start; memory: Result['memory'] }> {
   const http = `127.0.0.1:${await freePort()}`;
   const url = `http://${http}/readyz`;
   const wall0 = Date.now();
   const t0 = performance.now();
-  const [cmd, ...args] = command(['serve', '--config', configFile(mode.name), '--http', http, ...mode.args]);
+  const [cmd, ...args] = command(['serve', '--config', configFile(mode.name.replace(/ /g, '-')), '--http', http, ...mode.args], mode.root);
   const child = spawn(cmd!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d));
@@ -136,8 +146,8 @@ out.push('');
 out.push(row(['', ...MODES.map((m) => m.name), 'one / multi', 'goal']));
 out.push(row(['---', ...MODES.map(() => '---'), '---', '---']));
 const figure = (name: string, fn: (r: Result) => number, fmt: (n: number) => string, goal: string) => {
-  const [a, b] = MODES.map((m) => fn(results.get(m.name)!));
-  out.push(row([name, fmt(a!), fmt(b!), `${(b! / a!).toFixed(2)}×`, goal]));
+  const values = MODES.map((m) => fn(results.get(m.name)!));
+  out.push(row([name, ...values.map(fmt), `${(values[1]! / values[0]!).toFixed(2)}×`, goal]));
 };
 figure('exec → /readyz 200, median, ms', (r) => median(r.starts.map((s) => s.ms)), (n) => n.toFixed(0), '≤ 1,000');
 figure('exec → /readyz 200, first (empty data dir), ms', (r) => r.starts[0]!.ms, (n) => n.toFixed(0), '≤ 1,000');

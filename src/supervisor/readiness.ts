@@ -1,8 +1,8 @@
 /**
  * Readiness: the supervisor asks every service `sys.health.<service>` — every 25 ms until all
- * have first answered (a service not yet listening costs a no-responders reply, one still
- * booting an answer `starting`), every 100 ms while one is down later on, and otherwise
- * every `health_interval_ms` — and Hearth is ready when every one answers
+ * have first answered (only those not yet `ok`; a service not yet listening costs a
+ * no-responders reply, one still booting an answer `starting`), every 100 ms while one is
+ * down later on, and otherwise every `health_interval_ms` — and Hearth is ready when every one answers
  * `ok`. A service that stops answering makes Hearth not ready until it is back; one that
  * answers `degraded` (a full disk, a damaged database) is not ready either, and its reason
  * (the file, what to do) is logged once per change and shown by /readyz.
@@ -76,7 +76,12 @@ export class HealthWatch {
   }
 
   async #poll(): Promise<void> {
-    const results = await Promise.all(this.#services.map((s) => this.#check(s)));
+    // Until every service has answered once, one already `ok` is not asked again at each
+    // quick round (it is at the next regular one): the quick rounds cost only the late ones.
+    const results = await Promise.all(this.#services.map((s) => {
+      const last = this.#state.services[s];
+      return !this.#started && last?.status === 'ok' ? last : this.#check(s);
+    }));
     const services = Object.fromEntries(this.#services.map((s, i) => [s, results[i]!]));
     const ready = results.every((r) => r.status === 'ok');
     for (const [name, now] of Object.entries(services)) {

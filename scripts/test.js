@@ -74,6 +74,7 @@ const afterSerial = serialLane.done.then(async (code) => {
 });
 const [main, browser] = await Promise.all([took(others.done), took(afterSerial)]);
 for (const b of serialLane.out) process.stdout.write(b);
+if (oneProcessFiles.length) console.log(`# again with Hearth in one-process mode: ${oneProcessFiles.join(', ')}`);
 for (const b of oneProcessLane.out) process.stdout.write(b);
 // Where the time went, to keep the two lanes even (tests/README.md).
 console.log(`# lanes: ${rest.length} files two at a time in ${main.s} s; ${inSerial.length} browser and long files${oneProcessFiles.length ? ` and ${oneProcessFiles.length} in one-process mode` : ''} one at a time in ${browser.s} s${oneProcess ? ' (Hearth in one-process mode)' : ''}`);

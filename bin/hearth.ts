@@ -1,7 +1,7 @@
 /**
  * The Hearth command line: argv → the chosen command. Nothing else lives here.
  *
- *   hearth serve [--config FILE] [--data DIR] [--http HOST:PORT] [--broker URL]
+ *   hearth serve [--config FILE] [--data DIR] [--http HOST:PORT] [--broker URL] [--one-process]
  *   hearth service <name>               one service alone (what `serve` starts per service)
  *   hearth rebuild <service>            rebuild a service's projections (Hearth stopped)
  *   hearth check                        check every service's database file for damage
@@ -40,13 +40,14 @@ Options for serve, service, rebuild, check and config:
   --http HOST:PORT   HTTP address (default 127.0.0.1:8080)
   --broker URL       use this NATS server instead of the embedded broker
   --log-level LEVEL  debug, info, warn or error
+  --one-process      serve: run the broker and every service in this one process (less memory, faster start; small boards)
 `;
 
 const [command, ...rest] = process.argv.slice(2);
 let code: number;
 switch (command) {
   case 'serve':
-    code = await (await supervisor()).runServe(rest, Object.keys(await services()));
+    code = await (await supervisor()).runServe(rest, await services());
     break;
   case 'service':
     code = await (await supervisor()).runServiceHost(rest, await services());

@@ -3,13 +3,13 @@
  * each published message to its subscribers, and flushes every client that was written
  * to once per turn of the event loop (nats-server's flushClients, in spirit).
  */
-import { createServer as createNkeyServer } from '@nats-io/nkeys';
 import type { Conn, ConnHandler } from '../transport/types.ts';
 import { Authenticator } from './auth.ts';
 import { Client, CloseReason, type Subscription } from './client.ts';
 import type { Logger } from './log.ts';
 import type { BrokerOptions } from './options.ts';
 import { Sublist } from './sublist.ts';
+import { serverId } from './server-id.ts';
 
 /** The nats-server version whose core protocol this broker speaks. */
 export const PROTOCOL_VERSION = '2.9.10';
@@ -35,7 +35,7 @@ const HDR_END = 'NATS/1.0';
 
 /** The broker's routing core, independent of how clients connect. */
 export class Server {
-  readonly id = createNkeyServer().getPublicKey();
+  readonly id = serverId();
   readonly name: string;
   readonly started = new Date();
   readonly sublist = new Sublist<Subscription>();

@@ -21,6 +21,22 @@ describe('readFlags', () => {
     assert.deepEqual(flags.layer.values, { data: 'd' });
   });
 
+  it('reads --one-process as a switch that takes no value after a space', () => {
+    const flags = readFlags(['serve', '--one-process', 'users']);
+    assert.deepEqual(flags.problems, []);
+    assert.deepEqual(flags.layer.values, { supervisor: { one_process: true } });
+    assert.deepEqual(flags.rest, ['serve', 'users']);
+    assert.deepEqual(flags.layer.origin(['supervisor', 'one_process']), { kind: 'flag', name: '--one-process' });
+    assert.deepEqual(readFlags(['--one-process=false']).layer.values, { supervisor: { one_process: false } });
+  });
+
+  it('refuses --one-process with a value other than true or false', () => {
+    const { problems } = readFlags(['--one-process=yes']);
+    assert.equal(problems.length, 1);
+    assert.equal(problems[0]!.key, 'supervisor.one_process');
+    assert.equal(problems[0]!.problem, 'not true or false');
+  });
+
   it('keeps a value containing "=" whole', () => {
     assert.deepEqual(readFlags(['--broker=nats://u:p=q@h:4222']).layer.values, { broker: { url: 'nats://u:p=q@h:4222' } });
   });
@@ -41,7 +57,7 @@ describe('readFlags', () => {
       assert.equal(problems.length, 1);
       assert.equal(problems[0]!.key, key);
       assert.equal(problems[0]!.problem, problem);
-      assert.equal(problems[0]!.allowed, '--config FILE, --data DIR, --http HOST:PORT, --broker URL, --log-level LEVEL');
+      assert.equal(problems[0]!.allowed, '--config FILE, --data DIR, --http HOST:PORT, --broker URL, --log-level LEVEL, --one-process');
     });
   }
 

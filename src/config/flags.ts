@@ -1,6 +1,7 @@
 /**
  * The flags layer: `--config FILE`, `--data DIR`, `--http HOST:PORT`, `--broker URL` and
- * `--log-level LEVEL`, as `--flag value` or `--flag=value`. Anything that is not a flag
+ * `--log-level LEVEL`, as `--flag value` or `--flag=value`, and the switch `--one-process`
+ * (alone it means true; `--one-process=false` also works). Anything that is not a flag
  * (a service name, say) is handed back in `rest`; `--` ends the flags.
  */
 import { define } from './merge.ts';
@@ -16,9 +17,17 @@ export const FLAGS = [
   { flag: '--http', meta: 'HOST:PORT', path: ['http'] },
   { flag: '--broker', meta: 'URL', path: ['broker', 'url'] },
   { flag: '--log-level', meta: 'LEVEL', path: ['log', 'level'] },
+  // A switch: it takes no value after a space, so `hearth serve --one-process users` stays unambiguous.
+  { flag: '--one-process', meta: '', path: ['supervisor', 'one_process'] },
 ] as const;
 
-const KNOWN = FLAGS.map((f) => `${f.flag} ${f.meta}`).join(', ');
+/** How a flag is written in help and docs: `--data DIR`, or a switch's name alone. */
+export function flagLabel(f: (typeof FLAGS)[number]): string {
+  return f.meta ? `${f.flag} ${f.meta}` : f.flag;
+}
+
+const KNOWN = FLAGS.map(flagLabel).join(', ');
+const SWITCH_VALUES: Record<string, boolean> = { true: true, false: false };
 
 /** What the command line says: a layer of values, the file to read, and the rest. */
 export interface ParsedFlags {
@@ -56,6 +65,12 @@ export function readFlags(argv: readonly string[]): ParsedFlags {
       });
       continue;
     }
+    if (!spec.meta) {
+      const raw = eq < 0 ? 'true' : arg.slice(eq + 1);
+      if (raw in SWITCH_VALUES) setPath(values, spec.path, SWITCH_VALUES[raw]!);
+      else out.problems.push({ key: spec.path.join('.'), value: showValue(name, raw), source: `flag ${spec.flag}`, problem: 'not true or false', allowed: `${spec.flag} alone, or ${spec.flag}=true or =false` });
+      continue;
+    }
     let value: string | undefined = eq < 0 ? argv[i + 1] : arg.slice(eq + 1);
     if (eq < 0) {
       if (value === undefined || value.startsWith('--')) value = undefined;
@@ -82,7 +97,7 @@ function flagFor(path: readonly string[]): string {
   return FLAGS.find((f) => f.path.join('.') === key || f.path.join('.').startsWith(`${key}.`))?.flag ?? 'flags';
 }
 
-function setPath(values: ConfigMap, path: readonly string[], value: string): void {
+function setPath(values: ConfigMap, path: readonly string[], value: string | boolean): void {
   let map = values;
   for (const key of path.slice(0, -1)) {
     if (!Object.hasOwn(map, key)) define(map, key, {});

@@ -16,7 +16,7 @@ export { BUILTIN_SERVICES, SERVICE_NAME } from './services-settings.ts';
 export { OWNER_ROLES, type OwnerRole } from './broker-settings.ts';
 
 const { section, setting } = settings;
-const { bytes, int, ms, nonEmpty, oneOf, text } = settings.rules;
+const { bool, bytes, int, ms, nonEmpty, oneOf, text } = settings.rules;
 
 /** The declaration of the whole configuration, in the order the docs and defaults list it. */
 export const CONFIG = section({
@@ -30,6 +30,8 @@ export const CONFIG = section({
   broker,
   services,
   supervisor: section({
+    one_process: setting(bool, false,
+      'run the broker and every service inside the supervisor\'s process (each still with its own database, event log and broker connection) instead of one process per service: less memory and a faster start for small boards; a crash of the process takes every service with it (docs/operations.md)'),
     restart_initial_ms: setting(ms(1, 3_600_000), 250, 'first delay before restarting a crashed service; it doubles on each crash …'),
     restart_max_ms: setting(ms(1, 86_400_000), 30_000, '… up to this'),
     restart_reset_ms: setting(ms(0, 86_400_000), 30_000, 'a service running this long has its delay reset'),

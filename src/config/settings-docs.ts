@@ -6,7 +6,7 @@
  */
 import { settings } from '../contracts/index.ts';
 import { envName } from './env.ts';
-import { FLAGS } from './flags.ts';
+import { FLAGS, flagLabel } from './flags.ts';
 import { CONFIG } from './schema.ts';
 
 /** Where the generated table starts and ends in docs/configuration.md. */
@@ -24,7 +24,7 @@ const cell = (s: string) => s.replace(/\|/g, '\\|');
 export function keysTable(): string {
   const rows = settings.rowsOf(CONFIG).map(({ path, setting, allowed }) => {
     const flag = FLAGS.find((f) => f.path.join('.') === path.join('.'));
-    const cells = [`\`${path.join('.')}\``, `\`${JSON.stringify(setting.default)}\``, allowed, `\`${envName(path)}\``, flag ? `\`${flag.flag} ${flag.meta}\`` : '', setting.doc];
+    const cells = [`\`${path.join('.')}\``, `\`${JSON.stringify(setting.default)}\``, allowed, `\`${envName(path)}\``, flag ? `\`${flagLabel(flag)}\`` : '', setting.doc];
     return `|${cells.map((c) => (c ? ` ${cell(c)} ` : ' ')).join('|')}|`;
   });
   return ['| key | default | allowed | environment | flag | what |', '| --- | --- | --- | --- | --- | --- |', ...rows].join('\n');

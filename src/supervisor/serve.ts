@@ -6,7 +6,8 @@
  *   4. check that every address to listen on is free (each one that is not: one line, exit 2);
  *   5. start the embedded broker with a fresh credential per service (or use `broker.url`);
  *   6. connect the supervisor to the broker and open the HTTP address (/readyz, /healthz);
- *   7. start every service as a child process, restarting any that crash, and Litestream
+ *   7. start every service as a child process, restarting any that crash — or, in one-process
+ *      mode (`supervisor.one_process`), inside this process (in-process.ts) — and Litestream
  *      when `replication.url` is set (found at step 1: a missing one stops Hearth there);
  *   8. wait until every service answers its health request, then print the banner;
  *   9. start the backup schedule and answer the admin's backup requests (backup-schedule/).
@@ -30,6 +31,8 @@ import { LockError, takeLock, type DataLock } from './lock.ts';
 import { planServices } from './plan.ts';
 import { findLitestream, LitestreamMissing, ReplicationError, replicaTarget, startReplicator, type Replicator } from './replication/index.ts';
 import { HealthWatch } from './readiness.ts';
+import { startInProcess, type InProcessTable } from './in-process.ts';
+import type { ServiceLoaders } from './service-host.ts';
 import { brokerLogger, childEnv } from './wiring.ts';
 
 /** What a promoted standby hands `runServe` (replication/standby.ts): its lock, and who to tell once Hearth is up. */
@@ -40,11 +43,20 @@ export interface Handover {
   onStarted?: (o: { url: string; ready: boolean; notReady: Record<string, string> }) => void;
 }
 
-/** Runs Hearth until SIGINT/SIGTERM; resolves with the exit code. `builtins`: the services this build has. */
-export async function runServe(argv: string[], builtins: readonly string[], handover: Handover = {}): Promise<number> {
+/**
+ * Runs Hearth until SIGINT/SIGTERM; resolves with the exit code. `loaders`: the services this
+ * build has (loaded here only in one-process mode; otherwise each child loads its own).
+ */
+export async function runServe(argv: string[], loaders: ServiceLoaders, handover: Handover = {}): Promise<number> {
+  const builtins = Object.keys(loaders);
   const loaded = configOrExit(argv);
   if (typeof loaded === 'number') return loaded;
   const { config, configFile } = loaded;
+  // Where a start goes, in ms since the process began (performance.now()'s origin), logged
+  // once everything is healthy: the owner's and the start benchmark's (tests/bench/start.bench.ts) view.
+  const phases: Record<string, number> = {};
+  const mark = (phase: string) => void (phases[phase] = Math.round(performance.now()));
+  mark('configured');
   const log = createLogger({ service: 'supervisor', level: config.log.level, format: config.log.format });
   const { services, children } = planServices(config, builtins);
   let litestream: string | undefined;
@@ -70,6 +82,7 @@ export async function runServe(argv: string[], builtins: readonly string[], hand
     return fail(known ? err.message : `cannot use the data directory ${config.data}: ${(err as Error).message}`);
   }
   const unlock = () => lock.release();
+  mark('locked');
   const busy = await checkAddresses(plannedAddresses(config));
   if (busy.length) {
     unlock();
@@ -103,6 +116,7 @@ export async function runServe(argv: string[], builtins: readonly string[], hand
       return 2;
     }
     broker = started;
+    mark('broker');
     brokerUrl = broker.url;
   }
   const external = config.broker.url ? { user: config.broker.user, password: config.broker.password, token: config.broker.token } : undefined;
@@ -113,6 +127,7 @@ export async function runServe(argv: string[], builtins: readonly string[], hand
     ...(external ?? creds.supervisor),
   });
 
+  mark('connected');
   const watch = new HealthWatch(nc, services, log, config.supervisor.health_interval_ms);
   let replicator: Replicator | undefined;
   const readiness = () => (replicator ? { ...watch.state, replication: replicator.state() } : watch.state);
@@ -126,21 +141,28 @@ export async function runServe(argv: string[], builtins: readonly string[], hand
     return 2;
   }
 
-  const table = new ProcessTable(log, {
+  const policy = {
     initialMs: config.supervisor.restart_initial_ms,
     maxMs: config.supervisor.restart_max_ms,
     resetMs: config.supervisor.restart_reset_ms,
-  });
-  const command = [...selfCommand(), 'service'];
-  for (const child of children) {
-    const cred = external ?? creds.services.get(child.service)!;
-    table.start({
-      name: child.id,
-      command: [...command, child.service, ...(configFile ? ['--config', configFile] : [])],
-      env: childEnv(process.env, config, { brokerUrl, credential: cred, instance: child.id }),
-    });
+  };
+  let table: ProcessTable | InProcessTable;
+  if (config.supervisor.one_process) {
+    table = startInProcess(children, { config, loaders, log, policy, broker: (service) => ({ url: brokerUrl, ...(external ?? creds.services.get(service)!) }) });
+  } else {
+    const processes = (table = new ProcessTable(log, policy));
+    const command = [...selfCommand(), 'service'];
+    for (const child of children) {
+      const cred = external ?? creds.services.get(child.service)!;
+      processes.start({
+        name: child.id,
+        command: [...command, child.service, ...(configFile ? ['--config', configFile] : [])],
+        env: childEnv(process.env, config, { brokerUrl, credential: cred, instance: child.id }),
+      });
+    }
   }
   if (litestream) replicator = startReplicator({ config, services, bin: litestream, log });
+  mark('services_launched');
   watch.start();
   // The gateway's /readyz asks us: we are the one who knows every service that should run.
   nc.subscribe(readinessOp.subject, { callback: (_err, msg) => msg.respond(okReply(readiness())) });
@@ -168,6 +190,8 @@ export async function runServe(argv: string[], builtins: readonly string[], hand
   });
 
   await watch.whenReady(config.supervisor.ready_timeout_ms);
+  mark('healthy');
+  log.info('started', { mode: config.supervisor.one_process ? 'one-process' : 'multi-process', ms: phases.healthy, phases });
   if (!watch.state.ready) log.warn('some services are not healthy yet; /readyz says which', { services: watch.state.services });
   const url = http ? `http://${host}:${http.port}` : (watch.state.services.gateway?.info?.url ?? `http://${config.http}`);
   const firstRun = watch.state.services.users?.info?.accounts === '0';

@@ -11,7 +11,8 @@ import type { HearthConfig } from '../config/index.ts';
 import { configOrExit, fail } from './command-line.ts';
 import { restrictUmask } from './data-dir.ts';
 import { isDatabaseUnavailable, serveUntilOpen } from './db-unavailable.ts';
-import { createLogger, runService, type DbOptions, type ServiceDefinition } from '../kit/index.ts';
+import type { NatsConnection } from 'nats';
+import { createLogger, runService, type DbOptions, type Logger, type RunOptions, type ServiceDefinition } from '../kit/index.ts';
 
 /** Loads a built-in service's definition by name. */
 export type ServiceLoaders = Readonly<Record<string, () => Promise<{ default: ServiceDefinition }>>>;
@@ -40,6 +41,45 @@ export async function loadDefinition(config: HearthConfig, name: string, builtin
   const load = builtins[name];
   if (!load) throw new Error(`unknown service "${name}"; this build has: ${Object.keys(builtins).join(', ') || 'none'}`);
   return (await load()).default;
+}
+
+/** A service started by `hostService`: what stops it, and its broker connection once it runs for real. */
+export interface HostedService {
+  stop(): Promise<void>;
+  /** Absent while a database that cannot be opened is only reported (db-unavailable.ts). */
+  nc?: NatsConnection;
+}
+
+/**
+ * Starts `def`, configured as service `name`, in this process: its database (`dbOptions`), `broker` with its
+ * credential, the kit's settings. A database that cannot be opened is not a crash to restart:
+ * the service says why (in /readyz and the banner) and tries again itself (db-unavailable.ts);
+ * should a later attempt fail for another reason, `onFatal` hears of it. Used by
+ * `hearth service` and by one-process mode (in-process.ts).
+ */
+export async function hostService(
+  config: HearthConfig,
+  name: string,
+  def: ServiceDefinition,
+  broker: RunOptions['broker'],
+  log: Logger,
+  onFatal: (err: unknown) => void,
+): Promise<HostedService> {
+  const start = () => runService(def, {
+    broker,
+    db: dbOptions(config, name),
+    log: { level: config.log.level, format: config.log.format },
+    requestTimeoutMs: config.kit.request_timeout_ms,
+    maxRequestBytes: config.kit.max_request_bytes,
+    relayBatch: config.kit.relay_batch,
+    catchupMs: config.kit.catchup_interval_ms,
+    settings: config,
+  });
+  return start().catch((err: unknown) => {
+    if (!isDatabaseUnavailable(err)) throw err;
+    const retry = { initialMs: config.supervisor.restart_initial_ms, maxMs: config.supervisor.restart_max_ms };
+    return serveUntilOpen(err, { service: name, broker, log, retry, start, onFatal });
+  });
 }
 
 /** How long after its stdin closes a child waits for the signal of a supervisor stopping it. */
@@ -84,23 +124,7 @@ export async function runServiceHost(argv: string[], builtins: ServiceLoaders): 
       password: config.broker.password,
       token: config.broker.token,
     };
-    const start = () => runService(def, {
-      broker,
-      db: dbOptions(config, name),
-      log: { level: config.log.level, format: config.log.format },
-      requestTimeoutMs: config.kit.request_timeout_ms,
-      maxRequestBytes: config.kit.max_request_bytes,
-      relayBatch: config.kit.relay_batch,
-      catchupMs: config.kit.catchup_interval_ms,
-      settings: config,
-    });
-    // A database that cannot be opened is not a crash to restart: the service says why
-    // (in /readyz and the banner) and tries again itself (db-unavailable.ts).
-    svc = await start().catch((err: unknown) => {
-      if (!isDatabaseUnavailable(err)) throw err;
-      const retry = { initialMs: config.supervisor.restart_initial_ms, maxMs: config.supervisor.restart_max_ms };
-      return serveUntilOpen(err, { service: name, broker, log, retry, start, onFatal: (e) => (log.error('could not start', { err: e }), fatal(1)) });
-    });
+    svc = await hostService(config, name, def, broker, log, (e) => (log.error('could not start', { err: e }), fatal(1)));
   } catch (err) {
     log.error('could not start', { err });
     return 1;

@@ -16,6 +16,7 @@ import { Requester } from '../../src/kit/index.ts';
 import { bannerOf, spawnHearth } from '../support/hearth-process.ts';
 import { OPEN_API, OWNER, writeTestConfig } from '../support/config.ts';
 import { waitFor } from '../support/poll.ts';
+import { multiProcessOnly } from '../support/one-process.ts';
 
 const hasProc = existsSync('/proc/self/environ');
 
@@ -45,7 +46,7 @@ function connectAs(env: Record<string, string>, service: string): Promise<NatsCo
   return connect({ servers: env.HEARTH_BROKER__URL!, user: env.HEARTH_BROKER__USER!, pass: env.HEARTH_BROKER__PASSWORD!, inboxPrefix: `_INBOX.${service}` });
 }
 
-describe('scoped broker access under hearth serve', { timeout: 120_000 }, () => {
+describe('scoped broker access under hearth serve', { timeout: 120_000, skip: multiProcessOnly("it reads each service's broker credential from its child's environment") }, () => {
   it('shows the owner events but nothing in transit, and lets no service act for a user', { skip: hasProc ? undefined : 'no /proc to read a child environment from' }, async () => {
     const cfg = writeTestConfig(OPEN_API, { builtIn: true, ownerRole: 'default' });
     const h = spawnHearth('node', ['serve', '--config', cfg.file]);

@@ -16,6 +16,7 @@ import { getJson } from '../support/http.ts';
 import { OWNER, ownerClient, writeTestConfig } from '../support/config.ts';
 import { sql } from '../support/database.ts';
 import { waitFor } from '../support/poll.ts';
+import { multiProcessOnly } from '../support/one-process.ts';
 
 const alive = (pid: number) => {
   try {
@@ -55,7 +56,7 @@ describe('hearth serve', { timeout: 90_000 }, () => {
     }
   });
 
-  it('does not leave services running when the supervisor is killed outright', async () => {
+  it('does not leave services running when the supervisor is killed outright', { skip: multiProcessOnly('it looks for the service children after the supervisor') }, async () => {
     const cfg = writeTestConfig();
     const h = spawnHearth('node', ['serve', '--config', cfg.file]);
     const { http } = await bannerOf(h);
@@ -65,7 +66,7 @@ describe('hearth serve', { timeout: 90_000 }, () => {
     await waitFor('the orphaned services to stop', async () => pids.every((p) => !alive(p)), 10_000);
   });
 
-  it('forces the exit on a second signal', async () => {
+  it('forces the exit on a second signal', { skip: multiProcessOnly('it looks for the service children after the second signal') }, async () => {
     const cfg = writeTestConfig('supervisor { shutdown_timeout_ms: 60000 }');
     const h = spawnHearth('node', ['serve', '--config', cfg.file]);
     const { http } = await bannerOf(h);

@@ -15,8 +15,9 @@ import { getJson } from '../support/http.ts';
 import { OWNER, ownerClient, writeTestConfig } from '../support/config.ts';
 import { sql } from '../support/database.ts';
 import { waitFor } from '../support/poll.ts';
+import { multiProcessOnly } from '../support/one-process.ts';
 
-describe('a service killed mid-stream', { timeout: 120_000 }, () => {
+describe('a service killed mid-stream', { timeout: 120_000, skip: multiProcessOnly("it SIGKILLs one service child and watches the supervisor restart it") }, () => {
   const cfg = writeTestConfig();
   let hearth: HearthProcess;
   let urls: { http: string; broker: string };

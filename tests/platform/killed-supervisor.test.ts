@@ -18,6 +18,7 @@ import { bannerOf, hearthCommand, runtimeSkip, spawnHearth, type HearthRuntime }
 import { getJson } from '../support/http.ts';
 import { ONLY_TEST_SERVICES, writeTestConfig } from '../support/config.ts';
 import { waitFor } from '../support/poll.ts';
+import { multiProcessOnly } from '../support/one-process.ts';
 
 const PROMISED_MS = 1000;
 
@@ -61,7 +62,7 @@ const runtimes: [string, () => HearthRuntime, string | undefined, boolean][] = [
 ];
 
 for (const [name, runtime, skip, builtIn] of runtimes) {
-  describe(`a SIGKILLed supervisor on ${name}`, { skip, timeout: 300_000 }, () => {
+  describe(`a SIGKILLed supervisor on ${name}`, { skip: skip || multiProcessOnly('it checks that the service children die with their supervisor'), timeout: 300_000 }, () => {
     it(`takes its services with it within ${PROMISED_MS} ms, and does not block the next start`, async (t) => {
       const rt = runtime();
       const cfg = writeTestConfig('', { builtIn });

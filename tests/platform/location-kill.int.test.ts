@@ -11,11 +11,12 @@ import { bannerOf, spawnHearth, type HearthProcess } from '../support/hearth-pro
 import { call, getJson } from '../support/http.ts';
 import { OPEN_API, writeTestConfig } from '../support/config.ts';
 import { waitFor } from '../support/poll.ts';
+import { multiProcessOnly } from '../support/one-process.ts';
 
 const WORKERS = 3;
 const STEP_MS = 500;
 
-describe('the location service killed while fixes stream in', { timeout: 60_000 }, () => {
+describe('the location service killed while fixes stream in', { timeout: 60_000, skip: multiProcessOnly("it SIGKILLs the location service's child") }, () => {
   const cfg = writeTestConfig(OPEN_API, { builtIn: true });
   let hearth: HearthProcess | undefined;
   after(async () => {

@@ -12,8 +12,9 @@ import { joinGroup, makeGroup, signUp, type User } from '../support/accounts.ts'
 import { bannerOf, spawnHearth, type HearthProcess } from '../support/hearth-process.ts';
 import { OPEN_API, writeTestConfig } from '../support/config.ts';
 import { waitFor } from '../support/poll.ts';
+import { multiProcessOnly } from '../support/one-process.ts';
 
-describe('the notifications service killed while location events stream in', { timeout: 90_000 }, () => {
+describe('the notifications service killed while location events stream in', { timeout: 90_000, skip: multiProcessOnly("it SIGKILLs the notifications service's child") }, () => {
   const cfg = writeTestConfig(OPEN_API, { builtIn: true });
   let hearth: HearthProcess | undefined;
   after(async () => {

@@ -10,8 +10,9 @@ import { bannerOf, spawnHearth } from '../support/hearth-process.ts';
 import { call, getJson } from '../support/http.ts';
 import { writeTestConfig } from '../support/config.ts';
 import { waitFor } from '../support/poll.ts';
+import { multiProcessOnly } from '../support/one-process.ts';
 
-describe('the users service killed under hearth serve', { timeout: 90_000 }, () => {
+describe('the users service killed under hearth serve', { timeout: 90_000, skip: multiProcessOnly("it SIGKILLs the users service's child") }, () => {
   it('gives 503 on its routes, keeps the rest up, and recovers by itself', async () => {
     // No plug-in services: the built-in users and gateway. A slow first restart leaves a window to look.
     const cfg = writeTestConfig('supervisor { restart_initial_ms: 12000 }', { builtIn: true });

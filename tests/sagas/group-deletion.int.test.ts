@@ -19,10 +19,11 @@ import { assertProblem, call, getJson } from '../support/http.ts';
 import { freePort } from '../support/net.ts';
 import { waitFor } from '../support/poll.ts';
 import { describeFound, findInFiles } from '../support/scrub.ts';
+import { multiProcessOnly } from '../support/one-process.ts';
 
 type Svc = 'users' | 'chat' | 'location' | 'notifications' | 'gateway';
 
-describe('deleting a group (the group-deletion saga)', { timeout: 300_000 }, () => {
+describe('deleting a group (the group-deletion saga)', { timeout: 300_000, skip: multiProcessOnly('it freezes the chat child (SIGSTOP) and SIGKILLs single service children') }, () => {
   let app: Served;
   let ann: User;
   let bo: User;

@@ -24,7 +24,7 @@ export interface Served {
  * @example
  * const s = await serveAppliance('users { registration: "open" }', { http: '127.0.0.1:8081' });
  */
-export async function serveAppliance(extra: string, o: { rt?: HearthRuntime; http?: string; data?: string } = {}): Promise<Served> {
+export async function serveAppliance(extra: string, o: { rt?: HearthRuntime; http?: string; data?: string; args?: string[] } = {}): Promise<Served> {
   const dir = mkdtempSync(join(tmpdir(), 'hearth-appliance-'));
   const data = o.data ?? join(dir, 'data');
   const file = join(dir, 'hearth.conf');
@@ -39,7 +39,7 @@ log { format: "json" }
 ${extra}
 `,
   );
-  const hearth = spawnHearth(o.rt ?? 'node', ['serve', '--config', file], { cwd: dir });
+  const hearth = spawnHearth(o.rt ?? 'node', ['serve', '--config', file, ...(o.args ?? [])], { cwd: dir });
   try {
     // The banner waits for every service (ready_timeout_ms); on a loaded machine it may still
     // come first with port 0 when the gateway had not said its address yet.

@@ -14,8 +14,14 @@
  * nothing outside its arguments.
  */
 import { Buffer } from 'node:buffer';
-import { Jimp } from 'jimp';
 import { imageSize } from './image-size.ts';
+
+/**
+ * Jimp, loaded at the first avatar rather than with the service: its image codecs cost a
+ * start about a fifth of a second of CPU and the process several MiB, for a picture set
+ * now and then (docs/benchmarks.md, "Start and idle memory").
+ */
+let jimp: Promise<typeof import('jimp')> | undefined;
 
 /** The side of the square face, in pixels. */
 export const FACE_PX = 128;
@@ -43,6 +49,7 @@ export async function faceOf(avatar: string | null): Promise<string | null> {
   if (m[1] === 'image/webp') return bytes.length <= FACE_WEBP_MAX ? bytes.toString('base64') : null;
   const size = imageSize(bytes);
   if (!size || size.width * size.height > FACE_MAX_PIXELS) return null;
+  const { Jimp } = await (jimp ??= import('jimp')); // outside the try: a Jimp that does not load is no bad avatar
   try {
     const img = await Jimp.fromBuffer(bytes);
     img.cover({ w: FACE_PX, h: FACE_PX });

@@ -15,10 +15,16 @@ import { Readable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { createGunzip, createGzip } from 'node:zlib';
-import { Decrypter, Encrypter } from 'age-encryption';
-import tar from 'tar-stream';
+import type Tar from 'tar-stream';
 import { BackupError } from './errors.ts';
 import { MANIFEST_NAME, parseManifest, type BackupManifest } from './manifest.ts';
+
+// age-encryption (with its post-quantum and curve libraries) and tar-stream are loaded when an
+// archive is written or read, not with the supervisor: `hearth serve` imports this folder for
+// its backup schedule, and loading them cost every start a tenth of a second or more of CPU
+// (docs/benchmarks.md, "Start and idle memory").
+const age = () => import('age-encryption');
+const tarStream = async () => (await import('tar-stream')).default;
 
 /** How every age file begins. */
 const AGE_MAGIC = Buffer.from('age-encryption.org/v1\n');
@@ -46,7 +52,7 @@ export interface ArchiveFile {
  * overwritten), encrypted when `passphrase` is given, and flushed to disk.
  */
 export async function writeArchive(out: string, manifest: BackupManifest, files: readonly ArchiveFile[], passphrase?: string): Promise<void> {
-  const pack = tar.pack();
+  const pack = (await tarStream()).pack();
   const feeding = (async () => {
     const mtime = new Date(manifest.created_at);
     await addEntry(pack, { name: MANIFEST_NAME, size: 0, mode: 0o600, mtime }, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`));
@@ -55,7 +61,7 @@ export async function writeArchive(out: string, manifest: BackupManifest, files:
   })();
   let stream: Readable = through(Readable.from(pack), createGzip({ level: GZIP_LEVEL }));
   if (passphrase) {
-    const e = new Encrypter();
+    const e = new (await age()).Encrypter();
     e.setScryptWorkFactor(SCRYPT_LOG_N);
     e.setPassphrase(passphrase);
     stream = Readable.fromWeb((await e.encrypt(Readable.toWeb(stream) as ReadableStream<Uint8Array>)) as WebReadableStream<Uint8Array>);
@@ -65,7 +71,7 @@ export async function writeArchive(out: string, manifest: BackupManifest, files:
 }
 
 /** Adds one entry to the tar stream, from a buffer or a file stream of the header's size. */
-function addEntry(pack: tar.Pack, header: Parameters<tar.Pack['entry']>[0], body: Buffer | Readable): Promise<void> {
+function addEntry(pack: Tar.Pack, header: Parameters<Tar.Pack['entry']>[0], body: Buffer | Readable): Promise<void> {
   return new Promise((resolve, reject) => {
     if (Buffer.isBuffer(body)) {
       pack.entry({ ...header, size: body.length }, body, (err) => (err ? reject(err) : resolve()));
@@ -109,7 +115,7 @@ export async function readArchive(file: string, into: string, passphrase?: strin
 
 /** The plaintext of the age file `raw`; a wrong passphrase is said at once (the header is read first). */
 async function decrypt(raw: Readable, file: string, passphrase: string): Promise<Readable> {
-  const d = new Decrypter();
+  const d = new (await age()).Decrypter();
   d.addPassphrase(passphrase);
   try {
     return Readable.fromWeb((await d.decrypt(Readable.toWeb(raw) as ReadableStream<Uint8Array>)) as WebReadableStream<Uint8Array>);
@@ -122,7 +128,7 @@ async function decrypt(raw: Readable, file: string, passphrase: string): Promise
 
 /** Untars `stream` into `into`, manifest first; checks every database against the manifest. */
 async function extract(stream: Readable, file: string, into: string): Promise<BackupManifest> {
-  const ex = tar.extract();
+  const ex = (await tarStream()).extract();
   const feeding = pipeline(stream, ex as unknown as NodeJS.WritableStream);
   feeding.catch(() => {}); // the same error reaches the loop below through `ex`
   let manifest: BackupManifest | undefined;

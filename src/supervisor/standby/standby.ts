@@ -119,7 +119,7 @@ export async function runStandby(argv: string[], builtins: ServiceLoaders): Prom
       report.say(`starting Hearth as the primary on ${config.http}${config.replication.url ? `, replicating to ${config.replication.url}` : ' (replication.url is not set: nothing replicates this primary yet)'}`);
       log.info('promoted: starting as the primary', { replica: url, http: config.http });
       let told = false;
-      const serving = runServe(rest, Object.keys(builtins), {
+      const serving = runServe(rest, builtins, {
         lock,
         onStarted: (r) => {
           told = true;

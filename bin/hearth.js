@@ -5,7 +5,9 @@
 // runs the TypeScript itself: an edited file is never run stale, only more slowly to start
 // (tsx costs a process about 0.6 s of CPU). Plug-in services (`services.<name>.entry`) are
 // TypeScript that imports the kit from source, so a configuration that names one runs from
-// source too, and so does HEARTH_FROM_SOURCE=1.
+// source too, and so does HEARTH_FROM_SOURCE=1. Stack traces of the compiled code name
+// lines of build/node/ (readable: esbuild marks each source file); for TypeScript lines run
+// `node --enable-source-maps bin/hearth.js …` (source maps cost each start ~0.1 s of CPU).
 // Bun and Deno run bin/hearth.ts directly, and the compiled binary is built from it.
 //
 // --max-semi-space-size=2 (in the shebang and wherever we start Node) keeps V8's young
@@ -45,7 +47,6 @@ function mayHavePlugins(argv) {
 }
 
 if (process.env.HEARTH_FROM_SOURCE !== '1' && !mayHavePlugins(process.argv.slice(2)) && compiledIsCurrent()) {
-  process.setSourceMapsEnabled(true); // stack traces name the TypeScript source lines
   await import(new URL('build/node/hearth.js', root).href);
 } else {
   const { register } = await import('tsx/esm/api');

@@ -1,6 +1,6 @@
 /** Builds the single executable once per test process, the way `npm run build` does. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { root } from './hearth-process.ts';
@@ -38,6 +38,8 @@ let release: string | undefined;
 export function buildRelease(): string {
   if (release) return release;
   const dist = mkdtempSync(join(tmpdir(), 'hearth-dist-'));
+  // Three executables, ~450 MB: not left behind in /tmp run after run.
+  process.once('exit', () => rmSync(dist, { recursive: true, force: true }));
   const r = spawnSync(bun, [join(root, 'scripts/build.ts'), '--dist', dist], { cwd: root, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`build failed:\n${r.stdout}\n${r.stderr}`);
   release = dist;

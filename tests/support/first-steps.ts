@@ -43,6 +43,8 @@ export async function firstSteps(rt: HearthRuntime, dir: string, env: Record<str
   });
   assert.match(version, /^hearth \d+\.\d+\.\d+ \(Bun [\d.]+\)\n$/);
 
+  // A service's answer may take a minute, not 5 s: emulated and on a loaded machine, the
+  // users service's scrypt (32 MiB, ~0.1 s natively) has taken longer than the default.
   const file = join(dir, 'hearth.conf');
   writeFileSync(
     file,
@@ -51,6 +53,7 @@ http: "127.0.0.1:0"
 broker { port: -1, websocket { port: -1 } }
 users { registration: "open" }
 supervisor { ready_timeout_ms: 480000 }
+kit { request_timeout_ms: 60000 }
 log { format: "json" }
 `,
   );

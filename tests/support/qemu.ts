@@ -31,8 +31,14 @@ const VIA = [
   REGISTER,
 ];
 
-/** The environment QEMU needs: where the arm64 libraries are (inherited by every child). */
-export const qemuEnv: Record<string, string> = { QEMU_LD_PREFIX: LIBS };
+/**
+ * The environment QEMU needs, inherited by every child: where the arm64 libraries are, and
+ * the CPU to emulate. Not QEMU's default `max` (every optional feature of later Arm
+ * versions, which a binary could use and a Pi would lack), but the Cortex-A53 of a
+ * Raspberry Pi 3 or Zero 2 W, the oldest 64-bit Pi: plain ARMv8.0-A (QEMU's model has the
+ * crypto extension, which the Pis' chips do not; nothing here is known to need it).
+ */
+export const qemuEnv: Record<string, string> = { QEMU_LD_PREFIX: LIBS, QEMU_CPU: 'cortex-a53' };
 
 /** Why an arm64 binary cannot be run here, or undefined. */
 export function qemuSkip(): string | undefined {

@@ -84,7 +84,7 @@ async function compile(outfile: string, target?: string): Promise<void> {
     compile: { outfile, ...(target ? { target } : {}) },
     minify: { syntax: true, whitespace: true },
     // JavaScriptCore bytecode made at build time, so a start does not parse and compile the
-    // bundle: ~30 % off the appliance's start here, half the CPU of `hearth version` under
+    // bundle: ~40 % off the appliance's start here, half the CPU of `hearth version` under
     // emulation, most welcome on a Pi's slow cores (docs/benchmarks.md). ~10 MB more file.
     // Said outright: with bytecode Bun otherwise bundles as CommonJS, where bin/hearth.ts's
     // top-level await is an error.

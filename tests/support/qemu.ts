@@ -48,7 +48,7 @@ export function qemuSkip(): string | undefined {
     if (!existsSync(`${LIBS}/lib/${lib}`)) return `${LIBS}/lib/${lib} is missing (apt-get install libc6-arm64-cross libgcc-s1-arm64-cross)`;
   }
   const probe = spawnSync(VIA[0]!, [...VIA.slice(1), 'true'], { encoding: 'utf8' });
-  if (probe.status !== 0) return `no binfmt_misc of its own in a user namespace here (Linux 6.7+ and unshare needed): ${probe.error?.message ?? probe.stderr.trim()}`;
+  if (probe.status !== 0) return `no binfmt_misc of its own in a user namespace here (Linux 6.7+ and unshare needed): ${probe.error?.message ?? probe.stderr.trim().split('\n')[0]}`;
   return undefined;
 }
 

@@ -42,8 +42,10 @@ function weight(f) {
 // when it is done, so the two reports do not interleave.
 // The serial lane also takes, after the browser files, a few long platform files whose time is
 // mostly waiting (restores, a standby's catch-up, the drill): the browser files alone end it
-// about halfway through the other lane's run.
-const serialToo = ['tests/platform/backup-restore', 'tests/platform/standby.test', 'tests/platform/drill', 'tests/platform/restore-replica', 'tests/platform/scheduled-backups'];
+// about halfway through the other lane's run. The arm64 binary under emulation is there too:
+// one long file (a minute or more: six emulated processes start), better beside the browser
+// files than in the busy lane.
+const serialToo = ['tests/platform/backup-restore', 'tests/platform/standby.test', 'tests/platform/drill', 'tests/platform/restore-replica', 'tests/platform/scheduled-backups', 'tests/platform/arm64-qemu'];
 const serial = (f) => f.startsWith('tests/web/') || serialToo.some((s) => f.startsWith(s));
 const inSerial = [...files.filter((f) => f.startsWith('tests/web/')), ...files.filter((f) => serial(f) && !f.startsWith('tests/web/'))];
 const rest = files.filter((f) => !serial(f));

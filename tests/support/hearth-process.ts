@@ -12,8 +12,11 @@ export const root = resolve(import.meta.dirname, '../..');
 const bun = join(root, 'node_modules/.bin/bun');
 const deno = join(root, 'node_modules/.bin/deno');
 
-/** How to start Hearth. */
-export type HearthRuntime = 'node' | 'bun' | 'deno' | { binary: string };
+/**
+ * How to start Hearth: on a runtime, or a compiled binary — run through `via` when given
+ * (another architecture's binary under an emulator: tests/support/qemu.ts).
+ */
+export type HearthRuntime = 'node' | 'bun' | 'deno' | { binary: string; via?: string[] };
 
 /** Why a runtime cannot run here, or undefined. */
 export function runtimeSkip(rt: HearthRuntime): string | undefined {
@@ -24,7 +27,7 @@ export function runtimeSkip(rt: HearthRuntime): string | undefined {
 
 /** The command line that runs `hearth <args>` on a runtime. */
 export function hearthCommand(rt: HearthRuntime, args: string[]): string[] {
-  if (typeof rt === 'object') return [rt.binary, ...args];
+  if (typeof rt === 'object') return [...(rt.via ?? []), rt.binary, ...args];
   if (rt === 'bun') return [bun, join(root, 'bin/hearth.ts'), ...args];
   if (rt === 'deno') return [deno, 'run', '-A', join(root, 'bin/hearth.ts'), ...args];
   return [process.execPath, '--max-semi-space-size=2', join(root, 'bin/hearth.js'), ...args];

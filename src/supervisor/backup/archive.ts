@@ -52,7 +52,8 @@ export interface ArchiveFile {
  * overwritten), encrypted when `passphrase` is given, and flushed to disk.
  */
 export async function writeArchive(out: string, manifest: BackupManifest, files: readonly ArchiveFile[], passphrase?: string): Promise<void> {
-  const pack = (await tarStream()).pack();
+  const [tar, ageLib] = await Promise.all([tarStream(), passphrase ? age() : undefined]); // before any stream exists (readArchive says why)
+  const pack = tar.pack();
   const feeding = (async () => {
     const mtime = new Date(manifest.created_at);
     await addEntry(pack, { name: MANIFEST_NAME, size: 0, mode: 0o600, mtime }, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`));
@@ -61,7 +62,7 @@ export async function writeArchive(out: string, manifest: BackupManifest, files:
   })();
   let stream: Readable = through(Readable.from(pack), createGzip({ level: GZIP_LEVEL }));
   if (passphrase) {
-    const e = new (await age()).Encrypter();
+    const e = new ageLib!.Encrypter();
     e.setScryptWorkFactor(SCRYPT_LOG_N);
     e.setPassphrase(passphrase);
     stream = Readable.fromWeb((await e.encrypt(Readable.toWeb(stream) as ReadableStream<Uint8Array>)) as WebReadableStream<Uint8Array>);
@@ -100,11 +101,14 @@ export async function readArchive(file: string, into: string, passphrase?: strin
   if (!encrypted && !head(file, GZIP_MAGIC.length).equals(GZIP_MAGIC) && !isTar(file)) {
     throw new BackupError('damaged', `${file} is not a Hearth backup (neither an age-encrypted, a gzip nor a tar file)`);
   }
+  // Loaded before any stream exists: an await between making a stream and piping it would
+  // leave a read error (a truncated gzip, say) with no listener, an uncaught exception.
+  const [tar, ageLib] = await Promise.all([tarStream(), encrypted ? age() : undefined]);
   const raw = createReadStream(file);
   try {
-    const source = encrypted ? await decrypt(raw, file, passphrase!) : raw;
+    const source = encrypted ? await decrypt(ageLib!, raw, file, passphrase!) : raw;
     const [first, rest] = await peek(source, GZIP_MAGIC.length);
-    return await extract(first.equals(GZIP_MAGIC) ? through(rest, createGunzip()) : rest, file, into);
+    return await extract(tar, first.equals(GZIP_MAGIC) ? through(rest, createGunzip()) : rest, file, into);
   } catch (err) {
     if (err instanceof BackupError) throw err;
     throw new BackupError('damaged', `${file} is damaged: ${(err as Error).message}`, { cause: err });
@@ -114,8 +118,8 @@ export async function readArchive(file: string, into: string, passphrase?: strin
 }
 
 /** The plaintext of the age file `raw`; a wrong passphrase is said at once (the header is read first). */
-async function decrypt(raw: Readable, file: string, passphrase: string): Promise<Readable> {
-  const d = new (await age()).Decrypter();
+async function decrypt(ageLib: Awaited<ReturnType<typeof age>>, raw: Readable, file: string, passphrase: string): Promise<Readable> {
+  const d = new ageLib.Decrypter();
   d.addPassphrase(passphrase);
   try {
     return Readable.fromWeb((await d.decrypt(Readable.toWeb(raw) as ReadableStream<Uint8Array>)) as WebReadableStream<Uint8Array>);
@@ -127,8 +131,8 @@ async function decrypt(raw: Readable, file: string, passphrase: string): Promise
 }
 
 /** Untars `stream` into `into`, manifest first; checks every database against the manifest. */
-async function extract(stream: Readable, file: string, into: string): Promise<BackupManifest> {
-  const ex = (await tarStream()).extract();
+async function extract(tar: typeof Tar, stream: Readable, file: string, into: string): Promise<BackupManifest> {
+  const ex = tar.extract();
   const feeding = pipeline(stream, ex as unknown as NodeJS.WritableStream);
   feeding.catch(() => {}); // the same error reaches the loop below through `ex`
   let manifest: BackupManifest | undefined;

@@ -32,6 +32,17 @@ export interface RestartPolicy {
   resetMs: number;
 }
 
+/**
+ * Counts a restart of `slot` and returns how long to wait before it: `initialMs` doubling
+ * up to `maxMs`, starting over once the last start had stayed up `resetMs`. One policy for a
+ * child process and for a service in one-process mode (in-process.ts).
+ */
+export function nextRestart(slot: { startedAt: number; attempt: number; restarts: number }, policy: RestartPolicy): number {
+  if (Date.now() - slot.startedAt >= policy.resetMs) slot.attempt = 0;
+  slot.restarts++;
+  return backoffCeiling({ initialMs: policy.initialMs, maxMs: policy.maxMs }, slot.attempt++);
+}
+
 interface Slot {
   spec: ChildSpec;
   child?: ChildProcess;
@@ -130,9 +141,7 @@ export class ProcessTable {
 
   #exited(slot: Slot, code: number | null, signal: NodeJS.Signals | null): void {
     if (this.#stopping) return;
-    if (Date.now() - slot.startedAt >= this.#policy.resetMs) slot.attempt = 0;
-    const delay = backoffCeiling({ initialMs: this.#policy.initialMs, maxMs: this.#policy.maxMs }, slot.attempt++);
-    slot.restarts++;
+    const delay = nextRestart(slot, this.#policy);
     this.#log.warn('service exited; restarting', { child: slot.spec.name, code, signal, restart_in_ms: delay, restarts: slot.restarts });
     slot.child = undefined;
     slot.timer = setTimeout(() => !this.#stopping && this.#spawn(slot), delay);

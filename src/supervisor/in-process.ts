@@ -15,8 +15,8 @@
  * with it every service; the OS service manager (systemd's `Restart=on-failure`) starts Hearth again.
  */
 import type { HearthConfig } from '../config/index.ts';
-import { backoffCeiling, createLogger, type Logger, type RunOptions } from '../kit/index.ts';
-import type { RestartPolicy } from './children.ts';
+import { createLogger, type Logger, type RunOptions } from '../kit/index.ts';
+import { nextRestart, type RestartPolicy } from './children.ts';
 import type { PlannedChild } from './plan.ts';
 import { hostService, loadDefinition, type HostedService, type ServiceLoaders } from './service-host.ts';
 
@@ -117,9 +117,7 @@ export class InProcessTable {
   #failed(slot: Slot, svc: HostedService | undefined, why: string, err: unknown): void {
     if (this.#stopping || (svc && slot.svc !== svc)) return; // stopped by us, or already restarted
     slot.svc = undefined;
-    if (Date.now() - slot.startedAt >= this.#policy.resetMs) slot.attempt = 0;
-    const delay = backoffCeiling({ initialMs: this.#policy.initialMs, maxMs: this.#policy.maxMs }, slot.attempt++);
-    slot.restarts++;
+    const delay = nextRestart(slot, this.#policy);
     this.#log.warn('service failed; restarting', { child: slot.spec.name, why, err, restart_in_ms: delay, restarts: slot.restarts });
     const stopped = svc?.stop().catch(() => undefined) ?? Promise.resolve();
     slot.timer = setTimeout(() => void stopped.then(() => !this.#stopping && this.#run(slot)), delay);

@@ -1,8 +1,10 @@
 /**
  * "Export my data" under `hearth serve` (one spawned appliance for the file): a member with
  * 10,000 fixes and 1,000 messages exports while the location service is SIGKILLed in the
- * middle of its pages and then users, the orchestrator, is SIGKILLed while the saga waits for it. The saga
- * completes after the supervisor restarts them; the archive parses and holds every fix and
+ * middle of its pages, then users, the orchestrator, is SIGKILLed while the saga waits for
+ * location, then chat and notifications are each SIGKILLed while the saga waits on a page of
+ * theirs (both frozen from the start, so the kill lands mid-step). The saga completes after
+ * the supervisor restarts them; the archive parses and holds every fix and
  * message exactly once; and the process that assembled it (users) stayed within a measured
  * memory bound (its peak RSS, /proc/<pid>/status VmHWM, over its RSS when it came back).
  */
@@ -28,7 +30,7 @@ function memoryOf(pid: number): { rss: number; peak: number } {
   return { rss: kib(status.find((l) => l.startsWith('VmRSS:'))), peak: kib(status.find((l) => l.startsWith('VmHWM:'))) };
 }
 
-describe('export my data: 10,000 fixes and 1,000 messages, location and users killed mid-saga', { timeout: 180_000, skip: multiProcessOnly("it SIGKILLs the location and users children mid-saga") }, () => {
+describe('export my data: 10,000 fixes and 1,000 messages, every participant and users killed mid-saga', { timeout: 180_000, skip: multiProcessOnly('it SIGKILLs service children mid-saga') }, () => {
   const cfg = writeTestConfig(OPEN_API, { builtIn: true });
   let hearth: HearthProcess | undefined;
   after(async () => {
@@ -72,6 +74,11 @@ describe('export my data: 10,000 fixes and 1,000 messages, location and users ki
     const started = await call(h, 'POST', '/v1/me/export', { token: ann.token });
     assert.equal(started.status, 202, started.text);
     const sagaId = started.body.sagaId as string;
+    // chat and notifications frozen from now on, so that each is SIGKILLed in the middle of its own pages below.
+    const chat = (await pidOf('chat'))!;
+    const notifications = (await pidOf('notifications'))!;
+    process.kill(chat, 'SIGSTOP');
+    process.kill(notifications, 'SIGSTOP');
 
     // location killed while it answers pages.
     await waitFor('the location pages under way', async () => ((await status()).step === 'location' || undefined), { timeoutMs: 30_000, everyMs: 10 });
@@ -85,6 +92,12 @@ describe('export my data: 10,000 fixes and 1,000 messages, location and users ki
     await waitFor('location back', async () => { const p = await pidOf('location'); return p && p !== location ? p : undefined; }, 20_000);
     const usersAgain = await waitFor('users back', async () => { const p = await pidOf('users'); return p && p !== users ? p : undefined; }, 20_000);
     const atStart = memoryOf(usersAgain);
+    // chat, then notifications, SIGKILLed while the saga waits on a page from each.
+    for (const [svc, pid] of [['chat', chat], ['notifications', notifications]] as const) {
+      await waitFor(`the ${svc} pages under way`, async () => ((await status()).step === svc || undefined), { timeoutMs: 60_000, everyMs: 50 });
+      process.kill(pid, 'SIGKILL');
+      await waitFor(`${svc} back`, async () => { const p = await pidOf(svc); return p && p !== pid ? p : undefined; }, 20_000);
+    }
 
     const done = await waitFor('the export ready', async () => { const s = await call(h, 'GET', '/v1/me/export', { token: ann.token }); return s.status === 200 && s.body.state !== 'running' ? s.body : undefined; }, 90_000);
     assert.equal(done.state, 'ready', JSON.stringify(done));

@@ -2,7 +2,7 @@
  * Deleting a group (docs/sagas.md, "Deleting a group") through one spawned appliance
  * (`hearth serve`, every service a child process): the refusals; the happy path (202, the
  * group closed at once, the owner following it to `completed`); each participant frozen at
- * its step and SIGKILLed there (chat instead stays frozen longer than a request's timeout,
+ * its step and SIGKILLed there (chat also stays frozen longer than a request's timeout once,
  * then resumes); the orchestrator (users) SIGKILLed while the saga waits on a participant;
  * and, after a clean stop, no file of the data directory holds a deleted group's name or its
  * messages' text, and each participant recorded each step of each deletion once. Backups are off here (`backup.schedule ""`): a scheduled backup keeps old
@@ -147,7 +147,7 @@ describe('deleting a group (the group-deletion saga)', { timeout: 300_000, skip:
     assert.equal((await call(app, 'GET', '/v1/notifications', { token: bo.token })).body.items.some((x: { groupId: string }) => x.groupId === group), false, 'the notice went with the group');
   });
 
-  for (const [svc, step] of [['location', 'erase_location'], ['notifications', 'notify_members']] as const) {
+  for (const [svc, step] of [['chat', 'erase_chat'], ['location', 'erase_location'], ['notifications', 'notify_members']] as const) {
     it(`completes when ${svc} is SIGKILLed at its step`, async () => {
       const group = await groupWithData();
       const pid = await pidOf(svc);

@@ -8,6 +8,9 @@
  *   npm run -s bench:location -- --json      the same results as JSON (-s: no npm banner on stdout)
  *   BENCH_SECONDS=2 BENCH_WARMUP=1 npm run bench:location   a quick look (defaults: 5 s phases, 5 s warm-up)
  *   BENCH_CONCURRENCY=32 BENCH_POSTERS=4     requests in flight at max rate; users posting
+ *   npm run bench:location -- --one-core     Hearth (and then the bare server) pinned to core 0 with
+ *                                            `taskset`, the load generator to the other cores: the
+ *                                            stand-in for a Pi-class machine, printed per core-second
  *
  * Hearth runs as `npm start` runs it (`hearth serve` under Node: the supervisor with the
  * embedded broker, and users, location and gateway as child processes) on a temp data dir,
@@ -28,7 +31,7 @@
  * when this process's event loop sees them, so its own load is inside the latencies; the
  * CPU table shows what each process, and the whole machine, used in each phase.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
@@ -48,6 +51,9 @@ const WARMUP_S = num('BENCH_WARMUP', 5);
 const PACED_WARMUP_S = 1; // the paced phases follow a max-rate phase: already warm
 const WATCHERS = 10;
 const asJson = process.argv.includes('--json');
+/** Hearth and the bare server on core 0 (`taskset -c 0`), this process on the others. */
+const ONE_CORE = process.argv.includes('--one-core');
+const PINNED = ['taskset', '-c', '0'];
 const LOAD_GENERATOR = 'this process, node:http with a keep-alive Agent (undici is not installed), and the 10 `ws` watchers';
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -67,7 +73,7 @@ type Pct = { p50: number; p99: number; n: number };
 interface Result {
   command: string;
   machine: string;
-  setup: { posters: number; watchers: number; concurrency: number; seconds: number; warmup: number; pacedWarmup: number; loadGenerator: string };
+  setup: { posters: number; watchers: number; concurrency: number; seconds: number; warmup: number; pacedWarmup: number; loadGenerator: string; oneCore: boolean };
   hearthRate: number; bareRate: number; pacedRate: number;
   deliveries: { max: [number, number]; paced: [number, number] };
   /** Paced: POST → 200, and POST → arrival at a watcher. */
@@ -233,7 +239,8 @@ async function runHearth(r: Result, dir: string): Promise<void> {
   // Rate limits at the schema's maximum (all requests come from 127.0.0.1); ephemeral broker port, no broker WebSocket.
   const limits = { HEARTH_GATEWAY__USER_RATE_PER_MINUTE: '1000000', HEARTH_GATEWAY__IP_RATE_PER_MINUTE: '1000000', HEARTH_GATEWAY__AUTH_RATE_PER_MINUTE: '100000' };
   const env = { ...limits, HEARTH_USERS__REGISTRATION: 'open', HEARTH_BROKER__PORT: '-1', HEARTH_BROKER__WEBSOCKET__ENABLED: 'false' };
-  const h = spawnHearth('node', ['serve', '--data', join(dir, 'data'), '--http', '127.0.0.1:0'], { env });
+  const args = ['serve', '--data', join(dir, 'data'), '--http', '127.0.0.1:0'];
+  const h = ONE_CORE ? spawnHearth({ binary: process.execPath, via: PINNED }, ['--max-semi-space-size=2', join(root, 'bin/hearth.js'), ...args], { env }) : spawnHearth('node', args, { env });
   let sockets: WebSocket[] = [];
   try {
     const { http } = await bannerOf(h);
@@ -294,7 +301,9 @@ async function runHearth(r: Result, dir: string): Promise<void> {
 
 /** The bare handler, alone: this file run with `--bare` as a child. */
 async function runBare(r: Result): Promise<void> {
-  const child = spawn(process.execPath, ['--max-semi-space-size=2', '--import', 'tsx', import.meta.filename, '--bare'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const bare = [process.execPath, '--max-semi-space-size=2', '--import', 'tsx', import.meta.filename, '--bare'];
+  const [cmd, ...args] = ONE_CORE ? [...PINNED, ...bare] : bare;
+  const child = spawn(cmd!, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
   const target: Target = { port: 0, agent: new Agent({ keepAlive: true }) };
   try {
     target.port = await new Promise<number>((resolve, reject) => {
@@ -334,6 +343,14 @@ function markdown(r: Result): string {
   const names = [...new Set(Object.values(r.cpu).flatMap((c) => Object.keys(c)))];
   const errors = Object.entries(r.errors).map(([k, n]) => `${k} × ${n}`).join(', ') || 'none';
   const s = r.setup;
+  // Hearth's own processes (not the load generator), at max rate.
+  const hearthCores = Object.entries(hearthCpu).filter(([k]) => !k.startsWith('bench') && k !== 'whole machine').reduce((n, [, c]) => n + c, 0);
+  const perCore = s.oneCore
+    ? [
+        '',
+        `Pinned with \`taskset\`: Hearth's processes (then the bare server) on core 0, the load generator on the others. **${f0(r.hearthRate / hearthCores)} fixes per core-second** (Hearth's processes used ${f2(hearthCores)} cores at max rate); the bare handler ${f0(r.bareRate / (bareCpu['bare Hono server'] ?? NaN))} requests per core-second.`,
+      ]
+    : [];
   return [
     `Machine: ${r.machine}.`,
     `Command: \`${r.command}\`. ${s.posters} posting users and ${s.watchers} watching, one group; ${s.concurrency} requests in flight at max rate; each phase ${s.seconds} s after a warm-up (${s.warmup} s at max rate, ${s.pacedWarmup} s paced). Load generator: ${s.loadGenerator}.`,
@@ -346,6 +363,7 @@ function markdown(r: Result): string {
     `| paced at ${f0(r.pacedRate)}/s: POST → 200 p50 / p99, ms | ${f1(r.bareAck.p50)} / ${f1(r.bareAck.p99)} | ${f1(r.hearthAck.p50)} / ${f1(r.hearthAck.p99)} | — | — |`,
     `| paced at ${f0(r.pacedRate)}/s: POST → delivery p50 / p99, ms (${f0(r.hearthDelivery.n)} deliveries) | — | ${f1(r.hearthDelivery.p50)} / ${f1(p99)} | — | p99 < 25${mark(p99 < 25)} |`,
     `| deliveries / expected, paced | — | ${d(r.deliveries.paced)} | — | all |`,
+    ...perCore,
     '',
     `Non-200 answers and client errors: ${errors}. Watcher sockets closed before the end: ${r.closes.length ? r.closes.join(', ') : 'none'}.`,
     '',
@@ -361,12 +379,16 @@ async function main(): Promise<void> {
   const env = ['BENCH_SECONDS', 'BENCH_WARMUP', 'BENCH_CONCURRENCY', 'BENCH_POSTERS'].filter((k) => process.env[k]).map((k) => `${k}=${process.env[k]} `);
   const none = pct([]);
   const r: Result = {
-    command: `${env.join('')}npm run ${asJson ? '-s ' : ''}bench:location${asJson ? ' -- --json' : ''}`,
+    command: `${env.join('')}npm run ${asJson ? '-s ' : ''}bench:location${asJson || ONE_CORE ? ' --' : ''}${asJson ? ' --json' : ''}${ONE_CORE ? ' --one-core' : ''}`,
     machine: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${release()}, Node ${process.version}; load average ${loadavg()[0]!.toFixed(2)} at the start`,
-    setup: { posters: POSTERS, watchers: WATCHERS, concurrency: CONCURRENCY, seconds: SECONDS, warmup: WARMUP_S, pacedWarmup: PACED_WARMUP_S, loadGenerator: LOAD_GENERATOR },
+    setup: { posters: POSTERS, watchers: WATCHERS, concurrency: CONCURRENCY, seconds: SECONDS, warmup: WARMUP_S, pacedWarmup: PACED_WARMUP_S, loadGenerator: LOAD_GENERATOR, oneCore: ONE_CORE },
     ...{ hearthRate: NaN, bareRate: NaN, pacedRate: NaN, hearthAck: none, hearthDelivery: none, bareAck: none },
     ...{ deliveries: { max: [0, 0], paced: [0, 0] }, errors: {}, closes: [], cpu: {} },
   };
+  if (ONE_CORE) {
+    if (cpus().length < 2) throw new Error('--one-core needs a second core for the load generator');
+    execFileSync('taskset', ['-a', '-p', '-c', `1-${cpus().length - 1}`, String(process.pid)], { stdio: 'ignore' });
+  }
   const dir = mkdtempSync(join(tmpdir(), 'hearth-location-bench-'));
   const t0 = Date.now();
   try {

@@ -89,7 +89,9 @@ describe('the outbox', { timeout: FILE_TIMEOUT }, () => {
       const first = await startChild('ledger', proxy.url, path);
       try {
         for (let i = 1; i <= 3; i++) await req.request(AddEntry, { key: 'pre', amount: i });
-        await waitFor('the first three to be published and recorded', async () => (await req.request(healthOp('ledger'), {})).published === 3);
+        await waitFor('the first three to be published', async () => (await req.request(healthOp('ledger'), {})).published === 3);
+        // The position is recorded at most once a second: until then a crash would publish them again.
+        await waitFor('their position to be recorded', async () => (await outboxState(path)).published === 3);
         assert.deepEqual(events.seqs(), [1, 2, 3]);
 
         // The network now drops what the child publishes: the reply to AddMany still gets

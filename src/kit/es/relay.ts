@@ -1,10 +1,13 @@
 /**
  * The outbox relay: publishes committed events on `evt.<service>.<type>`, in log order, and
- * then records how far it got (`kit_relay.published`). It wakes when a commit appends
- * events and also polls, so it needs no signal to make progress; after a crash or restart
- * it resumes from the recorded position. Delivery is at least once: an event published
- * just before a crash is published again, and consumers drop it by its seq. Only committed
- * rows are ever read, so nothing uncommitted is published.
+ * records how far it got (`kit_relay.published`). It wakes when a commit appends events and
+ * also polls, so it needs no signal to make progress; after a crash or restart it resumes
+ * from the recorded position. The position is recorded at most once every
+ * `positionEveryMs` (and at stop): each record is a commit, an fsync, and under a stream of
+ * small commits (location's fixes) one per published batch doubled the service's fsyncs.
+ * Delivery is at least once: what was published after the last record (at most that long's
+ * worth) is published again after a crash, and consumers drop it by its seq (the gateway's
+ * streams by its id). Only committed rows are ever read, so nothing uncommitted is published.
  */
 import type { NatsConnection } from 'nats';
 import { traceHeaders } from '../bus/index.ts';
@@ -22,6 +25,8 @@ export interface RelayOptions {
   epoch?: string;
   pollMs?: number;
   flushTimeoutMs?: number;
+  /** Least time between two records of the position (default 1000 ms). */
+  positionEveryMs?: number;
 }
 
 /**
@@ -39,6 +44,9 @@ export class Relay {
   readonly #log: Logger;
   readonly #o: Required<Omit<RelayOptions, 'epoch'>> & Pick<RelayOptions, 'epoch'>;
   #published = 0;
+  /** The position last recorded in the database, and when. */
+  #recorded = 0;
+  #recordedAt = 0;
   #head = 0;
   #wake: (() => void) | undefined;
   #running = false;
@@ -49,7 +57,7 @@ export class Relay {
     this.#events = events;
     this.#nc = nc;
     this.#log = log;
-    this.#o = { pollMs: 1000, flushTimeoutMs: 5000, ...o };
+    this.#o = { pollMs: 1000, flushTimeoutMs: 5000, positionEveryMs: 1000, ...o };
     events.onCommit((seq) => {
       this.#head = Math.max(this.#head, seq);
       this.#wake?.();
@@ -65,6 +73,7 @@ export class Relay {
   async start(): Promise<void> {
     const rows = await this.#db.query('SELECT published FROM kit_relay WHERE id = 1');
     this.#published = Number(rows[0]?.published ?? 0);
+    this.#recorded = this.#published;
     this.#head = await this.#events.head();
     this.#running = true;
     this.#loop = this.#run();
@@ -81,6 +90,7 @@ export class Relay {
     this.#running = false;
     this.#wake?.();
     await this.#loop;
+    await this.#record().catch((err) => this.#log.warn('relay could not record its position at stop; the events after it go out again at next start', { err, recorded: this.#recorded }));
     if (this.#published < this.#head) {
       this.#log.warn('relay stopped with events not yet published; they go out at next start', {
         published: this.#published,
@@ -94,8 +104,11 @@ export class Relay {
     while (this.#running) {
       try {
         const moved = await this.#publishBatch();
+        const due = this.#recordedAt + this.#o.positionEveryMs - Date.now();
+        if (this.#recorded < this.#published && due <= 0) await this.#record();
         failures = 0;
-        if (!moved) await this.#idle(this.#o.pollMs);
+        // Idle with a position not yet recorded: wake when it is due.
+        if (!moved) await this.#idle(this.#recorded < this.#published ? Math.max(due, 0) : this.#o.pollMs);
       } catch (err) {
         const delay = backoffDelay({ initialMs: 100, maxMs: 5000 }, failures++);
         this.#log.warn('relay could not publish; retrying', { err, retry_ms: delay, published: this.#published });
@@ -118,10 +131,18 @@ export class Relay {
     }
     await withTimeout(this.#nc.flush(), this.#o.flushTimeoutMs); // the broker has them all
     const last = events[events.length - 1]!.seq;
-    await this.#db.write((tx) => tx.execute('UPDATE kit_relay SET published = ? WHERE id = 1', [last]));
     this.#published = last;
     this.#head = Math.max(this.#head, last);
     return true;
+  }
+
+  /** Records the published position (see `positionEveryMs`). */
+  async #record(): Promise<void> {
+    const seq = this.#published;
+    if (seq <= this.#recorded) return;
+    await this.#db.write((tx) => tx.execute('UPDATE kit_relay SET published = ? WHERE id = 1', [seq]));
+    this.#recorded = seq;
+    this.#recordedAt = Date.now();
   }
 
   /** Waits `ms` or until woken; returns at once while behind, unless `always` (after a failure). */

@@ -144,6 +144,8 @@ export const RecordFixes = command(S, 'record_fixes', {
     clampFuture: v.optional(v.boolean()),
   }),
   reply: v.object({ accepted: v.number(), duplicates: v.number(), expired: v.number(), groups: v.array(Id) }),
+  // Phones post all at once: the gateway's concurrent posts travel together and share a transaction.
+  batched: true,
 });
 
 /** Starts (resumes) sharing with a group. */

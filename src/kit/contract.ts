@@ -24,6 +24,8 @@ export interface Operation<Req = unknown, Res = unknown, ReqIn = Req> {
   readonly reply: Schema<Res>;
   /** Safe to send again after a timeout (queries always are; commands when declared so). */
   readonly idempotent: boolean;
+  /** Calls made in one turn of the caller's event loop travel as one message (bus/batch.ts). */
+  readonly batched?: boolean;
 }
 
 /** A domain event type; `T` is its name as a literal type, so unions of events can discriminate on it. */
@@ -61,7 +63,7 @@ function checkName(what: string, name: string, re = NAME): void {
 export function command<Req, Res, ReqIn = Req>(
   service: string,
   name: string,
-  spec: { version: number; request: v.GenericSchema<ReqIn, Req>; reply: Schema<Res>; idempotent?: boolean },
+  spec: { version: number; request: v.GenericSchema<ReqIn, Req>; reply: Schema<Res>; idempotent?: boolean; batched?: boolean },
 ): Operation<Req, Res, ReqIn> {
   checkName('service', service);
   checkName('operation', name);

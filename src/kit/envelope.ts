@@ -173,4 +173,6 @@ export const Headers = {
   correlation: 'Hearth-Correlation-Id',
   causation: 'Hearth-Causation-Id',
   version: 'Hearth-Version',
+  /** The number of calls a batched request carries (bus/batch.ts). */
+  batch: 'Hearth-Batch',
 } as const;

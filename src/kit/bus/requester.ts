@@ -2,7 +2,8 @@
  * Calling other services: `request(op, data)` checks the request against the operation's
  * schema, sends it on the operation's subject with trace headers and a timeout, retries
  * idempotent operations with backoff and jitter when the callee is unavailable, fails fast
- * through a circuit breaker per destination service, and checks the reply.
+ * through a circuit breaker per destination service, and checks the reply. Calls to a
+ * batched operation made in one turn of the event loop travel together (bus/batch.ts).
  */
 import type { NatsConnection } from 'nats';
 import { CircuitBreaker } from '../breaker.ts';
@@ -10,6 +11,7 @@ import { encode } from '../codec.ts';
 import { check, type Operation, type ReplyOf, type RequestOf } from '../contract.ts';
 import { AppError } from '../errors.ts';
 import { retry } from '../retry.ts';
+import { OutgoingBatch } from './batch.ts';
 import { readReply, traceHeaders, type Trace } from './wire.ts';
 
 /** Limits and policies of a requester. */
@@ -65,6 +67,7 @@ export class Requester {
   readonly #nc: NatsConnection;
   readonly #o: Required<RequesterOptions>;
   readonly #breakers = new Map<string, CircuitBreaker>();
+  readonly #batches = new Map<string, OutgoingBatch>();
 
   constructor(nc: NatsConnection, options: RequesterOptions) {
     this.#nc = nc;
@@ -102,6 +105,7 @@ export class Requester {
   }
 
   async #send(op: Operation, bytes: Uint8Array, call: CallOptions): Promise<unknown> {
+    if (op.batched) return this.#batch(op).add(bytes, call, call.timeoutMs ?? this.#o.timeoutMs);
     let msg;
     try {
       msg = await this.#nc.request(op.subject, bytes, {
@@ -112,6 +116,12 @@ export class Requester {
       throw fromNatsError(err, op.subject);
     }
     return readReply(msg.data);
+  }
+
+  #batch(op: Operation): OutgoingBatch {
+    let b = this.#batches.get(op.subject);
+    if (!b) this.#batches.set(op.subject, (b = new OutgoingBatch(this.#nc, op, this.#o.maxRequestBytes, fromNatsError)));
+    return b;
   }
 
   #breaker(service: string): CircuitBreaker {

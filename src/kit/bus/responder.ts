@@ -5,7 +5,8 @@
  * typed answer (`kit.unknown_operation`) rather than a timeout. Every request is decoded,
  * checked against its schema, run, and answered with `{ ok }` or `{ error }`; nothing a
  * client sends can crash the process. In-flight requests are tracked so a stop can finish
- * them.
+ * them. A batch of calls to a batched operation (bus/batch.ts) runs each call as its own
+ * request, all started together, and answers them in one reply.
  */
 import type { Msg, NatsConnection, Subscription } from 'nats';
 import { decode } from '../codec.ts';
@@ -13,6 +14,8 @@ import { check, type Operation, type ParsedRequestOf, type ReplyOf } from '../co
 import { AppError, toAppError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { uuidv7 } from '../ids.ts';
+import { Headers } from '../envelope.ts';
+import { decodeBatch, encodeBatchReply } from './batch.ts';
 import { errorReply, okReply, readTrace, type Trace } from './wire.ts';
 
 /** What a handler gets besides the request. */
@@ -95,32 +98,53 @@ export class Responder {
     }
     let reply: Uint8Array;
     try {
-      const entry = this.#ops.get(msg.subject);
-      if (!entry) throw new AppError('not_found', 'kit.unknown_operation', `${msg.subject} is not an operation of ${this.#service}`, { subject: msg.subject });
-      if (trace.version !== undefined && trace.version > entry.op.version) {
-        throw new AppError('validation', 'kit.unsupported_version', `${msg.subject} speaks version ${entry.op.version}, not ${trace.version}`, {
-          supported: entry.op.version,
-        });
+      const entry = this.#entry(msg.subject, trace.version, msg.data.length);
+      if (msg.headers?.get(Headers.batch)) {
+        if (!entry.op.batched) throw new AppError('validation', 'kit.invalid_request', `${msg.subject} does not take batches`);
+        const calls = decodeBatch(msg.data);
+        reply = encodeBatchReply(await Promise.all(calls.map(([correlationId, causationId, data]) => this.#run(entry, data, { correlationId, causationId }))));
+      } else {
+        reply = await this.#run(entry, msg.data, trace, { requestId, log });
       }
-      if (msg.data.length > this.#max) {
-        throw new AppError('too_large', 'kit.payload_too_large', `Request is ${msg.data.length} bytes; the limit is ${this.#max}`, {
-          bytes: msg.data.length,
-          limit: this.#max,
-        });
-      }
-      const req = check(entry.op.request, msg.data.length ? decode(msg.data) : undefined, 'kit.invalid_request', `${msg.subject} request`);
-      const ctx: HandlerContext = { correlationId: trace.correlationId || requestId, causationId: trace.causationId, requestId, log };
-      reply = okReply(await entry.fn(req, ctx));
     } catch (err) {
-      const e = toAppError(err);
-      if (e.kind === 'internal') log.error('handler failed', { subject: msg.subject, err: e.cause ?? e });
-      else log.debug('request refused', { subject: msg.subject, code: e.code });
-      reply = errorReply(e);
+      reply = this.#refuse(err, msg.subject, log);
     }
     try {
       msg.respond(reply);
     } catch (err) {
       log.warn('could not send the reply', { subject: msg.subject, err });
     }
+  }
+
+  /** The handler of `subject`, if it takes a request of this version and size. */
+  #entry(subject: string, version: number | undefined, bytes: number): Entry {
+    const entry = this.#ops.get(subject);
+    if (!entry) throw new AppError('not_found', 'kit.unknown_operation', `${subject} is not an operation of ${this.#service}`, { subject });
+    if (version !== undefined && version > entry.op.version) {
+      throw new AppError('validation', 'kit.unsupported_version', `${subject} speaks version ${entry.op.version}, not ${version}`, { supported: entry.op.version });
+    }
+    if (bytes > this.#max) throw new AppError('too_large', 'kit.payload_too_large', `Request is ${bytes} bytes; the limit is ${this.#max}`, { bytes, limit: this.#max });
+    return entry;
+  }
+
+  /** Runs one request (alone, or one call of a batch); its reply, or the error it was refused with. */
+  async #run(entry: Entry, data: Uint8Array, trace: Partial<Trace>, own?: { requestId: string; log: Logger }): Promise<Uint8Array> {
+    const requestId = own?.requestId ?? uuidv7();
+    const log = own?.log ?? this.#log.child({ correlation_id: trace.correlationId || requestId });
+    try {
+      const req = check(entry.op.request, data.length ? decode(data) : undefined, 'kit.invalid_request', `${entry.op.subject} request`);
+      const ctx: HandlerContext = { correlationId: trace.correlationId || requestId, causationId: trace.causationId ?? '', requestId, log };
+      return okReply(await entry.fn(req, ctx));
+    } catch (err) {
+      return this.#refuse(err, entry.op.subject, log);
+    }
+  }
+
+  /** The error reply for `err`; an internal error is logged as a failure, the rest as refusals. */
+  #refuse(err: unknown, subject: string, log: Logger): Uint8Array {
+    const e = toAppError(err);
+    if (e.kind === 'internal') log.error('handler failed', { subject, err: e.cause ?? e });
+    else log.debug('request refused', { subject, code: e.code });
+    return errorReply(e);
   }
 }

@@ -36,7 +36,12 @@ export class GroupCommit {
   submit<T>(run: (tx: Tx) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.#queue.push({ run, resolve: resolve as (v: unknown) => void, reject });
-      if (!this.#draining) void this.#drain();
+      // Started on the next turn of the event loop, not now: the jobs submitted in this turn
+      // (a batch of requests, or several requests in one socket read) share the first transaction.
+      if (!this.#draining) {
+        this.#draining = true;
+        setImmediate(() => void this.#drain());
+      }
     });
   }
 

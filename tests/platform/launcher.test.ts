@@ -36,7 +36,7 @@ describe('bin/hearth.js: compiled code while it is current, the source otherwise
     mkdirSync(join(copy, 'bin'), { recursive: true });
     copyFileSync(join(root, 'bin', 'hearth.js'), join(copy, 'bin', 'hearth.js'));
     symlinkSync(join(root, 'bin', 'hearth.ts'), join(copy, 'bin', 'hearth.ts'));
-    for (const d of ['src', 'services', 'embedded-broker', 'config', 'node_modules', 'package.json']) symlinkSync(join(root, d), join(copy, d));
+    for (const d of ['src', 'services', 'embedded-broker', 'config', 'node_modules', 'package.json', 'package-lock.json']) symlinkSync(join(root, d), join(copy, d));
     const files = await buildNode(join(copy, 'build', 'node'));
     assert.ok(files > 100, `${files} source files went in`);
   });
@@ -58,6 +58,11 @@ describe('bin/hearth.js: compiled code while it is current, the source otherwise
         assert.equal(r.code, 0, r.out);
         assert.match(r.out, /\(Node v\S+, from TypeScript source\)/);
       }
+      // npm packages are compiled in too: an install (which rewrites npm's lock files) makes the build stale.
+      assert.ok(inputs['package-lock.json'] && inputs['node_modules/.package-lock.json'], 'the lock files stand for the packages');
+      const [lockTime, lockSize] = inputs['node_modules/.package-lock.json']!;
+      writeFileSync(sources(), JSON.stringify({ inputs: { ...inputs, 'node_modules/.package-lock.json': [lockTime + 1000, lockSize] } }));
+      assert.match((await run(copy, ['version'])).out, /from TypeScript source/, 'packages installed after the build');
       writeFileSync(sources(), JSON.stringify({ inputs: { ...inputs, 'src/kit/gone.ts': [mtime, size] } }));
       assert.match((await run(copy, ['version'])).out, /from TypeScript source/, 'a file that is gone');
       writeFileSync(sources(), '{ "inputs": ');

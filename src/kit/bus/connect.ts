@@ -47,6 +47,8 @@ export async function connectBroker(t: BrokerTarget): Promise<NatsConnection> {
     const { connect } = await import('nats.ws');
     return (await connect(opts)) as unknown as NatsConnection;
   }
-  const { connect } = await import('nats');
+  const nats = await import('nats');
+  // CommonJS: bundled (build/node/), its exports are only `default`.
+  const { connect } = (nats as { default?: typeof nats }).default ?? nats;
   return connect(opts);
 }

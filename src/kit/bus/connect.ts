@@ -49,6 +49,6 @@ export async function connectBroker(t: BrokerTarget): Promise<NatsConnection> {
   }
   const nats = await import('nats');
   // CommonJS: bundled (build/node/), its exports are only `default`.
-  const { connect } = nats.connect ? nats : nats.default;
+  const { connect } = 'connect' in nats ? nats : (nats as { default: typeof nats }).default;
   return connect(opts);
 }

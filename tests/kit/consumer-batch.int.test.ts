@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { NatsConnection } from 'nats';
-import { defineService, encode, EventLog, logReadOp, on, openDb, Requester, type Envelope, type RunningService } from '../../src/kit/index.ts';
+import { defineService, encode, EventLog, kitSubjects, logReadOp, on, openDb, Requester, type Envelope, type RunningService } from '../../src/kit/index.ts';
 import { AddMany, EntryAdded } from '../kit-service/contracts.ts';
 import ledger from '../kit-service/ledger.ts';
 import { client, useBroker } from '../support/broker.ts';
@@ -69,12 +69,15 @@ describe('a consumer applying live events in batches', { timeout: FILE_TIMEOUT }
   let nc: NatsConnection;
   let req: Requester;
   let release: (() => void) | undefined;
+  /** Requests for ledger's log seen on the broker (batcher's catch-ups, and the test's own). */
+  let logReads = 0;
 
   before(async () => {
     l = await startService(ledger, broker().url, ledgerDb);
     b = await startService(batcher, broker().url, join(dir, 'batcher.db'), { catchupMs: 60_000 });
     nc = await client(broker().url);
     req = new Requester(nc, { timeoutMs: 20_000, maxRequestBytes: 1 << 16 });
+    nc.subscribe(kitSubjects.logRead('ledger'), { callback: () => void logReads++ });
   });
   after(async () => {
     release?.();
@@ -85,7 +88,7 @@ describe('a consumer applying live events in batches', { timeout: FILE_TIMEOUT }
 
   /** The seqs batcher applied, in the order it applied them. */
   const applied = async () => (await b.db.query('SELECT seq FROM applied ORDER BY n')).map((r) => Number(r.seq));
-  const untilApplied = (head: number) => waitFor(`batcher to apply up to ${head}`, async () => ((await applied()).at(-1) === head ? applied() : undefined));
+  const untilApplied = (head: number) => waitFor(`batcher to apply up to ${head}`, async () => ((await applied()).at(-1) === head ? applied() : undefined), 20_000);
 
   /** Commits `n` events in ledger's log that its relay never publishes; returns them. */
   async function unpublished(n: number): Promise<Envelope[]> {
@@ -102,7 +105,10 @@ describe('a consumer applying live events in batches', { timeout: FILE_TIMEOUT }
     });
     db.close();
     l = await startService(ledger, broker().url, ledgerDb);
-    return (await req.request(logReadOp('ledger'), { after, limit: n })).events;
+    const { events } = await req.request(logReadOp('ledger'), { after, limit: n });
+    await nc.flush();
+    logReads = 0;
+    return events;
   }
 
   /**
@@ -138,6 +144,8 @@ describe('a consumer applying live events in batches', { timeout: FILE_TIMEOUT }
     await gathered(e[0]!, [e[2]!, e[1]!, e[1]!, e[5]!, e[0]!, e[3]!, e[4]!, e[2]!]);
     assert.deepEqual((await untilApplied(s + 5)).slice(-6), range(s, s + 5));
     assert.deepEqual(txns, [[s], range(s + 1, s + 5)]);
+    await nc.flush();
+    assert.equal(logReads, 0, 'sorted in the batch, not read from the log');
   });
 
   it('applies what comes before a gap inside a batch, then reads the rest from the log', async () => {
@@ -148,6 +156,8 @@ describe('a consumer applying live events in batches', { timeout: FILE_TIMEOUT }
     await gathered(e[0]!, [e[1]!, e[2]!, e[4]!, e[5]!]);
     assert.deepEqual((await untilApplied(s + 5)).slice(-6), range(s, s + 5));
     assert.deepEqual(txns, [[s], [s + 1, s + 2], [s + 3, s + 4, s + 5]]);
+    await nc.flush();
+    assert.equal(logReads, 1, 'one read of the log, for the gap');
   });
 
   it('rolls back a batch whose handler throws mid-way and applies it whole on the retry', async () => {

@@ -39,8 +39,9 @@ export interface ConsumerSpec {
   /**
    * Applies one event; throwing rolls back and retries later (the source is held up until it succeeds).
    * Built by the kit from a service's typed `handlers: [on(…)]` (`api.consume` takes no other form).
+   * `memo` is new for each transaction and shared by the events applied in it (a batch: `WriteTx.memo`).
    */
-  apply(event: Envelope, tx: Tx): Promise<void>;
+  apply(event: Envelope, tx: Tx, memo?: Map<string, unknown>): Promise<void>;
   /** Empties what this consumer built (for a rebuild). */
   reset?(tx: Tx): Promise<void>;
   /**
@@ -294,11 +295,12 @@ export class Consumer {
       }
       // The stored checkpoint is the truth if another instance moved it; this one's may be ahead by stepped-over events.
       let cp = Math.max(stored.seq, this.#checkpoint);
+      const memo = new Map<string, unknown>(); // dropped with the transaction if it rolls back
       for (const e of events) {
         if (e.seq <= cp) continue;
         // A page from the log may step over erased events; a live event must follow on.
         if (!fromLog && e.seq !== cp + 1) break;
-        if (!wanted || wanted.has(e.type)) await this.#spec.apply(e, tx);
+        if (!wanted || wanted.has(e.type)) await this.#spec.apply(e, tx, memo);
         cp = e.seq;
       }
       await storeCheckpoint(tx, this.source, cp, this.#now());

@@ -3,7 +3,6 @@
  * event log and the consumer run: a dispatch by type, a checked event, and the one
  * transaction (`WriteTx`) whose appends carry the consumed event's trace.
  */
-import type { Tx } from '../db/index.ts';
 import type { ConsumerSpec } from '../es/consumer.ts';
 import type { EventLog, InlineProjection } from '../es/event-log.ts';
 import { dispatcher } from '../es/handlers.ts';
@@ -37,13 +36,10 @@ export function consumerSpec(c: ConsumeSpec, events: EventLog, log: Logger): Con
   const { types, dispatch } = dispatcher(c.handlers, (event, err) =>
     log.warn('event does not match its contract; stepped over', { source: event.source, type: event.type, seq: event.seq, err }),
   );
-  // One memo per transaction: a batch of events (live or a log page) shares it (WriteTx.memo).
-  // A consumer's transaction has no savepoints, so a rollback drops the transaction and its memo together.
-  const memos = new WeakMap<Tx, Map<string, unknown>>();
-  const memoOf = (tx: Tx) => memos.get(tx) ?? (memos.set(tx, new Map()), memos.get(tx)!);
   return {
     types,
     ...(c.reset ? { reset: async (tx) => void (await c.reset!(tx)) } : {}),
-    apply: (event, tx) => dispatch(event, writeTx(tx, events, traceOf(event), memoOf(tx))),
+    // The consumer gives one memo per transaction: a batch of events (live or a log page) shares it.
+    apply: (event, tx, memo) => dispatch(event, writeTx(tx, events, traceOf(event), memo)),
   };
 }

@@ -152,4 +152,30 @@ describe('notifications: the alert rules', { timeout: FILE_TIMEOUT }, () => {
     assert.equal((await ofType(bo, 'phone_unreadable')).length, 1);
     for (const u of [ann, cy]) assert.deepEqual(await ofType(u, 'phone_unreadable'), []);
   });
+
+  it('low battery: a discharge\u2019s fixes applied in one transaction tell as they would one by one', async () => {
+    // Notifications stopped, so it reads all of them from location's log as one page: one
+    // transaction, where each phone's mark and the group's settings are read once (tx.memo).
+    const boLow = async () => (await ofType(cy, 'low_battery')).filter((x) => x.actorId === bo.userId).map((x) => x.body);
+    const before = await boLow();
+    assert.ok(!before.some((b) => / (17|14|7|5|6) %/.test(b)), 'levels not told before');
+    const tablet = async (battery: number, batteryState: string, at = (t += 1000)) => {
+      const body = { ...FAR, accuracy: 5, timestamp: new Date(at).toISOString(), device: 'tablet', battery, batteryState };
+      const r = await call(h, 'POST', '/v1/locations', { token: bo.token, body });
+      assert.equal(r.status, 200, r.text);
+    };
+    await h.stopNotifications();
+    await tablet(50, 'unplugged');
+    await tablet(17, 'unplugged'); // Family's threshold is 20 now: tells
+    await tablet(14, 'unplugged'); // the same discharge
+    await tablet(80, 'charging'); // re-arms
+    await tablet(7, 'unplugged'); // tells
+    await tablet(5, 'unplugged', t - 2500); // older than the last one judged: history, tells nothing
+    await tablet(95, 'full');
+    await tablet(6, 'unplugged'); // tells
+    await h.startNotifications();
+    await waitInbox(h, cy, before.length + 3, (x) => x.type === 'low_battery' && x.actorId === bo.userId);
+    const told = (await boLow()).filter((b) => !before.includes(b));
+    assert.deepEqual(told.sort(), ['17', '7', '6'].map((l) => `Bo\u2019s phone is at ${l} % and not charging (Family).`).sort());
+  });
 });

@@ -2,7 +2,9 @@
  * Consuming another service's events. A consumer keeps a checkpoint (the last seq it
  * applied) per source in its own database, updated in the same transaction as the
  * handler's effects: an event delivered twice is seen as already applied and skipped, so
- * each effect happens once. Events are applied strictly in order. When an event arrives
+ * each effect happens once. Events are applied strictly in order; live events that gather
+ * while a step runs (es/live-batch.ts, at most 256 or 1 MiB) are applied together, in one
+ * transaction with one checkpoint read and store, as a page of the log is. When an event arrives
  * whose seq is not checkpoint + 1 (the consumer was down, or the broker dropped one), and
  * on start, and every `catchupMs` while idle, the consumer reads the producer's log
  * (`log.<source>.read`) from its checkpoint and applies what it missed, a page per
@@ -30,14 +32,16 @@ import { check } from '../contract.ts';
 import type { Logger } from '../log.ts';
 import { backoffDelay } from '../retry.ts';
 import { epochsText, parseEpochs, reconcile } from './epoch.ts';
+import { LiveBatch } from './live-batch.ts';
 
 /** What a consumer does with each event of its source, inside the checkpoint's transaction. */
 export interface ConsumerSpec {
   /**
    * Applies one event; throwing rolls back and retries later (the source is held up until it succeeds).
    * Built by the kit from a service's typed `handlers: [on(…)]` (`api.consume` takes no other form).
+   * `memo` is new for each transaction and shared by the events applied in it (a batch: `WriteTx.memo`).
    */
-  apply(event: Envelope, tx: Tx): Promise<void>;
+  apply(event: Envelope, tx: Tx, memo?: Map<string, unknown>): Promise<void>;
   /** Empties what this consumer built (for a rebuild). */
   reset?(tx: Tx): Promise<void>;
   /**
@@ -96,6 +100,8 @@ export class Consumer {
   #answered = false;
   #checkpoint = 0;
   #sub: Subscription | undefined;
+  /** Live events received and not yet looked at, taken a batch per step. */
+  readonly #live = new LiveBatch();
   #queue: Promise<void> = Promise.resolve();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #lastActivity = 0;
@@ -141,7 +147,7 @@ export class Consumer {
     const row = (await this.#db.query('SELECT seq, epochs FROM kit_checkpoints WHERE source = ?', [this.source]))[0];
     this.#checkpoint = Number(row?.seq ?? 0);
     this.#known = row?.epochs == null ? null : String(row.epochs);
-    this.#sub = this.#nc.subscribe(`evt.${this.source}.>`, { callback: (_err, msg) => msg && this.#enqueue(() => this.#onLive(msg.data)) });
+    this.#sub = this.#nc.subscribe(`evt.${this.source}.>`, { callback: (_err, msg) => msg && this.#received(msg.data) });
     this.#enqueue(() => this.#catchUp());
     await this.#queue;
   }
@@ -152,6 +158,7 @@ export class Consumer {
     clearTimeout(this.#timer);
     await this.#sub?.drain().catch(() => undefined); // the connection may already be closed
     await this.#queue;
+    this.#live.clear(); // not looked at: still in the producer's log, read from the checkpoint at the next start
     await this.#save().catch((err) => this.#log.warn('could not store the checkpoint at stop; events after it are read again', { err }));
   }
 
@@ -193,16 +200,59 @@ export class Consumer {
     this.#arm(Math.max(delay, 50));
   }
 
-  async #onLive(bytes: Uint8Array): Promise<void> {
-    const event = check(EnvelopeSchema, decode(bytes), 'kit.invalid_event', 'event envelope');
-    if (event.source !== this.source) return;
-    this.#answered = true; // the producer runs: it publishes
-    // Seqs compare only within one epoch: before the log has been read since start, or from a
-    // producer that began a new epoch (restored), the log decides what is new.
-    if (!this.#reconciled || (event.epoch !== undefined && event.epoch !== this.#epoch)) return this.#catchUp();
-    if (event.seq <= this.#checkpoint) return; // a duplicate
-    if (event.seq === this.#checkpoint + 1) await this.#apply([event], false);
-    else await this.#catchUp(); // a gap: something was missed
+  /** A live event: one step takes all that gather until it runs (es/live-batch.ts). */
+  #received(bytes: Uint8Array): void {
+    if (this.#live.push(bytes)) this.#enqueue(() => this.#onLive());
+    else this.#lastActivity = Date.now();
+  }
+
+  /**
+   * Looks at a batch of live events, in seq order: the contiguous ones after the checkpoint
+   * are applied in one transaction, duplicates dropped, and a gap (or an epoch not read in)
+   * first applies what came before it, then sends the consumer to the log, as one event at a
+   * time would. A handler that throws rolls the whole batch back; the retry reads it from the log.
+   */
+  async #onLive(): Promise<void> {
+    const { batch, more } = this.#live.take();
+    if (more) this.#enqueue(() => this.#onLive());
+    let invalid: unknown;
+    const events: Envelope[] = [];
+    for (const bytes of batch) {
+      try {
+        const event = check(EnvelopeSchema, decode(bytes), 'kit.invalid_event', 'event envelope');
+        if (event.source === this.source) events.push(event);
+      } catch (err) {
+        invalid ??= err; // the others are still applied; the step then fails as this event's would
+      }
+    }
+    if (events.length) this.#answered = true; // the producer runs: it publishes
+    // Stable: arrival order is kept between equal seqs (a seq compares only within one epoch,
+    // and an event of another epoch goes to the log wherever it sits).
+    if (events.length > 1) events.sort((a, b) => a.seq - b.seq);
+    let run: Envelope[] = [];
+    const flush = async () => {
+      if (run.length) await this.#apply(run, false);
+      run = [];
+    };
+    for (const event of events) {
+      // Seqs compare only within one epoch: before the log has been read since start, or from a
+      // producer that began a new epoch (restored), the log decides what is new.
+      if (!this.#reconciled || (event.epoch !== undefined && event.epoch !== this.#epoch)) {
+        await flush();
+        await this.#catchUp();
+        continue;
+      }
+      const last = run.at(-1)?.seq ?? this.#checkpoint;
+      if (event.seq <= last) continue; // a duplicate
+      if (event.seq === last + 1) {
+        run.push(event);
+        continue;
+      }
+      await flush();
+      await this.#catchUp(); // a gap: something was missed
+    }
+    await flush();
+    if (invalid) throw invalid;
   }
 
   /** Reads the producer's log from the checkpoint until it is exhausted. */
@@ -245,11 +295,12 @@ export class Consumer {
       }
       // The stored checkpoint is the truth if another instance moved it; this one's may be ahead by stepped-over events.
       let cp = Math.max(stored.seq, this.#checkpoint);
+      const memo = new Map<string, unknown>(); // dropped with the transaction if it rolls back
       for (const e of events) {
         if (e.seq <= cp) continue;
         // A page from the log may step over erased events; a live event must follow on.
         if (!fromLog && e.seq !== cp + 1) break;
-        if (!wanted || wanted.has(e.type)) await this.#spec.apply(e, tx);
+        if (!wanted || wanted.has(e.type)) await this.#spec.apply(e, tx, memo);
         cp = e.seq;
       }
       await storeCheckpoint(tx, this.source, cp, this.#now());

@@ -28,6 +28,14 @@ export interface WriteTx extends Tx {
    */
   readonly at: string;
   append<D>(type: EventType<D>, data: D, meta?: Pick<AppendMeta, 'stream'>): Promise<Envelope<D>>;
+  /**
+   * Scratch for the handlers of one consumer transaction: a consumer applies a batch of
+   * events in one transaction, and each handler sees the same map, so what one event read
+   * (a group's settings) the next need not read again. It goes with the transaction (a
+   * rollback takes it along); only what nothing else in that transaction changes may be kept
+   * in it. Everywhere else (requests, projections) it is new for each call.
+   */
+  readonly memo: Map<string, unknown>;
 }
 
 /** The trace appended events carry. */
@@ -35,14 +43,14 @@ export type Trace = Pick<AppendMeta, 'correlationId' | 'causationId'>;
 
 /**
  * `tx` with `append` on `events`, stamping `trace` and the transaction's time on each event
- * (an empty trace for work outside any request, such as a timer).
+ * (an empty trace for work outside any request, such as a timer), and `memo` (new unless given).
  *
  * @example
  * db.write((tx) => fn(writeTx(tx, events, { correlationId, causationId })));
  */
-export function writeTx(tx: Tx, events: EventLog, trace: Trace = {}): WriteTx {
+export function writeTx(tx: Tx, events: EventLog, trace: Trace = {}, memo: Map<string, unknown> = new Map()): WriteTx {
   const at = new Date(events.now()).toISOString();
-  return { ...tx, at, append: (type, data, meta) => events.append(tx, type, data, { ...trace, stream: meta?.stream, at }) };
+  return { ...tx, at, memo, append: (type, data, meta) => events.append(tx, type, data, { ...trace, stream: meta?.stream, at }) };
 }
 
 /**

@@ -39,6 +39,7 @@ export function consumerSpec(c: ConsumeSpec, events: EventLog, log: Logger): Con
   return {
     types,
     ...(c.reset ? { reset: async (tx) => void (await c.reset!(tx)) } : {}),
-    apply: (event, tx) => dispatch(event, writeTx(tx, events, traceOf(event))),
+    // The consumer gives one memo per transaction: a batch of events (live or a log page) shares it.
+    apply: (event, tx, memo) => dispatch(event, writeTx(tx, events, traceOf(event), memo)),
   };
 }

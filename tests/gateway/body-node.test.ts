@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { createListener, type HttpListener } from '../../src/gateway/server.ts';
+import { createListener, type HttpListener } from '../../src/gateway/index.ts';
 import { pureGateway, type Pure } from './pure.ts';
 import { useTempDir } from '../support/test-file.ts';
 import { waitFor } from '../support/poll.ts';

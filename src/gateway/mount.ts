@@ -13,7 +13,7 @@ import { membership } from '../contracts/index.ts';
 import type { Actor } from './auth/index.ts';
 import type { GatewayContext, GatewayEnv } from './context.ts';
 import type { GatewayDeps } from './deps.ts';
-import { readJson } from './middleware/body.ts';
+import { nodeBodyOf, readJson } from './middleware/body.ts';
 import { answerError } from './middleware/errors.ts';
 import { fingerprint, idempotencyKey, once } from './middleware/idempotency.ts';
 import { NoParams, NoQuery, type AnyRoute, type GroupRule } from './route-spec.ts';
@@ -55,7 +55,7 @@ async function run(c: GatewayContext, r: AnyRoute, deps: GatewayDeps): Promise<R
   const params = validate(r.params ?? NoParams, c.req.param(), 'params') as Record<string, string>;
   if (r.group) authorize(deps, r.group, params, actor!);
   const query = validate(r.query ?? NoQuery, c.req.query(), 'query');
-  const body = r.body ? await readJson(c.req.raw, r.maxBodyBytes ?? deps.settings.maxBodyBytes) : undefined;
+  const body = r.body ? await readJson(c.req.raw, r.maxBodyBytes ?? deps.settings.maxBodyBytes, nodeBodyOf(c.env)) : undefined;
   const input = {
     params,
     query,

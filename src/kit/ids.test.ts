@@ -31,6 +31,12 @@ describe('uuidv7', () => {
     assert.equal(new Set(ids).size, ids.length);
   });
 
+  it('draws fresh random bits for every id, across refills of the random pool', () => {
+    const rands = Array.from({ length: 5000 }, () => uuidv7().slice(19).replace('-', '')); // rand_b with the variant
+    assert.equal(new Set(rands).size, rands.length);
+    assert.ok(!rands.includes('8000000000000000'), 'no zeroed pool bytes');
+  });
+
   it('counts up in rand_a within one millisecond', () => {
     const t = Date.now() + 1000;
     const ids = Array.from({ length: 5 }, () => uuidv7(t));

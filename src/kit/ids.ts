@@ -1,13 +1,18 @@
 /**
  * UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, then random bits, so ids sort by
  * creation time. Monotonic within one process: ids made in the same millisecond count up
- * in the 12-bit `rand_a` field (method 1 of the RFC), spilling into the timestamp.
+ * in the 12-bit `rand_a` field (method 1 of the RFC), spilling into the timestamp. The 62
+ * random bits of `rand_b` come from a pool of CSPRNG bytes refilled 512 ids at a time (as
+ * Node's own `randomUUID` does): one `getRandomValues` call per id was a measurable share
+ * of the gateway's cost per request (docs/benchmarks.md, #18).
  */
 import { getRandomValues } from 'node:crypto';
 
 let lastMs = 0;
 let counter = 0;
 const bytes = new Uint8Array(16);
+const pool = new Uint8Array(8 * 512);
+let taken = pool.length;
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /**
@@ -24,7 +29,12 @@ export function uuidv7(now = Date.now()): string {
     lastMs += 1; // the counter overflowed: borrow the next millisecond
     counter = 0;
   }
-  getRandomValues(bytes);
+  if (taken === pool.length) {
+    getRandomValues(pool);
+    taken = 0;
+  }
+  bytes.set(pool.subarray(taken, taken + 8), 8);
+  pool.fill(0, taken, (taken += 8)); // a used random byte is not kept around
   const ms = lastMs;
   bytes[0] = Math.floor(ms / 2 ** 40) & 0xff;
   bytes[1] = Math.floor(ms / 2 ** 32) & 0xff;

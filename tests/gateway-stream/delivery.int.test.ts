@@ -47,6 +47,21 @@ describe('group filtering on the stream', { timeout: 60_000 }, () => {
     annSse.close();
   });
 
+  it('delivers a burst fanned out in one go (one corked write per watcher) whole and in order, and what comes after it', async () => {
+    for (const name of ['kim', 'lee', 'max']) h.join(u(name), u('K'));
+    const watchers = await Promise.all(['kim', 'lee', 'max'].map(async (name) => WsClient.open(`${h.ws}/v1/stream`, await h.token(u(name)))));
+    await Promise.all(watchers.map((w) => w.take((m) => m.type === 'ready')));
+    for (let i = 0; i < 50; i++) h.emit(u('K'), 'location.updated', { i });
+    await new Promise((r) => setImmediate(r));
+    h.emit(u('K'), 'group.renamed', { name: 'after the burst' });
+    for (const w of watchers) {
+      await w.event('group.renamed', u('K'));
+      const got = w.events().map((m) => ((m.event as { data: { i: number } }).data.i));
+      assert.deepEqual(got, Array.from({ length: 50 }, (_, i) => i));
+    }
+    await Promise.all(watchers.map((w) => w.close()));
+  });
+
   it('starts delivering a group\'s events when the user joins it, and stops when they leave', async () => {
     h.join(u('cat'), u('C1'));
     const cat = await WsClient.open(`${h.ws}/v1/stream`, await h.token(u('cat')));

@@ -8,9 +8,11 @@ import { AppError } from '../../kit/index.ts';
 import { verifyAccessToken, type RevocationCheck, type TokenActor } from './access-token.ts';
 import { parseBasic, type AppPasswordCache } from './app-password.ts';
 import type { JwksCache } from './jwks.ts';
+import { VerifiedTokens } from './token-cache.ts';
 
 export { JwksCache, type PublicJwks } from './jwks.ts';
 export { AppPasswordCache } from './app-password.ts';
+export { VerifiedTokens, TOKEN_CACHE_SIZE } from './token-cache.ts';
 export { AUDIENCE, ACCESS_TOKEN_TYPES, type TokenActor, type RevocationCheck } from './access-token.ts';
 
 /** The caller of a request: a user, and the session when signed in with a token. */
@@ -32,6 +34,10 @@ export interface AuthOptions {
   appPasswords: AppPasswordCache;
   /** Called before an app password is checked with the users service (a rate limit on guessing). */
   limitMiss: (ip: string) => void;
+  /** Verified access tokens (token-cache.ts); a new bounded one when absent. */
+  tokens?: VerifiedTokens;
+  /** The clock tokens are checked against (tests move it); `Date.now` when absent. */
+  now?: () => number;
 }
 
 const missing = () => new AppError('unauthorized', 'gateway.unauthenticated', 'Sign in: send Authorization: Bearer <access token>');
@@ -45,14 +51,23 @@ const missing = () => new AppError('unauthorized', 'gateway.unauthenticated', 'S
  */
 export class Authenticator {
   readonly #o: AuthOptions;
+  readonly #tokens: VerifiedTokens;
+  readonly #verify: Parameters<typeof verifyAccessToken>[1];
 
   constructor(o: AuthOptions) {
     this.#o = o;
+    this.#tokens = o.tokens ?? new VerifiedTokens();
+    this.#verify = { jwks: o.jwks, issuer: o.issuer, revocations: o.revocations, ttlS: o.ttlS, cache: this.#tokens, ...(o.now ? { now: o.now } : {}) };
+  }
+
+  /** How many verified access tokens are remembered. */
+  get cachedTokens(): number {
+    return this.#tokens.size;
   }
 
   /** Verifies a bare access token (also the stream's way in). */
   token(token: string): Promise<TokenActor> {
-    return verifyAccessToken(token, this.#o);
+    return verifyAccessToken(token, this.#verify);
   }
 
   /** The actor of an `Authorization` header value. */

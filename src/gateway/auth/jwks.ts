@@ -60,6 +60,11 @@ export class JwksCache {
     return found;
   }
 
+  /** True while `key` is the set's key under `kid` (a cached token's key is still vouched for); never fetches. */
+  holds(kid: string, key: CryptoKey): boolean {
+    return this.#keys.get(kid) === key;
+  }
+
   /** The public key set, for `/.well-known/jwks.json`. */
   async published(): Promise<PublicJwks> {
     await this.#fresh();

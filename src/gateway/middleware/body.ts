@@ -5,6 +5,13 @@
  * Then the bytes must be UTF-8 and JSON. An empty body reads as `{}`. A body that breaks
  * off because the client hung up is `gateway.client_aborted` — the client's doing, not
  * ours: nobody is left to read the answer, and errors.ts logs it at debug only.
+ *
+ * Under Node's HTTP server (@hono/node-server hands the `IncomingMessage` over as
+ * `env.incoming`) the bytes are read from the message itself: the adapter's web `Request`,
+ * its ReadableStream and AbortSignal are then never built, which was a tenth of the
+ * gateway's CPU per fix (docs/benchmarks.md, #18). Same limit, same errors; a body over the
+ * limit is left unread and the adapter drains it after the 413, as it does for the web
+ * stream. Any other runtime, or `app.request()`, reads the web `Request`.
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { AppError } from '../../kit/index.ts';
@@ -33,9 +40,27 @@ export function declaredLength(limit: number | ((c: Context<GatewayEnv>) => numb
   };
 }
 
-/** Reads a JSON request body within `max` bytes. */
-export async function readJson(req: Request, max: number): Promise<JsonBody> {
-  const raw = await readBytes(req, max);
+/** The part of Node's `IncomingMessage` read here (duck-typed: no import of node:http in the app). */
+export interface NodeBody {
+  readonly readableDidRead: boolean;
+  readonly readableEnded: boolean;
+  on(event: 'data', fn: (chunk: Uint8Array) => void): unknown;
+  on(event: 'end' | 'close', fn: () => void): unknown;
+  on(event: 'error', fn: (err: Error) => void): unknown;
+  off(event: string, fn: (...args: never[]) => void): unknown;
+  pause(): unknown;
+}
+
+/** The unread Node message under a request, if there is one. */
+export function nodeBodyOf(env: unknown): NodeBody | undefined {
+  const incoming = (env as { incoming?: Partial<NodeBody> } | undefined)?.incoming;
+  if (!incoming || typeof incoming.on !== 'function' || typeof incoming.pause !== 'function') return undefined;
+  return incoming.readableDidRead === false && incoming.readableEnded === false ? (incoming as NodeBody) : undefined;
+}
+
+/** Reads a JSON request body within `max` bytes (from `node`, the request's unread Node message, when given). */
+export async function readJson(req: Request, max: number, node?: NodeBody): Promise<JsonBody> {
+  const raw = node ? await readNode(node, max) : await readBytes(req, max);
   if (raw.length === 0) return { raw, value: {} };
   checkType(req.headers.get('content-type'));
   let text: string;
@@ -81,6 +106,42 @@ async function readBytes(req: Request, max: number): Promise<Uint8Array> {
     }
     chunks.push(value);
   }
+  return concat(chunks, size);
+}
+
+function readNode(incoming: NodeBody, max: number): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    const done = (fn: () => void) => {
+      incoming.off('data', onData);
+      incoming.off('end', onEnd);
+      incoming.off('error', onError);
+      incoming.off('close', onClose);
+      fn();
+    };
+    const onData = (chunk: Uint8Array) => {
+      size += chunk.byteLength;
+      if (size > max) {
+        incoming.pause(); // the client is told 413; the adapter drains the rest afterwards
+        return done(() => reject(tooLarge(max)));
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => done(() => resolve(chunks.length === 1 ? chunks[0]! : concat(chunks, size)));
+    // The request body is the client's socket: it fails or closes early only when the client goes away.
+    const aborted = (cause: unknown) =>
+      done(() => reject(new AppError('validation', CLIENT_ABORTED, 'The client closed the connection before sending the whole body', undefined, { cause })));
+    const onError = (err: Error) => aborted(err);
+    const onClose = () => aborted(new Error('closed before the end of the body'));
+    incoming.on('data', onData);
+    incoming.on('end', onEnd);
+    incoming.on('error', onError);
+    incoming.on('close', onClose);
+  });
+}
+
+function concat(chunks: Uint8Array[], size: number): Uint8Array {
   const out = new Uint8Array(size);
   let at = 0;
   for (const ch of chunks) {

@@ -20,6 +20,8 @@ export interface Entry {
   readonly event: Envelope;
   /** The serialised payload, made once and shared by every connection (see wire.ts). */
   json?: string;
+  /** The WebSocket frame, likewise. */
+  ws?: string;
 }
 
 /** A buffered group event. */

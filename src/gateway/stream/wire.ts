@@ -43,9 +43,9 @@ export function payloadJson(entry: Entry): string {
   return (entry.json ??= JSON.stringify({ id, groupId: entry.groupId, event: { type, seq, at, data } }));
 }
 
-/** The WebSocket frame of an event. */
+/** The WebSocket frame of an event, made once per event and shared by every watcher. */
 export function wsEvent(entry: Entry): string {
-  return '{"type":"event",' + payloadJson(entry).slice(1);
+  return (entry.ws ??= '{"type":"event",' + payloadJson(entry).slice(1));
 }
 
 /** The SSE frame of an event. */

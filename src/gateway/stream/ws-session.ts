@@ -5,6 +5,13 @@
  * whose outgoing buffer passes the bound instead of letting it grow. Typing indicators are
  * kept out of that bound: one is dropped when the connection is behind, never the cause of
  * a cut.
+ *
+ * Events that arrive together (the broker hands over a socket read's worth of messages in
+ * one go, and each is fanned out at once) are written together: the first event of a batch
+ * corks the connection's socket and a microtask uncorks it after the batch, so a watcher
+ * costs one write system call per batch instead of one per event (a tenth of the gateway's
+ * CPU under `bench:location` went to these writes; docs/benchmarks.md, #18). Where `ws` has
+ * no Node socket underneath (another runtime's `ws`), frames are written one by one as before.
  */
 import type { RawData, WebSocket } from 'ws';
 import { AppError, toAppError, type Logger } from '../../kit/index.ts';
@@ -40,6 +47,12 @@ export type RecordFixes = (actor: { userId: string; sessionId: string }, fixes: 
 /** Sends a chat message as a user; rejects with an AppError (not a member: `membership.not_a_member`). */
 export type SendMessage = (actor: { userId: string; sessionId: string }, m: { groupId: string; text: string; txnId: string; replyTo?: string }) => Promise<{ message: unknown; duplicate: boolean }>;
 
+/** A Node socket's batching of writes. */
+interface Corkable {
+  cork(): void;
+  uncork(): void;
+}
+
 /** The outcome of header authentication done before the upgrade. */
 export type PreAuth = { ok: true; identity: Identity } | { ok: false; error: unknown };
 
@@ -58,6 +71,7 @@ export class WsSession implements Subscriber {
   #burstBytes = 0;
   #invalid = 0;
   #authBusy = false;
+  #corked = false;
   #alive = true;
   #timers: Array<() => void> = [];
   #cancelExpiry: (() => void) | undefined;
@@ -86,9 +100,24 @@ export class WsSession implements Subscriber {
     else this.#refuse(pre.error);
   }
 
-  /** Sends one event if the stream is open. */
+  /** Sends one event if the stream is open (held back until the end of the current batch: see the header). */
   deliver(entry: Entry): void {
-    if (this.#state === 'open') this.#sendText(wsEvent(entry));
+    if (this.#state !== 'open') return;
+    this.#cork();
+    this.#sendText(wsEvent(entry));
+  }
+
+  #cork(): void {
+    if (this.#corked) return;
+    const socket = (this.ws as unknown as { _socket?: Partial<Corkable> })._socket;
+    if (typeof socket?.cork !== 'function' || typeof socket.uncork !== 'function') return;
+    const corkable = socket as Corkable;
+    corkable.cork();
+    this.#corked = true;
+    queueMicrotask(() => {
+      this.#corked = false;
+      corkable.uncork();
+    });
   }
 
   /** Sends a typing indicator unless the connection is behind (then it is dropped). */

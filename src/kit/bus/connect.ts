@@ -39,6 +39,10 @@ export async function connectBroker(t: BrokerTarget): Promise<NatsConnection> {
     reconnectTimeWait: 250,
     pingInterval: 10_000,
     ignoreClusterUpdates: false,
+    // The client otherwise captures two stack traces (`new Error()`) per request, for a
+    // timeout's message: a measurable share of the gateway's CPU per fix (docs/benchmarks.md,
+    // #18). The requester names the subject of a failed request in its own error instead.
+    noAsyncTraces: true,
   };
   if (ws) {
     if (typeof globalThis.WebSocket !== 'function') {

@@ -4,10 +4,11 @@
  * numbers (a RangeError beyond 2^53), blobs as ArrayBuffer, rowsAffected and
  * lastInsertRowid, RETURNING, error codes. A cached statement stays right after an error,
  * after the schema changes under it, and past the cache's bound; a transaction SQLite
- * ended by itself refuses further statements instead of running them in autocommit.
+ * ended by itself refuses further statements instead of running them in autocommit; a
+ * cached read holds no snapshot once answered (a checkpoint still empties the WAL).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -129,5 +130,22 @@ describe('local database file (libSQL driver, cached statements)', () => {
       db.close();
     }
     await assert.rejects(db.query('SELECT 1'), /closed/);
+  });
+
+  it('holds no snapshot after a cached read, so a checkpoint still empties the WAL', async () => {
+    const path = join(dir, 'wal.db');
+    const db = await openDb({ path, service: 'wal' });
+    try {
+      await db.write((tx) => tx.execute('CREATE TABLE t (x TEXT)'));
+      for (let i = 0; i < 3; i++) {
+        await db.write((tx) => tx.execute('INSERT INTO t VALUES (?)', ['x'.repeat(5000)]));
+        assert.equal((await db.query('SELECT count(*) AS n FROM t'))[0]!.n, i + 1);
+        assert.equal((await db.query('SELECT x FROM t LIMIT 1')).length, 1);
+      }
+      await db.checkpoint();
+      assert.equal(readFileSync(`${path}-wal`).length, 0);
+    } finally {
+      db.close();
+    }
   });
 });

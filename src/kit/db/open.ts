@@ -3,9 +3,10 @@
  * the data directory in WAL mode (synchronous=FULL, so a commit survives power loss); by
  * configuration a remote libSQL server (`libsql://`, `http(s)://`) or an embedded replica
  * of one (`sync_url`, auth token, sync interval), options passed straight to
- * `@libsql/client`. A local file of ours is opened with libSQL's own driver instead, with
- * prepared statements cached per connection (local-file.ts). Writes are serialised through one mutex, so each `write` is one
- * `BEGIN IMMEDIATE` transaction that never meets SQLITE_BUSY from its own process.
+ * `@libsql/client`. A local file of ours (named by `path`) is opened with libSQL's own
+ * driver instead, with prepared statements cached per connection (local-file.ts). Writes
+ * are serialised through one mutex, so each `write` is one `BEGIN IMMEDIATE` transaction
+ * that never meets SQLITE_BUSY from its own process.
  * A full disk or a damaged file surfaces as a typed error (`storage.full`,
  * `storage.corrupt`) and is remembered in `storage` (see condition.ts); once damage is
  * known, nothing more is read from the file (libSQL may abort the process on a damaged row).

@@ -12,8 +12,11 @@
  *      of each key, which a query reading only indexed columns gets).
  * The start-up check bounds the scan by time (`budgetMs`); `hearth check` has no bound.
  */
-import type { Client } from '@libsql/client';
+import type { DbClient } from './open.ts';
 import { storageFault } from './storage-errors.ts';
+
+/** All the check asks of a database: statements (a `@libsql/client` Client, or a `Db`'s `client`). */
+type Client = Pick<DbClient, 'execute'>;
 
 /** What a check found. */
 export interface CheckReport {

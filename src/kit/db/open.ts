@@ -3,8 +3,10 @@
  * the data directory in WAL mode (synchronous=FULL, so a commit survives power loss); by
  * configuration a remote libSQL server (`libsql://`, `http(s)://`) or an embedded replica
  * of one (`sync_url`, auth token, sync interval), options passed straight to
- * `@libsql/client`. Writes are serialised through one mutex, so each `write` is one
- * `BEGIN IMMEDIATE` transaction that never meets SQLITE_BUSY from its own process.
+ * `@libsql/client`. A local file of ours (named by `path`) is opened with libSQL's own
+ * driver instead, with prepared statements cached per connection (local-file.ts). Writes
+ * are serialised through one mutex, so each `write` is one `BEGIN IMMEDIATE` transaction
+ * that never meets SQLITE_BUSY from its own process.
  * A full disk or a damaged file surfaces as a typed error (`storage.full`,
  * `storage.corrupt`) and is remembered in `storage` (see condition.ts); once damage is
  * known, nothing more is read from the file (libSQL may abort the process on a damaged row).
@@ -12,7 +14,9 @@
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Client, InArgs, ResultSet, Row } from '@libsql/client';
+import type { Client, InArgs, InStatement, ResultSet, Row, TransactionMode } from '@libsql/client';
+import { LocalFile } from './local-file.ts';
+import type { Driver } from './local.ts';
 import { Mutex } from './mutex.ts';
 import { StorageCondition } from './condition.ts';
 import { describeOpenFailure, probePrimary, redactUrl, withinConnectTimeout, type OpenTarget } from './reach.ts';
@@ -56,6 +60,26 @@ export interface Tx {
   afterCommit(fn: () => void): void;
 }
 
+/** What callers outside the hot path use of the database's connections: `@libsql/client`'s `Client`, or a local file's (local-file.ts). */
+export interface DbClient {
+  execute(stmt: InStatement): Promise<ResultSet>;
+  execute(sql: string, args?: InArgs): Promise<ResultSet>;
+  executeMultiple(sql: string): Promise<void>;
+  transaction(mode?: TransactionMode): Promise<DbTransaction>;
+  close(): void;
+}
+
+/** A transaction from `DbClient.transaction`. */
+export interface DbTransaction {
+  execute(stmt: InStatement): Promise<ResultSet>;
+  execute(sql: string, args?: InArgs): Promise<ResultSet>;
+  executeMultiple(sql: string): Promise<void>;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+  close(): void;
+  readonly closed: boolean;
+}
+
 /** How long a statement waits for a lock held by another connection (SQLite's busy timeout). */
 const BUSY_TIMEOUT_MS = 5000;
 
@@ -68,18 +92,23 @@ const BUSY_TIMEOUT_MS = 5000;
  * const rows = await db.query('SELECT * FROM notes');
  */
 export class Db {
-  readonly client: Client;
+  /** For callers outside the hot path (the start-up check, migrations' ledger, tests). */
+  readonly client: DbClient;
   readonly local: boolean;
   /** Full, damaged or ok, as the last operations found it. */
   readonly storage: StorageCondition;
-  readonly #writes = new Mutex();
+  readonly #writes: Mutex;
+  /** A local file of ours on libSQL's own driver (then `client` is it too); otherwise everything goes through `client`. */
+  readonly #file: LocalFile | undefined;
   /** Embedded replicas have a single connection, so reads must queue behind writes too. */
   readonly #single: boolean;
   /** A local file this process owns (not an embedded replica, whose file and journal are libSQL's): it is scrubbed. */
   readonly #own: boolean;
 
-  constructor(client: Client, o: { local: boolean; single: boolean; own?: boolean; storage?: StorageCondition }) {
+  constructor(client: Client | LocalFile, o: { local: boolean; single: boolean; own?: boolean; storage?: StorageCondition }) {
     this.client = client;
+    this.#file = client instanceof LocalFile ? client : undefined;
+    this.#writes = this.#file?.writes ?? new Mutex();
     this.local = o.local;
     this.#single = o.single;
     this.#own = o.own ?? false;
@@ -89,8 +118,10 @@ export class Db {
   /** Runs a read-only statement and returns its rows. */
   async query(sql: string, args: InArgs = []): Promise<Row[]> {
     if (this.storage.state === 'corrupt') throw this.storage.error();
-    const run = () => this.client.execute({ sql, args });
     try {
+      const file = this.#file;
+      if (file) return this.#single ? await this.#writes.run(async () => file.read(sql, args)) : file.read(sql, args);
+      const run = () => this.client.execute({ sql, args });
       return (this.#single ? await this.#writes.run(run) : await run()).rows;
     } catch (err) {
       throw this.storage.fault(err);
@@ -119,6 +150,8 @@ export class Db {
   }
 
   #write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const file = this.#file;
+    if (file) return this.#writes.run(() => file.transact(fn));
     return this.#writes.run(async () => {
       const tx = await this.client.transaction('write');
       const hooks: (() => void)[] = [];
@@ -159,7 +192,8 @@ export class Db {
     if (!this.#own || this.storage.state === 'corrupt') return;
     // One connection for the three statements (executeMultiple), outside any transaction.
     const sql = `PRAGMA busy_timeout = 100; PRAGMA wal_checkpoint(TRUNCATE); PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS};`;
-    await this.#writes.run(() => this.client.executeMultiple(sql)).catch(() => undefined);
+    const file = this.#file;
+    await this.#writes.run(async () => (file ? file.exec(sql) : await this.client.executeMultiple(sql))).catch(() => undefined);
   }
 
   /** Closes every connection. */
@@ -203,7 +237,20 @@ export async function openDb(o: DbOptions): Promise<Db> {
   }
   // Loaded here, not at the top: libSQL's native addon costs ~10 MiB of memory, and
   // processes that never open a database (the supervisor) should not pay for it.
-  const { createClient } = await import('@libsql/client');
+  const { createClient, LibsqlError } = await import('@libsql/client');
+  const storage = new StorageCondition(o.service ?? 'this', local && o.path && !o.url ? o.path : redactUrl(url));
+  if (local && o.path && !o.url && !o.syncUrl) {
+    // A file of ours, named by path: libSQL's own driver, with a statement cache (local-file.ts).
+    const { default: Database } = (await import('libsql')) as unknown as { default: Driver['Database'] };
+    let file: LocalFile;
+    try {
+      file = LocalFile.open({ Database, LibsqlError }, o.path, BUSY_TIMEOUT_MS, Boolean(o.single));
+    } catch (err) {
+      if (storageFault(err)) throw err;
+      throw describeOpenFailure(target, err);
+    }
+    return new Db(file, { local, single: Boolean(o.single), own: true, storage });
+  }
   let client: Client | undefined;
   try {
     client = createClient({
@@ -230,7 +277,6 @@ export async function openDb(o: DbOptions): Promise<Db> {
     if (storageFault(err)) throw err; // a damaged or full file: the storage condition's business
     throw describeOpenFailure(o.syncUrl && !/Unable to open connection to local/.test(String(err)) ? { ...target, key: 'sync_url', url: o.syncUrl } : target, err);
   }
-  const storage = new StorageCondition(o.service ?? 'this', local && o.path && !o.url ? o.path : redactUrl(url));
   return new Db(client, { local, single: Boolean(o.syncUrl || o.single), own: local && !o.syncUrl, storage });
 }
 

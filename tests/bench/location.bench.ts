@@ -246,7 +246,8 @@ async function runHearth(r: Result, dir: string): Promise<void> {
     const { http } = await bannerOf(h);
     const ready = (await (await fetch(`${http}/readyz`)).json()) as { services: Record<string, { pid?: number }> };
     const pids: Record<string, number> = { 'supervisor (+ broker)': h.child.pid! };
-    for (const [name, s] of Object.entries(ready.services)) if (s.pid) pids[name] = s.pid;
+    // One-process mode: every service reports the supervisor's pid, counted once as the supervisor.
+    for (const [name, s] of Object.entries(ready.services)) if (s.pid && s.pid !== h.child.pid) pids[name] = s.pid;
     log(`# hearth at ${http}; ${POSTERS} posters and ${WATCHERS} watchers join one group`);
     const [posters, watchers]: string[][] = [[], []];
     for (let i = 0; i < POSTERS; i++) posters.push(await signUp(http, `poster${i}`));

@@ -5,7 +5,7 @@
 import { settings } from '../contracts/index.ts';
 
 const { section, setting } = settings;
-const { bool, bytes, host, oneOf, port, text, url } = settings.rules;
+const { bool, bytes, host, oneOf, port, text, urlList } = settings.rules;
 
 /**
  * What the owner's broker credential (`broker.user`/`password`) may do on the embedded
@@ -18,8 +18,10 @@ export type OwnerRole = (typeof OWNER_ROLES)[number];
 
 /** The `broker` section. */
 export const broker = section({
-  url: setting(url(['nats:', 'tls:', 'ws:', 'wss:'], '"" (run the embedded broker) or the nats://, tls://, ws:// or wss:// URL of an external server'), '',
-    '`""` runs the embedded broker; else the `nats://`, `tls://`, `ws://` or `wss://` URL of an external NATS server'),
+  url: setting(
+    urlList([['nats:', 'tls:'], ['ws:', 'wss:']], '"" (run the embedded broker), or the nats://, tls://, ws:// or wss:// URL of an external server — several separated by commas for a cluster, all nats:// and tls:// or all ws:// and wss://'),
+    '',
+    '`""` runs the embedded broker; else the `nats://`, `tls://`, `ws://` or `wss://` URL of an external NATS server, or the URLs of a cluster\'s servers separated by commas (each connection fails over between them)'),
   user: setting(text(), '',
     'embedded broker: the user name of your own credential (for scripts, see [below](#your-own-broker-credential)); external broker: the user name Hearth connects with'),
   password: setting(text(), '', '… and its password (secret)'),

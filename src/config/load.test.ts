@@ -20,7 +20,7 @@ describe('loadConfig without a file', () => {
     { key: 'data', env: ['HEARTH_DATA', '/var/lib/hearth'], flag: ['--data', 'here'], read: (c) => c.data, fromDefault: '/srv/hearth/data', fromEnv: '/var/lib/hearth', fromFlag: '/srv/hearth/here' },
     { key: 'http', env: ['HEARTH_HTTP', '0.0.0.0:80'], flag: ['--http', '[::1]:0'], read: (c) => c.http, fromDefault: '127.0.0.1:8080', fromEnv: '0.0.0.0:80', fromFlag: '[::1]:0' },
     { key: 'log.level', env: ['HEARTH_LOG__LEVEL', 'warn'], flag: ['--log-level', 'debug'], read: (c) => c.log.level, fromDefault: 'info', fromEnv: 'warn', fromFlag: 'debug' },
-    { key: 'broker.url', env: ['HEARTH_BROKER__URL', 'nats://e:4222'], flag: ['--broker', 'wss://f.example/nats'], read: (c) => c.broker.url, fromDefault: '', fromEnv: 'nats://e:4222', fromFlag: 'wss://f.example/nats' },
+    { key: 'broker.url', env: ['HEARTH_BROKER__URL', 'nats://e:4222, tls://e2:4222'], flag: ['--broker', 'wss://f.example/nats'], read: (c) => c.broker.url, fromDefault: '', fromEnv: 'nats://e:4222, tls://e2:4222', fromFlag: 'wss://f.example/nats' },
   ];
   for (const row of layered) {
     it(`takes ${row.key} from defaults, then ${row.env[0]}, then ${row.flag[0]}`, () => {
@@ -89,6 +89,8 @@ describe('loadConfig without a file', () => {
     { name: 'bad host', env: { HEARTH_BROKER__HOST: 'not a host' }, key: 'broker.host', says: ['"not a host"', 'env HEARTH_BROKER__HOST', 'a host name or IP address'] },
     { name: 'empty data', argv: ['--data='], key: 'data', says: ['= ""', 'flag --data', 'empty', 'a directory path'] },
     { name: 'broker URL scheme', argv: ['--broker', 'http://b:4222'], key: 'broker.url', says: ['"http://b:4222"', 'flag --broker', 'nats://'] },
+    { name: 'a cluster mixing TCP and WebSocket', argv: ['--broker', 'nats://a:4222,ws://b:8080'], key: 'broker.url', says: ['"nats://a:4222,ws://b:8080"', 'flag --broker', 'several separated by commas'] },
+    { name: 'a cluster with an empty or bad entry', argv: ['--broker', 'nats://a:4222,,http://c'], key: 'broker.url', says: ['flag --broker', 'all nats:// and tls://'] },
     { name: 'db URL scheme', env: { HEARTH_SERVICES__USERS__DB__URL: 'postgres://x' }, key: 'services.users.db.url', says: ['"postgres://x"', 'env HEARTH_SERVICES__USERS__DB__URL', 'libsql://'] },
     { name: 'unknown flag', argv: ['--dat=x'], key: '--dat', says: ['"x"', 'the command line', 'unknown flag (did you mean --data?)', 'allowed: --config FILE, --data DIR'] },
     { name: 'flag without value', argv: ['--http'], key: 'http', says: ['flag --http', 'missing value', 'allowed: --http HOST:PORT'] },

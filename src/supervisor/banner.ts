@@ -18,7 +18,7 @@ export function banner(b: BannerInfo): string {
   const rows = [
     ['open', b.url],
     ['data', b.data],
-    ['broker', b.wsUrl ? `${b.broker}  (WebSocket ${b.wsUrl})` : b.broker],
+    ['broker', b.wsUrl ? `${shown(b.broker)}  (WebSocket ${b.wsUrl})` : shown(b.broker)],
     ['services', b.services.length ? b.services.join(', ') : 'none yet'],
     ['stop', 'Ctrl+C (or SIGTERM)'],
   ];
@@ -33,4 +33,9 @@ export function banner(b: BannerInfo): string {
     ? `Hearth is running, but not every service is ready:\n${down.map(([name, why]) => `    ${name}: ${why}\n`).join('')}  (${b.url}/readyz says the same)`
     : 'Hearth is ready';
   return `\n  ${title}\n\n${rows.map(([k, v]) => `  ${k!.padEnd(9)}${v}`).join('\n')}\n${first}\n`;
+}
+
+/** A broker URL (or a cluster's, comma-separated) without any credentials in it: a banner is read over shoulders and pasted into issues. */
+function shown(url: string): string {
+  return url.split(',').map((u) => u.trim().replace(/\/\/[^@/]*@/, '//')).join(',');
 }

@@ -41,6 +41,12 @@ describe('banner', () => {
     assert.match(text, /curl -X POST http:\/\/127\.0\.0\.1:8080\/v1\/auth\/register/);
   });
 
+  it('shows an external broker\'s servers without the credentials in their URLs', () => {
+    const text = banner({ url: 'http://h:8080', data: '/d', broker: 'nats://hearth:s3cret@a:4222,tls://tok3n@b:4222', services: [] });
+    assert.match(text, /broker\s+nats:\/\/a:4222,tls:\/\/b:4222\n/);
+    assert.doesNotMatch(text, /s3cret|tok3n/);
+  });
+
   it('does not say ready while a service is not, and says why', () => {
     const text = banner({ url: 'http://h:8080', data: '/d', broker: 'nats://x', services: ['chat', 'users'], notReady: { chat: '/d/chat.db is damaged: restore it from a backup' } });
     assert.doesNotMatch(text, /Hearth is ready/);

@@ -84,6 +84,22 @@ export function url(schemes: readonly string[], allowed: string, allowEmpty = tr
 }
 
 /**
+ * One URL or several separated by commas (a cluster's servers), or "": every one with a
+ * scheme of the same group (`[['nats:', 'tls:'], ['ws:', 'wss:']]`: all over TCP or all over
+ * WebSocket, as one client connects).
+ */
+export function urlList(groups: readonly (readonly string[])[], allowed: string) {
+  return v.pipe(
+    v.string(allowed),
+    v.check((s) => {
+      if (s === '') return true;
+      const urls = s.split(',').map((u) => u.trim());
+      return groups.some((g) => urls.every((u) => hasScheme(u, g)));
+    }, allowed),
+  );
+}
+
+/**
  * A map tile URL template, or "" (no tiles): an http(s) URL with `{z}`, `{x}` and `{y}`
  * after the host, and `{s}` (a subdomain) nowhere but there or as the host's first label —
  * so the host, with `{s}` as `*`, is a source a Content-Security-Policy can name.

@@ -2,12 +2,16 @@
  * One broker connection per process, through the official NATS client: `nats://` (and
  * `tls://`) over TCP with the `nats` package, `ws://`/`wss://` over WebSocket with
  * `nats.ws` (which needs a global WebSocket: Bun, Deno, Node 22+, browsers). The client
- * reconnects forever; requests made while it is away fail fast as `unavailable`.
+ * reconnects forever; requests made while it is away fail fast as `unavailable`. The URL
+ * may be a comma-separated list of the servers of a cluster, as every NATS client takes
+ * them: the client connects to one and fails over to the others (and to the servers the
+ * cluster tells it about).
  */
 import type { NatsConnection } from 'nats';
 
 /** Where the broker is and who we are. */
 export interface BrokerTarget {
+  /** One server URL, or several separated by commas (a cluster). */
   url: string;
   user?: string;
   password?: string;
@@ -29,7 +33,7 @@ export interface BrokerTarget {
 export async function connectBroker(t: BrokerTarget): Promise<NatsConnection> {
   const ws = /^wss?:\/\//i.test(t.url);
   const opts = {
-    servers: t.url,
+    servers: brokerServers(t.url),
     name: t.name,
     ...(t.user ? { user: t.user, pass: t.password ?? '' } : {}),
     ...(t.token ? { token: t.token } : {}),
@@ -55,4 +59,14 @@ export async function connectBroker(t: BrokerTarget): Promise<NatsConnection> {
   // CommonJS: bundled (build/node/), its exports are only `default`.
   const { connect } = 'connect' in nats ? nats : (nats as { default: typeof nats }).default;
   return connect(opts);
+}
+
+/**
+ * The servers of a broker URL: one URL, or several separated by commas.
+ *
+ * @example
+ * brokerServers('nats://a:4222, nats://b:4222'); // ['nats://a:4222', 'nats://b:4222']
+ */
+export function brokerServers(url: string): string[] {
+  return url.split(',').map((s) => s.trim()).filter(Boolean);
 }

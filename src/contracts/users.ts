@@ -240,6 +240,8 @@ export const UserProfileUpdated = event(S, 'user.profile_updated', { version: 1,
 export const UserDeleted = event(S, 'user.deleted', { version: 1, data: v.object({ userId: Id }) });
 /** A session ended (sign-out, revocation, password change, refresh-token re-use): the gateway stops honouring its access tokens. */
 export const SessionRevoked = event(S, 'session.revoked', { version: 1, data: v.object({ userId: Id, sessionId: Id, reason: v.string() }) });
+/** An app password was revoked: every gateway forgets the verifications it cached for that user's app passwords. */
+export const AppPasswordRevoked = event(S, 'app_password.revoked', { version: 1, data: v.object({ userId: Id, appPasswordId: Id }) });
 export const GroupCreated = event(S, 'group.created', { version: 1, data: v.object({ groupId: Id, name: v.string(), ownerId: Id, ownerName: v.string() }) });
 export const GroupRenamed = event(S, 'group.renamed', { version: 1, data: v.object({ groupId: Id, name: v.string() }) });
 export const GroupDeleted = event(S, 'group.deleted', { version: 1, data: v.object({ groupId: Id }) });

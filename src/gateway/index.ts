@@ -73,6 +73,9 @@ export default defineService({
     for (const subject of PERSONAL_SUBJECTS) api.subscribe(subject, (e) => deps.feed.pushPersonal(e));
     // A changed avatar: the friends' faces kept for OwnTracks replies are asked for again (#16).
     api.subscribe(users.UserProfileUpdated.subject, (e) => forgetFace(deps, (e.data as { userId: string }).userId));
+    // A revoked app password, on whichever gateway: this one forgets the user's cached verifications
+    // (a missed event leaves them at most the cache's 30 s).
+    api.subscribe(users.AppPasswordRevoked.subject, (e) => deps.appPasswords.forgetUser((e.data as { userId: string }).userId));
     // Typing indicators are plain broker messages (never stored), so every gateway instance sees them.
     api.listen(TYPING_SUBJECTS, (data, subject) => deps.feed.pushTyping(data, subject));
     deps.feed.connect((subject, data) => api.publish(subject, data));

@@ -40,6 +40,8 @@ export function handleAppPasswords(d: Deps): void {
       await requireActor(tx, req.actor);
       const rs = await tx.execute('DELETE FROM app_passwords WHERE id = ? AND user_id = ?', [req.id, req.actor.userId]);
       if (rs.rowsAffected === 0) throw UsersError.noSuchAppPassword();
+      // Every gateway caches verified app passwords: this tells them all to forget this user's.
+      await tx.append(users.AppPasswordRevoked, { userId: req.actor.userId, appPasswordId: req.id });
       return {};
     }),
   );

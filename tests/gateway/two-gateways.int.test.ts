@@ -1,0 +1,80 @@
+/**
+ * Two gateways on one broker, as behind a load balancer (#19): what one does to a
+ * credential holds on the other within a second. Each gateway caches verified app
+ * passwords (30 s); revoking one on either gateway publishes `app_password.revoked`, and
+ * every gateway forgets that user's cached verifications at once. A sign-out, published as
+ * `session.revoked`, reaches the other gateway's read model the same way.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import gateway from '../../src/gateway/index.ts';
+import { decode, encode, type RunningService } from '../../src/kit/index.ts';
+import { signUp, type User } from '../support/accounts.ts';
+import { useBroker } from '../support/broker.ts';
+import { assertProblem, call } from '../support/http.ts';
+import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
+import { waitFor } from '../support/poll.ts';
+import { logSink, startService } from '../support/service.ts';
+import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
+
+describe('gateway: two gateways on one broker', { timeout: FILE_TIMEOUT }, () => {
+  const broker = useBroker();
+  const dir = useTempDir('gw-two');
+  let h: InProcessHearth;
+  let second: RunningService;
+  let a: { url: string };
+  let b: { url: string };
+  let ann: User;
+
+  before(async () => {
+    h = await startInProcessHearth(broker().url, dir);
+    second = await startService(gateway, broker().url, join(dir, 'gateway-second.db'), { settings: h.config, log: logSink().options, catchupMs: 500 });
+    // Health requests go to either gateway (one queue group): ask until the other one answers.
+    const url = await waitFor('the second gateway\'s url', async () => {
+      const msg = await h.nc.request('sys.health.gateway', encode({}), { timeout: 1000 });
+      const found = (decode(msg.data) as { ok?: { info?: { url?: string } } }).ok?.info?.url;
+      return found && found !== h.url ? found : undefined;
+    });
+    [a, b] = [{ url: h.url }, { url }];
+    ann = await signUp(a, 'Ann');
+  });
+  after(async () => {
+    await second?.stop();
+    await h?.stop();
+  });
+
+  it('refuses an app password on the other gateway within a second of its revocation, though that gateway had it cached', async () => {
+    const made = await call(a, 'POST', '/v1/me/app-passwords', { token: ann.token, body: { label: 'phone' } });
+    assert.equal(made.status, 201, made.text);
+    const basic: [string, string] = [ann.email, made.body.password];
+    // Both gateways verify it once and cache the verification.
+    for (const g of [a, b]) assert.equal((await call(g, 'GET', '/v1/me', { basic })).status, 200);
+    assert.equal((await call(a, 'DELETE', `/v1/me/app-passwords/${made.body.id}`, { token: ann.token })).status, 204);
+    const started = Date.now();
+    await waitFor('the other gateway to refuse the revoked app password', async () => (await call(b, 'GET', '/v1/me', { basic })).status === 401, 1000);
+    assert.ok(Date.now() - started <= 1000);
+    assertProblem(await call(b, 'GET', '/v1/me', { basic }), 401, 'gateway.bad_credentials');
+    assertProblem(await call(a, 'GET', '/v1/me', { basic }), 401, 'gateway.bad_credentials');
+  });
+
+  it('keeps another app password of the same user working on both gateways', async () => {
+    const kept = await call(b, 'POST', '/v1/me/app-passwords', { token: ann.token, body: { label: 'tablet' } });
+    const gone = await call(b, 'POST', '/v1/me/app-passwords', { token: ann.token, body: { label: 'old phone' } });
+    const basic: [string, string] = [ann.email, kept.body.password];
+    for (const g of [a, b]) assert.equal((await call(g, 'GET', '/v1/me', { basic })).status, 200);
+    assert.equal((await call(b, 'DELETE', `/v1/me/app-passwords/${gone.body.id}`, { token: ann.token })).status, 204);
+    // The caches forgot the user; the next use verifies again with the users service, and passes.
+    for (const g of [a, b]) assert.equal((await call(g, 'GET', '/v1/me', { basic })).status, 200);
+  });
+
+  it('refuses a session signed out on one gateway on the other within a second', async () => {
+    const other = await call(a, 'POST', '/v1/auth/login', { body: { email: ann.email, password: ann.password } });
+    assert.equal(other.status, 200, other.text);
+    const token = other.body.accessToken as string;
+    assert.equal((await call(b, 'GET', '/v1/me', { token })).status, 200);
+    assert.equal((await call(a, 'POST', '/v1/auth/logout', { token, body: {} })).status, 200);
+    await waitFor('the other gateway to refuse the signed-out session', async () => (await call(b, 'GET', '/v1/me', { token })).status === 401, 1000);
+    assertProblem(await call(b, 'GET', '/v1/me', { token }), 401, 'gateway.session_revoked');
+  });
+});

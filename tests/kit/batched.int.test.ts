@@ -104,6 +104,16 @@ describe('kit: batched operations', { timeout: FILE_TIMEOUT }, () => {
     for (const m of seen.slice(from)) assert.ok(m.data.length <= 4096, `a message of ${m.data.length} bytes`);
   });
 
+  it('counts long trace ids in what a batch may hold', async () => {
+    const req = new Requester(nc, { timeoutMs: 5000, maxRequestBytes: 4096 });
+    const from = seen.length;
+    const long = (i: number) => ({ correlationId: `c${i}-${'x'.repeat(700)}`, causationId: `k${i}-${'y'.repeat(300)}` });
+    const replies = await Promise.all(Array.from({ length: 12 }, (_, i) => req.request(Add, { n: 500 + i }, long(i))));
+    assert.equal(replies.length, 12);
+    assert.ok((await wire(from)).length >= 3, 'a kilobyte of trace per call: at most four calls to a 4 KiB message');
+    for (const m of seen.slice(from)) assert.ok(m.data.length <= 4096, `a message of ${m.data.length} bytes`);
+  });
+
   it('refuses every call of a turn with the same typed error when nobody answers', async () => {
     const req = new Requester(nc, { timeoutMs: 2000, maxRequestBytes: 4096 });
     const Nobody = command('nobody', 'add', { version: 1, request: v.object({ n: v.number() }), reply: v.object({}), batched: true });

@@ -22,8 +22,10 @@ import { readReply, traceHeaders, type Trace } from './wire.ts';
 /** Most calls in one batch (also what a callee accepts). */
 export const MAX_BATCH_CALLS = 256;
 
-/** Bytes a batch adds per call around its request (array header, two trace ids), rounded up. */
-const PER_CALL_OVERHEAD = 96;
+/** Bytes a batch adds per call around its request and trace ids (MessagePack headers), rounded up; and once per batch. */
+const PER_CALL_OVERHEAD = 24;
+const PER_BATCH_OVERHEAD = 16;
+const utf8 = new TextEncoder();
 
 /** One call as it travels in a batch: its trace ids and its request's bytes. */
 export type BatchedCall = [correlationId: string, causationId: string, request: Uint8Array];
@@ -102,12 +104,14 @@ export class OutgoingBatch {
 
   /** Queues one call's request bytes; resolves with its reply's result or rejects with its error. */
   add(request: Uint8Array, trace: Partial<Trace>, timeoutMs: number): Promise<unknown> {
-    const size = request.length + PER_CALL_OVERHEAD;
+    const correlationId = trace.correlationId ?? '';
+    const causationId = trace.causationId ?? '';
+    const size = request.length + utf8.encode(correlationId).length + utf8.encode(causationId).length + PER_CALL_OVERHEAD;
     // What the callee accepts in one message: send what waits first.
-    if (this.#waiting.length && (this.#bytes + size > this.#maxBytes || this.#waiting.length >= MAX_BATCH_CALLS)) this.#flush();
+    if (this.#waiting.length && (PER_BATCH_OVERHEAD + this.#bytes + size > this.#maxBytes || this.#waiting.length >= MAX_BATCH_CALLS)) this.#flush();
     return new Promise((resolve, reject) => {
       if (this.#waiting.length === 0) setImmediate(() => this.#flush());
-      this.#waiting.push({ call: [trace.correlationId ?? '', trace.causationId ?? '', request], timeoutMs, resolve, reject });
+      this.#waiting.push({ call: [correlationId, causationId, request], timeoutMs, resolve, reject });
       this.#bytes += size;
     });
   }

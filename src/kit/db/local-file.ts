@@ -5,10 +5,10 @@
  * statement cache and its pragmas set once (`synchronous = FULL`, `secure_delete = ON`).
  * It is also the database's `client` (open.ts `DbClient`) for the few callers outside the
  * hot path: the start-up check, migrations' ledger, tests; those run on the write
- * connection under the mutex, and `transaction()` on a connection of its own.
+ * connection under the mutex.
  */
-import type { InArgs, InStatement, ResultSet, Row, TransactionMode } from '@libsql/client';
-import { Connection, LocalTransaction, statement, type Driver } from './local.ts';
+import type { InArgs, InStatement, ResultSet, Row } from '@libsql/client';
+import { Connection, statement, type Driver } from './local.ts';
 import { Mutex } from './mutex.ts';
 import type { Tx } from './open.ts';
 
@@ -25,17 +25,11 @@ const CONNECTION_PRAGMAS = 'PRAGMA synchronous = FULL; PRAGMA secure_delete = ON
 export class LocalFile {
   /** Serialises the write connection's users: write transactions, `execute`, `executeMultiple`. */
   readonly writes = new Mutex();
-  readonly #driver: Driver;
-  readonly #path: string;
-  readonly #timeoutMs: number;
   readonly #write: Connection;
   readonly #read: Connection;
   closed = false;
 
-  private constructor(driver: Driver, path: string, timeoutMs: number, write: Connection, read: Connection) {
-    this.#driver = driver;
-    this.#path = path;
-    this.#timeoutMs = timeoutMs;
+  private constructor(write: Connection, read: Connection) {
     this.#write = write;
     this.#read = read;
   }
@@ -46,7 +40,7 @@ export class LocalFile {
     try {
       write.exec('PRAGMA journal_mode = WAL');
       const read = single ? write : new Connection(driver, path, timeoutMs, CONNECTION_PRAGMAS);
-      return new LocalFile(driver, path, timeoutMs, write, read);
+      return new LocalFile(write, read);
     } catch (err) {
       write.close();
       throw err;
@@ -110,11 +104,6 @@ export class LocalFile {
 
   executeMultiple(sql: string): Promise<void> {
     return this.writes.run(async () => this.#write.exec(sql));
-  }
-
-  async transaction(mode: TransactionMode = 'write'): Promise<LocalTransaction> {
-    if (this.closed) throw new this.#driver.LibsqlError('The client is closed', 'CLIENT_CLOSED');
-    return new LocalTransaction(this.#driver, this.#path, this.#timeoutMs, CONNECTION_PRAGMAS, mode);
   }
 
   close(): void {

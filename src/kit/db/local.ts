@@ -11,7 +11,7 @@
  * Remote databases and embedded replicas stay on `@libsql/client` (open.ts).
  */
 import { Buffer } from 'node:buffer';
-import type { InArgs, InStatement, InValue, ResultSet, Row, TransactionMode } from '@libsql/client';
+import type { InArgs, InStatement, InValue, ResultSet, Row } from '@libsql/client';
 
 /** Most prepared statements kept per connection. */
 const CACHED_STATEMENTS = 200;
@@ -185,64 +185,6 @@ export class Connection {
     return new this.#driver.LibsqlError(err.message, base, code, rawCode, err);
   }
 }
-
-/** A transaction on a connection of its own (`db.client.transaction`), as `@libsql/client` hands out. */
-export class LocalTransaction {
-  readonly #conn: Connection;
-
-  constructor(driver: Driver, path: string, timeoutMs: number, init: string, mode: TransactionMode) {
-    this.#conn = new Connection(driver, path, timeoutMs, init);
-    try {
-      this.#conn.execute(BEGIN[mode]);
-    } catch (err) {
-      this.#conn.close();
-      throw err;
-    }
-  }
-
-  get closed(): boolean {
-    return !this.#conn.inTransaction;
-  }
-
-  async execute(stmt: InStatement | string, args?: InArgs): Promise<ResultSet> {
-    this.#check();
-    const { sql, args: a } = statement(stmt, args);
-    return this.#conn.executeCompatible(sql, a);
-  }
-
-  async executeMultiple(sql: string): Promise<void> {
-    this.#check();
-    this.#conn.exec(sql);
-  }
-
-  async commit(): Promise<void> {
-    try {
-      this.#check();
-      this.#conn.execute('COMMIT');
-    } finally {
-      this.#conn.close();
-    }
-  }
-
-  async rollback(): Promise<void> {
-    this.close();
-  }
-
-  close(): void {
-    try {
-      if (this.#conn.inTransaction) this.#conn.execute('ROLLBACK');
-    } finally {
-      this.#conn.close();
-    }
-  }
-
-  #check(): void {
-    if (this.closed) throw this.#conn.transactionClosed();
-  }
-}
-
-/** `@libsql/client`'s transaction modes as SQL. */
-const BEGIN: Record<TransactionMode, string> = { write: 'BEGIN IMMEDIATE', read: 'BEGIN TRANSACTION READONLY', deferred: 'BEGIN DEFERRED' };
 
 /** A statement given either way `@libsql/client` takes one. */
 export function statement(stmt: InStatement | string, args?: InArgs): { sql: string; args: InArgs } {

@@ -14,7 +14,7 @@
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Client, InArgs, InStatement, ResultSet, Row, TransactionMode } from '@libsql/client';
+import type { Client, InArgs, InStatement, ResultSet, Row } from '@libsql/client';
 import { LocalFile } from './local-file.ts';
 import type { Driver } from './local.ts';
 import { Mutex } from './mutex.ts';
@@ -65,19 +65,7 @@ export interface DbClient {
   execute(stmt: InStatement): Promise<ResultSet>;
   execute(sql: string, args?: InArgs): Promise<ResultSet>;
   executeMultiple(sql: string): Promise<void>;
-  transaction(mode?: TransactionMode): Promise<DbTransaction>;
   close(): void;
-}
-
-/** A transaction from `DbClient.transaction`. */
-export interface DbTransaction {
-  execute(stmt: InStatement): Promise<ResultSet>;
-  execute(sql: string, args?: InArgs): Promise<ResultSet>;
-  executeMultiple(sql: string): Promise<void>;
-  commit(): Promise<void>;
-  rollback(): Promise<void>;
-  close(): void;
-  readonly closed: boolean;
 }
 
 /** How long a statement waits for a lock held by another connection (SQLite's busy timeout). */
@@ -98,8 +86,9 @@ export class Db {
   /** Full, damaged or ok, as the last operations found it. */
   readonly storage: StorageCondition;
   readonly #writes: Mutex;
-  /** A local file of ours on libSQL's own driver (then `client` is it too); otherwise everything goes through `client`. */
+  /** A local file of ours on libSQL's own driver (then `client` is it too); otherwise everything goes through `#remote`. */
   readonly #file: LocalFile | undefined;
+  readonly #remote: Client | undefined;
   /** Embedded replicas have a single connection, so reads must queue behind writes too. */
   readonly #single: boolean;
   /** A local file this process owns (not an embedded replica, whose file and journal are libSQL's): it is scrubbed. */
@@ -108,6 +97,7 @@ export class Db {
   constructor(client: Client | LocalFile, o: { local: boolean; single: boolean; own?: boolean; storage?: StorageCondition }) {
     this.client = client;
     this.#file = client instanceof LocalFile ? client : undefined;
+    this.#remote = client instanceof LocalFile ? undefined : client;
     this.#writes = this.#file?.writes ?? new Mutex();
     this.local = o.local;
     this.#single = o.single;
@@ -121,7 +111,7 @@ export class Db {
     try {
       const file = this.#file;
       if (file) return this.#single ? await this.#writes.run(async () => file.read(sql, args)) : file.read(sql, args);
-      const run = () => this.client.execute({ sql, args });
+      const run = () => this.#remote!.execute({ sql, args });
       return (this.#single ? await this.#writes.run(run) : await run()).rows;
     } catch (err) {
       throw this.storage.fault(err);
@@ -152,8 +142,9 @@ export class Db {
   #write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     const file = this.#file;
     if (file) return this.#writes.run(() => file.transact(fn));
+    const remote = this.#remote!;
     return this.#writes.run(async () => {
-      const tx = await this.client.transaction('write');
+      const tx = await remote.transaction('write');
       const hooks: (() => void)[] = [];
       try {
         // Deleted rows' bytes are overwritten, not left in free pages (an erased person must

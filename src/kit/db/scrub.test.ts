@@ -8,6 +8,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { createClient } from '@libsql/client';
 import { openDb } from './open.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hearth-scrub-'));
@@ -58,10 +60,11 @@ describe('erasure on disk', () => {
   it('gives way to a reader holding an old snapshot (as Litestream does), and finishes once it is gone', async () => {
     const path = join(dir, 'held.db');
     const db = await openDb({ path, service: 'held' });
-    const reader = await openDb({ path, service: 'reader' });
+    // Another process's reader, as Litestream is: its own connection to the file.
+    const reader = createClient({ url: pathToFileURL(path).href });
     try {
       await db.write(async (tx) => void (await tx.execute('CREATE TABLE t (x TEXT)')));
-      const snapshot = await reader.client.transaction('read');
+      const snapshot = await reader.transaction('read');
       await snapshot.execute('SELECT count(*) FROM t'); // the read transaction now holds its snapshot
       await db.write((tx) => tx.execute('INSERT INTO t VALUES (?)', [SECRET]));
       await db.checkpoint(); // must return (within its 100 ms wait), not hold writes for the 5 s busy timeout

@@ -6,36 +6,19 @@
  * documentation asks the server's owner to give it.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Requester } from '../../src/kit/index.ts';
 import { AddEntry, GetTally, GetTotal } from '../kit-service/contracts.ts';
 import { bannerOf, spawnHearth } from '../support/hearth-process.ts';
 import { getJson } from '../support/http.ts';
-import { OWNER, ownerClient, writeTestConfig } from '../support/config.ts';
+import { ownerClient, writeTestConfig } from '../support/config.ts';
 import { waitFor } from '../support/poll.ts';
+import { hearthAuthorization, natsServer, startNatsServer } from '../support/nats-server.ts';
 
-const natsServer = spawnSync('sh', ['-c', 'command -v nats-server'], { encoding: 'utf8' }).stdout.trim();
-
-/**
- * Hearth's user on the server with exactly the permissions docs/architecture.md ("An
- * external broker") tells the server's owner to give it, for the services these tests run;
- * the test's own client is a separate user without limits.
- */
+/** Hearth's user on the server; the test's own client is a separate user without limits. */
 const HEARTH = { user: 'hearth', password: 'hearth-on-nats-4c1d' };
-const INBOXES = ['gateway', 'users', 'location', 'chat', 'notifications', 'ledger', 'tally', 'supervisor'].map((s) => `"_INBOX.${s}.>"`);
-const HEARTH_ON_NATS = `authorization {
-  users: [
-    { user: ${HEARTH.user}, password: "${HEARTH.password}", permissions: {
-        publish: ["svc.>", "evt.>", "log.*.read", "sys.health.*", "sys.ready"]
-        subscribe: ["svc.>", "evt.>", "log.*.read", "sys.health.*", "sys.ready", ${INBOXES.join(', ')}]
-        allow_responses: true
-    } }
-    { user: "${OWNER.user}", password: "${OWNER.password}" }
-  ]
-}`;
 /** Hearth's processes connect as its restricted user. */
 const asHearth = { HEARTH_BROKER__USER: HEARTH.user, HEARTH_BROKER__PASSWORD: HEARTH.password };
 
@@ -45,14 +28,7 @@ describe('against an external nats-server', { skip: natsServer ? undefined : 'na
   let url: string;
 
   before(async () => {
-    const conf = join(cfg.dir, 'nats.conf');
-    writeFileSync(conf, `listen: 127.0.0.1:-1\n${HEARTH_ON_NATS}\n`);
-    server = spawn(natsServer, ['-c', conf, '--ports_file_dir', cfg.dir], { stdio: 'ignore' });
-    const ports = await waitFor("nats-server's ports file", async () => {
-      const f = readdirSync(cfg.dir).find((n) => n.endsWith('.ports'));
-      return f ? (JSON.parse(readFileSync(join(cfg.dir, f), 'utf8')) as { nats: string[] }) : undefined;
-    }, 15_000);
-    url = ports.nats[0]!;
+    ({ url, process: server } = await startNatsServer(join(cfg.dir, 'nats'), `listen: 127.0.0.1:-1\n${hearthAuthorization(HEARTH)}\n`));
   });
   after(() => {
     server.kill('SIGKILL');

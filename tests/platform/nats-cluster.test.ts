@@ -6,8 +6,7 @@
  * answering, nothing acknowledged is lost, and its consumer applies every event exactly once.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { connect, type NatsConnection } from 'nats';
@@ -18,22 +17,10 @@ import { getJson } from '../support/http.ts';
 import { OWNER, writeTestConfig } from '../support/config.ts';
 import { freePort } from '../support/net.ts';
 import { waitFor } from '../support/poll.ts';
-
-const natsServer = spawnSync('sh', ['-c', 'command -v nats-server'], { encoding: 'utf8' }).stdout.trim();
+import { hearthAuthorization, natsServer, startNatsServer } from '../support/nats-server.ts';
 
 /** Hearth's user on every node, with the permissions docs/architecture.md ("An external broker") asks for. */
 const HEARTH = { user: 'hearth', password: 'hearth-on-the-cluster-9e2b' };
-const INBOXES = ['gateway', 'users', 'location', 'chat', 'notifications', 'ledger', 'tally', 'supervisor'].map((s) => `"_INBOX.${s}.>"`);
-const AUTHORIZATION = `authorization {
-  users: [
-    { user: ${HEARTH.user}, password: "${HEARTH.password}", permissions: {
-        publish: ["svc.>", "evt.>", "log.*.read", "sys.health.*", "sys.ready", "saga.>"]
-        subscribe: ["svc.>", "evt.>", "log.*.read", "sys.health.*", "sys.ready", "saga.>", ${INBOXES.join(', ')}]
-        allow_responses: true
-    } }
-    { user: "${OWNER.user}", password: "${OWNER.password}" }
-  ]
-}`;
 
 interface Node {
   name: string;
@@ -53,22 +40,14 @@ describe('on a three-node nats-server cluster', { skip: natsServer ? undefined :
     const routes = await Promise.all([0, 1, 2].map(() => freePort()));
     const monitors = await Promise.all([0, 1, 2].map(() => freePort()));
     for (let i = 0; i < 3; i++) {
-      const dir = join(cfg.dir, `n${i + 1}`);
-      mkdirSync(dir);
-      const conf = join(dir, 'nats.conf');
       const others = routes.filter((_, j) => j !== i).map((p) => `"nats-route://127.0.0.1:${p}"`);
-      writeFileSync(conf, `server_name: n${i + 1}
+      const { url, process } = await startNatsServer(join(cfg.dir, `n${i + 1}`), `server_name: n${i + 1}
 listen: 127.0.0.1:-1
 http: 127.0.0.1:${monitors[i]}
 cluster { name: hearth-test, listen: 127.0.0.1:${routes[i]}, routes: [${others.join(', ')}] }
-${AUTHORIZATION}
+${hearthAuthorization(HEARTH)}
 `);
-      const process = spawn(natsServer, ['-c', conf, '--ports_file_dir', dir], { stdio: 'ignore' });
-      const ports = await waitFor(`n${i + 1}'s ports file`, async () => {
-        const f = readdirSync(dir).find((n) => n.endsWith('.ports'));
-        return f ? (JSON.parse(readFileSync(join(dir, f), 'utf8')) as { nats: string[] }) : undefined;
-      }, 15_000);
-      nodes.push({ name: `n${i + 1}`, url: ports.nats[0]!, monitor: monitors[i]!, process });
+      nodes.push({ name: `n${i + 1}`, url, monitor: monitors[i]!, process });
     }
     await waitFor('the three nodes to route to each other', async () => {
       const routez = await Promise.all(nodes.map((n) => getJson(`http://127.0.0.1:${n.monitor}/routez`).catch(() => undefined)));

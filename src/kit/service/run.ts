@@ -246,6 +246,8 @@ async function boot(def: ServiceDefinition, o: RunOptions, opened: { db?: Db; nc
   await Promise.all(consumers.map((c) => c.start()));
   for (const fn of starting) await fn();
   sagas.start(); // resumes every unfinished saga (after a crash, where it stood)
+  // Ready means answering: the broker has every subscription before anyone is told so.
+  await nc.flush();
   status = 'ok';
   log.info('ready', { ms: Date.now() - started, head: await events.head() });
 

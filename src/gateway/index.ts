@@ -4,6 +4,7 @@
  * users service's events), verifies tokens itself, and forwards each REST call over the
  * broker. The boot order is below; see app.ts for the request pipeline and the stream seam.
  */
+import { randomUUID } from 'node:crypto';
 import { defineService, type ServiceApi } from '../kit/index.ts';
 import { BUILT_IN_SERVICES, users } from '../contracts/index.ts';
 import { createApp, streamSeam } from './app.ts';
@@ -13,6 +14,7 @@ import { IdempotencyStore } from './idempotency/store.ts';
 import { LIVE_SUBJECTS, LiveFeed, PERSONAL_SUBJECTS } from './live-feed.ts';
 import { Metrics } from './metrics.ts';
 import { MIGRATIONS } from './migrations.ts';
+import { ALIVE_SUBJECT, GatewayPeers } from './peers.ts';
 import { PHONES_PER_USER, RateLimiter } from './rate-limiter.ts';
 import { usersConsumer } from './consumers/users.ts';
 import { mountAccountDeletion } from './sagas/account-deletion.ts';
@@ -82,6 +84,15 @@ export default defineService({
     // 2. The app and its listener (not listening yet).
     const app = createApp(deps);
     const http = createListener(app.fetch);
+    // Rate limits are shared among the gateways alive (peers.ts); health says how many there are.
+    const peers = new GatewayPeers({
+      id: randomUUID(),
+      publish: (subject, data) => api.publish(subject, data),
+      now: deps.now,
+      onCount: (n) => (deps.limiter.share(n), api.report('gateways', String(n))),
+    });
+    api.report('gateways', '1');
+    api.listen(ALIVE_SUBJECT, (data) => peers.hear(data));
     let timer: ReturnType<typeof setInterval> | undefined;
     let stream: { close(): Promise<void> } | undefined;
 
@@ -98,12 +109,14 @@ export default defineService({
       timer = setInterval(() => void prune(deps).catch((err) => api.log.warn('prune failed', { err })), PRUNE_EVERY_MS);
       (timer as { unref?: () => void }).unref?.();
       void prune(deps).catch((err) => api.log.warn('prune failed', { err }));
+      peers.start();
     });
 
     // Stop accepting connections first; then end the streams (they would hold the close up)
     // while requests in flight finish.
     api.onStop(async () => {
       clearInterval(timer);
+      peers.stop();
       const closing = http.close();
       await stream?.close();
       await closing;

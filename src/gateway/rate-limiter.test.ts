@@ -57,4 +57,20 @@ describe('RateLimiter', () => {
     limiter.prune();
     assert.equal(limiter.size, 1);
   });
+
+  it('takes its share of each limit when gateways share them, never less than one a minute', () => {
+    let now = 0;
+    const limiter = new RateLimiter({ ip: 6, user: 100, auth: 1 }, () => now);
+    limiter.share(3);
+    limiter.take('ip', 'a');
+    limiter.take('ip', 'a');
+    const err = refused(() => limiter.take('ip', 'a'));
+    assert.equal((err.details as { retryAfterSeconds: number }).retryAfterSeconds, 30, 'two a minute refill at one per 30 s');
+    limiter.take('auth', 'a');
+    refused(() => limiter.take('auth', 'a'));
+    limiter.share(1);
+    now += 60_000;
+    for (let i = 0; i < 6; i++) limiter.take('ip', 'b');
+    refused(() => limiter.take('ip', 'b'));
+  });
 });

@@ -2,8 +2,9 @@
  * Rate limits as in-memory token buckets, one per (scope, key): a bucket holds up to a
  * minute's allowance and refills continuously, so a client may burst up to its limit and
  * then goes at the steady rate. Idle full buckets are pruned, and the table is bounded, so
- * a spray of addresses cannot grow memory without limit. Per process: with several gateway
- * instances each enforces its own share.
+ * a spray of addresses cannot grow memory without limit. With several gateways each
+ * enforces its share of the configured limit: the limit divided by the number of gateways
+ * alive (peers.ts), so clients spread evenly over them get what one gateway would allow.
  */
 import { AppError } from '../kit/index.ts';
 
@@ -37,6 +38,8 @@ export class RateLimiter {
   readonly #perMinute: LimitRates;
   readonly #now: () => number;
   readonly #buckets = new Map<string, Bucket>();
+  /** How many gateways share the limits. */
+  #gateways = 1;
   /** Called on each refusal (metrics). */
   onLimited: (scope: LimitScope) => void = () => undefined;
 
@@ -45,9 +48,20 @@ export class RateLimiter {
     this.#now = now;
   }
 
+  /** Shares every limit among `gateways` gateways from now on (a bucket over its new capacity is cut to it). */
+  share(gateways: number): void {
+    this.#gateways = Math.max(1, Math.floor(gateways));
+  }
+
+  /** This gateway's share of `scope`'s limit per minute (at least one), or undefined when it is not limited. */
+  #capacity(scope: LimitScope): number | undefined {
+    const limit = this.#perMinute[scope];
+    return limit === undefined ? undefined : Math.max(1, limit / this.#gateways);
+  }
+
   /** Takes one token for `key` in `scope`, or throws 429 with the seconds until one is back. */
   take(scope: LimitScope, key: string): void {
-    const capacity = this.#perMinute[scope];
+    const capacity = this.#capacity(scope);
     if (capacity === undefined) return;
     const perMs = capacity / 60_000;
     const now = this.#now();
@@ -74,7 +88,7 @@ export class RateLimiter {
     const now = this.#now();
     for (const [id, b] of this.#buckets) {
       const scope = id.slice(0, id.indexOf('\0')) as LimitScope;
-      const capacity = this.#perMinute[scope] ?? 0;
+      const capacity = this.#capacity(scope) ?? 0;
       if (b.tokens + ((now - b.at) * capacity) / 60_000 >= capacity) this.#buckets.delete(id);
     }
   }

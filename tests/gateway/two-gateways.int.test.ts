@@ -3,7 +3,8 @@
  * credential holds on the other within a second. Each gateway caches verified app
  * passwords (30 s); revoking one on either gateway publishes `app_password.revoked`, and
  * every gateway forgets that user's cached verifications at once. A sign-out, published as
- * `session.revoked`, reaches the other gateway's read model the same way.
+ * `session.revoked`, reaches the other gateway's read model the same way. Rate limits are
+ * shared: each gateway counts the gateways alive (`evt.gateway.alive`) and allows its share.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -28,7 +29,7 @@ describe('gateway: two gateways on one broker', { timeout: FILE_TIMEOUT }, () =>
   let ann: User;
 
   before(async () => {
-    h = await startInProcessHearth(broker().url, dir);
+    h = await startInProcessHearth(broker().url, dir, (c) => (c.gateway.user_rate_per_minute = 600)); // the default, which the rate-limit test shares
     second = await startService(gateway, broker().url, join(dir, 'gateway-second.db'), { settings: h.config, log: logSink().options, catchupMs: 500 });
     // Health requests go to either gateway (one queue group): ask until the other one answers.
     const url = await waitFor('the second gateway\'s url', async () => {
@@ -76,5 +77,37 @@ describe('gateway: two gateways on one broker', { timeout: FILE_TIMEOUT }, () =>
     assert.equal((await call(a, 'POST', '/v1/auth/logout', { token, body: {} })).status, 200);
     await waitFor('the other gateway to refuse the signed-out session', async () => (await call(b, 'GET', '/v1/me', { token })).status === 401, 1000);
     assertProblem(await call(b, 'GET', '/v1/me', { token }), 401, 'gateway.session_revoked');
+  });
+
+  it('shares each rate limit between the gateways: each allows half of what one would', async () => {
+    // Each gateway's health says how many gateways it counts.
+    const counted = async () => {
+      const seen = new Map<string, string>();
+      for (let i = 0; i < 20 && seen.size < 2; i++) {
+        const msg = await h.nc.request('sys.health.gateway', encode({}), { timeout: 1000 });
+        const info = (decode(msg.data) as { ok: { info: { url: string; gateways: string } } }).ok.info;
+        seen.set(info.url, info.gateways);
+      }
+      return [...seen.values()];
+    };
+    assert.deepEqual(await counted(), ['2', '2']);
+    // user_rate_per_minute: 600 — each gateway lets a user make 300 requests in a burst.
+    const bea = await signUp(b, 'Bea');
+    const burst = async (g: { url: string }) => {
+      let ok = 0;
+      for (;;) {
+        const res = await call(g, 'GET', '/v1/me', { token: bea.token });
+        if (res.status === 429) return { ok, res };
+        assert.equal(res.status, 200, res.text);
+        ok++;
+      }
+    };
+    for (const g of [a, b]) {
+      const { ok, res } = await burst(g);
+      // The bucket refills at 5 a second while the burst runs.
+      assert.ok(ok >= 299 && ok < 340, `${ok} requests before the first 429`);
+      assertProblem(res, 429, 'gateway.rate_limited');
+      assert.ok(Number(res.headers.get('retry-after')) >= 1);
+    }
   });
 });

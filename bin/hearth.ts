@@ -11,6 +11,7 @@
  *   hearth standby --from-replica URL   keep a copy a few seconds behind the primary, ready to promote
  *   hearth promote                      make a standby the primary
  *   hearth config                       the effective configuration, secrets redacted
+ *   hearth nats-authorization           a nats-server authorization block: one user per Hearth process
  *   hearth broker [nats-server flags]   the embedded broker alone
  *   hearth version
  */
@@ -31,10 +32,11 @@ Commands:
   standby            keep a copy of a primary's replica a few seconds behind (--from-replica URL)
   promote            make the standby on --data DIR the primary
   config             print the effective configuration, secrets redacted
+  nats-authorization print the authorization block for a nats-server carrying Hearth: one user per process, each allowed only what it does
   broker             run the embedded NATS-compatible broker alone (nats-server flags: hearth broker --help)
   version            print the version and the runtime
 
-Options for serve, service, rebuild, check and config:
+Options for serve, service, rebuild, check, config and nats-authorization:
   --config FILE      configuration file (see docs/configuration.md)
   --data DIR         data directory (default ./data)
   --http HOST:PORT   HTTP address (default 127.0.0.1:8080)
@@ -75,6 +77,9 @@ switch (command) {
     break;
   case 'config':
     code = await (await supervisor()).runConfigCommand(rest);
+    break;
+  case 'nats-authorization':
+    code = await (await supervisor()).runNatsAuthorization(rest, Object.keys(await services()));
     break;
   case 'broker':
     code = await (await import('../embedded-broker/index.ts')).runBrokerCli(rest);

@@ -39,7 +39,7 @@ describe('loadConfig without a file', () => {
   it('adds a built-in service from the environment with its defaults', () => {
     const { config, sources } = loadConfig([], { HEARTH_SERVICES__USERS__INSTANCES: '3' }, { cwd });
     assert.deepEqual(config.services.users, {
-      enabled: true, entry: '', instances: 3, db: { url: '', sync_url: '', auth_token: '', sync_interval: 0 },
+      enabled: true, entry: '', instances: 3, broker_user: '', broker_password: '', db: { url: '', sync_url: '', auth_token: '', sync_interval: 0 },
     });
     assert.deepEqual(sources['services.users.instances'], { kind: 'env', name: 'HEARTH_SERVICES__USERS__INSTANCES' });
     assert.deepEqual(sources['services.users.enabled'], { kind: 'default' });

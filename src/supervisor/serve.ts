@@ -120,6 +120,13 @@ export async function runServe(argv: string[], loaders: ServiceLoaders, handover
     brokerUrl = broker.url;
   }
   const external = config.broker.url ? { user: config.broker.user, password: config.broker.password, token: config.broker.token } : undefined;
+  // On an external broker a service connects as its own user when configuration names one
+  // (`hearth nats-authorization`), else with the shared credential; on ours, with a fresh one.
+  const credentialOf = (service: string) => {
+    const own = config.services[service];
+    if (external && own?.broker_user) return { user: own.broker_user, password: own.broker_password };
+    return external ?? creds.services.get(service)!;
+  };
   const nc = await connectBroker({
     url: brokerUrl,
     name: 'hearth-supervisor',
@@ -148,12 +155,12 @@ export async function runServe(argv: string[], loaders: ServiceLoaders, handover
   };
   let table: ProcessTable | InProcessTable;
   if (config.supervisor.one_process) {
-    table = startInProcess(children, { config, loaders, log, policy, broker: (service) => ({ url: brokerUrl, ...(external ?? creds.services.get(service)!) }) });
+    table = startInProcess(children, { config, loaders, log, policy, broker: (service) => ({ url: brokerUrl, ...credentialOf(service) }) });
   } else {
     const processes = (table = new ProcessTable(log, policy));
     const command = [...selfCommand(), 'service'];
     for (const child of children) {
-      const cred = external ?? creds.services.get(child.service)!;
+      const cred = credentialOf(child.service);
       processes.start({
         name: child.id,
         command: [...command, child.service, ...(configFile ? ['--config', configFile] : [])],

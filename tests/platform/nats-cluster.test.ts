@@ -1,12 +1,15 @@
 /**
  * Hearth on a real three-node nats-server cluster (Debian's nats-server), as when a group
- * outgrows one box: `hearth serve --broker <the three URLs, comma-separated>`. Every
- * process connects to one node and fails over to the others: SIGKILL the node most of
- * Hearth's connections are on, in the middle of a stream of commands, and Hearth keeps
- * answering, nothing acknowledged is lost, and its consumer applies every event exactly once.
+ * outgrows one box: `hearth serve --broker <the three URLs, comma-separated>`, each process
+ * connecting as its own user with only its own permissions — the block `hearth
+ * nats-authorization` prints, given to every node. Every process connects to one node and
+ * fails over to the others: SIGKILL the node most of Hearth's connections are on, in the
+ * middle of a stream of commands, and Hearth keeps answering, nothing acknowledged is lost,
+ * and its consumer applies every event exactly once.
  */
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { connect, type NatsConnection } from 'nats';
@@ -17,10 +20,27 @@ import { getJson } from '../support/http.ts';
 import { OWNER, writeTestConfig } from '../support/config.ts';
 import { freePort } from '../support/net.ts';
 import { waitFor } from '../support/poll.ts';
-import { hearthAuthorization, natsServer, startNatsServer } from '../support/nats-server.ts';
+import { natsServer, startNatsServer } from '../support/nats-server.ts';
 
-/** Hearth's user on every node, with the permissions docs/architecture.md ("An external broker") asks for. */
-const HEARTH = { user: 'hearth', password: 'hearth-on-the-cluster-9e2b' };
+/**
+ * What `hearth nats-authorization` prints for this configuration, with the test's own owner
+ * user added; a password for each of its users (as nats-server's environment gives them);
+ * and Hearth's environment that has each process connect as its user.
+ */
+async function perProcessUsers(configFile: string): Promise<{ block: string; serverEnv: Record<string, string>; hearthEnv: Record<string, string> }> {
+  const printed = spawnHearth('node', ['nats-authorization', '--config', configFile]);
+  assert.equal(await printed.exited, 0, printed.output());
+  const block = printed.output().replace(/\n  \]\n\}\n$/, `\n    { user: "${OWNER.user}", password: "${OWNER.password}" }\n  ]\n}\n`);
+  const serverEnv: Record<string, string> = {};
+  const hearthEnv: Record<string, string> = {};
+  for (const [, process, user, variable] of block.matchAll(/# (\S+)\n\s+\{ user: "([^"]+)", password: \$(\w+)/g)) {
+    const password = randomBytes(12).toString('hex');
+    serverEnv[variable!] = password;
+    const key = process === 'supervisor' ? 'HEARTH_BROKER__' : `HEARTH_SERVICES__${process!.toUpperCase()}__BROKER_`;
+    Object.assign(hearthEnv, { [`${key}USER`]: user, [`${key}PASSWORD`]: password });
+  }
+  return { block, serverEnv, hearthEnv };
+}
 
 interface Node {
   name: string;
@@ -35,8 +55,12 @@ describe('on a three-node nats-server cluster', { skip: natsServer ? undefined :
   let hearth: HearthProcess;
   let nc: NatsConnection;
   let req: Requester;
+  let users: Awaited<ReturnType<typeof perProcessUsers>>;
 
   before(async () => {
+    users = await perProcessUsers(cfg.file);
+    // Eight processes: the supervisor, five services, ledger and tally.
+    assert.equal(Object.keys(users.serverEnv).length, 8, users.block);
     const routes = await Promise.all([0, 1, 2].map(() => freePort()));
     const monitors = await Promise.all([0, 1, 2].map(() => freePort()));
     for (let i = 0; i < 3; i++) {
@@ -45,8 +69,8 @@ describe('on a three-node nats-server cluster', { skip: natsServer ? undefined :
 listen: 127.0.0.1:-1
 http: 127.0.0.1:${monitors[i]}
 cluster { name: hearth-test, listen: 127.0.0.1:${routes[i]}, routes: [${others.join(', ')}] }
-${hearthAuthorization(HEARTH)}
-`);
+${users.block}
+`, users.serverEnv);
       nodes.push({ name: `n${i + 1}`, url, monitor: monitors[i]!, process });
     }
     await waitFor('the three nodes to route to each other', async () => {
@@ -72,15 +96,25 @@ ${hearthAuthorization(HEARTH)}
     return out;
   };
 
-  it('serves with the cluster\'s URLs, comma-separated, and shows them without credentials', async () => {
-    const list = nodes.map((n) => n.url.replace('nats://', `nats://${HEARTH.user}:${HEARTH.password}@`)).join(',');
-    hearth = spawnHearth('node', ['serve', '--config', cfg.file, '--broker', list]);
+  it('serves with the cluster\'s URLs, comma-separated, each process as its own user', async () => {
+    const list = nodes.map((n) => n.url).join(',');
+    hearth = spawnHearth('node', ['serve', '--config', cfg.file, '--broker', list], { env: users.hearthEnv });
     const { http } = await bannerOf(hearth);
     assert.equal((await getJson(`${http}/readyz`)).status, 200);
     assert.match(hearth.output(), new RegExp(`broker\\s+${nodes.map((n) => n.url).join(',').replace(/[./]/g, '\\$&')}\\n`));
-    assert.equal(hearth.output().includes(HEARTH.password), false, 'the password appears in the output');
+    for (const password of Object.values(users.serverEnv)) assert.equal(hearth.output().includes(password), false, 'a password appears in the output');
     const spread = await hearthConnections();
     assert.equal([...spread.values()].reduce((a, b) => a + b, 0), 8, `one connection per process (supervisor, five services, ledger, tally): ${[...spread].map(([n, c]) => `${n.name}=${c}`)}`);
+    // Each as its user (the nodes' /connz name the authorized user of each connection).
+    const named = new Map<string, string>();
+    for (const n of nodes) {
+      const connz = (await getJson(`http://127.0.0.1:${n.monitor}/connz?auth=true&limit=1000`)).body as { connections: { name?: string; authorized_user?: string }[] };
+      for (const c of connz.connections) if (c.name?.startsWith('hearth-')) named.set(c.name, c.authorized_user ?? '');
+    }
+    assert.equal(named.get('hearth-supervisor'), 'hearth-supervisor');
+    for (const service of ['users', 'location', 'chat', 'notifications', 'gateway', 'ledger', 'tally']) {
+      assert.equal([...named].find(([name]) => name.startsWith(`hearth-${service}`))?.[1], `hearth-${service}`, `${service} connects as its own user: ${[...named]}`);
+    }
   });
 
   it('keeps answering when the node most of its processes use is SIGKILLed, losing nothing acknowledged', async () => {

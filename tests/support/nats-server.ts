@@ -33,14 +33,15 @@ export function hearthAuthorization(hearth: { user: string; password: string }):
 }
 
 /**
- * Starts nats-server on `conf` (written to `dir`, which must be its own) and resolves with its
- * client URL once its ports file says it listens.
+ * Starts nats-server on `conf` (written to `dir`, which must be its own), with `env` added to
+ * its environment (what `$VARIABLE`s in `conf` read), and resolves with its client URL once
+ * its ports file says it listens.
  */
-export async function startNatsServer(dir: string, conf: string): Promise<{ url: string; process: ChildProcess }> {
+export async function startNatsServer(dir: string, conf: string, env: Record<string, string> = {}): Promise<{ url: string; process: ChildProcess }> {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'nats.conf');
   writeFileSync(file, conf);
-  const process = spawn(natsServer, ['-c', file, '--ports_file_dir', dir], { stdio: 'ignore' });
+  const process = spawn(natsServer, ['-c', file, '--ports_file_dir', dir], { stdio: 'ignore', env: { ...globalThis.process.env, ...env } });
   const ports = await waitFor("nats-server's ports file", async () => {
     const f = readdirSync(dir).find((n) => n.endsWith('.ports'));
     return f ? (JSON.parse(readFileSync(join(dir, f), 'utf8')) as { nats: string[] }) : undefined;

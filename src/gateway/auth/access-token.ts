@@ -97,7 +97,7 @@ async function verifyInFull(token: string, o: { jwks: JwksCache; issuer: string;
   const { sub, sid, exp, iat } = claims.output;
   if (exp - iat > o.ttlS + CLOCK_TOLERANCE_S) throw invalid('lifetime longer than users.access_token_ttl_s');
   const facts: VerifiedToken = { userId: sub, sessionId: sid, expiresAt: exp * 1000, ...used! };
-  if (facts.expiresAt > now) o.cache?.add(token, facts); // one past exp (within the tolerance) is checked in full each time
+  if (facts.expiresAt > now) o.cache?.add(token, facts, now); // one past exp (within the tolerance) is checked in full each time
   return facts;
 }
 

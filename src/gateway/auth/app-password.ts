@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import * as v from 'valibot';
 import { AppError } from '../../kit/index.ts';
 import { users } from '../../contracts/index.ts';
+import { ExpiringMap } from '../expiring-map.ts';
 
 /** Checks one pair with the users service. */
 export type VerifyPair = (email: string, password: string) => Promise<{ userId: string }>;
@@ -39,7 +40,8 @@ export class AppPasswordCache {
   readonly #verify: VerifyPair;
   readonly #ttlMs: number;
   readonly #now: () => number;
-  readonly #entries = new Map<string, { userId: string; until: number }>();
+  /** Verified pairs (by digest) and their users. */
+  readonly #entries = new ExpiringMap<string, string>(MAX_ENTRIES);
 
   constructor(verify: VerifyPair, o: { ttlMs?: number; now?: () => number } = {}) {
     this.#verify = verify;
@@ -49,36 +51,28 @@ export class AppPasswordCache {
 
   /** True when the pair was verified recently (no call needed). */
   cached(email: string, password: string): boolean {
-    const hit = this.#entries.get(digest(email, password));
-    return !!hit && hit.until > this.#now();
+    return this.#entries.get(digest(email, password), this.#now()) !== undefined;
   }
 
   /** The user the pair belongs to; throws the users service's `unauthorized` when it is wrong. */
   async verify(email: string, password: string): Promise<{ userId: string }> {
     const key = digest(email, password);
-    const hit = this.#entries.get(key);
-    if (hit && hit.until > this.#now()) return { userId: hit.userId };
+    const hit = this.#entries.get(key, this.#now());
+    if (hit) return { userId: hit };
     const { userId } = await this.#verify(email, password).catch((err: unknown) => {
       if (err instanceof AppError && (err.kind === 'unauthorized' || err.kind === 'not_found' || err.kind === 'forbidden')) {
         throw new AppError('unauthorized', 'gateway.bad_credentials', 'Wrong email or app password');
       }
       throw err;
     });
-    if (this.#entries.size >= MAX_ENTRIES) this.prune();
-    if (this.#entries.size >= MAX_ENTRIES) this.#entries.clear(); // all live: start over rather than grow
-    this.#entries.set(key, { userId, until: this.#now() + this.#ttlMs });
+    const now = this.#now();
+    this.#entries.set(key, userId, now + this.#ttlMs, now);
     return { userId };
   }
 
   /** Forgets every pair of `userId` (after this gateway revoked one of their app passwords). */
   forgetUser(userId: string): void {
-    for (const [k, e] of this.#entries) if (e.userId === userId) this.#entries.delete(k);
-  }
-
-  /** Drops expired entries. */
-  prune(): void {
-    const now = this.#now();
-    for (const [k, e] of this.#entries) if (e.until <= now) this.#entries.delete(k);
+    this.#entries.deleteWhere((id) => id === userId);
   }
 }
 

@@ -120,9 +120,9 @@ describe('gateway: the cache of verified access tokens', () => {
   it('keeps at most its bound, dropping the oldest', () => {
     const cache = new VerifiedTokens(2);
     const facts = (n: number) => ({ userId: `u${n}`, sessionId: `s${n}`, expiresAt: Date.now() + 60_000, kid: 'k', key: {} as CryptoKey });
-    cache.add('a', facts(1));
-    cache.add('b', facts(2));
-    cache.add('c', facts(3));
+    cache.add('a', facts(1), Date.now());
+    cache.add('b', facts(2), Date.now());
+    cache.add('c', facts(3), Date.now());
     assert.equal(cache.size, 2);
     assert.equal(cache.get('a', Date.now()), undefined);
     assert.equal(cache.get('c', Date.now())?.userId, 'u3');

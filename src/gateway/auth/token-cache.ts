@@ -11,9 +11,10 @@
  * and only while the key that verified it is still the key the JWKS holds under its `kid`
  * (a key withdrawn from the set stops vouching for its tokens at the next key-set fetch).
  * Only tokens that passed are added: a forged or refused token is checked in full every time.
- * Bounded: the oldest entry goes when a new one would pass `max`.
+ * Bounded: expired entries, then the oldest, go when a new one would pass `max` (expiring-map.ts).
  */
 import type { CryptoKey } from 'jose';
+import { ExpiringMap } from '../expiring-map.ts';
 
 /** A verified token's facts. */
 export interface VerifiedToken {
@@ -34,15 +35,14 @@ export const TOKEN_CACHE_SIZE = 1024;
  *
  * @example
  * const cache = new VerifiedTokens();
- * cache.add(token, { userId, sessionId, expiresAt, kid, key });
+ * cache.add(token, { userId, sessionId, expiresAt, kid, key }, Date.now());
  * cache.get(token, Date.now()); // the entry, until expiresAt
  */
 export class VerifiedTokens {
-  readonly #entries = new Map<string, VerifiedToken>();
-  readonly #max: number;
+  readonly #entries: ExpiringMap<string, VerifiedToken>;
 
   constructor(max = TOKEN_CACHE_SIZE) {
-    this.#max = max;
+    this.#entries = new ExpiringMap(max);
   }
 
   /** Tokens held. */
@@ -52,20 +52,12 @@ export class VerifiedTokens {
 
   /** The entry of exactly `token` if its `exp` is still ahead at `now` (ms); an expired one is dropped. */
   get(token: string, now: number): VerifiedToken | undefined {
-    const hit = this.#entries.get(token);
-    if (!hit) return undefined;
-    if (now >= hit.expiresAt) {
-      this.#entries.delete(token);
-      return undefined;
-    }
-    return hit;
+    return this.#entries.get(token, now);
   }
 
   /** Remembers a token that passed every check. */
-  add(token: string, facts: VerifiedToken): void {
-    this.#entries.delete(token);
-    while (this.#entries.size >= this.#max) this.#entries.delete(this.#entries.keys().next().value!);
-    this.#entries.set(token, facts);
+  add(token: string, facts: VerifiedToken, now: number): void {
+    this.#entries.set(token, facts, facts.expiresAt, now);
   }
 
   /** Forgets one token (its key is no longer the set's). */

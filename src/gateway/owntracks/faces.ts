@@ -10,6 +10,7 @@ import { users } from '../../contracts/index.ts';
 import type { Logger, ReplyOf } from '../../kit/index.ts';
 import type { Actor } from '../auth/index.ts';
 import type { RequestFn as Call } from '../upstream.ts';
+import { ExpiringMap } from '../expiring-map.ts';
 
 /** How long a face is kept before it is asked for again. */
 export const FACE_TTL_MS = 10 * 60_000;
@@ -26,7 +27,7 @@ const MAX_FACES = 5000;
  */
 export class FaceCache {
   readonly #now: () => number;
-  readonly #faces = new Map<string, { face: string | null; at: number }>();
+  readonly #faces = new ExpiringMap<string, string | null>(MAX_FACES);
 
   constructor(now: () => number) {
     this.#now = now;
@@ -38,8 +39,8 @@ export class FaceCache {
     const out = new Map<string, string | null>();
     const missing: string[] = [];
     for (const id of userIds) {
-      const kept = this.#faces.get(id);
-      if (kept && now - kept.at < FACE_TTL_MS) out.set(id, kept.face);
+      const kept = this.#faces.get(id, now);
+      if (kept !== undefined) out.set(id, kept);
       else missing.push(id);
     }
     if (missing.length === 0) return out;
@@ -47,11 +48,9 @@ export class FaceCache {
     for (let i = 0; i < missing.length; i += FACES_PER_ASK) {
       for (const { userId, face } of (await fetch(missing.slice(i, i + FACES_PER_ASK))).faces) {
         out.set(userId, face);
-        this.#faces.delete(userId); // re-inserted last: the Map's order is the age order
-        this.#faces.set(userId, { face, at: now });
+        this.#faces.set(userId, face, now + FACE_TTL_MS, now);
       }
     }
-    while (this.#faces.size > MAX_FACES) this.#faces.delete(this.#faces.keys().next().value!);
     return out;
   }
 

@@ -8,8 +8,6 @@
  * and its consumer applies every event exactly once.
  */
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { connect, type NatsConnection } from 'nats';
@@ -18,65 +16,22 @@ import { AddEntry, GetTally, GetTotal } from '../kit-service/contracts.ts';
 import { bannerOf, spawnHearth, type HearthProcess } from '../support/hearth-process.ts';
 import { getJson } from '../support/http.ts';
 import { OWNER, writeTestConfig } from '../support/config.ts';
-import { freePort } from '../support/net.ts';
 import { waitFor } from '../support/poll.ts';
-import { natsServer, startNatsServer } from '../support/nats-server.ts';
-
-/**
- * What `hearth nats-authorization` prints for this configuration, with the test's own owner
- * user added; a password for each of its users (as nats-server's environment gives them);
- * and Hearth's environment that has each process connect as its user.
- */
-async function perProcessUsers(configFile: string): Promise<{ block: string; serverEnv: Record<string, string>; hearthEnv: Record<string, string> }> {
-  const printed = spawnHearth('node', ['nats-authorization', '--config', configFile]);
-  assert.equal(await printed.exited, 0, printed.output());
-  const block = printed.output().replace(/\n  \]\n\}\n$/, `\n    { user: "${OWNER.user}", password: "${OWNER.password}" }\n  ]\n}\n`);
-  const serverEnv: Record<string, string> = {};
-  const hearthEnv: Record<string, string> = {};
-  for (const [, process, user, variable] of block.matchAll(/# (\S+)\n\s+\{ user: "([^"]+)", password: \$(\w+)/g)) {
-    const password = randomBytes(12).toString('hex');
-    serverEnv[variable!] = password;
-    const key = process === 'supervisor' ? 'HEARTH_BROKER__' : `HEARTH_SERVICES__${process!.toUpperCase()}__BROKER_`;
-    Object.assign(hearthEnv, { [`${key}USER`]: user, [`${key}PASSWORD`]: password });
-  }
-  return { block, serverEnv, hearthEnv };
-}
-
-interface Node {
-  name: string;
-  url: string;
-  monitor: number;
-  process: ChildProcess;
-}
+import { hearthConnections, natsServer, perProcessUsers, startCluster, type ClusterNode, type PerProcessUsers } from '../support/nats-server.ts';
 
 describe('on a three-node nats-server cluster', { skip: natsServer ? undefined : 'nats-server is not installed', timeout: 120_000 }, () => {
   const cfg = writeTestConfig();
-  const nodes: Node[] = [];
+  let nodes: ClusterNode[] = [];
   let hearth: HearthProcess;
   let nc: NatsConnection;
   let req: Requester;
-  let users: Awaited<ReturnType<typeof perProcessUsers>>;
+  let users: PerProcessUsers;
 
   before(async () => {
     users = await perProcessUsers(cfg.file);
     // Eight processes: the supervisor, five services, ledger and tally.
     assert.equal(Object.keys(users.serverEnv).length, 8, users.block);
-    const routes = await Promise.all([0, 1, 2].map(() => freePort()));
-    const monitors = await Promise.all([0, 1, 2].map(() => freePort()));
-    for (let i = 0; i < 3; i++) {
-      const others = routes.filter((_, j) => j !== i).map((p) => `"nats-route://127.0.0.1:${p}"`);
-      const { url, process } = await startNatsServer(join(cfg.dir, `n${i + 1}`), `server_name: n${i + 1}
-listen: 127.0.0.1:-1
-http: 127.0.0.1:${monitors[i]}
-cluster { name: hearth-test, listen: 127.0.0.1:${routes[i]}, routes: [${others.join(', ')}] }
-${users.block}
-`, users.serverEnv);
-      nodes.push({ name: `n${i + 1}`, url, monitor: monitors[i]!, process });
-    }
-    await waitFor('the three nodes to route to each other', async () => {
-      const routez = await Promise.all(nodes.map((n) => getJson(`http://127.0.0.1:${n.monitor}/routez`).catch(() => undefined)));
-      return routez.every((r) => (r?.body as { num_routes?: number } | undefined)?.num_routes === 2);
-    }, 20_000);
+    nodes = await startCluster(cfg.dir, users.block, users.serverEnv);
     nc = await connect({ servers: nodes.map((n) => n.url), user: OWNER.user, pass: OWNER.password, reconnectTimeWait: 100, maxReconnectAttempts: -1 });
     req = new Requester(nc, { timeoutMs: 3000, maxRequestBytes: 65536, breaker: { threshold: 1000, cooldownMs: 100 } });
   });
@@ -86,15 +41,8 @@ ${users.block}
     for (const n of nodes) n.process.kill('SIGKILL');
   });
 
-  /** Hearth's connections per node (by name, from each node's /connz). */
-  const hearthConnections = async (): Promise<Map<Node, number>> => {
-    const out = new Map<Node, number>();
-    for (const n of nodes) {
-      const connz = (await getJson(`http://127.0.0.1:${n.monitor}/connz?limit=1000`).catch(() => undefined))?.body as { connections?: { name?: string }[] } | undefined;
-      out.set(n, (connz?.connections ?? []).filter((c) => c.name?.startsWith('hearth-')).length);
-    }
-    return out;
-  };
+  /** How many of Hearth's connections each node has. */
+  const perNode = async (): Promise<Map<ClusterNode, number>> => new Map([...(await hearthConnections(nodes))].map(([n, c]) => [n, c.length]));
 
   it('serves with the cluster\'s URLs, comma-separated, each process as its own user', async () => {
     const list = nodes.map((n) => n.url).join(',');
@@ -103,14 +51,10 @@ ${users.block}
     assert.equal((await getJson(`${http}/readyz`)).status, 200);
     assert.match(hearth.output(), new RegExp(`broker\\s+${nodes.map((n) => n.url).join(',').replace(/[./]/g, '\\$&')}\\n`));
     for (const password of Object.values(users.serverEnv)) assert.equal(hearth.output().includes(password), false, 'a password appears in the output');
-    const spread = await hearthConnections();
+    const spread = await perNode();
     assert.equal([...spread.values()].reduce((a, b) => a + b, 0), 8, `one connection per process (supervisor, five services, ledger, tally): ${[...spread].map(([n, c]) => `${n.name}=${c}`)}`);
     // Each as its user (the nodes' /connz name the authorized user of each connection).
-    const named = new Map<string, string>();
-    for (const n of nodes) {
-      const connz = (await getJson(`http://127.0.0.1:${n.monitor}/connz?auth=true&limit=1000`)).body as { connections: { name?: string; authorized_user?: string }[] };
-      for (const c of connz.connections) if (c.name?.startsWith('hearth-')) named.set(c.name, c.authorized_user ?? '');
-    }
+    const named = new Map([...(await hearthConnections(nodes)).values()].flat().map((c) => [c.name, c.user]));
     assert.equal(named.get('hearth-supervisor'), 'hearth-supervisor');
     for (const service of ['users', 'location', 'chat', 'notifications', 'gateway', 'ledger', 'tally']) {
       assert.equal([...named].find(([name]) => name.startsWith(`hearth-${service}`))?.[1], `hearth-${service}`, `${service} connects as its own user: ${[...named]}`);
@@ -133,14 +77,14 @@ ${users.block}
       }
     })();
     await waitFor('20 commands acknowledged', () => acked.length >= 20, 20_000);
-    const [busiest] = [...(await hearthConnections())].sort((a, b) => b[1] - a[1])[0]!;
+    const [busiest] = [...(await perNode())].sort((a, b) => b[1] - a[1])[0]!;
     busiest.process.kill('SIGKILL');
     const before = acked.length;
     await waitFor(`20 more commands acknowledged with ${busiest.name} gone`, () => acked.length >= before + 20, 60_000);
     stop = true;
     await load;
 
-    const left = await hearthConnections();
+    const left = await perNode();
     assert.equal(left.get(busiest), 0);
     assert.equal([...left.values()].reduce((a, b) => a + b, 0), 8, 'every process reconnected to a node still up');
     const { http } = await bannerOf(hearth);

@@ -48,11 +48,14 @@ export async function startNatsServer(dir: string, conf: string, env: Record<str
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'nats.conf');
   writeFileSync(file, conf);
-  const process = spawn(natsServer, ['-c', file, '--ports_file_dir', dir], { stdio: 'ignore', env: { ...globalThis.process.env, ...env } });
+  const process = spawn(natsServer, ['-c', file, '--ports_file_dir', dir], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...globalThis.process.env, ...env } });
+  let said = '';
+  process.stderr!.on('data', (b: Buffer) => (said = (said + b.toString('utf8')).slice(-2000)));
   const ports = await waitFor("nats-server's ports file", async () => {
+    if (process.exitCode !== null) throw new Error(`nats-server exited with ${process.exitCode}: ${said}`);
     const f = readdirSync(dir).find((n) => n.endsWith('.ports'));
     return f ? (JSON.parse(readFileSync(join(dir, f), 'utf8')) as { nats: string[] }) : undefined;
-  }, 15_000);
+  }, 30_000);
   return { url: ports.nats[0]!, process };
 }
 

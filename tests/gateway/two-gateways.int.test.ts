@@ -3,7 +3,8 @@
  * credential holds on the other within a second. Each gateway caches verified app
  * passwords (30 s); revoking one on either gateway publishes `app_password.revoked`, and
  * every gateway forgets that user's cached verifications at once. A sign-out, published as
- * `session.revoked`, reaches the other gateway's read model the same way. Rate limits are
+ * `session.revoked`, reaches the other gateway's read model the same way, as do a session
+ * ended from another device and a member's removal. Rate limits are
  * shared: each gateway counts the gateways alive (`evt.gateway.alive`) and allows its share.
  */
 import assert from 'node:assert/strict';
@@ -11,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import gateway from '../../src/gateway/index.ts';
 import { decode, encode, type RunningService } from '../../src/kit/index.ts';
-import { signUp, type User } from '../support/accounts.ts';
+import { joinGroup, makeGroup, signIn, signUp, type User } from '../support/accounts.ts';
 import { useBroker } from '../support/broker.ts';
 import { assertProblem, call } from '../support/http.ts';
 import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
@@ -77,6 +78,24 @@ describe('gateway: two gateways on one broker', { timeout: FILE_TIMEOUT }, () =>
     assert.equal((await call(a, 'POST', '/v1/auth/logout', { token, body: {} })).status, 200);
     await waitFor('the other gateway to refuse the signed-out session', async () => (await call(b, 'GET', '/v1/me', { token })).status === 401, 1000);
     assertProblem(await call(b, 'GET', '/v1/me', { token }), 401, 'gateway.session_revoked');
+  });
+
+  it('refuses a session ended from another device, and a removed member, on the other gateway within a second', async () => {
+    const phone = await signIn(a, 'Ann', ann.email, ann.password);
+    assert.equal((await call(b, 'GET', '/v1/me', { token: phone.token })).status, 200);
+    assert.equal((await call(a, 'DELETE', `/v1/me/sessions/${phone.sessionId}`, { token: ann.token })).status, 204);
+    await waitFor('the other gateway to refuse the ended session', async () => (await call(b, 'GET', '/v1/me', { token: phone.token })).status === 401, 1000);
+
+    const cy = await signUp(b, 'Cy');
+    const group = await makeGroup(a, ann, 'Street');
+    await joinGroup(b, group, ann, cy);
+    await waitFor('Cy a member on both gateways', async () => {
+      for (const g of [a, b]) if ((await call(g, 'GET', `/v1/groups/${group}/places`, { token: cy.token })).status !== 200) return false;
+      return true;
+    });
+    assert.equal((await call(a, 'DELETE', `/v1/groups/${group}/members/${cy.userId}`, { token: ann.token })).status, 204);
+    await waitFor('the other gateway to refuse the removed member', async () => (await call(b, 'GET', `/v1/groups/${group}/places`, { token: cy.token })).status === 404, 1000);
+    assertProblem(await call(b, 'GET', `/v1/groups/${group}/places`, { token: cy.token }), 404, 'membership.not_a_member');
   });
 
   it('shares each rate limit between the gateways: each allows half of what one would', async () => {

@@ -95,6 +95,15 @@ describe('gateway: Idempotency-Key across two gateways', { timeout: FILE_TIMEOUT
     sameAnswer(await post(b, '/v1/me/export', 'e-1'), first);
   });
 
+  it('changes a password once: the retry through the other gateway is answered, not refused as a wrong password', async () => {
+    const body = { currentPassword: ann.password, newPassword: 'a brand new passphrase' };
+    const first = await post(a, '/v1/me/password', 'p-1', body);
+    assert.equal(first.status, 200, first.text);
+    // The current password is the new one now: only the record knows this retry was applied.
+    sameAnswer(await post(b, '/v1/me/password', 'p-1', body), first);
+    assertProblem(await call(b, 'POST', '/v1/me/password', { token: ann.token, body }), 403, 'users.wrong_password');
+  });
+
   it('applies a command once when its service is SIGKILLed between commit and answer and the client retries on the other gateway', async () => {
     await h.stopUsers();
     const users = (kill: boolean): HearthProcess =>

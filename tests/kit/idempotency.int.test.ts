@@ -4,14 +4,15 @@
  * transaction — alone, concurrently in one group commit, for a batched operation (a call
  * with a claim travels alone) — the same key with another fingerprint is refused, a refused
  * write records nothing, each of a handler's writes is its own entry, a record expires and
- * is pruned, and a malformed claim is refused without a crash.
+ * is pruned, a malformed claim is refused without a crash, and an erasure forgets the
+ * records of a person or that name an id.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import * as v from 'valibot';
 import { headers as natsHeaders } from 'nats';
-import { AppError, command, defineService, encode, Headers, Requester, uuidv7, type IdempotencyClaim, type RunningService, type WriteTx } from '../../src/kit/index.ts';
+import { AppError, command, defineService, encode, forgetIdempotency, Headers, Requester, uuidv7, type IdempotencyClaim, type RunningService, type WriteTx } from '../../src/kit/index.ts';
 import { client, rawRequest, useBroker } from '../support/broker.ts';
 import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
 import { startService } from '../support/service.ts';
@@ -124,5 +125,19 @@ describe('kit: commands applied once per idempotency claim', { timeout: FILE_TIM
     }
     assert.equal(await rows(4), 0);
     assert.equal((await add(4, claim('k-4'))).replayed, false);
+  });
+
+  it('forgets the records of a person, and those whose result names an id', async () => {
+    const mine = await add(20, claim('k-forget', { scope: 'user:ann' }));
+    await add(21, claim('k-other', { scope: 'user:bo' }));
+    await add(22, claim('k-kept', { scope: 'user:bo' }));
+    const count = async (key: string) => Number((await s.db.query('SELECT count(*) AS c FROM kit_idempotency WHERE key = ?', [key]))[0]!.c);
+    // Bo's record of n=21 is found by the id its result carries; Ann's by her scope.
+    const [other] = await s.db.query('SELECT id FROM rows WHERE n = 21');
+    const erased = await s.db.write((tx) => forgetIdempotency(tx, ['ann', String(other!.id)]));
+    assert.equal(erased, 2);
+    assert.deepEqual([await count('k-forget'), await count('k-other'), await count('k-kept')], [0, 0, 1]);
+    // Forgotten: a retry now applies the command again (the erasure took what it would replay).
+    assert.notEqual((await add(20, claim('k-forget', { scope: 'user:ann' }))).reply.id, mine.reply.id);
   });
 });

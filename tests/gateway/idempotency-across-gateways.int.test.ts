@@ -62,12 +62,22 @@ describe('gateway: Idempotency-Key across two gateways', { timeout: FILE_TIMEOUT
     groupId = first.body.id;
   });
 
+  it('applies the same request sent to both gateways at once only once', async () => {
+    const before = (await groups()).length;
+    const [x, y] = await Promise.all([post(a, '/v1/groups', 'g-race', { name: 'Race' }), post(b, '/v1/groups', 'g-race', { name: 'Race' })]);
+    assert.deepEqual([x.status, y.status], [201, 201], `${x.text} ${y.text}`);
+    assert.deepEqual(y.body, x.body);
+    assert.equal([x, y].filter((r) => r.headers.get('idempotent-replayed') === 'true').length, 1, 'one applied, the other replayed');
+    assert.equal((await groups()).length, before + 1);
+  });
+
   it('refuses the key with another request on the other gateway (422), and keeps it per user', async () => {
+    const before = (await groups()).length;
     assertProblem(await post(b, '/v1/groups', 'g-1', { name: 'Other' }), 422, 'gateway.idempotency_mismatch');
     const bo = await signUp(b, 'Bo');
     const theirs = await call(b, 'POST', '/v1/groups', { token: bo.token, body: { name: 'Family' }, headers: { 'idempotency-key': 'g-1' } });
     assert.deepEqual([theirs.status, theirs.headers.get('idempotent-replayed')], [201, null]);
-    assert.equal((await groups()).length, 1);
+    assert.equal((await groups()).length, before);
   });
 
   it('sends a chat message and creates an invite once through either gateway', async () => {

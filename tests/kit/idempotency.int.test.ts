@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import * as v from 'valibot';
 import { headers as natsHeaders } from 'nats';
-import { AppError, command, defineService, encode, forgetIdempotency, Headers, Requester, uuidv7, type IdempotencyClaim, type RunningService, type WriteTx } from '../../src/kit/index.ts';
+import { AppError, claimHeader, command, defineService, encode, forgetIdempotency, Headers, Requester, uuidv7, type IdempotencyClaim, type RunningService, type WriteTx } from '../../src/kit/index.ts';
 import { client, rawRequest, useBroker } from '../support/broker.ts';
 import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
 import { startService } from '../support/service.ts';
@@ -123,6 +123,12 @@ describe('kit: commands applied once per idempotency claim', { timeout: FILE_TIM
       const r = await rawRequest(nc, Add.subject, encode({ n: 4 }), h);
       assert.equal(r.error?.code, 'kit.invalid_idempotency', bad);
     }
+    // A batch (Hearth-Batch) cannot carry a claim: it names one call.
+    const h = natsHeaders();
+    h.set(Headers.batch, '1');
+    h.set(Headers.idempotency, claimHeader(claim('k-batch')));
+    const r = await rawRequest(nc, Add.subject, encode({ batch: [['c', 'c', encode({ n: 4 })]] }), h);
+    assert.equal(r.error?.code, 'kit.invalid_idempotency');
     assert.equal(await rows(4), 0);
     assert.equal((await add(4, claim('k-4'))).replayed, false);
   });

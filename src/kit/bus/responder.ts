@@ -6,7 +6,9 @@
  * checked against its schema, run, and answered with `{ ok }` or `{ error }`; nothing a
  * client sends can crash the process. In-flight requests are tracked so a stop can finish
  * them. A batch of calls to a batched operation (bus/batch.ts) runs each call as its own
- * request, all started together, and answers them in one reply.
+ * request, all started together, and answers them in one reply. A request may carry an
+ * idempotency claim (bus/idempotency.ts), handed to its handler's context; a reply answered
+ * from the claim's record says `Hearth-Idempotent-Replayed: true`.
  */
 import { headers as natsHeaders, type Msg, type NatsConnection, type Subscription } from 'nats';
 import { decode } from '../codec.ts';
@@ -110,6 +112,8 @@ export class Responder {
       if (read) claim = { ...read, replayed: false };
       if (msg.headers?.get(Headers.batch)) {
         if (!entry.op.batched) throw new AppError('validation', 'kit.invalid_request', `${msg.subject} does not take batches`);
+        // A claim names one call; the requester sends a claimed call alone (requester.ts).
+        if (claim) throw new AppError('validation', 'kit.invalid_idempotency', 'A batch cannot carry an idempotency claim');
         const calls = decodeBatch(msg.data);
         reply = encodeBatchReply(await Promise.all(calls.map(([correlationId, causationId, data]) => this.#run(entry, data, { correlationId, causationId }))));
       } else {

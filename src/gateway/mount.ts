@@ -15,7 +15,7 @@ import type { GatewayContext, GatewayEnv } from './context.ts';
 import type { GatewayDeps } from './deps.ts';
 import { nodeBodyOf, readJson } from './middleware/body.ts';
 import { answerError } from './middleware/errors.ts';
-import { fingerprint, idempotencyKey, once } from './middleware/idempotency.ts';
+import { CommandClaims, fingerprint, idempotencyKey, once } from './middleware/idempotency.ts';
 import { NoParams, NoQuery, type AnyRoute, type GroupRule } from './route-spec.ts';
 
 /** Registers every route of `routes` on `app`. */
@@ -56,6 +56,10 @@ async function run(c: GatewayContext, r: AnyRoute, deps: GatewayDeps): Promise<R
   if (r.group) authorize(deps, r.group, params, actor!);
   const query = validate(r.query ?? NoQuery, c.req.query(), 'query');
   const body = r.body ? await readJson(c.req.raw, r.maxBodyBytes ?? deps.settings.maxBodyBytes, nodeBodyOf(c.env)) : undefined;
+  const key = c.req.method === 'POST' ? idempotencyKey(c.req.header('idempotency-key')) : undefined;
+  // A secret's answer is never stored, here or in a service (docs/api.md): no claim goes with it.
+  const claim = key && !r.secret ? { scope: actor ? `user:${actor.userId}` : `ip:${ip}`, key, fingerprint: fingerprint(c.req.method, c.req.path, body?.raw ?? new Uint8Array(0)) } : undefined;
+  const commands = claim ? new CommandClaims(claim, deps.settings.idempotencyHours) : undefined;
   const input = {
     params,
     query,
@@ -64,14 +68,16 @@ async function run(c: GatewayContext, r: AnyRoute, deps: GatewayDeps): Promise<R
     ip,
     requestId,
     header: (name: string) => c.req.header(name),
-    call: ((op, data) => deps.upstream.call(op, data, requestId)) as Parameters<AnyRoute['handle']>[0]['call'],
+    call: ((op, data) => (commands ? commands.call(deps, op, data, requestId) : deps.upstream.call(op, data, requestId))) as Parameters<AnyRoute['handle']>[0]['call'],
     deps,
   };
-  const answer = async () => respond(c, r, await r.handle(input));
-  const key = c.req.method === 'POST' ? idempotencyKey(c.req.header('idempotency-key')) : undefined;
+  const answer = async () => {
+    const res = respond(c, r, await r.handle(input));
+    if (commands?.replayed) res.headers.set('idempotent-replayed', 'true');
+    return res;
+  };
   if (r.secret) return noStore(await answer());
-  if (!key) return answer();
-  const claim = { scope: actor ? `user:${actor.userId}` : `ip:${ip}`, key, fingerprint: fingerprint(c.req.method, c.req.path, body?.raw ?? new Uint8Array(0)) };
+  if (!claim) return answer();
   return once(deps.idempotency, claim, () => answer().catch((err: unknown) => answerError(c, err, deps.log)));
 }
 

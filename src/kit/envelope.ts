@@ -175,4 +175,8 @@ export const Headers = {
   version: 'Hearth-Version',
   /** The number of calls a batched request carries (bus/batch.ts). */
   batch: 'Hearth-Batch',
+  /** An idempotency claim on a command (bus/idempotency.ts). */
+  idempotency: 'Hearth-Idempotency',
+  /** On a reply: the command was answered from its idempotency record, not applied again. */
+  replayed: 'Hearth-Idempotent-Replayed',
 } as const;

@@ -24,6 +24,7 @@ export { KIT_MIGRATIONS } from './es/schema.ts';
 export { stampRestore, readEpochs, reconcile, type Reconciled } from './es/epoch.ts';
 export { defineService, type ServiceDefinition, type ServiceApi, type RequestContext, type WriteOptions, type ServiceHandler, type ProjectionSpec, type ConsumeSpec } from './service/define.ts';
 export { runService, healthOp, RUN_DEFAULTS, type RunOptions, type RunningService } from './service/run.ts';
+export { forgetIdempotency } from './service/idempotency.ts';
 export * from './saga/index.ts';
 export * from './runtime/index.ts';
 export { HEARTH_VERSION } from './version.ts';

@@ -140,7 +140,7 @@ describe('the service database', { timeout: FILE_TIMEOUT }, () => {
         const svc = await startService(ledger, broker().url, path);
         const rows = await svc.db.query('SELECT scope, version, name FROM kit_migrations ORDER BY scope, version');
         await svc.stop(); // before asserting: a running service would keep the test process alive
-        assert.deepEqual(rows.map((r) => `${r.scope}/${r.version}/${r.name}`), ['kit/1/event-log', 'kit/2/erasable-log', 'kit/3/epochs', 'kit/4/sagas', 'ledger/1/entries', 'ledger/2/totals']);
+        assert.deepEqual(rows.map((r) => `${r.scope}/${r.version}/${r.name}`), ['kit/1/event-log', 'kit/2/erasable-log', 'kit/3/epochs', 'kit/4/sagas', 'kit/5/idempotency', 'ledger/1/entries', 'ledger/2/totals']);
       }
     });
 

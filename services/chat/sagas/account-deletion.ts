@@ -8,7 +8,7 @@
  * (then compacts the search index: deleted FTS rows otherwise stay in old segments).
  */
 import { chat, sagas } from '../../../src/contracts/index.ts';
-import type { ServiceApi, WriteTx } from '../../../src/kit/index.ts';
+import { forgetIdempotency, type ServiceApi, type WriteTx } from '../../../src/kit/index.ts';
 import { eraseGroup } from '../consumers/users.ts';
 import { chatStream } from '../domain/messages.ts';
 
@@ -62,6 +62,7 @@ export function mountAccountDeletion(api: ServiceApi): void {
     await sagas.usersReadUpTo(tx, afterSeq);
     for (const groupId of soloGroupIds) await eraseGroup(tx, api.events, groupId);
     if (soloGroupIds.length) await tx.execute("INSERT INTO messages_fts (messages_fts) VALUES ('optimize')");
+    await forgetIdempotency(tx, [userId, ...soloGroupIds]);
     return { erased: (await anonymiseUser(tx, api, userId)) + soloGroupIds.length };
   });
 }

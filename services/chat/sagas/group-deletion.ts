@@ -5,7 +5,7 @@
  * conversation, in one transaction; the reply (a count) is the confirmation.
  */
 import { membership, sagas } from '../../../src/contracts/index.ts';
-import type { ServiceApi } from '../../../src/kit/index.ts';
+import { forgetIdempotency, type ServiceApi } from '../../../src/kit/index.ts';
 import { eraseGroup } from '../consumers/users.ts';
 
 /** Answers `saga.chat.group_deletion_erase`. */
@@ -13,6 +13,7 @@ export function groupDeletionSteps(api: ServiceApi): void {
   api.sagaStep(sagas.GroupDeletionEraseChat, async ({ groupId, usersSeq }, tx) => {
     await sagas.usersReadUpTo(tx, usersSeq);
     await membership.writeMembership(tx, { kind: 'group_deleted', groupId });
+    await forgetIdempotency(tx, [groupId]);
     return { erased: await eraseGroup(tx, api.events, groupId) };
   });
 }

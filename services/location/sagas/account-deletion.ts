@@ -6,7 +6,7 @@
  * held messages and waiting commands — and their solo groups. Applied once per saga.
  */
 import { sagas } from '../../../src/contracts/index.ts';
-import type { ServiceApi, WriteTx } from '../../../src/kit/index.ts';
+import { forgetIdempotency, type ServiceApi, type WriteTx } from '../../../src/kit/index.ts';
 import { eraseGroup, eraseScope } from '../consumers/membership.ts';
 import { forgetPhonesOf } from '../phones/command-store.ts';
 import { phoneStream } from '../phones/handlers.ts';
@@ -34,6 +34,7 @@ export function mountAccountDeletion(api: ServiceApi): void {
   api.sagaStep(sagas.AccountDeletionEraseLocation, async ({ userId, afterSeq, soloGroupIds }, tx) => {
     await sagas.usersReadUpTo(tx, afterSeq);
     for (const groupId of soloGroupIds) await eraseGroup(tx, api.events, groupId);
+    await forgetIdempotency(tx, [userId, ...soloGroupIds]);
     return { erased: (await eraseUser(tx, api, userId)) + soloGroupIds.length };
   });
 }

@@ -5,6 +5,7 @@
  * the group, in one transaction; the reply (the fixes erased) is the confirmation.
  */
 import { membership, sagas } from '../../../src/contracts/index.ts';
+import { forgetIdempotency } from '../../../src/kit/index.ts';
 import { eraseGroup } from '../consumers/membership.ts';
 import type { Deps } from '../deps.ts';
 
@@ -13,6 +14,7 @@ export function handleGroupDeletion(d: Deps): void {
   d.api.sagaStep(sagas.GroupDeletionEraseLocation, async ({ groupId, usersSeq }, tx) => {
     await sagas.usersReadUpTo(tx, usersSeq);
     await membership.writeMembership(tx, { kind: 'group_deleted', groupId });
+    await forgetIdempotency(tx, [groupId]);
     return { erased: await eraseGroup(tx, d.api.events, groupId) };
   });
 }

@@ -7,7 +7,7 @@
  * and their solo groups' notifications. Applied once per saga.
  */
 import { notifications, sagas } from '../../../src/contracts/index.ts';
-import type { ServiceApi, WriteTx } from '../../../src/kit/index.ts';
+import { forgetIdempotency, type ServiceApi, type WriteTx } from '../../../src/kit/index.ts';
 import { eraseGroup, GONE } from '../consumers/users.ts';
 import type { Deps } from '../deps.ts';
 import { forgetAlerts } from '../store/alerts.ts';
@@ -35,6 +35,7 @@ export function mountAccountDeletion(api: ServiceApi, d: Pick<Deps, 'events'>): 
     await sagas.usersReadUpTo(tx, afterSeq);
     let n = 0;
     for (const groupId of soloGroupIds) n += await eraseGroup(tx, d, groupId);
+    await forgetIdempotency(tx, [userId, ...soloGroupIds]);
     return { erased: n + (await eraseUser(tx, d, userId)) };
   });
 }

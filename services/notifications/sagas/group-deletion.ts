@@ -9,7 +9,7 @@
  * Both wait until the users consumer has read as far as the saga started.
  */
 import { membership, sagas } from '../../../src/contracts/index.ts';
-import { AppError, type ServiceApi } from '../../../src/kit/index.ts';
+import { AppError, forgetIdempotency, type ServiceApi } from '../../../src/kit/index.ts';
 import { eraseGroup } from '../consumers/users.ts';
 import type { Deps } from '../deps.ts';
 import { make } from '../domain/drafts.ts';
@@ -41,6 +41,7 @@ export function handleGroupDeletion(api: ServiceApi, d: Deps): void {
     );
     if (Number(pending?.n ?? 0) > 0) throw new AppError('unavailable', 'notifications.notice_in_flight', 'The deletion notice is still being pushed to members\u2019 phones', { groupId });
     await membership.writeMembership(tx, { kind: 'group_deleted', groupId }, { groups: true });
+    await forgetIdempotency(tx, [groupId]);
     return { erased: await eraseGroup(tx, d, groupId) };
   });
 }

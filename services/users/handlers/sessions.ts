@@ -50,9 +50,13 @@ export function handleSessions(d: Deps): void {
 
   d.api.handle(users.ChangePassword, async (req, ctx) => {
     const user = await requireActor(d.db, req.actor);
-    if (!(await verifyPassword(req.currentPassword, user.passwordHash))) throw UsersError.wrongPassword();
-    const hash = await hashPassword(req.newPassword);
+    const verified = await verifyPassword(req.currentPassword, user.passwordHash);
+    // Under an Idempotency-Key a wrong password is refused inside the write: a retry of a change
+    // already applied (whose current password is no longer current) gets its recorded answer first.
+    if (!verified && !ctx.idempotency) throw UsersError.wrongPassword();
+    const hash = verified ? await hashPassword(req.newPassword) : undefined;
     return ctx.write(async (tx) => {
+      if (!hash) throw UsersError.wrongPassword();
       const current = await requireActor(tx, req.actor);
       // Another change committed while this one hashed: the password just verified is stale.
       if (current.passwordHash !== user.passwordHash) throw UsersError.wrongPassword();

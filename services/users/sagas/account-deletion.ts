@@ -16,7 +16,7 @@
  */
 import * as v from 'valibot';
 import { membership, sagas, users } from '../../../src/contracts/index.ts';
-import { call, listSagas, loadSteps, local, saga, sagaView, type SagaDefinition, type SagaHandle, type WriteTx } from '../../../src/kit/index.ts';
+import { call, forgetIdempotency, listSagas, loadSteps, local, saga, sagaView, type SagaDefinition, type SagaHandle, type WriteTx } from '../../../src/kit/index.ts';
 import type { Deps } from '../deps.ts';
 import { UsersError } from '../domain/errors.ts';
 import { requireActor, roleOf } from '../store/actors.ts';
@@ -107,6 +107,7 @@ async function deleteAccount(tx: WriteTx, d: Deps, userId: string, left: Left): 
   for (const t of ['sessions', 'app_passwords', 'members']) await tx.execute(`DELETE FROM ${t} WHERE user_id = ?`, [userId]);
   await tx.execute('DELETE FROM users WHERE id = ?', [userId]);
   await scrubLog(tx, d, userId, new Set(left.soloGroupIds));
+  await forgetIdempotency(tx, [userId, ...left.soloGroupIds]);
   await tx.append(users.UserDeleted, { userId });
 }
 

@@ -13,7 +13,7 @@
  */
 import * as v from 'valibot';
 import { sagas, users } from '../../../src/contracts/index.ts';
-import { call, local, saga } from '../../../src/kit/index.ts';
+import { call, forgetIdempotency, local, saga } from '../../../src/kit/index.ts';
 import type { EventLog } from '../../../src/kit/index.ts';
 import { deleteGroup, eraseGroupEvents } from '../store/groups.ts';
 
@@ -45,6 +45,7 @@ export function groupDeletionSaga(events: EventLog) {
         run: async (tx, { input }) => {
           const erased = await eraseGroupEvents(tx, events, input.groupId);
           await deleteGroup(tx, input.groupId);
+          await forgetIdempotency(tx, [input.groupId]);
           return { erased };
         },
       }),

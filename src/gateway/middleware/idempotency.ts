@@ -1,13 +1,22 @@
 /**
- * `Idempotency-Key` on POST: the first request with a key runs and its answer is stored
- * (for `gateway.idempotency_hours`); the same key with the same request replays that
- * answer (status, body, `Location` and `Cache-Control`) with `Idempotent-Replayed: true`
- * and never runs the command again; with another request it is 422; while the first is
- * still running it is 409. Answers of 5xx are not stored (the command may not have
- * happened; the client should retry with the same key).
+ * `Idempotency-Key` on POST, in two layers (docs/api.md, docs/scaling.md):
+ *
+ * - In the services, whichever gateway the request or its retry reaches: every command the
+ *   gateway sends while answering the request carries a claim (scope, key, which call it
+ *   is, the request's fingerprint), and the service applies the command's writes once per
+ *   claim, recording the result in the same transaction (kit service/idempotency.ts). A
+ *   retry gets the same results, so the gateway builds the same answer from them.
+ * - In this gateway's database, the fast path: the first request's whole answer is stored
+ *   (for `gateway.idempotency_hours`) and replayed (status, body, `Location`,
+ *   `Cache-Control`) without asking anyone; a duplicate while the first is still running
+ *   here is 409; another request under the key is 422. Answers of 5xx are not stored (the
+ *   command may or may not have been applied: the retry asks the service, which knows).
+ *
+ * Either way a replay says `Idempotent-Replayed: true`.
  */
 import { createHash } from 'node:crypto';
-import { AppError } from '../../kit/index.ts';
+import { AppError, type Operation, type ReplyOf, type RequestOf } from '../../kit/index.ts';
+import type { GatewayDeps } from '../deps.ts';
 import type { IdempotencyStore } from '../idempotency/store.ts';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
@@ -35,9 +44,7 @@ export async function once(
 ): Promise<Response> {
   const { scope, key } = claim;
   const found = await store.begin(scope, key, claim.fingerprint);
-  if (found.kind === 'mismatch') {
-    throw new AppError('validation', 'gateway.idempotency_mismatch', 'This Idempotency-Key was used with a different request');
-  }
+  if (found.kind === 'mismatch') throw mismatch();
   if (found.kind === 'in_flight') {
     throw new AppError('conflict', 'gateway.idempotency_in_flight', 'A request with this Idempotency-Key is still being processed');
   }
@@ -69,3 +76,40 @@ function replayed(headers: Headers): Record<string, string> {
   }
   return out;
 }
+
+/**
+ * The claims of one request's commands: the n-th call of an operation in this request is
+ * `<subject>#<n>`, the same in the first request and in its retry on any gateway. Tells
+ * whether a service answered from its record, and turns a service's mismatch into ours.
+ *
+ * @example
+ * const commands = new CommandClaims({ scope: 'user:1', key: 'k-1', fingerprint }, 24);
+ * const group = await commands.call(deps, users.CreateGroup, { actor, name }, requestId);
+ */
+export class CommandClaims {
+  readonly #claim: { scope: string; key: string; fingerprint: string };
+  readonly #hours: number;
+  readonly #calls = new Map<string, number>();
+  /** Whether any service answered from its record (the request was applied before). */
+  replayed = false;
+
+  constructor(claim: { scope: string; key: string; fingerprint: string }, hours: number) {
+    this.#claim = claim;
+    this.#hours = hours;
+  }
+
+  /** Sends `data` as `op` through `deps.upstream`, under this request's claim. */
+  async call<O extends Operation>(deps: Pick<GatewayDeps, 'upstream'>, op: O, data: RequestOf<O>, requestId: string): Promise<ReplyOf<O>> {
+    const n = this.#calls.get(op.subject) ?? 0;
+    this.#calls.set(op.subject, n + 1);
+    const idempotency = { ...this.#claim, call: `${op.subject}#${n}`, hours: this.#hours };
+    try {
+      return await deps.upstream.call(op, data, requestId, { idempotency, onReplayed: () => void (this.replayed = true) });
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'kit.idempotency_mismatch') throw mismatch();
+      throw err;
+    }
+  }
+}
+
+const mismatch = () => new AppError('validation', 'gateway.idempotency_mismatch', 'This Idempotency-Key was used with a different request');

@@ -24,7 +24,7 @@ export function mountAccountDeletion(api: ServiceApi, deps: GatewayDeps): void {
     let erased = 0;
     for (const groupId of soloGroupIds) erased += await eraseGroupAnswers(tx, groupId);
     // A registration's answer (before sign-in, scoped by address) carries the new account's id.
-    const rs = await tx.execute("DELETE FROM idempotency WHERE scope = ? OR instr(coalesce(body, ''), ?) > 0", [userId, userId]);
+    const rs = await tx.execute("DELETE FROM idempotency WHERE scope = ? OR instr(coalesce(body, ''), ?) > 0", [`user:${userId}`, userId]);
     tx.afterCommit(() => {
       deps.appPasswords.forgetUser(userId);
       forgetFace(deps, userId);

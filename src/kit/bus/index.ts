@@ -3,3 +3,4 @@ export { brokerServers, connectBroker, type BrokerTarget } from './connect.ts';
 export { Requester, fromNatsError, isInfrastructureFailure, type CallOptions, type RequesterOptions } from './requester.ts';
 export { Responder, type Handler, type HandlerContext } from './responder.ts';
 export { okReply, errorReply, readReply, traceHeaders, readTrace, type Trace } from './wire.ts';
+export { claimHeader, readClaim, type IdempotencyClaim } from './idempotency.ts';

@@ -11,7 +11,9 @@ import { encode } from '../codec.ts';
 import { check, type Operation, type ReplyOf, type RequestOf } from '../contract.ts';
 import { AppError } from '../errors.ts';
 import { retry } from '../retry.ts';
+import { Headers } from '../envelope.ts';
 import { OutgoingBatch } from './batch.ts';
+import { claimHeader, type IdempotencyClaim } from './idempotency.ts';
 import { readReply, traceHeaders, type Trace } from './wire.ts';
 
 /** Limits and policies of a requester. */
@@ -34,6 +36,14 @@ export interface CallOptions extends Partial<Trace> {
    * producer starts), so they do not open the breaker that users' requests go through.
    */
   breaker?: boolean;
+  /**
+   * Apply this command's writes at most once for this claim (bus/idempotency.ts): the callee
+   * records them with their result in the same transaction and answers a repeat from the
+   * record. A call with a claim travels alone, never in a batch.
+   */
+  idempotency?: IdempotencyClaim;
+  /** Called when the callee answered from its idempotency record (the command was applied before). */
+  onReplayed?: () => void;
 }
 
 /** True for errors that mean "the callee was not reached in time" (worth a retry, count against it). */
@@ -105,17 +115,19 @@ export class Requester {
   }
 
   async #send(op: Operation, bytes: Uint8Array, call: CallOptions): Promise<unknown> {
-    if (op.batched) return this.#batch(op).add(bytes, call, call.timeoutMs ?? this.#o.timeoutMs);
+    // A batch carries trace ids per call and nothing else: a call with a claim goes alone.
+    if (op.batched && !call.idempotency) return this.#batch(op).add(bytes, call, call.timeoutMs ?? this.#o.timeoutMs);
+    const headers = traceHeaders(call, op.version);
+    if (call.idempotency) headers.set(Headers.idempotency, claimHeader(call.idempotency));
     let msg;
     try {
-      msg = await this.#nc.request(op.subject, bytes, {
-        timeout: call.timeoutMs ?? this.#o.timeoutMs,
-        headers: traceHeaders(call, op.version),
-      });
+      msg = await this.#nc.request(op.subject, bytes, { timeout: call.timeoutMs ?? this.#o.timeoutMs, headers });
     } catch (err) {
       throw fromNatsError(err, op.subject);
     }
-    return readReply(msg.data);
+    const reply = readReply(msg.data);
+    if (msg.headers?.get(Headers.replayed) === 'true') call.onReplayed?.();
+    return reply;
   }
 
   #batch(op: Operation): OutgoingBatch {

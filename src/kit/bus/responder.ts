@@ -6,9 +6,11 @@
  * checked against its schema, run, and answered with `{ ok }` or `{ error }`; nothing a
  * client sends can crash the process. In-flight requests are tracked so a stop can finish
  * them. A batch of calls to a batched operation (bus/batch.ts) runs each call as its own
- * request, all started together, and answers them in one reply.
+ * request, all started together, and answers them in one reply. A request may carry an
+ * idempotency claim (bus/idempotency.ts), handed to its handler's context; a reply answered
+ * from the claim's record says `Hearth-Idempotent-Replayed: true`.
  */
-import type { Msg, NatsConnection, Subscription } from 'nats';
+import { headers as natsHeaders, type Msg, type NatsConnection, type Subscription } from 'nats';
 import { decode } from '../codec.ts';
 import { check, type Operation, type ParsedRequestOf, type ReplyOf } from '../contract.ts';
 import { AppError, toAppError } from '../errors.ts';
@@ -16,6 +18,7 @@ import type { Logger } from '../log.ts';
 import { uuidv7 } from '../ids.ts';
 import { Headers } from '../envelope.ts';
 import { decodeBatch, encodeBatchReply } from './batch.ts';
+import { readClaim, type IdempotencyClaim } from './idempotency.ts';
 import { errorReply, okReply, readTrace, type Trace } from './wire.ts';
 
 /** What a handler gets besides the request. */
@@ -23,6 +26,11 @@ export interface HandlerContext extends Trace {
   /** The id of this request (becomes the causation id of what it causes). */
   requestId: string;
   log: Logger;
+  /**
+   * The caller's idempotency claim, if it sent one (bus/idempotency.ts); whoever answers from
+   * the claim's record sets `replayed`, and the reply then says so.
+   */
+  idempotency?: IdempotencyClaim & { replayed: boolean };
 }
 
 /** A handler for one operation. */
@@ -97,20 +105,29 @@ export class Responder {
       return;
     }
     let reply: Uint8Array;
+    let claim: HandlerContext['idempotency'];
     try {
       const entry = this.#entry(msg.subject, trace.version, msg.data.length);
+      const read = readClaim(msg.headers?.get(Headers.idempotency));
+      if (read) claim = { ...read, replayed: false };
       if (msg.headers?.get(Headers.batch)) {
         if (!entry.op.batched) throw new AppError('validation', 'kit.invalid_request', `${msg.subject} does not take batches`);
+        // A claim names one call; the requester sends a claimed call alone (requester.ts).
+        if (claim) throw new AppError('validation', 'kit.invalid_idempotency', 'A batch cannot carry an idempotency claim');
         const calls = decodeBatch(msg.data);
         reply = encodeBatchReply(await Promise.all(calls.map(([correlationId, causationId, data]) => this.#run(entry, data, { correlationId, causationId }))));
       } else {
-        reply = await this.#run(entry, msg.data, trace, { requestId, log });
+        reply = await this.#run(entry, msg.data, trace, { requestId, log, claim });
       }
     } catch (err) {
       reply = this.#refuse(err, msg.subject, log);
     }
     try {
-      msg.respond(reply);
+      if (claim?.replayed) {
+        const h = natsHeaders();
+        h.set(Headers.replayed, 'true');
+        msg.respond(reply, { headers: h });
+      } else msg.respond(reply);
     } catch (err) {
       log.warn('could not send the reply', { subject: msg.subject, err });
     }
@@ -128,12 +145,13 @@ export class Responder {
   }
 
   /** Runs one request (alone, or one call of a batch); its reply, or the error it was refused with. */
-  async #run(entry: Entry, data: Uint8Array, trace: Partial<Trace>, own?: { requestId: string; log: Logger }): Promise<Uint8Array> {
+  async #run(entry: Entry, data: Uint8Array, trace: Partial<Trace>, own?: { requestId: string; log: Logger; claim?: HandlerContext['idempotency'] }): Promise<Uint8Array> {
     const requestId = own?.requestId ?? uuidv7();
     const log = own?.log ?? this.#log.child({ correlation_id: trace.correlationId || requestId });
     try {
       const req = check(entry.op.request, data.length ? decode(data) : undefined, 'kit.invalid_request', `${entry.op.subject} request`);
       const ctx: HandlerContext = { correlationId: trace.correlationId || requestId, causationId: trace.causationId ?? '', requestId, log };
+      if (own?.claim) ctx.idempotency = own.claim;
       return okReply(await entry.fn(req, ctx));
     } catch (err) {
       return this.#refuse(err, entry.op.subject, log);

@@ -97,4 +97,24 @@ CREATE TABLE kit_saga_steps (
 CREATE TABLE kit_saga_applied (saga_id TEXT NOT NULL, step TEXT NOT NULL, reply BLOB NOT NULL, at TEXT NOT NULL, PRIMARY KEY (saga_id, step));
 `,
   },
+  {
+    version: 5,
+    name: 'idempotency',
+    // The record of each write a command applied under an idempotency claim (service/
+    // idempotency.ts): (scope, key, call) → the request's fingerprint and the write's result,
+    // written in that write's own transaction; kept until expires_at (epoch ms), then pruned.
+    sql: `
+CREATE TABLE kit_idempotency (
+  scope TEXT NOT NULL,
+  key TEXT NOT NULL,
+  call TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  result BLOB NOT NULL,
+  at TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (scope, key, call)
+);
+CREATE INDEX kit_idempotency_expiry ON kit_idempotency (expires_at);
+`,
+  },
 ];

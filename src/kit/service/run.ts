@@ -117,6 +117,7 @@ async function boot(def: ServiceDefinition, o: RunOptions, opened: { db?: Db; nc
   const now = o.now ?? Date.now;
   const events = new EventLog(db, def.name, { now });
   const commits = new GroupCommit(db); // ctx.write(fn, { group: true })
+  const means = { db, commits, events, pruned: { lastAt: 0 } }; // what a request's writes use
   // The log's epoch history changes only while no service runs on the database (a restore).
   const epochs = await readEpochs(db);
 
@@ -148,7 +149,7 @@ async function boot(def: ServiceDefinition, o: RunOptions, opened: { db?: Db; nc
     events,
     log,
     handle: <O extends Operation>(op: O, fn: ServiceHandler<O>) =>
-      responder.handle(op, (req, ctx) => fn(req, requestContext(ctx, { db, commits, events }))),
+      responder.handle(op, (req, ctx) => fn(req, requestContext(ctx, means))),
     write: (fn, wo) => write({ db, commits, events }, {}, fn, wo),
     now,
     project: (p: ProjectionSpec) => events.project(inlineProjection(p, events)),
@@ -194,7 +195,7 @@ async function boot(def: ServiceDefinition, o: RunOptions, opened: { db?: Db; nc
     },
     sagaStep: (op, fn) =>
       responder.handle(op, (req, ctx) =>
-        requestContext(ctx, { db, commits, events })
+        requestContext(ctx, means)
           .write((tx) =>
             applyStepOnce(tx, req as StepRequest<never>, (data, step) => {
               killAfterStepForTests(tx, `${def.name}.${op.name}`);

@@ -24,7 +24,8 @@ import { describeFound, findInFiles } from '../support/scrub.ts';
 import { multiProcessOnly } from '../support/one-process.ts';
 
 const PARTICIPANTS = ['location', 'chat', 'notifications', 'gateway'] as const;
-const GRACE_S = 3;
+// Long enough for the steps between asking and signing in again on a loaded CI machine.
+const GRACE_S = 6;
 
 describe('deleting an account (the saga, in a spawned appliance)', { timeout: 180_000, skip: multiProcessOnly("TEST_HEARTH_SAGA_KILL SIGKILLs the process of one participant, which would be every service") }, () => {
   const cfg = writeTestConfig(`${OPEN_API.replace('registration: "open"', `registration: "open", deletion_grace_s: ${GRACE_S}`)}\nbackup { schedule: "" }`, { builtIn: true });

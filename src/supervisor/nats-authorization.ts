@@ -38,7 +38,8 @@ export function natsAuthorization(config: HearthConfig, builtins: readonly strin
   ];
   const entries = users.map((u) => `    # ${u.process}\n    { user: "${u.user}", password: $${passwordVariable(u.process)}, permissions: ${permissionsBlock(u.permissions)} }`);
   return `# Hearth on this nats-server: one user per process, each allowed only what it does.
-# Set each password in nats-server's environment (${passwordVariable('supervisor')} …) and give no
+# Set each password in nats-server's environment (${passwordVariable('supervisor')} …), a letter
+# first (nats-server reads it as configuration: pw_$(openssl rand -hex 24)), and give no
 # other user >, svc.>, saga.>, sys.>, log.>, _INBOX.> or Hearth's evt.<service>.> (docs/scaling.md).
 authorization {
   users: [

@@ -2,7 +2,8 @@
  * A family on Hearth spread over a three-node nats-server cluster (#19): `hearth serve
  * --broker <the nodes>` runs two instances of every service and a gateway, and a second
  * gateway runs alone (`hearth service gateway`, as on another machine), every process as
- * its own user. The family uses both gateways alternately; then, while fixes and messages
+ * its own user. The family uses both gateways alternately (a keyed POST retried through the
+ * other gateway is applied once); then, while fixes and messages
  * stream in through both, the node most of Hearth's connections use and one instance of
  * each service are SIGKILLed. Every acknowledged fix and message is stored once, and a
  * member's live stream keeps working.
@@ -117,6 +118,14 @@ describe('a family on a three-node cluster, two gateways and two instances of ev
     }, 10_000);
     const sent = await call(a, 'POST', `/v1/groups/${group}/messages`, { token: bob.token, body: { text: 'Home by six', txnId: 'bob-1' } });
     assert.equal(sent.status, 201, sent.text);
+    // A POST retried under its Idempotency-Key through the other gateway is applied once.
+    const keyed = { token: ann.token, body: { name: 'Grandma' }, headers: { 'idempotency-key': 'grandma-1' } };
+    const made = await call(a, 'POST', '/v1/groups', keyed);
+    const retried = await call(b, 'POST', '/v1/groups', keyed);
+    assert.deepEqual([made.status, retried.status, retried.headers.get('idempotent-replayed')], [201, 201, 'true'], retried.text);
+    assert.equal(retried.body.id, made.body.id);
+    const mine = await call(b, 'GET', '/v1/groups', { token: ann.token });
+    assert.equal(mine.body.groups.filter((g: { name: string }) => g.name === 'Grandma').length, 1, 'one group made');
     const history = await call(b, 'GET', `/v1/groups/${group}/messages`, { token: ann.token });
     // The members' messages (the others are the group's own notices: who joined).
     assert.deepEqual(history.body.messages.filter((m: { kind: string }) => m.kind === 'user').map((m: { text: string }) => m.text), ['Home by six']);

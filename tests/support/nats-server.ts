@@ -126,7 +126,8 @@ export async function perProcessUsers(configFile: string): Promise<PerProcessUse
   const hearthEnv: Record<string, string> = {};
   const users = new Map<string, { user: string; password: string }>();
   for (const [, name, user, variable] of block.matchAll(/# (\S+)\n\s+\{ user: "([^"]+)", password: \$(\w+)/g)) {
-    const password = randomBytes(12).toString('hex');
+    // nats-server reads a variable's value as configuration: a letter first keeps it a string.
+    const password = `pw_${randomBytes(12).toString('hex')}`;
     serverEnv[variable!] = password;
     users.set(name!, { user: user!, password });
     const key = name === 'supervisor' ? 'HEARTH_BROKER__' : `HEARTH_SERVICES__${name!.toUpperCase()}__BROKER_`;

@@ -8,6 +8,7 @@
  * once INFO is written. Handing the socket over — rather than wrapping it in a bare
  * TLSSocket — is what makes Node and Deno check a client certificate against the CAs.
  */
+import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { createServer, type Server, type TLSSocket } from 'node:tls';
@@ -37,6 +38,10 @@ export function createTlsServer(
   const key = read('key_file', o.keyFile);
   const ca = o.caFile !== undefined ? read('ca_file', o.caFile) : undefined;
   try {
+    // Node and Bun check this when the server is made; Deno only at each handshake.
+    const fromCert = new X509Certificate(cert).publicKey.export({ type: 'spki', format: 'der' });
+    const fromKey = createPublicKey(createPrivateKey(key)).export({ type: 'spki', format: 'der' });
+    if (!fromCert.equals(fromKey)) throw new Error('the private key does not match the certificate');
     const server = createServer(
       { cert, key, ...(ca ? { ca } : {}), requestCert: o.verify, rejectUnauthorized: o.verify, handshakeTimeout: o.timeout },
       onSecure,

@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { ErrorCode, headers, StringCodec, type ConnectionOptions, type NatsConnection, type NatsError } from 'nats';
 import { makeCerts } from '../support/certs.ts';
-import { targets, type Running } from './targets.ts';
+import { start, targets, type Running } from './targets.ts';
 import { rawConnect } from './raw-client.ts';
 import { SUITE_TIMEOUT, useBroker } from './support-broker.ts';
 import { collect, readInfo, tcpClient } from './support-clients.ts';
@@ -134,6 +134,12 @@ for (const target of targets()) {
         assert.ok(waited > 700 && waited < 3000, `closed after ${waited} ms; the timeout is 1 s`);
       } finally {
         c.close();
+      }
+    });
+
+    it('does not start on a missing certificate file or a key that does not match it', async () => {
+      for (const [cert, key] of [[`${certs.dir}/missing.pem`, certs.serverKey], [certs.serverCert, certs.clientKey]]) {
+        await assert.rejects(start(target, `port: -1\ntls { cert_file: "${cert}", key_file: "${key}" }\n`), /exited with 1:[^]*(missing\.pem|key values mismatch|does not match)/i);
       }
     });
 

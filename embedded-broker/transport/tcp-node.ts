@@ -24,8 +24,11 @@ class TcpConn implements Conn {
     this.socket = socket;
     this.remoteAddress = (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
     this.remotePort = socket.remotePort ?? 0;
-    if (tls) this.startTls = () => this.upgrade(tls);
-    else this.wire(socket);
+    if (tls) {
+      this.startTls = () => this.upgrade(tls);
+      // Until then nothing reads the socket; a peer resetting it must not be an unhandled error.
+      socket.on('error', () => {});
+    } else this.wire(socket);
   }
 
   /** Reports the socket's events to the handler. */

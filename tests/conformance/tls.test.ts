@@ -15,7 +15,7 @@ import { ErrorCode, headers, StringCodec, type ConnectionOptions, type NatsConne
 import { makeCerts } from '../support/certs.ts';
 import { start, targets, type Running } from './targets.ts';
 import { rawConnect } from './raw-client.ts';
-import { SUITE_TIMEOUT, useBroker } from './support-broker.ts';
+import { getJson, SUITE_TIMEOUT, useBroker } from './support-broker.ts';
 import { collect, readInfo, tcpClient } from './support-clients.ts';
 
 const sc = StringCodec();
@@ -25,6 +25,7 @@ after(() => certs.remove());
 const brokerConf = `
 host: 127.0.0.1
 port: -1
+http: "127.0.0.1:-1"
 authorization { user: fam, password: "s3cret" }
 tls { cert_file: "${certs.serverCert}", key_file: "${certs.serverKey}", ca_file: "${certs.ca}", verify: true, timeout: 1 }
 websocket { host: 127.0.0.1, port: -1, tls { cert_file: "${certs.serverCert}", key_file: "${certs.serverKey}" } }
@@ -86,6 +87,13 @@ for (const target of targets()) {
       } finally {
         c.close();
       }
+    });
+
+    it('reports tls_required, tls_verify and tls_timeout in /varz', async () => {
+      const { body } = await getJson(broker().httpPort!, '/varz');
+      assert.equal(body.tls_required, true);
+      assert.equal(body.tls_verify, true);
+      assert.equal(body.tls_timeout, 1);
     });
 
     it('carries pub/sub, request/reply and headers over tls:// with a client certificate', async () => {

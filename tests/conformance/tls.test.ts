@@ -151,6 +151,21 @@ for (const target of targets()) {
       }
     });
 
+    it('takes TLS from --tlscert, --tlskey, --tlscacert and --tlsverify', async () => {
+      const b = await start(target, 'host: 127.0.0.1\nport: -1\n', ['--tlscert', certs.serverCert, '--tlskey', certs.serverKey, '--tlscacert', certs.ca, '--tlsverify']);
+      try {
+        const c = await rawConnect(b.port);
+        const info = await readInfo(c);
+        c.close();
+        assert.equal(info.tls_required, true);
+        assert.equal(info.tls_verify, true);
+        const nc = await tcpClient(b, { servers: `tls://127.0.0.1:${b.port}`, tls: good });
+        await nc.close();
+      } finally {
+        await b.stop();
+      }
+    });
+
     it('carries pub/sub, request/reply and headers over wss://, whose INFO says tls_required', async () => {
       const [a, b] = [await wssClient(broker()), await tlsClient(broker())];
       try {

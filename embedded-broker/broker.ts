@@ -19,7 +19,7 @@ export interface Broker {
   readonly port: number;
   readonly wsPort?: number;
   readonly httpPort?: number;
-  /** nats://host:port for clients. */
+  /** nats://host:port for clients (tls:// with TLS). */
   readonly url: string;
   readonly wsUrl?: string;
   /** Announces shutdown to clients (INFO ldm), closes them and the listeners. */
@@ -28,6 +28,8 @@ export interface Broker {
   lameDuck(): Promise<void>;
 }
 
+const natsScheme = (o: BrokerOptions): string => (o.tls ? 'tls' : 'nats');
+const wsScheme = (o: BrokerOptions): string => (o.websocket?.tls ? 'wss' : 'ws');
 const urlHost = (h: string): string => (h === '0.0.0.0' || h === '::' ? '127.0.0.1' : h.includes(':') ? `[${h}]` : h);
 
 /**
@@ -44,18 +46,19 @@ export async function startBroker(partial: Partial<BrokerOptions> = {}, log?: Lo
   const listeners: Listener[] = [];
   let portsFile: string | undefined;
   try {
-    const tcp = await listenTcp(options.host, options.port, (c) => server.accept(c, 'tcp'));
+    const tcp = await listenTcp(options.host, options.port, (c) => server.accept(c, 'tcp'), options.tls);
     listeners.push(tcp);
     server.endpoints = { host: options.host, port: tcp.port };
     let ws: Listener | undefined;
     if (options.websocket) {
       const w = options.websocket;
-      ws = await listenWebSocket({ host: w.host, port: w.port, compression: w.compression, maxPayload: options.maxPayload }, (c) =>
-        server.accept(c, 'websocket'),
+      ws = await listenWebSocket(
+        { host: w.host, port: w.port, compression: w.compression, maxPayload: options.maxPayload, tls: w.tls },
+        (c) => server.accept(c, 'websocket'),
       );
       listeners.push(ws);
-      logger.info(`Listening for websocket clients on ws://${urlHost(w.host)}:${ws.port}`);
-      logger.warn('Websocket not configured with TLS. DO NOT USE IN PRODUCTION!');
+      logger.info(`Listening for websocket clients on ${wsScheme(options)}://${urlHost(w.host)}:${ws.port}`);
+      if (!w.tls) logger.warn('Websocket not configured with TLS. DO NOT USE IN PRODUCTION!');
     }
     let http: Listener | undefined;
     if (options.httpPort !== 0) {
@@ -64,6 +67,7 @@ export async function startBroker(partial: Partial<BrokerOptions> = {}, log?: Lo
       logger.info(`Starting http monitor on ${urlHost(options.httpHost)}:${http.port}`);
     }
     logger.info(`Listening for client connections on ${urlHost(options.host)}:${tcp.port}`);
+    if (options.tls) logger.info(`TLS required for client connections${options.tls.verify ? ' (client certificates verified)' : ''}`);
     if (options.portsFileDir) portsFile = writePortsFile(options, tcp, ws, http);
 
     let stopping: Promise<void> | undefined;
@@ -95,8 +99,8 @@ export async function startBroker(partial: Partial<BrokerOptions> = {}, log?: Lo
       port: tcp.port,
       wsPort: ws?.port,
       httpPort: http?.port,
-      url: `nats://${urlHost(options.host)}:${tcp.port}`,
-      wsUrl: ws ? `ws://${urlHost(options.websocket!.host)}:${ws.port}` : undefined,
+      url: `${natsScheme(options)}://${urlHost(options.host)}:${tcp.port}`,
+      wsUrl: ws ? `${wsScheme(options)}://${urlHost(options.websocket!.host)}:${ws.port}` : undefined,
       close,
       lameDuck,
     };
@@ -110,9 +114,9 @@ export async function startBroker(partial: Partial<BrokerOptions> = {}, log?: Lo
 function writePortsFile(o: BrokerOptions, tcp: Listener, ws?: Listener, http?: Listener): string {
   mkdirSync(o.portsFileDir!, { recursive: true });
   const file = join(o.portsFileDir!, `nats-server_${process.pid}.ports`);
-  const ports: Record<string, string[]> = { nats: [`nats://${urlHost(o.host)}:${tcp.port}`] };
+  const ports: Record<string, string[]> = { nats: [`${natsScheme(o)}://${urlHost(o.host)}:${tcp.port}`] };
   if (http) ports.monitoring = [`http://${urlHost(o.httpHost)}:${http.port}`];
-  if (ws) ports.websocket = [`ws://${urlHost(o.websocket!.host)}:${ws.port}`];
+  if (ws) ports.websocket = [`${wsScheme(o)}://${urlHost(o.websocket!.host)}:${ws.port}`];
   writeFileSync(file, JSON.stringify(ports));
   return file;
 }

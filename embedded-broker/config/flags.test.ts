@@ -71,8 +71,7 @@ describe('parseFlags', () => {
     [['-D=maybe'], /^Error: invalid boolean value "maybe" for -D: parse error/],
     [['---p', '1'], /^Error: bad flag syntax: ---p/],
     [['serve'], /^Error: unrecognized command: "serve"/],
-    [['--tls'], /TLS is not supported by this broker; use nats-server for TLS/],
-    [['--tlscert', 'c.pem'], /TLS is not supported/],
+    [['--https_port', '8443'], /monitoring over HTTPS is not supported by this broker/],
     [['-js'], /JetStream is not supported by this broker/],
     [['--store_dir', '/x'], /JetStream is not supported/],
   ];
@@ -80,7 +79,14 @@ describe('parseFlags', () => {
     it(`refuses ${argv.join(' ')}`, () => assert.throws(() => parseFlags(argv), re));
   }
 
-  it('lets TLS and JetStream flags through when they say false', () => {
-    assert.deepEqual(parseFlags(['--tls=false', '-js=false']).options, {});
+  it('lets JetStream flags through when they say false', () => {
+    assert.deepEqual(parseFlags(['-js=false']).options, {});
+  });
+
+  it('reads the TLS flags', () => {
+    assert.deepEqual(parseFlags(['--tlscert', 'c.pem', '--tlskey=k.pem', '--tlscacert', 'ca.pem', '--tlsverify']).tls, {
+      cert: 'c.pem', key: 'k.pem', ca: 'ca.pem', verify: true,
+    });
+    assert.deepEqual(parseFlags(['--tls=false']).tls, { enable: false });
   });
 });

@@ -13,6 +13,8 @@ export interface ParsedFlags {
   options: Partial<BrokerOptions>;
   /** Authorization given as --user / --pass / --auth. */
   auth: { user?: string; password?: string; token?: string };
+  /** TLS given as --tls, --tlscert, --tlskey, --tlscacert, --tlsverify. */
+  tls: { enable?: boolean; cert?: string; key?: string; ca?: string; verify?: boolean };
   configFile?: string;
   help: boolean;
   version: boolean;
@@ -65,9 +67,13 @@ function unsupported(what: string): Spec['apply'] {
     if (v !== false && v !== '' && v !== 0) throw new Error(`${what} is not supported by this broker; use nats-server for ${what}`);
   };
 }
-define(['tls', 'tlsverify', 'help_tls'], spec('bool', unsupported('TLS')));
-define(['tlscert', 'tlskey', 'tlscacert'], spec('string', unsupported('TLS')));
-define(['ms', 'https_port'], spec('int', unsupported('TLS')));
+define(['tls'], spec('bool', (p, v) => void (p.tls.enable = v as boolean)));
+define(['tlsverify'], spec('bool', (p, v) => void (p.tls.verify = v as boolean)));
+define(['tlscert'], spec('string', (p, v) => void (p.tls.cert = v as string)));
+define(['tlskey'], spec('string', (p, v) => void (p.tls.key = v as string)));
+define(['tlscacert'], spec('string', (p, v) => void (p.tls.ca = v as string)));
+define(['help_tls'], spec('bool', (p, v) => void (p.help = v as boolean)));
+define(['ms', 'https_port'], spec('int', unsupported('monitoring over HTTPS')));
 define(['js', 'jetstream'], spec('bool', unsupported('JetStream')));
 define(['sd', 'store_dir'], spec('string', unsupported('JetStream')));
 define(['sl', 'signal'], spec('string', unsupported('signalling a running server')));
@@ -83,7 +89,7 @@ const IGNORED: Record<string, Kind> = {
 
 /** Parses the arguments after `broker`. Throws an Error with a usage hint on a bad flag. */
 export function parseFlags(argv: string[]): ParsedFlags {
-  const p: ParsedFlags = { options: {}, auth: {}, help: false, version: false, checkConfig: false, warnings: [] };
+  const p: ParsedFlags = { options: {}, auth: {}, tls: {}, help: false, version: false, checkConfig: false, warnings: [] };
   const ignored: string[] = [];
   let i = 0;
   for (; i < argv.length; i++) {

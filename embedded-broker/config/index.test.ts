@@ -23,6 +23,15 @@ describe('loadBrokerOptions without a file', () => {
     assert.deepEqual(loadBrokerOptions(['--auth', 't'], {}).options.authorization, { token: 't' });
   });
 
+  it('makes --tlscert, --tlskey, --tlscacert and --tlsverify the TLS configuration', () => {
+    assert.deepEqual(loadBrokerOptions(['--tlscert', 'c.pem', '--tlskey', 'k.pem', '--tlscacert', 'ca.pem', '--tlsverify'], {}).options.tls, {
+      certFile: 'c.pem', keyFile: 'k.pem', caFile: 'ca.pem', verify: true, timeout: 2000,
+    });
+    assert.equal(loadBrokerOptions(['--tls=false', '--tlscert', 'c.pem'], {}).options.tls, undefined);
+    assert.throws(() => loadBrokerOptions(['--tls'], {}), /^Error: TLS Server certificate must be present and valid$/);
+    assert.throws(() => loadBrokerOptions(['--tlscert', 'c.pem'], {}), /^Error: TLS Server private key must be present and valid$/);
+  });
+
   it('puts monitoring on the client host unless told otherwise', () => {
     const { options } = loadBrokerOptions(['-a', '0.0.0.0', '-m', '8222'], {});
     assert.equal(options.httpHost, '0.0.0.0');

@@ -5,10 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import process from 'node:process';
-import { DEFAULT_OPTIONS, withDefaults } from '../server/options.ts';
-import type { BrokerOptions } from '../server/options.ts';
+import { DEFAULT_OPTIONS, DEFAULT_TLS_TIMEOUT, withDefaults } from '../server/options.ts';
+import type { BrokerOptions, TlsOptions } from '../server/options.ts';
 import { formatGoDuration } from './duration.ts';
 import { parseFlags } from './flags.ts';
+import type { ParsedFlags } from './flags.ts';
 import { parseConf } from './parse-conf.ts';
 import { toOptions } from './to-options.ts';
 import type { ConfOptions } from './to-options.ts';
@@ -58,6 +59,8 @@ export function loadBrokerOptions(
   }
 
   const merged: Partial<BrokerOptions> = { ...file.options, ...definedOnly(flags.options) };
+  const flagTls = tlsFromFlags(flags.tls, file.options.tls?.timeout);
+  if (flagTls) merged.tls = flagTls;
   const flagAuth = definedOnly(flags.auth);
   if (Object.keys(flagAuth).length > 0) merged.authorization = { ...file.options.authorization, ...flagAuth };
   // Port 0 means "the default" in nats-server, from the file or from -p (setBaselineOptions).
@@ -73,6 +76,18 @@ export function loadBrokerOptions(
     ...(flags.checkConfig ? { checkConfig: true } : {}),
     ...(flags.configFile ? { configFile: flags.configFile } : {}),
   };
+}
+
+/**
+ * Any of --tlscert, --tlskey, --tlscacert, --tlsverify (or --tls) replaces the file's tls
+ * block, unless --tls=false says otherwise (opts.go ConfigureOptions and overrideTLS).
+ */
+function tlsFromFlags(f: ParsedFlags['tls'], fileTimeout: number | undefined): TlsOptions | undefined {
+  const given = f.enable === true || f.cert !== undefined || f.key !== undefined || f.ca !== undefined || f.verify === true;
+  if (!given || f.enable === false) return undefined;
+  if (!f.cert) throw new Error('TLS Server certificate must be present and valid');
+  if (!f.key) throw new Error('TLS Server private key must be present and valid');
+  return { certFile: f.cert, keyFile: f.key, ...(f.ca ? { caFile: f.ca } : {}), verify: f.verify === true, timeout: fileTimeout ?? DEFAULT_TLS_TIMEOUT };
 }
 
 function readConfigFile(path: string): string {

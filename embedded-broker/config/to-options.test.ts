@@ -26,6 +26,7 @@ describe('toOptions', () => {
     ['debug, trace and trace_verbose', 'debug: true\ntrace_verbose: true', { debug: true, trace: true }],
     ['ports_file_dir', 'ports_file_dir: "/tmp"', { portsFileDir: '/tmp' }],
     ['authorization', 'authorization { token: t, timeout: 2 }', { authorization: { token: 't', timeout: 2000 } }],
+    ['tls', 'tls { cert_file: c.pem, key_file: k.pem }', { tls: { certFile: 'c.pem', keyFile: 'k.pem', verify: false, timeout: 2000 } }],
     ['websocket under its short name', 'ws { port: 1, no_tls: true }', { websocket: { host: '127.0.0.1', port: 1, noTls: true, compression: false } }],
     ['keys in any case', 'PORT: 1\nServer_Name: x', { port: 1, serverName: 'x' }],
   ];
@@ -70,8 +71,8 @@ describe('toOptions', () => {
     ['lame_duck_grace_period: "-1s"', /invalid lame_duck_grace_period, needs to be positive/],
     ['ping_interval: 1.5', /ping_interval: expected an integer/],
     ['listen: "nohost"', /could not parse address string "nohost"/],
-    ['tls { cert_file: x }', /^ConfError: broker.conf:1:1: tls: TLS is not supported by this broker; use nats-server for TLS$/],
-    ['https: 8443', /TLS is not supported/],
+    ['tls { cert_file: x }', /^ConfError: broker.conf:1:1: tls: missing 'key_file' in TLS configuration$/],
+    ['https: 8443', /monitoring over HTTPS is not supported/],
     ['jetstream { store_dir: x }', /jetstream: JetStream is not supported by this broker; use nats-server for JetStream/],
     ['jetstream: enabled', /JetStream is not supported/],
   ];

@@ -1,9 +1,9 @@
 /**
  * Turns a parsed nats-server configuration into broker options (opts.go
  * processConfigFileLine at v2.9.10). Keys nats-server knows and this broker does not
- * implement are ignored and named together in one warning; TLS and JetStream throw,
- * because running without them would silently change what clients get; keys nats-server
- * does not know throw, as nats-server refuses them.
+ * implement are ignored and named together in one warning; JetStream and the monitoring
+ * port over HTTPS throw, because running without them would silently change what clients
+ * get; keys nats-server does not know throw, as nats-server refuses them.
  */
 import type { BrokerOptions } from '../server/options.ts';
 import { isUsedAsVariable } from './conf-meta.ts';
@@ -21,6 +21,7 @@ import {
 } from './conf-values.ts';
 import type { ConfMap, Field, ReadContext } from './conf-values.ts';
 import { toAuthorization } from './to-authorization.ts';
+import { toTls } from './to-tls.ts';
 import { toWebSocket } from './to-websocket.ts';
 
 /** Options read from a configuration file, and what the reader has to say about it. */
@@ -98,9 +99,9 @@ const HANDLERS: Record<string, Handler> = {
   ports_file_dir: (f, v, o) => void (o.portsFileDir = asString(f, v)),
   authorization: (f, v, o, ctx) => void (o.authorization = toAuthorization(f, v, ctx)),
   websocket: (f, v, o, ctx) => void (o.websocket = toWebSocket(f, v, ctx)),
-  tls: useNatsServer('TLS'),
-  https: useNatsServer('TLS'),
-  https_port: useNatsServer('TLS'),
+  tls: (f, v, o, ctx) => void (o.tls = toTls(f, v, ctx)),
+  https: useNatsServer('monitoring over HTTPS'),
+  https_port: useNatsServer('monitoring over HTTPS'),
   jetstream: useNatsServer('JetStream'),
   store_dir: useNatsServer('JetStream'),
 };
@@ -139,7 +140,7 @@ for (const key of AUTH_NOT_IMPLEMENTED) HANDLERS[key] = useNatsServer(`"${key}"`
 
 /**
  * Reads a parsed configuration. Throws a ConfError naming the key (and its place in the
- * file) on a wrong type, an unknown key, TLS or JetStream.
+ * file) on a wrong type, an unknown key, a TLS setting it cannot honour or JetStream.
  */
 export function toOptions(conf: ConfMap): ConfOptions {
   const ctx: ReadContext = { warnings: [], ignored: [] };

@@ -38,12 +38,17 @@ describe('toWebSocket', () => {
   });
 
   it('refuses a port without no_tls, with nats-server\'s reason', () => {
-    assert.throws(() => ws('{ port: 8080 }'), /^ConfError: broker.conf:1:1: websocket: websocket requires TLS configuration; .*set no_tls: true/);
+    assert.throws(() => ws('{ port: 8080 }'), /^ConfError: broker.conf:1:1: websocket: websocket requires TLS configuration: add a tls block, or set no_tls: true/);
     assert.throws(() => ws('{ port: 8080, no_tls: false }'), /websocket requires TLS configuration/);
   });
 
-  it('refuses a tls block even with no_tls: true, since nats-server would still use TLS', () => {
-    assert.throws(() => ws('{ port: 8080, no_tls: true, tls { cert_file: "a.pem" } }'), /websocket.tls: TLS is not supported by this broker; use nats-server/);
+  it('serves wss:// with a tls block, even with no_tls: true, as nats-server does', () => {
+    for (const extra of ['', ', no_tls: true']) {
+      assert.deepEqual(ws(`{ port: 8443${extra}, tls { cert_file: c.pem, key_file: k.pem, verify: true } }`).result?.tls, {
+        certFile: 'c.pem', keyFile: 'k.pem', verify: true, timeout: 2000,
+      });
+    }
+    assert.throws(() => ws('{ port: 8080, no_tls: true, tls { cert_file: "a.pem" } }'), /^ConfError: broker.conf:1:39: websocket.tls: missing 'key_file'/);
   });
 
   it('names the settings it ignores', () => {

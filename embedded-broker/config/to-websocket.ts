@@ -1,13 +1,14 @@
 /**
  * The `websocket` block (opts.go parseWebsocket and websocket.go validateWebsocketOptions
- * at v2.9.10). This broker serves websocket without TLS only, and like nats-server it
- * insists that the file says so with `no_tls: true`.
+ * at v2.9.10): wss:// with a `tls` block, or plain ws:// when the file says so with
+ * `no_tls: true`, as nats-server insists.
  */
 import { DEFAULT_OPTIONS } from '../server/options.ts';
 import type { WebSocketOptions } from '../server/options.ts';
 import { isUsedAsVariable } from './conf-meta.ts';
 import { asBool, asListen, asMap, asPort, asString, confError, field } from './conf-values.ts';
 import type { Field, ReadContext } from './conf-values.ts';
+import { toTls } from './to-tls.ts';
 
 const NOT_IMPLEMENTED = new Set([
   'advertise',
@@ -31,6 +32,7 @@ export function toWebSocket(f: Field, v: unknown, ctx: ReadContext): WebSocketOp
   let port = 0;
   let noTls = false;
   let compression = false;
+  let tls: WebSocketOptions['tls'];
   for (const key of Object.keys(m)) {
     const kf = field(m, key, f.path);
     const k = key.toLowerCase();
@@ -39,20 +41,18 @@ export function toWebSocket(f: Field, v: unknown, ctx: ReadContext): WebSocketOp
     else if (k === 'host' || k === 'net') host = asString(kf, m[key]);
     else if (k === 'no_tls') noTls = asBool(kf, m[key]);
     else if (k === 'compress' || k === 'compression') compression = asBool(kf, m[key]);
-    else if (k === 'tls') {
-      // nats-server serves TLS whenever a tls block is present, even with no_tls: true
-      // (websocket.go startWebsocketServer), so there is no setting under which we could
-      // ignore it.
-      throw confError(kf, 'TLS is not supported by this broker; use nats-server for websocket over TLS');
-    } else if (AUTH_NOT_IMPLEMENTED.has(k)) {
+    // nats-server serves TLS whenever a tls block is present, even with no_tls: true
+    // (websocket.go startWebsocketServer).
+    else if (k === 'tls') tls = toTls(kf, m[key], ctx);
+    else if (AUTH_NOT_IMPLEMENTED.has(k)) {
       throw confError(kf, `websocket.${key} is not supported by this broker; use nats-server for it`);
     } else if (NOT_IMPLEMENTED.has(k)) ctx.ignored.push(kf.path);
     else if (!isUsedAsVariable(m, key)) throw confError(kf, `unknown field "${key}"`);
   }
   if (port === 0) return undefined;
-  if (!noTls) {
-    throw confError(f, 'websocket requires TLS configuration; this broker has no TLS, so set no_tls: true (or use nats-server for TLS)');
+  if (!noTls && !tls) {
+    throw confError(f, 'websocket requires TLS configuration: add a tls block, or set no_tls: true for plain ws://');
   }
   // nats-server falls back to 0.0.0.0 here, not to the client host; our default stays local.
-  return { host: host ?? DEFAULT_OPTIONS.host, port, noTls, compression };
+  return { host: host ?? DEFAULT_OPTIONS.host, port, noTls, compression, ...(tls ? { tls } : {}) };
 }

@@ -25,10 +25,17 @@ Authorization Options:
         --pass <password>            Password required for connections
         --auth <token>               Authorization token required for connections
 
+TLS Options:
+        --tls                        Enable TLS, do not verify clients (default: false)
+        --tlscert <file>             Server certificate file
+        --tlskey <file>              Private key for server certificate
+        --tlsverify                  Enable TLS, verify client certificates
+        --tlscacert <file>           Client certificate CA for verification
+
 Common Options:
     -h, --help                       Show this message
     -v, --version                    Show version
 
 Flags are written as in nats-server: -flag, --flag, -flag value or -flag=value.
-They override the configuration file. TLS, JetStream and clustering need nats-server.
+They override the configuration file. JetStream and clustering need nats-server.
 `;

@@ -44,6 +44,7 @@ export const CloseReason = {
   badProtocol: 'Bad Client Protocol Version',
   shutdown: 'Server Shutdown',
   maxConnections: 'Maximum Connections Exceeded',
+  tlsHandshake: 'TLS Handshake Failure',
 } as const;
 export type CloseReason = (typeof CloseReason)[keyof typeof CloseReason];
 
@@ -116,11 +117,18 @@ export class Client implements ParserSink, ConnHandler {
     });
     this.nonce = server.auth.nonce();
     if (this.authPending) {
-      const timeout = server.options.authorization?.timeout ?? 2000;
+      // With TLS, nats-server's default is the TLS timeout plus a second (getDefaultAuthTimeout).
+      const tls = kind === 'tcp' ? server.options.tls : server.options.websocket?.tls;
+      const timeout = server.options.authorization?.timeout ?? (tls ? tls.timeout + 1000 : 2000);
       this.authTimer = setTimeout(() => this.fatal(ErrText.authTimeout, CloseReason.authTimeout), timeout);
     }
     this.armPing(Math.min(FIRST_PING, server.options.pingInterval));
     this.send(server.infoFor(this));
+    // NATS over TCP with TLS: INFO goes in clear, then the client starts the handshake.
+    if (conn.startTls) {
+      this.flush();
+      conn.startTls();
+    }
   }
 
   get maxControlLine(): number {
@@ -165,9 +173,12 @@ export class Client implements ParserSink, ConnHandler {
     if (!this.isClosed) this.flow.progress();
   }
 
-  /** The peer went away. */
-  closed(): void {
-    this.close(CloseReason.clientClosed, false);
+  /** The peer went away, or never finished its TLS handshake. */
+  closed(tlsError?: Error): void {
+    if (tlsError && !this.isClosed) {
+      this.server.log.error(`${this.conn.remoteAddress}:${this.conn.remotePort} - cid:${this.cid} - TLS handshake error: ${tlsError.message}`);
+      this.close(CloseReason.tlsHandshake, false);
+    } else this.close(CloseReason.clientClosed, false);
   }
 
   // --- parser callbacks ---------------------------------------------------------------

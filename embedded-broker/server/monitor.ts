@@ -7,6 +7,7 @@ import { cpus } from 'node:os';
 import type { Listener } from '../transport/types.ts';
 import type { Client } from './client.ts';
 import { PROTOCOL_VERSION, type Server } from './server.ts';
+import { DEFAULT_TLS_TIMEOUT } from './options.ts';
 
 /** Go's uptime format: 1y2d3h4m5s with leading zero units left out. */
 export function uptime(ms: number): string {
@@ -41,6 +42,10 @@ function varz(s: Server): object {
     http_host: o.httpHost,
     http_port: o.httpPort,
     auth_required: s.auth.required || undefined,
+    tls_required: o.tls ? true : undefined,
+    tls_verify: o.tls?.verify || undefined,
+    // seconds, and there even without TLS, as nats-server reports it
+    tls_timeout: (o.tls?.timeout ?? DEFAULT_TLS_TIMEOUT) / 1000,
     max_control_line: o.maxControlLine,
     max_payload: o.maxPayload,
     max_pending: o.maxPending,

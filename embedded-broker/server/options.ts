@@ -40,6 +40,22 @@ export interface AuthorizationOptions {
   timeout?: number;
 }
 
+/** A `tls` block (nats-server's cert_file, key_file, ca_file, verify, timeout). */
+export interface TlsOptions {
+  /** PEM files: the server's certificate (chain) and private key. */
+  certFile: string;
+  keyFile: string;
+  /** PEM file of the CAs client certificates are checked against (else the system's). */
+  caFile?: string;
+  /** Require a client certificate signed by a trusted CA. */
+  verify: boolean;
+  /** How long a client has to complete the handshake, in ms (nats-server default 2 s). */
+  timeout: number;
+}
+
+/** nats-server's TLS_TIMEOUT. */
+export const DEFAULT_TLS_TIMEOUT = 2000;
+
 /** The `websocket` block. */
 export interface WebSocketOptions {
   host: string;
@@ -47,6 +63,8 @@ export interface WebSocketOptions {
   port: number;
   noTls: boolean;
   compression: boolean;
+  /** wss://: TLS from the first byte (the HTTP upgrade is inside it). */
+  tls?: TlsOptions;
 }
 
 /** Everything the broker can be configured with. */
@@ -67,6 +85,8 @@ export interface BrokerOptions {
   pingMax: number;
   writeDeadline: number;
   authorization?: AuthorizationOptions;
+  /** TLS for TCP clients: INFO in clear, then the client starts the handshake. */
+  tls?: TlsOptions;
   websocket?: WebSocketOptions;
   portsFileDir?: string;
   /** How long lame-duck mode spreads the closing of clients over. */

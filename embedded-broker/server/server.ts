@@ -76,6 +76,7 @@ export class Server {
 
   /** The INFO line a client is greeted with. */
   infoFor(c: Client): string {
+    const tls = c.kind === 'tcp' ? this.options.tls : this.options.websocket?.tls;
     const info: Record<string, unknown> = {
       server_id: this.id,
       server_name: this.name,
@@ -85,6 +86,8 @@ export class Server {
       port: this.endpoints.port,
       headers: true,
       auth_required: this.auth.required || undefined,
+      tls_required: tls ? true : undefined,
+      tls_verify: tls?.verify || undefined,
       max_payload: this.options.maxPayload,
       client_id: c.cid,
       client_ip: c.conn.remoteAddress,

@@ -4,6 +4,7 @@
  */
 import { listenTcpDeno } from './tcp-deno.ts';
 import { listenTcpNode } from './tcp-node.ts';
+import type { TransportTls } from './tls.ts';
 import type { Accept, Listener } from './types.ts';
 
 export { listenWebSocket } from './websocket.ts';
@@ -11,7 +12,11 @@ export type { Accept, Conn, ConnHandler, Listener } from './types.ts';
 
 const isDeno = typeof (globalThis as { Deno?: unknown }).Deno !== 'undefined';
 
-/** Listens for NATS clients over TCP on host:port (-1 or 0: an ephemeral port). */
-export function listenTcp(host: string, port: number, accept: Accept): Promise<Listener> {
-  return isDeno ? listenTcpDeno(host, port, accept) : listenTcpNode(host, port, accept);
+/**
+ * Listens for NATS clients over TCP on host:port (-1 or 0: an ephemeral port), with TLS
+ * when `tls` is given. Deno cannot start TLS on a socket it accepted (Deno.startTls is
+ * client-only), so with TLS Deno too uses node:net and node:tls, its Node compatibility.
+ */
+export function listenTcp(host: string, port: number, accept: Accept, tls?: TransportTls): Promise<Listener> {
+  return isDeno && !tls ? listenTcpDeno(host, port, accept) : listenTcpNode(host, port, accept, tls);
 }

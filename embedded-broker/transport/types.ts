@@ -31,6 +31,12 @@ export interface Conn {
   pause(): void;
   /** Hands received bytes to the handler again. */
   resume(): void;
+  /**
+   * Present on a transport that starts TLS in-band (TCP with a tls block): the protocol
+   * layer calls it once, right after writing INFO, which goes in clear. Later writes wait
+   * for the handshake; a failed handshake is reported by ConnHandler.closed(error).
+   */
+  startTls?(): void;
 }
 
 /** What a transport calls as a connection lives. */
@@ -38,7 +44,8 @@ export interface ConnHandler {
   data(bytes: Uint8Array): void;
   /** The transport wrote out what it had been handed (pending fell, maybe to 0). */
   drain(): void;
-  closed(): void;
+  /** The connection is gone; `tlsError` when it ended because its TLS handshake failed. */
+  closed(tlsError?: Error): void;
 }
 
 /** A listening transport, able to report its bound address and to stop. */

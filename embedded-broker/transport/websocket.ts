@@ -6,6 +6,7 @@
  */
 import { createServer } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
+import { createTlsServer, type TransportTls } from './tls.ts';
 import type { Accept, Listener } from './types.ts';
 import { WebSocketConn } from './websocket-conn.ts';
 import { maxCompressedMessage } from './websocket-deflate.ts';
@@ -21,6 +22,8 @@ export interface WebSocketListenOptions {
   compression: boolean;
   /** The broker's max_payload; bounds how big a compressed message may be. */
   maxPayload: number;
+  /** wss:// */
+  tls?: TransportTls;
 }
 
 // After an HTTP error that ends the connection, how long the peer has to close its side.
@@ -30,14 +33,15 @@ const CLOSE_LINGER_MS = 5000;
 export function listenWebSocket(opts: WebSocketListenOptions, accept: Accept): Promise<Listener> {
   const handshaking = new Set<Socket>();
   const maxCompressed = maxCompressedMessage(opts.maxPayload);
-  const server = createServer((socket) => {
+  const connected = (socket: Socket): void => {
     handshaking.add(socket);
     socket.once('close', () => handshaking.delete(socket));
     upgrade(socket, opts.compression, (session, leftover) => {
       handshaking.delete(socket);
       new WebSocketConn(socket, session, maxCompressed).start(accept, leftover);
     });
-  });
+  };
+  const server = opts.tls ? createTlsServer(opts.tls, connected) : createServer(connected);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port > 0 ? opts.port : 0, opts.host, () => {

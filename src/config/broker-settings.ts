@@ -26,6 +26,12 @@ export const broker = section({
     'embedded broker: the user name of your own credential (for scripts, see [below](#your-own-broker-credential)); external broker: the user name Hearth connects with'),
   password: setting(text(), '', '… and its password (secret)'),
   token: setting(text(), '', 'external broker: a token Hearth connects with, instead of user and password (secret)'),
+  tls: section({
+    ca_file: setting(text(), '',
+      'external broker over `tls://`: a PEM file of the CAs that signed the server\'s certificate (else the system\'s CAs), relative to the working directory; setting any `broker.tls` file makes Hearth refuse a broker without TLS'),
+    cert_file: setting(text(), '', '… a PEM client certificate, for a broker that verifies clients (`verify: true`)'),
+    key_file: setting(text(), '', '… and its private key (PEM)'),
+  }),
   owner_role: setting(oneOf(OWNER_ROLES), 'events',
     'what your own credential may do on the embedded broker: `events`, `operator` or `full` ([below](#your-own-broker-credential))'),
   host: setting(host, '127.0.0.1', 'the embedded broker\'s NATS listener: host'),

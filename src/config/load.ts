@@ -80,6 +80,8 @@ export function loadConfig(
 function withAbsolutePaths(config: HearthConfig, cwd: string): HearthConfig {
   config.data = resolve(cwd, config.data);
   for (const svc of Object.values(config.services)) if (svc.entry !== '') svc.entry = resolve(cwd, svc.entry);
+  const tls = config.broker.tls;
+  for (const k of ['ca_file', 'cert_file', 'key_file'] as const) if (tls[k] !== '') tls[k] = resolve(cwd, tls[k]);
   return config;
 }
 

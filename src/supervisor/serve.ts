@@ -16,6 +16,7 @@
  * committed), Litestream (it ships their last writes), broker; exit 0.
  * A second signal kills everything at once.
  */
+import type { NatsConnection } from 'nats';
 import { startBroker, type Broker } from '../../embedded-broker/index.ts';
 import { parseHostPort } from '../config/index.ts';
 import { connectBroker, createLogger, okReply, readinessOp, selfCommand, type Logger } from '../kit/index.ts';
@@ -33,7 +34,7 @@ import { findLitestream, LitestreamMissing, ReplicationError, replicaTarget, sta
 import { HealthWatch } from './readiness.ts';
 import { startInProcess, type InProcessTable } from './in-process.ts';
 import type { ServiceLoaders } from './service-host.ts';
-import { brokerLogger, childEnv } from './wiring.ts';
+import { brokerLogger, brokerTls, childEnv } from './wiring.ts';
 
 /** What a promoted standby hands `runServe` (replication/standby.ts): its lock, and who to tell once Hearth is up. */
 export interface Handover {
@@ -119,20 +120,30 @@ export async function runServe(argv: string[], loaders: ServiceLoaders, handover
     mark('broker');
     brokerUrl = broker.url;
   }
-  const external = config.broker.url ? { user: config.broker.user, password: config.broker.password, token: config.broker.token } : undefined;
+  const external = config.broker.url
+    ? { user: config.broker.user, password: config.broker.password, token: config.broker.token, tls: brokerTls(config) }
+    : undefined;
   // On an external broker a service connects as its own user when configuration names one
   // (`hearth nats-authorization`), else with the shared credential; on ours, with a fresh one.
   const credentialOf = (service: string) => {
     const own = config.services[service];
-    if (external && own?.broker_user) return { user: own.broker_user, password: own.broker_password };
+    if (external && own?.broker_user) return { user: own.broker_user, password: own.broker_password, tls: external.tls };
     return external ?? creds.services.get(service)!;
   };
-  const nc = await connectBroker({
-    url: brokerUrl,
-    name: 'hearth-supervisor',
-    inboxPrefix: '_INBOX.supervisor',
-    ...(external ?? creds.supervisor),
-  });
+  let nc: NatsConnection;
+  try {
+    nc = await connectBroker({
+      url: brokerUrl,
+      name: 'hearth-supervisor',
+      inboxPrefix: '_INBOX.supervisor',
+      ...(external ?? creds.supervisor),
+    });
+  } catch (err) {
+    // An external broker that is down, refuses us, or whose TLS does not match ours.
+    await broker?.close();
+    unlock();
+    return fail(`cannot connect to the broker at ${brokerUrl}: ${brokerError(err, /(^|,)\s*tls:/i.test(brokerUrl) || Object.values(external?.tls ?? {}).some(Boolean))}`);
+  }
 
   mark('connected');
   const watch = new HealthWatch(nc, services, log, config.supervisor.health_interval_ms);
@@ -257,4 +268,16 @@ function onSignals(log: Logger, stop: () => Promise<void>, force: () => void): P
     process.on('SIGINT', handler);
     process.on('SIGTERM', handler);
   });
+}
+
+/** What went wrong connecting, with the setting to look at when it is about TLS. */
+function brokerError(err: unknown, tls: boolean): string {
+  const e = err as Error & { code?: string; chainedError?: Error };
+  const text = [e.message, e.chainedError?.message].filter(Boolean).join(': ').trim();
+  // A broker that verifies clients ends the handshake of one without a certificate, and
+  // the client sees only that its CONNECT went unanswered.
+  if (/certificate|self[- ]signed|ssl|tls/i.test(`${text} ${e.code ?? ''}`) || (tls && e.code === 'TIMEOUT')) {
+    return `${text} (TLS: check broker.tls.ca_file, cert_file and key_file against the broker's tls block)`;
+  }
+  return text;
 }

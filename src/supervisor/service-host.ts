@@ -13,6 +13,7 @@ import { restrictUmask } from './data-dir.ts';
 import { isDatabaseUnavailable, serveUntilOpen } from './db-unavailable.ts';
 import type { NatsConnection } from 'nats';
 import { createLogger, runService, type DbOptions, type Logger, type RunOptions, type ServiceDefinition } from '../kit/index.ts';
+import { brokerTls } from './wiring.ts';
 
 /** Loads a built-in service's definition by name. */
 export type ServiceLoaders = Readonly<Record<string, () => Promise<{ default: ServiceDefinition }>>>;
@@ -123,6 +124,7 @@ export async function runServiceHost(argv: string[], builtins: ServiceLoaders): 
       user: config.broker.user,
       password: config.broker.password,
       token: config.broker.token,
+      tls: brokerTls(config),
     };
     svc = await hostService(config, name, def, broker, log, (e) => (log.error('could not start', { err: e }), fatal(1)));
   } catch (err) {

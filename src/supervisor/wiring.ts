@@ -1,7 +1,7 @@
 /** How the supervisor hands its configuration to a child, and the broker's log to its own. */
 import type { Logger as BrokerLogger } from '../../embedded-broker/index.ts';
 import type { HearthConfig } from '../config/index.ts';
-import type { Logger } from '../kit/index.ts';
+import type { BrokerTls, Logger } from '../kit/index.ts';
 import type { Credential } from './credentials.ts';
 
 /**
@@ -24,10 +24,20 @@ export function childEnv(
     HEARTH_BROKER__USER: o.credential.user ?? '',
     HEARTH_BROKER__PASSWORD: o.credential.password ?? '',
     HEARTH_BROKER__TOKEN: o.credential.token ?? '',
+    // The embedded broker has no TLS: only an external one's files go to the child.
+    HEARTH_BROKER__TLS__CA_FILE: config.broker.url ? config.broker.tls.ca_file : '',
+    HEARTH_BROKER__TLS__CERT_FILE: config.broker.url ? config.broker.tls.cert_file : '',
+    HEARTH_BROKER__TLS__KEY_FILE: config.broker.url ? config.broker.tls.key_file : '',
     HEARTH_SUPERVISED: String(process.pid),
     HEARTH_SERVICE: o.instance,
   });
   return env;
+}
+
+/** The `broker.tls` files, as the broker client takes them. */
+export function brokerTls(config: HearthConfig): BrokerTls {
+  const t = config.broker.tls;
+  return { caFile: t.ca_file, certFile: t.cert_file, keyFile: t.key_file };
 }
 
 /** The embedded broker's log through the supervisor's: its routine chatter at debug level. */

@@ -132,6 +132,6 @@ export function spawnHearth(rt: HearthRuntime, args: string[], o: { env?: Record
  */
 export async function bannerOf(h: HearthProcess, ms = 60_000): Promise<{ http: string; broker: string }> {
   const [, http] = await h.waitForOutput(/open\s+(http:\/\/\S+)/, ms);
-  const [, broker] = await h.waitForOutput(/broker\s+(nats:\/\/\S+)/, ms);
+  const [, broker] = await h.waitForOutput(/broker\s+((?:nats|tls):\/\/\S+)/, ms);
   return { http: http!, broker: broker! };
 }

@@ -1,6 +1,8 @@
 /**
- * One broker connection per process, through the official NATS client: `nats://` (and
- * `tls://`) over TCP with the `nats` package, `ws://`/`wss://` over WebSocket with
+ * One broker connection per process, through the official NATS client: `nats://` and
+ * `tls://` over TCP with the `nats` package (TLS is required as soon as one URL says
+ * `tls://` or a CA or client certificate is given: the client then refuses a server that
+ * does not offer it, rather than talking in clear), `ws://`/`wss://` over WebSocket with
  * `nats.ws` (which needs a global WebSocket: Bun, Deno, Node 22+, browsers). The client
  * reconnects forever; requests made while it is away fail fast as `unavailable`. The URL
  * may be a comma-separated list of the servers of a cluster, as every NATS client takes
@@ -22,6 +24,15 @@ export interface BrokerTarget {
   inboxPrefix?: string;
   /** Give up on the first connect after this long (ms). */
   connectTimeoutMs?: number;
+  /** PEM files for `tls://`: the CAs to trust (else the system's), and a client certificate and key. */
+  tls?: BrokerTls;
+}
+
+/** PEM files for a TLS connection to the broker; empty strings count as unset. */
+export interface BrokerTls {
+  caFile?: string;
+  certFile?: string;
+  keyFile?: string;
 }
 
 /**
@@ -48,7 +59,11 @@ export async function connectBroker(t: BrokerTarget): Promise<NatsConnection> {
     // #18). The requester names the subject of a failed request in its own error instead.
     noAsyncTraces: true,
   };
+  const tls = tcpTls(t);
   if (ws) {
+    if (tls && Object.keys(tls).length > 0) {
+      throw new Error(`${t.url}: broker.tls files apply to tls:// URLs; over wss:// the runtime's WebSocket trusts the system's CAs and sends no client certificate`);
+    }
     if (typeof globalThis.WebSocket !== 'function') {
       throw new Error(`${t.url}: this runtime has no WebSocket; use a nats:// URL`);
     }
@@ -58,7 +73,25 @@ export async function connectBroker(t: BrokerTarget): Promise<NatsConnection> {
   const nats = await import('nats');
   // CommonJS: bundled (build/node/), its exports are only `default`.
   const { connect } = 'connect' in nats ? nats : (nats as { default: typeof nats }).default;
-  return connect(opts);
+  return connect(tls ? { ...opts, tls } : opts);
+}
+
+/**
+ * The `tls` option of the `nats` client, or undefined for plain TCP. Present (maybe empty)
+ * when TLS is required: nats.js itself reads `tls://` like `nats://`, and only the option
+ * makes it refuse a server whose INFO does not say `tls_required`.
+ *
+ * @example
+ * tcpTls({ url: 'tls://a:4222', name: 'x' }); // {}
+ */
+export function tcpTls(t: Pick<BrokerTarget, 'url' | 'tls'>): BrokerTls | undefined {
+  const files = Object.fromEntries(Object.entries(t.tls ?? {}).filter(([, v]) => v)) as BrokerTls;
+  const wanted = Object.keys(files).length > 0 || brokerServers(t.url).some((u) => /^tls:\/\//i.test(u));
+  if (!wanted) return undefined;
+  if (Boolean(files.certFile) !== Boolean(files.keyFile)) {
+    throw new Error('broker.tls.cert_file and broker.tls.key_file go together: set both or neither');
+  }
+  return files;
 }
 
 /**

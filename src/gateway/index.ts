@@ -21,6 +21,7 @@ import { createListener } from './server.ts';
 import { readSettings } from './settings.ts';
 import { Upstream } from './upstream.ts';
 import { mountStream, TYPING_SUBJECTS } from './stream/index.ts';
+import { seedPositions, streamLogs } from './stream-logs.ts';
 import { loadWebAssets } from './web/index.ts';
 import { forgetFace } from './owntracks/faces.ts';
 import { groupDeletionSteps } from './sagas/group-deletion.ts';
@@ -84,14 +85,17 @@ export default defineService({
     const http = createListener(app.fetch);
     let timer: ReturnType<typeof setInterval> | undefined;
     let stream: { close(): Promise<void> } | undefined;
+    let stopping = false;
 
     api.onStart(async () => {
       // 3. The stream attaches its routes and upgrade handler before the first request.
       const seam = streamSeam(app, http.server, deps);
-      const s = mountStream(seam);
+      const s = mountStream({ ...seam, logs: streamLogs(api.request) });
       seam.metrics.setOpenStreams(() => s.openStreams());
       seam.onRevocation((r) => s.disconnect(r));
       stream = s;
+      // Cursors name each source once its position is known; until then a resume is a reset.
+      void seedPositions(api, s, api.log, () => stopping).catch((err) => api.log.warn('stream positions not seeded', { err }));
       // 4. Listen, say where, warm the key cache, prune now and then.
       api.report('url', await http.listen(deps.settings.host, deps.settings.port));
       void deps.jwks.refresh().catch(() => undefined); // users may be down; the first token verification fetches again
@@ -103,6 +107,7 @@ export default defineService({
     // Stop accepting connections first; then end the streams (they would hold the close up)
     // while requests in flight finish.
     api.onStop(async () => {
+      stopping = true;
       clearInterval(timer);
       const closing = http.close();
       await stream?.close();

@@ -41,11 +41,15 @@ import { mountRoutes } from './http-routes.ts';
 import { Hub } from './hub.ts';
 import { CloseCode, EndReason, Limits } from './protocol.ts';
 import type { SseSession } from './sse-session.ts';
+import type { StreamLogs } from './replay.ts';
 import type { SendTyping, TypingSignal } from './typing.ts';
 import { upgradeListener } from './ws-upgrade.ts';
 import { WsSession, type RecordFixes, type SendMessage } from './ws-session.ts';
 
-export { CloseCode, EndReason, EVENTS_PATH, STREAM_PATH } from './protocol.ts';
+export { CloseCode, EndReason, EVENTS_PATH, RESET_REASON, STREAM_PATH } from './protocol.ts';
+export { decodeCursor, encodeCursor, epochTag, type Cursor, type Position } from './cursor.ts';
+export type { Audience } from './entry.ts';
+export type { LogPage, StreamLogs } from './replay.ts';
 export { TYPING_INTERVAL_MS, TYPING_SUBJECTS, TypingGate, TypingSignal, typingSubject, type SendTyping } from './typing.ts';
 
 /** What `mountStream` is given. */
@@ -70,8 +74,12 @@ export interface StreamOptions {
   sendMessage?: SendMessage;
   /** Sends a typing indicator a WebSocket client sends (`{"type":"typing","groupId"}`); throws an AppError for a non-member; absent, refused. */
   sendTyping?: SendTyping;
-  /** Per-connection bound in events (`gateway.stream_buffer`); also events kept per group, and per user, for replay. */
+  /** Per-connection bound in events (`gateway.stream_buffer`); also the most events one `Last-Event-ID` replay sends. */
   bufferSize: number;
+  /** The source services' logs that `Last-Event-ID` is replayed from (replay.ts); absent, every resume is a `reset`. */
+  logs?: StreamLogs;
+  /** Most events of one log a replay reads before it gives up with a `reset` (default `Limits.replayScan`). */
+  replayScan?: number;
   /** Streams one user may hold at once (`gateway.max_streams_per_user`); a new one ends the oldest. Default: no limit. */
   maxStreamsPerUser?: number;
   /** Heartbeat period (default 15 000). */
@@ -87,6 +95,8 @@ export interface StreamHandle {
   openStreams(): number;
   /** Ends the streams of a user or a session (revocation, deleted account) with 4401 / `event: end`; returns how many. */
   disconnect(match: { userId?: string; sessionId?: string }): number;
+  /** Where a source's log stood when the gateway started (its events then move it): cursors name a source only once it is seeded or moved. */
+  seed(source: string, seq: number, epochId: string | undefined): void;
   /** Ends every stream (WS 1001, SSE `event: end`), stops taking new ones and waits until all are gone. */
   close(): Promise<void>;
 }
@@ -95,7 +105,7 @@ export interface StreamHandle {
 export function mountStream(o: StreamOptions): StreamHandle {
   if (!Number.isInteger(o.bufferSize) || o.bufferSize < 1) throw new RangeError(`bufferSize must be a positive integer, not ${o.bufferSize}`);
   const heartbeatMs = o.heartbeatMs ?? Limits.heartbeatMs;
-  const hub = new Hub(o.groupsOf, o.bufferSize, o.log, o.maxStreamsPerUser);
+  const hub = new Hub(o.groupsOf, { log: o.log, maxPerUser: o.maxStreamsPerUser, logs: o.logs, limits: { maxEvents: o.bufferSize, maxScan: o.replayScan ?? Limits.replayScan } });
   const sessions = new Map<WsSession | SseSession, () => void>();
   const gone = new Set<Promise<void>>();
   let closed = false;
@@ -139,6 +149,7 @@ export function mountStream(o: StreamOptions): StreamHandle {
 
   return {
     openStreams: () => hub.size,
+    seed: (source, seq, epochId) => hub.positions.seed(source, seq, epochId),
     disconnect(match) {
       if (match.userId === undefined && match.sessionId === undefined) throw new TypeError('disconnect needs a userId or a sessionId');
       const hits = hub.subscribers().filter((s) => (match.userId ?? s.userId) === s.userId && (match.sessionId ?? s.sessionId) === s.sessionId);

@@ -6,7 +6,7 @@
  *
  * WebSocket: authenticate with `Authorization: Bearer` on the upgrade or a first message
  * `{"type":"auth","token","lastEventId"?}` within 5 s; send the same message again after a
- * refresh. Server messages: `ready {groups, expiresAt}`, `event {id, groupId, event: {type,
+ * refresh. Server messages: `ready {groups, expiresAt}`, `event {id, groupId, event: {id, type,
  * seq, at, data}}` (`groupId` null: a personal event, e.g. `notification.created`, which
  * only its recipient gets, whatever their groups), `typing {groupId, userId, name, at}`
  * (another member is typing; never replayed), `ack {id, accepted, duplicates, expired}`
@@ -19,12 +19,14 @@
  * revoked or another user's, 4408 slow consumer, 4429 too many streams (the user's oldest
  * made room for a newer one; reason `too_many_streams`), 1008 repeated invalid messages, 1013
  * authenticator unavailable, 1001 shutdown. SSE: `Authorization: Bearer` only; frames
- * `event: ready`, then `id: <event id>` / `event: <type>` / `data: {id, groupId, event}`,
+ * `event: ready`, then `id: <cursor>` / `event: <type>` / `data: {id, groupId, event}`,
  * `event: typing` / `data: {groupId, userId, name, at}` (no `id:`), `event: reset`,
  * `event: end {reason}` (token expired, revoked, shutdown, too_many_streams), `: ping` comments;
- * `Last-Event-ID` (header on either transport) replays what was missed, group and personal
- * events alike (typing never). A connection that is behind drops typing frames rather than
- * queue them; they never count toward the slow-consumer bound.
+ * An event's `id` (both transports) is a resume cursor (cursor.ts), its own id is `event.id`;
+ * `Last-Event-ID` (header on either transport, or the auth message's `lastEventId`) replays
+ * what was missed from the services' logs on whichever gateway it reaches (replay.ts), group
+ * and personal events alike (typing never), or answers `reset`. A connection that is behind
+ * drops typing frames rather than queue them; they never count toward the slow-consumer bound.
  *
  * @example
  * const server = serve({ fetch: app.fetch, port }) as Server;

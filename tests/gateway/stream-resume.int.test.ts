@@ -7,7 +7,8 @@
  * what it got after that id — each once, each service's events in its log's order — and
  * then live events. A member removed meanwhile gets the removal and nothing of the group
  * after it; a cursor that is not one, names an epoch the log does not continue (as after a
- * restore), or is too far behind is a `reset`.
+ * restore), or is too far behind is a `reset`. A stream that got no event before it went
+ * resumes from where its `ready` said it started; one that was reset, from the `reset`.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -126,6 +127,34 @@ describe('gateway: a stream resumed on another gateway', { timeout: FILE_TIMEOUT
     // The cursors B gives go on from where A's left off (B reads the same logs).
     const cursor = decodeCursor(String(back.inbox.filter((m) => m.type === 'event').at(-1)?.id ?? ''))!;
     assert.ok(cursor && cursor.get('chat')!.seq >= decodeCursor(lastWs)!.get('chat')!.seq);
+  });
+
+  it('resumes a stream that got no event before it went from where its ready said it started, and a reset one from the reset', async () => {
+    const quiet = await WsClient.open(a.replace('http', 'ws') + '/v1/stream', ann.token);
+    open.push(quiet);
+    const start = (await quiet.take((m) => m.type === 'ready')).lastEventId;
+    assert.match(String(start), /^c1\./, 'a fresh stream is told where it starts');
+    const quietSse = await SseClient.open(`${a}/v1/events`, { authorization: `Bearer ${ann.token}` });
+    open.push(quietSse);
+    const sseStart = (await quietSse.event('ready')).id;
+    assert.match(String(sseStart), /^c1\./);
+    await quiet.close();
+    quietSse.close();
+    await say(bo, 'while nobody listened');
+    const back = await ws(b, ann, { 'last-event-id': String(start) });
+    const backSse = await sse(b, ann, { 'last-event-id': sseStart! });
+    for (const c of [back, backSse]) await has(c, 'while nobody listened');
+
+    const reset = await WsClient.open(b.replace('http', 'ws') + '/v1/stream', ann.token, { 'last-event-id': 'c1.nonsense' });
+    open.push(reset);
+    await reset.take((m) => m.type === 'ready');
+    const from = (await reset.take((m) => m.type === 'reset', 5000)).lastEventId;
+    assert.match(String(from), /^c1\./, 'a reset says where the stream now starts');
+    await reset.close();
+    await say(bo, 'after the reset');
+    const again = await ws(a, ann, { 'last-event-id': String(from) });
+    await has(again, 'after the reset');
+    assert.equal(again.inbox.some((m) => m.type === 'reset'), false);
   });
 
   it('gives a member removed meanwhile the removal and nothing of the group after it', async () => {

@@ -89,6 +89,11 @@ export class Positions {
     return (this.#text ??= encodeCursor(this.#at));
   }
 
+  /** The current cursor, undefined while no source has a position (it would resume nothing). */
+  cursor(): string | undefined {
+    return this.#at.size ? this.text() : undefined;
+  }
+
   /** A copy of the current positions. */
   snapshot(): Map<string, Position> {
     return new Map(this.#at);

@@ -6,22 +6,23 @@
  *
  * WebSocket: authenticate with `Authorization: Bearer` on the upgrade or a first message
  * `{"type":"auth","token","lastEventId"?}` within 5 s; send the same message again after a
- * refresh. Server messages: `ready {groups, expiresAt}`, `event {id, groupId, event: {id, type,
- * seq, at, data}}` (`groupId` null: a personal event, e.g. `notification.created`, which
+ * refresh. Server messages: `ready {groups, expiresAt, lastEventId?}` (`lastEventId`: where
+ * a fresh stream starts), `event {id, groupId, event: {id, type, seq, at, data}}` (`groupId` null: a personal event, e.g. `notification.created`, which
  * only its recipient gets, whatever their groups), `typing {groupId, userId, name, at}`
  * (another member is typing; never replayed), `ack {id, accepted, duplicates, expired}`
  * (for a client's `{"type":"location","id"?,"fixes":[…]}`), `sent {id, message,
  * duplicate}` (for a client's `{"type":"message","id"?,"groupId","text","txnId","replyTo"?}`),
- * `reauthenticated {expiresAt}`, `reset {reason}` (refetch state), `ping`, `pong`,
- * `error {code, message}`. A client's `{"type":"typing","groupId"}` is not answered unless
+ * `reauthenticated {expiresAt}`, `reset {reason, lastEventId?}` (refetch state; resume from
+ * there), `ping`, `pong`, `error {code, message}`. A client's `{"type":"typing","groupId"}` is not answered unless
  * refused (`error`, e.g. `membership.not_a_member`); at most one per user and group goes out
  * every 2 s, the rest are dropped silently. Close codes: 4401 token missing/bad/expired/
  * revoked or another user's, 4408 slow consumer, 4429 too many streams (the user's oldest
  * made room for a newer one; reason `too_many_streams`), 1008 repeated invalid messages, 1013
  * authenticator unavailable, 1001 shutdown. SSE: `Authorization: Bearer` only; frames
- * `event: ready`, then `id: <cursor>` / `event: <type>` / `data: {id, groupId, event}`,
- * `event: typing` / `data: {groupId, userId, name, at}` (no `id:`), `event: reset`,
- * `event: end {reason}` (token expired, revoked, shutdown, too_many_streams), `: ping` comments;
+ * `event: ready` (with `id:` when fresh), then `id: <cursor>` / `event: <type>` / `data: {id,
+ * groupId, event}`, `event: typing` / `data: {groupId, userId, name, at}` (no `id:`),
+ * `event: reset` (with `id:`),
+ * `event: end {reason}` (token expired, revoked, shutdown, too_many_streams), `: ping` comments.
  * An event's `id` (both transports) is a resume cursor (cursor.ts), its own id is `event.id`;
  * `Last-Event-ID` (header on either transport, or the auth message's `lastEventId`) replays
  * what was missed from the services' logs on whichever gateway it reaches (replay.ts), group

@@ -73,15 +73,17 @@ export class SseSession implements Subscriber {
   /** Registers with the hub and queues `ready`, then (resuming) the replay or a reset. */
   open(lastEventId: string | undefined): void {
     const groups = this.deps.hub.attach(this);
-    this.#write(sseFrame('ready', { groups, expiresAt: isoOrNull(this.identity.expiresAt) }));
-    if (lastEventId) void this.#resume(lastEventId, groups);
+    // Where this stream starts: a fresh one may resume from here even before its first event.
+    const start = this.deps.hub.positions.cursor();
+    this.#write(sseFrame('ready', { groups, expiresAt: isoOrNull(this.identity.expiresAt) }, lastEventId ? undefined : start));
+    if (lastEventId) void this.#resume(lastEventId, groups, start);
     const beat = setInterval(() => this.#write(SSE_HEARTBEAT), this.deps.heartbeatMs);
     this.#timers.push(() => clearInterval(beat));
     if (this.identity.expiresAt !== undefined) this.#timers.push(timerAt(this.identity.expiresAt, () => this.end(EndReason.TokenExpired)));
   }
 
   // Live events are held while the logs are read, then sent after the replay (replay.ts).
-  async #resume(lastEventId: string, groups: string[]): Promise<void> {
+  async #resume(lastEventId: string, groups: string[], start: string | undefined): Promise<void> {
     this.#resuming.start();
     const r = await this.deps.hub.replay(this.userId, groups, lastEventId).catch((err: unknown) => {
       this.deps.log?.warn('stream replay failed; the client is reset', { err });
@@ -89,7 +91,7 @@ export class SseSession implements Subscriber {
     });
     if (this.#state !== 'open') return;
     if (this.#resuming.overflowed) return this.#cut();
-    if ('reset' in r) this.#write(sseFrame('reset', { reason: RESET_REASON }));
+    if ('reset' in r) this.#write(sseFrame('reset', { reason: RESET_REASON }, start));
     else {
       const frames = r.entries.map((e) => encoder.encode(sseEvent(e)));
       this.#burstEvents = frames.length;

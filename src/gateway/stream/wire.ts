@@ -12,9 +12,9 @@ import type { TypingSignal } from './typing.ts';
 
 /** A message of the server to a WebSocket client, other than an event. */
 export type ServerMessage =
-  | { type: 'ready'; groups: string[]; expiresAt: string | null }
+  | { type: 'ready'; groups: string[]; expiresAt: string | null; lastEventId?: string }
   | { type: 'reauthenticated'; expiresAt: string | null }
-  | { type: 'reset'; reason: string }
+  | { type: 'reset'; reason: string; lastEventId?: string }
   | { type: 'ping' }
   | { type: 'pong' }
   | { type: 'ack'; id: string | null; accepted: number; duplicates: number; expired: number }
@@ -62,9 +62,9 @@ export function sseEvent(entry: Entry, cursor = entry.cursor): string {
   return `id: ${oneLine(cursor)}\nevent: ${oneLine(entry.event.type)}\ndata: ${payloadJson(entry, cursor)}\n\n`;
 }
 
-/** An SSE frame without id (ready, reset, end). */
-export function sseFrame(event: string, data: unknown): string {
-  return `event: ${oneLine(event)}\ndata: ${JSON.stringify(data)}\n\n`;
+/** An SSE frame other than an event's (ready, reset, end); `id` only where the stream's position starts (ready, reset). */
+export function sseFrame(event: string, data: unknown, id?: string): string {
+  return `${id === undefined ? '' : `id: ${oneLine(id)}\n`}event: ${oneLine(event)}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
 /** An SSE comment: keeps proxies and clients from timing the stream out. */

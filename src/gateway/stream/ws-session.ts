@@ -165,15 +165,17 @@ export class WsSession implements Subscriber {
       return this.close(CloseCode.InternalError, 'internal error');
     }
     this.#state = 'open';
-    this.#send({ type: 'ready', groups, expiresAt: isoOrNull(identity.expiresAt) });
-    if (lastEventId) void this.#resume(lastEventId, groups);
+    // Where this stream starts: a fresh one may resume from here even before its first event.
+    const start = this.deps.hub.positions.cursor();
+    this.#send({ type: 'ready', groups, expiresAt: isoOrNull(identity.expiresAt), ...(!lastEventId && start ? { lastEventId: start } : {}) });
+    if (lastEventId) void this.#resume(lastEventId, groups, start);
     this.#expireAt(identity.expiresAt);
     const beat = setInterval(() => this.#heartbeat(), this.deps.heartbeatMs);
     this.#timers.push(() => clearInterval(beat));
   }
 
   // Live events are held while the logs are read, then sent after the replay (replay.ts).
-  async #resume(lastEventId: string, groups: string[]): Promise<void> {
+  async #resume(lastEventId: string, groups: string[], start: string | undefined): Promise<void> {
     this.#resuming.start();
     const r = await this.deps.hub.replay(this.userId, groups, lastEventId).catch((err: unknown) => {
       this.deps.log?.warn('stream replay failed; the client is reset', { err });
@@ -181,7 +183,7 @@ export class WsSession implements Subscriber {
     });
     if (this.#state !== 'open') return;
     if (this.#resuming.overflowed) return this.close(CloseCode.SlowConsumer, 'slow consumer');
-    if ('reset' in r) this.#send({ type: 'reset', reason: RESET_REASON });
+    if ('reset' in r) this.#send({ type: 'reset', reason: RESET_REASON, ...(start ? { lastEventId: start } : {}) });
     else {
       const frames = r.entries.map((e) => wsEvent(e));
       this.#burstEvents = frames.length;

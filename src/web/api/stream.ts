@@ -183,11 +183,15 @@ function openWs(token: string): void {
     }
     if (msg.type === 'event') deliver(msg as StreamEvent);
     else if (msg.type === 'ready') {
+      startAt(msg.lastEventId);
       gotReady = true;
       wsFailures = 0;
       ready();
     }
-    else if (msg.type === 'reset') sync('reset');
+    else if (msg.type === 'reset') {
+      startAt(msg.lastEventId);
+      sync('reset');
+    }
     else if (msg.type === 'typing') for (const fn of typingListeners) fn(msg as Typing);
     else if (msg.type === 'ping') ws.send('{"type":"pong"}');
   };
@@ -224,8 +228,14 @@ async function openSse(token: string): Promise<void> {
       onEvent: (ev) => {
         heard();
         const data = ev.data ? JSON.parse(ev.data) : {};
-        if (ev.event === 'ready') ready();
-        else if (ev.event === 'reset') sync('reset');
+        if (ev.event === 'ready') {
+          startAt(ev.id);
+          ready();
+        }
+        else if (ev.event === 'reset') {
+          startAt(ev.id);
+          sync('reset');
+        }
         else if (ev.event === 'end') {
           if (data.reason === 'too_many_streams') displaced = true;
           else needRenew = data.reason !== 'shutdown';
@@ -264,6 +274,11 @@ function ready(): void {
 
 function sync(why: SyncReason): void {
   for (const fn of syncListeners) fn(why);
+}
+
+// `ready` of a fresh stream and `reset` say where the stream starts: resume from there, not from an older id.
+function startAt(id: unknown): void {
+  if (typeof id === 'string' && id) lastEventId = id;
 }
 
 function deliver(e: StreamEvent): void {

@@ -11,6 +11,7 @@ import { AppPasswordCache, Authenticator, JwksCache } from './auth/index.ts';
 import type { GatewayDeps } from './deps.ts';
 import { IdempotencyStore } from './idempotency/store.ts';
 import { LIVE_SUBJECTS, LiveFeed, PERSONAL_SUBJECTS } from './live-feed.ts';
+import { LiveOrder } from './live-order.ts';
 import { Metrics } from './metrics.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { PHONES_PER_USER, RateLimiter } from './rate-limiter.ts';
@@ -70,8 +71,14 @@ export default defineService({
     api.consume('users', usersConsumer(deps.model));
     mountAccountDeletion(api, deps);
     groupDeletionSteps(api);
-    for (const subject of LIVE_SUBJECTS) api.subscribe(subject, (e) => deps.feed.push(e));
-    for (const subject of PERSONAL_SUBJECTS) api.subscribe(subject, (e) => deps.feed.pushPersonal(e));
+    // Live events in their log's order, gaps read from the log (live-order.ts): the stream's cursors count on it.
+    const logs = streamLogs(api.request);
+    const personal = new Set(PERSONAL_SUBJECTS.map(sourceOf));
+    const order = new LiveOrder({ read: logs.read, deliver: (e) => (personal.has(e.source) ? deps.feed.pushPersonal(e) : deps.feed.push(e)), log: api.log });
+    for (const subject of [...LIVE_SUBJECTS, ...PERSONAL_SUBJECTS]) {
+      const source = sourceOf(subject);
+      api.subscribe(subject, (e) => (e.source === source ? order.push(e) : api.log.debug('live event of another source dropped', { subject, source: e.source })));
+    }
     // A changed avatar: the friends' faces kept for OwnTracks replies are asked for again (#16).
     api.subscribe(users.UserProfileUpdated.subject, (e) => forgetFace(deps, (e.data as { userId: string }).userId));
     // A revoked app password, on whichever gateway: this one forgets the user's cached verifications
@@ -90,7 +97,7 @@ export default defineService({
     api.onStart(async () => {
       // 3. The stream attaches its routes and upgrade handler before the first request.
       const seam = streamSeam(app, http.server, deps);
-      const s = mountStream({ ...seam, logs: streamLogs(api.request) });
+      const s = mountStream({ ...seam, logs });
       seam.metrics.setOpenStreams(() => s.openStreams());
       seam.onRevocation((r) => s.disconnect(r));
       stream = s;
@@ -115,6 +122,9 @@ export default defineService({
     });
   },
 });
+
+// `evt.chat.>` → `chat`.
+const sourceOf = (subject: string): string => subject.split('.')[1]!;
 
 async function prune(deps: GatewayDeps): Promise<void> {
   deps.limiter.prune();

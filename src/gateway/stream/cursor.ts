@@ -65,10 +65,14 @@ export class Positions {
   readonly #at = new Map<string, Position>();
   #text: string | undefined;
 
-  /** Sets a source's starting position unless it has one already. */
+  /**
+   * Sets a source's starting position unless it has one already; one that an event without
+   * an epoch (read from a log page) set first gets the epoch's tag from here.
+   */
   seed(source: string, seq: number, epochId: string | undefined): void {
-    if (this.#at.has(source)) return;
-    this.#at.set(source, { seq, tag: epochTag(epochId) });
+    const was = this.#at.get(source);
+    if (was && (was.tag !== '' || !epochId)) return;
+    this.#at.set(source, was ? { seq: was.seq, tag: epochTag(epochId) } : { seq, tag: epochTag(epochId) });
     this.#text = undefined;
   }
 

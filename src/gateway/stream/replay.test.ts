@@ -105,6 +105,10 @@ describe('Stream cursors', () => {
     p.advance({ source: 'chat', seq: 7 });
     assert.equal(p.text(), `c1.users:41:${epochTag(E1)}.chat:7:`);
     assert.deepEqual(decodeCursor(p.text()), p.snapshot());
+    p.seed('users', 3, undefined);
+    assert.equal(p.get('users')?.seq, 41, 'a seed does not move a known position');
+    p.seed('chat', 2, E2);
+    assert.deepEqual(p.get('chat'), { seq: 7, tag: epochTag(E2) }, 'but gives it the epoch an event from a log page did not carry');
     for (const bad of ['', 'c1', 'c1.', 'c1.users:01:', 'c1.users:1:xyz', 'c1.users:1:.users:2:', 'c1.Users:1:', `c1.u:1:${'0'.repeat(600)}`]) assert.equal(decodeCursor(bad), undefined, bad);
   });
 });

@@ -7,16 +7,18 @@
  * what it got after that id — each once, each service's events in its log's order — and
  * then live events. A member removed meanwhile gets the removal and nothing of the group
  * after it; a cursor that is not one, names an epoch the log does not continue (as after a
- * restore), or is too far behind is a `reset`. A stream that got no event before it went
+ * restore), or is too far behind is a `reset`; a real restore of the notifications database:
+ * a cursor from before the restored point resumes into the new epoch, one past it resets. A stream that got no event before it went
  * resumes from where its `ready` said it started; one that was reset, from the `reset`.
  */
 import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { notifications } from '../../src/contracts/index.ts';
 import gateway from '../../src/gateway/index.ts';
 import { decodeCursor, encodeCursor } from '../../src/gateway/stream/index.ts';
-import { decode, encode, uuidv7, type RunningService } from '../../src/kit/index.ts';
+import { decode, encode, openDb, stampRestore, uuidv7, type RunningService } from '../../src/kit/index.ts';
 import { joinGroup, signUp, type User } from '../support/accounts.ts';
 import { useBroker } from '../support/broker.ts';
 import { family } from '../support/family.ts';
@@ -33,6 +35,13 @@ type Ev = { id: string; type: string; seq: number; data: Record<string, unknown>
 const evOf = (m: Msg): Ev => m.event as Ev;
 const evOfFrame = (f: Frame): Ev => JSON.parse(f.data!).event as Ev;
 const textOf = (e: Ev): string | undefined => (e.data.message as { text?: string } | undefined)?.text;
+/** Copies a database file with its WAL, as a backup does (the service is stopped). */
+const copyDb = (from: string, to: string): void => {
+  for (const ext of ['', '-wal', '-shm']) {
+    rmSync(to + ext, { force: true });
+    if (existsSync(from + ext)) copyFileSync(from + ext, to + ext);
+  }
+};
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 describe('gateway: a stream resumed on another gateway', { timeout: FILE_TIMEOUT }, () => {
@@ -74,7 +83,7 @@ describe('gateway: a stream resumed on another gateway', { timeout: FILE_TIMEOUT
   };
 
   before(async () => {
-    h = await startInProcessHearth(broker().url, dir, (c) => void (c.gateway.stream_buffer = BUFFER));
+    h = await startInProcessHearth(broker().url, dir, (c) => void (c.gateway.stream_buffer = BUFFER), { sameFiles: true });
     second = await startService(gateway, broker().url, join(dir, 'gateway-second.db'), { settings: h.config, log: logSink().options, catchupMs: 500 });
     const url = await waitFor('the second gateway\'s url', async () => {
       const msg = await h.nc.request('sys.health.gateway', encode({}), { timeout: 1000 });
@@ -180,6 +189,32 @@ describe('gateway: a stream resumed on another gateway', { timeout: FILE_TIMEOUT
     assert.equal((removed.event as Ev).data.userId, cy.userId);
     await sleep(300);
     assert.equal(back.inbox.some(isText('after removal')), false, 'nothing of the group after the removal');
+  });
+
+  it('resumes from before a restore of a service\'s database, and resets a cursor past the restored point', async () => {
+    const annWs = await ws(a, ann);
+    const isTitle = (title: string) => (m: Msg) => m.type === 'event' && evOf(m).type === 'notification.created' && (evOf(m).data.notification as { title: string }).title === title;
+    await notify(ann, 'before the backup');
+    const before = String((await annWs.take(isTitle('before the backup'), 5000)).id);
+    const file = join(dir, 'notifications.db');
+    await h.stopNotifications();
+    copyDb(file, `${file}.backup`);
+    await h.startNotifications();
+    await notify(ann, 'lost in the restore');
+    const past = String((await annWs.take(isTitle('lost in the restore'), 5000)).id);
+    await h.stopNotifications();
+    copyDb(`${file}.backup`, file);
+    const db = await openDb({ path: file });
+    await stampRestore(db).finally(() => db.close());
+    await h.startNotifications();
+    await notify(ann, 'after the restore'); // the restored log hands out the lost event's seq again
+    await annWs.take(isTitle('after the restore'), 5000); // live, though its seq is not past the gateway's position
+
+    const fromBefore = await ws(b, ann, { 'last-event-id': before });
+    await fromBefore.take(isTitle('after the restore'), 5000);
+    assert.equal(fromBefore.inbox.some(isTitle('lost in the restore')), false);
+    const fromPast = await ws(b, ann, { 'last-event-id': past });
+    await fromPast.take((m) => m.type === 'reset', 5000);
   });
 
   it('resets a cursor that is not one, one whose epoch the log does not continue, and one too far behind', async () => {

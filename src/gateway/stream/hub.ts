@@ -3,8 +3,9 @@
  * to each open stream whose user may see it, judged against the gateway's read model at
  * delivery time; a personal event (a notification) goes to its user's streams only,
  * whatever their groups; a typing signal goes to the other members' streams and moves no
- * position. Nothing is kept: `Last-Event-ID` is replayed from the services' logs (replay.ts). Streams register here once authenticated; `size` is what the
- * metrics count. A user holds at most `maxPerUser` streams: the one that goes over ends
+ * position. Nothing is kept: `Last-Event-ID` is replayed from the services' logs
+ * (replay.ts). Streams register here once authenticated; `size` is what the metrics
+ * count. A user holds at most `maxPerUser` streams: the one that goes over ends
  * the user's oldest (`too_many_streams`), so a leaking client cannot pile up sockets and
  * buffers while a user's newest tab or device always gets in.
  */

@@ -12,6 +12,7 @@ import { AppPasswordCache, Authenticator, JwksCache } from './auth/index.ts';
 import type { GatewayDeps } from './deps.ts';
 import { IdempotencyStore } from './idempotency/store.ts';
 import { LIVE_SUBJECTS, LiveFeed, PERSONAL_SUBJECTS } from './live-feed.ts';
+import { LiveOrder } from './live-order.ts';
 import { Metrics } from './metrics.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { ALIVE_SUBJECT, GatewayPeers } from './peers.ts';
@@ -23,6 +24,7 @@ import { createListener } from './server.ts';
 import { readSettings } from './settings.ts';
 import { Upstream } from './upstream.ts';
 import { mountStream, TYPING_SUBJECTS } from './stream/index.ts';
+import { seedPositions, streamLogs } from './stream-logs.ts';
 import { loadWebAssets } from './web/index.ts';
 import { forgetFace } from './owntracks/faces.ts';
 import { groupDeletionSteps } from './sagas/group-deletion.ts';
@@ -71,8 +73,14 @@ export default defineService({
     api.consume('users', usersConsumer(deps.model));
     mountAccountDeletion(api, deps);
     groupDeletionSteps(api);
-    for (const subject of LIVE_SUBJECTS) api.subscribe(subject, (e) => deps.feed.push(e));
-    for (const subject of PERSONAL_SUBJECTS) api.subscribe(subject, (e) => deps.feed.pushPersonal(e));
+    // Live events in their log's order, gaps read from the log (live-order.ts): the stream's cursors count on it.
+    const logs = streamLogs(api.request);
+    const personal = new Set(PERSONAL_SUBJECTS.map(sourceOf));
+    const order = new LiveOrder({ read: logs.read, deliver: (e) => (personal.has(e.source) ? deps.feed.pushPersonal(e) : deps.feed.push(e)), log: api.log });
+    for (const subject of [...LIVE_SUBJECTS, ...PERSONAL_SUBJECTS]) {
+      const source = sourceOf(subject);
+      api.subscribe(subject, (e) => (e.source === source ? order.push(e) : api.log.debug('live event of another source dropped', { subject, source: e.source })));
+    }
     // A changed avatar: the friends' faces kept for OwnTracks replies are asked for again (#16).
     api.subscribe(users.UserProfileUpdated.subject, (e) => forgetFace(deps, (e.data as { userId: string }).userId));
     // A revoked app password, on whichever gateway: this one forgets the user's cached verifications
@@ -95,14 +103,17 @@ export default defineService({
     api.listen(ALIVE_SUBJECT, (data) => peers.hear(data));
     let timer: ReturnType<typeof setInterval> | undefined;
     let stream: { close(): Promise<void> } | undefined;
+    let stopping = false;
 
     api.onStart(async () => {
       // 3. The stream attaches its routes and upgrade handler before the first request.
       const seam = streamSeam(app, http.server, deps);
-      const s = mountStream(seam);
+      const s = mountStream({ ...seam, logs });
       seam.metrics.setOpenStreams(() => s.openStreams());
       seam.onRevocation((r) => s.disconnect(r));
       stream = s;
+      // Cursors name each source once its position is known; until then a resume is a reset.
+      void seedPositions(api, s, api.log, () => stopping).catch((err) => api.log.warn('stream positions not seeded', { err }));
       // 4. Listen, say where, warm the key cache, prune now and then.
       api.report('url', await http.listen(deps.settings.host, deps.settings.port));
       void deps.jwks.refresh().catch(() => undefined); // users may be down; the first token verification fetches again
@@ -115,6 +126,7 @@ export default defineService({
     // Stop accepting connections first; then end the streams (they would hold the close up)
     // while requests in flight finish.
     api.onStop(async () => {
+      stopping = true;
       clearInterval(timer);
       peers.stop();
       const closing = http.close();
@@ -123,6 +135,9 @@ export default defineService({
     });
   },
 });
+
+// `evt.chat.>` → `chat`.
+const sourceOf = (subject: string): string => subject.split('.')[1]!;
 
 async function prune(deps: GatewayDeps): Promise<void> {
   deps.limiter.prune();

@@ -1,7 +1,8 @@
 /**
  * The gateway's live (not durable) traffic for the real-time stream:
  * - group events: the gateway subscribes to `LIVE_SUBJECTS` (live, no checkpoint: a client
- *   that reconnects asks with Last-Event-ID, and the stream's replay buffer answers) and
+ *   that reconnects asks with Last-Event-ID, which is replayed from the services' logs:
+ *   stream-logs.ts; each source's events put in order first: live-order.ts) and
  *   hands each event that belongs to a group to the stream, which delivers it to the
  *   members of that group. A member's place suggestions are theirs, not the group's, and
  *   are not fanned out;

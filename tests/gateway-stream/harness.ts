@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { generateKeyPair, jwtVerify, SignJWT, type CryptoKey } from 'jose';
-import { mountStream, type StreamHandle } from '../../src/gateway/stream/index.ts';
+import { encodeCursor, mountStream, type StreamHandle } from '../../src/gateway/stream/index.ts';
 import { AppError, toAppError, uuidv7, type Envelope } from '../../src/kit/index.ts';
 
 const ISSUER = 'https://hearth.test';
@@ -37,6 +37,8 @@ export interface Harness {
   leave(userId: string, groupId: string): void;
   /** Commits a group event: the stream's listener sees it. */
   emit(groupId: string, type: string, data?: Record<string, unknown>): Envelope;
+  /** The stream cursor right after `event` (what a client that got it resumes from). */
+  cursorAfter(event: Envelope): string;
   /** An access token (EdDSA JWT); `ttlS` may be negative (already expired). */
   token(userId: string, opts?: { ttlS?: number; sid?: string; foreignKey?: boolean }): Promise<string>;
   close(): Promise<void>;
@@ -49,6 +51,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const groups = new Map<string, Set<string>>();
   const revoked = new Set<string>();
   const listeners: Array<(e: { groupId: string; event: Envelope }) => void> = [];
+  // The emitted events are the one source's log that Last-Event-ID is replayed from (no epochs).
+  const log: Envelope[] = [];
   let seq = 0;
 
   const app = new Hono();
@@ -77,10 +81,16 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     },
     groupsOf: (userId) => [...(groups.get(userId) ?? [])],
     onGroupEvent: (l) => void listeners.push(l),
+    logs: {
+      sources: ['users'],
+      read: async (_source, after, limit) => ({ events: log.filter((e) => e.seq > after).slice(0, limit), head: seq }),
+      audienceOf: (e) => ({ groupId: (e.data as { groupId: string }).groupId }),
+    },
     bufferSize: opts.bufferSize ?? 256,
     heartbeatMs: opts.heartbeatMs ?? 60_000,
     authTimeoutMs: opts.authTimeoutMs,
   });
+  stream.seed('users', 0, undefined);
 
   const sign = (key: CryptoKey, userId: string, ttlS: number, sid: string): Promise<string> => {
     const now = Math.floor(Date.now() / 1000);
@@ -110,9 +120,12 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     },
     emit(groupId, type, data = {}) {
       const event: Envelope = { id: uuidv7(), type, version: 1, seq: ++seq, at: new Date().toISOString(), source: 'users', stream: `group:${groupId}`, correlationId: uuidv7(), causationId: '', data: { groupId, ...data } };
+      log.push(event);
+      if (log.length > 1000) log.shift(); // a log with retention: tests that emit a flood must not grow memory
       for (const l of listeners) l({ groupId, event });
       return event;
     },
+    cursorAfter: (event) => encodeCursor(new Map([['users', { seq: event.seq, tag: '' }]])),
     token(userId, o = {}) {
       return sign(o.foreignKey ? foreign.privateKey : privateKey, userId, o.ttlS ?? 900, o.sid ?? `sess-${userId}`);
     },

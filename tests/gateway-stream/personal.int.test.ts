@@ -5,8 +5,8 @@
  * relay exactly as the service publishes its own), so that the test decides who gets what
  * and how many; one comes from the service's own rules (a member removed from a group).
  * Only the recipient's streams get them (WebSocket and SSE; in no group, or after leaving
- * the group one is about); `Last-Event-ID` replays missed ones, and never another user's;
- * a window the buffer no longer holds is a reset.
+ * the group one is about); `Last-Event-ID` replays missed ones from the service's log, and
+ * never another user's; more than a connection's buffer of them is a reset.
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
@@ -34,7 +34,7 @@ const personal = (c: WsClient): Msg[] => c.inbox.filter((m) => isNotification(m)
 describe('stream: personal events', { timeout: FILE_TIMEOUT }, () => {
   const broker = useBroker();
   const dir = useTempDir('stream-personal');
-  const BUFFER = 16; // the smallest gateway.stream_buffer: also what is kept per user for replay
+  const BUFFER = 16; // the smallest gateway.stream_buffer: also the most events a replay sends
   let h: InProcessHearth;
   let ann: User;
   let bo: User;
@@ -99,15 +99,16 @@ describe('stream: personal events', { timeout: FILE_TIMEOUT }, () => {
     const id = await notify(ann, 'for Ann', group);
     const got = await annWs.take(mine('for Ann'));
     assert.deepEqual(Object.keys(got).sort(), ['event', 'groupId', 'id', 'type']);
-    assert.equal(got.id, id);
+    assert.match(String(got.id), /^c1\./, 'the frame\'s id is the resume cursor');
     assert.equal(got.groupId, null);
-    const event = got.event as { type: string; seq: number; at: string; data: { userId: string; notification: { groupId: string } } };
-    assert.deepEqual(Object.keys(event).sort(), ['at', 'data', 'seq', 'type']);
+    const event = got.event as { id: string; type: string; seq: number; at: string; data: { userId: string; notification: { groupId: string } } };
+    assert.deepEqual(Object.keys(event).sort(), ['at', 'data', 'id', 'seq', 'type']);
+    assert.equal(event.id, id);
     assert.equal(event.data.userId, ann.userId);
     assert.equal(event.data.notification.groupId, group, 'the group it is about stays inside the notification');
     const frame = await annSse.event('notification.created');
-    assert.equal(frame.id, id);
-    assert.deepEqual(JSON.parse(frame.data!), { id, groupId: null, event });
+    assert.equal(frame.id, got.id);
+    assert.deepEqual(JSON.parse(frame.data!), { id: got.id, groupId: null, event });
 
     // Per-connection order is kept: a leak of Bo's would reach Ann before her second one.
     await notify(bo, 'for Bo');
@@ -143,8 +144,8 @@ describe('stream: personal events', { timeout: FILE_TIMEOUT }, () => {
 
   it('replays missed personal events after a Last-Event-ID, never another user\'s', async () => {
     const annWs = await ws(ann);
-    const seenId = await notify(ann, 'seen');
-    await annWs.take(mine('seen'));
+    await notify(ann, 'seen');
+    const seenId = String((await annWs.take(mine('seen'))).id);
     await annWs.close();
     await notify(ann, 'missed 1');
     await notify(cy, 'not Ann\'s');
@@ -158,26 +159,26 @@ describe('stream: personal events', { timeout: FILE_TIMEOUT }, () => {
     await waitFor('the replay on SSE', () => sseTitles().length >= 2);
     assert.deepEqual(sseTitles(), [TEST + 'missed 1', TEST + 'missed 2']);
 
-    // Ann's event id as Cy's position: Cy gets Cy's, and not Ann's.
+    // Ann's cursor as Cy's position: Cy gets Cy's, and not Ann's.
     const cyAgain = await ws(cy, { 'last-event-id': seenId });
     await cyAgain.take(mine('not Ann\'s'));
     await sleep(200);
     assert.deepEqual(personal(cyAgain), []);
   });
 
-  it('resets a reconnect whose missed personal events the buffer no longer holds', async () => {
+  it('resets a reconnect with more missed personal events than a connection may buffer', async () => {
     const cyWs = await ws(cy);
-    const seenId = await notify(cy, 'last seen');
-    await cyWs.take(mine('last seen'));
+    await notify(cy, 'last seen');
+    const seenId = String((await cyWs.take(mine('last seen'))).id);
     await cyWs.close();
     const annWs = await ws(ann);
-    const position = await notify(ann, 'a position still buffered'); // in Ann's ring, which keeps it
-    await annWs.take(mine('a position still buffered'));
+    await notify(ann, 'a later position');
+    const position = String((await annWs.take(mine('a later position'))).id);
     for (let i = 0; i <= BUFFER; i++) await notify(cy, `flood ${i}`);
     await notify(ann, 'marker'); // published after the flood: once Ann has it, the gateway has them all
     await annWs.take(mine('marker'));
 
-    // Cy's own last id fell out of Cy's ring; Ann's is known, but Cy's ring lost events after it.
+    // From Cy's own last cursor, and from Ann's later one: more than BUFFER of Cy's after each.
     for (const lastEventId of [seenId, position]) {
       const again = await ws(cy, { 'last-event-id': lastEventId });
       const reset = await again.take((m) => m.type === 'reset');

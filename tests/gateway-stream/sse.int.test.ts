@@ -10,6 +10,8 @@ import { startHarness, type Harness } from './harness.ts';
 import { SseClient } from '../support/sse-client.ts';
 import { WsClient } from '../support/ws-client.ts';
 
+/** The event's own id inside an SSE frame (its `id:` is the resume cursor). */
+const eventId = (f: { data?: string }): string => JSON.parse(f.data!).event.id;
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 describe('SSE stream', { timeout: 60_000 }, () => {
@@ -50,9 +52,8 @@ describe('SSE stream', { timeout: 60_000 }, () => {
     assert.deepEqual([...ready.groups].sort(), ['A', 'A2']);
     const sent = h.emit('A', 'group.member_joined', { userId: 'bob', displayName: 'Bob', role: 'member' });
     const f = await sse.event('group.member_joined');
-    assert.equal(f.id, sent.id);
-    assert.match(f.id!, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/);
-    assert.deepEqual(JSON.parse(f.data!), { id: sent.id, groupId: 'A', event: { type: sent.type, seq: sent.seq, at: sent.at, data: sent.data } });
+    assert.equal(f.id, h.cursorAfter(sent), 'the id is the resume cursor');
+    assert.deepEqual(JSON.parse(f.data!), { id: f.id, groupId: 'A', event: { id: sent.id, type: sent.type, seq: sent.seq, at: sent.at, data: sent.data } });
     sse.close();
   });
 
@@ -68,17 +69,18 @@ describe('SSE stream', { timeout: 60_000 }, () => {
     const again = await SseClient.open(`${h.http}/v1/events`, { ...bearer(await h.token('ann')), 'last-event-id': seen.id! });
     await again.event('ready');
     const replayed = [await again.event('group.renamed'), await again.event('group.renamed')];
-    assert.deepEqual(replayed.map((f) => f.id), missed.map((e) => e.id));
+    assert.deepEqual(replayed.map(eventId), missed.map((e) => e.id));
+    assert.deepEqual(replayed.map((f) => f.id), missed.map((e) => h.cursorAfter(e)));
     const live = h.emit('A', 'group.renamed', { name: 'four' });
-    assert.equal((await again.event('group.renamed')).id, live.id);
+    assert.equal(eventId(await again.event('group.renamed')), live.id);
     assert.equal(again.frames.some((f) => f.data?.includes('not yours')), false);
     again.close();
   });
 
-  it('sends event: reset when Last-Event-ID is older than the buffer', async () => {
+  it('sends event: reset when Last-Event-ID is further behind than the replay bound', async () => {
     const oldest = h.emit('A', 'group.renamed', { name: 'old' });
-    for (let i = 0; i < 16; i++) h.emit('A', 'group.renamed', { name: `n${i}` });
-    const sse = await SseClient.open(`${h.http}/v1/events`, { ...bearer(await h.token('ann')), 'last-event-id': oldest.id });
+    for (let i = 0; i < 17; i++) h.emit('A', 'group.renamed', { name: `n${i}` });
+    const sse = await SseClient.open(`${h.http}/v1/events`, { ...bearer(await h.token('ann')), 'last-event-id': h.cursorAfter(oldest) });
     await sse.event('ready');
     assert.equal(JSON.parse((await sse.event('reset')).data!).reason, 'last_event_id_unknown');
     assert.equal(sse.frames.some((f) => f.event === 'group.renamed'), false, 'no partial replay with a gap');
@@ -88,15 +90,15 @@ describe('SSE stream', { timeout: 60_000 }, () => {
   it('replays a full buffer\'s worth at once over both transports and keeps the streams', async () => {
     const mark = h.emit('A', 'group.renamed', { name: 'mark' });
     const missed = Array.from({ length: 16 }, (_, i) => h.emit(i % 2 ? 'A' : 'A2', 'group.renamed', { name: `m${i}` }));
-    const sse = await SseClient.open(`${h.http}/v1/events`, { ...bearer(await h.token('ann')), 'last-event-id': mark.id });
-    const ws = await WsClient.open(`${h.ws}/v1/stream`, await h.token('ann'), { 'last-event-id': mark.id });
+    const sse = await SseClient.open(`${h.http}/v1/events`, { ...bearer(await h.token('ann')), 'last-event-id': h.cursorAfter(mark) });
+    const ws = await WsClient.open(`${h.ws}/v1/stream`, await h.token('ann'), { 'last-event-id': h.cursorAfter(mark) });
     for (const e of missed) {
-      assert.equal((await sse.event('group.renamed')).id, e.id);
-      assert.equal((await ws.event('group.renamed')).id, e.id);
+      assert.equal(eventId(await sse.event('group.renamed')), e.id);
+      assert.equal((await ws.event('group.renamed')).id, h.cursorAfter(e));
     }
     const live = h.emit('A', 'group.renamed', { name: 'live' });
-    assert.equal((await sse.event('group.renamed')).id, live.id);
-    assert.equal((await ws.event('group.renamed')).id, live.id);
+    assert.equal(eventId(await sse.event('group.renamed')), live.id);
+    assert.equal(((await ws.event('group.renamed')).event as { id: string }).id, live.id);
     sse.close();
     await ws.close();
   });
@@ -104,13 +106,13 @@ describe('SSE stream', { timeout: 60_000 }, () => {
   it('sends a reset rather than a replay longer than the buffer bound', async () => {
     const mark = h.emit('A', 'group.renamed', { name: 'mark' });
     for (let i = 0; i < 17; i++) h.emit(i % 2 ? 'A' : 'A2', 'group.renamed', { name: `m${i}` });
-    const sse = await SseClient.open(`${h.http}/v1/events`, { ...bearer(await h.token('ann')), 'last-event-id': mark.id });
+    const sse = await SseClient.open(`${h.http}/v1/events`, { ...bearer(await h.token('ann')), 'last-event-id': h.cursorAfter(mark) });
     await sse.event('reset');
     assert.equal(sse.frames.some((f) => f.event === 'group.renamed'), false);
     sse.close();
   });
 
-  it('sends event: reset for an id it never saw', async () => {
+  it('sends event: reset for an id that is not a cursor (an event id, as before #19)', async () => {
     const sse = await SseClient.open(`${h.http}/v1/events`, { ...bearer(await h.token('ann')), 'last-event-id': '0190f5b2-7c3a-7e0b-9c1d-4f2a8b6e1d90' });
     await sse.event('reset');
     sse.close();
@@ -120,9 +122,9 @@ describe('SSE stream', { timeout: 60_000 }, () => {
     const mark = h.emit('A', 'group.renamed', { name: 'mark' });
     const next = h.emit('A', 'group.renamed', { name: 'next' });
     const ws = await WsClient.open(`${h.ws}/v1/stream`);
-    ws.send({ type: 'auth', token: await h.token('ann'), lastEventId: mark.id });
+    ws.send({ type: 'auth', token: await h.token('ann'), lastEventId: h.cursorAfter(mark) });
     await ws.take((m) => m.type === 'ready');
-    assert.equal((await ws.event('group.renamed')).id, next.id);
+    assert.equal((await ws.event('group.renamed')).id, h.cursorAfter(next));
     await ws.close();
   });
 

@@ -88,7 +88,7 @@ describe('location: events on the stream', { timeout: FILE_TIMEOUT }, () => {
       for (const lat of lats) seen.push(await wsEvent(to, 'location.sampled', (d) => d.userId === from.user.userId && d.fix.lat === lat));
       for (const m of seen) {
         assert.deepEqual(Object.keys(m).sort(), ['event', 'groupId', 'id', 'type']);
-        assert.deepEqual(Object.keys(ev(m)).sort(), ['at', 'data', 'seq', 'type']);
+        assert.deepEqual(Object.keys(ev(m)).sort(), ['at', 'data', 'id', 'seq', 'type']);
         assert.equal(m.groupId, group);
         assert.equal(ev(m).data.groupId, group);
         assert.equal(ev(m).data.state, 'active');

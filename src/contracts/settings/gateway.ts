@@ -16,7 +16,7 @@ export const gateway = section({
     'posts to `/v1/owntracks` per (user, device) per minute, in place of the per-user and per-IP limits there (a phone flushing its backlog posts one at a time; a user\'s phones together get four times this)'),
   idempotency_hours: setting(int(1, 720), 24, 'how long a POST\'s `Idempotency-Key` replays its first response (the gateway keeps the answer, and each service the commands it applied under the key, this long)'),
   stream_buffer: setting(int(16, 100_000, 'an integer number of events from 16 to 100000'), 256,
-    'events kept per stream connection (and for `Last-Event-ID` replay); a client further behind is disconnected'),
+    'events buffered per stream connection, and the most one `Last-Event-ID` replay sends (more is a `reset`); a client further behind is disconnected'),
   max_streams_per_user: setting(int(1, 1000, 'an integer number of streams from 1 to 1000'), 20,
     'live streams (WebSocket `/v1/stream` and SSE `/v1/events` together) one user may hold; opening one more ends that user\'s oldest (WebSocket close 4429, SSE `event: end` reason `too_many_streams`)'),
 });

@@ -1,18 +1,21 @@
 /**
- * The fan-out: every committed group event goes into the replay buffer and then to each
- * open stream whose user may see it, judged against the gateway's read model at delivery
- * time; a personal event (a notification) goes into its user's own ring and to that user's
- * streams only, whatever their groups; a typing signal goes to the other members' streams
- * and is never buffered. Streams register here once authenticated; `size` is what the
- * metrics count. A user holds at most `maxPerUser` streams: the one that goes over ends
+ * The fan-out: every committed group event moves its source's position (cursor.ts) and goes
+ * to each open stream whose user may see it, judged against the gateway's read model at
+ * delivery time; a personal event (a notification) goes to its user's streams only,
+ * whatever their groups; a typing signal goes to the other members' streams and moves no
+ * position. Nothing is kept: `Last-Event-ID` is replayed from the services' logs
+ * (replay.ts). Streams register here once authenticated; `size` is what the metrics
+ * count. A user holds at most `maxPerUser` streams: the one that goes over ends
  * the user's oldest (`too_many_streams`), so a leaking client cannot pile up sockets and
  * buffers while a user's newest tab or device always gets in.
  */
 import type { Envelope, Logger } from '../../kit/index.ts';
-import { isGroupEntry, ReplayBuffer, type Entry } from './replay-buffer.ts';
+import { epochTag, Positions } from './cursor.ts';
+import { entryOf, type Entry } from './entry.ts';
 import type { EndReason } from './protocol.ts';
 import type { TypingSignal } from './typing.ts';
-import { membershipChange, visibleLive, visibleReplay } from './visibility.ts';
+import { replay, type Replay, type ReplayLimits, type StreamLogs } from './replay.ts';
+import { membershipChange, visibleLive } from './visibility.ts';
 import { typingFrames, type TypingFrames } from './wire.ts';
 
 /** An authenticated stream, as the hub sees it. */
@@ -29,26 +32,32 @@ export interface Subscriber {
   end(reason: EndReason): void;
 }
 
-/** What a stream sends first: the user's groups, then the replay or a reset. */
-export interface Attached {
-  groups: string[];
-  replay: Entry[] | 'reset' | undefined;
+/** What a hub is given besides the read model. */
+export interface HubOptions {
+  log?: Logger;
+  /** Streams one user may hold (default: no limit). */
+  maxPerUser?: number;
+  /** The source services' logs, for `Last-Event-ID` (absent: every resume is a reset). */
+  logs?: StreamLogs;
+  /** Bounds of one replay. */
+  limits: ReplayLimits;
 }
 
-/** Subscribers plus the replay buffer. */
+/** Subscribers and the positions their cursors are made of. */
 export class Hub {
   readonly #subs = new Set<Subscriber>();
-  readonly #buffer: ReplayBuffer;
   readonly groupsOf: (userId: string) => string[];
   readonly log: Logger | undefined;
-
+  /** How far each source has been handed to the streams. */
+  readonly positions = new Positions();
   readonly #maxPerUser: number;
+  readonly #o: HubOptions;
 
-  constructor(groupsOf: (userId: string) => string[], perGroup: number, log?: Logger, maxPerUser = Infinity) {
+  constructor(groupsOf: (userId: string) => string[], o: HubOptions) {
     this.groupsOf = groupsOf;
-    this.log = log;
-    this.#buffer = new ReplayBuffer(perGroup);
-    this.#maxPerUser = maxPerUser;
+    this.log = o.log;
+    this.#maxPerUser = o.maxPerUser ?? Infinity;
+    this.#o = o;
   }
 
   /** Open (authenticated) streams. */
@@ -62,17 +71,24 @@ export class Hub {
   }
 
   /**
-   * Registers a stream and says what to send it first. Synchronous, so no event can slip
-   * between the replay and the first live event.
+   * Registers a stream and returns the user's groups (what `ready` says). From here on the
+   * stream gets live events: one that resumes holds them until its replay is sent.
    */
-  attach(sub: Subscriber, lastEventId?: string): Attached {
+  attach(sub: Subscriber): string[] {
     const groups = [...this.groupsOf(sub.userId)];
     sub.known.clear();
     for (const g of groups) sub.known.add(g);
-    const replay = lastEventId ? this.#replay(sub.userId, groups, lastEventId) : undefined;
     this.#subs.add(sub);
     this.#limit(sub.userId);
-    return { groups, replay };
+    return groups;
+  }
+
+  /** What a stream attached with `groups` missed after `lastEventId`, read from the logs (replay.ts). */
+  async replay(userId: string, groups: readonly string[], lastEventId: string): Promise<Replay> {
+    if (!this.#o.logs) return { reset: 'no logs to replay from' };
+    const r = await replay(this.#o.logs, lastEventId, userId, groups, this.#o.limits, this.log);
+    if ('reset' in r) this.log?.debug('stream resume is a reset', { userId, why: r.reset });
+    return r;
   }
 
   // The set keeps attach order, so the first of the user's streams is the oldest.
@@ -90,10 +106,11 @@ export class Hub {
     this.#subs.delete(sub);
   }
 
-  /** Buffers a committed group event and delivers it to whoever may see it. */
+  /** Delivers a committed group event to whoever may see it (events of one source in their log's order). */
   publish(groupId: string, event: Envelope): void {
-    const entry = this.#buffer.add({ groupId }, event);
-    if (!entry) return; // already buffered and delivered: a redelivery
+    if (this.#redelivered(event)) return;
+    this.positions.advance(event);
+    const entry = entryOf({ groupId }, event, this.positions.text());
     const memberships = new Map<string, boolean>();
     for (const sub of this.#subs) {
       try {
@@ -110,10 +127,11 @@ export class Hub {
     }
   }
 
-  /** Buffers a personal event and delivers it to its one recipient's streams. */
+  /** Delivers a personal event to its one recipient's streams. */
   publishPersonal(userId: string, event: Envelope): void {
-    const entry = this.#buffer.add({ userId }, event);
-    if (!entry) return; // a redelivery
+    if (this.#redelivered(event)) return;
+    this.positions.advance(event);
+    const entry = entryOf({ userId }, event, this.positions.text());
     for (const sub of this.#subs) {
       if (sub.userId !== userId) continue;
       try {
@@ -140,19 +158,12 @@ export class Hub {
     }
   }
 
-  // A replay longer than one connection's bound is a reset too: sent at once it would be
-  // the burst the bound exists to prevent, and refetching is cheaper for the client anyway.
-  #replay(userId: string, groups: string[], lastEventId: string): Entry[] | 'reset' {
-    const ord = this.#buffer.ordOf(lastEventId);
-    if (ord === undefined) return 'reset';
-    if (this.#buffer.lostAfter({ userId }, ord)) return 'reset';
-    const window = this.#buffer.after(ord, userId);
-    // Group entries are judged by membership; personal ones must be this user's (after() gives no one else's, checked again).
-    const seen = new Set<Entry>(visibleReplay(window.filter(isGroupEntry), userId, groups));
-    const visible = window.filter((e) => (isGroupEntry(e) ? seen.has(e) : e.userId === userId));
-    if (visible.length > this.#buffer.perGroup) return 'reset';
-    const touched = new Set([...groups, ...visible.filter(isGroupEntry).map((e) => e.groupId)]);
-    for (const groupId of touched) if (this.#buffer.lostAfter({ groupId }, ord)) return 'reset';
-    return visible;
+  // The outbox relay publishes at least once: an event published again (it carries its epoch,
+  // as every live event does) is at or below its source's position. Events a consumer applied
+  // from a log page carry none; the consumer hands each over once, in order.
+  #redelivered(event: Envelope): boolean {
+    if (event.epoch === undefined) return false;
+    const p = this.positions.get(event.source);
+    return p !== undefined && p.tag === epochTag(event.epoch) && event.seq <= p.seq;
   }
 }

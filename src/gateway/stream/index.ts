@@ -6,25 +6,28 @@
  *
  * WebSocket: authenticate with `Authorization: Bearer` on the upgrade or a first message
  * `{"type":"auth","token","lastEventId"?}` within 5 s; send the same message again after a
- * refresh. Server messages: `ready {groups, expiresAt}`, `event {id, groupId, event: {type,
- * seq, at, data}}` (`groupId` null: a personal event, e.g. `notification.created`, which
+ * refresh. Server messages: `ready {groups, expiresAt, lastEventId?}` (`lastEventId`: where
+ * a fresh stream starts), `event {id, groupId, event: {id, type, seq, at, data}}` (`groupId` null: a personal event, e.g. `notification.created`, which
  * only its recipient gets, whatever their groups), `typing {groupId, userId, name, at}`
  * (another member is typing; never replayed), `ack {id, accepted, duplicates, expired}`
  * (for a client's `{"type":"location","id"?,"fixes":[…]}`), `sent {id, message,
  * duplicate}` (for a client's `{"type":"message","id"?,"groupId","text","txnId","replyTo"?}`),
- * `reauthenticated {expiresAt}`, `reset {reason}` (refetch state), `ping`, `pong`,
- * `error {code, message}`. A client's `{"type":"typing","groupId"}` is not answered unless
+ * `reauthenticated {expiresAt}`, `reset {reason, lastEventId?}` (refetch state; resume from
+ * there), `ping`, `pong`, `error {code, message}`. A client's `{"type":"typing","groupId"}` is not answered unless
  * refused (`error`, e.g. `membership.not_a_member`); at most one per user and group goes out
  * every 2 s, the rest are dropped silently. Close codes: 4401 token missing/bad/expired/
  * revoked or another user's, 4408 slow consumer, 4429 too many streams (the user's oldest
  * made room for a newer one; reason `too_many_streams`), 1008 repeated invalid messages, 1013
  * authenticator unavailable, 1001 shutdown. SSE: `Authorization: Bearer` only; frames
- * `event: ready`, then `id: <event id>` / `event: <type>` / `data: {id, groupId, event}`,
- * `event: typing` / `data: {groupId, userId, name, at}` (no `id:`), `event: reset`,
- * `event: end {reason}` (token expired, revoked, shutdown, too_many_streams), `: ping` comments;
- * `Last-Event-ID` (header on either transport) replays what was missed, group and personal
- * events alike (typing never). A connection that is behind drops typing frames rather than
- * queue them; they never count toward the slow-consumer bound.
+ * `event: ready` (with `id:` when fresh), then `id: <cursor>` / `event: <type>` / `data: {id,
+ * groupId, event}`, `event: typing` / `data: {groupId, userId, name, at}` (no `id:`),
+ * `event: reset` (with `id:`),
+ * `event: end {reason}` (token expired, revoked, shutdown, too_many_streams), `: ping` comments.
+ * An event's `id` (both transports) is a resume cursor (cursor.ts), its own id is `event.id`;
+ * `Last-Event-ID` (header on either transport, or the auth message's `lastEventId`) replays
+ * what was missed from the services' logs on whichever gateway it reaches (replay.ts), group
+ * and personal events alike (typing never), or answers `reset`. A connection that is behind
+ * drops typing frames rather than queue them; they never count toward the slow-consumer bound.
  *
  * @example
  * const server = serve({ fetch: app.fetch, port }) as Server;
@@ -41,11 +44,15 @@ import { mountRoutes } from './http-routes.ts';
 import { Hub } from './hub.ts';
 import { CloseCode, EndReason, Limits } from './protocol.ts';
 import type { SseSession } from './sse-session.ts';
+import type { StreamLogs } from './replay.ts';
 import type { SendTyping, TypingSignal } from './typing.ts';
 import { upgradeListener } from './ws-upgrade.ts';
 import { WsSession, type RecordFixes, type SendMessage } from './ws-session.ts';
 
-export { CloseCode, EndReason, EVENTS_PATH, STREAM_PATH } from './protocol.ts';
+export { CloseCode, EndReason, EVENTS_PATH, RESET_REASON, STREAM_PATH } from './protocol.ts';
+export { decodeCursor, encodeCursor, epochTag, type Cursor, type Position } from './cursor.ts';
+export type { Audience } from './entry.ts';
+export type { LogPage, StreamLogs } from './replay.ts';
 export { TYPING_INTERVAL_MS, TYPING_SUBJECTS, TypingGate, TypingSignal, typingSubject, type SendTyping } from './typing.ts';
 
 /** What `mountStream` is given. */
@@ -70,8 +77,12 @@ export interface StreamOptions {
   sendMessage?: SendMessage;
   /** Sends a typing indicator a WebSocket client sends (`{"type":"typing","groupId"}`); throws an AppError for a non-member; absent, refused. */
   sendTyping?: SendTyping;
-  /** Per-connection bound in events (`gateway.stream_buffer`); also events kept per group, and per user, for replay. */
+  /** Per-connection bound in events (`gateway.stream_buffer`); also the most events one `Last-Event-ID` replay sends. */
   bufferSize: number;
+  /** The source services' logs that `Last-Event-ID` is replayed from (replay.ts); absent, every resume is a `reset`. */
+  logs?: StreamLogs;
+  /** Most events of one log a replay reads before it gives up with a `reset` (default `Limits.replayScan`). */
+  replayScan?: number;
   /** Streams one user may hold at once (`gateway.max_streams_per_user`); a new one ends the oldest. Default: no limit. */
   maxStreamsPerUser?: number;
   /** Heartbeat period (default 15 000). */
@@ -87,6 +98,8 @@ export interface StreamHandle {
   openStreams(): number;
   /** Ends the streams of a user or a session (revocation, deleted account) with 4401 / `event: end`; returns how many. */
   disconnect(match: { userId?: string; sessionId?: string }): number;
+  /** Where a source's log stood when the gateway started (its events then move it): cursors name a source only once it is seeded or moved. */
+  seed(source: string, seq: number, epochId: string | undefined): void;
   /** Ends every stream (WS 1001, SSE `event: end`), stops taking new ones and waits until all are gone. */
   close(): Promise<void>;
 }
@@ -95,7 +108,7 @@ export interface StreamHandle {
 export function mountStream(o: StreamOptions): StreamHandle {
   if (!Number.isInteger(o.bufferSize) || o.bufferSize < 1) throw new RangeError(`bufferSize must be a positive integer, not ${o.bufferSize}`);
   const heartbeatMs = o.heartbeatMs ?? Limits.heartbeatMs;
-  const hub = new Hub(o.groupsOf, o.bufferSize, o.log, o.maxStreamsPerUser);
+  const hub = new Hub(o.groupsOf, { log: o.log, maxPerUser: o.maxStreamsPerUser, logs: o.logs, limits: { maxEvents: o.bufferSize, maxScan: o.replayScan ?? Limits.replayScan } });
   const sessions = new Map<WsSession | SseSession, () => void>();
   const gone = new Set<Promise<void>>();
   let closed = false;
@@ -139,6 +152,7 @@ export function mountStream(o: StreamOptions): StreamHandle {
 
   return {
     openStreams: () => hub.size,
+    seed: (source, seq, epochId) => hub.positions.seed(source, seq, epochId),
     disconnect(match) {
       if (match.userId === undefined && match.sessionId === undefined) throw new TypeError('disconnect needs a userId or a sessionId');
       const hits = hub.subscribers().filter((s) => (match.userId ?? s.userId) === s.userId && (match.sessionId ?? s.sessionId) === s.sessionId);

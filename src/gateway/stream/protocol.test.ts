@@ -8,6 +8,8 @@ describe('parseClientMessage', () => {
     assert.deepEqual(parseClientMessage('{"type":"auth","token":"t"}'), { type: 'auth', token: 't' });
     assert.deepEqual(parseClientMessage('{"type":"auth","token":"t","lastEventId":"e"}'), { type: 'auth', token: 't', lastEventId: 'e' });
     assert.deepEqual(parseClientMessage('{"type":"ping"}'), { type: 'ping' });
+    const cursor = 'c1.' + 'x'.repeat(509); // the longest lastEventId taken: a cursor of many sources
+    assert.deepEqual(parseClientMessage(JSON.stringify({ type: 'auth', token: 't', lastEventId: cursor })), { type: 'auth', token: 't', lastEventId: cursor });
   });
 
   it('accepts a typing indicator for a group', () => {
@@ -23,6 +25,8 @@ describe('parseClientMessage', () => {
     ['an auth without token', '{"type":"auth"}'],
     ['an empty token', '{"type":"auth","token":""}'],
     ['a token that is not a string', '{"type":"auth","token":1}'],
+    ['a lastEventId longer than any cursor', JSON.stringify({ type: 'auth', token: 't', lastEventId: 'c1.' + 'x'.repeat(510) })],
+    ['a lastEventId that is not a string', '{"type":"auth","token":"t","lastEventId":7}'],
     ['an array', '[]'],
     ['null', 'null'],
   ];

@@ -5,6 +5,7 @@
  */
 import * as v from 'valibot';
 import { chat, location, users } from '../../contracts/index.ts';
+import { MAX_CURSOR_LENGTH } from './cursor.ts';
 
 /** The WebSocket endpoint (one socket for all of a user's groups). */
 export const STREAM_PATH = '/v1/stream';
@@ -44,6 +45,8 @@ export const Limits = {
   closeGraceMs: 2000,
   /** A typing indicator is dropped, not queued, once this many frames wait to be sent. */
   typingBacklog: 8,
+  /** Most events of one service's log a `Last-Event-ID` replay reads; a client further behind is reset. */
+  replayScan: 10_000,
 } as const;
 
 /** Why the server ends a stream (sent as SSE `event: end`; mapped to a close code on WS). */
@@ -64,8 +67,11 @@ export const END_CLOSE_CODE: Record<EndReason, CloseCode> = {
   too_many_streams: CloseCode.TooManyStreams,
 };
 
+/** The `reset` reason: the stream cannot resume from the client's Last-Event-ID (refetch state). */
+export const RESET_REASON = 'last_event_id_unknown';
+
 const Token = v.pipe(v.string(), v.minLength(1), v.maxLength(8192));
-const EventId = v.pipe(v.string(), v.maxLength(64));
+const EventId = v.pipe(v.string(), v.maxLength(MAX_CURSOR_LENGTH));
 
 /** Most fixes in one `location` message (the message itself is at most 16 KiB). */
 export const MAX_STREAM_FIXES = 50;

@@ -11,8 +11,9 @@
 import type { Logger } from '../../kit/index.ts';
 import { timerAt, type Identity } from './auth.ts';
 import type { Hub, Subscriber } from './hub.ts';
-import { EndReason, Limits } from './protocol.ts';
-import type { Entry } from './replay-buffer.ts';
+import { EndReason, Limits, RESET_REASON } from './protocol.ts';
+import { Resuming } from './resuming.ts';
+import type { Entry } from './entry.ts';
 import { isoOrNull, SSE_HEARTBEAT, sseEvent, sseFrame, type TypingFrames } from './wire.ts';
 
 /** What an SSE stream needs from the mount. */
@@ -48,6 +49,7 @@ export class SseSession implements Subscriber {
   #state: 'open' | 'ending' | 'closed' = 'open';
   #timers: Array<() => void> = [];
   readonly #maxBytes: number;
+  readonly #resuming: Resuming;
   readonly identity: Identity;
   readonly deps: SseSessionDeps;
 
@@ -57,6 +59,7 @@ export class SseSession implements Subscriber {
     this.userId = identity.userId;
     this.sessionId = identity.sessionId;
     this.#maxBytes = deps.bufferSize * Limits.bytesPerEvent;
+    this.#resuming = new Resuming(deps.bufferSize);
     this.body = new ReadableStream<Uint8Array>(
       {
         start: (c) => void (this.#controller = c),
@@ -67,25 +70,42 @@ export class SseSession implements Subscriber {
     );
   }
 
-  /** Registers with the hub and queues `ready`, then the replay (or a reset). */
+  /** Registers with the hub and queues `ready`, then (resuming) the replay or a reset. */
   open(lastEventId: string | undefined): void {
-    const first = this.deps.hub.attach(this, lastEventId);
-    this.#write(sseFrame('ready', { groups: first.groups, expiresAt: isoOrNull(this.identity.expiresAt) }));
-    if (first.replay === 'reset') this.#write(sseFrame('reset', { reason: 'last_event_id_unknown' }));
-    else if (first.replay) {
-      const frames = first.replay.map((e) => encoder.encode(sseEvent(e)));
-      this.#burstEvents = frames.length;
-      this.#burstBytes = frames.reduce((n, f) => n + f.byteLength, 0);
-      for (const frame of frames) this.#write(frame);
-    }
+    const groups = this.deps.hub.attach(this);
+    // Where this stream starts: a fresh one may resume from here even before its first event.
+    const start = this.deps.hub.positions.cursor();
+    this.#write(sseFrame('ready', { groups, expiresAt: isoOrNull(this.identity.expiresAt) }, lastEventId ? undefined : start));
+    if (lastEventId) void this.#resume(lastEventId, groups, start);
     const beat = setInterval(() => this.#write(SSE_HEARTBEAT), this.deps.heartbeatMs);
     this.#timers.push(() => clearInterval(beat));
     if (this.identity.expiresAt !== undefined) this.#timers.push(timerAt(this.identity.expiresAt, () => this.end(EndReason.TokenExpired)));
   }
 
+  // Live events are held while the logs are read, then sent after the replay (replay.ts).
+  async #resume(lastEventId: string, groups: string[], start: string | undefined): Promise<void> {
+    this.#resuming.start();
+    const r = await this.deps.hub.replay(this.userId, groups, lastEventId).catch((err: unknown) => {
+      this.deps.log?.warn('stream replay failed; the client is reset', { err });
+      return { reset: 'replay failed' } as const;
+    });
+    if (this.#state !== 'open') return;
+    if (this.#resuming.overflowed) return this.#cut();
+    if ('reset' in r) this.#write(sseFrame('reset', { reason: RESET_REASON }, start));
+    else {
+      const frames = r.entries.map((e) => encoder.encode(sseEvent(e)));
+      this.#burstEvents = frames.length;
+      this.#burstBytes = frames.reduce((n, f) => n + f.byteLength, 0);
+      for (const frame of frames) this.#write(frame);
+    }
+    for (const [entry, cursor] of this.#resuming.finish(r)) this.#write(sseEvent(entry, cursor));
+  }
+
   /** Sends one event. */
   deliver(entry: Entry): void {
-    this.#write(sseEvent(entry));
+    if (this.#state !== 'open') return;
+    const cursor = this.#resuming.pass(entry);
+    if (cursor !== undefined) this.#write(sseEvent(entry, cursor));
   }
 
   /** Queues a typing indicator unless frames are already waiting (then it is dropped). */

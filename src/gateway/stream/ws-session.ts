@@ -18,8 +18,9 @@ import { AppError, toAppError, type Logger } from '../../kit/index.ts';
 import type { location } from '../../contracts/index.ts';
 import { identify, timerAt, type Authenticate, type Identity } from './auth.ts';
 import type { Hub, Subscriber } from './hub.ts';
-import { CloseCode, END_CLOSE_CODE, EndReason, Limits, parseClientMessage } from './protocol.ts';
-import type { Entry } from './replay-buffer.ts';
+import { CloseCode, END_CLOSE_CODE, EndReason, Limits, parseClientMessage, RESET_REASON } from './protocol.ts';
+import { Resuming } from './resuming.ts';
+import type { Entry } from './entry.ts';
 import type { SendTyping } from './typing.ts';
 import { isoOrNull, wsEvent, type ServerMessage, type TypingFrames } from './wire.ts';
 
@@ -71,6 +72,7 @@ export class WsSession implements Subscriber {
   #burstBytes = 0;
   #invalid = 0;
   #authBusy = false;
+  readonly #resuming: Resuming;
   #corked = false;
   #alive = true;
   #timers: Array<() => void> = [];
@@ -83,6 +85,7 @@ export class WsSession implements Subscriber {
     this.ws = ws;
     this.deps = deps;
     this.#maxBytes = deps.bufferSize * Limits.bytesPerEvent;
+    this.#resuming = new Resuming(deps.bufferSize);
     ws.on('message', (data, isBinary) => this.#onMessage(data, isBinary));
     ws.on('pong', () => (this.#alive = true));
     ws.on('close', () => this.#finish());
@@ -103,8 +106,13 @@ export class WsSession implements Subscriber {
   /** Sends one event if the stream is open (held back until the end of the current batch: see the header). */
   deliver(entry: Entry): void {
     if (this.#state !== 'open') return;
+    const cursor = this.#resuming.pass(entry);
+    if (cursor !== undefined) this.#deliverNow(entry, cursor);
+  }
+
+  #deliverNow(entry: Entry, cursor: string): void {
     this.#cork();
-    this.#sendText(wsEvent(entry));
+    this.#sendText(wsEvent(entry, cursor));
   }
 
   #cork(): void {
@@ -149,25 +157,40 @@ export class WsSession implements Subscriber {
   #open(identity: Identity, lastEventId: string | undefined): void {
     this.userId = identity.userId;
     this.sessionId = identity.sessionId;
-    let first;
+    let groups;
     try {
-      first = this.deps.hub.attach(this, lastEventId);
+      groups = this.deps.hub.attach(this);
     } catch (err) {
       this.deps.log?.error('stream attach failed', { err });
       return this.close(CloseCode.InternalError, 'internal error');
     }
     this.#state = 'open';
-    this.#send({ type: 'ready', groups: first.groups, expiresAt: isoOrNull(identity.expiresAt) });
-    if (first.replay === 'reset') this.#send({ type: 'reset', reason: 'last_event_id_unknown' });
-    else if (first.replay) {
-      const frames = first.replay.map(wsEvent);
+    // Where this stream starts: a fresh one may resume from here even before its first event.
+    const start = this.deps.hub.positions.cursor();
+    this.#send({ type: 'ready', groups, expiresAt: isoOrNull(identity.expiresAt), ...(!lastEventId && start ? { lastEventId: start } : {}) });
+    if (lastEventId) void this.#resume(lastEventId, groups, start);
+    this.#expireAt(identity.expiresAt);
+    const beat = setInterval(() => this.#heartbeat(), this.deps.heartbeatMs);
+    this.#timers.push(() => clearInterval(beat));
+  }
+
+  // Live events are held while the logs are read, then sent after the replay (replay.ts).
+  async #resume(lastEventId: string, groups: string[], start: string | undefined): Promise<void> {
+    this.#resuming.start();
+    const r = await this.deps.hub.replay(this.userId, groups, lastEventId).catch((err: unknown) => {
+      this.deps.log?.warn('stream replay failed; the client is reset', { err });
+      return { reset: 'replay failed' } as const;
+    });
+    if (this.#state !== 'open') return;
+    if (this.#resuming.overflowed) return this.close(CloseCode.SlowConsumer, 'slow consumer');
+    if ('reset' in r) this.#send({ type: 'reset', reason: RESET_REASON, ...(start ? { lastEventId: start } : {}) });
+    else {
+      const frames = r.entries.map((e) => wsEvent(e));
       this.#burstEvents = frames.length;
       this.#burstBytes = frames.reduce((n, f) => n + Buffer.byteLength(f), 0);
       for (const frame of frames) this.#sendText(frame);
     }
-    this.#expireAt(identity.expiresAt);
-    const beat = setInterval(() => this.#heartbeat(), this.deps.heartbeatMs);
-    this.#timers.push(() => clearInterval(beat));
+    for (const [entry, cursor] of this.#resuming.finish(r)) this.#deliverNow(entry, cursor);
   }
 
   #onMessage(data: RawData, isBinary: boolean): void {

@@ -1,12 +1,13 @@
 /**
  * The one live connection: a WebSocket to `/v1/stream` that authenticates in its first
- * message, resumes from the last event id it saw, re-authenticates when the access token
+ * message, resumes from the last event id it saw (an opaque cursor that any gateway of the
+ * instance can resume from: kept as it came, never parsed), re-authenticates when the access token
  * is renewed, and reconnects with backoff (0.5 s doubling to 30 s, with jitter) whenever it
  * drops. Where a WebSocket never gets going (a proxy that does not pass upgrades) it falls
  * back to Server-Sent Events on `/v1/events`, read with fetch so the token travels in a
  * header. Stores subscribe by event type prefix (`onEvent('chat.', …)`, `onEvent('message.', …)`)
  * and reload what they show on `onSync` (the first connection, and a `reset` when the server
- * no longer holds what was missed).
+ * cannot replay what was missed).
  *
  * When the server ends this connection because the user opened too many elsewhere (close
  * 4429, SSE `end` `too_many_streams`: a newer tab or device took its place), it does not
@@ -20,9 +21,11 @@ import { accessToken, auth, renew } from './session.ts';
 
 /** An event as the stream sends it (`groupId` null: one of my own, such as a notification). */
 export interface StreamEvent {
+  /** The resume cursor (opaque): sent back as `lastEventId` / `Last-Event-ID` on reconnect. */
   id: string;
   groupId: string | null;
-  event: { type: string; seq: number; at: string; data: any };
+  /** `id`: the event's own id. */
+  event: { id: string; type: string; seq: number; at: string; data: any };
 }
 
 /** A typing indicator of another member. */
@@ -180,11 +183,15 @@ function openWs(token: string): void {
     }
     if (msg.type === 'event') deliver(msg as StreamEvent);
     else if (msg.type === 'ready') {
+      startAt(msg.lastEventId);
       gotReady = true;
       wsFailures = 0;
       ready();
     }
-    else if (msg.type === 'reset') sync('reset');
+    else if (msg.type === 'reset') {
+      startAt(msg.lastEventId);
+      sync('reset');
+    }
     else if (msg.type === 'typing') for (const fn of typingListeners) fn(msg as Typing);
     else if (msg.type === 'ping') ws.send('{"type":"pong"}');
   };
@@ -221,8 +228,14 @@ async function openSse(token: string): Promise<void> {
       onEvent: (ev) => {
         heard();
         const data = ev.data ? JSON.parse(ev.data) : {};
-        if (ev.event === 'ready') ready();
-        else if (ev.event === 'reset') sync('reset');
+        if (ev.event === 'ready') {
+          startAt(ev.id);
+          ready();
+        }
+        else if (ev.event === 'reset') {
+          startAt(ev.id);
+          sync('reset');
+        }
         else if (ev.event === 'end') {
           if (data.reason === 'too_many_streams') displaced = true;
           else needRenew = data.reason !== 'shutdown';
@@ -261,6 +274,11 @@ function ready(): void {
 
 function sync(why: SyncReason): void {
   for (const fn of syncListeners) fn(why);
+}
+
+// `ready` of a fresh stream and `reset` say where the stream starts: resume from there, not from an older id.
+function startAt(id: unknown): void {
+  if (typeof id === 'string' && id) lastEventId = id;
 }
 
 function deliver(e: StreamEvent): void {

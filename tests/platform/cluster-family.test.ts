@@ -5,8 +5,9 @@
  * its own user. The family uses both gateways alternately (a keyed POST retried through the
  * other gateway is applied once); then, while fixes and messages
  * stream in through both, the node most of Hearth's connections use and one instance of
- * each service are SIGKILLed. Every acknowledged fix and message is stored once, and a
- * member's live stream keeps working.
+ * each service are SIGKILLed, while a member's stream is away: every acknowledged fix and
+ * message is stored once, and the stream, back on the other gateway with its last event id,
+ * gets every message it missed, once, then live ones.
  */
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -25,6 +26,8 @@ import { WsClient } from '../support/ws-client.ts';
 
 const SERVICES = ['users', 'location', 'chat', 'notifications'] as const;
 const TWO_OF_EACH = `services {\n${SERVICES.map((s) => `  ${s} { instances: 2 }`).join('\n')}\n}`;
+/** The open API, with room for everything a member missed while away, fixes included (the default is 256 events). */
+const CONFIG = OPEN_API.replace('gateway {', 'gateway { stream_buffer: 5000,');
 
 /** The pids of `service`'s processes among the children of `supervisor`. */
 function instancesOf(supervisor: number, service: string): number[] {
@@ -47,8 +50,8 @@ describe('a family on a three-node cluster, two gateways and two instances of ev
   skip: natsServer ? multiProcessOnly('it SIGKILLs service children') : 'nats-server is not installed',
   timeout: 240_000,
 }, () => {
-  const cfg = writeTestConfig(`${OPEN_API}\n${TWO_OF_EACH}`, { builtIn: true });
-  const second = writeTestConfig(OPEN_API, { builtIn: true });
+  const cfg = writeTestConfig(`${CONFIG}\n${TWO_OF_EACH}`, { builtIn: true });
+  const second = writeTestConfig(CONFIG, { builtIn: true });
   let nodes: ClusterNode[] = [];
   let hearth: HearthProcess;
   let gatewayB: HearthProcess;
@@ -131,9 +134,9 @@ describe('a family on a three-node cluster, two gateways and two instances of ev
     assert.deepEqual(history.body.messages.filter((m: { kind: string }) => m.kind === 'user').map((m: { text: string }) => m.text), ['Home by six']);
   });
 
-  it('loses nothing acknowledged when a node and one instance of each service are SIGKILLed mid-stream, and the stream recovers', async (t) => {
+  it('loses nothing acknowledged when a node and one instance of each service are SIGKILLed mid-stream, and a stream resumed on the other gateway misses nothing', async (t) => {
     const stream = await WsClient.open(`${a.url.replace(/^http/, 'ws')}/v1/stream`, bob.token);
-    await stream.take((m) => m.type === 'ready', 10_000);
+    const ready = await stream.take((m) => m.type === 'ready', 10_000);
 
     const gateways = [a, b];
     const base = Date.now() - 30 * 60_000;
@@ -163,6 +166,13 @@ describe('a family on a three-node cluster, two gateways and two instances of ev
     };
     const load = [fixes(0), fixes(1), messages()];
     await waitFor('40 fixes and 10 messages acknowledged', async () => ackedFixes.size >= 40 && ackedTexts.size >= 10, 30_000);
+
+    // Bob's stream leaves the first gateway here, with the id of the last event it got.
+    const textOf = (x: { type: string; event?: unknown }) =>
+      x.type === 'event' && (x.event as { type: string }).type === 'message.sent' ? (x.event as { data: { message: { text: string } } }).data.message.text : undefined;
+    const seenBefore = new Set(stream.inbox.map(textOf).filter(Boolean));
+    const last = String([...stream.inbox].reverse().find((x) => x.type === 'event')?.id ?? ready.lastEventId);
+    await stream.close();
 
     const supervisor = hearth.child.pid!;
     const victims = SERVICES.map((s) => instancesOf(supervisor, s)[0]!);
@@ -201,12 +211,18 @@ describe('a family on a three-node cluster, two gateways and two instances of ev
     assert.equal(new Set(texts).size, texts.length, 'a message stored twice');
     assert.deepEqual([...ackedTexts].filter((x) => !texts.includes(x)), [], 'acknowledged messages missing from the history');
 
-    // The stream on the first gateway still delivers: a message sent now reaches Bob's socket.
-    const now = await call(b, 'POST', `/v1/groups/${group}/messages`, { token: ann.token, body: { text: 'All fine here', txnId: 'ann-after' } });
+    // Bob's stream comes back to the other gateway with its last id: it gets every message it
+    // missed, once, then live ones.
+    const back = await WsClient.open(`${b.url.replace(/^http/, 'ws')}/v1/stream`, bob.token, { 'last-event-id': last });
+    await back.take((x) => x.type === 'ready', 10_000);
+    const now = await call(a, 'POST', `/v1/groups/${group}/messages`, { token: ann.token, body: { text: 'All fine here', txnId: 'ann-after' } });
     assert.equal(now.status, 201, now.text);
-    await stream.take((x) => x.type === 'event' && (x.event as { type: string; data: { message: { text: string } } }).type === 'message.sent'
-      && (x.event as { data: { message: { text: string } } }).data.message.text === 'All fine here', 15_000);
-    await stream.close();
+    await back.take((x) => textOf(x) === 'All fine here', 15_000);
+    assert.equal(back.inbox.filter((x) => x.type === 'reset').length, 0, 'resumed, not reset');
+    const resumed = back.inbox.map(textOf).filter((x): x is string => x !== undefined);
+    assert.equal(new Set(resumed).size, resumed.length, 'a message delivered twice');
+    assert.deepEqual([...ackedTexts].filter((x) => !seenBefore.has(x) && !resumed.includes(x)), [], 'acknowledged messages the resumed stream missed');
+    await back.close();
   });
 
   it('stops cleanly with a node gone', async () => {

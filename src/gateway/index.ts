@@ -41,6 +41,8 @@ export { ReadModel } from './store/index.ts';
 /** The services `/readyz` asks when no supervisor answers `sys.ready`: the built-in ones. */
 export const READY_SERVICES = BUILT_IN_SERVICES;
 const PRUNE_EVERY_MS = 10 * 60_000;
+/** How often each live source's log is read past its last event handed on (live-order.ts `catchUp`). */
+const CATCH_UP_EVERY_MS = 5000;
 
 /** Builds the gateway's collaborators on a service API (also used by tests, which move the clock through `api.now`). */
 export async function gatewayDeps(api: ServiceApi): Promise<GatewayDeps> {
@@ -102,6 +104,7 @@ export default defineService({
     api.report('gateways', '1');
     api.listen(ALIVE_SUBJECT, (data) => peers.hear(data));
     let timer: ReturnType<typeof setInterval> | undefined;
+    let catchUp: ReturnType<typeof setInterval> | undefined;
     let stream: { close(): Promise<void> } | undefined;
     let stopping = false;
 
@@ -121,6 +124,10 @@ export default defineService({
       (timer as { unref?: () => void }).unref?.();
       void prune(deps).catch((err) => api.log.warn('prune failed', { err }));
       peers.start();
+      // A live event lost as a source's newest (published while this gateway was away from the
+      // broker, say) is read from its log within CATCH_UP_EVERY_MS, not at the source's next event.
+      catchUp = setInterval(() => void order.catchUp(), CATCH_UP_EVERY_MS);
+      (catchUp as { unref?: () => void }).unref?.();
     });
 
     // Stop accepting connections first; then end the streams (they would hold the close up)
@@ -128,6 +135,7 @@ export default defineService({
     api.onStop(async () => {
       stopping = true;
       clearInterval(timer);
+      clearInterval(catchUp);
       peers.stop();
       const closing = http.close();
       await stream?.close();

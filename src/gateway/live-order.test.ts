@@ -96,4 +96,44 @@ describe('LiveOrder', () => {
     order.push(ev(2, EPOCH, 'location'));
     assert.deepEqual(got, [1, 1, 2]);
   });
+
+  it('catches up with the newest events lost live, keeping live ones behind the read, and bounds a read by maxGap', async () => {
+    const { order, got, reads, hold, release } = setup(8);
+    order.push(ev(1));
+    order.push(ev(2)); // 3…8 were lost: no later event reveals them
+    hold();
+    const caught = order.catchUp();
+    order.push(ev(9)); // arrives while the log is read: waits behind it
+    assert.deepEqual(got, [1, 2]);
+    release();
+    await caught;
+    assert.deepEqual(got, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.deepEqual(reads[0], [2, 100]);
+    await order.catchUp(); // nothing new: one empty read
+    assert.deepEqual(got, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+
+    const bounded = setup(500, { maxGap: 150 });
+    bounded.order.push(ev(1));
+    await bounded.order.catchUp();
+    assert.equal(bounded.got.length, 151, 'the first event and 150 read');
+    assert.deepEqual(bounded.reads, [[1, 100], [101, 50]]);
+  });
+
+  it('keeps catching up when a log cannot be read, and leaves a source whose gap is being filled alone', async () => {
+    const failing = setup(5, { fail: true });
+    failing.order.push(ev(1));
+    await failing.order.catchUp();
+    failing.order.push(ev(2));
+    assert.deepEqual(failing.got, [1, 2], 'live events still go on after a failed read');
+
+    const { order, got, reads, hold, release } = setup(10);
+    order.push(ev(1));
+    hold();
+    order.push(ev(4)); // a gap: 2 and 3 are being read
+    await order.catchUp();
+    assert.deepEqual(reads, [[1, 2]], 'no second read of the same source');
+    release();
+    await settle();
+    assert.deepEqual(got, [1, 2, 3, 4]);
+  });
 });

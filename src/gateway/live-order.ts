@@ -10,6 +10,8 @@
  * not filled: the events after it go on live and the log read is left to resumes, which
  * reset a client that far behind. A log that cannot be read leaves the gap (logged), as
  * before. A new epoch (a restored producer) starts the order again from its first event.
+ * `catchUp` (every few seconds) reads what each log holds past the last event handed on: a
+ * lost event that no later one reveals.
  */
 import type { Envelope, Logger } from '../kit/index.ts';
 import type { LogPage } from './stream/index.ts';
@@ -92,6 +94,41 @@ export class LiveOrder {
     }
     // What could not be read is given up on: the event after the gap goes on.
     s.seq = Math.max(s.seq, until - 1);
+    this.#release(source, s);
+  }
+
+  /**
+   * Reads what each source's log holds past the last event handed on, and hands it on: the
+   * newest events lost live (a gap is otherwise noticed only when the next event comes, which
+   * a quiet group may not send for hours) — events published while this gateway was away from
+   * the broker, say. At most `maxGap` per source; a source whose gap is being read is left alone.
+   */
+  async catchUp(): Promise<void> {
+    await Promise.all([...this.#sources].filter(([, s]) => !s.queue).map(([source, s]) => this.#catchUpOne(source, s)));
+  }
+
+  async #catchUpOne(source: string, s: Source): Promise<void> {
+    s.queue = []; // live events wait behind the read
+    try {
+      for (let handed = 0; handed < this.#maxGap; ) {
+        const page = await this.#o.read(source, s.seq, Math.min(100, this.#maxGap - handed));
+        if (page.epochs?.at(-1)?.id !== s.epoch) break; // restored: its next live event restarts the order
+        const events = page.events.filter((e) => e.seq > s.seq);
+        if (events.length === 0) break;
+        for (const e of events) {
+          s.seq = e.seq;
+          this.#deliver({ ...e, epoch: s.epoch });
+        }
+        handed += events.length;
+      }
+    } catch (err) {
+      this.#o.log?.debug('the log could not be read to catch up; tried again later', { source, after: s.seq, err });
+    }
+    this.#release(source, s);
+  }
+
+  /** Hands on the events that waited behind a read, in order (one may open another gap). */
+  #release(source: string, s: Source): void {
     const queued = s.queue!;
     s.queue = undefined;
     for (let i = 0; i < queued.length; i++) {

@@ -42,8 +42,15 @@ export function createTlsServer(
     const fromCert = new X509Certificate(cert).publicKey.export({ type: 'spki', format: 'der' });
     const fromKey = createPublicKey(createPrivateKey(key)).export({ type: 'spki', format: 'der' });
     if (!fromCert.equals(fromKey)) throw new Error('the private key does not match the certificate');
+    // The CAs only when client certificates are checked: OpenSSL (and Bun's and Deno's
+    // node:tls alike) completes the server's own chain from them, so with them a client
+    // would be sent the CA too, where nats-server sends only what cert_file holds (a client
+    // that does not trust the CA then reads "self-signed certificate in certificate chain"
+    // instead of nats-server's "unable to verify the first certificate"). ca_file is still
+    // read above, so a missing one stops the start as in nats-server.
+    const trust = o.verify && ca ? { ca } : {};
     const server = createServer(
-      { cert, key, ...(ca ? { ca } : {}), requestCert: o.verify, rejectUnauthorized: o.verify, handshakeTimeout: o.timeout },
+      { cert, key, ...trust, requestCert: o.verify, rejectUnauthorized: o.verify, handshakeTimeout: o.timeout },
       onSecure,
     );
     // A failed handshake (a plain client, no or a bad certificate, too slow) ends that

@@ -5,7 +5,8 @@
  * it. Client certificates are verified (`verify: true`): a certificate the CA signed is
  * accepted, none or a stranger's is refused; a client that does not trust the server's
  * certificate refuses it; a client speaking in clear, or never starting its handshake, is
- * closed. Certificates are made at test time (tests/support/certs.ts). A representative
+ * closed; without `verify` the server sends its own certificate alone, as nats-server does.
+ * Certificates are made at test time (tests/support/certs.ts). A representative
  * subset — pub/sub, request/reply, headers, auth — rather than the whole suite again.
  */
 import { after, describe, it } from 'node:test';
@@ -160,6 +161,23 @@ for (const target of targets()) {
         assert.equal(info.tls_required, true);
         assert.equal(info.tls_verify, true);
         const nc = await tcpClient(b, { servers: `tls://127.0.0.1:${b.port}`, tls: good });
+        await nc.close();
+      } finally {
+        await b.stop();
+      }
+    });
+
+    // nats.js 2.29.3's own suite ("tls - available connects with or without") asserts this
+    // message: the broker used to send ca_file's CA after its certificate, and a client that
+    // did not trust it read "self-signed certificate in certificate chain" instead.
+    it('sends only the certificate in cert_file, not the CA of ca_file, when verify is off', async () => {
+      const b = await start(target, `host: 127.0.0.1\nport: -1\ntls { cert_file: "${certs.serverCert}", key_file: "${certs.serverKey}", ca_file: "${certs.ca}" }\n`);
+      try {
+        await assert.rejects(tcpClient(b, { servers: `tls://127.0.0.1:${b.port}`, tls: {} }), (e: Error) => {
+          assert.equal(e.message, 'unable to verify the first certificate');
+          return true;
+        });
+        const nc = await tcpClient(b, { servers: `tls://127.0.0.1:${b.port}`, tls: { caFile: certs.ca } });
         await nc.close();
       } finally {
         await b.stop();

@@ -69,10 +69,14 @@ export async function buildWeb(outDir = join(root, 'build', 'web'), o: { stamp?:
     loader: { '.png': 'file' },
     outdir: join(outDir, 'assets'),
     metafile: true,
+    // Kept in memory and written below: another build (a test's binary) may empty assets/ meanwhile.
+    write: false,
     legalComments: 'none',
     logLevel: 'warning',
     define: { 'process.env.NODE_ENV': '"production"' },
   });
+  const bytes = new Map(app.outputFiles.map((f) => [f.path, f.contents]));
+  for (const f of app.outputFiles) writeFileSync(f.path, f.contents);
   const urlOf = (out: string) => '/' + relative(outDir, join(root, out)).split('\\').join('/');
   const [entry, main] = Object.entries(app.metafile.outputs).find(([out, o]) => o.entryPoint && out.endsWith('.js'))!;
   // The entry's stylesheet holds every style, the lazy chunk's included; esbuild also writes
@@ -80,7 +84,7 @@ export async function buildWeb(outDir = join(root, 'build', 'web'), o: { stamp?:
   const outputs = Object.keys(app.metafile.outputs).filter((out) => !out.endsWith('.css') || out === main.cssBundle);
   const files: Built[] = outputs.map((out) => {
     const path = urlOf(out);
-    return { path, type: typeOf(path), body: readFileSync(join(root, out)), immutable: true };
+    return { path, type: typeOf(path), body: Buffer.from(bytes.get(join(root, out))!), immutable: true };
   });
   const script = urlOf(entry);
   // Every chunk is fetched at once (modulepreload) and evaluated only when imported.

@@ -186,3 +186,28 @@ export function watch(http: string, token: string, groupId: string, sent: Map<st
   });
 }
 
+
+/**
+ * The benchmark's family on Hearth at `http`: `posters` users who post and `watchers` who
+ * watch, all in one group, returned once the location service knows every poster is in it
+ * (it learns memberships from the users service's log, a moment after the API answers).
+ */
+export async function benchGroup(http: string, posters: number, watchers: number): Promise<{ posters: string[]; watchers: string[]; groupId: string }> {
+  const out = { posters: [] as string[], watchers: [] as string[] };
+  for (let i = 0; i < posters; i++) out.posters.push(await signUp(http, `poster${i}`));
+  for (let i = 0; i < watchers; i++) out.watchers.push(await signUp(http, `watcher${i}`));
+  const owner = out.posters[0]!;
+  const groupId: string = (await api(http, '/v1/groups', { name: 'Bench' }, owner)).id;
+  for (const token of [...out.posters.slice(1), ...out.watchers]) {
+    const { code } = await api(http, `/v1/groups/${groupId}/invites`, {}, owner);
+    await api(http, `/v1/invites/${code}/accept`, {}, token);
+  }
+  const setupFix = { lat: 52.5, lon: 13.4, timestamp: new Date(Date.now() - 700_000).toISOString(), device: 'setup' };
+  for (const token of out.posters) {
+    for (let i = 0; (await api(http, '/v1/locations', setupFix, token)).groups.length !== 1; i++) {
+      if (i > 300) throw new Error('a poster never came to share with the group');
+      await sleep(100);
+    }
+  }
+  return { ...out, groupId };
+}

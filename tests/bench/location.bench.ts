@@ -40,7 +40,7 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import type WebSocket from 'ws';
 import { bannerOf, root, spawnHearth } from '../support/hearth-process.ts';
-import { api, closedLoop, CONCURRENCY, drain, fixes, log, metered, num, paced, PACED_WARMUP_S, pct, SECONDS, signUp, sleep, watch, WARMUP_S, type OnShot, type Pct, type Sent, type Target } from './location-load.ts';
+import { benchGroup, closedLoop, CONCURRENCY, drain, fixes, log, metered, num, paced, PACED_WARMUP_S, pct, SECONDS, watch, WARMUP_S, type OnShot, type Pct, type Sent, type Target } from './location-load.ts';
 
 const POSTERS = num('BENCH_POSTERS', 4);
 const WATCHERS = 10;
@@ -79,22 +79,7 @@ async function runHearth(r: Result, dir: string): Promise<void> {
     // One-process mode: every service reports the supervisor's pid, counted once as the supervisor.
     for (const [name, s] of Object.entries(ready.services)) if (s.pid && s.pid !== h.child.pid) pids[name] = s.pid;
     log(`# hearth at ${http}; ${POSTERS} posters and ${WATCHERS} watchers join one group`);
-    const [posters, watchers]: string[][] = [[], []];
-    for (let i = 0; i < POSTERS; i++) posters.push(await signUp(http, `poster${i}`));
-    for (let i = 0; i < WATCHERS; i++) watchers.push(await signUp(http, `watcher${i}`));
-    const groupId: string = (await api(http, '/v1/groups', { name: 'Bench' }, posters[0])).id;
-    for (const token of [...posters.slice(1), ...watchers]) {
-      const { code } = await api(http, `/v1/groups/${groupId}/invites`, {}, posters[0]);
-      await api(http, `/v1/invites/${code}/accept`, {}, token);
-    }
-    // The location service learns of memberships from the users service's log; wait until it has.
-    const setupFix = { lat: 52.5, lon: 13.4, timestamp: new Date(Date.now() - 700_000).toISOString(), device: 'setup' };
-    for (const token of posters) {
-      for (let i = 0; (await api(http, '/v1/locations', setupFix, token)).groups.length !== 1; i++) {
-        if (i > 300) throw new Error('a poster never came to share with the group');
-        await sleep(100);
-      }
-    }
+    const { posters, watchers, groupId } = await benchGroup(http, POSTERS, WATCHERS);
     const sent = new Map<string, Sent>();
     const delivered: number[] = [];
     sockets = await Promise.all(watchers.map((token) => watch(http, token, groupId, sent, delivered)));

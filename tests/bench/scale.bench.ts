@@ -19,11 +19,11 @@ import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'nats';
 import type WebSocket from 'ws';
-import { decode, encode } from '../../src/kit/index.ts';
 import { OWNER } from '../support/config.ts';
 import { bannerOf, spawnHearth, type HearthProcess } from '../support/hearth-process.ts';
 import { natsServer, perProcessUsers, startCluster, type ClusterNode, type PerProcessUsers } from '../support/nats-server.ts';
-import { api, closedLoop, CONCURRENCY, drain, fixes, log, metered, num, SECONDS, signUp, sleep, watch, WARMUP_S, type OnShot, type Sent, type Target } from './location-load.ts';
+import { benchGroup, closedLoop, CONCURRENCY, drain, fixes, log, metered, num, SECONDS, sleep, watch, WARMUP_S, type OnShot, type Sent, type Target } from './location-load.ts';
+import { otherGatewayUrl } from '../support/gateways.ts';
 
 const POSTERS = num('BENCH_POSTERS', 4);
 const WATCHERS = 10;
@@ -65,15 +65,8 @@ async function run(name: string, gateways: 1 | 2, nodes: ClusterNode[], users: P
     }
     const urls = [http];
     if (second) {
-      // Health requests go to either gateway (one queue group): ask until the other one answers.
       const nc = await connect({ servers: nodes.map((n) => n.url), user: OWNER.user, pass: OWNER.password });
-      for (let i = 0; urls.length < 2; i++) {
-        if (i > 300) throw new Error('the second gateway never answered');
-        const msg = await nc.request('sys.health.gateway', encode({}), { timeout: 1000 }).catch(() => undefined);
-        const url = msg && (decode(msg.data) as { ok?: { info?: { url?: string } } }).ok?.info?.url;
-        if (url && url !== http) urls.push(url);
-        else await sleep(100);
-      }
+      urls.push(await otherGatewayUrl(nc, http, 30_000));
       await nc.close();
     }
     const ready = (await (await fetch(`${http}/readyz`)).json()) as { services: Record<string, { pid?: number }> };
@@ -83,21 +76,7 @@ async function run(name: string, gateways: 1 | 2, nodes: ClusterNode[], users: P
     nodes.forEach((n, i) => (pids[`nats-server n${i + 1}`] = n.process.pid!));
 
     log(`# ${name}: ${urls.join(' and ')}; ${POSTERS} posters and ${WATCHERS} watchers join one group`);
-    const [posters, watchers]: string[][] = [[], []];
-    for (let i = 0; i < POSTERS; i++) posters.push(await signUp(http, `poster${i}`));
-    for (let i = 0; i < WATCHERS; i++) watchers.push(await signUp(http, `watcher${i}`));
-    const groupId: string = (await api(http, '/v1/groups', { name: 'Bench' }, posters[0])).id;
-    for (const token of [...posters.slice(1), ...watchers]) {
-      const { code } = await api(http, `/v1/groups/${groupId}/invites`, {}, posters[0]);
-      await api(http, `/v1/invites/${code}/accept`, {}, token);
-    }
-    const setupFix = { lat: 52.5, lon: 13.4, timestamp: new Date(Date.now() - 700_000).toISOString(), device: 'setup' };
-    for (const token of posters) {
-      for (let i = 0; (await api(http, '/v1/locations', setupFix, token)).groups.length !== 1; i++) {
-        if (i > 300) throw new Error('a poster never came to share with the group');
-        await sleep(100);
-      }
-    }
+    const { posters, watchers, groupId } = await benchGroup(http, POSTERS, WATCHERS);
     const sent = new Map<string, Sent>();
     sockets = await Promise.all(watchers.map((token, i) => watch(urls[i % urls.length]!, token, groupId, sent, [])));
     const got = () => [...sent.values()].reduce((n, e) => n + e.got, 0);

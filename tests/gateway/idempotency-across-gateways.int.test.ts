@@ -6,17 +6,15 @@
  * applied once — even when the service was SIGKILLed after its commit and before its answer.
  */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import gateway from '../../src/gateway/index.ts';
-import { decode, encode, type RunningService } from '../../src/kit/index.ts';
+import type { RunningService } from '../../src/kit/index.ts';
 import { signUp, type User } from '../support/accounts.ts';
 import { useBroker } from '../support/broker.ts';
 import { spawnHearth, type HearthProcess } from '../support/hearth-process.ts';
 import { assertProblem, call, type Answer } from '../support/http.ts';
 import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
+import { startSecondGateway } from '../support/gateways.ts';
 import { waitFor } from '../support/poll.ts';
-import { logSink, startService } from '../support/service.ts';
 import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
 
 describe('gateway: Idempotency-Key across two gateways', { timeout: FILE_TIMEOUT }, () => {
@@ -32,13 +30,9 @@ describe('gateway: Idempotency-Key across two gateways', { timeout: FILE_TIMEOUT
   before(async () => {
     // sameFiles: the users database is <dir>/users.db, where a spawned `hearth service users --data <dir>` finds it.
     h = await startInProcessHearth(broker().url, dir, (c) => void (c.kit.request_timeout_ms = 1500), { sameFiles: true });
-    second = await startService(gateway, broker().url, join(dir, 'gateway-second.db'), { settings: h.config, log: logSink().options, catchupMs: 500 });
-    const url = await waitFor("the second gateway's url", async () => {
-      const msg = await h.nc.request('sys.health.gateway', encode({}), { timeout: 1000 });
-      const found = (decode(msg.data) as { ok?: { info?: { url?: string } } }).ok?.info?.url;
-      return found && found !== h.url ? found : undefined;
-    });
-    [a, b] = [{ url: h.url }, { url }];
+    const started = await startSecondGateway(h, broker().url, dir);
+    [second, b] = [started.service, { url: started.url }];
+    a = { url: h.url };
     ann = await signUp(a, 'Ann');
   });
   after(async () => {

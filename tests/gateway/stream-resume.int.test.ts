@@ -16,16 +16,15 @@ import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { notifications } from '../../src/contracts/index.ts';
-import gateway from '../../src/gateway/index.ts';
 import { decodeCursor, encodeCursor } from '../../src/gateway/stream/index.ts';
-import { decode, encode, openDb, stampRestore, uuidv7, type RunningService } from '../../src/kit/index.ts';
+import { openDb, stampRestore, uuidv7, type RunningService } from '../../src/kit/index.ts';
 import { joinGroup, signUp, type User } from '../support/accounts.ts';
 import { useBroker } from '../support/broker.ts';
 import { family } from '../support/family.ts';
 import { call } from '../support/http.ts';
 import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
+import { startSecondGateway } from '../support/gateways.ts';
 import { waitFor } from '../support/poll.ts';
-import { logSink, startService } from '../support/service.ts';
 import { SseClient, type Frame } from '../support/sse-client.ts';
 import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
 import { WsClient, type Msg } from '../support/ws-client.ts';
@@ -84,13 +83,9 @@ describe('gateway: a stream resumed on another gateway', { timeout: FILE_TIMEOUT
 
   before(async () => {
     h = await startInProcessHearth(broker().url, dir, (c) => void (c.gateway.stream_buffer = BUFFER), { sameFiles: true });
-    second = await startService(gateway, broker().url, join(dir, 'gateway-second.db'), { settings: h.config, log: logSink().options, catchupMs: 500 });
-    const url = await waitFor('the second gateway\'s url', async () => {
-      const msg = await h.nc.request('sys.health.gateway', encode({}), { timeout: 1000 });
-      const found = (decode(msg.data) as { ok?: { info?: { url?: string } } }).ok?.info?.url;
-      return found && found !== h.url ? found : undefined;
-    });
-    [a, b] = [h.url, url];
+    const started = await startSecondGateway(h, broker().url, dir);
+    [second, b] = [started.service, started.url];
+    a = h.url;
     ({ users: [ann, bo], group } = await family({ url: a }, ['Ann', 'Bo']));
   });
   after(async () => {

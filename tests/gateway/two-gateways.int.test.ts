@@ -8,16 +8,14 @@
  * shared: each gateway counts the gateways alive (`evt.gateway.alive`) and allows its share.
  */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import gateway from '../../src/gateway/index.ts';
 import { decode, encode, type RunningService } from '../../src/kit/index.ts';
 import { joinGroup, makeGroup, signIn, signUp, type User } from '../support/accounts.ts';
 import { useBroker } from '../support/broker.ts';
 import { assertProblem, call } from '../support/http.ts';
 import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
+import { startSecondGateway } from '../support/gateways.ts';
 import { waitFor } from '../support/poll.ts';
-import { logSink, startService } from '../support/service.ts';
 import { FILE_TIMEOUT, useTempDir } from '../support/test-file.ts';
 
 describe('gateway: two gateways on one broker', { timeout: FILE_TIMEOUT }, () => {
@@ -31,14 +29,9 @@ describe('gateway: two gateways on one broker', { timeout: FILE_TIMEOUT }, () =>
 
   before(async () => {
     h = await startInProcessHearth(broker().url, dir, (c) => (c.gateway.user_rate_per_minute = 600)); // the default, which the rate-limit test shares
-    second = await startService(gateway, broker().url, join(dir, 'gateway-second.db'), { settings: h.config, log: logSink().options, catchupMs: 500 });
-    // Health requests go to either gateway (one queue group): ask until the other one answers.
-    const url = await waitFor('the second gateway\'s url', async () => {
-      const msg = await h.nc.request('sys.health.gateway', encode({}), { timeout: 1000 });
-      const found = (decode(msg.data) as { ok?: { info?: { url?: string } } }).ok?.info?.url;
-      return found && found !== h.url ? found : undefined;
-    });
-    [a, b] = [{ url: h.url }, { url }];
+    const started = await startSecondGateway(h, broker().url, dir);
+    [second, b] = [started.service, { url: started.url }];
+    a = { url: h.url };
     ann = await signUp(a, 'Ann');
   });
   after(async () => {

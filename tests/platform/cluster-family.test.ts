@@ -13,12 +13,12 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { connect, type NatsConnection } from 'nats';
-import { decode, encode } from '../../src/kit/index.ts';
 import { joinGroup, makeGroup, signIn, signUp, type User } from '../support/accounts.ts';
 import { knownToLocation } from '../support/family.ts';
 import { bannerOf, spawnHearth, type HearthProcess } from '../support/hearth-process.ts';
 import { call, getJson } from '../support/http.ts';
 import { OPEN_API, OWNER, writeTestConfig } from '../support/config.ts';
+import { otherGatewayUrl } from '../support/gateways.ts';
 import { waitFor } from '../support/poll.ts';
 import { multiProcessOnly } from '../support/one-process.ts';
 import { hearthConnections, natsServer, perProcessUsers, startCluster, type ClusterNode } from '../support/nats-server.ts';
@@ -73,15 +73,8 @@ describe('a family on a three-node cluster, two gateways and two instances of ev
     });
     a = { url: (await bannerOf(hearth)).http };
     await waitFor('/readyz to say 200', async () => (await getJson(`${a.url}/readyz`)).status === 200, 60_000);
-    // Health requests go to either gateway (one queue group): ask until the other one answers.
     nc = await connect({ servers: nodes.map((n) => n.url), user: OWNER.user, pass: OWNER.password, reconnectTimeWait: 100, maxReconnectAttempts: -1 });
-    b = {
-      url: await waitFor('the second gateway\'s url', async () => {
-        const msg = await nc.request('sys.health.gateway', encode({}), { timeout: 1000 }).catch(() => undefined);
-        const url = msg && (decode(msg.data) as { ok?: { info?: { url?: string } } }).ok?.info?.url;
-        return url && url !== a.url ? url : undefined;
-      }, 60_000),
-    };
+    b = { url: await otherGatewayUrl(nc, a.url) };
   });
   after(async () => {
     await gatewayB?.stop('SIGKILL');

@@ -83,10 +83,16 @@ export class Hub {
     return groups;
   }
 
-  /** What a stream attached with `groups` missed after `lastEventId`, read from the logs (replay.ts). */
+  /**
+   * What a stream attached with `groups` missed after `lastEventId`, read from the logs
+   * (replay.ts); never rejects — a replay that fails is a reset.
+   */
   async replay(userId: string, groups: readonly string[], lastEventId: string): Promise<Replay> {
     if (!this.#o.logs) return { reset: 'no logs to replay from' };
-    const r = await replay(this.#o.logs, lastEventId, userId, groups, this.#o.limits, this.log);
+    const r = await replay(this.#o.logs, lastEventId, userId, groups, this.#o.limits, this.log).catch((err: unknown) => {
+      this.log?.warn('stream replay failed; the client is reset', { err });
+      return { reset: 'replay failed' } as const;
+    });
     if ('reset' in r) this.log?.debug('stream resume is a reset', { userId, why: r.reset });
     return r;
   }

@@ -85,10 +85,7 @@ export class SseSession implements Subscriber {
   // Live events are held while the logs are read, then sent after the replay (replay.ts).
   async #resume(lastEventId: string, groups: string[], start: string | undefined): Promise<void> {
     this.#resuming.start();
-    const r = await this.deps.hub.replay(this.userId, groups, lastEventId).catch((err: unknown) => {
-      this.deps.log?.warn('stream replay failed; the client is reset', { err });
-      return { reset: 'replay failed' } as const;
-    });
+    const r = await this.deps.hub.replay(this.userId, groups, lastEventId);
     if (this.#state !== 'open') return;
     if (this.#resuming.overflowed) return this.#cut();
     if ('reset' in r) this.#write(sseFrame('reset', { reason: RESET_REASON }, start));

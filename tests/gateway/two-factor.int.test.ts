@@ -2,7 +2,7 @@
  * Two-factor sign-in (TOTP) through the HTTP API, against the real gateway and users
  * service: enrolling (a secret shown once as text, URI and QR code), confirming with a
  * first code (ten recovery codes shown once), signing in with a good, a re-used, a wrong
- * and an old code and with a recovery code (once), app passwords needing none, turning it
+ * and an old code and with a recovery code (once), two sign-ins racing with one code, app passwords needing none, turning it
  * off, bad input — and the secret in no event, no gateway row and no log line.
  */
 import assert from 'node:assert/strict';
@@ -148,6 +148,10 @@ describe('gateway: two-factor sign-in (TOTP)', { timeout: FILE_TIMEOUT }, () => 
     assert.equal((await call(h, 'POST', '/v1/me/two-factor/confirm', { token: ann.token, body: { code: codeOf(again.body.secret) } })).status, 200);
     assertProblem(await login(ann), 401, 'users.code_required');
     assertProblem(await login(ann, { code: recovery[2] }), 401, 'users.bad_code'); // the old recovery codes died with the old secret
+    // Two sign-ins racing with the same fresh code: one gets in, the other is refused.
+    const fresh = codeOf(again.body.secret, 30);
+    const raced = await Promise.all([login(ann, { code: fresh }), login(ann, { code: fresh })]);
+    assert.deepEqual(raced.map((r) => r.status).sort(), [200, 401], raced.map((r) => r.text).join('\n'));
     assert.equal((await call(h, 'DELETE', '/v1/me/two-factor', { token: ann.token, body: { password: ann.password } })).status, 204);
     assert.equal((await login(ann)).status, 200);
   });

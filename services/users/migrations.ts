@@ -100,4 +100,25 @@ CREATE INDEX invites_group ON invites (group_id);`,
     // sessions may only follow the deletion (services/users/sagas/account-deletion.ts).
     sql: `ALTER TABLE users ADD COLUMN deleting_saga TEXT;`,
   },
+  {
+    version: 5,
+    name: 'two_factor',
+    // Two-factor sign-in (handlers/two-factor.ts). `secret` is the TOTP secret (base32): it
+    // never leaves this database — no event, export or log carries it. `enabled_at` is NULL
+    // while the enrolment waits for its first code; `last_step` is the last accepted time
+    // step, so a code works once. Recovery codes are kept as SHA-256 hashes, each used once.
+    sql: `CREATE TABLE two_factor (
+  user_id TEXT PRIMARY KEY,
+  secret TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  enabled_at TEXT,
+  last_step INTEGER
+);
+CREATE TABLE recovery_codes (
+  user_id TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  used_at TEXT,
+  PRIMARY KEY (user_id, hash)
+);`,
+  },
 ];

@@ -99,7 +99,13 @@ export const Register = command(S, 'register', {
 /** Signs in with email and password: a new session and its first token pair. */
 export const Login = command(S, 'login', {
   version: 1,
-  request: v.strictObject({ email: Email, password: v.pipe(v.string(), v.maxLength(1024)), device: v.optional(v.pipe(v.string(), v.maxLength(200))) }),
+  request: v.strictObject({
+    email: Email,
+    password: v.pipe(v.string(), v.maxLength(1024)),
+    device: v.optional(v.pipe(v.string(), v.maxLength(200))),
+    /** An account with two-factor sign-in: the authenticator's 6-digit code, or one of its recovery codes. */
+    code: v.optional(v.pipe(v.string(), v.maxLength(64))),
+  }),
   reply: TokenPair,
 });
 
@@ -174,6 +180,43 @@ export const VerifyAppPassword = command(S, 'verify_app_password', {
   version: 1,
   request: v.strictObject({ email: Email, password: v.pipe(v.string(), v.maxLength(1024)) }),
   reply: v.object({ userId: Id, appPasswordId: Id }),
+});
+
+// ── two-factor sign-in (TOTP, RFC 6238) ───────────────────────────────────────────────
+
+/** A 6-digit authenticator code or a recovery code, as typed (spaces and dashes are ignored). */
+export const TwoFactorCode = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(64));
+
+/** Whether the account has two-factor sign-in, an enrolment waiting for its first code, and how many recovery codes are unused. */
+export const TwoFactorStatus = query(S, 'two_factor', {
+  version: 1,
+  request: v.strictObject({ actor: Actor }),
+  reply: v.object({ enabled: v.boolean(), pending: v.boolean(), enabledAt: v.nullable(Iso), recoveryCodesLeft: v.number() }),
+});
+
+/**
+ * Starts enrolling: a new secret (base32) and its `otpauth://` URI, shown only in this answer;
+ * nothing changes at sign-in until `ConfirmTwoFactor` gets a first valid code. Asked again
+ * before that, a new secret replaces the old one.
+ */
+export const StartTwoFactor = command(S, 'start_two_factor', {
+  version: 1,
+  request: v.strictObject({ actor: Actor }),
+  reply: v.object({ secret: v.string(), uri: v.string() }),
+});
+
+/** Confirms the enrolment with a first code from the authenticator; answers the recovery codes, shown only here. */
+export const ConfirmTwoFactor = command(S, 'confirm_two_factor', {
+  version: 1,
+  request: v.strictObject({ actor: Actor, code: TwoFactorCode }),
+  reply: v.object({ recoveryCodes: v.array(v.string()) }),
+});
+
+/** Turns two-factor sign-in off: needs a current code (or a recovery code) or the password. */
+export const DisableTwoFactor = command(S, 'disable_two_factor', {
+  version: 1,
+  request: v.strictObject({ actor: Actor, code: v.optional(TwoFactorCode), password: v.optional(v.pipe(v.string(), v.maxLength(1024))) }),
+  reply: Ok,
 });
 
 // ── keys ───────────────────────────────────────────────────────────────────────────────

@@ -1,5 +1,6 @@
 /**
- * Signing in and staying signed in: `Login` opens a session (email + password), `Refresh`
+ * Signing in and staying signed in: `Login` opens a session (email + password, and a
+ * two-factor code for an account that has turned it on: handlers/two-factor.ts), `Refresh`
  * trades the session's current refresh token for a new pair. A spent refresh token
  * presented again revokes its session — committed first, then answered with
  * `users.refresh_reused` — so whoever holds the family must sign in again.
@@ -12,6 +13,7 @@ import { decideRefresh } from '../domain/refresh.ts';
 import { burnVerification, verifyPassword } from '../secrets/passwords.ts';
 import { secretHash } from '../secrets/tokens.ts';
 import { findUser, userRow } from '../store/actors.ts';
+import { hasTwoFactor, useSecondFactor } from './two-factor.ts';
 import { issueRefreshToken, openSession, revokeSessions, RevokeReason } from '../store/sessions.ts';
 
 async function pair(d: Deps, userId: string, sessionId: string, refreshToken: string) {
@@ -47,6 +49,11 @@ export function handleSignIn(d: Deps): void {
     const opened = await ctx.write(async (tx) => {
       const now = await findUser(tx, user.id);
       if (!now) throw UsersError.badCredentials(); // deleted meanwhile
+      // Two-factor: asked only once the password is right, so the answer tells nothing to whoever lacks it.
+      if (await hasTwoFactor(tx, user.id)) {
+        if (req.code === undefined || req.code.trim() === '') throw UsersError.codeRequired();
+        if (!(await useSecondFactor(tx, d, user.id, req.code))) throw UsersError.badCode();
+      }
       const deletionCancelled = now.deletingSaga !== null && (await cancelDeletion(d, tx, user.id, now.deletingSaga));
       return { ...(await openSession(tx, d, user.id, req.device?.trim() || 'unnamed device')), deletionCancelled };
     });

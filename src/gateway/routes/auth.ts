@@ -29,13 +29,18 @@ export const authRoutes = [
   route({
     method: 'POST',
     path: '/v1/auth/login',
-    summary: 'Sign in with email and password: a new session and its first token pair',
+    summary: 'Sign in with email and password (and `code`, a two-factor or recovery code, for an account that has two-factor sign-in on: without it `users.code_required`): a new session and its first token pair',
     tag,
     access: 'public',
     secret: true,
     limit: 'auth',
     service: 'users',
-    body: v.strictObject({ email: users.Email, password: v.pipe(v.string(), v.maxLength(1024)), device: v.optional(v.pipe(v.string(), v.maxLength(MAX_DEVICE))) }),
+    body: v.strictObject({
+      email: users.Email,
+      password: v.pipe(v.string(), v.maxLength(1024)),
+      device: v.optional(v.pipe(v.string(), v.maxLength(MAX_DEVICE))),
+      code: v.optional(v.pipe(v.string(), v.maxLength(64))),
+    }),
     reply: users.TokenPair,
     handle: async ({ body, header, call, deps }) => {
       const pair = await call(users.Login, { ...body, device: body.device ?? (header('user-agent') ?? 'unknown').slice(0, MAX_DEVICE) });

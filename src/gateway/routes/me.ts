@@ -5,6 +5,7 @@
  */
 import * as v from 'valibot';
 import { sagas, users } from '../../contracts/index.ts';
+import { qrSvg } from '../owntracks/qr.ts';
 import { route } from '../route-spec.ts';
 import { AppPasswordParams, SessionParams } from './shapes.ts';
 
@@ -127,6 +128,59 @@ export const meRoutes = [
       const done = await call(users.RevokeAppPassword, { actor, id: params.id });
       deps.appPasswords.forgetUser(actor.userId); // its cached verification must not outlive it
       return done;
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/me/two-factor',
+    summary: 'Whether two-factor sign-in is on (or an enrolment waits for its first code), and how many recovery codes are left',
+    tag,
+    access: 'session',
+    service: 'users',
+    reply: users.TwoFactorStatus.reply,
+    handle: ({ actor, call }) => call(users.TwoFactorStatus, { actor }),
+  }),
+  route({
+    method: 'POST',
+    path: '/v1/me/two-factor',
+    summary: 'Start turning on two-factor sign-in: a new secret, its otpauth:// URI and that URI as an SVG QR code, shown only in this answer; confirm with a first code',
+    tag,
+    access: 'session',
+    secret: true,
+    limit: 'auth',
+    service: 'users',
+    status: 201,
+    reply: v.object({ secret: v.string(), uri: v.string(), qrSvg: v.string() }),
+    handle: async ({ actor, call }) => {
+      const started = await call(users.StartTwoFactor, { actor });
+      return { ...started, qrSvg: await qrSvg(started.uri) };
+    },
+  }),
+  route({
+    method: 'POST',
+    path: '/v1/me/two-factor/confirm',
+    summary: 'Turn two-factor sign-in on with a first code from the authenticator app; answers ten recovery codes, shown only here',
+    tag,
+    access: 'session',
+    secret: true,
+    limit: 'auth',
+    service: 'users',
+    body: v.strictObject({ code: users.TwoFactorCode }),
+    reply: users.ConfirmTwoFactor.reply,
+    handle: ({ actor, body, call }) => call(users.ConfirmTwoFactor, { actor, code: body.code }),
+  }),
+  route({
+    method: 'DELETE',
+    path: '/v1/me/two-factor',
+    summary: 'Turn two-factor sign-in off (a current code, a recovery code or the password required)',
+    tag,
+    access: 'session',
+    limit: 'auth',
+    service: 'users',
+    body: v.strictObject({ code: v.optional(users.TwoFactorCode), password: v.optional(Secret) }),
+    status: 204,
+    handle: async ({ actor, body, call }) => {
+      await call(users.DisableTwoFactor, { actor, ...body });
     },
   }),
   route({

@@ -141,13 +141,15 @@ export function restore(): void {
 }
 
 /**
- * Signs in with email and password.
+ * Signs in with email and password, and the two-factor `code` for an account that has it
+ * on (without one the API answers `users.code_required`: the sign-in page then asks for it).
  *
  * @example
  * await signIn('ann@example.com', 'correct horse battery');
+ * await signIn('ann@example.com', 'correct horse battery', '492039');
  */
-export async function signIn(email: string, password: string): Promise<void> {
-  const pair = await http<TokenPair>('POST', '/v1/auth/login', { body: { email, password, device: deviceName() } });
+export async function signIn(email: string, password: string, code?: string): Promise<void> {
+  const pair = await http<TokenPair>('POST', '/v1/auth/login', { body: { email, password, device: deviceName(), ...(code ? { code } : {}) } });
   adopt(pair);
 }
 

@@ -1,5 +1,5 @@
 /**
- * The account view (`/account`): my name and picture, password, where I am signed in,
+ * The account view (`/account`): my name and picture, password, two-factor sign-in, where I am signed in,
  * app passwords and the OwnTracks settings, downloading my data, signing out, deleting my account — and, for
  * the person who runs this Hearth, the way to its Instance page (not in the main nav).
  */
@@ -15,6 +15,7 @@ import { PasswordForm } from './password.tsx';
 import { Profile } from './profile.tsx';
 import { RevealedPassword } from './revealed-password.tsx';
 import { Sessions } from './sessions.tsx';
+import { TwoFactor } from './two-factor.tsx';
 import './account.css';
 
 /** The account view. */
@@ -37,6 +38,7 @@ export function AccountView() {
       )}
       {profile && <Profile key={profile.id} profile={profile} />}
       <PasswordForm />
+      <TwoFactor />
       <Sessions />
       <AppPasswords />
       <OwnTracks />

@@ -1,9 +1,11 @@
 /**
- * Sign in: "Email", "Password", "Sign in". Says why the last session ended when it did
+ * Sign in: "Email", "Password", "Sign in" — and "Two-factor code" once the API says the
+ * account needs one (`users.code_required`). Says why the last session ended when it did
  * (signed out elsewhere, a reused token …), and offers registration only where this Hearth
  * takes new accounts openly.
  */
 import { useState } from 'preact/hooks';
+import { ApiError } from '../../api/client.ts';
 import { signIn, ended } from '../../api/session.ts';
 import { link } from '../../app/router.ts';
 import { instance } from '../../stores/instance.ts';
@@ -14,13 +16,20 @@ import { ErrorMessage, Field, useAction } from '../../ui/index.ts';
 export function SignIn({ title = t.auth.signInTitle, lead, onDone, footer }: { title?: string; lead?: string; onDone?: () => void; footer?: preact.ComponentChildren }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
+  const [code, setCode] = useState('');
+  const [needCode, setNeedCode] = useState(false);
   const { busy, error, run } = useAction();
   const why = ended.value;
 
   function submit(e: Event) {
     e.preventDefault();
     void run(async () => {
-      await signIn(email.trim(), password);
+      try {
+        await signIn(email.trim(), password, needCode ? code.trim() : undefined);
+      } catch (err) {
+        if (err instanceof ApiError && err.code === 'users.code_required') setNeedCode(true);
+        throw err;
+      }
       onDone?.();
     });
   }
@@ -38,6 +47,7 @@ export function SignIn({ title = t.auth.signInTitle, lead, onDone, footer }: { t
       )}
       <Field label={t.auth.email} type="email" autocomplete="username" required value={email} onValue={setEmail} />
       <Field label={t.auth.password} type="password" autocomplete="current-password" required value={password} onValue={setPassword} />
+      {needCode && <Field label={t.auth.code} hint={t.auth.codeHint} autocomplete="one-time-code" required maxLength={64} value={code} onValue={setCode} />}
       <ErrorMessage error={error} />
       <button type="submit" class="btn primary wide" disabled={busy}>
         {busy ? t.auth.signingIn : t.auth.signIn}

@@ -229,7 +229,8 @@ export async function runServe(argv: string[], loaders: ServiceLoaders, handover
       .filter(([, s]) => s.status !== 'ok')
       .map(([name, s]) => [name, s.reason ?? s.status]),
   );
-  process.stdout.write(banner({ url, firstRun, notReady, data: config.data, broker: brokerUrl, wsUrl: broker?.wsUrl, services }));
+  const httpsUrl = watch.state.services.gateway?.info?.https_url;
+  process.stdout.write(banner({ url, ...(httpsUrl ? { httpsUrl } : {}), firstRun, notReady, data: config.data, broker: brokerUrl, wsUrl: broker?.wsUrl, services }));
   if (!stopping) {
     backups = await startScheduledBackups({ config, ...(configFile ? { configFile } : {}), nc, log });
     if (stopping) await backups.stop(0); // a signal came while it started

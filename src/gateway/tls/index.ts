@@ -39,21 +39,31 @@ export function serveTls(fetch: Fetch, deps: GatewayDeps): Tls | undefined {
   const files = new CertificateFiles(o.certFile, o.keyFile, deps.now);
   deps.https = () => files.state();
   const upgrades = new EventEmitter();
-  const https = createHttpsListener(fetch, files, { hstsMaxAge: o.hstsMaxAge, upgrades });
+  let log: Pick<ServiceApi, 'log'>['log'] | undefined;
+  const https = createHttpsListener(fetch, files, {
+    hstsMaxAge: o.hstsMaxAge,
+    upgrades,
+    onReloadError: (err) => log?.error('HTTPS could not listen again with the new certificate', { err }),
+  });
   let port = o.port;
   let timer: ReturnType<typeof setInterval> | undefined;
   return {
     httpFetch: o.redirect ? redirectToHttps(fetch, { ...(o.redirectOrigin ? { origin: o.redirectOrigin } : {}), httpsPort: () => port }) : fetch,
     httpUpgrade: o.redirect ? refusePlainUpgrade : (req, socket, head) => upgrades.emit('upgrade', req, socket, head),
     upgrades: upgrades as unknown as Server,
-    async listen({ log }) {
+    async listen(api) {
+      log = api.log;
       const url = await https.listen(o.host, o.port);
       port = Number(new URL(url).port || 443);
-      log.info('serving HTTPS', { url, certFile: o.certFile, expiresAt: files.current.notAfter });
+      api.log.info('serving HTTPS', { url, certFile: o.certFile, expiresAt: files.current.notAfter });
       timer = setInterval(() => {
-        const r = files.check();
-        if (r === 'loaded') log.info('certificate files changed: loaded', { certFile: o.certFile, expiresAt: files.current.notAfter });
-        else if (r !== 'unchanged') log.error('certificate files changed but cannot be served; the previous certificate is kept', { error: r.message, expiresAt: files.current.notAfter });
+        try {
+          const r = files.check();
+          if (r === 'loaded') api.log.info('certificate files changed: loaded', { certFile: o.certFile, expiresAt: files.current.notAfter });
+          else if (r !== 'unchanged') api.log.error('certificate files changed but cannot be served; the previous certificate is kept', { error: r.message, expiresAt: files.current.notAfter });
+        } catch (err) {
+          api.log.error('the new certificate could not be put in place', { err });
+        }
       }, o.checkEveryS * 1000);
       (timer as { unref?: () => void }).unref?.();
       return url;

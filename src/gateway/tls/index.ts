@@ -4,6 +4,7 @@
  * files. `serveTls` returns undefined when HTTPS is off, and the gateway is as before.
  */
 import { EventEmitter } from 'node:events';
+import { statSync } from 'node:fs';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ServiceApi } from '../../kit/index.ts';
@@ -56,6 +57,7 @@ export function serveTls(fetch: Fetch, deps: GatewayDeps): Tls | undefined {
       const url = await https.listen(o.host, o.port);
       port = Number(new URL(url).port || 443);
       api.log.info('serving HTTPS', { url, certFile: o.certFile, expiresAt: files.current.notAfter });
+      if (othersMayRead(o.keyFile)) api.log.warn('the private key file can be read by every user of this machine; make it private (chmod 600, or 640 with a group Hearth is in)', { keyFile: o.keyFile });
       timer = setInterval(() => {
         try {
           const r = files.check();
@@ -73,4 +75,12 @@ export function serveTls(fetch: Fetch, deps: GatewayDeps): Tls | undefined {
       await https.close();
     },
   };
+}
+
+function othersMayRead(file: string): boolean {
+  try {
+    return process.platform !== 'win32' && (statSync(file).mode & 0o004) !== 0;
+  } catch {
+    return false; // read a moment ago; a check's failure is not news
+  }
 }

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { CertificateError, CertificateFiles, decode, encode, loadCertificate } from '../../src/kit/index.ts';
+import { redirectToHttps } from '../../src/gateway/tls/redirect.ts';
 import { useBroker } from '../support/broker.ts';
 import { makeCerts, type TestCerts } from '../support/certs.ts';
 import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';
@@ -156,6 +157,21 @@ describe('HTTPS served by the gateway', { timeout: FILE_TIMEOUT }, () => {
       const r = JSON.parse((await tls('/readyz')).text) as { https: { error?: string } };
       return r.https.error === undefined;
     });
+  });
+
+  it('drops a plain HTTP request sent to the HTTPS port, and keeps serving', async () => {
+    const res = await fetch(httpsUrl.replace('https:', 'http:') + '/healthz').then((r) => r.status, () => 'refused');
+    assert.notEqual(res, 200);
+    assert.equal((await tls('/healthz')).status, 200);
+  });
+
+  it('redirects to public_url when it is an https URL, keeping path and query', async () => {
+    const to = redirectToHttps(() => new Response('app'), { origin: 'https://hearth.example.home', httpsPort: () => 8443 });
+    const res = await to(new Request('http://10.0.0.2:8080/v1/groups?x=1'), {});
+    assert.equal(res.status, 308);
+    assert.equal(res.headers.get('location'), 'https://hearth.example.home/v1/groups?x=1');
+    const v6 = await redirectToHttps(() => new Response('app'), { httpsPort: () => 443 })(new Request('http://[::1]:8080/'), {});
+    assert.equal(v6.headers.get('location'), 'https://[::1]/');
   });
 
   it('refuses bad files with an error naming the file', () => {

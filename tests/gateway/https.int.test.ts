@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { CertificateError, CertificateFiles, decode, encode, loadCertificate } from '../../src/kit/index.ts';
-import { redirectToHttps } from '../../src/gateway/tls/redirect.ts';
+import { redirectToHttps } from '../../src/gateway/tls/index.ts';
 import { useBroker } from '../support/broker.ts';
 import { makeCerts, type TestCerts } from '../support/certs.ts';
 import { startInProcessHearth, type InProcessHearth } from '../support/in-process.ts';

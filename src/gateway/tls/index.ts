@@ -14,6 +14,7 @@ import { createHttpsListener } from './https-listener.ts';
 import { redirectToHttps, refusePlainUpgrade } from './redirect.ts';
 
 export { createHttpsListener, type CertificateSource, type HttpsListener } from './https-listener.ts';
+export { redirectToHttps } from './redirect.ts';
 
 type Fetch = (req: Request, env: unknown) => Response | Promise<Response>;
 

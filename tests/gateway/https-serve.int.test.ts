@@ -2,8 +2,8 @@
  * `hearth serve` with HTTPS on (docs/https.md), as a real process: certificate files that
  * cannot be served, or HTTPS without them, are refused before anything starts (exit 2,
  * naming the file or the key); good ones are served, the banner says where, and `/readyz`
- * shows the certificate; a renewal on disk is served without a restart. Runs under Node, and Bun and Deno when installed (TEST_HTTPS_RUNTIMES
- * narrows the list, e.g. "node").
+ * shows the certificate; a renewal on disk is served without a restart. Runs under Node, and Bun, Deno and the compiled binary when Bun and Deno are installed
+ * (TEST_HTTPS_RUNTIMES narrows the list, e.g. "node,binary").
  */
 import assert from 'node:assert/strict';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,12 +12,13 @@ import { request } from 'node:https';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { makeCerts, type TestCerts } from '../support/certs.ts';
+import { binarySkip, buildBinary } from '../support/binary.ts';
 import { writeTestConfig } from '../support/config.ts';
 import { bannerOf, runtimeSkip, spawnHearth, type HearthRuntime } from '../support/hearth-process.ts';
 import { waitFor } from '../support/poll.ts';
 import { FILE_TIMEOUT } from '../support/test-file.ts';
 
-const RUNTIMES = (process.env.TEST_HTTPS_RUNTIMES ?? 'node,bun,deno').split(',') as HearthRuntime[];
+const RUNTIMES = (process.env.TEST_HTTPS_RUNTIMES ?? 'node,bun,deno,binary').split(',');
 
 const httpsConfig = (o: { address?: string; cert: string; key: string }) =>
   writeTestConfig(`https { address: "${o.address ?? '127.0.0.1:0'}", cert_file: "${o.cert}", key_file: "${o.key}", check_every_s: 1 }\nusers { registration: "open" }`, { builtIn: true });
@@ -43,11 +44,13 @@ describe('hearth serve with HTTPS', { timeout: FILE_TIMEOUT * 2 }, () => {
     }));
   });
 
-  for (const rt of RUNTIMES) {
-    it(`serves HTTPS under ${typeof rt === 'string' ? rt : 'a binary'}`, { skip: runtimeSkip(rt) }, async () => {
+  for (const name of RUNTIMES) {
+    const skip = name === 'binary' ? binarySkip : runtimeSkip(name as HearthRuntime);
+    it(`serves HTTPS under ${name === 'binary' ? 'the compiled binary' : name}`, { skip }, async () => {
+      const rt: HearthRuntime = name === 'binary' ? { binary: buildBinary() } : (name as HearthRuntime);
       // Copies: the test replaces them, as a renewal would.
-      const cert = join(certs.dir, `${String(rt)}-fullchain.pem`);
-      const key = join(certs.dir, `${String(rt)}-privkey.pem`);
+      const cert = join(certs.dir, `${name}-fullchain.pem`);
+      const key = join(certs.dir, `${name}-privkey.pem`);
       copyFileSync(certs.serverCert, cert);
       copyFileSync(certs.serverKey, key);
       const c = httpsConfig({ cert, key });

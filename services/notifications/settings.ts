@@ -13,7 +13,7 @@ export interface NotificationSettings {
   retentionMs: number;
   forwardTimeoutMs: number;
   forwardMaxAttempts: number;
-  /** Where the family reaches the web app (`public_url`, or `http://<http>` when that is empty; no trailing slash): the base of links in forwarded messages. */
+  /** Where the family reaches the web app (`public_url`, or `https://<https.address>` / `http://<http>` when that is empty; no trailing slash): the base of links in forwarded messages. */
   publicUrl: string;
 }
 
@@ -25,7 +25,7 @@ export interface NotificationSettings {
  */
 export function readSettings(raw: unknown): NotificationSettings {
   const s = settings.readSettings(
-    { notifications: settings.notifications, public_url: settings.public_url, http: settings.http },
+    { notifications: settings.notifications, public_url: settings.public_url, http: settings.http, https: settings.section({ address: settings.https.entries.address }) },
     raw, 'notifications.bad_settings', 'notifications settings',
   );
   const c = s.notifications;
@@ -34,6 +34,6 @@ export function readSettings(raw: unknown): NotificationSettings {
     retentionMs: c.retention_days * 86_400_000,
     forwardTimeoutMs: c.forward_timeout_s * 1000,
     forwardMaxAttempts: c.forward_max_attempts,
-    publicUrl: (s.public_url || `http://${s.http}`).replace(/\/+$/, ''),
+    publicUrl: settings.publicUrlOf(s),
   };
 }

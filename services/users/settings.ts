@@ -35,13 +35,12 @@ export interface UsersSettings {
  */
 export function readSettings(raw: unknown): UsersSettings {
   const s = settings.readSettings(
-    { public_url: settings.public_url, http: settings.http, users: settings.users },
+    { public_url: settings.public_url, http: settings.http, https: settings.section({ address: settings.https.entries.address }), users: settings.users },
     raw, 'users.bad_settings', 'users settings',
   );
   const { users } = s;
-  const base = s.public_url || `http://${s.http}`;
   return {
-    issuer: base.replace(/\/+$/, ''),
+    issuer: settings.publicUrlOf(s),
     registration: users.registration,
     accessTtlS: users.access_token_ttl_s,
     refreshTtlMs: users.refresh_token_ttl_days * 86_400_000,

@@ -1,7 +1,7 @@
 /**
  * Checks that span keys, which a per-key schema cannot make: a service Hearth does not
  * have needs a module to run, and may not take a name reserved on the broker; a replica
- * needs a local file; backoff limits in order.
+ * needs a local file; backoff limits in order; HTTPS needs its certificate and key files.
  * They read the merged values defensively, so they run even when the schema found
  * problems elsewhere, and skip values of the wrong type (the schema reports those).
  */
@@ -18,7 +18,7 @@ const RESERVED_NAMES: readonly string[] = ['supervisor', 'owner'];
 /** Problems between keys of the merged values. */
 export function crossChecks(merged: Merged): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const { services, supervisor, public_url, users, gateway, kit, broker } = merged.values;
+  const { services, supervisor, public_url, users, gateway, kit, broker, https } = merged.values;
   if (isMap(services)) {
     for (const [name, svc] of Object.entries(services)) {
       if (!SERVICE_NAME.test(name) || !isMap(svc)) continue;
@@ -42,6 +42,15 @@ export function crossChecks(merged: Merged): ConfigProblem[] {
   if (isMap(kit) && isMap(broker) && broker.url === '' && num(kit.max_request_bytes) > num(broker.max_payload)) {
     problems.push(problemAt(merged, ['kit', 'max_request_bytes'], 'greater than broker.max_payload',
       `at most broker.max_payload (${broker.max_payload})`));
+  }
+  // HTTPS needs its two files; the files themselves are read at start (serve.ts), not here.
+  if (isMap(https) && typeof https.address === 'string' && https.address !== '') {
+    for (const key of ['cert_file', 'key_file'] as const) {
+      if (https[key] === '') {
+        problems.push(problemAt(merged, ['https', key], 'empty while https.address is set',
+          `the path of the PEM ${key === 'cert_file' ? 'certificate chain' : 'private key'} file (or https.address "" for no HTTPS)`));
+      }
+    }
   }
   return problems;
 }

@@ -9,6 +9,7 @@ import type { ReadModel } from './store/index.ts';
 import type { GatewaySettings } from './settings.ts';
 import type { Upstream } from './upstream.ts';
 import type { WebAssets } from './web/index.ts';
+import type { CertificateState } from '../kit/index.ts';
 
 /** The gateway's collaborators. */
 export interface GatewayDeps {
@@ -31,4 +32,6 @@ export interface GatewayDeps {
   readyServices: readonly string[];
   /** The built web app (undefined: not built; `/` says how). */
   web?: WebAssets;
+  /** The served certificate, for `/readyz` (set once the HTTPS listener exists; undefined without HTTPS). */
+  https?: () => CertificateState;
 }

@@ -21,6 +21,7 @@ import { usersConsumer } from './consumers/users.ts';
 import { mountAccountDeletion } from './sagas/account-deletion.ts';
 import { ReadModel } from './store/index.ts';
 import { createListener } from './server.ts';
+import { serveTls } from './tls/index.ts';
 import { readSettings } from './settings.ts';
 import { Upstream } from './upstream.ts';
 import { mountStream, TYPING_SUBJECTS } from './stream/index.ts';
@@ -93,7 +94,9 @@ export default defineService({
     deps.feed.connect((subject, data) => api.publish(subject, data));
     // 2. The app and its listener (not listening yet).
     const app = createApp(deps);
-    const http = createListener(app.fetch);
+    const tls = serveTls(app.fetch, deps);
+    const http = createListener(tls?.httpFetch ?? app.fetch);
+    if (tls) http.server.on('upgrade', tls.httpUpgrade);
     // Rate limits are shared among the gateways alive (peers.ts); health says how many there are.
     const peers = new GatewayPeers({
       id: randomUUID(),
@@ -110,7 +113,7 @@ export default defineService({
 
     api.onStart(async () => {
       // 3. The stream attaches its routes and upgrade handler before the first request.
-      const seam = streamSeam(app, http.server, deps);
+      const seam = streamSeam(app, tls?.upgrades ?? http.server, deps);
       const s = mountStream({ ...seam, logs });
       seam.metrics.setOpenStreams(() => s.openStreams());
       seam.onRevocation((r) => s.disconnect(r));
@@ -118,6 +121,7 @@ export default defineService({
       // Cursors name each source once its position is known; until then a resume is a reset.
       void seedPositions(api, s, api.log, () => stopping).catch((err) => api.log.warn('stream positions not seeded', { err }));
       // 4. Listen, say where, warm the key cache, prune now and then.
+      if (tls) api.report('https_url', await tls.listen(api));
       api.report('url', await http.listen(deps.settings.host, deps.settings.port));
       void deps.jwks.refresh().catch(() => undefined); // users may be down; the first token verification fetches again
       timer = setInterval(() => void prune(deps).catch((err) => api.log.warn('prune failed', { err })), PRUNE_EVERY_MS);
@@ -137,7 +141,7 @@ export default defineService({
       clearInterval(timer);
       clearInterval(catchUp);
       peers.stop();
-      const closing = http.close();
+      const closing = Promise.all([http.close(), tls?.close()]);
       await stream?.close();
       await closing;
     });

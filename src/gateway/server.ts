@@ -6,6 +6,7 @@
  * them are answered as problem+json too (wire-errors.ts).
  */
 import { createServer, type Server } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import { getRequestListener } from '@hono/node-server';
 import { answerWireErrors, requestError } from './wire-errors.ts';
 
@@ -31,9 +32,13 @@ export function createListener(fetch: (req: Request, env: unknown) => Response |
   // requireHostHeader off: node's own answer to a missing Host is a bare 400; the adapter's is ours.
   const server = createServer({ requireHostHeader: false }, getRequestListener(fetch, { errorHandler: requestError }));
   answerWireErrors(server);
+  return { server, ...controls(server, 'http') };
+}
+
+/** `listen` and `close` for a created server (HTTP or HTTPS: `scheme` names the URL `listen` resolves with). */
+export function controls(server: Server | HttpsServer, scheme: 'http' | 'https'): Omit<HttpListener, 'server'> {
   let listening = false;
   return {
-    server,
     listen: (host, port) =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
@@ -41,7 +46,7 @@ export function createListener(fetch: (req: Request, env: unknown) => Response |
           server.off('error', reject);
           listening = true;
           const bound = (server.address() as { port: number }).port;
-          resolve(`http://${host.includes(':') ? `[${host}]` : host}:${bound}`);
+          resolve(`${scheme}://${host.includes(':') ? `[${host}]` : host}:${bound}`);
         });
       }),
     close: async (graceMs = 5000) => {

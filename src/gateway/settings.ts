@@ -13,6 +13,7 @@ const READS = {
   // The users service signs tokens for this long; the gateway refuses longer-lived ones.
   users: settings.section({ access_token_ttl_s: settings.users.entries.access_token_ttl_s }),
   web: settings.web,
+  https: settings.https,
 };
 
 /** The gateway's settings, resolved. */
@@ -20,7 +21,7 @@ export interface GatewaySettings {
   host: string;
   /** 0: any free port (the bound one is reported as `url`). */
   port: number;
-  /** `public_url`, or `http://<http>` when that is empty; no trailing slash. Also the tokens' `iss`. */
+  /** `public_url`, or `https://<https.address>` (HTTPS on) or `http://<http>` when that is empty; no trailing slash. Also the tokens' `iss`. */
   publicUrl: string;
   trustedProxies: readonly string[];
   /** `'*'`, or the exact origins allowed (empty: CORS off). */
@@ -43,6 +44,24 @@ export interface GatewaySettings {
   tileAttribution: string;
   /** `web.app_dir`: a web app build to serve instead of the built-in one ("" for the built-in). */
   appDir: string;
+  /** The `https` section when `https.address` is set (HTTPS on); undefined otherwise. */
+  https?: HttpsSettings;
+}
+
+/** `https`, resolved (docs/https.md). */
+export interface HttpsSettings {
+  host: string;
+  /** 0: any free port (the bound one is reported as `https_url`). */
+  port: number;
+  certFile: string;
+  keyFile: string;
+  /** Plain HTTP answers 308 to HTTPS (but /healthz, /readyz, /.well-known/acme-challenge/). */
+  redirect: boolean;
+  /** 0: no `Strict-Transport-Security`. */
+  hstsMaxAge: number;
+  checkEveryS: number;
+  /** Where the redirect sends to: `public_url`'s origin when that is an https URL, else the request's host on the HTTPS port. */
+  redirectOrigin?: string;
 }
 
 const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
@@ -58,10 +77,22 @@ export function readSettings(raw: unknown): GatewaySettings {
   const g = s.gateway;
   const { host, port } = settings.parseHostPort(s.http);
   const cors = list(g.cors_origins);
+  const t = s.https;
+  const https: HttpsSettings | undefined = t.address
+    ? {
+        ...settings.parseHostPort(t.address),
+        certFile: t.cert_file,
+        keyFile: t.key_file,
+        redirect: t.redirect,
+        hstsMaxAge: t.hsts_max_age,
+        checkEveryS: t.check_every_s,
+        ...(s.public_url.startsWith('https:') ? { redirectOrigin: new URL(s.public_url).origin } : {}),
+      }
+    : undefined;
   return {
     host,
     port,
-    publicUrl: (s.public_url || `http://${s.http}`).replace(/\/+$/, ''),
+    publicUrl: settings.publicUrlOf(s),
     trustedProxies: list(g.trusted_proxies).map(normalizeIp),
     corsOrigins: cors.includes('*') ? '*' : cors,
     maxBodyBytes: g.max_body_bytes,
@@ -76,6 +107,7 @@ export function readSettings(raw: unknown): GatewaySettings {
     tileUrl: s.web.tile_url,
     tileAttribution: s.web.tile_attribution,
     appDir: s.web.app_dir,
+    ...(https ? { https } : {}),
   };
 }
 

@@ -28,3 +28,4 @@ export { forgetIdempotency } from './service/idempotency.ts';
 export * from './saga/index.ts';
 export * from './runtime/index.ts';
 export { HEARTH_VERSION } from './version.ts';
+export { CertificateError, CertificateFiles, loadCertificate, type CertificateState, type LoadedCertificate } from './certificate-files.ts';

@@ -20,6 +20,7 @@ export interface Address {
 export function plannedAddresses(config: HearthConfig): Address[] {
   const http = parseHostPort(config.http);
   const list: Address[] = [{ what: 'HTTP', ...http, setting: '`http` (--http HOST:PORT, HEARTH_HTTP)' }];
+  if (config.https.address) list.push({ what: 'HTTPS', ...parseHostPort(config.https.address), setting: '`https.address` (HEARTH_HTTPS__ADDRESS)' });
   if (!config.broker.url) {
     const b = config.broker;
     list.push({ what: 'the broker', host: b.host, port: b.port, setting: '`broker.port` (HEARTH_BROKER__PORT; -1 picks a free one)' });

@@ -3,6 +3,8 @@
 /** What the banner shows. */
 export interface BannerInfo {
   url: string;
+  /** The HTTPS URL when the gateway serves HTTPS itself (`https.address`). */
+  httpsUrl?: string;
   data: string;
   broker: string;
   wsUrl?: string;
@@ -17,6 +19,7 @@ export interface BannerInfo {
 export function banner(b: BannerInfo): string {
   const rows = [
     ['open', b.url],
+    ...(b.httpsUrl ? [['https', `${b.httpsUrl}  (certificate: /readyz)`]] : []),
     ['data', b.data],
     ['broker', b.wsUrl ? `${shown(b.broker)}  (WebSocket ${b.wsUrl})` : shown(b.broker)],
     ['services', b.services.length ? b.services.join(', ') : 'none yet'],

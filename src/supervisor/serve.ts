@@ -25,6 +25,7 @@ import { startScheduledBackups, type ScheduledBackups } from './backup-schedule/
 import { banner } from './banner.ts';
 import { ProcessTable } from './children.ts';
 import { configOrExit, fail } from './command-line.ts';
+import { CertificateError, loadCertificate } from '../kit/index.ts';
 import { makeCredentials, type OwnerCredential } from './credentials.ts';
 import { DataDirError, makePrivate, restrictUmask } from './data-dir.ts';
 import { startHttp } from './http.ts';
@@ -67,6 +68,16 @@ export async function runServe(argv: string[], loaders: ServiceLoaders, handover
       litestream = findLitestream(config);
     } catch (err) {
       if (err instanceof LitestreamMissing || err instanceof ReplicationError) return fail(err.message);
+      throw err;
+    }
+  }
+
+  // HTTPS's files are the gateway's to serve, but a bad one is the owner's to fix before anything starts.
+  if (config.https.address) {
+    try {
+      loadCertificate(config.https.cert_file, config.https.key_file);
+    } catch (err) {
+      if (err instanceof CertificateError) return fail(`${err.message} (https.cert_file, https.key_file)`);
       throw err;
     }
   }
@@ -218,7 +229,8 @@ export async function runServe(argv: string[], loaders: ServiceLoaders, handover
       .filter(([, s]) => s.status !== 'ok')
       .map(([name, s]) => [name, s.reason ?? s.status]),
   );
-  process.stdout.write(banner({ url, firstRun, notReady, data: config.data, broker: brokerUrl, wsUrl: broker?.wsUrl, services }));
+  const httpsUrl = watch.state.services.gateway?.info?.https_url;
+  process.stdout.write(banner({ url, ...(httpsUrl ? { httpsUrl } : {}), firstRun, notReady, data: config.data, broker: brokerUrl, wsUrl: broker?.wsUrl, services }));
   if (!stopping) {
     backups = await startScheduledBackups({ config, ...(configFile ? { configFile } : {}), nc, log });
     if (stopping) await backups.stop(0); // a signal came while it started

@@ -15,9 +15,10 @@ export { fileSchema, readerSchema, defaultsOf, rowsOf, type SettingRow } from '.
 export { readSettings } from './read.ts';
 export * as rules from './rules.ts';
 export { parseHostPort, isHost, HOST_PORT_ALLOWED, type HostPort } from './host-port.ts';
-export { http, public_url } from './address.ts';
+export { http, public_url, publicUrlOf } from './address.ts';
 export { users } from './users.ts';
 export { location } from './location.ts';
 export { notifications } from './notifications.ts';
 export { gateway } from './gateway.ts';
 export { web } from './web.ts';
+export { https } from './https.ts';

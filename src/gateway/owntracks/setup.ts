@@ -30,7 +30,7 @@ const HOST = /^[A-Za-z0-9.-]{1,253}(:\d{1,5})?$|^\[[0-9A-Fa-f:.]{2,45}\](:\d{1,5
 export function phoneBaseUrl(publicUrl: string, host: string | undefined): string {
   const configured = publicUrl.replace(/\/+$/, '');
   if (!OWN_ADDRESS.test(configured) || !host || !HOST.test(host)) return configured;
-  return `http://${host}`;
+  return `${configured.startsWith('https:') ? 'https' : 'http'}://${host}`; // the scheme of the address it listens on (https with https.address)
 }
 
 /** The OwnTracks configuration Hearth hands out (the keys the apps import; see the header). */

@@ -2,7 +2,7 @@
  * Operations: `/healthz` (the gateway process answers), `/readyz` (every service answers
  * its health request: 200, else 503 problem naming who does not, and why when a service
  * said why — a full disk, a damaged database file) and `/metrics` (Prometheus text).
- * Both show continuous replication when it is configured (`replication`: each database's
+ * Both show the certificate served over HTTPS when it is on (`https`: expiry, and an error when the files changed and are broken), and continuous replication when it is configured (`replication`: each database's
  * replica ok, lagging or failing); a failing replica leaves Hearth ready (docs/operations.md).
  */
 import * as v from 'valibot';
@@ -33,17 +33,19 @@ export const opsRoutes = [
     summary: 'Every service answers its health request',
     tag,
     access: 'public',
-    reply: v.object({ status: v.literal('ready'), services: v.record(v.string(), v.unknown()), replication: v.optional(v.unknown()) }),
+    reply: v.object({ status: v.literal('ready'), services: v.record(v.string(), v.unknown()), replication: v.optional(v.unknown()), https: v.optional(v.unknown()) }),
     handle: async ({ deps, requestId }) => {
-      const { services, replication } = await readiness(deps, requestId);
+      const { services, replication: r } = await readiness(deps, requestId);
+      // The certificate served (and why the files on disk are not, when they changed and are broken): shown, never a reason to be unready.
+      const extra = { ...(r ? { replication: r } : {}), ...(deps.https ? { https: deps.https() } : {}) };
       const down = Object.keys(services).filter((n) => services[n]!.status !== 'ok').sort();
-      if (!down.length) return { status: 'ready', services, ...(replication ? { replication } : {}) };
+      if (!down.length) return { status: 'ready', services, ...extra };
       const why = down.map((n) => (services[n]!.reason ? `${n} (${services[n]!.reason})` : n));
       const res = problemResponse(
         new AppError('unavailable', 'gateway.not_ready', `Not ready: ${why.join('; ')}`, { retryAfterSeconds: DEFAULT_RETRY_AFTER_S }),
         requestId,
       );
-      const body = { ...(await res.json()), services, ...(replication ? { replication } : {}) };
+      const body = { ...(await res.json()), services, ...extra };
       return new Response(JSON.stringify(body), { status: res.status, headers: res.headers });
     },
   }),

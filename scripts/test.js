@@ -50,6 +50,9 @@ const serialToo = [
   // With Hearth's code compiled (build/node/) the browser lane ended four minutes before the
   // other (900 s against 1165 s): these two long files (the commands, a killed service) even them out.
   'tests/platform/commands.test', 'tests/platform/crash-restart',
+  // #19 and #20 added about 110 s to the other lane (1013 s against 795 s): the cluster files and
+  // HTTPS under every runtime even them out again.
+  'tests/platform/cluster-family', 'tests/platform/nats-cluster', 'tests/gateway/https-serve',
 ];
 const serial = (f) => f.startsWith('tests/web/') || serialToo.some((s) => f.startsWith(s));
 const inSerial = [...files.filter((f) => f.startsWith('tests/web/')), ...files.filter((f) => serial(f) && !f.startsWith('tests/web/'))];

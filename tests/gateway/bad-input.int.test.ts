@@ -130,6 +130,8 @@ describe('gateway: bad input on every route', { timeout: FILE_TIMEOUT }, () => {
       'DELETE /v1/me': { password: 'wrong password' },
       'POST /v1/me/password': { currentPassword: 'wrong password', newPassword: 'another long password' },
       'POST /v1/me/app-passwords': { label: 'x' },
+      'POST /v1/me/two-factor/confirm': { code: '123456' },
+      'DELETE /v1/me/two-factor': { password: 'wrong password' },
       'POST /v1/me/owntracks/setup': { deviceId: 'x-phone' },
       'POST /v1/groups': { name: 'G' },
       'PATCH /v1/groups/:groupId': { name: 'G' },

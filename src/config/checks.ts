@@ -43,12 +43,12 @@ export function crossChecks(merged: Merged): ConfigProblem[] {
     problems.push(problemAt(merged, ['kit', 'max_request_bytes'], 'greater than broker.max_payload',
       `at most broker.max_payload (${broker.max_payload})`));
   }
-  // HTTPS needs its two files; the files themselves are read at start (serve.ts), not here.
-  if (isMap(https) && typeof https.address === 'string' && https.address !== '') {
+  // HTTPS needs its two files, unless ACME obtains the certificate (https.domain); the files themselves are read at start (serve.ts), not here.
+  if (isMap(https) && typeof https.address === 'string' && https.address !== '' && !https.domain) {
     for (const key of ['cert_file', 'key_file'] as const) {
       if (https[key] === '') {
         problems.push(problemAt(merged, ['https', key], 'empty while https.address is set',
-          `the path of the PEM ${key === 'cert_file' ? 'certificate chain' : 'private key'} file (or https.address "" for no HTTPS)`));
+          `the path of the PEM ${key === 'cert_file' ? 'certificate chain' : 'private key'} file, or https.domain for a certificate over ACME (or https.address "" for no HTTPS)`));
       }
     }
   }

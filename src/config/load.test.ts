@@ -114,6 +114,8 @@ describe('loadConfig without a file', () => {
     { name: 'tile URL with an unknown placeholder', env: { HEARTH_WEB__TILE_URL: 'https://tile.example.org/{z}/{x}/{y}{r}.png' }, key: 'web.tile_url', says: ['"https://tile.example.org/{z}/{x}/{y}{r}.png"', 'env HEARTH_WEB__TILE_URL', 'allowed: "" (no map tiles) or an http(s):// URL template with {z}, {x} and {y} after the host'] },
     { name: 'tile URL with a placeholder inside the host', env: { HEARTH_WEB__TILE_URL: 'https://tiles-{s}.example.org/{z}/{x}/{y}.png' }, key: 'web.tile_url', says: ['"https://tiles-{s}.example.org/{z}/{x}/{y}.png"', 'env HEARTH_WEB__TILE_URL', 'allowed: "" (no map tiles) or an http(s):// URL template with {z}, {x} and {y} after the host'] },
     { name: 'tile URL with credentials', env: { HEARTH_WEB__TILE_URL: 'https://me:pw@tile.example.org/{z}/{x}/{y}.png' }, key: 'web.tile_url', says: ['"https://me:[redacted]@tile.example.org/{z}/{x}/{y}.png"', 'env HEARTH_WEB__TILE_URL', 'allowed: "" (no map tiles) or an http(s):// URL template with {z}, {x} and {y} after the host'] },
+    { name: 'ACME domain that is no DNS name', env: { HEARTH_HTTPS__ADDRESS: '0.0.0.0:443', HEARTH_HTTPS__DOMAIN: 'https://hearth.example.home' }, key: 'https.domain', says: ['"https://hearth.example.home"', 'env HEARTH_HTTPS__DOMAIN', 'a DNS name'] },
+    { name: 'HTTPS with neither a domain nor files', env: { HEARTH_HTTPS__ADDRESS: '0.0.0.0:443' }, key: 'https.cert_file', says: ['empty while https.address is set', 'https.domain for a certificate over ACME'] },
     { name: 'tile attribution too long', env: { HEARTH_WEB__TILE_ATTRIBUTION: 'x'.repeat(301) }, key: 'web.tile_attribution', says: ['env HEARTH_WEB__TILE_ATTRIBUTION', 'up to 300 characters'] },
   ];
   for (const e of errors) {

@@ -10,6 +10,7 @@ import type { GatewaySettings } from './settings.ts';
 import type { Upstream } from './upstream.ts';
 import type { WebAssets } from './web/index.ts';
 import type { CertificateState } from '../kit/index.ts';
+import type { AcmeState } from './tls/acme.ts';
 
 /** The gateway's collaborators. */
 export interface GatewayDeps {
@@ -33,5 +34,5 @@ export interface GatewayDeps {
   /** The built web app (undefined: not built; `/` says how). */
   web?: WebAssets;
   /** The served certificate, for `/readyz` (set once the HTTPS listener exists; undefined without HTTPS). */
-  https?: () => CertificateState;
+  https?: () => CertificateState | AcmeState;
 }

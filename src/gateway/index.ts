@@ -121,7 +121,8 @@ export default defineService({
       // Cursors name each source once its position is known; until then a resume is a reset.
       void seedPositions(api, s, api.log, () => stopping).catch((err) => api.log.warn('stream positions not seeded', { err }));
       // 4. Listen, say where, warm the key cache, prune now and then.
-      if (tls) api.report('https_url', await tls.listen(api));
+      const httpsUrl = await tls?.listen(api);
+      if (httpsUrl) api.report('https_url', httpsUrl);
       api.report('url', await http.listen(deps.settings.host, deps.settings.port));
       void deps.jwks.refresh().catch(() => undefined); // users may be down; the first token verification fetches again
       timer = setInterval(() => void prune(deps).catch((err) => api.log.warn('prune failed', { err })), PRUNE_EVERY_MS);

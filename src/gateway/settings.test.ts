@@ -17,7 +17,15 @@ describe('gateway settings', () => {
     assert.deepEqual([s.host, s.port, s.publicUrl, s.accessTokenTtlS, s.corsOrigins], ['::1', 0, 'https://h.example', 60, '*']);
   });
 
+  it('turns https.domain into ACME settings, kept under <data>/https; without it, no ACME', () => {
+    const s = readSettings({ data: '/var/lib/hearth', https: { address: '0.0.0.0:443', domain: 'Hearth.Example.home', acme_email: 'a@b.c' } });
+    assert.deepEqual(s.https?.acme, { domain: 'hearth.example.home', email: 'a@b.c', directory: 'https://acme-v02.api.letsencrypt.org/directory', caFile: '', checkEveryS: 3600, dir: '/var/lib/hearth/https' });
+    assert.equal(readSettings({ https: { address: '0.0.0.0:443', cert_file: 'c', key_file: 'k' } }).https?.acme, undefined);
+  });
+
   it('refuses values the configuration refuses', () => {
+    assert.throws(() => readSettings({ https: { address: '0.0.0.0:443', domain: 'not a name' } }), { code: 'gateway.bad_settings' });
+    assert.throws(() => readSettings({ https: { address: '0.0.0.0:443', domain: 'h.example', acme_directory: 'http://plain.example/dir' } }), { code: 'gateway.bad_settings' });
     assert.throws(() => readSettings({ gateway: { stream_buffer: 15 } }), { code: 'gateway.bad_settings' });
     assert.throws(() => readSettings({ gateway: { max_body_bytes: 2048.5 } }), { code: 'gateway.bad_settings' });
     assert.throws(() => readSettings({ http: 'nowhere' }), { code: 'gateway.bad_settings' });

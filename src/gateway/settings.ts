@@ -4,6 +4,7 @@
  * the ranges the configuration is loaded with, and its defaults, so the gateway also runs
  * with no settings at all (tests).
  */
+import { join } from 'node:path';
 import { settings } from '../contracts/index.ts';
 
 const READS = {
@@ -60,8 +61,29 @@ export interface HttpsSettings {
   /** 0: no `Strict-Transport-Security`. */
   hstsMaxAge: number;
   checkEveryS: number;
+  /** Set when `https.domain` is: the certificate comes over ACME, not from `certFile`/`keyFile`. */
+  acme?: AcmeSettings;
   /** Where the redirect sends to: `public_url`'s origin when that is an https URL, else the request's host on the HTTPS port. */
   redirectOrigin?: string;
+}
+
+/** `https.domain` and `https.acme_*`, resolved. */
+export interface AcmeSettings {
+  domain: string;
+  /** `""`: no contact. */
+  email: string;
+  directory: string;
+  /** `""`: the usual CAs only. */
+  caFile: string;
+  checkEveryS: number;
+  /** Where the account key, the certificate and its key are kept (`<data>/https`). */
+  dir: string;
+}
+
+/** The data directory (`data`, which src/config declares): `./data` when the host passed none (tests). */
+function dataDirOf(raw: unknown): string {
+  const d = (raw as { data?: unknown } | undefined)?.data;
+  return typeof d === 'string' && d !== '' ? d : './data';
 }
 
 const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
@@ -86,6 +108,9 @@ export function readSettings(raw: unknown): GatewaySettings {
         redirect: t.redirect,
         hstsMaxAge: t.hsts_max_age,
         checkEveryS: t.check_every_s,
+        ...(t.domain
+          ? { acme: { domain: t.domain.toLowerCase(), email: t.acme_email, directory: t.acme_directory, caFile: t.acme_ca_file, checkEveryS: t.acme_check_every_s, dir: join(dataDirOf(raw), 'https') } }
+          : {}),
         ...(s.public_url.startsWith('https:') ? { redirectOrigin: new URL(s.public_url).origin } : {}),
       }
     : undefined;

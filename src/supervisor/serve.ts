@@ -73,7 +73,7 @@ export async function runServe(argv: string[], loaders: ServiceLoaders, handover
   }
 
   // HTTPS's files are the gateway's to serve, but a bad one is the owner's to fix before anything starts.
-  if (config.https.address) {
+  if (config.https.address && !config.https.domain) {
     try {
       loadCertificate(config.https.cert_file, config.https.key_file);
     } catch (err) {

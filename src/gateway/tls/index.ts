@@ -1,35 +1,26 @@
 /**
- * HTTPS for the gateway (`https.*`, docs/https.md): the owner's certificate files, an HTTPS
+ * HTTPS for the gateway (`https.*`, docs/https.md): a certificate over ACME (serve-acme.ts,
+ * when `https.domain` is set) or the owner's certificate files, an HTTPS
  * listener beside the HTTP one, the HTTP listener's redirect, and the periodic look at the
  * files. `serveTls` returns undefined when HTTPS is off, and the gateway is as before.
  */
 import { EventEmitter } from 'node:events';
 import { statSync } from 'node:fs';
-import type { IncomingMessage, Server } from 'node:http';
-import type { Duplex } from 'node:stream';
+import type { Server } from 'node:http';
 import type { ServiceApi } from '../../kit/index.ts';
 import type { GatewayDeps } from '../deps.ts';
 import { CertificateFiles } from '../../kit/index.ts';
 import { createHttpsListener } from './https-listener.ts';
 import { redirectToHttps, refusePlainUpgrade } from './redirect.ts';
+import { serveAcme } from './serve-acme.ts';
+import type { Tls } from './parts.ts';
 
 export { createHttpsListener, type CertificateSource, type HttpsListener } from './https-listener.ts';
 export { redirectToHttps } from './redirect.ts';
+export type { Tls } from './parts.ts';
+export { AcmeCertificates, renewAt, type AcmeState } from './acme.ts';
 
 type Fetch = (req: Request, env: unknown) => Response | Promise<Response>;
-
-/** HTTPS's parts, for the gateway's setup. */
-export interface Tls {
-  /** What the HTTP listener serves: the redirect, or the app itself when `https.redirect` is false. */
-  httpFetch: Fetch;
-  /** The HTTP listener's `upgrade` listener: refuses (redirect on) or hands on to `upgrades`. */
-  httpUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
-  /** Where both listeners' WebSocket upgrades arrive: the stream attaches here (it uses `on`, `off` and `listenerCount`). */
-  upgrades: Server;
-  /** Listens on `https.address`, starts looking at the files; resolves with the `https://` URL. */
-  listen(api: Pick<ServiceApi, 'log'>): Promise<string>;
-  close(): Promise<void>;
-}
 
 /**
  * HTTPS's parts, or undefined when `https.address` is empty. Throws a `CertificateError`
@@ -38,6 +29,7 @@ export interface Tls {
 export function serveTls(fetch: Fetch, deps: GatewayDeps): Tls | undefined {
   const o = deps.settings.https;
   if (!o) return undefined;
+  if (o.acme) return serveAcme(fetch, deps, o, o.acme);
   const files = new CertificateFiles(o.certFile, o.keyFile, deps.now);
   deps.https = () => files.state();
   const upgrades = new EventEmitter();

@@ -95,7 +95,7 @@ describe('gateway: GET /v1/instance', { timeout: FILE_TIMEOUT }, () => {
       const op = (await call(h, 'GET', '/v1/openapi.json')).body.paths['/v1/instance'].get;
       assert.deepEqual(op.security, []);
       const reply = op.responses['200'].content['application/json'].schema;
-      assert.deepEqual(Object.keys(reply.properties).sort(), ['name', 'publicUrl', 'registration', 'setupNeeded', 'version', 'web']);
+      assert.deepEqual(Object.keys(reply.properties).sort(), ['name', 'oidc', 'publicUrl', 'registration', 'setupNeeded', 'version', 'web']);
       assert.deepEqual(reply.properties.registration.enum, ['open', 'invite-only', 'closed']);
     });
 

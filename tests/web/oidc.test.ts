@@ -2,7 +2,8 @@
  * Signing in through an external OpenID provider in a real browser against the real
  * appliance and a real provider (npm `oidc-provider`, tests/support/oidc-provider.ts): the
  * provider's button on the sign-in page, the redirects, and the app signed in from the
- * one-time code (which leaves the address bar); then a refused one shown in words.
+ * one-time code (which leaves the address bar), an invite link's group joined that way, and a
+ * refused one shown in words.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -47,6 +48,22 @@ oidc { providers { home { issuer: "${op.issuer}", client_id: "${CLIENT.id}", cli
     await p.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Map' }).waitFor();
     assert.doesNotMatch(p.page.url(), /oidc/);
     assertNoProblems(p);
+    await p.context.close();
+  });
+
+  it('joins the invite\'s group when a new account is made through the provider from an invite link', async () => {
+    const root = await apiCall(app, 'POST', '/v1/auth/login', { body: { email: 'root@example.com', password: 'a long root password' }, expect: 200 });
+    const group = await apiCall(app, 'POST', '/v1/groups', { token: root.accessToken, body: { name: 'Family' }, expect: 201 });
+    const invite = await apiCall(app, 'POST', `/v1/groups/${group.id}/invites`, { token: root.accessToken, body: {}, expect: 201 });
+    op.account('gus-sub', { email: 'gus@example.com', email_verified: true, name: 'Gus' });
+    op.next = 'gus-sub';
+    const p = await person(browser, app);
+    await p.page.goto(`/join/${invite.code}`);
+    await p.page.getByRole('button', { name: 'Already have an account? Sign in to join' }).click();
+    await p.page.getByRole('link', { name: 'Sign in with Home' }).click();
+    await p.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Map' }).waitFor();
+    const members = await apiCall(app, 'GET', `/v1/groups/${group.id}/members`, { token: root.accessToken, expect: 200 });
+    assert.ok(members.members.some((m: { displayName: string }) => m.displayName === 'Gus'), JSON.stringify(members));
     await p.context.close();
   });
 

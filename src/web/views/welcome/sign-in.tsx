@@ -13,8 +13,11 @@ import { instance } from '../../stores/instance.ts';
 import { t } from '../../strings.ts';
 import { ErrorMessage, Field, useAction } from '../../ui/index.ts';
 
-/** The sign-in form; `onDone` after a successful sign-in (the join page accepts the invite then). */
-export function SignIn({ title = t.auth.signInTitle, lead, onDone, footer }: { title?: string; lead?: string; onDone?: () => void; footer?: preact.ComponentChildren }) {
+/**
+ * The sign-in form; `onDone` after a successful sign-in (the join page accepts the invite then).
+ * `invite` goes with a provider's button: a new account made through the provider joins its group.
+ */
+export function SignIn({ title = t.auth.signInTitle, lead, onDone, footer, invite }: { title?: string; lead?: string; onDone?: () => void; footer?: preact.ComponentChildren; invite?: string }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
@@ -61,7 +64,7 @@ export function SignIn({ title = t.auth.signInTitle, lead, onDone, footer }: { t
       {!!instance.value?.oidc?.length && (
         <nav class="alt" aria-label={t.auth.orUse}>
           {instance.value.oidc.map((p) => (
-            <a key={p.name} class="btn wide" href={`/v1/auth/oidc/${encodeURIComponent(p.name)}/start`}>
+            <a key={p.name} class="btn wide" href={`/v1/auth/oidc/${encodeURIComponent(p.name)}/start${invite ? `?invite=${encodeURIComponent(invite)}` : ''}`}>
               {p.label}
             </a>
           ))}

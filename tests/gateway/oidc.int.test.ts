@@ -5,7 +5,7 @@
  * registration, linking by verified e-mail when allowed and the refusal when not, and the
  * refusals the flow exists for — an unknown state, another browser, a replayed callback,
  * a wrong nonce, a wrong PKCE challenge, a wrong issuer, a wrong audience, an expired ID token, a spent one-time code,
- * a provider that cannot be reached.
+ * a provider that cannot be reached, a provider that shares no e-mail.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -194,6 +194,11 @@ describe('gateway: sign-in through an external OpenID provider', { timeout: FILE
       await refused(await signInAs('mallory-sub'), 409, 'users.external_email_taken');
       op.account('dave-sub', { email: dave.email.toUpperCase(), email_verified: true });
       assert.equal((await tokens(await signInAs('dave-sub'))).userId, dave.userId);
+    });
+
+    it('refuses a new person whose provider shares no e-mail', async () => {
+      op.account('nomail-sub', { name: 'No Mail' });
+      await refused(await signInAs('nomail-sub'), 400, 'users.external_email_missing');
     });
 
     it('makes a new account without an invite', async () => {

@@ -21,6 +21,7 @@ import { handleProfile } from './handlers/profile.ts';
 import { handleRegister } from './handlers/register.ts';
 import { handleSessions } from './handlers/sessions.ts';
 import { handleSignIn } from './handlers/sign-in.ts';
+import { handleExternalSignIn } from './handlers/external-sign-in.ts';
 import { handleTwoFactor } from './handlers/two-factor.ts';
 import { migrations } from './migrations.ts';
 import { mountAccountDeletion } from './sagas/account-deletion.ts';
@@ -45,7 +46,7 @@ export default defineService({
     // `accountDeletion` is set right after: the saga's steps are built from `d` itself.
     const d = { api, db: api.db, settings, keys } as Deps;
     d.accountDeletion = mountAccountDeletion(d);
-    for (const register of [handleRegister, handleSignIn, handleSessions, handleProfile, handleDeleteAccount, handleAppPasswords, handleTwoFactor, handleKeys, handleGroups, handleDeleteGroup, handleInvites, handleMembership, handleInstance, handleFaces, handleExport]) {
+    for (const register of [handleRegister, handleSignIn, handleExternalSignIn, handleSessions, handleProfile, handleDeleteAccount, handleAppPasswords, handleTwoFactor, handleKeys, handleGroups, handleDeleteGroup, handleInvites, handleMembership, handleInstance, handleFaces, handleExport]) {
       register(d);
     }
     api.report('issuer', settings.issuer);

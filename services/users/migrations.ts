@@ -121,4 +121,19 @@ CREATE TABLE recovery_codes (
   PRIMARY KEY (user_id, hash)
 );`,
   },
+  {
+    version: 6,
+    name: 'external_identities',
+    // Sign-in through an external OpenID provider (handlers/external-sign-in.ts): who the
+    // provider says someone is (issuer, subject) and the account that person is. An account
+    // made this way has the password hash `external`, which no password matches.
+    sql: `CREATE TABLE external_identities (
+  issuer TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (issuer, subject)
+);
+CREATE INDEX external_identities_user ON external_identities (user_id);`,
+  },
 ];

@@ -7,7 +7,7 @@ describe('users settings', () => {
   it('takes the defaults of config/defaults.json when nothing is set', () => {
     assert.deepEqual(readSettings(undefined), {
       issuer: 'http://127.0.0.1:8080', registration: 'invite-only', accessTtlS: 900, refreshTtlMs: 30 * 86_400_000, deletionGraceMs: 0,
-      exportLinkMs: 24 * 3_600_000, exportPageRows: 500, exportsDir: join('data', 'exports'),
+      exportLinkMs: 24 * 3_600_000, exportPageRows: 500, exportsDir: join('data', 'exports'), linkByEmail: false,
     });
   });
 

@@ -25,6 +25,8 @@ export interface UsersSettings {
   exportPageRows: number;
   /** Where exports are kept: `<data>/exports` (`data` is Hearth's data directory). */
   exportsDir: string;
+  /** `oidc.link_by_email`: a first external sign-in with a verified e-mail may link to the account with that e-mail. */
+  linkByEmail: boolean;
 }
 
 /**
@@ -35,7 +37,7 @@ export interface UsersSettings {
  */
 export function readSettings(raw: unknown): UsersSettings {
   const s = settings.readSettings(
-    { public_url: settings.public_url, http: settings.http, https: settings.section({ address: settings.https.entries.address }), users: settings.users },
+    { public_url: settings.public_url, http: settings.http, https: settings.section({ address: settings.https.entries.address }), users: settings.users, oidc: settings.section({ link_by_email: settings.oidc.entries.link_by_email }) },
     raw, 'users.bad_settings', 'users settings',
   );
   const { users } = s;
@@ -48,6 +50,7 @@ export function readSettings(raw: unknown): UsersSettings {
     exportLinkMs: users.export_link_hours * 3_600_000,
     exportPageRows: users.export_page_rows,
     exportsDir: join(dataDir(raw), 'exports'),
+    linkByEmail: s.oidc.link_by_email,
   };
 }
 

@@ -17,10 +17,12 @@ function leaves(value: unknown, path: string[] = []): [string[], unknown][] {
 }
 
 describe('docs/configuration.md', () => {
-  // A service listed so that its keys (and their defaults) are among the leaves.
-  const { config } = loadConfig([], { HEARTH_SERVICES__USERS__ENABLED: 'true' }, { cwd: '/' });
+  // A service and an OpenID provider listed (each with one key at its default) so that their keys (and defaults) are among the leaves.
+  const { config } = loadConfig([], { HEARTH_SERVICES__USERS__ENABLED: 'true', HEARTH_OIDC__PROVIDERS__HOME__SCOPES: 'openid email profile' }, { cwd: '/' });
   const rows = leaves({ ...config, data: './data' }).map(([path, value]) => {
-    const generic = path[0] === 'services' ? ['services', '<name>', ...path.slice(2)] : path;
+    const generic = path[0] === 'services' ? ['services', '<name>', ...path.slice(2)]
+      : path[0] === 'oidc' && path[1] === 'providers' ? ['oidc', 'providers', '<name>', ...path.slice(3)]
+      : path;
     return { key: generic.join('.'), value, env: envName(generic) };
   });
 

@@ -71,7 +71,7 @@ describe('loadConfig with a file', () => {
 
   const errors: { name: string; text: string; key: string; says: (f: string) => string[] }[] = [
     { name: 'an unknown key, with a suggestion', text: 'http: "127.0.0.1:1"\n\nbrokr { url: "nats://x:1" }\n', key: 'brokr',
-      says: (f) => ['{…}', `file ${f}:3:1`, 'unknown key `brokr` (did you mean `broker`?)', 'allowed: the keys data, http, log, broker, services, supervisor, backup, replication, public_url, users, location, notifications, gateway, web, https, kit'] },
+      says: (f) => ['{…}', `file ${f}:3:1`, 'unknown key `brokr` (did you mean `broker`?)', 'allowed: the keys data, http, log, broker, services, supervisor, backup, replication, public_url, users, location, notifications, gateway, web, https, oidc, kit'] },
     { name: 'an unknown nested key', text: 'log {\n  levle: debug\n}\n', key: 'log.levle',
       says: (f) => ['"debug"', `file ${f}:2:3`, 'did you mean `level`?', 'allowed: the keys level, format'] },
     { name: 'a dotted key', text: 'broker.port: 1\n', key: 'broker.port',

@@ -48,6 +48,7 @@ export const CONFIG = section({
   gateway: settings.gateway,
   web: settings.web,
   https: settings.https,
+  oidc: settings.oidc,
   // The kit's own defaults, so a service run without configuration (tests) behaves the same.
   kit: section({
     request_timeout_ms: setting(ms(1, 3_600_000), RUN_DEFAULTS.requestTimeoutMs, 'how long a request to a service may take'),

@@ -109,6 +109,27 @@ export const Login = command(S, 'login', {
   reply: TokenPair,
 });
 
+/**
+ * Signs in someone an external OpenID provider vouched for (the gateway validated the ID
+ * token): the account linked to (`issuer`, `subject`); else, with `oidc.link_by_email` on
+ * and a verified e-mail, the account with that e-mail, now linked; else a new account
+ * under the registration mode (`invite` in invite-only mode). An e-mail already taken
+ * without linking is `users.external_email_taken`.
+ */
+export const SignInExternal = command(S, 'sign_in_external', {
+  version: 1,
+  request: v.strictObject({
+    issuer: v.pipe(v.string(), v.minLength(1), v.maxLength(2048)),
+    subject: v.pipe(v.string(), v.minLength(1), v.maxLength(255)),
+    email: v.optional(v.pipe(v.string(), v.maxLength(254))),
+    emailVerified: v.boolean(),
+    displayName: v.optional(v.pipe(v.string(), v.maxLength(200))),
+    invite: v.optional(InviteCode),
+    device: v.optional(v.pipe(v.string(), v.maxLength(200))),
+  }),
+  reply: v.object({ ...TokenPair.entries, created: v.boolean(), linked: v.boolean(), groupId: v.nullable(Id) }),
+});
+
 /** Trades a refresh token for a new pair; a spent token used again revokes its whole session. */
 export const Refresh = command(S, 'refresh', {
   version: 1,

@@ -15,6 +15,7 @@ const READS = {
   users: settings.section({ access_token_ttl_s: settings.users.entries.access_token_ttl_s }),
   web: settings.web,
   https: settings.https,
+  oidc: settings.oidc,
 };
 
 /** The gateway's settings, resolved. */
@@ -47,6 +48,18 @@ export interface GatewaySettings {
   appDir: string;
   /** The `https` section when `https.address` is set (HTTPS on); undefined otherwise. */
   https?: HttpsSettings;
+  /** `oidc.providers`: the external OpenID providers people may sign in with, by name (docs/identity.md). */
+  oidcProviders: readonly OidcProvider[];
+}
+
+/** One `oidc.providers.<name>`, resolved. */
+export interface OidcProvider {
+  name: string;
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  scopes: string;
+  label: string;
 }
 
 /** `https`, resolved (docs/https.md). */
@@ -133,6 +146,14 @@ export function readSettings(raw: unknown): GatewaySettings {
     tileAttribution: s.web.tile_attribution,
     appDir: s.web.app_dir,
     ...(https ? { https } : {}),
+    oidcProviders: Object.entries(s.oidc.providers).map(([name, p]) => ({
+      name,
+      issuer: p.issuer,
+      clientId: p.client_id,
+      clientSecret: p.client_secret,
+      scopes: p.scopes,
+      label: p.label || `Sign in with ${name}`,
+    })),
   };
 }
 

@@ -84,6 +84,13 @@ export const t = {
     code: 'Two-factor code',
     codeHint: 'The 6-digit code from your authenticator app, or one of your recovery codes.',
     closed: 'This Hearth does not take new accounts.',
+    orUse: 'Or sign in with',
+    external: {
+      'users.invite_required': 'To join this Hearth, open the invite link someone in your family sent you.',
+      'users.external_email_taken': 'An account with this email already exists here. Sign in with its password.',
+      'users.registration_closed': 'This Hearth does not take new accounts.',
+      other: 'Signing in through the provider did not work. Please try again.',
+    } as Record<string, string>,
     ended: {
       signed_out: 'You have signed out.',
       revoked: 'You were signed out (from another device, or your password changed). Please sign in again.',

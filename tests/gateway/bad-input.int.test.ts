@@ -126,6 +126,7 @@ describe('gateway: bad input on every route', { timeout: FILE_TIMEOUT }, () => {
       'POST /v1/auth/login': { email: owner.email, password: owner.password },
       'POST /v1/auth/refresh': { refreshToken: 'x' },
       'POST /v1/auth/logout': {},
+      'POST /v1/auth/oidc/exchange': { code: 'unknown-code' },
       'PATCH /v1/me': { displayName: 'Olive' },
       'DELETE /v1/me': { password: 'wrong password' },
       'POST /v1/me/password': { currentPassword: 'wrong password', newPassword: 'another long password' },

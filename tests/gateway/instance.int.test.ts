@@ -68,7 +68,7 @@ describe('gateway: GET /v1/instance', { timeout: FILE_TIMEOUT }, () => {
         assert.equal(fresh.status, 200, fresh.text);
         assert.equal(fresh.headers.get('cache-control'), 'no-store');
         assert.match(fresh.headers.get('content-type')!, /^application\/json/);
-        const expected = { name: 'Hearth', version, registration: s.registration, setupNeeded: true, publicUrl: 'https://hearth.test', web: s.web };
+        const expected = { name: 'Hearth', version, registration: s.registration, setupNeeded: true, publicUrl: 'https://hearth.test', web: s.web, oidc: [] };
         assert.deepEqual(fresh.body, expected);
         await signUp(h, 'Root'); // the first account needs no invite, whatever the mode
         assert.deepEqual((await call(h, 'GET', '/v1/instance')).body, { ...expected, setupNeeded: false });
@@ -95,7 +95,7 @@ describe('gateway: GET /v1/instance', { timeout: FILE_TIMEOUT }, () => {
       const op = (await call(h, 'GET', '/v1/openapi.json')).body.paths['/v1/instance'].get;
       assert.deepEqual(op.security, []);
       const reply = op.responses['200'].content['application/json'].schema;
-      assert.deepEqual(Object.keys(reply.properties).sort(), ['name', 'publicUrl', 'registration', 'setupNeeded', 'version', 'web']);
+      assert.deepEqual(Object.keys(reply.properties).sort(), ['name', 'oidc', 'publicUrl', 'registration', 'setupNeeded', 'version', 'web']);
       assert.deepEqual(reply.properties.registration.enum, ['open', 'invite-only', 'closed']);
     });
 

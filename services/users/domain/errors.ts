@@ -31,6 +31,8 @@ export const UsersError = {
   noSession: err('validation', 'no_session', 'This request needs a session (sign in with a password)'),
   emailTaken: err('conflict', 'email_taken', 'An account with this email already exists'),
   registrationClosed: err('forbidden', 'registration_closed', 'Registration is closed on this Hearth'),
+  externalEmailTaken: err('conflict', 'external_email_taken', 'An account with this e-mail already exists; sign in with its password (linking accounts by e-mail is off, or the provider has not verified the e-mail)'),
+  externalEmailMissing: err('validation', 'external_email_missing', 'The provider did not share an e-mail address; allow the `email` scope'),
   inviteRequired: err('forbidden', 'invite_required', 'Registration needs an invite code'),
   inviteInvalid: err('not_found', 'invite_invalid', 'No such invite'),
   inviteRevoked: err('not_found', 'invite_revoked', 'This invite was revoked'),

@@ -16,7 +16,8 @@ import { findUser, userRow } from '../store/actors.ts';
 import { hasTwoFactor, useSecondFactor } from './two-factor.ts';
 import { issueRefreshToken, openSession, revokeSessions, RevokeReason } from '../store/sessions.ts';
 
-async function pair(d: Deps, userId: string, sessionId: string, refreshToken: string) {
+/** The token pair of a session just opened or refreshed. */
+export async function pair(d: Deps, userId: string, sessionId: string, refreshToken: string) {
   const { token, expiresIn } = await d.keys.sign({ userId, sessionId });
   return { accessToken: token, refreshToken, expiresIn, tokenType: 'Bearer' as const, userId, sessionId };
 }

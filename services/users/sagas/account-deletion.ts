@@ -104,7 +104,7 @@ async function scrubLog(tx: WriteTx, d: Deps, userId: string, solo: ReadonlySet<
 async function deleteAccount(tx: WriteTx, d: Deps, userId: string, left: Left): Promise<void> {
   await revokeSessions(tx, d, userId, RevokeReason.AccountDeleted);
   await tx.execute('DELETE FROM refresh_tokens WHERE session_id IN (SELECT id FROM sessions WHERE user_id = ?)', [userId]);
-  for (const t of ['sessions', 'app_passwords', 'members', 'two_factor', 'recovery_codes']) await tx.execute(`DELETE FROM ${t} WHERE user_id = ?`, [userId]);
+  for (const t of ['sessions', 'app_passwords', 'members', 'two_factor', 'recovery_codes', 'external_identities']) await tx.execute(`DELETE FROM ${t} WHERE user_id = ?`, [userId]);
   await tx.execute('DELETE FROM users WHERE id = ?', [userId]);
   await scrubLog(tx, d, userId, new Set(left.soloGroupIds));
   await forgetIdempotency(tx, [userId, ...left.soloGroupIds]);

@@ -22,3 +22,4 @@ export { notifications } from './notifications.ts';
 export { gateway } from './gateway.ts';
 export { web } from './web.ts';
 export { https } from './https.ts';
+export { oidc, PROVIDER_NAME } from './oidc.ts';

@@ -7,6 +7,7 @@ import { route, type AnyRoute } from '../route-spec.ts';
 import { adminBackupRoutes } from './admin-backups.ts';
 import { adminSagaRoutes } from './admin-sagas.ts';
 import { authRoutes } from './auth.ts';
+import { oidcRoutes } from './oidc.ts';
 import { groupRoutes } from './groups.ts';
 import { instanceRoutes } from './instance.ts';
 import { inviteRoutes } from './invites.ts';
@@ -44,6 +45,7 @@ export const ROUTES: readonly AnyRoute[] = [
   openApiRoute,
   ...instanceRoutes,
   ...authRoutes,
+  ...oidcRoutes,
   ...meRoutes,
   ...exportRoutes,
   ...groupRoutes,

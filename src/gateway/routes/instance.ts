@@ -20,6 +20,8 @@ export const InstanceReply = v.object({
   publicUrl: v.string(),
   /** `tileUrl` "": no map tiles (the app shows the member list alone). */
   web: v.object({ tileUrl: v.string(), tileAttribution: v.string() }),
+  /** The external OpenID providers one may sign in with: a button each, leading to `GET /v1/auth/oidc/<name>/start`. */
+  oidc: v.array(v.object({ name: v.string(), label: v.string() })),
 });
 
 /** The instance route. */
@@ -35,7 +37,8 @@ export const instanceRoutes = [
     handle: async ({ call, deps }) => {
       const { registration, setupNeeded } = await call(users.InstanceInfo, {});
       const { publicUrl, tileUrl, tileAttribution } = deps.settings;
-      const reply: v.InferOutput<typeof InstanceReply> = { name: 'Hearth', version: HEARTH_VERSION, registration, setupNeeded, publicUrl, web: { tileUrl, tileAttribution } };
+      const reply: v.InferOutput<typeof InstanceReply> = { name: 'Hearth', version: HEARTH_VERSION, registration, setupNeeded, publicUrl, web: { tileUrl, tileAttribution },
+        oidc: deps.settings.oidcProviders.map(({ name, label }) => ({ name, label })) };
       // no-store: setupNeeded turns false with the first registration.
       return Response.json(reply, { headers: { 'cache-control': 'no-store' } });
     },

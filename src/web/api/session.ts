@@ -153,6 +153,31 @@ export async function signIn(email: string, password: string, code?: string): Pr
   adopt(pair);
 }
 
+/** The error code of an external sign-in that came back refused (`/#oidc-error=<code>`), for the sign-in page. */
+export const externalError = signal<string | null>(null);
+
+/**
+ * Finishes a sign-in through an external provider: the gateway sent the browser back to
+ * `/#oidc=<one-time code>` (a fragment, so no server logs it); the code is taken out of
+ * the address bar and traded for the tokens, once.
+ */
+export async function finishExternalSignIn(): Promise<void> {
+  const hash = new URLSearchParams(location.hash.slice(1));
+  const code = hash.get('oidc');
+  const failed = hash.get('oidc-error');
+  if (!code && !failed) return;
+  history.replaceState(null, '', location.pathname + location.search);
+  if (failed) {
+    externalError.value = failed;
+    return;
+  }
+  try {
+    adopt(await http<TokenPair>('POST', '/v1/auth/oidc/exchange', { body: { code } }));
+  } catch (err) {
+    externalError.value = err instanceof ApiError ? err.code : 'auth.oidc_refused';
+  }
+}
+
 /** Signs out this session (or every session); forgets it here whatever the server says. */
 export async function signOut(everywhere = false): Promise<void> {
   const a = auth.value;

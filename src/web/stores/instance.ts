@@ -14,6 +14,8 @@ export interface Instance {
   setupNeeded: boolean;
   publicUrl: string;
   web: { tileUrl: string; tileAttribution: string };
+  /** External OpenID providers to offer as sign-in buttons (absent from an older server's answer). */
+  oidc?: { name: string; label: string }[];
 }
 
 const KEY = 'hearth.instance';

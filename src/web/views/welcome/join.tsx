@@ -77,7 +77,7 @@ export function Join({ code }: { code: string }) {
     );
   }
   if (mode === 'signin') {
-    return <SignIn title={t.join.title(preview.groupName)} lead={lead} onDone={() => void accept()} footer={<p class="alt"><button type="button" class="link" onClick={() => setMode('register')}>{t.auth.registerTitle}</button></p>} />;
+    return <SignIn title={t.join.title(preview.groupName)} lead={lead} invite={code} onDone={() => void accept()} footer={<p class="alt"><button type="button" class="link" onClick={() => setMode('register')}>{t.auth.registerTitle}</button></p>} />;
   }
   return (
     <Register

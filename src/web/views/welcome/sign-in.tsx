@@ -2,18 +2,22 @@
  * Sign in: "Email", "Password", "Sign in" — and "Two-factor code" once the API says the
  * account needs one (`users.code_required`). Says why the last session ended when it did
  * (signed out elsewhere, a reused token …), and offers registration only where this Hearth
- * takes new accounts openly.
+ * takes new accounts openly. Below the form, a button per external OpenID provider (a
+ * plain link: the browser leaves for the provider and comes back signed in, main.tsx).
  */
 import { useState } from 'preact/hooks';
 import { ApiError } from '../../api/client.ts';
-import { signIn, ended } from '../../api/session.ts';
+import { signIn, ended, externalError } from '../../api/session.ts';
 import { link } from '../../app/router.ts';
 import { instance } from '../../stores/instance.ts';
 import { t } from '../../strings.ts';
 import { ErrorMessage, Field, useAction } from '../../ui/index.ts';
 
-/** The sign-in form; `onDone` after a successful sign-in (the join page accepts the invite then). */
-export function SignIn({ title = t.auth.signInTitle, lead, onDone, footer }: { title?: string; lead?: string; onDone?: () => void; footer?: preact.ComponentChildren }) {
+/**
+ * The sign-in form; `onDone` after a successful sign-in (the join page accepts the invite then).
+ * `invite` goes with a provider's button: a new account made through the provider joins its group.
+ */
+export function SignIn({ title = t.auth.signInTitle, lead, onDone, footer, invite }: { title?: string; lead?: string; onDone?: () => void; footer?: preact.ComponentChildren; invite?: string }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
@@ -49,9 +53,23 @@ export function SignIn({ title = t.auth.signInTitle, lead, onDone, footer }: { t
       <Field label={t.auth.password} type="password" autocomplete="current-password" required value={password} onValue={setPassword} />
       {needCode && <Field label={t.auth.code} hint={t.auth.codeHint} autocomplete="one-time-code" required maxLength={64} value={code} onValue={setCode} />}
       <ErrorMessage error={error} />
+      {externalError.value && (
+        <p class="error" role="alert">
+          {t.auth.external[externalError.value] ?? t.auth.external.other}
+        </p>
+      )}
       <button type="submit" class="btn primary wide" disabled={busy}>
         {busy ? t.auth.signingIn : t.auth.signIn}
       </button>
+      {!!instance.value?.oidc?.length && (
+        <nav class="alt" aria-label={t.auth.orUse}>
+          {instance.value.oidc.map((p) => (
+            <a key={p.name} class="btn wide" href={`/v1/auth/oidc/${encodeURIComponent(p.name)}/start${invite ? `?invite=${encodeURIComponent(invite)}` : ''}`}>
+              {p.label}
+            </a>
+          ))}
+        </nav>
+      )}
       {footer ??
         (instance.value?.registration === 'open' ? (
           <p class="alt">
